@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+#   make                  knat.ko for the running kernel (or the pinned test
+#                         kernel when this machine has no headers of its own)
+#                         and the knat CLI
+#   sudo make install     install both; then: sudo modprobe knat
+#   make check            everything the project tests, inside a VM
+#   make demo             boot the VM, configure knat, push traffic through it
+#
+# The test kernel is pinned in scripts/kernel.env.
+
+KNAT_KREL := $(shell . scripts/kernel.env && echo $$KNAT_KREL)
+
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+ifeq ($(wildcard $(RUNNING_KDIR)/Makefile),)
+KDIR ?= /usr/src/linux-headers-$(KNAT_KREL)
+else
+KDIR ?= $(RUNNING_KDIR)
+endif
+TEST_KDIR := /usr/src/linux-headers-$(KNAT_KREL)
+
+KBUILD_ARGS := -C $(KDIR) M=$(CURDIR) CONFIG_KNAT=m
+
+.PHONY: all module userspace install clean check demo kunit selftests \
+	lint checkpatch sparse w1 test-module deps
+
+all: module userspace
+
+module:
+	$(MAKE) $(KBUILD_ARGS) modules
+
+userspace:
+	$(MAKE) -C userspace
+
+install: all
+	$(MAKE) $(KBUILD_ARGS) modules_install
+	depmod -a $(if $(filter $(KDIR),$(RUNNING_KDIR)),,$(KNAT_KREL))
+	$(MAKE) -C userspace install
+
+clean:
+	$(MAKE) $(KBUILD_ARGS) clean
+	$(MAKE) -C userspace clean
+
+deps:
+	scripts/deps
+
+# knat.ko for the VM's kernel, warnings fatal.
+test-module:
+	$(MAKE) -C $(TEST_KDIR) M=$(CURDIR) CONFIG_KNAT=m W=1 \
+		KCFLAGS=-Werror modules
+
+checkpatch:
+	scripts/lint checkpatch
+
+sparse:
+	scripts/lint sparse
+
+lint:
+	scripts/lint
+
+kunit:
+	scripts/kunit
+
+selftests: test-module userspace
+	scripts/vm -- selftests/run.sh
+
+check:
+	scripts/check
+
+demo:
+	scripts/demo

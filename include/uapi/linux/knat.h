@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * knat: NAT and layer-4 load balancing on its own flow table.
+ *
+ * This header is the whole protocol between knat.ko and its CLI: a generic
+ * netlink family "knat" (version KNAT_GENL_VERSION), one object per command
+ * group.  Every request is answered with an extended ACK; every rejection
+ * carries a message naming the offending attribute.
+ *
+ * Byte order: addresses and ports are network order (NLA_BE32 / NLA_BE16),
+ * every other integer is host order.  IPv4 only for now: an address is a
+ * __be32.
+ *
+ * Permissions: KNAT_CMD_STATS_GET is open to any user of the namespace;
+ * every other command needs CAP_NET_ADMIN in the namespace's user
+ * namespace (EPERM otherwise).
+ *
+ * KNAT_CMD_STATUS_GET: no attributes.  Reply:
+ *   KNAT_A_VERSION           string  module version
+ *   KNAT_A_BUILD_ID          string  build identifier (compile time + host)
+ *   KNAT_A_NUM_FORWARDS      u32
+ *   KNAT_A_NUM_SNATS         u32
+ *   KNAT_A_NUM_SERVICES      u32
+ *   KNAT_A_NUM_FLOWS         u32     live flows in the caller's namespace
+ *   KNAT_A_HOOKS_ACTIVE      u8      1 once netfilter hooks are registered
+ *
+ * KNAT_CMD_CONFIG_GET: no attributes.  KNAT_CMD_CONFIG_SET: any subset.
+ *   KNAT_A_CONFIG            nest
+ *     KNAT_CFG_A_MAX_FLOWS   u32     1 .. 16777216; new flows beyond it drop
+ *     KNAT_CFG_A_TIMEOUTS    nest    attribute type = enum knat_timeout + 1
+ *       <timeout>            u32     seconds, 1 .. 7 days
+ *
+ * KNAT_CMD_FORWARD_NEW / KNAT_CMD_FORWARD_DEL / KNAT_CMD_FORWARD_GET (dump):
+ *   KNAT_A_FORWARD           nest
+ *     KNAT_FWD_A_PROTO       u8      IPPROTO_TCP or IPPROTO_UDP  (required)
+ *     KNAT_FWD_A_ADDR        be32    match destination; 0 = any local
+ *     KNAT_FWD_A_PORT_MIN    be16    match destination port     (required)
+ *     KNAT_FWD_A_PORT_MAX    be16    defaults to PORT_MIN
+ *     KNAT_FWD_A_TO_ADDR     be32    new destination            (required)
+ *     KNAT_FWD_A_TO_PORT     be16    first new port; 0 = keep the port
+ *     KNAT_FWD_A_FLOWS       u32     dump only: live flows
+ *     KNAT_FWD_A_PACKETS     u64     dump only
+ *     KNAT_FWD_A_BYTES       u64     dump only
+ *   A port range maps one to one onto TO_PORT .. TO_PORT + (MAX - MIN).
+ *   DEL matches on PROTO, ADDR and PORT_MIN.
+ *
+ * KNAT_CMD_SNAT_NEW / KNAT_CMD_SNAT_DEL / KNAT_CMD_SNAT_GET (dump):
+ *   KNAT_A_SNAT              nest
+ *     KNAT_SNAT_A_SRC        be32    source prefix address      (required)
+ *     KNAT_SNAT_A_SRC_PLEN   u8      0 .. 32                    (required)
+ *     KNAT_SNAT_A_OUT_IFNAME string  output device; required for masquerade
+ *     KNAT_SNAT_A_TO_MIN     be32    first outside address (not masquerade)
+ *     KNAT_SNAT_A_TO_MAX     be32    last outside address; defaults TO_MIN
+ *     KNAT_SNAT_A_PORT_MIN   be16    outside port range; default 1024
+ *     KNAT_SNAT_A_PORT_MAX   be16    default 65535
+ *     KNAT_SNAT_A_FLAGS      u32     KNAT_SNAT_F_*
+ *     KNAT_SNAT_A_FLOWS      u32     dump only: live flows (= ports in use)
+ *     KNAT_SNAT_A_EXHAUSTED  u64     dump only: allocations that failed
+ *   DEL matches on SRC, SRC_PLEN and OUT_IFNAME.
+ *
+ * KNAT_CMD_FLOW_GET (dump) / KNAT_CMD_FLOW_DEL: optional filter
+ *   KNAT_A_FLOW              nest
+ *     KNAT_FLOW_A_PROTO      u8
+ *     KNAT_FLOW_A_ORIG       nest    tuple as the first packet carried it
+ *       KNAT_TUPLE_A_SRC     be32
+ *       KNAT_TUPLE_A_DST     be32
+ *       KNAT_TUPLE_A_SPORT   be16    ICMP echo: the identifier
+ *       KNAT_TUPLE_A_DPORT   be16    ICMP echo: the identifier
+ *     KNAT_FLOW_A_REPLY      nest    tuple the answers carry (same layout)
+ *     KNAT_FLOW_A_KIND       u8      enum knat_flow_kind
+ *     KNAT_FLOW_A_STATE      u8      enum knat_tcp_state (TCP only)
+ *     KNAT_FLOW_A_FLAGS      u32     KNAT_FLOW_F_*
+ *     KNAT_FLOW_A_AGE        u32     seconds since creation
+ *     KNAT_FLOW_A_EXPIRES    u32     seconds until expiry
+ *     KNAT_FLOW_A_PKTS_ORIG  u64
+ *     KNAT_FLOW_A_BYTES_ORIG u64
+ *     KNAT_FLOW_A_PKTS_REPLY u64
+ *     KNAT_FLOW_A_BYTES_REPLY u64
+ *   A filter uses PROTO, KIND, STATE and the ORIG tuple's fields; an absent
+ *   field matches anything.  DEL with no filter flushes the table.
+ *
+ * KNAT_CMD_STATS_GET: no attributes.  KNAT_CMD_STATS_RESET: no attributes.
+ *   KNAT_A_STATS             nest
+ *     KNAT_STATS_A_COUNTERS  nest    attribute type = enum knat_counter + 1
+ *       <counter>            u64
+ *     KNAT_STATS_A_DROPS     nest    attribute type = enum knat_drop + 1
+ *       <drop reason>        u64
+ */
+#ifndef _UAPI_LINUX_KNAT_H
+#define _UAPI_LINUX_KNAT_H
+
+#include <linux/types.h>
+
+#define KNAT_GENL_NAME		"knat"
+#define KNAT_GENL_VERSION	1
+#define KNAT_GENL_MCGRP_EVENTS	"events"
+
+enum knat_cmd {
+	KNAT_CMD_UNSPEC,
+	KNAT_CMD_STATUS_GET,
+	KNAT_CMD_CONFIG_GET,
+	KNAT_CMD_CONFIG_SET,
+	KNAT_CMD_FORWARD_NEW,
+	KNAT_CMD_FORWARD_DEL,
+	KNAT_CMD_FORWARD_GET,
+	KNAT_CMD_SNAT_NEW,
+	KNAT_CMD_SNAT_DEL,
+	KNAT_CMD_SNAT_GET,
+	KNAT_CMD_FLOW_GET,
+	KNAT_CMD_FLOW_DEL,
+	KNAT_CMD_STATS_GET,
+	KNAT_CMD_STATS_RESET,
+
+	__KNAT_CMD_MAX,
+	KNAT_CMD_MAX = __KNAT_CMD_MAX - 1
+};
+
+enum knat_attr {
+	KNAT_A_UNSPEC,
+	KNAT_A_PAD,
+	KNAT_A_VERSION,
+	KNAT_A_BUILD_ID,
+	KNAT_A_NUM_FORWARDS,
+	KNAT_A_NUM_SNATS,
+	KNAT_A_NUM_SERVICES,
+	KNAT_A_NUM_FLOWS,
+	KNAT_A_HOOKS_ACTIVE,
+	KNAT_A_CONFIG,
+	KNAT_A_FORWARD,
+	KNAT_A_SNAT,
+	KNAT_A_FLOW,
+	KNAT_A_STATS,
+
+	__KNAT_A_MAX,
+	KNAT_A_MAX = __KNAT_A_MAX - 1
+};
+
+enum knat_cfg_attr {
+	KNAT_CFG_A_UNSPEC,
+	KNAT_CFG_A_MAX_FLOWS,
+	KNAT_CFG_A_TIMEOUTS,
+
+	__KNAT_CFG_A_MAX,
+	KNAT_CFG_A_MAX = __KNAT_CFG_A_MAX - 1
+};
+
+/* Flow timeouts; defaults follow RFC 4787 (UDP) and RFC 5382 (TCP). */
+enum knat_timeout {
+	KNAT_TIMEOUT_TCP_SYN_SENT,	/* 120 s */
+	KNAT_TIMEOUT_TCP_SYN_RECV,	/* 60 s */
+	KNAT_TIMEOUT_TCP_ESTABLISHED,	/* 7440 s: RFC 5382 REQ-5, 2 h 4 min */
+	KNAT_TIMEOUT_TCP_FIN_WAIT,	/* 240 s: RFC 5382 transitory */
+	KNAT_TIMEOUT_TCP_CLOSE_WAIT,	/* 240 s */
+	KNAT_TIMEOUT_TCP_LAST_ACK,	/* 240 s */
+	KNAT_TIMEOUT_TCP_TIME_WAIT,	/* 120 s */
+	KNAT_TIMEOUT_TCP_CLOSE,		/* 10 s */
+	KNAT_TIMEOUT_UDP_UNREPLIED,	/* 30 s */
+	KNAT_TIMEOUT_UDP_REPLIED,	/* 300 s: RFC 4787 REQ-5, >= 2 min */
+	KNAT_TIMEOUT_ICMP,		/* 30 s */
+
+	__KNAT_TIMEOUT_MAX
+};
+
+enum knat_fwd_attr {
+	KNAT_FWD_A_UNSPEC,
+	KNAT_FWD_A_PAD,
+	KNAT_FWD_A_PROTO,
+	KNAT_FWD_A_ADDR,
+	KNAT_FWD_A_PORT_MIN,
+	KNAT_FWD_A_PORT_MAX,
+	KNAT_FWD_A_TO_ADDR,
+	KNAT_FWD_A_TO_PORT,
+	KNAT_FWD_A_FLOWS,
+	KNAT_FWD_A_PACKETS,
+	KNAT_FWD_A_BYTES,
+
+	__KNAT_FWD_A_MAX,
+	KNAT_FWD_A_MAX = __KNAT_FWD_A_MAX - 1
+};
+
+#define KNAT_SNAT_F_MASQUERADE	(1U << 0) /* source = out device's address */
+#define KNAT_SNAT_F_APDM	(1U << 1) /* address-port-dependent mapping */
+#define KNAT_SNAT_F_ALL		(KNAT_SNAT_F_MASQUERADE | KNAT_SNAT_F_APDM)
+
+enum knat_snat_attr {
+	KNAT_SNAT_A_UNSPEC,
+	KNAT_SNAT_A_PAD,
+	KNAT_SNAT_A_SRC,
+	KNAT_SNAT_A_SRC_PLEN,
+	KNAT_SNAT_A_OUT_IFNAME,
+	KNAT_SNAT_A_TO_MIN,
+	KNAT_SNAT_A_TO_MAX,
+	KNAT_SNAT_A_PORT_MIN,
+	KNAT_SNAT_A_PORT_MAX,
+	KNAT_SNAT_A_FLAGS,
+	KNAT_SNAT_A_FLOWS,
+	KNAT_SNAT_A_EXHAUSTED,
+
+	__KNAT_SNAT_A_MAX,
+	KNAT_SNAT_A_MAX = __KNAT_SNAT_A_MAX - 1
+};
+
+enum knat_flow_kind {
+	KNAT_FLOW_KIND_FORWARD,		/* destination rewritten */
+	KNAT_FLOW_KIND_SNAT,		/* source rewritten */
+	KNAT_FLOW_KIND_FORWARD_SNAT,	/* both: hairpin */
+
+	__KNAT_FLOW_KIND_MAX
+};
+
+enum knat_tcp_state {
+	KNAT_TCP_NONE,
+	KNAT_TCP_SYN_SENT,
+	KNAT_TCP_SYN_RECV,
+	KNAT_TCP_ESTABLISHED,
+	KNAT_TCP_FIN_WAIT,
+	KNAT_TCP_CLOSE_WAIT,
+	KNAT_TCP_LAST_ACK,
+	KNAT_TCP_TIME_WAIT,
+	KNAT_TCP_CLOSE,
+
+	__KNAT_TCP_MAX
+};
+
+#define KNAT_FLOW_F_REPLIED	(1U << 0) /* a packet came back */
+
+enum knat_tuple_attr {
+	KNAT_TUPLE_A_UNSPEC,
+	KNAT_TUPLE_A_SRC,
+	KNAT_TUPLE_A_DST,
+	KNAT_TUPLE_A_SPORT,
+	KNAT_TUPLE_A_DPORT,
+
+	__KNAT_TUPLE_A_MAX,
+	KNAT_TUPLE_A_MAX = __KNAT_TUPLE_A_MAX - 1
+};
+
+enum knat_flow_attr {
+	KNAT_FLOW_A_UNSPEC,
+	KNAT_FLOW_A_PAD,
+	KNAT_FLOW_A_PROTO,
+	KNAT_FLOW_A_ORIG,
+	KNAT_FLOW_A_REPLY,
+	KNAT_FLOW_A_KIND,
+	KNAT_FLOW_A_STATE,
+	KNAT_FLOW_A_FLAGS,
+	KNAT_FLOW_A_AGE,
+	KNAT_FLOW_A_EXPIRES,
+	KNAT_FLOW_A_PKTS_ORIG,
+	KNAT_FLOW_A_BYTES_ORIG,
+	KNAT_FLOW_A_PKTS_REPLY,
+	KNAT_FLOW_A_BYTES_REPLY,
+
+	__KNAT_FLOW_A_MAX,
+	KNAT_FLOW_A_MAX = __KNAT_FLOW_A_MAX - 1
+};
+
+enum knat_stats_attr {
+	KNAT_STATS_A_UNSPEC,
+	KNAT_STATS_A_COUNTERS,
+	KNAT_STATS_A_DROPS,
+
+	__KNAT_STATS_A_MAX,
+	KNAT_STATS_A_MAX = __KNAT_STATS_A_MAX - 1
+};
+
+/* Per-namespace event counters; attribute type in KNAT_STATS_A_COUNTERS. */
+enum knat_counter {
+	KNAT_CNT_PKTS_ORIG,		/* translated, original direction */
+	KNAT_CNT_BYTES_ORIG,
+	KNAT_CNT_PKTS_REPLY,		/* translated, reply direction */
+	KNAT_CNT_BYTES_REPLY,
+	KNAT_CNT_FLOWS_CREATED_TCP,
+	KNAT_CNT_FLOWS_CREATED_UDP,
+	KNAT_CNT_FLOWS_CREATED_ICMP,
+	KNAT_CNT_FLOWS_EXPIRED,
+	KNAT_CNT_ICMP_ERR_TRANSLATED,	/* ICMP errors about a flow, rewritten */
+	KNAT_CNT_TCP_UNTRACKED,		/* non-SYN to a forward, no flow: passed */
+	KNAT_CNT_PORT_PRESERVED,	/* SNAT kept the inside source port */
+	KNAT_CNT_ICMP_ERR_UNKNOWN,	/* ICMP error about no flow: passed */
+	KNAT_CNT_HAIRPIN,		/* forward flows source-NATed back */
+
+	__KNAT_CNT_MAX
+};
+
+/* Every packet knat drops is counted under exactly one of these. */
+enum knat_drop {
+	KNAT_DROP_MALFORMED,		/* truncated or inconsistent headers */
+	KNAT_DROP_TABLE_FULL,		/* max-flows reached */
+	KNAT_DROP_NO_PORT,		/* SNAT port range exhausted */
+	KNAT_DROP_NO_ADDR,		/* masquerade: device has no address */
+	KNAT_DROP_NOMEM,		/* allocation failed */
+	KNAT_DROP_UNWRITABLE,		/* skb could not be made writable */
+	KNAT_DROP_ICMP_UNRELATED,	/* ICMP error about a flow, but not
+					 * addressed to that flow's endpoint
+					 */
+	KNAT_DROP_FRAGMENT,		/* fragment that defrag did not join */
+	KNAT_DROP_TCP_NO_FLOW,		/* non-SYN TCP that SNAT would have to
+					 * translate, but no flow: never leak
+					 */
+	KNAT_DROP_UNSUPPORTED,		/* matches SNAT, protocol not
+					 * translatable (never leaked)
+					 */
+	KNAT_DROP_NO_ROUTE,		/* rerouting after translation failed */
+	KNAT_DROP_CLASH,		/* a new flow's tuple was taken */
+	KNAT_DROP_FLOW_GONE,		/* flow deleted between the hooks of
+					 * a packet that still needed it
+					 */
+
+	__KNAT_DROP_MAX
+};
+
+#endif /* _UAPI_LINUX_KNAT_H */

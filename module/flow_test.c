@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the flow-key hash and the flow table.  Included from flow.c so
+ * the static parts are reachable.
+ */
+
+#include <kunit/test.h>
+#include <linux/in.h>
+
+static struct knat_tuple knat_test_tuple(u32 src, u32 dst, u16 sport,
+					 u16 dport, u8 proto)
+{
+	return (struct knat_tuple) {
+		.src = htonl(src), .dst = htonl(dst),
+		.sport = htons(sport), .dport = htons(dport), .proto = proto,
+	};
+}
+
+static void knat_hash_equal_keys(struct kunit *test)
+{
+	struct knat_tuple a = knat_test_tuple(0x0a000001, 0x0a000002, 1000,
+					      80, IPPROTO_TCP);
+	struct knat_tuple b = a;
+
+	b.dir = KNAT_DIR_REPLY;	/* not part of the key */
+	KUNIT_EXPECT_EQ(test, knat_tuple_hash(&a, 7), knat_tuple_hash(&b, 7));
+	KUNIT_EXPECT_EQ(test, knat_rht_hash(&a, KNAT_TUPLE_KEY_LEN, 7),
+			knat_tuple_hash(&a, 7));
+}
+
+static void knat_hash_fields_matter(struct kunit *test)
+{
+	struct knat_tuple a = knat_test_tuple(0x0a000001, 0x0a000002, 1000,
+					      80, IPPROTO_TCP);
+	struct knat_tuple b;
+	u32 h = knat_tuple_hash(&a, 7);
+
+	b = a;
+	b.proto = IPPROTO_UDP;
+	KUNIT_EXPECT_NE(test, h, knat_tuple_hash(&b, 7));
+	knat_tuple_invert(&b, &a);	/* the other direction */
+	KUNIT_EXPECT_NE(test, h, knat_tuple_hash(&b, 7));
+	b = a;
+	b.sport = a.dport;
+	b.dport = a.sport;
+	KUNIT_EXPECT_NE(test, h, knat_tuple_hash(&b, 7));
+	KUNIT_EXPECT_NE(test, h, knat_tuple_hash(&a, 8));
+}
+
+/*
+ * One client opening 64k connections to one server differs only in the
+ * source port: the worst realistic input.  Spread over 1024 buckets each
+ * should hold 64 on average; a fair hash keeps every bucket within
+ * [16, 128] (the binomial tail beyond that is below 1e-9).
+ */
+static void knat_hash_distribution(struct kunit *test)
+{
+	const unsigned int nbuckets = 1024, n = 65536;
+	unsigned int *load, i, min = UINT_MAX, max = 0;
+
+	load = kunit_kcalloc(test, nbuckets, sizeof(*load), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, load);
+	for (i = 0; i < n; i++) {
+		struct knat_tuple t = knat_test_tuple(0xc0a80001, 0xc6336401,
+						      i, 443, IPPROTO_TCP);
+
+		load[knat_tuple_hash(&t, 0) % nbuckets]++;
+	}
+	for (i = 0; i < nbuckets; i++) {
+		min = min(min, load[i]);
+		max = max(max, load[i]);
+	}
+	kunit_info(test, "bucket load min %u max %u mean %u\n", min, max,
+		   n / nbuckets);
+	KUNIT_EXPECT_GE(test, min, 16U);
+	KUNIT_EXPECT_LE(test, max, 128U);
+}
+
+static int knat_flow_test_init(struct kunit *test)
+{
+	struct knat_net *kn;
+
+	kn = kunit_kzalloc(test, sizeof(*kn), GFP_KERNEL);
+	if (!kn)
+		return -ENOMEM;
+	kn->max_flows = 100000;
+	if (knat_stats_net_init(kn))
+		return -ENOMEM;
+	if (knat_flow_net_init(kn)) {
+		knat_stats_net_exit(kn);
+		return -ENOMEM;
+	}
+	test->priv = kn;
+	return 0;
+}
+
+static void knat_flow_test_exit(struct kunit *test)
+{
+	struct knat_net *kn = test->priv;
+
+	knat_flow_net_exit(kn);
+	knat_stats_net_exit(kn);
+}
+
+/* A DNAT flow: client 10.0.1.2:40000 -> 198.51.100.1:8080 -> 10.0.2.2:80. */
+static struct knat_flow *knat_test_flow(struct kunit *test, u16 sport)
+{
+	struct knat_tuple orig = knat_test_tuple(0x0a000102, 0xc6336401, sport,
+						 8080, IPPROTO_TCP);
+	struct knat_tuple reply = knat_test_tuple(0x0a000202, 0x0a000102, 80,
+						  sport, IPPROTO_TCP);
+
+	struct knat_flow *f;
+
+	f = knat_flow_alloc(test->priv, &orig, &reply,
+			    KNAT_FLOW_KIND_FORWARD, NULL, 10 * HZ);
+	return IS_ERR(f) ? NULL : f;
+}
+
+static void knat_flow_both_directions(struct kunit *test)
+{
+	struct knat_net *kn = test->priv;
+	struct knat_flow *f = knat_test_flow(test, 40000);
+	struct knat_flow_half *h;
+	struct knat_tuple t;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 1);
+
+	rcu_read_lock();
+	h = knat_flow_find(kn, &f->h[KNAT_DIR_ORIG].tuple);
+	KUNIT_EXPECT_PTR_EQ(test, h, &f->h[KNAT_DIR_ORIG]);
+	KUNIT_EXPECT_PTR_EQ(test, knat_flow_of(h), f);
+
+	/* What the server sends back finds the same flow, reply side. */
+	t = knat_test_tuple(0x0a000202, 0x0a000102, 80, 40000, IPPROTO_TCP);
+	h = knat_flow_find(kn, &t);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	KUNIT_EXPECT_EQ(test, h->tuple.dir, (u8)KNAT_DIR_REPLY);
+	KUNIT_EXPECT_PTR_EQ(test, knat_flow_of(h), f);
+
+	/* The other protocol and the untranslated reverse find nothing. */
+	t.proto = IPPROTO_UDP;
+	KUNIT_EXPECT_NULL(test, knat_flow_find(kn, &t));
+	knat_tuple_invert(&t, &f->h[KNAT_DIR_ORIG].tuple);
+	KUNIT_EXPECT_NULL(test, knat_flow_find(kn, &t));
+	rcu_read_unlock();
+
+	knat_flow_del(kn, f);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 0);
+	KUNIT_EXPECT_FALSE(test, knat_tuple_taken(kn, &t));
+}
+
+static void knat_flow_clash(struct kunit *test)
+{
+	struct knat_net *kn = test->priv;
+	struct knat_flow *a = knat_test_flow(test, 40000);
+	struct knat_flow *b = knat_test_flow(test, 40000);
+	struct knat_tuple t;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, knat_flow_add(kn, a), 0);
+	KUNIT_EXPECT_EQ(test, knat_flow_add(kn, b), -EEXIST);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 1);
+	KUNIT_EXPECT_TRUE(test, knat_tuple_taken(kn,
+						 &a->h[KNAT_DIR_REPLY].tuple));
+
+	/* Same original tuple, different reply: still the one flow. */
+	b = knat_test_flow(test, 40000);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	b->h[KNAT_DIR_REPLY].tuple.sport = htons(81);
+	KUNIT_EXPECT_EQ(test, knat_flow_add(kn, b), -EEXIST);
+
+	/* A clash on the reply tuple alone must not leave the orig half. */
+	b = knat_test_flow(test, 40001);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	b->h[KNAT_DIR_REPLY].tuple = a->h[KNAT_DIR_REPLY].tuple;
+	b->h[KNAT_DIR_REPLY].tuple.dir = KNAT_DIR_REPLY;
+	KUNIT_EXPECT_EQ(test, knat_flow_add(kn, b), -EEXIST);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 1);
+	t = knat_test_tuple(0x0a000102, 0xc6336401, 40001, 8080, IPPROTO_TCP);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, knat_flow_find(kn, &t));
+	rcu_read_unlock();
+}
+
+static void knat_flow_limit(struct kunit *test)
+{
+	struct knat_net *kn = test->priv;
+	struct knat_flow *f;
+
+	kn->max_flows = 2;
+	f = knat_test_flow(test, 1);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
+	f = knat_test_flow(test, 2);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
+	KUNIT_EXPECT_NULL(test, knat_test_flow(test, 3));
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 2);
+
+	knat_flow_del(kn, f);
+	f = knat_test_flow(test, 3);
+	KUNIT_EXPECT_NOT_NULL(test, f);
+	if (f)
+		KUNIT_EXPECT_EQ(test, knat_flow_add(kn, f), 0);
+}
+
+static bool knat_test_odd_port(const struct knat_flow *f, const void *arg)
+{
+	return ntohs(f->h[KNAT_DIR_ORIG].tuple.sport) & 1;
+}
+
+/* Enough flows to make the table resize several times; all stay found. */
+static void knat_flow_many(struct kunit *test)
+{
+	struct knat_net *kn = test->priv;
+	const unsigned int n = 20000;
+	unsigned int i, found = 0;
+
+	for (i = 0; i < n; i++) {
+		struct knat_flow *f = knat_test_flow(test, 1000 + i);
+
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), (int)n);
+
+	rcu_read_lock();
+	for (i = 0; i < n; i++) {
+		struct knat_tuple t = knat_test_tuple(0x0a000202, 0x0a000102,
+						      80, 1000 + i,
+						      IPPROTO_TCP);
+
+		found += !!knat_flow_find(kn, &t);
+	}
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, found, n);
+
+	KUNIT_EXPECT_EQ(test, knat_flow_flush(kn, knat_test_odd_port, NULL),
+			n / 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), (int)(n / 2));
+	KUNIT_EXPECT_EQ(test, knat_flow_flush(kn, NULL, NULL), n / 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 0);
+}
+
+static void knat_flow_size(struct kunit *test)
+{
+	kunit_info(test, "sizeof(struct knat_flow) = %zu\n",
+		   sizeof(struct knat_flow));
+	KUNIT_EXPECT_LE(test, sizeof(struct knat_flow), (size_t)128);
+}
+
+static struct kunit_case knat_hash_cases[] = {
+	KUNIT_CASE(knat_hash_equal_keys),
+	KUNIT_CASE(knat_hash_fields_matter),
+	KUNIT_CASE(knat_hash_distribution),
+	{}
+};
+
+static struct kunit_suite knat_hash_suite = {
+	.name = "knat_hash",
+	.test_cases = knat_hash_cases,
+};
+
+static struct kunit_case knat_flow_cases[] = {
+	KUNIT_CASE(knat_flow_both_directions),
+	KUNIT_CASE(knat_flow_clash),
+	KUNIT_CASE(knat_flow_limit),
+	KUNIT_CASE(knat_flow_many),
+	KUNIT_CASE(knat_flow_size),
+	{}
+};
+
+static struct kunit_suite knat_flow_suite = {
+	.name = "knat_flow",
+	.init = knat_flow_test_init,
+	.exit = knat_flow_test_exit,
+	.test_cases = knat_flow_cases,
+};
+
+kunit_test_suites(&knat_hash_suite, &knat_flow_suite);

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal interfaces shared by knat's parts.  Each part (flow, stats,
+ * hooks, netlink, ...) exposes knat_<part>_init()/knat_<part>_uninit()
+ * for module load/unload and, when it keeps per-namespace state,
+ * knat_<part>_net_init()/knat_<part>_net_exit().
+ *
+ * Object lifetimes follow one vocabulary:
+ *   _alloc/_free   memory only, never visible to the packet path
+ *   _get/_put      reference counting
+ *   _find          RCU lookup, caller holds rcu_read_lock()
+ *   _add/_del      publish into / unpublish from a table, config lock held
+ *   _flush         _del of everything matching
+ */
+#ifndef _KNAT_H
+#define _KNAT_H
+
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/rhashtable-types.h>
+#include <linux/workqueue.h>
+#include <net/net_namespace.h>
+#include <uapi/linux/knat.h>
+
+#define KNAT_VERSION "0.1.0"
+
+struct knat_stats;
+
+/* Per-namespace state; found with knat_net(net). */
+struct knat_net {
+	struct net *net;
+	/* Serialises configuration changes; never taken on the packet path. */
+	struct mutex lock;
+	bool hooks_active;
+
+	struct knat_stats __percpu *stats;
+
+	/* Flow table (flow.c). */
+	struct rhashtable flows;
+	atomic_t nflows;
+	struct delayed_work gc_work;
+	struct rhashtable_iter gc_iter;
+	bool gc_iter_live;
+
+	/* Rules (rules.h): RCU lists, changed under ->lock. */
+	struct list_head forwards;
+	struct list_head snats;
+	/* SNAT endpoint-independent mappings (portalloc.c). */
+	struct rhashtable mappings;
+
+	/* Configuration read locklessly by the packet path. */
+	u32 max_flows;
+	u32 timeouts[__KNAT_TIMEOUT_MAX];	/* jiffies */
+
+	/* Rule counts, kept for status; updated under ->lock. */
+	u32 nforwards;
+	u32 nsnats;
+	u32 nservices;
+};
+
+struct knat_net *knat_net(const struct net *net);
+
+int knat_netns_init(void);
+void knat_netns_uninit(void);
+
+int knat_flow_init(void);
+void knat_flow_uninit(void);
+int knat_flow_net_init(struct knat_net *kn);
+void knat_flow_net_exit(struct knat_net *kn);
+
+int knat_stats_net_init(struct knat_net *kn);
+void knat_stats_net_exit(struct knat_net *kn);
+
+int knat_hooks_enable(struct knat_net *kn);
+void knat_hooks_disable(struct knat_net *kn);
+
+int knat_netlink_init(void);
+void knat_netlink_uninit(void);
+
+#endif /* _KNAT_H */

@@ -1,0 +1,623 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The packet path.
+ *
+ * As nf_nat does, a destination is rewritten where packets enter
+ * (PRE_ROUTING, LOCAL_OUT), so that routing sees where they really go,
+ * and a source where they leave (POST_ROUTING, LOCAL_IN), so that routing
+ * and rp_filter never see one of this host's own addresses arriving from
+ * outside.  Each packet is looked up once on entry; the exit hook looks
+ * the flow up again only when a source rewrite is due, using the note the
+ * entry hook left in skb->cb (nat.h).
+ *
+ * Per direction d of a flow, the packet must end up as the other half's
+ * tuple reversed; which parts differ says which rewrites d needs.
+ */
+
+#include <linux/icmp.h>
+#include <linux/inetdevice.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/random.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/route.h>
+
+#include "nat.h"
+#include "portalloc.h"
+#include "rules.h"
+#include "stats.h"
+#include "tcp_state.h"
+
+static_assert(sizeof(struct knat_skb_cb) <= sizeof_field(struct sk_buff, cb));
+
+static u32 knat_cb_cookie __read_mostly;
+
+unsigned int knat_drop(struct knat_net *kn, enum knat_drop why)
+{
+	knat_count_drop(kn, why);
+	return NF_DROP;
+}
+
+void knat_note(struct sk_buff *skb, enum knat_cb_state st,
+	       const struct knat_tuple *key)
+{
+	struct knat_skb_cb *cb = KNAT_CB(skb);
+
+	cb->cookie = knat_cb_cookie;
+	cb->state = st;
+	if (key)
+		cb->key = *key;
+}
+
+static bool knat_is_icmp(u8 proto)
+{
+	return proto == IPPROTO_ICMP || proto == KNAT_PROTO_ICMP_REPLY;
+}
+
+/*
+ * Does direction @dir of @f need its source (or destination) rewritten?
+ * ICMP echo has one identifier for both: it follows the address.
+ */
+bool knat_needs(const struct knat_flow *f, int dir, enum knat_manip_type t)
+{
+	const struct knat_tuple *h = &f->h[dir].tuple, *o = &f->h[!dir].tuple;
+	bool icmp = knat_is_icmp(h->proto);
+
+	if (t == KNAT_MANIP_DST)
+		return h->dst != o->src || (!icmp && h->dport != o->sport);
+	return h->src != o->dst || (!icmp && h->sport != o->dport);
+}
+
+/* Route again after a destination rewrite. */
+int knat_reroute(struct sk_buff *skb, const struct nf_hook_state *state)
+{
+	if (state->hook == NF_INET_LOCAL_OUT)
+		return ip_route_me_harder(state->net, state->sk, skb,
+					  RTN_UNSPEC);
+	if (state->hook == NF_INET_PRE_ROUTING)
+		skb_dst_drop(skb);
+	return 0;
+}
+
+static int knat_parse_icmp_error(struct sk_buff *skb, struct knat_pkt *p)
+{
+	unsigned int inoff = p->thoff + sizeof(struct icmphdr), ithoff, avail;
+	const struct iphdr *in;
+	struct iphdr _in;
+	struct {
+		__be16 sport, dport;
+		u8 type, code;
+		__be16 id;
+	} _l4;
+	const typeof(_l4) *l4;
+	u8 proto;
+
+	in = skb_header_pointer(skb, inoff, sizeof(_in), &_in);
+	if (!in || in->version != 4 || in->ihl < 5)
+		return KNAT_PARSE_OTHER;
+	/* Only a first fragment quotes ports. */
+	if (in->frag_off & htons(IP_OFFSET))
+		return KNAT_PARSE_OTHER;
+	ithoff = inoff + in->ihl * 4;
+	if (skb->len < ithoff + 8)	/* RFC 792: 64 bits of the datagram */
+		return KNAT_PARSE_OTHER;
+	avail = skb->len - ithoff;
+
+	p->t = (struct knat_tuple) { .src = in->saddr, .dst = in->daddr };
+	proto = in->protocol;
+	switch (proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		/* Ports sit in the first four bytes of both. */
+		l4 = skb_header_pointer(skb, ithoff, 4, &_l4);
+		p->t.sport = l4->sport;
+		p->t.dport = l4->dport;
+		p->inner_l4avail = min_t(unsigned int, avail,
+					 proto == IPPROTO_TCP ?
+					 sizeof(struct tcphdr) :
+					 sizeof(struct udphdr));
+		break;
+	case IPPROTO_ICMP: {
+		const struct icmphdr *ih;
+		struct icmphdr _ih;
+
+		ih = skb_header_pointer(skb, ithoff, sizeof(_ih), &_ih);
+		if (ih->type == ICMP_ECHOREPLY)
+			proto = KNAT_PROTO_ICMP_REPLY;
+		else if (ih->type != ICMP_ECHO)
+			return KNAT_PARSE_OTHER;	/* errors about errors */
+		p->t.sport = ih->un.echo.id;
+		p->t.dport = ih->un.echo.id;
+		p->inner_l4avail = sizeof(struct icmphdr);
+		break;
+	}
+	default:
+		return KNAT_PARSE_OTHER;
+	}
+	p->t.proto = proto;
+	p->icmp_err = true;
+	p->inner_nhoff = inoff;
+	p->l4len = ithoff - p->thoff + p->inner_l4avail;
+	return KNAT_PARSE_OK;
+}
+
+/*
+ * Read the headers knat needs.  At these hooks skb->data is the IP
+ * header, which IPv4 validated on input (or built on output).
+ */
+int knat_parse(struct sk_buff *skb, struct knat_pkt *p)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int thoff = skb_network_offset(skb) + iph->ihl * 4;
+
+	memset(p, 0, sizeof(*p));
+	p->t.src = iph->saddr;
+	p->t.dst = iph->daddr;
+	p->t.proto = iph->protocol;
+	p->thoff = thoff;
+	if (ip_is_fragment(iph))
+		return KNAT_PARSE_FRAG;
+
+	switch (iph->protocol) {
+	case IPPROTO_TCP: {
+		const struct tcphdr *th;
+		struct tcphdr _th;
+
+		th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+		if (!th || th->doff < 5 || thoff + th->doff * 4 > skb->len)
+			return KNAT_PARSE_BAD;
+		p->t.sport = th->source;
+		p->t.dport = th->dest;
+		p->tcpflags = (th->syn ? KNAT_TCPF_SYN : 0) |
+			      (th->ack ? KNAT_TCPF_ACK : 0) |
+			      (th->fin ? KNAT_TCPF_FIN : 0) |
+			      (th->rst ? KNAT_TCPF_RST : 0);
+		p->l4len = sizeof(struct tcphdr);
+		return KNAT_PARSE_OK;
+	}
+	case IPPROTO_UDP: {
+		const struct udphdr *uh;
+		struct udphdr _uh;
+
+		uh = skb_header_pointer(skb, thoff, sizeof(_uh), &_uh);
+		if (!uh)
+			return KNAT_PARSE_BAD;
+		p->t.sport = uh->source;
+		p->t.dport = uh->dest;
+		p->l4len = sizeof(struct udphdr);
+		return KNAT_PARSE_OK;
+	}
+	case IPPROTO_ICMP: {
+		const struct icmphdr *ih;
+		struct icmphdr _ih;
+
+		ih = skb_header_pointer(skb, thoff, sizeof(_ih), &_ih);
+		if (!ih)
+			return KNAT_PARSE_BAD;
+		p->l4len = sizeof(struct icmphdr);
+		switch (ih->type) {
+		case ICMP_ECHOREPLY:
+			p->t.proto = KNAT_PROTO_ICMP_REPLY;
+			fallthrough;
+		case ICMP_ECHO:
+			p->t.sport = ih->un.echo.id;
+			p->t.dport = ih->un.echo.id;
+			return KNAT_PARSE_OK;
+		case ICMP_DEST_UNREACH:
+		case ICMP_TIME_EXCEEDED:
+		case ICMP_PARAMETERPROB:
+			return knat_parse_icmp_error(skb, p);
+		}
+		return KNAT_PARSE_OTHER;
+	}
+	}
+	return KNAT_PARSE_OTHER;
+}
+
+static bool knat_pure_syn(u8 flags)
+{
+	return (flags & (KNAT_TCPF_SYN | KNAT_TCPF_ACK | KNAT_TCPF_RST)) ==
+	       KNAT_TCPF_SYN;
+}
+
+static u8 knat_tcp_update(struct knat_flow *f, int dir, u8 flags)
+{
+	u8 old = READ_ONCE(f->state), new;
+
+	do {
+		new = knat_tcp_next(old, dir, flags);
+		if (new == old)
+			break;
+	} while (!try_cmpxchg(&f->state, &old, new));
+	return new;
+}
+
+/* Counters, protocol state and timeout: once per packet, at entry. */
+static void knat_flow_account(struct knat_net *kn, struct knat_flow *f,
+			      int dir, struct sk_buff *skb,
+			      const struct knat_pkt *p)
+{
+	enum knat_timeout to;
+
+	atomic64_inc(&f->pkts[dir]);
+	atomic64_add(skb->len, &f->bytes[dir]);
+	knat_count(kn, dir ? KNAT_CNT_PKTS_REPLY : KNAT_CNT_PKTS_ORIG);
+	knat_count_add(kn, dir ? KNAT_CNT_BYTES_REPLY : KNAT_CNT_BYTES_ORIG,
+		       skb->len);
+	if (f->kind != KNAT_FLOW_KIND_SNAT && f->owner) {
+		struct knat_forward *fwd = f->owner;
+
+		this_cpu_inc(fwd->stats->pkts);
+		this_cpu_add(fwd->stats->bytes, skb->len);
+	}
+	if (dir == KNAT_DIR_REPLY &&
+	    !test_bit(KNAT_FLOW_REPLIED_BIT, &f->status))
+		set_bit(KNAT_FLOW_REPLIED_BIT, &f->status);
+
+	switch (f->h[KNAT_DIR_ORIG].tuple.proto) {
+	case IPPROTO_TCP:
+		to = knat_tcp_timeout(knat_tcp_update(f, dir, p->tcpflags));
+		break;
+	case IPPROTO_UDP:
+		to = test_bit(KNAT_FLOW_REPLIED_BIT, &f->status) ?
+		     KNAT_TIMEOUT_UDP_REPLIED : KNAT_TIMEOUT_UDP_UNREPLIED;
+		break;
+	default:
+		to = KNAT_TIMEOUT_ICMP;
+	}
+	knat_flow_refresh(f, READ_ONCE(kn->timeouts[to]));
+}
+
+/*
+ * May the flow found for this packet carry it?  Expired flows go now (the
+ * GC would later); a SYN reusing the tuple of a closed TCP flow starts a
+ * fresh one at once instead of waiting out TIME_WAIT.
+ */
+static bool knat_flow_usable(struct knat_net *kn, struct knat_flow *f,
+			     int dir, const struct knat_pkt *p)
+{
+	u8 st;
+
+	if (test_bit(KNAT_FLOW_DEAD_BIT, &f->status))
+		return false;
+	if (knat_flow_expired(f)) {
+		knat_flow_del(kn, f);
+		knat_count(kn, KNAT_CNT_FLOWS_EXPIRED);
+		return false;
+	}
+	if (p->t.proto != IPPROTO_TCP || dir != KNAT_DIR_ORIG ||
+	    !knat_pure_syn(p->tcpflags))
+		return true;
+	st = READ_ONCE(f->state) & KNAT_TCP_STATE_MASK;
+	if (st != KNAT_TCP_TIME_WAIT && st != KNAT_TCP_CLOSE)
+		return true;
+	knat_flow_del(kn, f);
+	return false;
+}
+
+/* Entry-side work for a packet of a known flow. */
+static unsigned int knat_flow_packet(struct knat_net *kn, struct knat_flow *f,
+				     int dir, struct sk_buff *skb,
+				     const struct knat_pkt *p,
+				     const struct nf_hook_state *state,
+				     bool routed)
+{
+	const struct knat_tuple *o = &f->h[!dir].tuple;
+
+	knat_flow_account(kn, f, dir, skb, p);
+	if (knat_needs(f, dir, KNAT_MANIP_DST)) {
+		if (skb_ensure_writable(skb, p->thoff + p->l4len))
+			return knat_drop(kn, KNAT_DROP_UNWRITABLE);
+		knat_manip(skb, 0, p->l4len, false, KNAT_MANIP_DST, o->src,
+			   o->sport);
+		if (!routed && knat_reroute(skb, state))
+			return knat_drop(kn, KNAT_DROP_NO_ROUTE);
+	}
+	knat_note(skb, knat_needs(f, dir, KNAT_MANIP_SRC) ?
+		  KNAT_CB_SRC : KNAT_CB_DONE, &f->h[dir].tuple);
+	return NF_ACCEPT;
+}
+
+static void knat_count_created(struct knat_net *kn, u8 proto)
+{
+	knat_count(kn, proto == IPPROTO_TCP ? KNAT_CNT_FLOWS_CREATED_TCP :
+		   proto == IPPROTO_UDP ? KNAT_CNT_FLOWS_CREATED_UDP :
+		   KNAT_CNT_FLOWS_CREATED_ICMP);
+}
+
+static unsigned int knat_alloc_drop(struct knat_net *kn, int err)
+{
+	return knat_drop(kn, err == -ENOSPC ? KNAT_DROP_TABLE_FULL :
+			 err == -EEXIST ? KNAT_DROP_CLASH : KNAT_DROP_NOMEM);
+}
+
+/*
+ * Hairpin: the backend sits behind the interface the client came in on,
+ * so its answer would go straight back, bypassing us.  Make the backend
+ * answer us instead: source-NAT to our address on that side, keeping the
+ * client's port when the reply tuple allows it.
+ */
+static bool knat_hairpin(struct knat_net *kn, struct knat_tuple *reply,
+			 struct net_device *dev)
+{
+	__be32 addr = inet_select_addr(dev, reply->src, RT_SCOPE_UNIVERSE);
+	int i;
+
+	if (!addr)
+		return false;
+	reply->dst = addr;
+	for (i = 0; i < KNAT_PORT_PROBES; i++) {
+		if (!knat_tuple_taken(kn, reply) &&
+		    !knat_port_shadowed(kn, reply->proto, addr, reply->dport,
+					reply->src, reply->sport))
+			return true;
+		reply->dport = htons(1024 + prandom_u32_max(65536 - 1024));
+	}
+	return false;
+}
+
+/* A packet of no flow to a forwarded port: make its flow. */
+static unsigned int knat_forward_new(struct knat_net *kn, struct sk_buff *skb,
+				     const struct knat_pkt *p,
+				     const struct nf_hook_state *state)
+{
+	u8 kind = KNAT_FLOW_KIND_FORWARD;
+	struct knat_forward *fwd;
+	struct knat_tuple reply;
+	struct knat_flow *f;
+	bool routed = false;
+	int err;
+
+	if (p->t.proto != IPPROTO_TCP && p->t.proto != IPPROTO_UDP)
+		return NF_ACCEPT;
+	fwd = knat_forward_match(kn, p->t.proto, p->t.dst, ntohs(p->t.dport));
+	if (!fwd)
+		return NF_ACCEPT;
+	if (p->t.proto == IPPROTO_TCP && !knat_pure_syn(p->tcpflags)) {
+		knat_count(kn, KNAT_CNT_TCP_UNTRACKED);
+		knat_note(skb, KNAT_CB_DONE, NULL);
+		return NF_ACCEPT;
+	}
+
+	reply = (struct knat_tuple) {
+		.src = fwd->to_addr, .dst = p->t.src,
+		.sport = fwd->to_port ?
+			 htons(fwd->to_port + ntohs(p->t.dport) - fwd->port_min) :
+			 p->t.dport,
+		.dport = p->t.sport, .proto = p->t.proto,
+	};
+
+	/*
+	 * Route the translated packet now, to know before the flow is made
+	 * whether the answer would bypass us.  IPv4 keeps this route.
+	 */
+	if (state->hook == NF_INET_PRE_ROUTING &&
+	    !ip_route_input_noref(skb, reply.src, p->t.src, ip_hdr(skb)->tos,
+				  state->in)) {
+		const struct rtable *rt = skb_rtable(skb);
+
+		routed = true;
+		if (rt->rt_type == RTN_UNICAST && rt->dst.dev == state->in) {
+			if (!knat_hairpin(kn, &reply, state->in))
+				return knat_drop(kn, KNAT_DROP_NO_PORT);
+			kind = KNAT_FLOW_KIND_FORWARD_SNAT;
+		}
+	}
+
+	f = knat_flow_alloc(kn, &p->t, &reply, kind, fwd, 0);
+	if (IS_ERR(f))
+		return knat_alloc_drop(kn, PTR_ERR(f));
+	atomic_inc(&fwd->nflows);
+	err = knat_flow_add(kn, f);
+	if (err) {
+		atomic_dec(&fwd->nflows);
+		return knat_alloc_drop(kn, err);
+	}
+	knat_count_created(kn, p->t.proto);
+	if (kind == KNAT_FLOW_KIND_FORWARD_SNAT)
+		knat_count(kn, KNAT_CNT_HAIRPIN);
+	return knat_flow_packet(kn, f, KNAT_DIR_ORIG, skb, p, state, routed);
+}
+
+unsigned int knat_nat_entry(void *priv, struct sk_buff *skb,
+			    const struct nf_hook_state *state)
+{
+	struct knat_net *kn = knat_net(state->net);
+	struct knat_flow_half *h;
+	struct knat_pkt p;
+
+	knat_note(skb, KNAT_CB_MISS, NULL);
+	KNAT_CB(skb)->flags = state->hook == NF_INET_LOCAL_OUT ?
+			      KNAT_CB_F_LOCAL : 0;
+
+	switch (knat_parse(skb, &p)) {
+	case KNAT_PARSE_OK:
+		break;
+	case KNAT_PARSE_OTHER:
+		return NF_ACCEPT;
+	case KNAT_PARSE_FRAG:
+		return knat_drop(kn, KNAT_DROP_FRAGMENT);
+	default:
+		return knat_drop(kn, KNAT_DROP_MALFORMED);
+	}
+	if (p.icmp_err)
+		return knat_icmp_error(kn, skb, &p, true, state);
+
+	h = knat_flow_find(kn, &p.t);
+	if (h) {
+		struct knat_flow *f = knat_flow_of(h);
+		int dir = h->tuple.dir;
+
+		if (knat_flow_usable(kn, f, dir, &p))
+			return knat_flow_packet(kn, f, dir, skb, &p, state,
+						false);
+	}
+	return knat_forward_new(kn, skb, &p, state);
+}
+
+/* Source rewrite at exit for the flow the entry hook named. */
+static unsigned int knat_src_flow(struct knat_net *kn, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
+{
+	struct knat_flow_half *h = knat_flow_find(kn, &KNAT_CB(skb)->key);
+	const struct knat_tuple *o;
+	struct knat_flow *f;
+	struct knat_pkt p;
+
+	/* Deleted since entry: the packet must not leave half-translated. */
+	if (!h || test_bit(KNAT_FLOW_DEAD_BIT, &knat_flow_of(h)->status))
+		return knat_drop(kn, KNAT_DROP_FLOW_GONE);
+	if (knat_parse(skb, &p) != KNAT_PARSE_OK)
+		return knat_drop(kn, KNAT_DROP_MALFORMED);
+	if (p.icmp_err)
+		return knat_icmp_error(kn, skb, &p, false, state);
+
+	f = knat_flow_of(h);
+	o = &f->h[!h->tuple.dir].tuple;
+	if (skb_ensure_writable(skb, p.thoff + p.l4len))
+		return knat_drop(kn, KNAT_DROP_UNWRITABLE);
+	knat_manip(skb, 0, p.l4len, false, KNAT_MANIP_SRC, o->dst, o->dport);
+	return NF_ACCEPT;
+}
+
+/* A forwarded packet of no flow leaving: source NAT makes one. */
+static unsigned int knat_snat_new(struct knat_net *kn, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
+{
+	struct knat_snat *rule;
+	struct knat_mapping *m;
+	struct knat_tuple reply;
+	struct knat_flow *f;
+	struct knat_pkt p;
+	__be32 out_addr = 0;
+	bool preserved;
+	int res, err;
+
+	res = knat_parse(skb, &p);
+	if (res == KNAT_PARSE_FRAG || res == KNAT_PARSE_BAD)
+		return NF_ACCEPT;	/* entry dropped such packets */
+	rule = knat_snat_match(kn, p.t.src, state->out->ifindex);
+	if (!rule)
+		return NF_ACCEPT;
+	/* Whatever cannot be translated must not leave with its address. */
+	if (res != KNAT_PARSE_OK || p.icmp_err ||
+	    p.t.proto == KNAT_PROTO_ICMP_REPLY)
+		return knat_drop(kn, KNAT_DROP_UNSUPPORTED);
+	if (p.t.proto == IPPROTO_TCP && !knat_pure_syn(p.tcpflags))
+		return knat_drop(kn, KNAT_DROP_TCP_NO_FLOW);
+
+	if (rule->flags & KNAT_SNAT_F_MASQUERADE) {
+		const struct rtable *rt = skb_rtable(skb);
+
+		out_addr = inet_select_addr(state->out,
+					    rt_nexthop(rt, p.t.dst),
+					    RT_SCOPE_UNIVERSE);
+		if (!out_addr)
+			return knat_drop(kn, KNAT_DROP_NO_ADDR);
+	}
+	m = knat_mapping_get(kn, rule, &p.t, out_addr, &preserved);
+	if (IS_ERR(m))
+		return knat_drop(kn, PTR_ERR(m) == -ENOSPC ?
+				 KNAT_DROP_NO_PORT : KNAT_DROP_NOMEM);
+
+	reply = (struct knat_tuple) {
+		.src = p.t.dst, .dst = m->out_addr,
+		.sport = p.t.dport, .dport = m->out_port, .proto = p.t.proto,
+	};
+	if (p.t.proto == IPPROTO_ICMP) {
+		reply.sport = m->out_port;
+		reply.proto = KNAT_PROTO_ICMP_REPLY;
+	}
+	f = knat_flow_alloc(kn, &p.t, &reply, KNAT_FLOW_KIND_SNAT, m, 0);
+	if (IS_ERR(f)) {
+		knat_mapping_put(kn, m);
+		return knat_alloc_drop(kn, PTR_ERR(f));
+	}
+	atomic_inc(&rule->nflows);
+	err = knat_flow_add(kn, f);
+	if (err) {
+		atomic_dec(&rule->nflows);
+		knat_mapping_put(kn, m);
+		return knat_alloc_drop(kn, err);
+	}
+	knat_count_created(kn, p.t.proto);
+	if (preserved)
+		knat_count(kn, KNAT_CNT_PORT_PRESERVED);
+
+	knat_flow_account(kn, f, KNAT_DIR_ORIG, skb, &p);
+	if (skb_ensure_writable(skb, p.thoff + p.l4len))
+		return knat_drop(kn, KNAT_DROP_UNWRITABLE);
+	knat_manip(skb, 0, p.l4len, false, KNAT_MANIP_SRC, m->out_addr,
+		   m->out_port);
+	return NF_ACCEPT;
+}
+
+/*
+ * A packet at an exit hook that its entry hook did not see (hooks were
+ * registered in between): classify it now, without rewriting.
+ */
+static void knat_classify(struct knat_net *kn, struct sk_buff *skb)
+{
+	struct knat_flow_half *h;
+	struct knat_tuple key;
+	struct knat_pkt p;
+
+	knat_note(skb, KNAT_CB_MISS, NULL);
+	KNAT_CB(skb)->flags = skb->sk ? KNAT_CB_F_LOCAL : 0;
+	if (knat_parse(skb, &p) != KNAT_PARSE_OK)
+		return;
+	key = p.t;
+	if (p.icmp_err)
+		knat_tuple_invert(&key, &p.t);
+	h = knat_flow_find(kn, &key);
+	if (h)
+		knat_note(skb, knat_needs(knat_flow_of(h), h->tuple.dir,
+					  KNAT_MANIP_SRC) ?
+			  KNAT_CB_SRC : KNAT_CB_DONE, &h->tuple);
+}
+
+unsigned int knat_nat_exit(void *priv, struct sk_buff *skb,
+			   const struct nf_hook_state *state)
+{
+	struct knat_net *kn = knat_net(state->net);
+	struct knat_skb_cb *cb = KNAT_CB(skb);
+
+	if (cb->cookie != knat_cb_cookie)
+		knat_classify(kn, skb);
+
+	switch (cb->state) {
+	case KNAT_CB_SRC:
+		return knat_src_flow(kn, skb, state);
+	case KNAT_CB_MISS:
+		/* SNAT is for forwarded traffic, not this host's own. */
+		if (state->hook == NF_INET_POST_ROUTING &&
+		    !(cb->flags & KNAT_CB_F_LOCAL))
+			return knat_snat_new(kn, skb, state);
+		fallthrough;
+	default:
+		return NF_ACCEPT;
+	}
+}
+
+/* A flow leaves the table: give back what it held of its rule. */
+void knat_nat_release(struct knat_net *kn, struct knat_flow *f)
+{
+	if (!f->owner)
+		return;
+	if (f->kind == KNAT_FLOW_KIND_SNAT) {
+		struct knat_mapping *m = f->owner;
+
+		atomic_dec(&m->key.rule->nflows);
+		knat_mapping_put(kn, m);
+	} else {
+		struct knat_forward *fwd = f->owner;
+
+		atomic_dec(&fwd->nflows);
+	}
+}
+
+int knat_nat_init(void)
+{
+	knat_cb_cookie = get_random_u32() | 1;
+	return 0;
+}

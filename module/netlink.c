@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "knat" generic netlink family: policies, the command table, and the
+ * commands that belong to no object (status).  Every attribute is checked
+ * by a strict policy before a handler runs; handlers add what a policy
+ * cannot express and say why through extack.
+ */
+
+#include <linux/utsname.h>
+
+#include "flow.h"
+#include "netlink.h"
+
+#ifndef KNAT_BUILD_ID
+#define KNAT_BUILD_ID "unknown"
+#endif
+
+static const struct nla_policy knat_nl_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_VERSION]	= { .type = NLA_REJECT },
+	[KNAT_A_BUILD_ID]	= { .type = NLA_REJECT },
+	[KNAT_A_NUM_FORWARDS]	= { .type = NLA_REJECT },
+	[KNAT_A_NUM_SNATS]	= { .type = NLA_REJECT },
+	[KNAT_A_NUM_SERVICES]	= { .type = NLA_REJECT },
+	[KNAT_A_NUM_FLOWS]	= { .type = NLA_REJECT },
+	[KNAT_A_HOOKS_ACTIVE]	= { .type = NLA_REJECT },
+	[KNAT_A_CONFIG]		= NLA_POLICY_NESTED(knat_cfg_policy),
+	[KNAT_A_FORWARD]	= NLA_POLICY_NESTED(knat_fwd_policy),
+	[KNAT_A_SNAT]		= NLA_POLICY_NESTED(knat_snat_policy),
+	[KNAT_A_FLOW]		= NLA_POLICY_NESTED(knat_flow_policy),
+	[KNAT_A_STATS]		= { .type = NLA_REJECT },
+};
+
+struct sk_buff *knat_nl_reply_new(struct genl_info *info, u8 cmd, void **hdr)
+{
+	struct sk_buff *msg;
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put_reply(msg, info, &knat_genl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int knat_nl_status_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = knat_nl_reply_new(info, KNAT_CMD_STATUS_GET, &hdr);
+	if (!msg)
+		return -ENOMEM;
+
+	mutex_lock(&kn->lock);
+	if (nla_put_string(msg, KNAT_A_VERSION, KNAT_VERSION) ||
+	    nla_put_string(msg, KNAT_A_BUILD_ID, KNAT_BUILD_ID) ||
+	    nla_put_u32(msg, KNAT_A_NUM_FORWARDS, kn->nforwards) ||
+	    nla_put_u32(msg, KNAT_A_NUM_SNATS, kn->nsnats) ||
+	    nla_put_u32(msg, KNAT_A_NUM_SERVICES, kn->nservices) ||
+	    nla_put_u32(msg, KNAT_A_NUM_FLOWS, atomic_read(&kn->nflows)) ||
+	    nla_put_u8(msg, KNAT_A_HOOKS_ACTIVE, kn->hooks_active)) {
+		mutex_unlock(&kn->lock);
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	mutex_unlock(&kn->lock);
+
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * Every command but reading the counters needs CAP_NET_ADMIN in the
+ * namespace's own user namespace (GENL_UNS_ADMIN_PERM), so a container's
+ * root manages its own knat and monitoring needs no privilege.
+ */
+static const struct genl_ops knat_nl_ops[] = {
+	{
+		.cmd = KNAT_CMD_STATUS_GET,
+		.doit = knat_nl_status_get,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_CONFIG_GET,
+		.doit = knat_nl_config_get,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_CONFIG_SET,
+		.doit = knat_nl_config_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_FORWARD_NEW,
+		.doit = knat_nl_forward_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_FORWARD_DEL,
+		.doit = knat_nl_forward_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_FORWARD_GET,
+		.dumpit = knat_nl_forward_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_SNAT_NEW,
+		.doit = knat_nl_snat_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_SNAT_DEL,
+		.doit = knat_nl_snat_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_SNAT_GET,
+		.dumpit = knat_nl_snat_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_FLOW_GET,
+		.start = knat_nl_flow_dump_start,
+		.dumpit = knat_nl_flow_dump,
+		.done = knat_nl_flow_dump_done,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_FLOW_DEL,
+		.doit = knat_nl_flow_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_STATS_GET,
+		.doit = knat_nl_stats_get,
+	},
+	{
+		.cmd = KNAT_CMD_STATS_RESET,
+		.doit = knat_nl_stats_reset,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group knat_nl_mcgrps[] = {
+	{ .name = KNAT_GENL_MCGRP_EVENTS },
+};
+
+struct genl_family knat_genl_family __ro_after_init = {
+	.name = KNAT_GENL_NAME,
+	.version = KNAT_GENL_VERSION,
+	.maxattr = KNAT_A_MAX,
+	.policy = knat_nl_policy,
+	.netnsok = true,
+	.parallel_ops = false,
+	.module = THIS_MODULE,
+	.ops = knat_nl_ops,
+	.n_ops = ARRAY_SIZE(knat_nl_ops),
+	.resv_start_op = KNAT_CMD_MAX + 1,
+	.mcgrps = knat_nl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(knat_nl_mcgrps),
+};
+
+int knat_netlink_init(void)
+{
+	return genl_register_family(&knat_genl_family);
+}
+
+void knat_netlink_uninit(void)
+{
+	genl_unregister_family(&knat_genl_family);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KNAT_NETLINK_H
+#define _KNAT_NETLINK_H
+
+#include <net/genetlink.h>
+
+#include "knat.h"
+
+extern struct genl_family knat_genl_family;
+
+extern const struct nla_policy knat_cfg_policy[KNAT_CFG_A_MAX + 1];
+extern const struct nla_policy knat_fwd_policy[KNAT_FWD_A_MAX + 1];
+extern const struct nla_policy knat_snat_policy[KNAT_SNAT_A_MAX + 1];
+extern const struct nla_policy knat_flow_policy[KNAT_FLOW_A_MAX + 1];
+
+/* nl_config.c */
+int knat_nl_config_get(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_config_set(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_stats_get(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_stats_reset(struct sk_buff *skb, struct genl_info *info);
+
+/* nl_rules.c */
+int knat_nl_forward_new(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_forward_del(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_forward_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int knat_nl_snat_new(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_snat_del(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_snat_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+/* nl_flow.c */
+int knat_nl_flow_dump_start(struct netlink_callback *cb);
+int knat_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int knat_nl_flow_dump_done(struct netlink_callback *cb);
+int knat_nl_flow_del(struct sk_buff *skb, struct genl_info *info);
+
+/* Start a reply to @info for command @cmd; NULL on allocation failure. */
+struct sk_buff *knat_nl_reply_new(struct genl_info *info, u8 cmd,
+				  void **hdr);
+
+static inline struct knat_net *knat_nl_net(struct genl_info *info)
+{
+	return knat_net(genl_info_net(info));
+}
+
+#endif /* _KNAT_NETLINK_H */

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-namespace state.  A namespace costs a struct knat_net, an empty flow
+ * table and per-CPU counters until something is configured in it; hooks
+ * are registered only then (hooks.c), so an unconfigured namespace pays
+ * nothing per packet.
+ */
+
+#include <net/netns/generic.h>
+
+#include "knat.h"
+#include "portalloc.h"
+#include "rules.h"
+
+static unsigned int knat_net_id __read_mostly;
+
+/* Seconds; RFC 5382 (TCP) and RFC 4787 (UDP) set the floors. */
+static const u32 knat_default_timeouts[__KNAT_TIMEOUT_MAX] = {
+	[KNAT_TIMEOUT_TCP_SYN_SENT]	= 120,
+	[KNAT_TIMEOUT_TCP_SYN_RECV]	= 60,
+	[KNAT_TIMEOUT_TCP_ESTABLISHED]	= 7440,
+	[KNAT_TIMEOUT_TCP_FIN_WAIT]	= 240,
+	[KNAT_TIMEOUT_TCP_CLOSE_WAIT]	= 240,
+	[KNAT_TIMEOUT_TCP_LAST_ACK]	= 240,
+	[KNAT_TIMEOUT_TCP_TIME_WAIT]	= 120,
+	[KNAT_TIMEOUT_TCP_CLOSE]	= 10,
+	[KNAT_TIMEOUT_UDP_UNREPLIED]	= 30,
+	[KNAT_TIMEOUT_UDP_REPLIED]	= 300,
+	[KNAT_TIMEOUT_ICMP]		= 30,
+};
+
+#define KNAT_DEFAULT_MAX_FLOWS	262144
+
+struct knat_net *knat_net(const struct net *net)
+{
+	return net_generic(net, knat_net_id);
+}
+
+static int __net_init knat_net_init(struct net *net)
+{
+	struct knat_net *kn = knat_net(net);
+	int i, err;
+
+	kn->net = net;
+	mutex_init(&kn->lock);
+	INIT_LIST_HEAD(&kn->forwards);
+	INIT_LIST_HEAD(&kn->snats);
+	kn->max_flows = KNAT_DEFAULT_MAX_FLOWS;
+	for (i = 0; i < __KNAT_TIMEOUT_MAX; i++)
+		kn->timeouts[i] = knat_default_timeouts[i] * HZ;
+
+	err = knat_stats_net_init(kn);
+	if (err)
+		return err;
+	err = knat_flow_net_init(kn);
+	if (err)
+		goto err_stats;
+	err = knat_portalloc_net_init(kn);
+	if (err)
+		goto err_flow;
+	return 0;
+
+err_flow:
+	knat_flow_net_exit(kn);
+err_stats:
+	knat_stats_net_exit(kn);
+	return err;
+}
+
+static void __net_exit knat_net_exit(struct net *net)
+{
+	struct knat_net *kn = knat_net(net);
+
+	/* Packets first, then flows (they hold rules), then rules. */
+	knat_hooks_disable(kn);
+	knat_flow_net_exit(kn);
+	knat_forward_net_exit(kn);
+	knat_snat_net_exit(kn);
+	knat_portalloc_net_exit(kn);
+	knat_stats_net_exit(kn);
+	mutex_destroy(&kn->lock);
+}
+
+static struct pernet_operations knat_net_ops = {
+	.init = knat_net_init,
+	.exit = knat_net_exit,
+	.id = &knat_net_id,
+	.size = sizeof(struct knat_net),
+};
+
+int knat_netns_init(void)
+{
+	return register_pernet_subsys(&knat_net_ops);
+}
+
+void knat_netns_uninit(void)
+{
+	unregister_pernet_subsys(&knat_net_ops);
+}

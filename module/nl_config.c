@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Netlink: the config object (limits, timeouts) and the stats object. */
+
+#include "netlink.h"
+#include "stats.h"
+
+#define KNAT_MAX_FLOWS_LIMIT	(16U << 20)
+#define KNAT_TIMEOUT_LIMIT	(7U * 24 * 3600)
+
+/* Not const: 6.1's policy holds a plain pointer. */
+static struct netlink_range_validation knat_timeout_range = {
+	.min = 1, .max = KNAT_TIMEOUT_LIMIT,
+};
+
+static struct netlink_range_validation knat_max_flows_range = {
+	.min = 1, .max = KNAT_MAX_FLOWS_LIMIT,
+};
+
+static const struct nla_policy knat_timeouts_policy[__KNAT_TIMEOUT_MAX + 1] = {
+	[1 ... __KNAT_TIMEOUT_MAX] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &knat_timeout_range),
+};
+
+const struct nla_policy knat_cfg_policy[KNAT_CFG_A_MAX + 1] = {
+	[KNAT_CFG_A_MAX_FLOWS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						       &knat_max_flows_range),
+	[KNAT_CFG_A_TIMEOUTS] = NLA_POLICY_NESTED(knat_timeouts_policy),
+};
+
+int knat_nl_config_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	struct nlattr *cfg, *tos;
+	struct sk_buff *msg;
+	void *hdr;
+	int i;
+
+	msg = knat_nl_reply_new(info, KNAT_CMD_CONFIG_GET, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	cfg = nla_nest_start(msg, KNAT_A_CONFIG);
+	if (!cfg || nla_put_u32(msg, KNAT_CFG_A_MAX_FLOWS,
+				READ_ONCE(kn->max_flows)))
+		goto nospace;
+	tos = nla_nest_start(msg, KNAT_CFG_A_TIMEOUTS);
+	if (!tos)
+		goto nospace;
+	for (i = 0; i < __KNAT_TIMEOUT_MAX; i++)
+		if (nla_put_u32(msg, i + 1, READ_ONCE(kn->timeouts[i]) / HZ))
+			goto nospace;
+	nla_nest_end(msg, tos);
+	nla_nest_end(msg, cfg);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+nospace:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+/* All or nothing: the policy has checked every value already. */
+int knat_nl_config_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	struct nlattr *tb[KNAT_CFG_A_MAX + 1];
+	struct nlattr *tos[__KNAT_TIMEOUT_MAX + 1];
+	int err, i;
+
+	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_CONFIG))
+		return -EINVAL;
+	err = nla_parse_nested(tb, KNAT_CFG_A_MAX, info->attrs[KNAT_A_CONFIG],
+			       knat_cfg_policy, info->extack);
+	if (err)
+		return err;
+	if (tb[KNAT_CFG_A_TIMEOUTS]) {
+		err = nla_parse_nested(tos, __KNAT_TIMEOUT_MAX,
+				       tb[KNAT_CFG_A_TIMEOUTS],
+				       knat_timeouts_policy, info->extack);
+		if (err)
+			return err;
+	}
+
+	mutex_lock(&kn->lock);
+	if (tb[KNAT_CFG_A_MAX_FLOWS])
+		WRITE_ONCE(kn->max_flows, nla_get_u32(tb[KNAT_CFG_A_MAX_FLOWS]));
+	/* Flows take a new timeout with their next packet. */
+	for (i = 0; tb[KNAT_CFG_A_TIMEOUTS] && i < __KNAT_TIMEOUT_MAX; i++)
+		if (tos[i + 1])
+			WRITE_ONCE(kn->timeouts[i],
+				   nla_get_u32(tos[i + 1]) * HZ);
+	mutex_unlock(&kn->lock);
+	return 0;
+}
+
+static int knat_nl_put_array(struct sk_buff *msg, int type, const u64 *v,
+			     int n)
+{
+	struct nlattr *nest = nla_nest_start(msg, type);
+	int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	/* Attribute 0 is never a counter, so it pads. */
+	for (i = 0; i < n; i++)
+		if (nla_put_u64_64bit(msg, i + 1, v[i], 0))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+int knat_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	struct knat_stats sum;
+	struct nlattr *stats;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = knat_nl_reply_new(info, KNAT_CMD_STATS_GET, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	knat_stats_sum(kn, &sum);
+	stats = nla_nest_start(msg, KNAT_A_STATS);
+	if (!stats ||
+	    knat_nl_put_array(msg, KNAT_STATS_A_COUNTERS, sum.cnt,
+			      __KNAT_CNT_MAX) ||
+	    knat_nl_put_array(msg, KNAT_STATS_A_DROPS, sum.drop,
+			      __KNAT_DROP_MAX)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, stats);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+int knat_nl_stats_reset(struct sk_buff *skb, struct genl_info *info)
+{
+	knat_stats_reset(knat_nl_net(info));
+	return 0;
+}

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netlink: the flow object.  Dumps walk the flow table with a walker that
+ * lives as long as the dump, so a million flows need no large allocation
+ * and no lock is held between two parts of the dump.  Filters are applied
+ * here, in the kernel.
+ */
+
+#include <linux/slab.h>
+#include <net/sock.h>
+
+#include "flow.h"
+#include "netlink.h"
+#include "tcp_state.h"
+
+static const struct nla_policy knat_tuple_policy[KNAT_TUPLE_A_MAX + 1] = {
+	[KNAT_TUPLE_A_SRC]	= { .type = NLA_BE32 },
+	[KNAT_TUPLE_A_DST]	= { .type = NLA_BE32 },
+	[KNAT_TUPLE_A_SPORT]	= { .type = NLA_BE16 },
+	[KNAT_TUPLE_A_DPORT]	= { .type = NLA_BE16 },
+};
+
+const struct nla_policy knat_flow_policy[KNAT_FLOW_A_MAX + 1] = {
+	[KNAT_FLOW_A_PROTO]	= { .type = NLA_U8 },
+	[KNAT_FLOW_A_ORIG]	= NLA_POLICY_NESTED(knat_tuple_policy),
+	[KNAT_FLOW_A_REPLY]	= { .type = NLA_REJECT },
+	[KNAT_FLOW_A_KIND]	= NLA_POLICY_MAX(NLA_U8, __KNAT_FLOW_KIND_MAX - 1),
+	[KNAT_FLOW_A_STATE]	= NLA_POLICY_MAX(NLA_U8, __KNAT_TCP_MAX - 1),
+	[KNAT_FLOW_A_FLAGS]	= { .type = NLA_REJECT },
+	[KNAT_FLOW_A_AGE]	= { .type = NLA_REJECT },
+	[KNAT_FLOW_A_EXPIRES]	= { .type = NLA_REJECT },
+	[KNAT_FLOW_A_PKTS_ORIG]	= { .type = NLA_REJECT },
+	[KNAT_FLOW_A_BYTES_ORIG] = { .type = NLA_REJECT },
+	[KNAT_FLOW_A_PKTS_REPLY] = { .type = NLA_REJECT },
+	[KNAT_FLOW_A_BYTES_REPLY] = { .type = NLA_REJECT },
+};
+
+#define KNAT_FF_PROTO	BIT(0)
+#define KNAT_FF_KIND	BIT(1)
+#define KNAT_FF_STATE	BIT(2)
+#define KNAT_FF_SRC	BIT(3)
+#define KNAT_FF_DST	BIT(4)
+#define KNAT_FF_SPORT	BIT(5)
+#define KNAT_FF_DPORT	BIT(6)
+
+struct knat_flow_filter {
+	u32 has;	/* KNAT_FF_* */
+	u8 proto;
+	u8 kind;
+	u8 state;
+	struct knat_tuple orig;
+};
+
+static int knat_flow_filter_parse(struct nlattr *nest,
+				  struct knat_flow_filter *ff,
+				  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[KNAT_FLOW_A_MAX + 1], *tt[KNAT_TUPLE_A_MAX + 1];
+	int err;
+
+	memset(ff, 0, sizeof(*ff));
+	if (!nest)
+		return 0;
+	err = nla_parse_nested(tb, KNAT_FLOW_A_MAX, nest, knat_flow_policy,
+			       extack);
+	if (err)
+		return err;
+	if (tb[KNAT_FLOW_A_PROTO]) {
+		ff->has |= KNAT_FF_PROTO;
+		ff->proto = nla_get_u8(tb[KNAT_FLOW_A_PROTO]);
+	}
+	if (tb[KNAT_FLOW_A_KIND]) {
+		ff->has |= KNAT_FF_KIND;
+		ff->kind = nla_get_u8(tb[KNAT_FLOW_A_KIND]);
+	}
+	if (tb[KNAT_FLOW_A_STATE]) {
+		ff->has |= KNAT_FF_STATE;
+		ff->state = nla_get_u8(tb[KNAT_FLOW_A_STATE]);
+	}
+	if (!tb[KNAT_FLOW_A_ORIG])
+		return 0;
+	err = nla_parse_nested(tt, KNAT_TUPLE_A_MAX, tb[KNAT_FLOW_A_ORIG],
+			       knat_tuple_policy, extack);
+	if (err)
+		return err;
+	if (tt[KNAT_TUPLE_A_SRC]) {
+		ff->has |= KNAT_FF_SRC;
+		ff->orig.src = nla_get_be32(tt[KNAT_TUPLE_A_SRC]);
+	}
+	if (tt[KNAT_TUPLE_A_DST]) {
+		ff->has |= KNAT_FF_DST;
+		ff->orig.dst = nla_get_be32(tt[KNAT_TUPLE_A_DST]);
+	}
+	if (tt[KNAT_TUPLE_A_SPORT]) {
+		ff->has |= KNAT_FF_SPORT;
+		ff->orig.sport = nla_get_be16(tt[KNAT_TUPLE_A_SPORT]);
+	}
+	if (tt[KNAT_TUPLE_A_DPORT]) {
+		ff->has |= KNAT_FF_DPORT;
+		ff->orig.dport = nla_get_be16(tt[KNAT_TUPLE_A_DPORT]);
+	}
+	return 0;
+}
+
+static bool knat_flow_filter_match(const struct knat_flow *f, const void *arg)
+{
+	const struct knat_flow_filter *ff = arg;
+	const struct knat_tuple *t = &f->h[KNAT_DIR_ORIG].tuple;
+
+	return (!(ff->has & KNAT_FF_PROTO) || t->proto == ff->proto) &&
+	       (!(ff->has & KNAT_FF_KIND) || f->kind == ff->kind) &&
+	       (!(ff->has & KNAT_FF_STATE) ||
+		(t->proto == IPPROTO_TCP &&
+		 (READ_ONCE(f->state) & KNAT_TCP_STATE_MASK) == ff->state)) &&
+	       (!(ff->has & KNAT_FF_SRC) || t->src == ff->orig.src) &&
+	       (!(ff->has & KNAT_FF_DST) || t->dst == ff->orig.dst) &&
+	       (!(ff->has & KNAT_FF_SPORT) || t->sport == ff->orig.sport) &&
+	       (!(ff->has & KNAT_FF_DPORT) || t->dport == ff->orig.dport);
+}
+
+static int knat_nl_put_tuple(struct sk_buff *msg, int type,
+			     const struct knat_tuple *t)
+{
+	struct nlattr *nest = nla_nest_start(msg, type);
+
+	if (!nest ||
+	    nla_put_be32(msg, KNAT_TUPLE_A_SRC, t->src) ||
+	    nla_put_be32(msg, KNAT_TUPLE_A_DST, t->dst) ||
+	    nla_put_be16(msg, KNAT_TUPLE_A_SPORT, t->sport) ||
+	    nla_put_be16(msg, KNAT_TUPLE_A_DPORT, t->dport))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int knat_nl_fill_flow(struct sk_buff *msg, const struct knat_flow *f)
+{
+	u32 now = (u32)jiffies, expires = READ_ONCE(f->expires);
+	u32 left = (s32)(expires - now) > 0 ? expires - now : 0;
+	u8 proto = f->h[KNAT_DIR_ORIG].tuple.proto;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, KNAT_A_FLOW);
+	if (!nest ||
+	    nla_put_u8(msg, KNAT_FLOW_A_PROTO, proto) ||
+	    knat_nl_put_tuple(msg, KNAT_FLOW_A_ORIG,
+			      &f->h[KNAT_DIR_ORIG].tuple) ||
+	    knat_nl_put_tuple(msg, KNAT_FLOW_A_REPLY,
+			      &f->h[KNAT_DIR_REPLY].tuple) ||
+	    nla_put_u8(msg, KNAT_FLOW_A_KIND, f->kind) ||
+	    (proto == IPPROTO_TCP &&
+	     nla_put_u8(msg, KNAT_FLOW_A_STATE,
+			READ_ONCE(f->state) & KNAT_TCP_STATE_MASK)) ||
+	    nla_put_u32(msg, KNAT_FLOW_A_FLAGS,
+			test_bit(KNAT_FLOW_REPLIED_BIT, &f->status) ?
+			KNAT_FLOW_F_REPLIED : 0) ||
+	    nla_put_u32(msg, KNAT_FLOW_A_AGE, (now - f->start) / HZ) ||
+	    nla_put_u32(msg, KNAT_FLOW_A_EXPIRES, DIV_ROUND_UP(left, HZ)) ||
+	    nla_put_u64_64bit(msg, KNAT_FLOW_A_PKTS_ORIG,
+			      atomic64_read(&f->pkts[0]), KNAT_FLOW_A_PAD) ||
+	    nla_put_u64_64bit(msg, KNAT_FLOW_A_BYTES_ORIG,
+			      atomic64_read(&f->bytes[0]), KNAT_FLOW_A_PAD) ||
+	    nla_put_u64_64bit(msg, KNAT_FLOW_A_PKTS_REPLY,
+			      atomic64_read(&f->pkts[1]), KNAT_FLOW_A_PAD) ||
+	    nla_put_u64_64bit(msg, KNAT_FLOW_A_BYTES_REPLY,
+			      atomic64_read(&f->bytes[1]), KNAT_FLOW_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* State of one flow dump, from .start to .done. */
+struct knat_flow_dump {
+	struct rhashtable_iter iter;
+	struct knat_flow_filter filter;
+	bool resume;	/* the walker's current flow did not fit last time */
+};
+
+int knat_nl_flow_dump_start(struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct knat_net *kn = knat_net(sock_net(cb->skb->sk));
+	struct knat_flow_dump *d;
+	int err;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	err = knat_flow_filter_parse(info->attrs[KNAT_A_FLOW], &d->filter,
+				     cb->extack);
+	if (err) {
+		kfree(d);
+		return err;
+	}
+	rhashtable_walk_enter(&kn->flows, &d->iter);
+	cb->args[0] = (long)d;
+	return 0;
+}
+
+int knat_nl_flow_dump_done(struct netlink_callback *cb)
+{
+	struct knat_flow_dump *d = (struct knat_flow_dump *)cb->args[0];
+
+	if (d) {
+		rhashtable_walk_exit(&d->iter);
+		kfree(d);
+	}
+	return 0;
+}
+
+int knat_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct knat_flow_dump *d = (struct knat_flow_dump *)cb->args[0];
+	struct knat_flow_half *h;
+
+	rhashtable_walk_start(&d->iter);
+	for (;;) {
+		const struct knat_flow *f;
+		void *hdr;
+
+		h = d->resume ? rhashtable_walk_peek(&d->iter) :
+			rhashtable_walk_next(&d->iter);
+		d->resume = false;
+		if (!h)
+			break;
+		if (IS_ERR(h))
+			continue;	/* table resized: flows may repeat */
+		f = knat_flow_of(h);
+		if (h->tuple.dir != KNAT_DIR_ORIG || knat_flow_expired(f) ||
+		    test_bit(KNAT_FLOW_DEAD_BIT, &f->status) ||
+		    !knat_flow_filter_match(f, &d->filter))
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &knat_genl_family,
+				  NLM_F_MULTI, KNAT_CMD_FLOW_GET);
+		if (!hdr || knat_nl_fill_flow(skb, f)) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			d->resume = true;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	rhashtable_walk_stop(&d->iter);
+	return skb->len;
+}
+
+int knat_nl_flow_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	struct knat_flow_filter ff;
+	int err;
+
+	err = knat_flow_filter_parse(info->attrs[KNAT_A_FLOW], &ff,
+				     info->extack);
+	if (err)
+		return err;
+	knat_flow_flush(kn, knat_flow_filter_match, &ff);
+	return 0;
+}

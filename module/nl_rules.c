@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Netlink: the forward and snat objects. */
+
+#include <linux/inetdevice.h>
+#include <linux/rculist.h>
+#include <net/sock.h>
+
+#include "netlink.h"
+#include "rules.h"
+
+const struct nla_policy knat_fwd_policy[KNAT_FWD_A_MAX + 1] = {
+	[KNAT_FWD_A_PROTO]	= { .type = NLA_U8 },
+	[KNAT_FWD_A_ADDR]	= { .type = NLA_BE32 },
+	[KNAT_FWD_A_PORT_MIN]	= { .type = NLA_BE16 },
+	[KNAT_FWD_A_PORT_MAX]	= { .type = NLA_BE16 },
+	[KNAT_FWD_A_TO_ADDR]	= { .type = NLA_BE32 },
+	[KNAT_FWD_A_TO_PORT]	= { .type = NLA_BE16 },
+	[KNAT_FWD_A_FLOWS]	= { .type = NLA_REJECT },
+	[KNAT_FWD_A_PACKETS]	= { .type = NLA_REJECT },
+	[KNAT_FWD_A_BYTES]	= { .type = NLA_REJECT },
+};
+
+const struct nla_policy knat_snat_policy[KNAT_SNAT_A_MAX + 1] = {
+	[KNAT_SNAT_A_SRC]	= { .type = NLA_BE32 },
+	[KNAT_SNAT_A_SRC_PLEN]	= NLA_POLICY_MAX(NLA_U8, 32),
+	[KNAT_SNAT_A_OUT_IFNAME] = { .type = NLA_NUL_STRING,
+				     .len = IFNAMSIZ - 1 },
+	[KNAT_SNAT_A_TO_MIN]	= { .type = NLA_BE32 },
+	[KNAT_SNAT_A_TO_MAX]	= { .type = NLA_BE32 },
+	[KNAT_SNAT_A_PORT_MIN]	= { .type = NLA_BE16 },
+	[KNAT_SNAT_A_PORT_MAX]	= { .type = NLA_BE16 },
+	[KNAT_SNAT_A_FLAGS]	= NLA_POLICY_MASK(NLA_U32, KNAT_SNAT_F_ALL),
+	[KNAT_SNAT_A_FLOWS]	= { .type = NLA_REJECT },
+	[KNAT_SNAT_A_EXHAUSTED]	= { .type = NLA_REJECT },
+};
+
+static u16 knat_nla_port(const struct nlattr *a, u16 dflt)
+{
+	return a ? ntohs(nla_get_be16(a)) : dflt;
+}
+
+/* Parse the object nest of a request; tb gets its attributes. */
+static int knat_nl_parse_obj(struct genl_info *info, int type, int max,
+			     const struct nla_policy *policy,
+			     struct nlattr **tb)
+{
+	if (GENL_REQ_ATTR_CHECK(info, type))
+		return -EINVAL;
+	return nla_parse_nested(tb, max, info->attrs[type], policy,
+				info->extack);
+}
+
+/* True (and extack says which) when attribute @a is missing. */
+static bool knat_nl_missing(struct nlattr **tb, int a, struct nlattr *nest,
+			    struct netlink_ext_ack *extack)
+{
+	if (tb[a])
+		return false;
+	NL_SET_ERR_ATTR_MISS(extack, nest, a);
+	return true;
+}
+
+static int knat_nl_fwd_proto(struct nlattr **tb, struct genl_info *info)
+{
+	u8 proto;
+
+	if (knat_nl_missing(tb, KNAT_FWD_A_PROTO, info->attrs[KNAT_A_FORWARD],
+			    info->extack))
+		return -EINVAL;
+	proto = nla_get_u8(tb[KNAT_FWD_A_PROTO]);
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_FWD_A_PROTO],
+				    "Protocol must be tcp or udp");
+		return -EINVAL;
+	}
+	return proto;
+}
+
+int knat_nl_forward_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	struct nlattr *tb[KNAT_FWD_A_MAX + 1];
+	struct nlattr *nest = info->attrs[KNAT_A_FORWARD];
+	struct knat_forward f = {};
+	int err, proto;
+
+	err = knat_nl_parse_obj(info, KNAT_A_FORWARD, KNAT_FWD_A_MAX,
+				knat_fwd_policy, tb);
+	if (err)
+		return err;
+	proto = knat_nl_fwd_proto(tb, info);
+	if (proto < 0)
+		return proto;
+	if (knat_nl_missing(tb, KNAT_FWD_A_PORT_MIN, nest, info->extack) ||
+	    knat_nl_missing(tb, KNAT_FWD_A_TO_ADDR, nest, info->extack))
+		return -EINVAL;
+
+	f.proto = proto;
+	f.addr = tb[KNAT_FWD_A_ADDR] ? nla_get_be32(tb[KNAT_FWD_A_ADDR]) : 0;
+	f.port_min = knat_nla_port(tb[KNAT_FWD_A_PORT_MIN], 0);
+	f.port_max = knat_nla_port(tb[KNAT_FWD_A_PORT_MAX], f.port_min);
+	f.to_addr = nla_get_be32(tb[KNAT_FWD_A_TO_ADDR]);
+	f.to_port = knat_nla_port(tb[KNAT_FWD_A_TO_PORT], 0);
+
+	if (!f.port_min) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_FWD_A_PORT_MIN],
+				    "Port 0 cannot be forwarded");
+		return -EINVAL;
+	}
+	if (f.port_max < f.port_min) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_FWD_A_PORT_MAX],
+				    "Port range ends before it starts");
+		return -EINVAL;
+	}
+	if (!f.to_addr || ipv4_is_multicast(f.to_addr) ||
+	    ipv4_is_lbcast(f.to_addr)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_FWD_A_TO_ADDR],
+				    "Destination must be a unicast address");
+		return -EINVAL;
+	}
+	if (f.to_port && f.to_port + (f.port_max - f.port_min) > 65535) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_FWD_A_TO_PORT],
+				    "Destination port range passes 65535");
+		return -EINVAL;
+	}
+
+	mutex_lock(&kn->lock);
+	err = knat_forward_add(kn, &f, info->extack);
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+int knat_nl_forward_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	struct nlattr *tb[KNAT_FWD_A_MAX + 1];
+	int err, proto;
+	__be32 addr;
+
+	err = knat_nl_parse_obj(info, KNAT_A_FORWARD, KNAT_FWD_A_MAX,
+				knat_fwd_policy, tb);
+	if (err)
+		return err;
+	proto = knat_nl_fwd_proto(tb, info);
+	if (proto < 0)
+		return proto;
+	if (knat_nl_missing(tb, KNAT_FWD_A_PORT_MIN,
+			    info->attrs[KNAT_A_FORWARD], info->extack))
+		return -EINVAL;
+	addr = tb[KNAT_FWD_A_ADDR] ? nla_get_be32(tb[KNAT_FWD_A_ADDR]) : 0;
+
+	mutex_lock(&kn->lock);
+	err = knat_forward_del(kn, proto, addr,
+			       knat_nla_port(tb[KNAT_FWD_A_PORT_MIN], 0),
+			       info->extack);
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+static int knat_nl_fill_forward(struct sk_buff *msg,
+				const struct knat_forward *f)
+{
+	struct knat_rule_stats sum = {};
+	struct nlattr *nest;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct knat_rule_stats *s = per_cpu_ptr(f->stats, cpu);
+
+		sum.pkts += READ_ONCE(s->pkts);
+		sum.bytes += READ_ONCE(s->bytes);
+	}
+	nest = nla_nest_start(msg, KNAT_A_FORWARD);
+	if (!nest ||
+	    nla_put_u8(msg, KNAT_FWD_A_PROTO, f->proto) ||
+	    nla_put_be32(msg, KNAT_FWD_A_ADDR, f->addr) ||
+	    nla_put_be16(msg, KNAT_FWD_A_PORT_MIN, htons(f->port_min)) ||
+	    nla_put_be16(msg, KNAT_FWD_A_PORT_MAX, htons(f->port_max)) ||
+	    nla_put_be32(msg, KNAT_FWD_A_TO_ADDR, f->to_addr) ||
+	    nla_put_be16(msg, KNAT_FWD_A_TO_PORT, htons(f->to_port)) ||
+	    nla_put_u32(msg, KNAT_FWD_A_FLOWS, atomic_read(&f->nflows)) ||
+	    nla_put_u64_64bit(msg, KNAT_FWD_A_PACKETS, sum.pkts,
+			      KNAT_FWD_A_PAD) ||
+	    nla_put_u64_64bit(msg, KNAT_FWD_A_BYTES, sum.bytes,
+			      KNAT_FWD_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int knat_nl_fill_snat(struct sk_buff *msg, const struct knat_snat *r)
+{
+	bool masq = r->flags & KNAT_SNAT_F_MASQUERADE;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, KNAT_A_SNAT);
+	if (!nest ||
+	    nla_put_be32(msg, KNAT_SNAT_A_SRC, r->src) ||
+	    nla_put_u8(msg, KNAT_SNAT_A_SRC_PLEN, r->plen) ||
+	    (r->ifname[0] &&
+	     nla_put_string(msg, KNAT_SNAT_A_OUT_IFNAME, r->ifname)) ||
+	    (!masq && (nla_put_be32(msg, KNAT_SNAT_A_TO_MIN, r->to_min) ||
+		       nla_put_be32(msg, KNAT_SNAT_A_TO_MAX, r->to_max))) ||
+	    nla_put_be16(msg, KNAT_SNAT_A_PORT_MIN, htons(r->port_min)) ||
+	    nla_put_be16(msg, KNAT_SNAT_A_PORT_MAX, htons(r->port_max)) ||
+	    nla_put_u32(msg, KNAT_SNAT_A_FLAGS, r->flags) ||
+	    nla_put_u32(msg, KNAT_SNAT_A_FLOWS, atomic_read(&r->nflows)) ||
+	    nla_put_u64_64bit(msg, KNAT_SNAT_A_EXHAUSTED,
+			      atomic64_read(&r->exhausted), KNAT_SNAT_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/*
+ * Rule dumps: one message per rule, resumed by position (cb->args[0]).
+ * A rule added or removed between two parts of a dump may be missed or
+ * repeated; NLM_F_DUMP_INTR is not worth it for lists this small.
+ */
+static void *knat_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
+			      u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   &knat_genl_family, NLM_F_MULTI, cmd);
+}
+
+/* Close the message of one rule; false when it did not fit. */
+static bool knat_nl_dump_end(struct sk_buff *skb, void *hdr, int err)
+{
+	if (hdr && !err) {
+		genlmsg_end(skb, hdr);
+		return true;
+	}
+	if (hdr)
+		genlmsg_cancel(skb, hdr);
+	return false;
+}
+
+int knat_nl_forward_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct knat_net *kn = knat_net(sock_net(skb->sk));
+	struct knat_forward *f;
+	long idx = 0;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(f, &kn->forwards, list) {
+		void *hdr;
+
+		if (idx < cb->args[0]) {
+			idx++;
+			continue;
+		}
+		hdr = knat_nl_dump_put(skb, cb, KNAT_CMD_FORWARD_GET);
+		if (!knat_nl_dump_end(skb, hdr, hdr ? knat_nl_fill_forward(skb, f) : 0))
+			break;
+		idx++;
+	}
+	rcu_read_unlock();
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+int knat_nl_snat_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct knat_net *kn = knat_net(sock_net(skb->sk));
+	struct knat_snat *r;
+	long idx = 0;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(r, &kn->snats, list) {
+		void *hdr;
+
+		if (idx < cb->args[0]) {
+			idx++;
+			continue;
+		}
+		hdr = knat_nl_dump_put(skb, cb, KNAT_CMD_SNAT_GET);
+		if (!knat_nl_dump_end(skb, hdr, hdr ? knat_nl_fill_snat(skb, r) : 0))
+			break;
+		idx++;
+	}
+	rcu_read_unlock();
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+static int knat_nl_snat_key(struct nlattr **tb, struct genl_info *info,
+			    struct knat_snat *r)
+{
+	struct nlattr *nest = info->attrs[KNAT_A_SNAT];
+
+	if (knat_nl_missing(tb, KNAT_SNAT_A_SRC, nest, info->extack) ||
+	    knat_nl_missing(tb, KNAT_SNAT_A_SRC_PLEN, nest, info->extack))
+		return -EINVAL;
+	r->src = nla_get_be32(tb[KNAT_SNAT_A_SRC]);
+	r->plen = nla_get_u8(tb[KNAT_SNAT_A_SRC_PLEN]);
+	r->mask = inet_make_mask(r->plen);
+	if (r->src & ~r->mask) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_SNAT_A_SRC],
+				    "Prefix has host bits set");
+		return -EINVAL;
+	}
+	if (tb[KNAT_SNAT_A_OUT_IFNAME])
+		nla_strscpy(r->ifname, tb[KNAT_SNAT_A_OUT_IFNAME], IFNAMSIZ);
+	return 0;
+}
+
+int knat_nl_snat_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	struct nlattr *tb[KNAT_SNAT_A_MAX + 1];
+	struct netlink_ext_ack *extack = info->extack;
+	struct knat_snat r = {};
+	bool masq;
+	int err;
+
+	err = knat_nl_parse_obj(info, KNAT_A_SNAT, KNAT_SNAT_A_MAX,
+				knat_snat_policy, tb);
+	if (err)
+		return err;
+	err = knat_nl_snat_key(tb, info, &r);
+	if (err)
+		return err;
+	r.flags = tb[KNAT_SNAT_A_FLAGS] ? nla_get_u32(tb[KNAT_SNAT_A_FLAGS]) : 0;
+	masq = r.flags & KNAT_SNAT_F_MASQUERADE;
+	r.port_min = knat_nla_port(tb[KNAT_SNAT_A_PORT_MIN], 1024);
+	r.port_max = knat_nla_port(tb[KNAT_SNAT_A_PORT_MAX], 65535);
+
+	if (masq && !r.ifname[0]) {
+		NL_SET_ERR_MSG_ATTR(extack, info->attrs[KNAT_A_SNAT],
+				    "Masquerade needs an output device");
+		return -EINVAL;
+	}
+	if (masq && (tb[KNAT_SNAT_A_TO_MIN] || tb[KNAT_SNAT_A_TO_MAX])) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_SNAT_A_TO_MIN] ?:
+				    tb[KNAT_SNAT_A_TO_MAX],
+				    "Masquerade takes the device's address");
+		return -EINVAL;
+	}
+	if (!masq) {
+		if (knat_nl_missing(tb, KNAT_SNAT_A_TO_MIN,
+				    info->attrs[KNAT_A_SNAT], extack))
+			return -EINVAL;
+		r.to_min = nla_get_be32(tb[KNAT_SNAT_A_TO_MIN]);
+		r.to_max = tb[KNAT_SNAT_A_TO_MAX] ?
+			   nla_get_be32(tb[KNAT_SNAT_A_TO_MAX]) : r.to_min;
+		if (!r.to_min || ipv4_is_multicast(r.to_min)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_SNAT_A_TO_MIN],
+					    "Outside address must be unicast");
+			return -EINVAL;
+		}
+		if (ntohl(r.to_max) < ntohl(r.to_min) ||
+		    ntohl(r.to_max) - ntohl(r.to_min) >= KNAT_SNAT_MAX_ADDRS) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_SNAT_A_TO_MAX],
+					    "Address range reversed or over 64 addresses");
+			return -EINVAL;
+		}
+	}
+	if (!r.port_min || r.port_max < r.port_min) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_SNAT_A_PORT_MIN] ?:
+				    tb[KNAT_SNAT_A_PORT_MAX],
+				    "Port range must be 1-65535, low to high");
+		return -EINVAL;
+	}
+
+	mutex_lock(&kn->lock);
+	err = knat_snat_add(kn, &r, extack);
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+int knat_nl_snat_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	struct nlattr *tb[KNAT_SNAT_A_MAX + 1];
+	struct knat_snat r = {};
+	int err;
+
+	err = knat_nl_parse_obj(info, KNAT_A_SNAT, KNAT_SNAT_A_MAX,
+				knat_snat_policy, tb);
+	if (err)
+		return err;
+	err = knat_nl_snat_key(tb, info, &r);
+	if (err)
+		return err;
+	mutex_lock(&kn->lock);
+	err = knat_snat_del(kn, r.src, r.plen, r.ifname, info->extack);
+	mutex_unlock(&kn->lock);
+	return err;
+}

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SNAT port allocation and mappings.
+ *
+ * Every SNAT rule keeps one bitmap of its port range per outside address
+ * and protocol.  A new mapping keeps the inside source port when its bit
+ * is free (port preservation), otherwise takes the first free bit after a
+ * random offset.  find_next_zero_bit() skips 64 used ports per word, so a
+ * nearly full range costs at most one pass over the map (1 024 words for
+ * 65 536 ports); at most KNAT_PORT_PROBES free candidates are then checked
+ * against the flow table, forwards and local sockets.  Exhaustion fails
+ * the allocation and is counted: a live mapping is never reused.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/jhash.h>
+#include <linux/random.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <net/inet_hashtables.h>
+#include <net/udp.h>
+
+#include "portalloc.h"
+
+#define KNAT_NPROTO 3	/* TCP, UDP, ICMP: each has its own port space */
+
+static u32 knat_addr_seed __read_mostly;
+
+static const struct rhashtable_params knat_mapping_params = {
+	.head_offset = offsetof(struct knat_mapping, node),
+	.key_offset = offsetof(struct knat_mapping, key),
+	.key_len = sizeof(struct knat_mapping_key),
+	.automatic_shrinking = true,
+};
+
+static int knat_proto_idx(u8 proto)
+{
+	return proto == IPPROTO_TCP ? 0 : proto == IPPROTO_UDP ? 1 : 2;
+}
+
+static struct knat_port_map *knat_port_map(struct knat_snat *rule,
+					   unsigned int addr_idx, u8 proto)
+{
+	return &rule->ports[addr_idx * KNAT_NPROTO + knat_proto_idx(proto)];
+}
+
+int knat_port_map_alloc(struct knat_snat *rule)
+{
+	unsigned int nports = rule->port_max - rule->port_min + 1;
+	unsigned int i, n = rule->naddrs * KNAT_NPROTO;
+
+	rule->ports = kcalloc(n, sizeof(*rule->ports), GFP_KERNEL);
+	if (!rule->ports)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		rule->ports[i].bits = bitmap_zalloc(nports, GFP_KERNEL);
+		if (!rule->ports[i].bits) {
+			knat_port_map_free(rule);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void knat_port_map_free(struct knat_snat *rule)
+{
+	unsigned int i;
+
+	if (!rule->ports)
+		return;
+	for (i = 0; i < rule->naddrs * KNAT_NPROTO; i++)
+		bitmap_free(rule->ports[i].bits);
+	kfree(rule->ports);
+	rule->ports = NULL;
+}
+
+/*
+ * May ADDR:PORT stand for a new inside endpoint talking to PEER:PEER_PORT?
+ * Not if the reply tuple is taken, a forward listens there, or one of
+ * this host's own sockets owns it (port shadowing, CVE-2021-3773).
+ */
+bool knat_port_shadowed(struct knat_net *kn, u8 proto, __be32 addr,
+			__be16 port, __be32 peer, __be16 peer_port)
+{
+	struct net *net = kn->net;
+	struct sock *sk = NULL;
+
+	if (knat_forward_covers(kn, proto, addr, ntohs(port)))
+		return true;
+
+	rcu_read_lock();
+	switch (proto) {
+	case IPPROTO_TCP:
+		sk = __inet_lookup_listener(net, net->ipv4.tcp_death_row.hashinfo,
+					    NULL, 0, peer, peer_port, addr,
+					    ntohs(port), 0, 0);
+		if (sk)
+			break;
+		sk = __inet_lookup_established(net,
+					       net->ipv4.tcp_death_row.hashinfo,
+					       peer, peer_port, addr,
+					       ntohs(port), 0, 0);
+		if (sk)
+			sock_gen_put(sk);	/* the lookup took a reference */
+		break;
+	case IPPROTO_UDP:
+		sk = __udp4_lib_lookup(net, peer, peer_port, addr, port, 0, 0,
+				       &udp_table, NULL);
+		break;
+	}
+	rcu_read_unlock();
+	return sk;
+}
+
+/* Claim one port of @map for @orig's reply, if nothing else owns it. */
+static bool knat_port_claim(struct knat_net *kn, struct knat_snat *rule,
+			    struct knat_port_map *map, unsigned int bit,
+			    const struct knat_tuple *orig, __be32 out_addr)
+{
+	__be16 port = htons(rule->port_min + bit);
+	struct knat_tuple reply = {
+		.src = orig->dst, .dst = out_addr,
+		.sport = orig->dport, .dport = port, .proto = orig->proto,
+	};
+
+	if (orig->proto == IPPROTO_ICMP)
+		reply.sport = port;	/* echo: both "ports" are the id */
+	if (test_and_set_bit(bit, map->bits))
+		return false;
+	if (knat_tuple_taken(kn, &reply) ||
+	    knat_port_shadowed(kn, orig->proto, out_addr, port, orig->dst,
+			       orig->dport)) {
+		clear_bit(bit, map->bits);
+		return false;
+	}
+	return true;
+}
+
+/* One pass over the map from a random offset; false when exhausted. */
+static bool knat_port_search(struct knat_net *kn, struct knat_snat *rule,
+			     struct knat_port_map *map,
+			     const struct knat_tuple *orig, __be32 out_addr,
+			     unsigned int *bitp)
+{
+	unsigned int nports = rule->port_max - rule->port_min + 1;
+	unsigned int start = prandom_u32_max(nports);
+	unsigned int bit = start, end = nports, probes = 0;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (;;) {
+			bit = find_next_zero_bit(map->bits, end, bit);
+			if (bit >= end)
+				break;
+			if (knat_port_claim(kn, rule, map, bit, orig,
+					    out_addr)) {
+				*bitp = bit;
+				return true;
+			}
+			if (++probes >= KNAT_PORT_PROBES)
+				return false;
+			bit++;
+		}
+		bit = 0;
+		end = start;
+	}
+	return false;
+}
+
+static void knat_mapping_release_port(struct knat_mapping *m)
+{
+	struct knat_snat *rule = m->key.rule;
+	struct knat_port_map *map = knat_port_map(rule, m->addr_idx,
+						  m->key.proto);
+
+	clear_bit(ntohs(m->out_port) - rule->port_min, map->bits);
+	atomic_dec(&map->used);
+}
+
+/* Same inside address, same outside address: "paired" pooling (REQ-2). */
+static unsigned int knat_addr_idx(const struct knat_snat *rule, __be32 inside)
+{
+	if (rule->naddrs <= 1)
+		return 0;
+	return reciprocal_scale(jhash_1word((__force u32)inside,
+					    knat_addr_seed), rule->naddrs);
+}
+
+static struct knat_mapping *knat_mapping_find(struct knat_net *kn,
+					      const struct knat_mapping_key *key,
+					      __be32 out_addr)
+{
+	struct knat_mapping *m;
+
+	rcu_read_lock();
+	m = rhashtable_lookup(&kn->mappings, key, knat_mapping_params);
+	if (m && (m->out_addr != out_addr || !refcount_inc_not_zero(&m->ref)))
+		m = NULL;
+	rcu_read_unlock();
+	return m;
+}
+
+/*
+ * The mapping for a new SNAT flow @orig through @rule, with a reference.
+ * @out_addr is the masquerade address, or 0 to pick one of the rule's.
+ * ERR_PTR(-ENOSPC) when no port is free, -ENOMEM without memory.
+ */
+struct knat_mapping *knat_mapping_get(struct knat_net *kn,
+				      struct knat_snat *rule,
+				      const struct knat_tuple *orig,
+				      __be32 out_addr, bool *preserved)
+{
+	bool eim = !(rule->flags & KNAT_SNAT_F_APDM);
+	struct knat_mapping_key key = {
+		.rule = rule, .addr = orig->src, .port = orig->sport,
+		.proto = orig->proto,
+	};
+	struct knat_mapping *m, *old;
+	struct knat_port_map *map;
+	unsigned int bit, sport;
+
+	*preserved = false;
+	if (!out_addr)
+		out_addr = htonl(ntohl(rule->to_min) +
+				 knat_addr_idx(rule, orig->src));
+	if (eim) {
+		m = knat_mapping_find(kn, &key, out_addr);
+		if (m)
+			return m;
+	}
+
+	m = kzalloc(sizeof(*m), GFP_ATOMIC);
+	if (!m)
+		return ERR_PTR(-ENOMEM);
+	m->key = key;
+	m->out_addr = out_addr;
+	m->addr_idx = knat_addr_idx(rule, orig->src);
+	refcount_set(&m->ref, 1);
+	map = knat_port_map(rule, m->addr_idx, orig->proto);
+
+	sport = ntohs(orig->sport);
+	if (sport >= rule->port_min && sport <= rule->port_max &&
+	    knat_port_claim(kn, rule, map, sport - rule->port_min, orig,
+			    out_addr)) {
+		bit = sport - rule->port_min;
+		*preserved = true;
+	} else if (!knat_port_search(kn, rule, map, orig, out_addr, &bit)) {
+		kfree(m);
+		atomic64_inc(&rule->exhausted);
+		return ERR_PTR(-ENOSPC);
+	}
+	m->out_port = htons(rule->port_min + bit);
+	atomic_inc(&map->used);
+
+	if (!eim)
+		return m;
+	old = rhashtable_lookup_get_insert_fast(&kn->mappings, &m->node,
+						knat_mapping_params);
+	if (!old) {
+		m->hashed = true;
+	} else if (!IS_ERR(old) && old->out_addr == out_addr &&
+		   refcount_inc_not_zero(&old->ref)) {
+		/* Another CPU mapped this endpoint first: share its port. */
+		knat_mapping_release_port(m);
+		kfree(m);
+		*preserved = false;
+		return old;
+	}
+	/* Otherwise (table trouble, a dying twin) it serves unshared. */
+	return m;
+}
+
+void knat_mapping_put(struct knat_net *kn, struct knat_mapping *m)
+{
+	if (!refcount_dec_and_test(&m->ref))
+		return;
+	if (m->hashed)
+		rhashtable_remove_fast(&kn->mappings, &m->node,
+				       knat_mapping_params);
+	knat_mapping_release_port(m);
+	kfree_rcu(m, rcu);
+}
+
+int knat_portalloc_net_init(struct knat_net *kn)
+{
+	if (!knat_addr_seed)
+		knat_addr_seed = get_random_u32() | 1;
+	return rhashtable_init(&kn->mappings, &knat_mapping_params);
+}
+
+/* Every flow, hence every mapping, is gone by now. */
+void knat_portalloc_net_exit(struct knat_net *kn)
+{
+	rhashtable_destroy(&kn->mappings);
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Configured rules: port forwards (forward.c) and source NAT (snat.c).
+ * Lists are RCU: the packet path reads them without a lock; changes are
+ * made under knat_net.lock.  A rule is freed only after every flow it made
+ * is gone and an RCU grace period has passed.
+ */
+#ifndef _KNAT_RULES_H
+#define _KNAT_RULES_H
+
+#include <linux/if.h>
+#include <linux/list.h>
+#include <linux/netlink.h>
+#include <linux/skbuff.h>
+
+#include "knat.h"
+
+struct knat_flow;
+struct knat_tuple;
+
+/* Per-CPU traffic counters of one rule. */
+struct knat_rule_stats {
+	u64 pkts;
+	u64 bytes;
+};
+
+struct knat_forward {
+	struct list_head list;
+	u8 proto;
+	__be32 addr;		/* 0: any local address */
+	u16 port_min;		/* host order */
+	u16 port_max;
+	__be32 to_addr;
+	u16 to_port;		/* 0: keep the port */
+	atomic_t nflows;
+	struct knat_rule_stats __percpu *stats;
+};
+
+/* Ports of one protocol on one outside address: one bit a port. */
+struct knat_port_map {
+	unsigned long *bits;
+	atomic_t used;
+};
+
+#define KNAT_SNAT_MAX_ADDRS	64
+
+struct knat_snat {
+	struct list_head list;
+	__be32 src;
+	__be32 mask;
+	u8 plen;
+	char ifname[IFNAMSIZ];
+	int ifindex;		/* 0: any device (or ifname not present) */
+	__be32 to_min;		/* host order range below, network here */
+	__be32 to_max;
+	u16 port_min;
+	u16 port_max;
+	u32 flags;		/* KNAT_SNAT_F_* */
+	atomic_t nflows;
+	atomic64_t exhausted;
+	u32 naddrs;
+	/* [addr index][proto index]: ports handed out to mappings. */
+	struct knat_port_map *ports;
+};
+
+/* forward.c */
+int knat_forward_add(struct knat_net *kn, const struct knat_forward *tmpl,
+		     struct netlink_ext_ack *extack);
+int knat_forward_del(struct knat_net *kn, u8 proto, __be32 addr, u16 port,
+		     struct netlink_ext_ack *extack);
+struct knat_forward *knat_forward_match(struct knat_net *kn, u8 proto,
+					__be32 daddr, u16 dport);
+bool knat_forward_covers(struct knat_net *kn, u8 proto, __be32 addr,
+			 u16 port);
+void knat_forward_net_exit(struct knat_net *kn);
+
+/* snat.c */
+int knat_snat_add(struct knat_net *kn, const struct knat_snat *tmpl,
+		  struct netlink_ext_ack *extack);
+int knat_snat_del(struct knat_net *kn, __be32 src, u8 plen,
+		  const char *ifname, struct netlink_ext_ack *extack);
+struct knat_snat *knat_snat_match(struct knat_net *kn, __be32 saddr,
+				  int oif);
+void knat_snat_net_exit(struct knat_net *kn);
+int knat_snat_init(void);
+void knat_snat_uninit(void);
+
+/* Rule counts changed: hooks follow (registered iff any rule exists). */
+int knat_rules_changed(struct knat_net *kn);
+
+#endif /* _KNAT_RULES_H */

@@ -1,0 +1,204 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Shared helpers for knat's selftests: TAP output, assertions that print
+# expected and actual, topology building from network namespaces and veth
+# pairs, and teardown on exit.  Sourced by every selftests/*.sh.
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+SELFTESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP_DIR=$(dirname "$SELFTESTS_DIR")
+KNAT=${KNAT:-$TOP_DIR/userspace/knat}
+KNAT_KO=${KNAT_KO:-$TOP_DIR/module/knat.ko}
+
+# Namespace names are unique per run so that a test never meets the
+# leftovers of another.
+NS_PREFIX="kt$$"
+NAMESPACES=()
+CLEANUP_HOOKS=()
+
+_tap_n=0
+_tap_failed=0
+
+tap_begin() {
+	echo "TAP version 13"
+}
+
+# Print the plan and exit with the kselftest code for what happened.
+tap_end() {
+	echo "1..$_tap_n"
+	[ "$_tap_failed" -eq 0 ] && exit $KSFT_PASS
+	exit $KSFT_FAIL
+}
+
+pass() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $*"
+}
+
+fail() {
+	_tap_n=$((_tap_n + 1))
+	_tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $*"
+}
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit $KSFT_SKIP
+}
+
+# expect_eq DESC EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" == "$3" ]; then
+		pass "$1"
+	else
+		fail "$1"
+		echo "#   expected: $2"
+		echo "#   actual:   $3"
+	fi
+}
+
+# expect_match DESC REGEX ACTUAL
+expect_match() {
+	if [[ $3 =~ $2 ]]; then
+		pass "$1"
+	else
+		fail "$1"
+		echo "#   expected to match: $2"
+		echo "#   actual: $3"
+	fi
+}
+
+# expect_ok DESC CMD...: the command succeeds; its output is shown if not.
+expect_ok() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		pass "$desc"
+	else
+		fail "$desc"
+		echo "#   command failed ($?): $*"
+		printf '%s\n' "$out" | sed 's/^/#   /' | head -n 20
+	fi
+}
+
+# expect_fail DESC CMD...: the command fails.
+expect_fail() {
+	local desc=$1
+	shift
+	if "$@" >/dev/null 2>&1; then
+		fail "$desc"
+		echo "#   command succeeded but should not: $*"
+	else
+		pass "$desc"
+	fi
+}
+
+require_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || skip_all "$c not installed"
+	done
+}
+
+# busywait TIMEOUT_MS CMD...: poll until CMD succeeds; no blind sleeps.
+busywait() {
+	local timeout_ms=$1 start now
+	shift
+	start=$(date +%s%3N)
+	while true; do
+		"$@" && return 0
+		now=$(date +%s%3N)
+		[ $((now - start)) -ge "$timeout_ms" ] && return 1
+		sleep 0.05
+	done
+}
+
+# Valid JSON on stdin?
+json_valid() {
+	python3 -m json.tool >/dev/null 2>&1
+}
+
+# json_get EXPR < json: evaluate a Python expression on the parsed value `j`.
+json_get() {
+	python3 -c 'import json,sys; j=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
+}
+
+# ---- topology ----------------------------------------------------------
+
+# ns NAME: the full namespace name for a short one.
+ns() {
+	echo "${NS_PREFIX}-$1"
+}
+
+# netns_add SHORT...: create namespaces with lo up.
+netns_add() {
+	local n
+	for n in "$@"; do
+		ip netns add "$(ns "$n")" || return 1
+		NAMESPACES+=("$(ns "$n")")
+		ip -n "$(ns "$n")" link set lo up
+	done
+}
+
+# in_ns SHORT CMD...: run a command inside a namespace.
+in_ns() {
+	local n=$1
+	shift
+	ip netns exec "$(ns "$n")" "$@"
+}
+
+# link_add NS1 IF1 ADDR1/PLEN NS2 IF2 ADDR2/PLEN: a veth pair between two
+# namespaces, addressed and up.  An address of "-" leaves that end bare.
+link_add() {
+	local n1=$1 if1=$2 a1=$3 n2=$4 if2=$5 a2=$6
+	ip link add "$if1" netns "$(ns "$n1")" type veth \
+		peer name "$if2" netns "$(ns "$n2")" || return 1
+	[ "$a1" != - ] && ip -n "$(ns "$n1")" addr add "$a1" dev "$if1"
+	[ "$a2" != - ] && ip -n "$(ns "$n2")" addr add "$a2" dev "$if2"
+	ip -n "$(ns "$n1")" link set "$if1" up
+	ip -n "$(ns "$n2")" link set "$if2" up
+}
+
+# route_add NS ROUTE...: ip route add inside a namespace.
+route_add() {
+	local n=$1
+	shift
+	ip -n "$(ns "$n")" route add "$@"
+}
+
+# forwarding_on NS: make a namespace a router.
+forwarding_on() {
+	in_ns "$1" sysctl -qw net.ipv4.ip_forward=1
+}
+
+# knat_in NS ARGS...: the CLI inside a namespace.
+knat_in() {
+	local n=$1
+	shift
+	ip netns exec "$(ns "$n")" "$KNAT" "$@"
+}
+
+on_exit() {
+	CLEANUP_HOOKS+=("$*")
+}
+
+_cleanup() {
+	local h n
+	for h in "${CLEANUP_HOOKS[@]}"; do
+		eval "$h" >/dev/null 2>&1
+	done
+	# Background helpers (servers) die with their namespace's processes.
+	for n in "${NAMESPACES[@]}"; do
+		ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$n" 2>/dev/null
+	done
+}
+trap _cleanup EXIT
+
+module_loaded() {
+	grep -q '^knat ' /proc/modules
+}

@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: GPL-2.0
+/* knat flow: list, count and delete flows, optionally through a filter. */
+#include <ctype.h>
+#include <inttypes.h>
+#include <string.h>
+#include <linux/knat.h>
+
+#include "flow.h"
+#include "json_print.h"
+#include "knat_nl.h"
+#include "objects.h"
+#include "utils.h"
+
+/* Indexed by enum knat_tcp_state.  Text prints them upper-case. */
+static const char *const state_names[] = {
+	[KNAT_TCP_NONE]		= "none",
+	[KNAT_TCP_SYN_SENT]	= "syn-sent",
+	[KNAT_TCP_SYN_RECV]	= "syn-recv",
+	[KNAT_TCP_ESTABLISHED]	= "established",
+	[KNAT_TCP_FIN_WAIT]	= "fin-wait",
+	[KNAT_TCP_CLOSE_WAIT]	= "close-wait",
+	[KNAT_TCP_LAST_ACK]	= "last-ack",
+	[KNAT_TCP_TIME_WAIT]	= "time-wait",
+	[KNAT_TCP_CLOSE]	= "close",
+};
+_Static_assert(ARRAY_SIZE(state_names) == __KNAT_TCP_MAX,
+	       "name every enum knat_tcp_state");
+
+/* Indexed by enum knat_flow_kind. */
+static const char *const kind_names[] = {
+	[KNAT_FLOW_KIND_FORWARD]	= "forward",
+	[KNAT_FLOW_KIND_SNAT]		= "snat",
+	[KNAT_FLOW_KIND_FORWARD_SNAT]	= "hairpin",
+};
+_Static_assert(ARRAY_SIZE(kind_names) == __KNAT_FLOW_KIND_MAX,
+	       "name every enum knat_flow_kind");
+
+const char *flow_state_name(unsigned int state)
+{
+	return state < ARRAY_SIZE(state_names) ? state_names[state] : NULL;
+}
+
+const char *flow_kind_name(unsigned int kind)
+{
+	return kind < ARRAY_SIZE(kind_names) ? kind_names[kind] : NULL;
+}
+
+int flow_state_from_name(const char *s)
+{
+	char buf[32];
+	size_t i;
+
+	/* Accept what the text output shows (ESTABLISHED, SYN-SENT) too. */
+	for (i = 0; s[i] && i + 1 < sizeof(buf); i++)
+		buf[i] = s[i] == '_' ? '-' : (char)tolower((unsigned char)s[i]);
+	if (s[i])
+		return -1;
+	buf[i] = '\0';
+	return name_index(state_names, ARRAY_SIZE(state_names), buf);
+}
+
+void flow_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"Usage: knat flow list [ FILTER ]\n"
+		"       knat flow count [ FILTER ]\n"
+		"       knat flow del [ FILTER ]\n"
+		"       knat flow flush\n"
+		"where  FILTER := [ proto { tcp | udp | icmp } ] [ src ADDR[:PORT] ]\n"
+		"                 [ dst ADDR[:PORT] ] [ state STATE ]\n"
+		"                 [ kind { forward | snat | hairpin } ]\n"
+		"       STATE := {");
+	for (i = 0; i < ARRAY_SIZE(state_names); i++)
+		fprintf(f, "%s %s", i ? " |" : "", state_names[i]);
+	fprintf(f, " }\n");
+}
+
+/* ---- filter ---- */
+
+/* src / dst: ADDR, ADDR:PORT or :PORT; port 0 is a real ICMP identifier. */
+static int parse_tuple_end(const char *arg, uint32_t *addr, uint16_t *port,
+			   struct flow_filter *ff, unsigned int addr_bit,
+			   unsigned int port_bit)
+{
+	struct endpoint ep;
+	const char *why;
+
+	why = parse_endpoint(arg, EP_PORT_ZERO, &ep);
+	if (why)
+		return invarg(arg, why);
+	if (ep.has_addr) {
+		*addr = ep.addr_min;
+		ff->has |= addr_bit;
+	}
+	if (ep.has_port) {
+		*port = ep.port_min;
+		ff->has |= port_bit;
+	}
+	return 0;
+}
+
+int flow_parse_filter(int argc, char **argv, struct flow_filter *ff)
+{
+	unsigned int seen = 0, bit;
+	const char *kw, *arg;
+	int v;
+
+	memset(ff, 0, sizeof(*ff));
+	for (; argc > 0; argc -= 2, argv += 2) {
+		kw = argv[0];
+		if (is_kw(kw, "proto"))
+			bit = FILTER_PROTO;
+		else if (is_kw(kw, "kind"))
+			bit = FILTER_KIND;
+		else if (is_kw(kw, "state"))
+			bit = FILTER_STATE;
+		else if (is_kw(kw, "src"))
+			bit = FILTER_SRC;
+		else if (is_kw(kw, "dst"))
+			bit = FILTER_DST;
+		else
+			return unexpected(kw);
+		if (argc < 2)
+			return needarg(kw);
+		arg = argv[1];
+		if (seen & bit)
+			return duparg(kw, arg);
+		seen |= bit;
+
+		switch (bit) {
+		case FILTER_PROTO:
+			v = proto_from_name(arg);
+			if (v < 0)
+				return invarg(arg, "protocol must be tcp, udp or icmp");
+			ff->proto = (uint8_t)v;
+			ff->has |= bit;
+			break;
+		case FILTER_KIND:
+			v = name_index(kind_names, ARRAY_SIZE(kind_names), arg);
+			if (v < 0)
+				return invarg(arg, "kind must be forward, snat or hairpin");
+			ff->kind = (uint8_t)v;
+			ff->has |= bit;
+			break;
+		case FILTER_STATE:
+			v = flow_state_from_name(arg);
+			if (v < 0)
+				return invarg(arg, "unknown TCP state");
+			ff->state = (uint8_t)v;
+			ff->has |= bit;
+			break;
+		case FILTER_SRC:
+			if (parse_tuple_end(arg, &ff->src, &ff->sport, ff,
+					    FILTER_SRC, FILTER_SPORT))
+				return EXIT_USAGE;
+			break;
+		case FILTER_DST:
+			if (parse_tuple_end(arg, &ff->dst, &ff->dport, ff,
+					    FILTER_DST, FILTER_DPORT))
+				return EXIT_USAGE;
+			break;
+		}
+	}
+	/* Only TCP flows have a state: "proto udp state X" matches nothing. */
+	if ((ff->has & FILTER_STATE) && (ff->has & FILTER_PROTO) &&
+	    ff->proto != IPPROTO_TCP) {
+		pr_err("\"state\" applies only to tcp flows.");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+void flow_put_filter(struct nlmsghdr *nlh, const struct flow_filter *ff)
+{
+	struct nlattr *nest, *orig;
+
+	if (!ff->has)
+		return;
+	nest = mnl_attr_nest_start(nlh, KNAT_A_FLOW);
+	if (ff->has & FILTER_PROTO)
+		mnl_attr_put_u8(nlh, KNAT_FLOW_A_PROTO, ff->proto);
+	if (ff->has & FILTER_KIND)
+		mnl_attr_put_u8(nlh, KNAT_FLOW_A_KIND, ff->kind);
+	if (ff->has & FILTER_STATE)
+		mnl_attr_put_u8(nlh, KNAT_FLOW_A_STATE, ff->state);
+	if (ff->has & (FILTER_SRC | FILTER_DST | FILTER_SPORT | FILTER_DPORT)) {
+		orig = mnl_attr_nest_start(nlh, KNAT_FLOW_A_ORIG);
+		if (ff->has & FILTER_SRC)
+			put_addr(nlh, KNAT_TUPLE_A_SRC, ff->src);
+		if (ff->has & FILTER_DST)
+			put_addr(nlh, KNAT_TUPLE_A_DST, ff->dst);
+		if (ff->has & FILTER_SPORT)
+			put_port(nlh, KNAT_TUPLE_A_SPORT, ff->sport);
+		if (ff->has & FILTER_DPORT)
+			put_port(nlh, KNAT_TUPLE_A_DPORT, ff->dport);
+		mnl_attr_nest_end(nlh, orig);
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void put_filter_cb(struct nlmsghdr *nlh, const void *arg)
+{
+	flow_put_filter(nlh, arg);
+}
+
+/* ---- printing ---- */
+
+static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_FLOW] = MNL_TYPE_NESTED,
+};
+
+static const enum mnl_attr_data_type flow_policy[KNAT_FLOW_A_MAX + 1] = {
+	[KNAT_FLOW_A_PROTO]	  = MNL_TYPE_U8,
+	[KNAT_FLOW_A_ORIG]	  = MNL_TYPE_NESTED,
+	[KNAT_FLOW_A_REPLY]	  = MNL_TYPE_NESTED,
+	[KNAT_FLOW_A_KIND]	  = MNL_TYPE_U8,
+	[KNAT_FLOW_A_STATE]	  = MNL_TYPE_U8,
+	[KNAT_FLOW_A_FLAGS]	  = MNL_TYPE_U32,
+	[KNAT_FLOW_A_AGE]	  = MNL_TYPE_U32,
+	[KNAT_FLOW_A_EXPIRES]	  = MNL_TYPE_U32,
+	[KNAT_FLOW_A_PKTS_ORIG]	  = MNL_TYPE_U64,
+	[KNAT_FLOW_A_BYTES_ORIG]  = MNL_TYPE_U64,
+	[KNAT_FLOW_A_PKTS_REPLY]  = MNL_TYPE_U64,
+	[KNAT_FLOW_A_BYTES_REPLY] = MNL_TYPE_U64,
+};
+
+static const enum mnl_attr_data_type tuple_policy[KNAT_TUPLE_A_MAX + 1] = {
+	[KNAT_TUPLE_A_SRC]	= MNL_TYPE_U32,
+	[KNAT_TUPLE_A_DST]	= MNL_TYPE_U32,
+	[KNAT_TUPLE_A_SPORT]	= MNL_TYPE_U16,
+	[KNAT_TUPLE_A_DPORT]	= MNL_TYPE_U16,
+};
+
+/*
+ * Text: " src=A:P dst=B:Q", or " src=A dst=B id=N" for ICMP, whose two
+ * "ports" both carry the echo identifier.  JSON: {"src","dst","sport","dport"}.
+ */
+static void print_tuple(const char *key, const struct nlattr *nest, uint8_t proto)
+{
+	const struct nlattr *tb[KNAT_TUPLE_A_MAX + 1];
+	char src[ADDR_BUF], dst[ADDR_BUF];
+	uint16_t sport, dport;
+
+	if (!nest) {
+		print_null(PRINT_JSON, key, NULL);
+		return;
+	}
+	knat_parse_nested(nest, tuple_policy, KNAT_TUPLE_A_MAX, tb);
+	fmt_addr(attr_addr(tb[KNAT_TUPLE_A_SRC]), src);
+	fmt_addr(attr_addr(tb[KNAT_TUPLE_A_DST]), dst);
+	sport = attr_port(tb[KNAT_TUPLE_A_SPORT]);
+	dport = attr_port(tb[KNAT_TUPLE_A_DPORT]);
+
+	open_json_object(key);
+	print_string(PRINT_JSON, "src", NULL, src);
+	print_string(PRINT_JSON, "dst", NULL, dst);
+	print_uint(PRINT_JSON, "sport", NULL, sport);
+	print_uint(PRINT_JSON, "dport", NULL, dport);
+	close_json_object();
+
+	if (proto == IPPROTO_ICMP)
+		print_fp(" src=%s dst=%s id=%u", src, dst,
+			 tb[KNAT_TUPLE_A_SPORT] ? sport : dport);
+	else
+		print_fp(" src=%s:%u dst=%s:%u", src, sport, dst, dport);
+}
+
+static void print_upper(const char *fmt, const char *s)
+{
+	char buf[32];
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < sizeof(buf); i++)
+		buf[i] = (char)toupper((unsigned char)s[i]);
+	buf[i] = '\0';
+	print_string(PRINT_FP, NULL, fmt, buf);
+}
+
+int flow_print(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *top[KNAT_A_MAX + 1];
+	const struct nlattr *tb[KNAT_FLOW_A_MAX + 1];
+	const char *proto_str, *state, *kind;
+	char num[16], kind_num[16];
+	bool replied;
+	uint8_t proto;
+
+	(void)data;
+	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
+	if (!top[KNAT_A_FLOW])
+		return MNL_CB_OK;
+	knat_parse_nested(top[KNAT_A_FLOW], flow_policy, KNAT_FLOW_A_MAX, tb);
+
+	proto = attr_u8(tb[KNAT_FLOW_A_PROTO]);
+	proto_str = proto_name(proto);
+	if (!proto_str) {
+		snprintf(num, sizeof(num), "%u", proto);
+		proto_str = num;
+	}
+	state = NULL;
+	if (proto == IPPROTO_TCP && tb[KNAT_FLOW_A_STATE]) {
+		state = flow_state_name(attr_u8(tb[KNAT_FLOW_A_STATE]));
+		if (!state)
+			state = "unknown";
+	}
+	kind = NULL;
+	if (tb[KNAT_FLOW_A_KIND]) {
+		kind = flow_kind_name(attr_u8(tb[KNAT_FLOW_A_KIND]));
+		if (!kind) {
+			snprintf(kind_num, sizeof(kind_num), "kind-%u",
+				 attr_u8(tb[KNAT_FLOW_A_KIND]));
+			kind = kind_num;
+		}
+	}
+	replied = attr_u32(tb[KNAT_FLOW_A_FLAGS]) & KNAT_FLOW_F_REPLIED;
+
+	/*
+	 * JSON and text put things in different orders, so most calls below
+	 * are for one of them only.
+	 */
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "proto", "%s", proto_str);
+	if (state) {
+		print_string(PRINT_JSON, "state", NULL, state);
+		print_upper(" %s", state);
+	} else {
+		print_null(PRINT_JSON, "state", NULL);
+	}
+	if (kind)
+		print_string(PRINT_JSON, "kind", NULL, kind);
+	else
+		print_null(PRINT_JSON, "kind", NULL);
+	print_tuple("orig", tb[KNAT_FLOW_A_ORIG], proto);
+	/* As conntrack does: only the exception is worth a word. */
+	if (!replied)
+		print_fp(" [UNREPLIED]");
+	print_fp(" reply");
+	print_tuple("reply", tb[KNAT_FLOW_A_REPLY], proto);
+	if (kind)
+		print_string(PRINT_FP, NULL, " %s", kind);
+	if (tb[KNAT_FLOW_A_AGE])
+		print_uint(PRINT_ANY, "age", " age %u",
+			   attr_u32(tb[KNAT_FLOW_A_AGE]));
+	if (tb[KNAT_FLOW_A_EXPIRES])
+		print_uint(PRINT_ANY, "expires", " expires %u",
+			   attr_u32(tb[KNAT_FLOW_A_EXPIRES]));
+	print_bool(PRINT_JSON, "replied", NULL, replied);
+	print_u64(PRINT_JSON, "packets_orig", NULL,
+		  attr_u64(tb[KNAT_FLOW_A_PKTS_ORIG]));
+	print_u64(PRINT_JSON, "bytes_orig", NULL,
+		  attr_u64(tb[KNAT_FLOW_A_BYTES_ORIG]));
+	print_u64(PRINT_JSON, "packets_reply", NULL,
+		  attr_u64(tb[KNAT_FLOW_A_PKTS_REPLY]));
+	print_u64(PRINT_JSON, "bytes_reply", NULL,
+		  attr_u64(tb[KNAT_FLOW_A_BYTES_REPLY]));
+	print_fp(" packets %" PRIu64 "/%" PRIu64 " bytes %" PRIu64 "/%" PRIu64,
+		 attr_u64(tb[KNAT_FLOW_A_PKTS_ORIG]),
+		 attr_u64(tb[KNAT_FLOW_A_PKTS_REPLY]),
+		 attr_u64(tb[KNAT_FLOW_A_BYTES_ORIG]),
+		 attr_u64(tb[KNAT_FLOW_A_BYTES_REPLY]));
+	close_json_object();
+	print_nl();
+	return MNL_CB_OK;
+}
+
+static int count_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *top[KNAT_A_MAX + 1];
+	uint64_t *count = data;
+
+	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
+	if (top[KNAT_A_FLOW])
+		(*count)++;
+	return MNL_CB_OK;
+}
+
+/* ---- commands ---- */
+
+/* list (count == NULL) or count (the dump only counts). */
+static int flow_dump(int argc, char **argv, uint64_t *count)
+{
+	struct flow_filter ff;
+	struct nlmsghdr *nlh;
+	struct mnlg *g;
+	int ret;
+
+	ret = flow_parse_filter(argc, argv, &ff);
+	if (ret)
+		return ret;
+	g = knat_open();
+	if (!g)
+		return EXIT_KERNEL;
+	nlh = mnlg_msg(g, KNAT_CMD_FLOW_GET, NLM_F_DUMP);
+	flow_put_filter(nlh, &ff);
+	if (count) {
+		ret = knat_run(g, nlh, count_cb, count);
+	} else {
+		open_json_array(NULL);
+		ret = knat_run(g, nlh, flow_print, NULL);
+		if (!ret)
+			close_json_array();
+	}
+	mnlg_close(g);
+	return ret;
+}
+
+static int flow_count(int argc, char **argv)
+{
+	uint64_t count = 0;
+	int ret;
+
+	ret = flow_dump(argc, argv, &count);
+	if (ret)
+		return ret;
+	open_json_object(NULL);
+	print_u64(PRINT_ANY, "count", "%" PRIu64 "\n", count);
+	close_json_object();
+	return 0;
+}
+
+/* del with no filter, and flush, empty the table (the header's rule). */
+static int flow_del(int argc, char **argv)
+{
+	struct flow_filter ff;
+	int ret;
+
+	ret = flow_parse_filter(argc, argv, &ff);
+	if (!ret)
+		ret = knat_do(KNAT_CMD_FLOW_DEL, put_filter_cb, &ff);
+	if (!ret)
+		print_empty_result();
+	return ret;
+}
+
+int do_flow(int argc, char **argv, const struct cli_opts *o)
+{
+	(void)o;
+	if (!argc)
+		return flow_dump(0, argv, NULL);
+	if (is_cmd(argv[0], "list"))
+		return flow_dump(argc - 1, argv + 1, NULL);
+	if (is_kw(argv[0], "count"))
+		return flow_count(argc - 1, argv + 1);
+	if (is_cmd(argv[0], "del"))
+		return flow_del(argc - 1, argv + 1);
+	if (is_kw(argv[0], "flush")) {
+		if (argc > 1)
+			return unexpected(argv[1]);
+		return flow_del(0, argv + 1);
+	}
+	return unknown_cmd("flow", argv[0]);
+}

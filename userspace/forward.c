@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/* knat forward: add, delete and list destination NAT rules. */
+#include <inttypes.h>
+#include <string.h>
+#include <linux/knat.h>
+
+#include "forward.h"
+#include "json_print.h"
+#include "knat_nl.h"
+#include "objects.h"
+#include "utils.h"
+
+void forward_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: knat forward add PROTO [ADDR]:PORT[-PORT] to ADDR[:PORT[-PORT]]\n"
+		"       knat forward del PROTO [ADDR]:PORT[-PORT]\n"
+		"       knat [ -s ] forward list\n"
+		"where  PROTO := { tcp | udp }\n");
+}
+
+/* ---- add / del ---- */
+
+static int parse_to(const char *arg, struct forward_spec *fs)
+{
+	unsigned int span = fs->port_max - fs->port_min;
+	struct endpoint to;
+	const char *why;
+	char buf[96];
+
+	why = parse_endpoint(arg, EP_ADDR_REQUIRED | EP_PORT_RANGE, &to);
+	if (why)
+		return invarg(arg, why);
+	fs->to_addr = to.addr_min;
+	if (!to.has_port)
+		return 0;	/* to_port 0: keep the port */
+	/*
+	 * The kernel maps the range one to one from TO_PORT on; a to-range
+	 * only restates where it ends, so it has to end where that does.
+	 */
+	if (to.port_max != to.port_min &&
+	    (unsigned int)(to.port_max - to.port_min) != span) {
+		snprintf(buf, sizeof(buf),
+			 "port range size differs from the match range (%u vs %u ports)",
+			 to.port_max - to.port_min + 1u, span + 1);
+		return invarg(arg, buf);
+	}
+	if (to.port_min + span > 65535)
+		return invarg(arg, "port range would end past 65535");
+	fs->to_port = to.port_min;
+	return 0;
+}
+
+int forward_parse(int argc, char **argv, bool add, struct forward_spec *fs)
+{
+	const char *to_arg = NULL;
+	struct endpoint match;
+	const char *why;
+	int proto;
+
+	memset(fs, 0, sizeof(*fs));
+	if (argc < 1)
+		return missarg("tcp|udp");
+	proto = proto_from_name(argv[0]);
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return invarg(argv[0], "protocol must be tcp or udp");
+	fs->proto = (uint8_t)proto;
+
+	if (argc < 2)
+		return missarg("[ADDR]:PORT");
+	why = parse_endpoint(argv[1], EP_PORT_REQUIRED | EP_PORT_RANGE, &match);
+	if (why)
+		return invarg(argv[1], why);
+	fs->addr = match.has_addr ? match.addr_min : 0;
+	fs->port_min = match.port_min;
+	fs->port_max = match.port_max;
+
+	for (argc -= 2, argv += 2; argc > 0; argc -= 2, argv += 2) {
+		if (!add || !is_kw(argv[0], "to"))
+			return unexpected(argv[0]);
+		if (argc < 2)
+			return needarg("to");
+		if (to_arg)
+			return duparg("to", argv[1]);
+		to_arg = argv[1];
+		if (parse_to(to_arg, fs))
+			return EXIT_USAGE;
+	}
+	if (add && !to_arg)
+		return missarg("to");
+	return 0;
+}
+
+void forward_put(struct nlmsghdr *nlh, const struct forward_spec *fs, bool add)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_FORWARD);
+
+	mnl_attr_put_u8(nlh, KNAT_FWD_A_PROTO, fs->proto);
+	put_addr(nlh, KNAT_FWD_A_ADDR, fs->addr);
+	put_port(nlh, KNAT_FWD_A_PORT_MIN, fs->port_min);
+	/* DEL matches on PROTO, ADDR and PORT_MIN only. */
+	if (add) {
+		put_port(nlh, KNAT_FWD_A_PORT_MAX, fs->port_max);
+		put_addr(nlh, KNAT_FWD_A_TO_ADDR, fs->to_addr);
+		put_port(nlh, KNAT_FWD_A_TO_PORT, fs->to_port);
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void put_add(struct nlmsghdr *nlh, const void *arg)
+{
+	forward_put(nlh, arg, true);
+}
+
+static void put_del(struct nlmsghdr *nlh, const void *arg)
+{
+	forward_put(nlh, arg, false);
+}
+
+static int forward_change(int argc, char **argv, bool add)
+{
+	struct forward_spec fs;
+	int ret;
+
+	ret = forward_parse(argc, argv, add, &fs);
+	if (!ret)
+		ret = knat_do(add ? KNAT_CMD_FORWARD_NEW : KNAT_CMD_FORWARD_DEL,
+			      add ? put_add : put_del, &fs);
+	if (!ret)
+		print_empty_result();
+	return ret;
+}
+
+/* ---- list ---- */
+
+static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_FORWARD] = MNL_TYPE_NESTED,
+};
+
+static const enum mnl_attr_data_type fwd_policy[KNAT_FWD_A_MAX + 1] = {
+	[KNAT_FWD_A_PROTO]	= MNL_TYPE_U8,
+	[KNAT_FWD_A_ADDR]	= MNL_TYPE_U32,
+	[KNAT_FWD_A_PORT_MIN]	= MNL_TYPE_U16,
+	[KNAT_FWD_A_PORT_MAX]	= MNL_TYPE_U16,
+	[KNAT_FWD_A_TO_ADDR]	= MNL_TYPE_U32,
+	[KNAT_FWD_A_TO_PORT]	= MNL_TYPE_U16,
+	[KNAT_FWD_A_FLOWS]	= MNL_TYPE_U32,
+	[KNAT_FWD_A_PACKETS]	= MNL_TYPE_U64,
+	[KNAT_FWD_A_BYTES]	= MNL_TYPE_U64,
+};
+
+int forward_print(const struct nlmsghdr *nlh, void *data)
+{
+	const struct cli_opts *o = data;
+	const struct nlattr *top[KNAT_A_MAX + 1];
+	const struct nlattr *tb[KNAT_FWD_A_MAX + 1];
+	unsigned int port, port_max, to_port, to_port_max;
+	char abuf[ADDR_BUF], pbuf[PORTS_BUF], nbuf[4];
+	const char *proto;
+
+	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
+	if (!top[KNAT_A_FORWARD])
+		return MNL_CB_OK;
+	knat_parse_nested(top[KNAT_A_FORWARD], fwd_policy, KNAT_FWD_A_MAX, tb);
+
+	proto = proto_name(attr_u8(tb[KNAT_FWD_A_PROTO]));
+	if (!proto) {
+		snprintf(nbuf, sizeof(nbuf), "%u", attr_u8(tb[KNAT_FWD_A_PROTO]));
+		proto = nbuf;
+	}
+	port = attr_port(tb[KNAT_FWD_A_PORT_MIN]);
+	port_max = tb[KNAT_FWD_A_PORT_MAX] ? attr_port(tb[KNAT_FWD_A_PORT_MAX]) : port;
+	if (port_max < port)
+		port_max = port;
+	/* TO_PORT 0 keeps the port: the new ports are the matched ones. */
+	to_port = attr_port(tb[KNAT_FWD_A_TO_PORT]);
+	if (!to_port)
+		to_port = port;
+	to_port_max = to_port + (port_max - port);
+	if (to_port_max > 65535)
+		to_port_max = 65535;
+
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "proto", "%s", proto);
+	print_string(PRINT_ANY, "addr", " %s",
+		     fmt_addr(attr_addr(tb[KNAT_FWD_A_ADDR]), abuf));
+	print_uint(PRINT_JSON, "port", NULL, port);
+	print_uint(PRINT_JSON, "port_max", NULL, port_max);
+	print_string(PRINT_FP, NULL, ":%s",
+		     fmt_ports((uint16_t)port, (uint16_t)port_max, pbuf));
+	print_string(PRINT_ANY, "to_addr", " to %s",
+		     fmt_addr(attr_addr(tb[KNAT_FWD_A_TO_ADDR]), abuf));
+	print_uint(PRINT_JSON, "to_port", NULL, to_port);
+	print_uint(PRINT_JSON, "to_port_max", NULL, to_port_max);
+	if (attr_port(tb[KNAT_FWD_A_TO_PORT]))
+		print_string(PRINT_FP, NULL, ":%s",
+			     fmt_ports((uint16_t)to_port, (uint16_t)to_port_max, pbuf));
+	if (o && o->stats) {
+		print_uint(PRINT_ANY, "flows", " flows %u",
+			   attr_u32(tb[KNAT_FWD_A_FLOWS]));
+		print_u64(PRINT_ANY, "packets", " packets %" PRIu64,
+			  attr_u64(tb[KNAT_FWD_A_PACKETS]));
+		print_u64(PRINT_ANY, "bytes", " bytes %" PRIu64,
+			  attr_u64(tb[KNAT_FWD_A_BYTES]));
+	}
+	close_json_object();
+	print_nl();
+	return MNL_CB_OK;
+}
+
+static int forward_list(int argc, char **argv, const struct cli_opts *o)
+{
+	struct nlmsghdr *nlh;
+	struct mnlg *g;
+	int ret;
+
+	if (argc)
+		return unexpected(argv[0]);
+	g = knat_open();
+	if (!g)
+		return EXIT_KERNEL;
+	nlh = mnlg_msg(g, KNAT_CMD_FORWARD_GET, NLM_F_DUMP);
+	open_json_array(NULL);
+	ret = knat_run(g, nlh, forward_print, (void *)o);
+	if (!ret)
+		close_json_array();
+	mnlg_close(g);
+	return ret;
+}
+
+int do_forward(int argc, char **argv, const struct cli_opts *o)
+{
+	if (!argc)
+		return forward_list(0, argv, o);
+	if (is_cmd(argv[0], "list"))
+		return forward_list(argc - 1, argv + 1, o);
+	if (is_kw(argv[0], "add"))
+		return forward_change(argc - 1, argv + 1, true);
+	if (is_cmd(argv[0], "del"))
+		return forward_change(argc - 1, argv + 1, false);
+	return unknown_cmd("forward", argv[0]);
+}

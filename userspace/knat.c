@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knat - configure the knat NAT and load-balancer module.
+ *
+ * Option parsing and dispatch to the objects; everything else lives in the
+ * object files.  Grammar and error wording follow iproute2.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "json_print.h"
+#include "objects.h"
+#include "utils.h"
+#include "version.h"
+
+static const struct object {
+	const char *name;
+	int (*run)(int argc, char **argv, const struct cli_opts *o);
+	void (*usage)(FILE *f);
+} objects[] = {
+	{ "status",  do_status,  status_usage },
+	{ "config",  do_config,  config_usage },
+	{ "forward", do_forward, forward_usage },
+	{ "snat",    do_snat,    snat_usage },
+	{ "flow",    do_flow,    flow_usage },
+	{ "stats",   do_stats,   stats_usage },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"Usage: knat [ OPTIONS ] OBJECT { COMMAND | help }\n"
+		"       knat help\n"
+		"where  OBJECT := { status | config | forward | snat | flow | stats }\n"
+		"       OPTIONS := { -j[son] | -p[retty] | -s[tats] | -n[etns] NAME |\n"
+		"                    -V[ersion] | -h[elp] }\n");
+	for (i = 0; i < ARRAY_SIZE(objects); i++) {
+		fputc('\n', f);
+		objects[i].usage(f);
+	}
+}
+
+static const struct object *find_object(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(objects); i++)
+		if (is_kw(name, objects[i].name))
+			return &objects[i];
+	return NULL;
+}
+
+/* Like "ip -n NAME": enter the namespace "ip netns add" bound there. */
+static int enter_netns(const char *name)
+{
+	char path[256];
+	int fd;
+
+	if (!*name || strchr(name, '/') || is_kw(name, ".") || is_kw(name, ".."))
+		return invarg(name, "invalid network namespace name");
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		pr_err("cannot open network namespace \"%s\": %s.", name,
+		       strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		pr_err("cannot enter network namespace \"%s\": %s.", name,
+		       strerror(errno));
+		close(fd);
+		return EXIT_KERNEL;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Output that could not be written is a failure, not a silent success. */
+static int finish(int ret)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (!ret)
+			pr_err("cannot write output: %s.", strerror(errno));
+		return ret ? ret : EXIT_KERNEL;
+	}
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option long_opts[] = {
+		{ "json",    no_argument,       NULL, 'j' },
+		{ "pretty",  no_argument,       NULL, 'p' },
+		{ "stats",   no_argument,       NULL, 's' },
+		{ "netns",   required_argument, NULL, 'n' },
+		{ "version", no_argument,       NULL, 'V' },
+		{ "help",    no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_opts opts = { 0 };
+	const struct object *obj;
+	bool json = false, pretty = false;
+	const char *netns = NULL;
+	int c, ret;
+
+	/* "+": options end at the object, as in ip; ":": we word the errors. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:jpsn:Vh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'p':
+			pretty = true;
+			break;
+		case 's':
+			opts.stats = true;
+			break;
+		case 'n':
+			netns = optarg;
+			break;
+		case 'V':
+			printf("knat utility, %s\n", KNAT_VERSION);
+			return finish(0);
+		case 'h':
+			usage(stdout);
+			return finish(0);
+		case ':':
+			return needarg(argv[optind - 1]);
+		default:
+			if (optopt)
+				pr_err("unknown option \"-%c\", try \"knat help\".",
+				       optopt);
+			else
+				pr_err("unknown option \"%s\", try \"knat help\".",
+				       argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (!argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (is_kw(argv[0], "help")) {
+		usage(stdout);
+		return finish(0);
+	}
+	obj = find_object(argv[0]);
+	if (!obj) {
+		pr_err("unknown object \"%s\", try \"knat help\".", argv[0]);
+		return EXIT_USAGE;
+	}
+	if (argc > 1 && is_kw(argv[1], "help")) {
+		obj->usage(stdout);
+		return finish(0);
+	}
+	if (netns) {
+		ret = enter_netns(netns);
+		if (ret)
+			return ret;
+	}
+	/* -p only shapes JSON, as in iproute2. */
+	json_print_init(stdout, json, pretty);
+	ret = obj->run(argc - 1, argv + 1, &opts);
+	return finish(ret);
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The knat family on top of mnlg: open it with the "not loaded" diagnosis,
+ * run requests with kernel errors reported in iproute2's words, and read
+ * reply attributes through small per-object policies.
+ */
+#ifndef KNAT_NL_H
+#define KNAT_NL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/knat.h>
+
+#include "mnlg.h"
+
+/* NULL after printing why; the caller exits with EXIT_KERNEL. */
+struct mnlg *knat_open(void);
+
+/*
+ * Run a request built with mnlg_msg().  0 on success (an extack message
+ * that came with success is printed as a warning); EXIT_KERNEL after
+ * printing "Error: <extack message>." or "Error: <strerror>.".
+ */
+int knat_run(struct mnlg *g, const struct nlmsghdr *nlh, mnl_cb_t cb,
+	     void *data);
+
+/*
+ * One request without a reply to read: open, send cmd with the attributes
+ * put() adds, wait for the ACK, close.  0 or EXIT_KERNEL.
+ */
+typedef void (*knat_put_fn)(struct nlmsghdr *nlh, const void *arg);
+int knat_do(uint8_t cmd, knat_put_fn put, const void *arg);
+
+/*
+ * Fill tb[0..max] with the attributes whose type the policy knows (the
+ * policy has max + 1 entries) and whose payload fits that type.  Unknown
+ * types, from a newer kernel, and malformed attributes are left out: an
+ * absent attribute is something every printer already handles.
+ */
+void knat_parse_attrs(const struct nlmsghdr *nlh,
+		      const enum mnl_attr_data_type *policy, unsigned int max,
+		      const struct nlattr **tb);
+void knat_parse_nested(const struct nlattr *nest,
+		       const enum mnl_attr_data_type *policy, unsigned int max,
+		       const struct nlattr **tb);
+
+/* Reading attributes that may be absent. */
+static inline uint8_t attr_u8(const struct nlattr *a)
+{
+	return a ? mnl_attr_get_u8(a) : 0;
+}
+
+static inline uint32_t attr_u32(const struct nlattr *a)
+{
+	return a ? mnl_attr_get_u32(a) : 0;
+}
+
+static inline uint64_t attr_u64(const struct nlattr *a)
+{
+	return a ? mnl_attr_get_u64(a) : 0;
+}
+
+/* Ports travel in network order; hand them out in host order. */
+static inline uint16_t attr_port(const struct nlattr *a)
+{
+	return a ? ntohs(mnl_attr_get_u16(a)) : 0;
+}
+
+/* Addresses stay in network order, as inet_ntop() wants them. */
+static inline uint32_t attr_addr(const struct nlattr *a)
+{
+	return a ? mnl_attr_get_u32(a) : 0;
+}
+
+static inline void put_port(struct nlmsghdr *nlh, uint16_t type, uint16_t port)
+{
+	mnl_attr_put_u16(nlh, type, htons(port));
+}
+
+static inline void put_addr(struct nlmsghdr *nlh, uint16_t type, uint32_t addr)
+{
+	mnl_attr_put_u32(nlh, type, addr);
+}
+
+#endif

@@ -1,0 +1,159 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Run the built knat binary: usage errors (exit 1, one exact line on stderr,
+# nothing on stdout), help and version (exit 0), and, when the knat module is
+# not loaded here, the "not loaded" path (exit 2) of every command that gets
+# past argument parsing.  Prints TAP.
+#   KNAT=path/to/knat tests/cli.sh
+knat=${KNAT:-./knat}
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+n=0 fail=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1)); fail=$((fail + 1))
+	echo "not ok $n - $1"
+	echo "  ---"
+	shift
+	for line in "$@"; do echo "  $line"; done
+	echo "  ..."
+}
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+run() { "$knat" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
+
+# expect RC STDERR-LINE ARGS...: exit code, the whole of stderr, empty stdout
+expect() {
+	want_rc=$1 want_err=$2
+	shift 2
+	run "$@"
+	err=$(cat "$tmp/err") out=$(cat "$tmp/out")
+	if [ "$rc" = "$want_rc" ] && [ "$err" = "$want_err" ] && [ -z "$out" ]; then
+		ok "knat $* -> $want_rc"
+	else
+		not_ok "knat $* -> $want_rc" \
+			"expected: rc=$want_rc stderr=\"$want_err\" stdout=\"\"" \
+			"actual:   rc=$rc stderr=\"$err\" stdout=\"$out\""
+	fi
+}
+
+# expect_help ARGS...: exit 0, usage on stdout, nothing on stderr
+expect_help() {
+	run "$@"
+	if [ "$rc" = 0 ] && [ ! -s "$tmp/err" ] && head -n1 "$tmp/out" | grep -q '^Usage: knat'; then
+		ok "knat $* prints usage, exit 0"
+	else
+		not_ok "knat $* prints usage, exit 0" "actual: rc=$rc" \
+			"stdout: \"$(head -n1 "$tmp/out")\"" "stderr: \"$(cat "$tmp/err")\""
+	fi
+}
+
+echo "TAP version 13"
+if [ ! -x "$knat" ]; then
+	echo "1..0 # SKIP $knat not built"
+	exit 0
+fi
+
+# ---- version and help ----
+version=$(sed -n 's/^#define KNAT_VERSION "\(.*\)"/\1/p' "$here/../version.h")
+for opt in -V --version; do
+	run $opt
+	if [ "$rc" = 0 ] && [ "$(cat "$tmp/out")" = "knat utility, $version" ]; then
+		ok "knat $opt prints \"knat utility, $version\""
+	else
+		not_ok "knat $opt" "actual: rc=$rc stdout=\"$(cat "$tmp/out")\""
+	fi
+done
+expect_help help
+expect_help -h
+expect_help --help
+expect_help -j help
+for obj in status config forward snat flow stats; do
+	expect_help $obj help
+done
+run help
+if grep -q 'knat forward add' "$tmp/out" && grep -q 'knat flow count' "$tmp/out"; then
+	ok "knat help covers every object"
+else
+	not_ok "knat help covers every object"
+fi
+run
+if [ "$rc" = 1 ] && [ ! -s "$tmp/out" ] && head -n1 "$tmp/err" | grep -q '^Usage: knat'; then
+	ok "knat without arguments: usage on stderr, exit 1"
+else
+	not_ok "knat without arguments: usage on stderr, exit 1" "actual: rc=$rc"
+fi
+
+# ---- usage errors: exit 1 ----
+expect 1 'Error: unknown object "foo", try "knat help".' foo
+expect 1 'Error: unknown object "forw", try "knat help".' forw list
+expect 1 'Error: unknown object "foo", try "knat help".' -j foo
+expect 1 'Error: unknown command "bogus", try "knat forward help".' forward bogus
+expect 1 'Error: unknown command "li", try "knat forward help".' forward li
+expect 1 'Error: unknown command "add", try "knat flow help".' flow add
+expect 1 'Error: unknown option "-x", try "knat help".' -x status
+expect 1 'Error: unknown option "--bogus", try "knat help".' --bogus status
+expect 1 'Error: "-n" requires an argument.' -n
+expect 1 'Error: "--netns" requires an argument.' --netns
+expect 1 "Error: cannot open network namespace \"knat-none-$$\": No such file or directory." \
+	-n "knat-none-$$" status
+expect 1 'Error: argument "a/b" is wrong: invalid network namespace name' -n a/b status
+expect 1 'Error: unexpected argument "xyz".' status xyz
+expect 1 'Error: unexpected argument "xyz".' forward list xyz
+expect 1 'Error: unexpected argument "now".' stats reset now
+expect 1 'Error: unexpected argument "now".' flow flush now
+expect 1 'Error: argument "1.2.3.4:99999" is wrong: port out of range' \
+	forward add tcp 1.2.3.4:99999 to 10.0.2.2
+expect 1 'Error: "to" is required.' forward add tcp :8080
+expect 1 'Error: "to" requires an argument.' forward add tcp :8080 to
+expect 1 'Error: "tcp|udp" is required.' forward add
+expect 1 'Error: argument "icmp" is wrong: protocol must be tcp or udp' forward add icmp :1 to 1.1.1.1
+expect 1 'Error: argument "10.0.2.2:6000-6005" is wrong: port range size differs from the match range (6 vs 11 ports)' \
+	forward add udp :5000-5010 to 10.0.2.2:6000-6005
+expect 1 'Error: argument ":8090-8080" is wrong: port range is reversed' forward add tcp :8090-8080 to 1.1.1.1
+expect 1 'Error: unexpected argument "to".' forward del tcp :8080 to 10.0.2.2
+expect 1 'Error: argument "10.0.1.0/33" is wrong: prefix length out of range' \
+	snat add from 10.0.1.0/33 to 198.51.100.1
+expect 1 'Error: "masquerade" requires "out".' snat add from 10.0.1.0/24 masquerade
+expect 1 'Error: "to" or "masquerade" is required.' snat add from 10.0.1.0/24 out eth1
+expect 1 'Error: "from" is required.' snat del out eth1
+expect 1 'Error: argument "198.51.100.2-198.51.100.1" is wrong: address range is reversed' \
+	snat add from 10.0.1.0/24 to 198.51.100.2-198.51.100.1
+expect 1 'Error: argument "bogus" is wrong: unknown TCP state' flow list state bogus
+expect 1 'Error: "state" applies only to tcp flows.' flow count proto udp state established
+expect 1 'Error: argument "0" is wrong: max-flows must be 1..16777216' config set max-flows 0
+expect 1 'Error: argument "nope" is wrong: unknown timeout name' config set timeout nope 5
+expect 1 'Error: "max-flows" or "timeout" is required.' config set
+
+# ---- kernel side: exit 2 when the module is absent ----
+run status
+if [ "$rc" = 0 ]; then
+	skip "not-loaded path" "the knat module is loaded here"
+else
+	notloaded='Error: knat is not loaded (no generic netlink family "knat").'
+	expect 2 "$notloaded" status
+	expect 2 "$notloaded" -j status
+	expect 2 "$notloaded" -j -p status
+	expect 2 "$notloaded" config
+	expect 2 "$notloaded" config set max-flows 1000 timeout icmp 10
+	expect 2 "$notloaded" forward
+	expect 2 "$notloaded" -s forward ls
+	expect 2 "$notloaded" -j forward list
+	expect 2 "$notloaded" forward add tcp :8080 to 10.0.2.2:80
+	expect 2 "$notloaded" forward delete tcp :8080
+	expect 2 "$notloaded" snat show
+	expect 2 "$notloaded" snat add from 10.0.1.0/24 out eth1 masquerade
+	expect 2 "$notloaded" snat del from 10.0.1.0/24
+	expect 2 "$notloaded" flow list proto tcp src 10.0.1.2:40000 state ESTABLISHED
+	expect 2 "$notloaded" -j flow count
+	expect 2 "$notloaded" flow del kind snat
+	expect 2 "$notloaded" flow flush
+	expect 2 "$notloaded" stats
+	expect 2 "$notloaded" stats show
+	expect 2 "$notloaded" stats reset
+fi
+
+echo "1..$n"
+[ "$fail" -eq 0 ]

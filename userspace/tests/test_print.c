@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Printing: the name tables are complete, and replies built here the way
+ * the header describes them print as the documented text and JSON.  The
+ * JSON documents are also saved for json-valid.sh.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/genetlink.h>
+#include <linux/knat.h>
+
+#include "../config.h"
+#include "../flow.h"
+#include "../forward.h"
+#include "../json_print.h"
+#include "../mnlg.h"
+#include "../objects.h"
+#include "../snat.h"
+#include "../stats.h"
+#include "../status.h"
+#include "../utils.h"
+#include "tap.h"
+#include "unit.h"
+
+/* ---- name tables ---- */
+
+static void check_table(const char *what, const char *(*name_of)(unsigned int),
+			unsigned int count)
+{
+	bool complete = true, unique = true;
+	unsigned int i, j;
+
+	for (i = 0; i < count; i++) {
+		if (!name_of(i) || !*name_of(i)) {
+			complete = false;
+			continue;
+		}
+		for (j = 0; j < i; j++)
+			if (name_of(j) && !strcmp(name_of(i), name_of(j)))
+				unique = false;
+	}
+	tap_ok(complete, "%s names: one for each of the %u enum values", what, count);
+	tap_ok(unique, "%s names: all different", what);
+	tap_ok(!name_of(count), "%s names: none past the enum", what);
+}
+
+static void test_tables(void)
+{
+	check_table("timeout", config_timeout_name, __KNAT_TIMEOUT_MAX);
+	check_table("TCP state", flow_state_name, __KNAT_TCP_MAX);
+	check_table("flow kind", flow_kind_name, __KNAT_FLOW_KIND_MAX);
+	check_table("counter", stats_counter_name, __KNAT_CNT_MAX);
+	check_table("drop", stats_drop_name, __KNAT_DROP_MAX);
+	tap_str(config_timeout_name(KNAT_TIMEOUT_UDP_REPLIED), "udp-replied",
+		"timeout name udp-replied");
+	tap_str(flow_kind_name(KNAT_FLOW_KIND_FORWARD_SNAT), "hairpin",
+		"kind name hairpin");
+	tap_str(stats_counter_name(KNAT_CNT_ICMP_ERR_TRANSLATED),
+		"icmp-errors-translated", "counter name icmp-errors-translated");
+	tap_str(stats_drop_name(KNAT_DROP_FRAGMENT), "fragment", "drop name fragment");
+	tap_num(flow_state_from_name("TIME_WAIT"), KNAT_TCP_TIME_WAIT, "state TIME_WAIT");
+	tap_num(flow_state_from_name("Time-Wait"), KNAT_TCP_TIME_WAIT, "state Time-Wait");
+	tap_num(flow_state_from_name("time"), -1, "state names are not abbreviated");
+}
+
+/* The names, one a line, for docs.sh to look up in the man page. */
+static void save_names(const char *file, const char *(*name_of)(unsigned int),
+		       unsigned int count)
+{
+	char *text = NULL;
+	size_t len;
+	unsigned int i;
+	FILE *f = open_memstream(&text, &len);
+
+	for (i = 0; i < count; i++)
+		fprintf(f, "%s\n", name_of(i));
+	fclose(f);
+	tap_save(file, text);
+	free(text);
+}
+
+/* ---- building replies ---- */
+
+static char buf[MNLG_TX_SIZE];
+
+static struct nlmsghdr *reply_new(void)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = GENL_MIN_ID;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->version = KNAT_GENL_VERSION;
+	return nlh;
+}
+
+static void put_be16(struct nlmsghdr *nlh, uint16_t type, uint16_t v)
+{
+	mnl_attr_put_u16(nlh, type, htons(v));
+}
+
+static void put_ip(struct nlmsghdr *nlh, uint16_t type, const char *a)
+{
+	mnl_attr_put_u32(nlh, type, inet_addr(a));
+}
+
+/* Print one reply with fn into a string. */
+static const char *render(int (*fn)(const struct nlmsghdr *, void *),
+			  const struct nlmsghdr *nlh, void *data, bool json)
+{
+	capture_start(json, false);
+	fn(nlh, data);
+	return capture_end();
+}
+
+/* ---- forward ---- */
+
+static const struct nlmsghdr *forward_reply(uint8_t proto, const char *addr,
+					    uint16_t pmin, uint16_t pmax,
+					    const char *to, uint16_t to_port)
+{
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_FORWARD);
+
+	mnl_attr_put_u8(nlh, KNAT_FWD_A_PROTO, proto);
+	put_ip(nlh, KNAT_FWD_A_ADDR, addr);
+	put_be16(nlh, KNAT_FWD_A_PORT_MIN, pmin);
+	put_be16(nlh, KNAT_FWD_A_PORT_MAX, pmax);
+	put_ip(nlh, KNAT_FWD_A_TO_ADDR, to);
+	put_be16(nlh, KNAT_FWD_A_TO_PORT, to_port);
+	mnl_attr_put_u32(nlh, KNAT_FWD_A_FLOWS, 3);
+	/* u64 attributes come after a PAD in real replies, maybe unaligned */
+	mnl_attr_put(nlh, KNAT_FWD_A_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, KNAT_FWD_A_PACKETS, 100);
+	mnl_attr_put_u64(nlh, KNAT_FWD_A_BYTES, 12345);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static void test_forward(void)
+{
+	struct cli_opts plain = { .stats = false }, stats = { .stats = true };
+	const char *out;
+
+	printf("# forward list output\n");
+	tap_str(render(forward_print, forward_reply(IPPROTO_TCP, "0.0.0.0", 8080, 8080,
+						    "10.0.2.2", 80), &plain, false),
+		"tcp 0.0.0.0:8080 to 10.0.2.2:80\n", "forward text: single port");
+	tap_str(render(forward_print, forward_reply(IPPROTO_UDP, "198.51.100.1", 5000, 5010,
+						    "10.0.2.2", 6000), &plain, false),
+		"udp 198.51.100.1:5000-5010 to 10.0.2.2:6000-6010\n", "forward text: range");
+	tap_str(render(forward_print, forward_reply(IPPROTO_TCP, "0.0.0.0", 22, 22,
+						    "10.0.2.2", 0), &plain, false),
+		"tcp 0.0.0.0:22 to 10.0.2.2\n", "forward text: keep port");
+	tap_str(render(forward_print, forward_reply(IPPROTO_TCP, "0.0.0.0", 8080, 8080,
+						    "10.0.2.2", 80), &stats, false),
+		"tcp 0.0.0.0:8080 to 10.0.2.2:80 flows 3 packets 100 bytes 12345\n",
+		"forward text: -s");
+
+	capture_start(true, false);
+	open_json_array(NULL);
+	forward_print(forward_reply(IPPROTO_TCP, "0.0.0.0", 8080, 8080, "10.0.2.2", 80), &plain);
+	forward_print(forward_reply(IPPROTO_UDP, "198.51.100.1", 5000, 5010, "10.0.2.2", 6000), &plain);
+	forward_print(forward_reply(IPPROTO_TCP, "0.0.0.0", 22, 22, "10.0.2.2", 0), &plain);
+	close_json_array();
+	out = capture_end();
+	tap_str(out,
+		"[{\"proto\":\"tcp\",\"addr\":\"0.0.0.0\",\"port\":8080,\"port_max\":8080,"
+		"\"to_addr\":\"10.0.2.2\",\"to_port\":80,\"to_port_max\":80},"
+		"{\"proto\":\"udp\",\"addr\":\"198.51.100.1\",\"port\":5000,\"port_max\":5010,"
+		"\"to_addr\":\"10.0.2.2\",\"to_port\":6000,\"to_port_max\":6010},"
+		"{\"proto\":\"tcp\",\"addr\":\"0.0.0.0\",\"port\":22,\"port_max\":22,"
+		"\"to_addr\":\"10.0.2.2\",\"to_port\":22,\"to_port_max\":22}]\n",
+		"forward JSON: list, keep-port shows to_port = port");
+	tap_save("forward-list.json", out);
+
+	out = render(forward_print, forward_reply(IPPROTO_TCP, "0.0.0.0", 8080, 8080,
+						  "10.0.2.2", 80), &stats, true);
+	tap_str(out,
+		"{\"proto\":\"tcp\",\"addr\":\"0.0.0.0\",\"port\":8080,\"port_max\":8080,"
+		"\"to_addr\":\"10.0.2.2\",\"to_port\":80,\"to_port_max\":80,"
+		"\"flows\":3,\"packets\":100,\"bytes\":12345}\n", "forward JSON: -s");
+	tap_save("forward-stats.json", out);
+}
+
+/* ---- snat ---- */
+
+static const struct nlmsghdr *snat_reply(const char *src, uint8_t plen,
+					 const char *out, const char *to_min,
+					 const char *to_max, int pmin, int pmax,
+					 uint32_t flags)
+{
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_SNAT);
+
+	put_ip(nlh, KNAT_SNAT_A_SRC, src);
+	mnl_attr_put_u8(nlh, KNAT_SNAT_A_SRC_PLEN, plen);
+	if (out)
+		mnl_attr_put_strz(nlh, KNAT_SNAT_A_OUT_IFNAME, out);
+	if (to_min)
+		put_ip(nlh, KNAT_SNAT_A_TO_MIN, to_min);
+	if (to_max)
+		put_ip(nlh, KNAT_SNAT_A_TO_MAX, to_max);
+	if (pmin >= 0) {
+		put_be16(nlh, KNAT_SNAT_A_PORT_MIN, (uint16_t)pmin);
+		put_be16(nlh, KNAT_SNAT_A_PORT_MAX, (uint16_t)pmax);
+	}
+	mnl_attr_put_u32(nlh, KNAT_SNAT_A_FLAGS, flags);
+	mnl_attr_put_u32(nlh, KNAT_SNAT_A_FLOWS, 2);
+	mnl_attr_put_u64(nlh, KNAT_SNAT_A_EXHAUSTED, 9);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static void test_snat(void)
+{
+	struct cli_opts plain = { .stats = false }, stats = { .stats = true };
+	const char *out;
+
+	printf("# snat list output\n");
+	tap_str(render(snat_print, snat_reply("10.0.1.0", 24, "eth1", NULL, NULL, 1024, 65535,
+					      KNAT_SNAT_F_MASQUERADE), &plain, false),
+		"from 10.0.1.0/24 out eth1 masquerade ports 1024-65535 mapping endpoint-independent\n",
+		"snat text: masquerade");
+	tap_str(render(snat_print, snat_reply("10.0.1.0", 24, NULL, "198.51.100.1",
+					      "198.51.100.2", 1024, 65535, 0), &plain, false),
+		"from 10.0.1.0/24 to 198.51.100.1-198.51.100.2 ports 1024-65535 "
+		"mapping endpoint-independent\n", "snat text: address range, no device");
+	tap_str(render(snat_print, snat_reply("10.0.0.0", 8, "wan0", "198.51.100.1",
+					      "198.51.100.1", -1, -1, KNAT_SNAT_F_APDM),
+		       &stats, false),
+		"from 10.0.0.0/8 out wan0 to 198.51.100.1 mapping address-port-dependent "
+		"flows 2 exhausted 9\n", "snat text: one address, APDM, -s");
+
+	capture_start(true, false);
+	open_json_array(NULL);
+	snat_print(snat_reply("10.0.1.0", 24, "eth1", NULL, NULL, 1024, 65535,
+			      KNAT_SNAT_F_MASQUERADE), &stats);
+	snat_print(snat_reply("10.0.1.0", 24, NULL, "198.51.100.1", "198.51.100.2",
+			      1024, 65535, KNAT_SNAT_F_APDM), &stats);
+	close_json_array();
+	out = capture_end();
+	tap_str(out,
+		"[{\"from\":\"10.0.1.0/24\",\"out\":\"eth1\",\"masquerade\":true,"
+		"\"to_min\":null,\"to_max\":null,\"port_min\":1024,\"port_max\":65535,"
+		"\"mapping\":\"endpoint-independent\",\"flows\":2,\"exhausted\":9},"
+		"{\"from\":\"10.0.1.0/24\",\"out\":null,\"masquerade\":false,"
+		"\"to_min\":\"198.51.100.1\",\"to_max\":\"198.51.100.2\",\"port_min\":1024,"
+		"\"port_max\":65535,\"mapping\":\"address-port-dependent\",\"flows\":2,"
+		"\"exhausted\":9}]\n", "snat JSON: list with -s");
+	tap_save("snat-list.json", out);
+}
+
+/* ---- flow ---- */
+
+struct tuple {
+	const char *src, *dst;
+	uint16_t sport, dport;
+};
+
+static void put_tuple(struct nlmsghdr *nlh, uint16_t type, const struct tuple *t)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+
+	put_ip(nlh, KNAT_TUPLE_A_SRC, t->src);
+	put_ip(nlh, KNAT_TUPLE_A_DST, t->dst);
+	put_be16(nlh, KNAT_TUPLE_A_SPORT, t->sport);
+	put_be16(nlh, KNAT_TUPLE_A_DPORT, t->dport);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static const struct nlmsghdr *flow_reply(uint8_t proto, int state, uint8_t kind,
+					 const struct tuple *orig,
+					 const struct tuple *reply, bool replied,
+					 uint32_t age, uint32_t expires,
+					 uint64_t po, uint64_t pr, uint64_t bo, uint64_t br)
+{
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_FLOW);
+
+	mnl_attr_put_u8(nlh, KNAT_FLOW_A_PROTO, proto);
+	put_tuple(nlh, KNAT_FLOW_A_ORIG, orig);
+	put_tuple(nlh, KNAT_FLOW_A_REPLY, reply);
+	mnl_attr_put_u8(nlh, KNAT_FLOW_A_KIND, kind);
+	if (state >= 0)
+		mnl_attr_put_u8(nlh, KNAT_FLOW_A_STATE, (uint8_t)state);
+	mnl_attr_put_u32(nlh, KNAT_FLOW_A_FLAGS, replied ? KNAT_FLOW_F_REPLIED : 0);
+	mnl_attr_put_u32(nlh, KNAT_FLOW_A_AGE, age);
+	mnl_attr_put_u32(nlh, KNAT_FLOW_A_EXPIRES, expires);
+	mnl_attr_put_u64(nlh, KNAT_FLOW_A_PKTS_ORIG, po);
+	mnl_attr_put_u64(nlh, KNAT_FLOW_A_BYTES_ORIG, bo);
+	mnl_attr_put_u64(nlh, KNAT_FLOW_A_PKTS_REPLY, pr);
+	mnl_attr_put_u64(nlh, KNAT_FLOW_A_BYTES_REPLY, br);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static const struct tuple tcp_o = { "10.0.1.2", "198.51.100.1", 40000, 8080 };
+static const struct tuple tcp_r = { "10.0.2.2", "10.0.1.2", 80, 40000 };
+static const struct tuple icmp_o = { "10.0.1.2", "198.51.100.9", 77, 77 };
+static const struct tuple icmp_r = { "198.51.100.9", "198.51.100.1", 1024, 1024 };
+static const struct tuple udp_o = { "10.0.1.2", "198.51.100.9", 5000, 53 };
+static const struct tuple udp_r = { "198.51.100.9", "198.51.100.1", 53, 5000 };
+
+static void test_flow(void)
+{
+	const char *out;
+
+	printf("# flow list output\n");
+	tap_str(render(flow_print, flow_reply(IPPROTO_TCP, KNAT_TCP_ESTABLISHED,
+					      KNAT_FLOW_KIND_FORWARD, &tcp_o, &tcp_r, true,
+					      3, 7437, 5, 4, 300, 250), NULL, false),
+		"tcp ESTABLISHED src=10.0.1.2:40000 dst=198.51.100.1:8080 reply "
+		"src=10.0.2.2:80 dst=10.0.1.2:40000 forward age 3 expires 7437 "
+		"packets 5/4 bytes 300/250\n", "flow text: tcp forward");
+	tap_str(render(flow_print, flow_reply(IPPROTO_ICMP, -1, KNAT_FLOW_KIND_SNAT,
+					      &icmp_o, &icmp_r, true, 1, 29, 1, 1, 84, 84),
+		       NULL, false),
+		"icmp src=10.0.1.2 dst=198.51.100.9 id=77 reply src=198.51.100.9 "
+		"dst=198.51.100.1 id=1024 snat age 1 expires 29 packets 1/1 bytes 84/84\n",
+		"flow text: icmp prints id");
+	tap_str(render(flow_print, flow_reply(IPPROTO_UDP, -1, KNAT_FLOW_KIND_SNAT,
+					      &udp_o, &udp_r, false, 0, 30, 1, 0, 60, 0),
+		       NULL, false),
+		"udp src=10.0.1.2:5000 dst=198.51.100.9:53 [UNREPLIED] reply "
+		"src=198.51.100.9:53 dst=198.51.100.1:5000 snat age 0 expires 30 "
+		"packets 1/0 bytes 60/0\n", "flow text: udp unreplied, no state word");
+	tap_str(render(flow_print, flow_reply(IPPROTO_TCP, KNAT_TCP_SYN_SENT,
+					      KNAT_FLOW_KIND_FORWARD_SNAT, &tcp_o, &tcp_r,
+					      false, 0, 120, 1, 0, 60, 0), NULL, false),
+		"tcp SYN-SENT src=10.0.1.2:40000 dst=198.51.100.1:8080 [UNREPLIED] reply "
+		"src=10.0.2.2:80 dst=10.0.1.2:40000 hairpin age 0 expires 120 "
+		"packets 1/0 bytes 60/0\n", "flow text: SYN-SENT hairpin");
+
+	capture_start(true, false);
+	open_json_array(NULL);
+	flow_print(flow_reply(IPPROTO_TCP, KNAT_TCP_ESTABLISHED, KNAT_FLOW_KIND_FORWARD,
+			      &tcp_o, &tcp_r, true, 3, 7437, 5, 4, 300, 250), NULL);
+	flow_print(flow_reply(IPPROTO_UDP, -1, KNAT_FLOW_KIND_SNAT, &udp_o, &udp_r,
+			      false, 0, 30, 1, 0, 60, 0), NULL);
+	close_json_array();
+	out = capture_end();
+	tap_str(out,
+		"[{\"proto\":\"tcp\",\"state\":\"established\",\"kind\":\"forward\","
+		"\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"198.51.100.1\",\"sport\":40000,\"dport\":8080},"
+		"\"reply\":{\"src\":\"10.0.2.2\",\"dst\":\"10.0.1.2\",\"sport\":80,\"dport\":40000},"
+		"\"age\":3,\"expires\":7437,\"replied\":true,\"packets_orig\":5,\"bytes_orig\":300,"
+		"\"packets_reply\":4,\"bytes_reply\":250},"
+		"{\"proto\":\"udp\",\"state\":null,\"kind\":\"snat\","
+		"\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"198.51.100.9\",\"sport\":5000,\"dport\":53},"
+		"\"reply\":{\"src\":\"198.51.100.9\",\"dst\":\"198.51.100.1\",\"sport\":53,\"dport\":5000},"
+		"\"age\":0,\"expires\":30,\"replied\":false,\"packets_orig\":1,\"bytes_orig\":60,"
+		"\"packets_reply\":0,\"bytes_reply\":0}]\n", "flow JSON: tcp and udp");
+	tap_save("flow-list.json", out);
+
+	/* pretty, saved for json.tool */
+	capture_start(true, true);
+	open_json_array(NULL);
+	flow_print(flow_reply(IPPROTO_ICMP, -1, KNAT_FLOW_KIND_SNAT, &icmp_o, &icmp_r,
+			      true, 1, 29, 1, 1, 84, 84), NULL);
+	close_json_array();
+	out = capture_end();
+	tap_ok(strstr(out, "[\n    {\n        \"proto\": \"icmp\",\n") != NULL,
+	       "flow JSON pretty: indented");
+	tap_save("flow-list-pretty.json", out);
+}
+
+/* ---- stats, config, status ---- */
+
+static void test_stats(void)
+{
+	struct nlmsghdr *nlh = reply_new();
+	char *text = NULL, *json = NULL, key[64];
+	size_t text_len, json_len;
+	FILE *want_text, *want_json;
+	struct nlattr *top, *nest;
+	const char *out;
+	unsigned int i;
+
+	printf("# stats, config and status output\n");
+	top = mnl_attr_nest_start(nlh, KNAT_A_STATS);
+	nest = mnl_attr_nest_start(nlh, KNAT_STATS_A_COUNTERS);
+	for (i = 0; i < __KNAT_CNT_MAX + 1; i++)	/* one a newer kernel has */
+		mnl_attr_put_u64(nlh, (uint16_t)(i + 1), i * 10);
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, KNAT_STATS_A_DROPS);
+	for (i = 0; i < __KNAT_DROP_MAX; i++)
+		mnl_attr_put_u64(nlh, (uint16_t)(i + 1), i);
+	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_nest_end(nlh, top);
+
+	/*
+	 * The names themselves are checked by test_tables() and, against the
+	 * man page, by docs.sh; here the layout, the order and the fallback.
+	 */
+	want_text = open_memstream(&text, &text_len);
+	want_json = open_memstream(&json, &json_len);
+	fprintf(want_text, "counters:\n");
+	fprintf(want_json, "{\"counters\":{");
+	for (i = 0; i <= __KNAT_CNT_MAX; i++) {
+		const char *name = stats_counter_name(i);
+
+		if (name)
+			snprintf(key, sizeof(key), "%s", name);
+		else
+			snprintf(key, sizeof(key), "counter-%u", i);
+		fprintf(want_text, "  %s %u\n", key, i * 10);
+		json_key_from_name(key, sizeof(key), key);
+		fprintf(want_json, "%s\"%s\":%u", i ? "," : "", key, i * 10);
+	}
+	fprintf(want_text, "drops:\n");
+	fprintf(want_json, "},\"drops\":{");
+	for (i = 0; i < __KNAT_DROP_MAX; i++) {
+		json_key_from_name(key, sizeof(key), stats_drop_name(i));
+		fprintf(want_text, "  %s %u\n", stats_drop_name(i), i);
+		fprintf(want_json, "%s\"%s\":%u", i ? "," : "", key, i);
+	}
+	fprintf(want_json, "}}\n");
+	fclose(want_text);
+	fclose(want_json);
+
+	tap_str(render(stats_print, nlh, NULL, false), text,
+		"stats text, a counter from a newer kernel as counter-%u", __KNAT_CNT_MAX);
+	tap_ok(strstr(text, "  pkts-orig 0\n  bytes-orig 10\n") &&
+	       strstr(text, "drops:\n  malformed 0\n  table-full 1\n"),
+	       "stats text: known names in enum order");
+	out = render(stats_print, nlh, NULL, true);
+	tap_str(out, json, "stats JSON");
+	tap_ok(!strncmp(out, "{\"counters\":{\"pkts_orig\":0,\"bytes_orig\":10,", 40),
+	       "stats JSON: keys with underscores");
+	tap_save("stats.json", out);
+	free(text);
+	free(json);
+	save_names("counters.names", stats_counter_name, __KNAT_CNT_MAX);
+	save_names("drops.names", stats_drop_name, __KNAT_DROP_MAX);
+}
+
+static void test_config(void)
+{
+	static const uint32_t defaults[] = {
+		120, 60, 7440, 240, 240, 240, 120, 10, 30, 300, 30, 99,
+	};
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *top, *nest;
+	const char *out;
+	unsigned int i;
+
+	top = mnl_attr_nest_start(nlh, KNAT_A_CONFIG);
+	mnl_attr_put_u32(nlh, KNAT_CFG_A_MAX_FLOWS, 262144);
+	nest = mnl_attr_nest_start(nlh, KNAT_CFG_A_TIMEOUTS);
+	for (i = 0; i < ARRAY_SIZE(defaults); i++)
+		mnl_attr_put_u32(nlh, (uint16_t)(i + 1), defaults[i]);
+	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_nest_end(nlh, top);
+
+	tap_str(render(config_print, nlh, NULL, false),
+		"max-flows 262144\n"
+		"timeout tcp-syn-sent 120\n"
+		"timeout tcp-syn-recv 60\n"
+		"timeout tcp-established 7440\n"
+		"timeout tcp-fin-wait 240\n"
+		"timeout tcp-close-wait 240\n"
+		"timeout tcp-last-ack 240\n"
+		"timeout tcp-time-wait 120\n"
+		"timeout tcp-close 10\n"
+		"timeout udp-unreplied 30\n"
+		"timeout udp-replied 300\n"
+		"timeout icmp 30\n"
+		"timeout timeout-11 99\n", "config text, unknown timeout as timeout-11");
+	out = render(config_print, nlh, NULL, true);
+	tap_str(out,
+		"{\"max_flows\":262144,\"timeouts\":{\"tcp_syn_sent\":120,\"tcp_syn_recv\":60,"
+		"\"tcp_established\":7440,\"tcp_fin_wait\":240,\"tcp_close_wait\":240,"
+		"\"tcp_last_ack\":240,\"tcp_time_wait\":120,\"tcp_close\":10,"
+		"\"udp_unreplied\":30,\"udp_replied\":300,\"icmp\":30,\"timeout_11\":99}}\n",
+		"config JSON");
+	tap_save("config.json", out);
+}
+
+static void test_status(void)
+{
+	struct nlmsghdr *nlh = reply_new();
+	const char *out;
+
+	mnl_attr_put_strz(nlh, KNAT_A_VERSION, "0.1.0");
+	mnl_attr_put_strz(nlh, KNAT_A_BUILD_ID, "2024-01-01T00:00:00 \"builder\"");
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_FORWARDS, 1);
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_SNATS, 2);
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_SERVICES, 0);
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_FLOWS, 42);
+	mnl_attr_put_u8(nlh, KNAT_A_HOOKS_ACTIVE, 1);
+
+	tap_str(render(status_print, nlh, NULL, false),
+		"knat 0.1.0 build 2024-01-01T00:00:00 \"builder\"\n"
+		"hooks active\n"
+		"forwards 1 snats 2 services 0 flows 42\n", "status text");
+	out = render(status_print, nlh, NULL, true);
+	tap_str(out,
+		"{\"version\":\"0.1.0\",\"build_id\":\"2024-01-01T00:00:00 \\\"builder\\\"\","
+		"\"hooks_active\":true,\"forwards\":1,\"snats\":2,\"services\":0,\"flows\":42}\n",
+		"status JSON, build id escaped");
+	tap_save("status.json", out);
+
+	nlh = reply_new();
+	mnl_attr_put_u8(nlh, KNAT_A_HOOKS_ACTIVE, 0);
+	mnl_attr_put_u16(nlh, KNAT_A_NUM_FLOWS, 7);	/* wrong size: ignored */
+	mnl_attr_put_u32(nlh, KNAT_A_MAX + 5, 1);	/* unknown: ignored */
+	tap_str(render(status_print, nlh, NULL, false),
+		"knat unknown build unknown\n"
+		"hooks inactive\n"
+		"forwards 0 snats 0 services 0 flows 0\n",
+		"status text: missing, malformed and unknown attributes");
+	out = render(status_print, nlh, NULL, true);
+	tap_str(out,
+		"{\"version\":null,\"build_id\":null,\"hooks_active\":false,"
+		"\"forwards\":0,\"snats\":0,\"services\":0,\"flows\":0}\n",
+		"status JSON: missing attributes");
+	tap_save("status-sparse.json", out);
+}
+
+void test_print(void)
+{
+	printf("# name tables\n");
+	test_tables();
+	test_forward();
+	test_snat();
+	test_flow();
+	test_stats();
+	test_config();
+	test_status();
+}
