@@ -202,3 +202,83 @@ trap _cleanup EXIT
 module_loaded() {
 	grep -q '^knat ' /proc/modules
 }
+
+# ---- traffic -----------------------------------------------------------
+
+NETTOOL="$SELFTESTS_DIR/nettool.py"
+
+# nettool NS ARGS...: a traffic client inside a namespace.
+nettool() {
+	local n=$1
+	shift
+	in_ns "$n" python3 "$NETTOOL" "$@"
+}
+
+# serve NS KIND PORT [NAME]: start a nettool server (serve-tcp, serve-udp,
+# serve-sink) in the background and wait until it listens.
+serve() {
+	local n=$1 kind=$2 port=$3 flag=-ltn
+	shift 3
+	in_ns "$n" python3 "$NETTOOL" "$kind" "$port" "$@" >/dev/null 2>&1 &
+	[ "$kind" = serve-udp ] && flag=-lun
+	busywait 5000 sh -c "ip netns exec $(ns "$n") ss -H $flag 'sport = :$port' | grep -q ."
+}
+
+# field KEY "k=v k=v": the value of one key in nettool's output.
+field() {
+	printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | tail -n 1
+}
+
+# ---- the standard NAT topology -----------------------------------------
+#
+#  in1 10.0.1.2 --+
+#                 +-- br0 10.0.1.1 [ r: knat ] r-wan 198.51.100.1
+#  in2 10.0.1.3 --+                                 |
+#                          198.51.100.2 wan-r [ wan ] wan-srv 203.0.113.1
+#                                                       |
+#                                    203.0.113.2 srv-wan [ srv ]
+#
+# wan has no route back to 10.0.1.0/24: an untranslated inside address
+# cannot get an answer, and captures on wan must never show one.
+# r computes checksums in software on both its interfaces (tx off), so
+# every checksum knat updated incrementally is checked by a receiver.
+nat_topology() {
+	netns_add in1 in2 r wan srv || return 1
+	ip -n "$(ns r)" link add br0 type bridge
+	ip -n "$(ns r)" link set br0 up
+	ip -n "$(ns r)" addr add 10.0.1.1/24 dev br0
+	link_add in1 eth0 10.0.1.2/24 r r-in1 - || return 1
+	link_add in2 eth0 10.0.1.3/24 r r-in2 - || return 1
+	ip -n "$(ns r)" link set r-in1 master br0
+	ip -n "$(ns r)" link set r-in2 master br0
+	link_add r r-wan 198.51.100.1/24 wan wan-r 198.51.100.2/24 || return 1
+	link_add wan wan-srv 203.0.113.1/24 srv srv-wan 203.0.113.2/24 || return 1
+	route_add in1 default via 10.0.1.1
+	route_add in2 default via 10.0.1.1
+	route_add r default via 198.51.100.2
+	route_add srv default via 203.0.113.1
+	forwarding_on r
+	forwarding_on wan
+	in_ns r ethtool -K br0 tx off >/dev/null
+	in_ns r ethtool -K r-wan tx off >/dev/null
+}
+
+# capture NS DEV FILE: tcpdump in the background until capture_stop.
+capture() {
+	in_ns "$1" tcpdump -nn -U -s 256 -i "$2" -w "$3" >/dev/null 2>&1 &
+	CAPTURE_PID=$!
+	busywait 3000 sh -c "ip netns exec $(ns "$1") cat /proc/net/packet | grep -q ."
+	sleep 0.3
+}
+
+capture_stop() {
+	sleep 0.3
+	kill "$CAPTURE_PID" 2>/dev/null
+	wait "$CAPTURE_PID" 2>/dev/null
+}
+
+# stat_of NS NAME: one counter or drop reason, from knat -j stats.
+stat_of() {
+	local key=${2//-/_}
+	knat_in "$1" -j stats | json_get "j['counters'].get('$key', j['drops'].get('$key'))"
+}
