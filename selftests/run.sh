@@ -21,7 +21,7 @@ BAD_DMESG='BUG:|WARNING:|KASAN|general protection|refcount_t|RCU|lockdep|Oops|le
 if [ $# -gt 0 ]; then
 	tests=("$@")
 else
-	read -r -a tests <<<"$(sed -n 's/^TEST_PROGS[[:space:]]*:=[[:space:]]*//p' "$here/Makefile")"
+	read -r -a tests <<<"$(make -s -C "$here" print-tests)"
 fi
 
 n=0 failed=0
