@@ -480,6 +480,31 @@ static unsigned int knat_src_flow(struct knat_net *kn, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
+/*
+ * Masquerade takes the output device's own primary address, preferring
+ * the one whose subnet holds the next hop.  Never another device's, as
+ * inet_select_addr() would fall back to: that could be an inside address.
+ */
+static __be32 knat_masq_addr(const struct net_device *dev, __be32 nexthop)
+{
+	const struct in_device *in_dev = __in_dev_get_rcu(dev);
+	const struct in_ifaddr *ifa;
+	__be32 addr = 0;
+
+	if (!in_dev)
+		return 0;
+	in_dev_for_each_ifa_rcu(ifa, in_dev) {
+		if ((ifa->ifa_flags & IFA_F_SECONDARY) ||
+		    ifa->ifa_scope > RT_SCOPE_LINK)
+			continue;
+		if (inet_ifa_match(nexthop, ifa))
+			return ifa->ifa_local;
+		if (!addr)
+			addr = ifa->ifa_local;
+	}
+	return addr;
+}
+
 /* A forwarded packet of no flow leaving: source NAT makes one. */
 static unsigned int knat_snat_new(struct knat_net *kn, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
@@ -509,9 +534,7 @@ static unsigned int knat_snat_new(struct knat_net *kn, struct sk_buff *skb,
 	if (rule->flags & KNAT_SNAT_F_MASQUERADE) {
 		const struct rtable *rt = skb_rtable(skb);
 
-		out_addr = inet_select_addr(state->out,
-					    rt_nexthop(rt, p.t.dst),
-					    RT_SCOPE_UNIVERSE);
+		out_addr = knat_masq_addr(state->out, rt_nexthop(rt, p.t.dst));
 		if (!out_addr)
 			return knat_drop(kn, KNAT_DROP_NO_ADDR);
 	}

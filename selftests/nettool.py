@@ -152,7 +152,8 @@ def client_udp(a):
     s.settimeout(a.timeout)
     bad = 0
     for i in range(a.count):
-        msg = f"knat-udp-{i}-{os.getpid()}".encode()
+        msg = f"knat-udp-{i}-{os.getpid()}-".encode()
+        msg += os.urandom(max(0, a.size - len(msg)))
         s.sendto(msg, (a.host, a.port))
         try:
             data, peer = s.recvfrom(65536)
@@ -244,6 +245,8 @@ def main():
     q.add_argument("port", type=int)
     q.add_argument("--sport", type=int, default=0)
     q.add_argument("--count", type=int, default=1)
+    q.add_argument("--size", type=int, default=0,
+                   help="pad the datagram to SIZE bytes (fragments)")
     q.add_argument("--timeout", type=float, default=3)
     q = sub.add_parser("ping")
     q.add_argument("host")
