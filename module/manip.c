@@ -60,8 +60,14 @@ static void knat_manip_udp(struct sk_buff *skb, struct udphdr *uh,
 
 	*p = port;
 	/* Checksum 0 means "none" and stays so (RFC 768). */
-	if (!uh->check && (inner || skb->ip_summed != CHECKSUM_PARTIAL))
+	if (!uh->check && (inner || skb->ip_summed != CHECKSUM_PARTIAL)) {
+		/* No checksum field absorbs the new port: skb->csum must. */
+		if (!inner && skb->ip_summed == CHECKSUM_COMPLETE)
+			skb->csum = csum_add(csum_sub(skb->csum,
+						      (__force __wsum)(__force u32)oport),
+					     (__force __wsum)(__force u32)port);
 		return;
+	}
 	knat_csum_addr(&uh->check, skb, inner, oaddr, addr);
 	knat_csum_port(&uh->check, skb, inner, oport, port);
 	if (!uh->check)
@@ -123,3 +129,7 @@ void knat_icmp_csum(struct sk_buff *skb, unsigned int thoff)
 	if (skb->ip_summed == CHECKSUM_PARTIAL)
 		skb->ip_summed = CHECKSUM_NONE;
 }
+
+#if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
+#include "manip_test.c"
+#endif

@@ -644,3 +644,7 @@ int knat_nat_init(void)
 	knat_cb_cookie = get_random_u32() | 1;
 	return 0;
 }
+
+#if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
+#include "nat_test.c"
+#endif

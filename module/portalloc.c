@@ -123,8 +123,11 @@ static bool knat_port_claim(struct knat_net *kn, struct knat_snat *rule,
 		.sport = orig->dport, .dport = port, .proto = orig->proto,
 	};
 
-	if (orig->proto == IPPROTO_ICMP)
-		reply.sport = port;	/* echo: both "ports" are the id */
+	if (orig->proto == IPPROTO_ICMP) {
+		/* Echo: both "ports" are the id, replies their own protocol. */
+		reply.sport = port;
+		reply.proto = KNAT_PROTO_ICMP_REPLY;
+	}
 	if (test_and_set_bit(bit, map->bits))
 		return false;
 	if (knat_tuple_taken(kn, &reply) ||
@@ -293,3 +296,7 @@ void knat_portalloc_net_exit(struct knat_net *kn)
 {
 	rhashtable_destroy(&kn->mappings);
 }
+
+#if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
+#include "portalloc_test.c"
+#endif

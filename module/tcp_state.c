@@ -93,3 +93,7 @@ enum knat_timeout knat_tcp_timeout(u8 state)
 		return KNAT_TIMEOUT_TCP_SYN_SENT;
 	}
 }
+
+#if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
+#include "tcp_state_test.c"
+#endif
