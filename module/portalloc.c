@@ -7,8 +7,9 @@
  * is free (port preservation), otherwise takes the first free bit after a
  * random offset.  find_next_zero_bit() skips 64 used ports per word, so a
  * nearly full range costs at most one pass over the map (1 024 words for
- * 65 536 ports); at most KNAT_PORT_PROBES free candidates are then checked
- * against the flow table, forwards and local sockets.  Exhaustion fails
+ * 65 536 ports); ports that forwards own are skipped, and at most
+ * KNAT_PORT_PROBES free candidates are checked against the flow table and
+ * local sockets.  Exhaustion fails
  * the allocation and is counted: a live mapping is never reused.
  */
 
@@ -155,6 +156,17 @@ static bool knat_port_search(struct knat_net *kn, struct knat_snat *rule,
 			bit = find_next_zero_bit(map->bits, end, bit);
 			if (bit >= end)
 				break;
+			/*
+			 * Ports a forward owns are configuration, not
+			 * contention: skipping them costs no probe, or a
+			 * large forward inside the range would look like
+			 * exhaustion.
+			 */
+			if (knat_forward_covers(kn, orig->proto, out_addr,
+						rule->port_min + bit)) {
+				bit++;
+				continue;
+			}
 			if (knat_port_claim(kn, rule, map, bit, orig,
 					    out_addr)) {
 				*bitp = bit;

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Edges of the NAT path: fragmented datagrams through a forward (joined
-# before translation, split again after), masquerade flows dropped when
+# before translation, split again after), IP options, masquerade flows dropped when
 # the device loses its address, and a stray TCP segment to a forward:
 # passed untouched and counted, never given a flow.
 #
@@ -26,6 +26,14 @@ out=$(nettool srv udp 198.51.100.1 5353 --size 4000 --count 2)
 expect_eq "4000-byte datagrams (fragmented both ways) intact" "in2 True" \
 	"$(field name "$out") $(field match "$out")"
 expect_eq "no fragment dropped" 0 "$(stat_of r fragment)"
+capture in2 eth0 "/tmp/opts-$$.pcap"
+out=$(nettool srv udp 198.51.100.1 5353 --ipopts --count 2)
+capture_stop
+expect_eq "datagrams with IP options forwarded and answered" "in2 True" \
+	"$(field name "$out") $(field match "$out")"
+opts=$(in_ns in2 tcpdump -nn -v -r "/tmp/opts-$$.pcap" 'dst host 10.0.1.3 and udp' 2>/dev/null | grep -c 'options (NOP')
+expect_eq "both reached in2 translated, options intact" 2 "$opts"
+rm -f "/tmp/opts-$$.pcap"
 
 # A lone ACK to a forwarded port: no flow, passed, counted once.
 before=$(stat_of r tcp-untracked)

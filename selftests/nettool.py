@@ -147,6 +147,9 @@ def client_upload(a):
 
 def client_udp(a):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    if a.ipopts:
+        # NOP, NOP, NOP, end of list: a header of 24 bytes, not 20.
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_OPTIONS, b"\x01\x01\x01\x00")
     if a.sport:
         s.bind(("0.0.0.0", a.sport))
     s.settimeout(a.timeout)
@@ -247,6 +250,8 @@ def main():
     q.add_argument("--count", type=int, default=1)
     q.add_argument("--size", type=int, default=0,
                    help="pad the datagram to SIZE bytes (fragments)")
+    q.add_argument("--ipopts", action="store_true",
+                   help="send with IP options (a 24-byte header)")
     q.add_argument("--timeout", type=float, default=3)
     q = sub.add_parser("ping")
     q.add_argument("host")
