@@ -252,7 +252,7 @@ def main():
                    help="pad the datagram to SIZE bytes (fragments)")
     q.add_argument("--ipopts", action="store_true",
                    help="send with IP options (a 24-byte header)")
-    q.add_argument("--timeout", type=float, default=3)
+    q.add_argument("--timeout", type=float, default=5)
     q = sub.add_parser("ping")
     q.add_argument("host")
     q.add_argument("--id", type=int, required=True)

@@ -197,19 +197,9 @@ int config_print(const struct nlmsghdr *nlh, void *data)
 
 static int config_show(int argc, char **argv)
 {
-	struct nlmsghdr *nlh;
-	struct mnlg *g;
-	int ret;
-
 	if (argc)
 		return unexpected(argv[0]);
-	g = knat_open();
-	if (!g)
-		return EXIT_KERNEL;
-	nlh = mnlg_msg(g, KNAT_CMD_CONFIG_GET, NLM_F_ACK);
-	ret = knat_run(g, nlh, config_print, NULL);
-	mnlg_close(g);
-	return ret;
+	return knat_query(KNAT_CMD_CONFIG_GET, NLM_F_ACK, config_print, NULL);
 }
 
 static int config_set(int argc, char **argv)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <linux/genetlink.h>
 
+#include "json_print.h"
 #include "knat_nl.h"
 #include "utils.h"
 
@@ -66,6 +67,26 @@ int knat_do(uint8_t cmd, knat_put_fn put, const void *arg)
 	if (put)
 		put(nlh, arg);
 	ret = knat_run(g, nlh, NULL, NULL);
+	mnlg_close(g);
+	return ret;
+}
+
+int knat_query(uint8_t cmd, uint16_t flags, mnl_cb_t cb, void *data)
+{
+	bool dump = (flags & NLM_F_DUMP) == NLM_F_DUMP;
+	struct nlmsghdr *nlh;
+	struct mnlg *g;
+	int ret;
+
+	g = knat_open();
+	if (!g)
+		return EXIT_KERNEL;
+	nlh = mnlg_msg(g, cmd, flags);
+	if (dump)
+		open_json_array(NULL);
+	ret = knat_run(g, nlh, cb, data);
+	if (dump && !ret)
+		close_json_array();
 	mnlg_close(g);
 	return ret;
 }

@@ -34,6 +34,13 @@ typedef void (*knat_put_fn)(struct nlmsghdr *nlh, const void *arg);
 int knat_do(uint8_t cmd, knat_put_fn put, const void *arg);
 
 /*
+ * A request with no attributes whose answers cb() prints: a get, or a
+ * dump when flags has NLM_F_DUMP (printed as one JSON array).  0 or
+ * EXIT_KERNEL.
+ */
+int knat_query(uint8_t cmd, uint16_t flags, mnl_cb_t cb, void *data);
+
+/*
  * Fill tb[0..max] with the attributes whose type the policy knows (the
  * policy has max + 1 entries) and whose payload fits that type.  Unknown
  * types, from a newer kernel, and malformed attributes are left out: an

@@ -288,22 +288,9 @@ int snat_print(const struct nlmsghdr *nlh, void *data)
 
 static int snat_list(int argc, char **argv, const struct cli_opts *o)
 {
-	struct nlmsghdr *nlh;
-	struct mnlg *g;
-	int ret;
-
 	if (argc)
 		return unexpected(argv[0]);
-	g = knat_open();
-	if (!g)
-		return EXIT_KERNEL;
-	nlh = mnlg_msg(g, KNAT_CMD_SNAT_GET, NLM_F_DUMP);
-	open_json_array(NULL);
-	ret = knat_run(g, nlh, snat_print, (void *)o);
-	if (!ret)
-		close_json_array();
-	mnlg_close(g);
-	return ret;
+	return knat_query(KNAT_CMD_SNAT_GET, NLM_F_DUMP, snat_print, (void *)o);
 }
 
 int do_snat(int argc, char **argv, const struct cli_opts *o)

@@ -129,19 +129,9 @@ int stats_print(const struct nlmsghdr *nlh, void *data)
 
 static int stats_show(int argc, char **argv)
 {
-	struct nlmsghdr *nlh;
-	struct mnlg *g;
-	int ret;
-
 	if (argc)
 		return unexpected(argv[0]);
-	g = knat_open();
-	if (!g)
-		return EXIT_KERNEL;
-	nlh = mnlg_msg(g, KNAT_CMD_STATS_GET, NLM_F_ACK);
-	ret = knat_run(g, nlh, stats_print, NULL);
-	mnlg_close(g);
-	return ret;
+	return knat_query(KNAT_CMD_STATS_GET, NLM_F_ACK, stats_print, NULL);
 }
 
 static int stats_reset(int argc, char **argv)

@@ -64,10 +64,6 @@ int status_print(const struct nlmsghdr *nlh, void *data)
 
 int do_status(int argc, char **argv, const struct cli_opts *o)
 {
-	struct nlmsghdr *nlh;
-	struct mnlg *g;
-	int ret;
-
 	(void)o;
 	/* "show" for symmetry with "knat stats show"; nothing else. */
 	if (argc && is_kw(argv[0], "show")) {
@@ -77,11 +73,5 @@ int do_status(int argc, char **argv, const struct cli_opts *o)
 	if (argc)
 		return unexpected(argv[0]);
 
-	g = knat_open();
-	if (!g)
-		return EXIT_KERNEL;
-	nlh = mnlg_msg(g, KNAT_CMD_STATUS_GET, NLM_F_ACK);
-	ret = knat_run(g, nlh, status_print, NULL);
-	mnlg_close(g);
-	return ret;
+	return knat_query(KNAT_CMD_STATUS_GET, NLM_F_ACK, status_print, NULL);
 }
