@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 
 #include "flow.h"
+#include "service.h"
 #include "stats.h"
 
 /* The packet path touches at most two cache lines of a flow. */
@@ -222,7 +223,7 @@ static void knat_flow_gc(struct work_struct *work)
 					   struct knat_net, gc_work);
 	struct knat_flow_half *h;
 	unsigned int seen = 0;
-	bool done = false;
+	bool done = false, draining = false;
 
 	if (!kn->gc_iter_live) {
 		rhashtable_walk_enter(&kn->flows, &kn->gc_iter);
@@ -253,7 +254,10 @@ static void knat_flow_gc(struct work_struct *work)
 		kn->gc_iter_live = false;
 	}
 
-	if (atomic_read(&kn->nflows))
+	/* Drained backends leave once their flows have (service.c). */
+	if (READ_ONCE(kn->nservices))
+		draining = knat_service_gc(kn);
+	if (atomic_read(&kn->nflows) || draining)
 		queue_delayed_work(system_power_efficient_wq, &kn->gc_work,
 				   done ? KNAT_GC_INTERVAL : KNAT_GC_INTERVAL_BUSY);
 }

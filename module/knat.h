@@ -45,6 +45,7 @@ struct knat_net {
 	/* Rules (rules.h): RCU lists, changed under ->lock. */
 	struct list_head forwards;
 	struct list_head snats;
+	struct list_head services;
 	/* SNAT endpoint-independent mappings (portalloc.c). */
 	struct rhashtable mappings;
 

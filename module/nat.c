@@ -25,6 +25,7 @@
 #include "nat.h"
 #include "portalloc.h"
 #include "rules.h"
+#include "service.h"
 #include "stats.h"
 #include "tcp_state.h"
 
@@ -47,6 +48,12 @@ void knat_note(struct sk_buff *skb, enum knat_cb_state st,
 	cb->state = st;
 	if (key)
 		cb->key = *key;
+}
+
+static bool knat_flow_is_service(const struct knat_flow *f)
+{
+	return (f->kind == KNAT_FLOW_KIND_SERVICE ||
+		f->kind == KNAT_FLOW_KIND_SERVICE_SNAT) && f->owner;
 }
 
 static bool knat_is_icmp(u8 proto)
@@ -244,7 +251,12 @@ static void knat_flow_account(struct knat_net *kn, struct knat_flow *f,
 	knat_count(kn, dir ? KNAT_CNT_PKTS_REPLY : KNAT_CNT_PKTS_ORIG);
 	knat_count_add(kn, dir ? KNAT_CNT_BYTES_REPLY : KNAT_CNT_BYTES_ORIG,
 		       skb->len);
-	if (f->kind != KNAT_FLOW_KIND_SNAT && f->owner) {
+	if (knat_flow_is_service(f)) {
+		struct knat_backend *be = f->owner;
+
+		this_cpu_inc(be->stats->pkts[dir]);
+		this_cpu_add(be->stats->bytes[dir], skb->len);
+	} else if (f->kind != KNAT_FLOW_KIND_SNAT && f->owner) {
 		struct knat_forward *fwd = f->owner;
 
 		this_cpu_inc(fwd->stats->pkts);
@@ -283,6 +295,16 @@ static bool knat_flow_usable(struct knat_net *kn, struct knat_flow *f,
 	if (knat_flow_expired(f)) {
 		knat_flow_del(kn, f);
 		knat_count(kn, KNAT_CNT_FLOWS_EXPIRED);
+		return false;
+	}
+	/*
+	 * UDP has no end: a flow whose backend went down would black-hole
+	 * until it timed out.  Its next packet is scheduled afresh instead.
+	 */
+	if (p->t.proto == IPPROTO_UDP && knat_flow_is_service(f) &&
+	    READ_ONCE(((struct knat_backend *)f->owner)->state) ==
+	    KNAT_BACKEND_DOWN) {
+		knat_flow_del(kn, f);
 		return false;
 	}
 	if (p->t.proto != IPPROTO_TCP || dir != KNAT_DIR_ORIG ||
@@ -331,6 +353,31 @@ static unsigned int knat_alloc_drop(struct knat_net *kn, int err)
 			 err == -EEXIST ? KNAT_DROP_CLASH : KNAT_DROP_NOMEM);
 }
 
+/* Count a forward's or a service backend's flow in and out. */
+static void knat_owner_get(const struct knat_flow *f)
+{
+	if (knat_flow_is_service(f)) {
+		struct knat_backend *be = f->owner;
+
+		atomic_inc(&be->nflows);
+		atomic_inc(&be->svc->nflows);
+	} else if (f->owner) {
+		atomic_inc(&((struct knat_forward *)f->owner)->nflows);
+	}
+}
+
+static void knat_owner_put(const struct knat_flow *f)
+{
+	if (knat_flow_is_service(f)) {
+		struct knat_backend *be = f->owner;
+
+		atomic_dec(&be->nflows);
+		atomic_dec(&be->svc->nflows);
+	} else if (f->owner) {
+		atomic_dec(&((struct knat_forward *)f->owner)->nflows);
+	}
+}
+
 /*
  * Hairpin: the backend sits behind the interface the client came in on,
  * so its answer would go straight back, bypassing us.  Make the backend
@@ -356,36 +403,23 @@ static bool knat_hairpin(struct knat_net *kn, struct knat_tuple *reply,
 	return false;
 }
 
-/* A packet of no flow to a forwarded port: make its flow. */
-static unsigned int knat_forward_new(struct knat_net *kn, struct sk_buff *skb,
-				     const struct knat_pkt *p,
-				     const struct nf_hook_state *state)
+/*
+ * A new flow whose destination becomes TO_ADDR:TO_PORT (a forward or a
+ * service backend), owned by @owner, starting in TCP state @state.
+ */
+static unsigned int knat_dnat_new(struct knat_net *kn, struct sk_buff *skb,
+				  const struct knat_pkt *p,
+				  const struct nf_hook_state *state,
+				  __be32 to_addr, __be16 to_port, u8 kind,
+				  void *owner, u8 tcp_state)
 {
-	u8 kind = KNAT_FLOW_KIND_FORWARD;
-	struct knat_forward *fwd;
-	struct knat_tuple reply;
+	struct knat_tuple reply = {
+		.src = to_addr, .dst = p->t.src,
+		.sport = to_port, .dport = p->t.sport, .proto = p->t.proto,
+	};
 	struct knat_flow *f;
 	bool routed = false;
 	int err;
-
-	if (p->t.proto != IPPROTO_TCP && p->t.proto != IPPROTO_UDP)
-		return NF_ACCEPT;
-	fwd = knat_forward_match(kn, p->t.proto, p->t.dst, ntohs(p->t.dport));
-	if (!fwd)
-		return NF_ACCEPT;
-	if (p->t.proto == IPPROTO_TCP && !knat_pure_syn(p->tcpflags)) {
-		knat_count(kn, KNAT_CNT_TCP_UNTRACKED);
-		knat_note(skb, KNAT_CB_DONE, NULL);
-		return NF_ACCEPT;
-	}
-
-	reply = (struct knat_tuple) {
-		.src = fwd->to_addr, .dst = p->t.src,
-		.sport = fwd->to_port ?
-			 htons(fwd->to_port + ntohs(p->t.dport) - fwd->port_min) :
-			 p->t.dport,
-		.dport = p->t.sport, .proto = p->t.proto,
-	};
 
 	/*
 	 * Route the translated packet now, to know before the flow is made
@@ -400,23 +434,90 @@ static unsigned int knat_forward_new(struct knat_net *kn, struct sk_buff *skb,
 		if (rt->rt_type == RTN_UNICAST && rt->dst.dev == state->in) {
 			if (!knat_hairpin(kn, &reply, state->in))
 				return knat_drop(kn, KNAT_DROP_NO_PORT);
-			kind = KNAT_FLOW_KIND_FORWARD_SNAT;
+			kind = kind == KNAT_FLOW_KIND_FORWARD ?
+			       KNAT_FLOW_KIND_FORWARD_SNAT :
+			       KNAT_FLOW_KIND_SERVICE_SNAT;
+			knat_count(kn, KNAT_CNT_HAIRPIN);
 		}
 	}
 
-	f = knat_flow_alloc(kn, &p->t, &reply, kind, fwd, 0);
+	f = knat_flow_alloc(kn, &p->t, &reply, kind, owner, 0);
 	if (IS_ERR(f))
 		return knat_alloc_drop(kn, PTR_ERR(f));
-	atomic_inc(&fwd->nflows);
+	f->state = tcp_state;
+	knat_owner_get(f);
 	err = knat_flow_add(kn, f);
 	if (err) {
-		atomic_dec(&fwd->nflows);
+		knat_owner_put(f);
 		return knat_alloc_drop(kn, err);
 	}
 	knat_count_created(kn, p->t.proto);
-	if (kind == KNAT_FLOW_KIND_FORWARD_SNAT)
-		knat_count(kn, KNAT_CNT_HAIRPIN);
 	return knat_flow_packet(kn, f, KNAT_DIR_ORIG, skb, p, state, routed);
+}
+
+/* A packet of no flow to a forwarded port. */
+static unsigned int knat_forward_new(struct knat_net *kn, struct sk_buff *skb,
+				     const struct knat_pkt *p,
+				     const struct nf_hook_state *state,
+				     struct knat_forward *fwd)
+{
+	__be16 to_port = p->t.dport;
+
+	if (p->t.proto == IPPROTO_TCP && !knat_pure_syn(p->tcpflags)) {
+		knat_count(kn, KNAT_CNT_TCP_UNTRACKED);
+		knat_note(skb, KNAT_CB_DONE, NULL);
+		return NF_ACCEPT;
+	}
+	if (fwd->to_port)
+		to_port = htons(fwd->to_port + ntohs(p->t.dport) - fwd->port_min);
+	return knat_dnat_new(kn, skb, p, state, fwd->to_addr, to_port,
+			     KNAT_FLOW_KIND_FORWARD, fwd, KNAT_TCP_NONE);
+}
+
+/*
+ * A packet of no flow to a service.  A TCP segment that is not a SYN
+ * is taken up mid-flow only under maglev: another router behind the same
+ * ECMP group started the flow, and maglev picks the same backend here.
+ */
+static unsigned int knat_service_new(struct knat_net *kn, struct sk_buff *skb,
+				     const struct knat_pkt *p,
+				     const struct nf_hook_state *state,
+				     struct knat_service *svc)
+{
+	const struct knat_sched *sched = READ_ONCE(svc->sched);
+	u8 tcp_state = KNAT_TCP_NONE;
+	struct knat_backend *be;
+
+	if (p->t.proto == IPPROTO_TCP && !knat_pure_syn(p->tcpflags)) {
+		if (sched != &knat_sched_maglev || (p->tcpflags & KNAT_TCPF_RST))
+			return knat_drop(kn, KNAT_DROP_TCP_NO_FLOW);
+		tcp_state = KNAT_TCP_ESTABLISHED;
+	}
+	be = sched->schedule(svc, &p->t);
+	if (!be)
+		return knat_drop(kn, KNAT_DROP_NO_BACKEND);
+	this_cpu_inc(be->stats->conns);
+	return knat_dnat_new(kn, skb, p, state, be->addr, be->port,
+			     KNAT_FLOW_KIND_SERVICE, be, tcp_state);
+}
+
+/* Neither flow nor rule yet: maybe a service or a forward makes one. */
+static unsigned int knat_new_flow(struct knat_net *kn, struct sk_buff *skb,
+				  const struct knat_pkt *p,
+				  const struct nf_hook_state *state)
+{
+	struct knat_service *svc;
+	struct knat_forward *fwd;
+
+	if (p->t.proto != IPPROTO_TCP && p->t.proto != IPPROTO_UDP)
+		return NF_ACCEPT;
+	svc = knat_service_match(kn, p->t.proto, p->t.dst, p->t.dport);
+	if (svc)
+		return knat_service_new(kn, skb, p, state, svc);
+	fwd = knat_forward_match(kn, p->t.proto, p->t.dst, ntohs(p->t.dport));
+	if (fwd)
+		return knat_forward_new(kn, skb, p, state, fwd);
+	return NF_ACCEPT;
 }
 
 unsigned int knat_nat_entry(void *priv, struct sk_buff *skb,
@@ -452,7 +553,7 @@ unsigned int knat_nat_entry(void *priv, struct sk_buff *skb,
 			return knat_flow_packet(kn, f, dir, skb, &p, state,
 						false);
 	}
-	return knat_forward_new(kn, skb, &p, state);
+	return knat_new_flow(kn, skb, &p, state);
 }
 
 /* Source rewrite at exit for the flow the entry hook named. */
@@ -633,9 +734,7 @@ void knat_nat_release(struct knat_net *kn, struct knat_flow *f)
 		atomic_dec(&m->key.rule->nflows);
 		knat_mapping_put(kn, m);
 	} else {
-		struct knat_forward *fwd = f->owner;
-
-		atomic_dec(&fwd->nflows);
+		knat_owner_put(f);
 	}
 }
 

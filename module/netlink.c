@@ -28,6 +28,8 @@ static const struct nla_policy knat_nl_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_SNAT]		= NLA_POLICY_NESTED(knat_snat_policy),
 	[KNAT_A_FLOW]		= NLA_POLICY_NESTED(knat_flow_policy),
 	[KNAT_A_STATS]		= { .type = NLA_REJECT },
+	[KNAT_A_SERVICE]	= NLA_POLICY_NESTED(knat_svc_policy),
+	[KNAT_A_BACKEND]	= NLA_POLICY_NESTED(knat_be_policy),
 };
 
 struct sk_buff *knat_nl_reply_new(struct genl_info *info, u8 cmd, void **hdr)
@@ -139,6 +141,41 @@ static const struct genl_ops knat_nl_ops[] = {
 	{
 		.cmd = KNAT_CMD_STATS_GET,
 		.doit = knat_nl_stats_get,
+	},
+	{
+		.cmd = KNAT_CMD_SERVICE_NEW,
+		.doit = knat_nl_service_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_SERVICE_SET,
+		.doit = knat_nl_service_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_SERVICE_DEL,
+		.doit = knat_nl_service_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_SERVICE_GET,
+		.dumpit = knat_nl_service_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_BACKEND_NEW,
+		.doit = knat_nl_backend_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_BACKEND_SET,
+		.doit = knat_nl_backend_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_BACKEND_DEL,
+		.doit = knat_nl_backend_del,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = KNAT_CMD_STATS_RESET,

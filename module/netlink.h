@@ -12,6 +12,8 @@ extern const struct nla_policy knat_cfg_policy[KNAT_CFG_A_MAX + 1];
 extern const struct nla_policy knat_fwd_policy[KNAT_FWD_A_MAX + 1];
 extern const struct nla_policy knat_snat_policy[KNAT_SNAT_A_MAX + 1];
 extern const struct nla_policy knat_flow_policy[KNAT_FLOW_A_MAX + 1];
+extern const struct nla_policy knat_svc_policy[KNAT_SVC_A_MAX + 1];
+extern const struct nla_policy knat_be_policy[KNAT_BE_A_MAX + 1];
 
 /* nl_config.c */
 int knat_nl_config_get(struct sk_buff *skb, struct genl_info *info);
@@ -26,6 +28,15 @@ int knat_nl_forward_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int knat_nl_snat_new(struct sk_buff *skb, struct genl_info *info);
 int knat_nl_snat_del(struct sk_buff *skb, struct genl_info *info);
 int knat_nl_snat_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+/* nl_service.c */
+int knat_nl_service_new(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_service_set(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_service_del(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_service_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int knat_nl_backend_new(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_backend_set(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_backend_del(struct sk_buff *skb, struct genl_info *info);
 
 /* nl_flow.c */
 int knat_nl_flow_dump_start(struct netlink_callback *cb);

@@ -11,6 +11,7 @@
 #include "knat.h"
 #include "portalloc.h"
 #include "rules.h"
+#include "service.h"
 
 static unsigned int knat_net_id __read_mostly;
 
@@ -45,6 +46,7 @@ static int __net_init knat_net_init(struct net *net)
 	mutex_init(&kn->lock);
 	INIT_LIST_HEAD(&kn->forwards);
 	INIT_LIST_HEAD(&kn->snats);
+	INIT_LIST_HEAD(&kn->services);
 	kn->max_flows = KNAT_DEFAULT_MAX_FLOWS;
 	for (i = 0; i < __KNAT_TIMEOUT_MAX; i++)
 		kn->timeouts[i] = knat_default_timeouts[i] * HZ;
@@ -76,6 +78,7 @@ static void __net_exit knat_net_exit(struct net *net)
 	knat_flow_net_exit(kn);
 	knat_forward_net_exit(kn);
 	knat_snat_net_exit(kn);
+	knat_service_net_exit(kn);
 	knat_portalloc_net_exit(kn);
 	knat_stats_net_exit(kn);
 	mutex_destroy(&kn->lock);

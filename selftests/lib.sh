@@ -282,3 +282,45 @@ stat_of() {
 	local key=${2//-/_}
 	knat_in "$1" -j stats | json_get "j['counters'].get('$key', j['drops'].get('$key'))"
 }
+
+# ---- the load-balancer topology ----------------------------------------
+#
+#  c1 198.51.100.2 --+                              +-- b1 10.0.2.11
+#                    +-- br0 198.51.100.1 [ r ] br1 10.0.2.1 -- b2 10.0.2.12
+#  c2 198.51.100.3 --+   VIP 203.0.113.10 (on no    +-- b3 10.0.2.13
+#                        interface: routed to r)    +-- b4 10.0.2.14
+#
+# Every backend serves TCP 8080 and UDP 5353 answering with its own name.
+lb_topology() {
+	local i
+	netns_add c1 c2 r b1 b2 b3 b4 || return 1
+	ip -n "$(ns r)" link add br0 type bridge
+	ip -n "$(ns r)" link add br1 type bridge
+	ip -n "$(ns r)" link set br0 up
+	ip -n "$(ns r)" link set br1 up
+	ip -n "$(ns r)" addr add 198.51.100.1/24 dev br0
+	ip -n "$(ns r)" addr add 10.0.2.1/24 dev br1
+	for i in 1 2; do
+		link_add c$i eth0 198.51.100.$((i + 1))/24 r r-c$i - || return 1
+		ip -n "$(ns r)" link set r-c$i master br0
+		route_add c$i default via 198.51.100.1
+	done
+	for i in 1 2 3 4; do
+		link_add b$i eth0 10.0.2.1$i/24 r r-b$i - || return 1
+		ip -n "$(ns r)" link set r-b$i master br1
+		route_add b$i default via 10.0.2.1
+		serve b$i serve-tcp 8080 b$i || return 1
+		serve b$i serve-udp 5353 b$i || return 1
+	done
+	forwarding_on r
+}
+
+# spread NS N ARGS...: run `nettool NS tcp ARGS` N times; print the
+# backend names seen, counted, as "b1:10 b2:10 b3:10".
+spread() {
+	local n=$1 cnt=$2 i
+	shift 2
+	for i in $(seq 1 "$cnt"); do
+		field name "$(nettool "$n" tcp "$@")"
+	done | sort | uniq -c | awk '{printf "%s%s:%s", sep, $2, $1; sep=" "}'
+}

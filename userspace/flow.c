@@ -31,6 +31,8 @@ static const char *const kind_names[] = {
 	[KNAT_FLOW_KIND_FORWARD]	= "forward",
 	[KNAT_FLOW_KIND_SNAT]		= "snat",
 	[KNAT_FLOW_KIND_FORWARD_SNAT]	= "hairpin",
+	[KNAT_FLOW_KIND_SERVICE]	= "service",
+	[KNAT_FLOW_KIND_SERVICE_SNAT]	= "service-hairpin",
 };
 _Static_assert(ARRAY_SIZE(kind_names) == __KNAT_FLOW_KIND_MAX,
 	       "name every enum knat_flow_kind");
@@ -69,11 +71,14 @@ void flow_usage(FILE *f)
 		"       knat flow del [ FILTER ]\n"
 		"       knat flow flush\n"
 		"where  FILTER := [ proto { tcp | udp | icmp } ] [ src ADDR[:PORT] ]\n"
-		"                 [ dst ADDR[:PORT] ] [ state STATE ]\n"
-		"                 [ kind { forward | snat | hairpin } ]\n"
+		"                 [ dst ADDR[:PORT] ] [ state STATE ] [ kind KIND ]\n"
 		"       STATE := {");
 	for (i = 0; i < ARRAY_SIZE(state_names); i++)
 		fprintf(f, "%s %s", i ? " |" : "", state_names[i]);
+	fprintf(f, " }\n"
+		"       KIND := {");
+	for (i = 0; i < ARRAY_SIZE(kind_names); i++)
+		fprintf(f, "%s %s", i ? " |" : "", kind_names[i]);
 	fprintf(f, " }\n");
 }
 
@@ -140,7 +145,7 @@ int flow_parse_filter(int argc, char **argv, struct flow_filter *ff)
 		case FILTER_KIND:
 			v = name_index(kind_names, ARRAY_SIZE(kind_names), arg);
 			if (v < 0)
-				return invarg(arg, "kind must be forward, snat or hairpin");
+				return invarg(arg, "kind must be forward, snat, hairpin, service or service-hairpin");
 			ff->kind = (uint8_t)v;
 			ff->has |= bit;
 			break;

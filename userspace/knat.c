@@ -26,6 +26,8 @@ static const struct object {
 	{ "config",  do_config,  config_usage },
 	{ "forward", do_forward, forward_usage },
 	{ "snat",    do_snat,    snat_usage },
+	{ "service", do_service, service_usage },
+	{ "backend", do_backend, backend_usage },
 	{ "flow",    do_flow,    flow_usage },
 	{ "stats",   do_stats,   stats_usage },
 };
@@ -37,7 +39,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: knat [ OPTIONS ] OBJECT { COMMAND | help }\n"
 		"       knat help\n"
-		"where  OBJECT := { status | config | forward | snat | flow | stats }\n"
+		"where  OBJECT := { status | config | forward | snat | service | backend |\n"
+		"                   flow | stats }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -s[tats] | -n[etns] NAME |\n"
 		"                    -V[ersion] | -h[elp] }\n");
 	for (i = 0; i < ARRAY_SIZE(objects); i++) {

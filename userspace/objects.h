@@ -19,6 +19,8 @@ int do_status(int argc, char **argv, const struct cli_opts *o);
 int do_config(int argc, char **argv, const struct cli_opts *o);
 int do_forward(int argc, char **argv, const struct cli_opts *o);
 int do_snat(int argc, char **argv, const struct cli_opts *o);
+int do_service(int argc, char **argv, const struct cli_opts *o);
+int do_backend(int argc, char **argv, const struct cli_opts *o);
 int do_flow(int argc, char **argv, const struct cli_opts *o);
 int do_stats(int argc, char **argv, const struct cli_opts *o);
 
@@ -26,6 +28,8 @@ void status_usage(FILE *f);
 void config_usage(FILE *f);
 void forward_usage(FILE *f);
 void snat_usage(FILE *f);
+void service_usage(FILE *f);
+void backend_usage(FILE *f);
 void flow_usage(FILE *f);
 void stats_usage(FILE *f);
 

@@ -43,6 +43,7 @@ static const char *const drop_names[] = {
 	[KNAT_DROP_NO_ROUTE]		= "no-route",
 	[KNAT_DROP_CLASH]		= "clash",
 	[KNAT_DROP_FLOW_GONE]		= "flow-gone",
+	[KNAT_DROP_NO_BACKEND]		= "no-backend",
 };
 _Static_assert(ARRAY_SIZE(drop_names) == __KNAT_DROP_MAX,
 	       "name every enum knat_drop");

@@ -364,6 +364,21 @@ const char *parse_endpoint(const char *s, unsigned int flags,
 	return NULL;
 }
 
+bool is_prime(uint32_t n)
+{
+	uint32_t d;
+
+	if (n < 2)
+		return false;
+	if (n % 2 == 0)
+		return n == 2;
+	/* d <= n / d: no d * d overflow, at most 32768 divisions. */
+	for (d = 3; d <= n / d; d += 2)
+		if (n % d == 0)
+			return false;
+	return true;
+}
+
 const char *check_ifname(const char *s)
 {
 	const char *p;

@@ -102,6 +102,9 @@ struct endpoint {
 const char *parse_endpoint(const char *s, unsigned int flags,
 			   struct endpoint *ep);
 
+/* n is a prime number (maglev table sizes must be). */
+bool is_prime(uint32_t n);
+
 /* A name the kernel could accept for a device (dev_valid_name()). */
 const char *check_ifname(const char *s);
 

@@ -70,11 +70,12 @@ expect_help help
 expect_help -h
 expect_help --help
 expect_help -j help
-for obj in status config forward snat flow stats; do
+for obj in status config forward snat service backend flow stats; do
 	expect_help $obj help
 done
 run help
-if grep -q 'knat forward add' "$tmp/out" && grep -q 'knat flow count' "$tmp/out"; then
+if grep -q 'knat forward add' "$tmp/out" && grep -q 'knat flow count' "$tmp/out" &&
+   grep -q 'knat service add' "$tmp/out" && grep -q 'knat backend add' "$tmp/out"; then
 	ok "knat help covers every object"
 else
 	not_ok "knat help covers every object"
@@ -126,6 +127,51 @@ expect 1 'Error: "state" applies only to tcp flows.' flow count proto udp state 
 expect 1 'Error: argument "0" is wrong: max-flows must be 1..16777216' config set max-flows 0
 expect 1 'Error: argument "nope" is wrong: unknown timeout name' config set timeout nope 5
 expect 1 'Error: "max-flows" or "timeout" is required.' config set
+expect 1 'Error: argument "nat" is wrong: kind must be forward, snat, hairpin, service or service-hairpin' \
+	flow list kind nat
+
+# service
+expect 1 'Error: unknown command "bogus", try "knat service help".' service bogus
+expect 1 'Error: unexpected argument "xyz".' service list xyz
+expect 1 'Error: "tcp|udp" is required.' service add
+expect 1 'Error: argument "icmp" is wrong: protocol must be tcp or udp' service add icmp 198.51.100.10:80
+expect 1 'Error: "VIP:PORT" is required.' service add tcp
+expect 1 'Error: argument ":80" is wrong: missing address' service add tcp :80
+expect 1 'Error: argument "198.51.100.10" is wrong: missing port' service add tcp 198.51.100.10
+expect 1 'Error: argument "198.51.100.10:0" is wrong: port out of range' service add tcp 198.51.100.10:0
+expect 1 'Error: argument "fifo" is wrong: sched must be rr, wrr, lc, wlc, sh or maglev' \
+	service add tcp 198.51.100.10:80 sched fifo
+expect 1 'Error: argument "86401" is wrong: persist must be 0..86400' \
+	service add tcp 198.51.100.10:80 persist 86401
+expect 1 'Error: argument "65536" is wrong: maglev-size must be a prime number' \
+	service add udp 198.51.100.10:53 sched maglev maglev-size 65536
+expect 1 'Error: argument "250" is wrong: maglev-size must be 251..1000003' \
+	service add udp 198.51.100.10:53 maglev-size 250
+expect 1 'Error: "maglev-size" requires an argument.' service add udp 198.51.100.10:53 maglev-size
+expect 1 'Error: duplicate "sched": "rr" is the second value.' \
+	service add tcp 198.51.100.10:80 sched wrr sched rr
+expect 1 'Error: nothing to set.' service set tcp 198.51.100.10:80
+expect 1 'Error: unexpected argument "weight".' service set tcp 198.51.100.10:80 weight 2
+expect 1 'Error: unexpected argument "sched".' service del tcp 198.51.100.10:80 sched rr
+
+# backend
+expect 1 'Error: "add|set|del" is required.' backend
+expect 1 'Error: unknown command "list", try "knat backend help".' backend list
+expect 1 'Error: "tcp|udp" is required.' backend add
+expect 1 'Error: "ADDR[:PORT]" is required.' backend add tcp 198.51.100.10:80
+expect 1 'Error: argument ":8080" is wrong: missing address' backend add tcp 198.51.100.10:80 :8080
+expect 1 'Error: argument "65536" is wrong: weight must be 0..65535' \
+	backend add tcp 198.51.100.10:80 10.0.2.2:8080 weight 65536
+expect 1 'Error: unexpected argument "down".' backend add tcp 198.51.100.10:80 10.0.2.2 down
+expect 1 'Error: nothing to set.' backend set tcp 198.51.100.10:80 10.0.2.2:8080
+expect 1 'Error: "down" and "up" cannot be used together.' \
+	backend set tcp 198.51.100.10:80 10.0.2.2:8080 down up
+expect 1 'Error: duplicate "up".' backend set tcp 198.51.100.10:80 10.0.2.2:8080 up up
+expect 1 'Error: argument "soon" is wrong: drain is not a number' \
+	backend del tcp 198.51.100.10:80 10.0.2.2:8080 drain soon
+expect 1 'Error: argument "86401" is wrong: drain must be 0..86400' \
+	backend del tcp 198.51.100.10:80 10.0.2.2:8080 drain 86401
+expect 1 'Error: unexpected argument "weight".' backend del tcp 198.51.100.10:80 10.0.2.2 weight 1
 
 # ---- kernel side: exit 2 when the module is absent ----
 run status
@@ -153,6 +199,22 @@ else
 	expect 2 "$notloaded" stats
 	expect 2 "$notloaded" stats show
 	expect 2 "$notloaded" stats reset
+	expect 2 "$notloaded" service
+	expect 2 "$notloaded" service ls
+	expect 2 "$notloaded" -s service show
+	expect 2 "$notloaded" -j -s service list
+	expect 2 "$notloaded" service add tcp 198.51.100.10:80
+	expect 2 "$notloaded" service add udp 198.51.100.10:53 sched maglev maglev-size 65537 persist 300
+	expect 2 "$notloaded" service set tcp 198.51.100.10:80 sched wlc
+	expect 2 "$notloaded" service delete tcp 198.51.100.10:80
+	expect 2 "$notloaded" backend add tcp 198.51.100.10:80 10.0.2.2:8080 weight 2
+	expect 2 "$notloaded" backend add tcp 198.51.100.10:80 10.0.2.3
+	expect 2 "$notloaded" backend set tcp 198.51.100.10:80 10.0.2.2:8080 weight 0 down
+	expect 2 "$notloaded" backend set tcp 198.51.100.10:80 10.0.2.2:8080 up
+	expect 2 "$notloaded" backend del tcp 198.51.100.10:80 10.0.2.2:8080 drain 30
+	expect 2 "$notloaded" -j backend delete tcp 198.51.100.10:80 10.0.2.3
+	expect 2 "$notloaded" flow list kind service
+	expect 2 "$notloaded" flow count kind service-hairpin
 fi
 
 echo "1..$n"

@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The man page and the bash completion keep up with the code's name tables:
-# the NAME/STATE/MAPPING lists "knat OBJECT help" prints (built from the
-# tables) must match the completion's word lists and appear in knat.8, and
-# so must the counter and drop names the unit tests saved in OUTDIR.
+# the OBJECT list "knat help" prints and the NAME/STATE/KIND/MAPPING/SCHED
+# lists "knat OBJECT help" prints (built from the tables) must match the
+# completion's word lists and appear in knat.8, and so must the counter,
+# drop and backend state names the unit tests saved in OUTDIR.
 # Prints TAP.    KNAT=./knat tests/docs.sh [OUTDIR]
 knat=${KNAT:-./knat}
 outdir=${1:-tests/out}
@@ -28,8 +29,9 @@ if [ ! -x "$knat" ]; then
 fi
 
 # words_of OBJECT LABEL: the names in "LABEL := { a | b }" of knat OBJECT help
+# (of knat help when OBJECT is empty)
 words_of() {
-	"$knat" "$1" help | tr '\n' ' ' | sed -n "s/.*$2 := {\([^}]*\)}.*/\1/p" |
+	"$knat" ${1:+"$1"} help | tr '\n' ' ' | sed -n "s/.*$2 := {\([^}]*\)}.*/\1/p" |
 		tr -d '|' | tr -s ' ' '\n' | sed '/^$/d' | sort
 }
 
@@ -74,8 +76,11 @@ check_words() { # WHAT OBJECT LABEL COMPLETION-VARIABLE
 check_words timeout config NAME _knat_timeouts
 check_words "TCP state" flow STATE _knat_states
 check_words mapping snat MAPPING _knat_mappings
+check_words "flow kind" flow KIND _knat_kinds
+check_words scheduler service SCHED _knat_scheds
+check_words object "" OBJECT _knat_objects
 
-for f in counters drops; do
+for f in counters drops backend-states; do
 	if [ -s "$outdir/$f.names" ]; then
 		man_has_all "$f" "$(cat "$outdir/$f.names")"
 	else

@@ -12,6 +12,7 @@
 #include "../flow.h"
 #include "../forward.h"
 #include "../mnlg.h"
+#include "../service.h"
 #include "../snat.h"
 #include "../utils.h"
 #include "tap.h"
@@ -117,6 +118,12 @@ static uint16_t be16_at(const struct attrs *at, int type)
 static uint32_t u32_at(const struct attrs *at, int type)
 {
 	return at->tb[type] ? mnl_attr_get_u32(at->tb[type]) : 0xdeadbeef;
+}
+
+/* An attribute of exactly this payload size: u8 1, be16 2, u32/be32 4. */
+static bool sized(const struct attrs *at, int type, uint16_t len)
+{
+	return at->tb[type] && mnl_attr_get_payload_len(at->tb[type]) == len;
 }
 
 /* ---- forward ---- */
@@ -395,6 +402,18 @@ static void test_flow(void)
 	split(&w, "src :0");
 	tap_num(flow_parse_filter(w.argc, w.argv, &ff), 0, "flow filter: ICMP id 0 as src :0");
 	tap_ok(ff.has == FILTER_SPORT && ff.sport == 0, "flow filter: src :0 values");
+	split(&w, "kind service");
+	tap_ok(!flow_parse_filter(w.argc, w.argv, &ff) && ff.has == FILTER_KIND &&
+	       ff.kind == KNAT_FLOW_KIND_SERVICE, "flow filter: kind service");
+	split(&w, "kind service-hairpin proto udp");
+	tap_ok(!flow_parse_filter(w.argc, w.argv, &ff) &&
+	       ff.kind == KNAT_FLOW_KIND_SERVICE_SNAT, "flow filter: kind service-hairpin");
+	nlh = msg_new();
+	flow_put_filter(nlh, &ff);
+	collect_msg(nlh, &top);
+	collect_nest(top.tb[KNAT_A_FLOW], &at);
+	tap_ok(at.count == 2 && mnl_attr_get_u8(at.tb[KNAT_FLOW_A_KIND]) ==
+	       KNAT_FLOW_KIND_SERVICE_SNAT, "flow filter: KIND u8 service-hairpin");
 	split(&w, "state syn_sent kind snat");
 	tap_num(flow_parse_filter(w.argc, w.argv, &ff), 0, "flow filter: state syn_sent");
 	tap_num(ff.state, KNAT_TCP_SYN_SENT, "flow filter: syn_sent is SYN-SENT");
@@ -404,7 +423,8 @@ static void test_flow(void)
 	EXPECT_PARSE(flow_parse_filter, "state bogus", EXIT_USAGE,
 		     "Error: argument \"bogus\" is wrong: unknown TCP state\n", &ff);
 	EXPECT_PARSE(flow_parse_filter, "kind nat", EXIT_USAGE,
-		     "Error: argument \"nat\" is wrong: kind must be forward, snat or hairpin\n", &ff);
+		     "Error: argument \"nat\" is wrong: kind must be forward, snat, hairpin, "
+		     "service or service-hairpin\n", &ff);
 	EXPECT_PARSE(flow_parse_filter, "src 10.0.1.2 src 10.0.1.3", EXIT_USAGE,
 		     "Error: duplicate \"src\": \"10.0.1.3\" is the second value.\n", &ff);
 	EXPECT_PARSE(flow_parse_filter, "src 10.0.1.2:99999", EXIT_USAGE,
@@ -417,6 +437,378 @@ static void test_flow(void)
 		     "Error: unexpected argument \"port\".\n", &ff);
 	EXPECT_PARSE(flow_parse_filter, "proto udp state established", EXIT_USAGE,
 		     "Error: \"state\" applies only to tcp flows.\n", &ff);
+}
+
+/* ---- service ---- */
+
+/* The KNAT_A_SERVICE identity: PROTO u8, ADDR be32, PORT be16. */
+static void check_svc_id(const struct attrs *at, uint8_t proto, const char *addr,
+			 uint16_t port, const char *what)
+{
+	tap_ok(sized(at, KNAT_SVC_A_PROTO, 1) &&
+	       mnl_attr_get_u8(at->tb[KNAT_SVC_A_PROTO]) == proto,
+	       "%s: PROTO u8 %u", what, proto);
+	tap_ok(sized(at, KNAT_SVC_A_ADDR, 4) && u32_at(at, KNAT_SVC_A_ADDR) == A(addr),
+	       "%s: ADDR be32 %s", what, addr);
+	tap_ok(sized(at, KNAT_SVC_A_PORT, 2) && be16_at(at, KNAT_SVC_A_PORT) == port,
+	       "%s: PORT be16 %u", what, port);
+}
+
+static void test_service(void)
+{
+	struct service_spec ss;
+	struct nlmsghdr *nlh;
+	struct attrs top, at;
+	struct words w;
+
+	printf("# service arguments\n");
+	split(&w, "tcp 198.51.100.10:80");
+	tap_num(service_parse(w.argc, w.argv, LB_ADD, &ss), 0, "service add tcp VIP:PORT");
+	tap_ok(ss.id.proto == IPPROTO_TCP && ss.id.addr == A("198.51.100.10") &&
+	       ss.id.port == 80 && !ss.has_sched && !ss.has_persist && !ss.has_maglev_size,
+	       "service add, no options: struct values");
+	nlh = msg_new();
+	service_put(nlh, &ss);
+	collect_msg(nlh, &top);
+	tap_ok(top.count == 1 && is_nest(top.tb[KNAT_A_SERVICE]),
+	       "service add: one KNAT_A_SERVICE nest, NLA_F_NESTED set");
+	collect_nest(top.tb[KNAT_A_SERVICE], &at);
+	tap_num(at.count, 3, "service add, no options: PROTO, ADDR, PORT only");
+	check_svc_id(&at, IPPROTO_TCP, "198.51.100.10", 80, "service add");
+	tap_ok(!at.tb[KNAT_SVC_A_SCHED] && !at.tb[KNAT_SVC_A_PERSIST] &&
+	       !at.tb[KNAT_SVC_A_MAGLEV_SIZE],
+	       "service add, no options: SCHED, PERSIST, MAGLEV_SIZE omitted");
+
+	split(&w, "udp 198.51.100.10:53 sched maglev persist 300 maglev-size 65537");
+	tap_num(service_parse(w.argc, w.argv, LB_ADD, &ss), 0, "service add with every option");
+	tap_ok(ss.id.proto == IPPROTO_UDP && ss.id.port == 53 && ss.has_sched &&
+	       !strcmp(service_sched_name(ss.sched), "maglev") &&
+	       ss.has_persist && ss.persist == 300 &&
+	       ss.has_maglev_size && ss.maglev_size == 65537,
+	       "service add with every option: struct values");
+	nlh = msg_new();
+	service_put(nlh, &ss);
+	collect_msg(nlh, &top);
+	collect_nest(top.tb[KNAT_A_SERVICE], &at);
+	tap_num(at.count, 6, "service add with every option: six attributes");
+	check_svc_id(&at, IPPROTO_UDP, "198.51.100.10", 53, "service add udp");
+	tap_ok(at.tb[KNAT_SVC_A_SCHED] &&
+	       mnl_attr_validate(at.tb[KNAT_SVC_A_SCHED], MNL_TYPE_NUL_STRING) == 0 &&
+	       !strcmp(mnl_attr_get_str(at.tb[KNAT_SVC_A_SCHED]), "maglev") &&
+	       mnl_attr_get_payload_len(at.tb[KNAT_SVC_A_SCHED]) <= KNAT_SCHED_NAME_LEN,
+	       "service add: SCHED NUL-terminated string within KNAT_SCHED_NAME_LEN");
+	tap_ok(sized(&at, KNAT_SVC_A_PERSIST, 4) && u32_at(&at, KNAT_SVC_A_PERSIST) == 300,
+	       "service add: PERSIST u32 host order");
+	tap_ok(sized(&at, KNAT_SVC_A_MAGLEV_SIZE, 4) &&
+	       u32_at(&at, KNAT_SVC_A_MAGLEV_SIZE) == 65537,
+	       "service add: MAGLEV_SIZE u32 host order");
+
+	/* Every scheduler name, and the limits. */
+	split(&w, "tcp 10.0.0.1:1 sched rr");
+	tap_ok(!service_parse(w.argc, w.argv, LB_ADD, &ss) && ss.sched == 0,
+	       "service add sched rr");
+	split(&w, "tcp 10.0.0.1:65535 sched wrr");
+	tap_ok(!service_parse(w.argc, w.argv, LB_ADD, &ss) && ss.id.port == 65535 &&
+	       !strcmp(service_sched_name(ss.sched), "wrr"), "service add sched wrr, port 65535");
+	split(&w, "tcp 10.0.0.1:80 sched lc");
+	tap_num(service_parse(w.argc, w.argv, LB_ADD, &ss), 0, "service add sched lc");
+	split(&w, "tcp 10.0.0.1:80 sched wlc");
+	tap_num(service_parse(w.argc, w.argv, LB_ADD, &ss), 0, "service add sched wlc");
+	split(&w, "tcp 10.0.0.1:80 sched sh persist 0");
+	tap_ok(!service_parse(w.argc, w.argv, LB_ADD, &ss) && ss.has_persist &&
+	       ss.persist == 0, "service add sched sh persist 0 (given, off)");
+	nlh = msg_new();
+	service_put(nlh, &ss);
+	collect_msg(nlh, &top);
+	collect_nest(top.tb[KNAT_A_SERVICE], &at);
+	tap_ok(u32_at(&at, KNAT_SVC_A_PERSIST) == 0 && at.count == 5,
+	       "service add persist 0: PERSIST 0 is sent (it was given)");
+	split(&w, "tcp 10.0.0.1:80 persist 86400 maglev-size 251");
+	tap_ok(!service_parse(w.argc, w.argv, LB_ADD, &ss) && ss.persist == 86400 &&
+	       ss.maglev_size == 251 && !ss.has_sched,
+	       "service add persist 86400 maglev-size 251 without sched maglev");
+	split(&w, "tcp 10.0.0.1:80 maglev-size 1000003");
+	tap_ok(!service_parse(w.argc, w.argv, LB_ADD, &ss) && ss.maglev_size == 1000003,
+	       "service add maglev-size 1000003 (largest)");
+
+	EXPECT_PARSE(service_parse, "", EXIT_USAGE, "Error: \"tcp|udp\" is required.\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "icmp 10.0.0.1:80", EXIT_USAGE,
+		     "Error: argument \"icmp\" is wrong: protocol must be tcp or udp\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp", EXIT_USAGE, "Error: \"VIP:PORT\" is required.\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp :80", EXIT_USAGE,
+		     "Error: argument \":80\" is wrong: missing address\n", LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1", EXIT_USAGE,
+		     "Error: argument \"10.0.0.1\" is wrong: missing port\n", LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:0", EXIT_USAGE,
+		     "Error: argument \"10.0.0.1:0\" is wrong: port out of range\n", LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:65536", EXIT_USAGE,
+		     "Error: argument \"10.0.0.1:65536\" is wrong: port out of range\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80-81", EXIT_USAGE,
+		     "Error: argument \"10.0.0.1:80-81\" is wrong: port range not allowed here\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1-10.0.0.2:80", EXIT_USAGE,
+		     "Error: argument \"10.0.0.1-10.0.0.2:80\" is wrong: address range not "
+		     "allowed here\n", LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.300:80", EXIT_USAGE,
+		     "Error: argument \"10.0.0.300:80\" is wrong: invalid IPv4 address\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 sched fifo", EXIT_USAGE,
+		     "Error: argument \"fifo\" is wrong: sched must be rr, wrr, lc, wlc, sh "
+		     "or maglev\n", LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 sched WRR", EXIT_USAGE,
+		     "Error: argument \"WRR\" is wrong: sched must be rr, wrr, lc, wlc, sh "
+		     "or maglev\n", LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 sched", EXIT_USAGE,
+		     "Error: \"sched\" requires an argument.\n", LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 sched rr sched wrr", EXIT_USAGE,
+		     "Error: duplicate \"sched\": \"wrr\" is the second value.\n", LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 persist 86401", EXIT_USAGE,
+		     "Error: argument \"86401\" is wrong: persist must be 0..86400\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 persist -1", EXIT_USAGE,
+		     "Error: argument \"-1\" is wrong: persist is not a number\n", LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 persist 1h", EXIT_USAGE,
+		     "Error: argument \"1h\" is wrong: persist is not a number\n", LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 persist", EXIT_USAGE,
+		     "Error: \"persist\" requires an argument.\n", LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 persist 1 persist 2", EXIT_USAGE,
+		     "Error: duplicate \"persist\": \"2\" is the second value.\n", LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 maglev-size 65536", EXIT_USAGE,
+		     "Error: argument \"65536\" is wrong: maglev-size must be a prime number\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 maglev-size 1000001", EXIT_USAGE,
+		     "Error: argument \"1000001\" is wrong: maglev-size must be a prime number\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 maglev-size 241", EXIT_USAGE,
+		     "Error: argument \"241\" is wrong: maglev-size must be 251..1000003\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 maglev-size 1000033", EXIT_USAGE,
+		     "Error: argument \"1000033\" is wrong: maglev-size must be 251..1000003\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 maglev-size 0x10001", EXIT_USAGE,
+		     "Error: argument \"0x10001\" is wrong: maglev-size is not a number\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 maglev-size", EXIT_USAGE,
+		     "Error: \"maglev-size\" requires an argument.\n", LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 maglev-size 251 maglev-size 257",
+		     EXIT_USAGE, "Error: duplicate \"maglev-size\": \"257\" is the second value.\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 weight 1", EXIT_USAGE,
+		     "Error: unexpected argument \"weight\".\n", LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 sched rr extra", EXIT_USAGE,
+		     "Error: unexpected argument \"extra\".\n", LB_ADD, &ss);
+
+	/* set: the same options, at least one */
+	EXPECT_PARSE(service_parse, "tcp 198.51.100.10:80 persist 60", 0, "", LB_SET, &ss);
+	nlh = msg_new();
+	service_put(nlh, &ss);
+	collect_msg(nlh, &top);
+	collect_nest(top.tb[KNAT_A_SERVICE], &at);
+	tap_ok(at.count == 4 && u32_at(&at, KNAT_SVC_A_PERSIST) == 60 &&
+	       !at.tb[KNAT_SVC_A_SCHED] && !at.tb[KNAT_SVC_A_MAGLEV_SIZE],
+	       "service set persist: identity and PERSIST only");
+	check_svc_id(&at, IPPROTO_TCP, "198.51.100.10", 80, "service set");
+	EXPECT_PARSE(service_parse, "tcp 198.51.100.10:80 sched maglev maglev-size 257", 0, "",
+		     LB_SET, &ss);
+	tap_ok(ss.has_sched && ss.has_maglev_size && !ss.has_persist,
+	       "service set sched maglev maglev-size: struct values");
+	EXPECT_PARSE(service_parse, "tcp 198.51.100.10:80", EXIT_USAGE,
+		     "Error: nothing to set.\n", LB_SET, &ss);
+	EXPECT_PARSE(service_parse, "tcp 198.51.100.10:80 maglev-size 4", EXIT_USAGE,
+		     "Error: argument \"4\" is wrong: maglev-size must be 251..1000003\n",
+		     LB_SET, &ss);
+	EXPECT_PARSE(service_parse, "udp", EXIT_USAGE, "Error: \"VIP:PORT\" is required.\n",
+		     LB_SET, &ss);
+
+	/* del: PROTO, ADDR and PORT only */
+	EXPECT_PARSE(service_parse, "udp 198.51.100.10:53", 0, "", LB_DEL, &ss);
+	nlh = msg_new();
+	service_put(nlh, &ss);
+	collect_msg(nlh, &top);
+	tap_ok(top.count == 1 && is_nest(top.tb[KNAT_A_SERVICE]), "service del: one nest");
+	collect_nest(top.tb[KNAT_A_SERVICE], &at);
+	tap_num(at.count, 3, "service del: PROTO, ADDR, PORT only");
+	check_svc_id(&at, IPPROTO_UDP, "198.51.100.10", 53, "service del");
+	EXPECT_PARSE(service_parse, "udp 198.51.100.10:53 sched rr", EXIT_USAGE,
+		     "Error: unexpected argument \"sched\".\n", LB_DEL, &ss);
+	EXPECT_PARSE(service_parse, "udp 198.51.100.10:53 persist", EXIT_USAGE,
+		     "Error: unexpected argument \"persist\".\n", LB_DEL, &ss);
+	EXPECT_PARSE(service_parse, "", EXIT_USAGE, "Error: \"tcp|udp\" is required.\n",
+		     LB_DEL, &ss);
+}
+
+/* ---- backend ---- */
+
+static void test_backend(void)
+{
+	struct backend_spec bs;
+	struct nlmsghdr *nlh;
+	struct attrs top, svc, be;
+	struct words w;
+
+	printf("# backend arguments\n");
+	split(&w, "tcp 198.51.100.10:80 10.0.2.2:8080 weight 2");
+	tap_num(backend_parse(w.argc, w.argv, LB_ADD, &bs), 0, "backend add ADDR:PORT weight");
+	tap_ok(bs.svc.proto == IPPROTO_TCP && bs.svc.addr == A("198.51.100.10") &&
+	       bs.svc.port == 80 && bs.addr == A("10.0.2.2") && bs.port == 8080 &&
+	       bs.has_weight && bs.weight == 2 && !bs.has_state && !bs.has_drain,
+	       "backend add: struct values");
+	nlh = msg_new();
+	backend_put(nlh, &bs);
+	collect_msg(nlh, &top);
+	tap_ok(top.count == 2 && is_nest(top.tb[KNAT_A_SERVICE]) &&
+	       is_nest(top.tb[KNAT_A_BACKEND]),
+	       "backend add: a KNAT_A_SERVICE and a KNAT_A_BACKEND nest, NLA_F_NESTED set");
+	collect_nest(top.tb[KNAT_A_SERVICE], &svc);
+	tap_num(svc.count, 3, "backend add: service nest holds PROTO, ADDR, PORT only");
+	check_svc_id(&svc, IPPROTO_TCP, "198.51.100.10", 80, "backend add service");
+	collect_nest(top.tb[KNAT_A_BACKEND], &be);
+	tap_num(be.count, 3, "backend add: ADDR, PORT, WEIGHT");
+	tap_ok(sized(&be, KNAT_BE_A_ADDR, 4) && u32_at(&be, KNAT_BE_A_ADDR) == A("10.0.2.2"),
+	       "backend add: ADDR be32");
+	tap_ok(sized(&be, KNAT_BE_A_PORT, 2) && be16_at(&be, KNAT_BE_A_PORT) == 8080,
+	       "backend add: PORT be16");
+	tap_ok(sized(&be, KNAT_BE_A_WEIGHT, 4) && u32_at(&be, KNAT_BE_A_WEIGHT) == 2,
+	       "backend add: WEIGHT u32 host order");
+
+	split(&w, "udp 198.51.100.10:53 10.0.2.3");
+	tap_num(backend_parse(w.argc, w.argv, LB_ADD, &bs), 0, "backend add ADDR without port");
+	tap_ok(bs.port == 0 && !bs.has_weight, "backend add without port: port 0, no weight");
+	nlh = msg_new();
+	backend_put(nlh, &bs);
+	collect_msg(nlh, &top);
+	collect_nest(top.tb[KNAT_A_BACKEND], &be);
+	tap_ok(be.count == 2 && sized(&be, KNAT_BE_A_PORT, 2) &&
+	       be16_at(&be, KNAT_BE_A_PORT) == 0 && !be.tb[KNAT_BE_A_WEIGHT],
+	       "backend add without port: PORT 0 (the service's), WEIGHT omitted");
+	split(&w, "tcp 198.51.100.10:80 10.0.2.2 weight 0");
+	tap_ok(!backend_parse(w.argc, w.argv, LB_ADD, &bs) && bs.has_weight && bs.weight == 0,
+	       "backend add weight 0 (drain)");
+	split(&w, "tcp 198.51.100.10:80 10.0.2.2 weight 65535");
+	tap_ok(!backend_parse(w.argc, w.argv, LB_ADD, &bs) && bs.weight == 65535,
+	       "backend add weight 65535");
+
+	EXPECT_PARSE(backend_parse, "", EXIT_USAGE, "Error: \"tcp|udp\" is required.\n",
+		     LB_ADD, &bs);
+	EXPECT_PARSE(backend_parse, "sctp 198.51.100.10:80 10.0.2.2", EXIT_USAGE,
+		     "Error: argument \"sctp\" is wrong: protocol must be tcp or udp\n",
+		     LB_ADD, &bs);
+	EXPECT_PARSE(backend_parse, "tcp", EXIT_USAGE, "Error: \"VIP:PORT\" is required.\n",
+		     LB_ADD, &bs);
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10 10.0.2.2", EXIT_USAGE,
+		     "Error: argument \"198.51.100.10\" is wrong: missing port\n", LB_ADD, &bs);
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80", EXIT_USAGE,
+		     "Error: \"ADDR[:PORT]\" is required.\n", LB_ADD, &bs);
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 :8080", EXIT_USAGE,
+		     "Error: argument \":8080\" is wrong: missing address\n", LB_ADD, &bs);
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2:0", EXIT_USAGE,
+		     "Error: argument \"10.0.2.2:0\" is wrong: port out of range\n", LB_ADD, &bs);
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2:8080-8081", EXIT_USAGE,
+		     "Error: argument \"10.0.2.2:8080-8081\" is wrong: port range not allowed "
+		     "here\n", LB_ADD, &bs);
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2", EXIT_USAGE,
+		     "Error: argument \"10.0.2\" is wrong: invalid IPv4 address\n", LB_ADD, &bs);
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 weight 65536", EXIT_USAGE,
+		     "Error: argument \"65536\" is wrong: weight must be 0..65535\n", LB_ADD, &bs);
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 weight heavy", EXIT_USAGE,
+		     "Error: argument \"heavy\" is wrong: weight is not a number\n", LB_ADD, &bs);
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 weight", EXIT_USAGE,
+		     "Error: \"weight\" requires an argument.\n", LB_ADD, &bs);
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 weight 1 weight 2",
+		     EXIT_USAGE, "Error: duplicate \"weight\": \"2\" is the second value.\n",
+		     LB_ADD, &bs);
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 down", EXIT_USAGE,
+		     "Error: unexpected argument \"down\".\n", LB_ADD, &bs);
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 drain 5", EXIT_USAGE,
+		     "Error: unexpected argument \"drain\".\n", LB_ADD, &bs);
+
+	/* set: weight, down, up */
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2:8080 down", 0, "",
+		     LB_SET, &bs);
+	tap_ok(bs.has_state && bs.state == KNAT_BACKEND_DOWN && !bs.has_weight,
+	       "backend set down: struct values");
+	nlh = msg_new();
+	backend_put(nlh, &bs);
+	collect_msg(nlh, &top);
+	tap_ok(top.count == 2 && is_nest(top.tb[KNAT_A_SERVICE]) &&
+	       is_nest(top.tb[KNAT_A_BACKEND]), "backend set: service and backend nests");
+	collect_nest(top.tb[KNAT_A_BACKEND], &be);
+	tap_ok(be.count == 3 && sized(&be, KNAT_BE_A_STATE, 1) &&
+	       mnl_attr_get_u8(be.tb[KNAT_BE_A_STATE]) == KNAT_BACKEND_DOWN &&
+	       !be.tb[KNAT_BE_A_WEIGHT], "backend set down: ADDR, PORT, STATE u8 DOWN");
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 weight 5 up", 0, "",
+		     LB_SET, &bs);
+	nlh = msg_new();
+	backend_put(nlh, &bs);
+	collect_msg(nlh, &top);
+	collect_nest(top.tb[KNAT_A_BACKEND], &be);
+	tap_ok(be.count == 4 && u32_at(&be, KNAT_BE_A_WEIGHT) == 5 &&
+	       mnl_attr_get_u8(be.tb[KNAT_BE_A_STATE]) == KNAT_BACKEND_UP &&
+	       be16_at(&be, KNAT_BE_A_PORT) == 0,
+	       "backend set weight up: WEIGHT 5, STATE UP, PORT 0");
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 weight 7", 0, "",
+		     LB_SET, &bs);
+	tap_ok(bs.has_weight && bs.weight == 7 && !bs.has_state,
+	       "backend set weight only: no state");
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2", EXIT_USAGE,
+		     "Error: nothing to set.\n", LB_SET, &bs);
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 down up", EXIT_USAGE,
+		     "Error: \"down\" and \"up\" cannot be used together.\n", LB_SET, &bs);
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 up down", EXIT_USAGE,
+		     "Error: \"down\" and \"up\" cannot be used together.\n", LB_SET, &bs);
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 down down", EXIT_USAGE,
+		     "Error: duplicate \"down\".\n", LB_SET, &bs);
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 up weight", EXIT_USAGE,
+		     "Error: \"weight\" requires an argument.\n", LB_SET, &bs);
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 weight -1", EXIT_USAGE,
+		     "Error: argument \"-1\" is wrong: weight is not a number\n", LB_SET, &bs);
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 drain 10", EXIT_USAGE,
+		     "Error: unexpected argument \"drain\".\n", LB_SET, &bs);
+
+	/* del: identity, optional drain */
+	EXPECT_PARSE(backend_parse, "udp 198.51.100.10:53 10.0.2.3:5353", 0, "", LB_DEL, &bs);
+	nlh = msg_new();
+	backend_put(nlh, &bs);
+	collect_msg(nlh, &top);
+	collect_nest(top.tb[KNAT_A_SERVICE], &svc);
+	check_svc_id(&svc, IPPROTO_UDP, "198.51.100.10", 53, "backend del service");
+	collect_nest(top.tb[KNAT_A_BACKEND], &be);
+	tap_ok(be.count == 2 && u32_at(&be, KNAT_BE_A_ADDR) == A("10.0.2.3") &&
+	       be16_at(&be, KNAT_BE_A_PORT) == 5353 && !be.tb[KNAT_BE_A_DRAIN],
+	       "backend del: ADDR and PORT, no DRAIN when not given");
+	EXPECT_PARSE(backend_parse, "udp 198.51.100.10:53 10.0.2.3 drain 30", 0, "",
+		     LB_DEL, &bs);
+	nlh = msg_new();
+	backend_put(nlh, &bs);
+	collect_msg(nlh, &top);
+	collect_nest(top.tb[KNAT_A_BACKEND], &be);
+	tap_ok(be.count == 3 && sized(&be, KNAT_BE_A_DRAIN, 4) &&
+	       u32_at(&be, KNAT_BE_A_DRAIN) == 30 && !be.tb[KNAT_BE_A_WEIGHT] &&
+	       !be.tb[KNAT_BE_A_STATE], "backend del drain 30: DRAIN u32");
+	split(&w, "udp 198.51.100.10:53 10.0.2.3 drain 0");
+	tap_ok(!backend_parse(w.argc, w.argv, LB_DEL, &bs) && bs.has_drain && bs.drain == 0,
+	       "backend del drain 0 (remove now) is given");
+	split(&w, "udp 198.51.100.10:53 10.0.2.3 drain 86400");
+	tap_ok(!backend_parse(w.argc, w.argv, LB_DEL, &bs) && bs.drain == 86400,
+	       "backend del drain 86400");
+	EXPECT_PARSE(backend_parse, "udp 198.51.100.10:53 10.0.2.3 drain 86401", EXIT_USAGE,
+		     "Error: argument \"86401\" is wrong: drain must be 0..86400\n", LB_DEL, &bs);
+	EXPECT_PARSE(backend_parse, "udp 198.51.100.10:53 10.0.2.3 drain soon", EXIT_USAGE,
+		     "Error: argument \"soon\" is wrong: drain is not a number\n", LB_DEL, &bs);
+	EXPECT_PARSE(backend_parse, "udp 198.51.100.10:53 10.0.2.3 drain", EXIT_USAGE,
+		     "Error: \"drain\" requires an argument.\n", LB_DEL, &bs);
+	EXPECT_PARSE(backend_parse, "udp 198.51.100.10:53 10.0.2.3 drain 1 drain 2", EXIT_USAGE,
+		     "Error: duplicate \"drain\": \"2\" is the second value.\n", LB_DEL, &bs);
+	EXPECT_PARSE(backend_parse, "udp 198.51.100.10:53 10.0.2.3 weight 1", EXIT_USAGE,
+		     "Error: unexpected argument \"weight\".\n", LB_DEL, &bs);
+	EXPECT_PARSE(backend_parse, "udp 198.51.100.10:53 10.0.2.3 down", EXIT_USAGE,
+		     "Error: unexpected argument \"down\".\n", LB_DEL, &bs);
+	EXPECT_PARSE(backend_parse, "udp 198.51.100.10:53", EXIT_USAGE,
+		     "Error: \"ADDR[:PORT]\" is required.\n", LB_DEL, &bs);
 }
 
 /* ---- config ---- */
@@ -492,4 +884,6 @@ void test_args(void)
 	test_snat();
 	test_flow();
 	test_config();
+	test_service();
+	test_backend();
 }

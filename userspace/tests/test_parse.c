@@ -313,6 +313,35 @@ static void test_misc(void)
 	tap_str(big, "abc", "json_key_from_name truncates safely");
 }
 
+static void test_prime(void)
+{
+	static const struct {
+		uint32_t n;
+		bool prime;
+	} cases[] = {
+		{ 0, false }, { 1, false }, { 2, true }, { 3, true }, { 4, false },
+		{ 9, false }, { 25, false }, { 249, false }, { 251, true },
+		{ 253, false },			/* 11 * 23 */
+		{ 257, true }, { 65521, true }, { 65536, false }, { 65537, true },
+		{ 999983, true }, { 1000001, false },	/* 101 * 9901 */
+		{ 1000003, true }, { 1018081, false },	/* 1009 * 1009 */
+		{ 4294967291u, true },		/* largest 32-bit prime */
+		{ 4294967295u, false },		/* 3 * 5 * 17 * 257 * 65537 */
+		{ 4294836225u, false },		/* 65535 * 65535: no d * d overflow */
+	};
+	unsigned int count = 0;
+	uint32_t n;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		tap_ok(is_prime(cases[i].n) == cases[i].prime, "is_prime(%u) is %s",
+		       cases[i].n, cases[i].prime ? "true" : "false");
+	/* pi(1000) = 168: every number counted, none missed. */
+	for (n = 0; n <= 1000; n++)
+		count += is_prime(n);
+	tap_num(count, 168, "is_prime: 168 primes up to 1000");
+}
+
 void test_parse(void)
 {
 	printf("# utils.c parsers\n");
@@ -324,4 +353,5 @@ void test_parse(void)
 	test_endpoint();
 	test_keywords();
 	test_misc();
+	test_prime();
 }

@@ -16,6 +16,7 @@
 #include "../json_print.h"
 #include "../mnlg.h"
 #include "../objects.h"
+#include "../service.h"
 #include "../snat.h"
 #include "../stats.h"
 #include "../status.h"
@@ -50,12 +51,22 @@ static void test_tables(void)
 	check_table("timeout", config_timeout_name, __KNAT_TIMEOUT_MAX);
 	check_table("TCP state", flow_state_name, __KNAT_TCP_MAX);
 	check_table("flow kind", flow_kind_name, __KNAT_FLOW_KIND_MAX);
+	check_table("backend state", backend_state_name, __KNAT_BACKEND_STATE_MAX);
+	check_table("scheduler", service_sched_name, 6);
 	check_table("counter", stats_counter_name, __KNAT_CNT_MAX);
 	check_table("drop", stats_drop_name, __KNAT_DROP_MAX);
 	tap_str(config_timeout_name(KNAT_TIMEOUT_UDP_REPLIED), "udp-replied",
 		"timeout name udp-replied");
 	tap_str(flow_kind_name(KNAT_FLOW_KIND_FORWARD_SNAT), "hairpin",
 		"kind name hairpin");
+	tap_str(flow_kind_name(KNAT_FLOW_KIND_SERVICE), "service", "kind name service");
+	tap_str(flow_kind_name(KNAT_FLOW_KIND_SERVICE_SNAT), "service-hairpin",
+		"kind name service-hairpin");
+	tap_str(backend_state_name(KNAT_BACKEND_UP), "up", "backend state up");
+	tap_str(backend_state_name(KNAT_BACKEND_DOWN), "down", "backend state down");
+	tap_str(backend_state_name(KNAT_BACKEND_DRAINING), "draining",
+		"backend state draining");
+	tap_str(service_sched_name(5), "maglev", "scheduler maglev");
 	tap_str(stats_counter_name(KNAT_CNT_ICMP_ERR_TRANSLATED),
 		"icmp-errors-translated", "counter name icmp-errors-translated");
 	tap_str(stats_drop_name(KNAT_DROP_FRAGMENT), "fragment", "drop name fragment");
@@ -252,6 +263,222 @@ static void test_snat(void)
 	tap_save("snat-list.json", out);
 }
 
+/* ---- service ---- */
+
+struct be {
+	const char *addr;
+	uint16_t port;
+	int weight;		/* -1: absent */
+	int state;		/* -1: absent */
+	uint64_t n;		/* counters: flows n, conns 10n, packets 100n/90n... */
+};
+
+static void put_counters(struct nlmsghdr *nlh, uint16_t flows, uint16_t first_u64,
+			 uint16_t pad, uint64_t n)
+{
+	mnl_attr_put_u32(nlh, flows, (uint32_t)n);
+	/* u64 attributes come after a PAD in real replies, maybe unaligned */
+	mnl_attr_put(nlh, pad, 0, NULL);
+	mnl_attr_put_u64(nlh, first_u64, 10 * n);		/* CONNS */
+	mnl_attr_put_u64(nlh, first_u64 + 1, 100 * n);	/* PKTS_IN */
+	mnl_attr_put_u64(nlh, first_u64 + 2, 6400 * n);	/* BYTES_IN */
+	mnl_attr_put_u64(nlh, first_u64 + 3, 90 * n);	/* PKTS_OUT */
+	mnl_attr_put_u64(nlh, first_u64 + 4, 120000 * n);	/* BYTES_OUT */
+}
+
+_Static_assert(KNAT_SVC_A_CONNS + 4 == KNAT_SVC_A_BYTES_OUT &&
+	       KNAT_BE_A_CONNS + 4 == KNAT_BE_A_BYTES_OUT,
+	       "put_counters relies on the counter attribute order");
+
+static const struct nlmsghdr *service_reply(uint8_t proto, const char *vip, uint16_t port,
+					    const char *sched, uint32_t persist,
+					    int maglev_size, uint64_t n,
+					    const struct be *bes, unsigned int nbe)
+{
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest, *list, *one;
+	unsigned int i;
+
+	nest = mnl_attr_nest_start(nlh, KNAT_A_SERVICE);
+	mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, proto);
+	put_ip(nlh, KNAT_SVC_A_ADDR, vip);
+	put_be16(nlh, KNAT_SVC_A_PORT, port);
+	if (sched)
+		mnl_attr_put_strz(nlh, KNAT_SVC_A_SCHED, sched);
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_PERSIST, persist);
+	if (maglev_size >= 0)
+		mnl_attr_put_u32(nlh, KNAT_SVC_A_MAGLEV_SIZE, (uint32_t)maglev_size);
+	put_counters(nlh, KNAT_SVC_A_FLOWS, KNAT_SVC_A_CONNS, KNAT_SVC_A_PAD, n);
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_MOVED, 42);
+	list = mnl_attr_nest_start(nlh, KNAT_SVC_A_BACKENDS);
+	for (i = 0; i < nbe; i++) {
+		one = mnl_attr_nest_start(nlh, KNAT_A_BACKEND);
+		put_ip(nlh, KNAT_BE_A_ADDR, bes[i].addr);
+		put_be16(nlh, KNAT_BE_A_PORT, bes[i].port);
+		if (bes[i].weight >= 0)
+			mnl_attr_put_u32(nlh, KNAT_BE_A_WEIGHT, (uint32_t)bes[i].weight);
+		if (bes[i].state >= 0)
+			mnl_attr_put_u8(nlh, KNAT_BE_A_STATE, (uint8_t)bes[i].state);
+		put_counters(nlh, KNAT_BE_A_FLOWS, KNAT_BE_A_CONNS, KNAT_BE_A_PAD, bes[i].n);
+		mnl_attr_nest_end(nlh, one);
+	}
+	mnl_attr_nest_end(nlh, list);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static const struct be two_be[] = {
+	{ "10.0.2.2", 8080, 1, KNAT_BACKEND_UP, 1 },
+	{ "10.0.2.3", 8080, 2, KNAT_BACKEND_DRAINING, 2 },
+};
+/* Port 0 (the service's), down, and a state from a newer kernel. */
+static const struct be three_be[] = {
+	{ "10.0.3.1", 0, 0, KNAT_BACKEND_DOWN, 0 },
+	{ "10.0.3.2", 5353, 65535, KNAT_BACKEND_UP, 3 },
+	{ "10.0.3.3", 5353, 1, 7, 1 },
+};
+
+static const struct nlmsghdr *svc_wrr(void)
+{
+	return service_reply(IPPROTO_TCP, "198.51.100.10", 80, "wrr", 0, 65537, 3,
+			     two_be, ARRAY_SIZE(two_be));
+}
+
+static const struct nlmsghdr *svc_maglev_empty(void)
+{
+	return service_reply(IPPROTO_UDP, "198.51.100.10", 53, "maglev", 300, 65537, 0,
+			     NULL, 0);
+}
+
+static const struct nlmsghdr *svc_three(void)
+{
+	return service_reply(IPPROTO_UDP, "198.51.100.11", 53, "maglev", 0, 251, 4,
+			     three_be, ARRAY_SIZE(three_be));
+}
+
+static void test_service(void)
+{
+	struct cli_opts plain = { .stats = false }, stats = { .stats = true };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest, *list, *one;
+	const char *out;
+
+	printf("# service list output\n");
+	tap_str(render(service_print, svc_wrr(), &plain, false),
+		"tcp 198.51.100.10:80 sched wrr\n"
+		"  -> 10.0.2.2:8080 weight 1 up\n"
+		"  -> 10.0.2.3:8080 weight 2 draining\n",
+		"service text: wrr, two backends, no maglev-size or persist");
+	tap_str(render(service_print, svc_maglev_empty(), &plain, false),
+		"udp 198.51.100.10:53 sched maglev maglev-size 65537 persist 300\n",
+		"service text: maglev with persist, no backends");
+	tap_str(render(service_print, svc_three(), &plain, false),
+		"udp 198.51.100.11:53 sched maglev maglev-size 251\n"
+		"  -> 10.0.3.1:53 weight 0 down\n"
+		"  -> 10.0.3.2:5353 weight 65535 up\n"
+		"  -> 10.0.3.3:5353 weight 1 state-7\n",
+		"service text: three backends, port 0 is the service's, unknown state");
+	tap_str(render(service_print, svc_wrr(), &stats, false),
+		"tcp 198.51.100.10:80 sched wrr flows 3 conns 30 packets 300/270 "
+		"bytes 19200/360000\n"
+		"  -> 10.0.2.2:8080 weight 1 up flows 1 conns 10 packets 100/90 "
+		"bytes 6400/120000\n"
+		"  -> 10.0.2.3:8080 weight 2 draining flows 2 conns 20 packets 200/180 "
+		"bytes 12800/240000\n",
+		"service text -s: counters, no moved for wrr");
+	tap_str(render(service_print, svc_maglev_empty(), &stats, false),
+		"udp 198.51.100.10:53 sched maglev maglev-size 65537 persist 300 flows 0 "
+		"conns 0 packets 0/0 bytes 0/0 moved 42\n",
+		"service text -s: maglev shows moved");
+
+	capture_start(true, false);
+	open_json_array(NULL);
+	service_print(svc_wrr(), &plain);
+	service_print(svc_maglev_empty(), &plain);
+	close_json_array();
+	out = capture_end();
+	tap_str(out,
+		"[{\"proto\":\"tcp\",\"addr\":\"198.51.100.10\",\"port\":80,\"sched\":\"wrr\","
+		"\"persist\":0,\"maglev_size\":65537,\"backends\":["
+		"{\"addr\":\"10.0.2.2\",\"port\":8080,\"weight\":1,\"state\":\"up\"},"
+		"{\"addr\":\"10.0.2.3\",\"port\":8080,\"weight\":2,\"state\":\"draining\"}]},"
+		"{\"proto\":\"udp\",\"addr\":\"198.51.100.10\",\"port\":53,\"sched\":\"maglev\","
+		"\"persist\":300,\"maglev_size\":65537,\"backends\":[]}]\n",
+		"service JSON: list, empty backends array");
+	tap_save("service-list.json", out);
+
+	out = render(service_print, svc_three(), &stats, true);
+	tap_str(out,
+		"{\"proto\":\"udp\",\"addr\":\"198.51.100.11\",\"port\":53,\"sched\":\"maglev\","
+		"\"persist\":0,\"maglev_size\":251,\"flows\":4,\"conns\":40,"
+		"\"packets_in\":400,\"bytes_in\":25600,\"packets_out\":360,"
+		"\"bytes_out\":480000,\"moved\":42,\"backends\":["
+		"{\"addr\":\"10.0.3.1\",\"port\":53,\"weight\":0,\"state\":\"down\",\"flows\":0,"
+		"\"conns\":0,\"packets_in\":0,\"bytes_in\":0,\"packets_out\":0,\"bytes_out\":0},"
+		"{\"addr\":\"10.0.3.2\",\"port\":5353,\"weight\":65535,\"state\":\"up\","
+		"\"flows\":3,\"conns\":30,\"packets_in\":300,\"bytes_in\":19200,"
+		"\"packets_out\":270,\"bytes_out\":360000},"
+		"{\"addr\":\"10.0.3.3\",\"port\":5353,\"weight\":1,\"state\":\"state-7\","
+		"\"flows\":1,\"conns\":10,\"packets_in\":100,\"bytes_in\":6400,"
+		"\"packets_out\":90,\"bytes_out\":120000}]}\n",
+		"service JSON -s: three backends, unknown state as state-7");
+	tap_save("service-stats.json", out);
+
+	out = render(service_print, svc_wrr(), &stats, true);
+	tap_ok(strstr(out, "\"bytes_out\":360000,\"moved\":42,\"backends\":[") != NULL,
+	       "service JSON -s: moved is there for every scheduler");
+
+	capture_start(true, true);
+	open_json_array(NULL);
+	service_print(svc_three(), &stats);
+	service_print(svc_maglev_empty(), &stats);
+	close_json_array();
+	out = capture_end();
+	tap_ok(strstr(out, "\"backends\": [\n            {\n") != NULL &&
+	       json_print_depth() == 0, "service JSON pretty: nested backends indented");
+	tap_save("service-list-pretty.json", out);
+
+	/* Sparse: no SCHED, WEIGHT or STATE; stray attributes in BACKENDS. */
+	nlh = reply_new();
+	nest = mnl_attr_nest_start(nlh, KNAT_A_SERVICE);
+	mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, IPPROTO_TCP);
+	put_ip(nlh, KNAT_SVC_A_ADDR, "198.51.100.12");
+	put_be16(nlh, KNAT_SVC_A_PORT, 443);
+	mnl_attr_put_u16(nlh, KNAT_SVC_A_PERSIST, 9);	/* wrong size: ignored */
+	list = mnl_attr_nest_start(nlh, KNAT_SVC_A_BACKENDS);
+	mnl_attr_put_u32(nlh, KNAT_A_BACKEND + 1, 5);	/* not a backend: skipped */
+	mnl_attr_put_u16(nlh, KNAT_A_BACKEND, 5);	/* too short a nest: skipped */
+	one = mnl_attr_nest_start(nlh, KNAT_A_BACKEND);
+	put_ip(nlh, KNAT_BE_A_ADDR, "10.0.4.1");
+	mnl_attr_put_u32(nlh, KNAT_BE_A_MAX + 3, 1);	/* newer kernel: ignored */
+	mnl_attr_nest_end(nlh, one);
+	mnl_attr_nest_end(nlh, list);
+	mnl_attr_nest_end(nlh, nest);
+	tap_str(render(service_print, nlh, &plain, false),
+		"tcp 198.51.100.12:443\n"
+		"  -> 10.0.4.1:443\n",
+		"service text: missing sched, weight and state are left out");
+	out = render(service_print, nlh, &plain, true);
+	tap_str(out,
+		"{\"proto\":\"tcp\",\"addr\":\"198.51.100.12\",\"port\":443,\"sched\":null,"
+		"\"persist\":0,\"maglev_size\":null,\"backends\":["
+		"{\"addr\":\"10.0.4.1\",\"port\":443,\"weight\":null,\"state\":null}]}\n",
+		"service JSON: missing attributes are null");
+	tap_save("service-sparse.json", out);
+
+	/* A service on a scheduler other than maglev: maglev-size is JSON only. */
+	tap_str(render(service_print, service_reply(IPPROTO_TCP, "198.51.100.13", 25, "sh",
+						    60, 257, 0, NULL, 0), &plain, false),
+		"tcp 198.51.100.13:25 sched sh persist 60\n",
+		"service text: maglev-size only shown for maglev");
+
+	nlh = reply_new();
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_FLOWS, 1);
+	tap_str(render(service_print, nlh, &plain, false), "",
+		"service: a message without KNAT_A_SERVICE prints nothing");
+	save_names("backend-states.names", backend_state_name, __KNAT_BACKEND_STATE_MAX);
+}
+
 /* ---- flow ---- */
 
 struct tuple {
@@ -332,6 +559,26 @@ static void test_flow(void)
 		"tcp SYN-SENT src=10.0.1.2:40000 dst=198.51.100.1:8080 [UNREPLIED] reply "
 		"src=10.0.2.2:80 dst=10.0.1.2:40000 hairpin age 0 expires 120 "
 		"packets 1/0 bytes 60/0\n", "flow text: SYN-SENT hairpin");
+	tap_str(render(flow_print, flow_reply(IPPROTO_TCP, KNAT_TCP_ESTABLISHED,
+					      KNAT_FLOW_KIND_SERVICE, &tcp_o, &tcp_r, true,
+					      3, 7437, 5, 4, 300, 250), NULL, false),
+		"tcp ESTABLISHED src=10.0.1.2:40000 dst=198.51.100.1:8080 reply "
+		"src=10.0.2.2:80 dst=10.0.1.2:40000 service age 3 expires 7437 "
+		"packets 5/4 bytes 300/250\n", "flow text: service");
+	tap_str(render(flow_print, flow_reply(IPPROTO_UDP, -1, KNAT_FLOW_KIND_SERVICE_SNAT,
+					      &udp_o, &udp_r, true, 0, 30, 1, 1, 60, 60),
+		       NULL, true),
+		"{\"proto\":\"udp\",\"state\":null,\"kind\":\"service-hairpin\","
+		"\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"198.51.100.9\",\"sport\":5000,\"dport\":53},"
+		"\"reply\":{\"src\":\"198.51.100.9\",\"dst\":\"198.51.100.1\",\"sport\":53,\"dport\":5000},"
+		"\"age\":0,\"expires\":30,\"replied\":true,\"packets_orig\":1,\"bytes_orig\":60,"
+		"\"packets_reply\":1,\"bytes_reply\":60}\n", "flow JSON: service-hairpin");
+	tap_str(render(flow_print, flow_reply(IPPROTO_UDP, -1, __KNAT_FLOW_KIND_MAX,
+					      &udp_o, &udp_r, true, 0, 30, 1, 1, 60, 60),
+		       NULL, false),
+		"udp src=10.0.1.2:5000 dst=198.51.100.9:53 reply "
+		"src=198.51.100.9:53 dst=198.51.100.1:5000 kind-5 age 0 expires 30 "
+		"packets 1/1 bytes 60/60\n", "flow text: unknown kind as kind-N");
 
 	capture_start(true, false);
 	open_json_array(NULL);
@@ -525,6 +772,7 @@ void test_print(void)
 	test_tables();
 	test_forward();
 	test_snat();
+	test_service();
 	test_flow();
 	test_stats();
 	test_config();

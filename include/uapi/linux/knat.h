@@ -79,6 +79,42 @@
  *   A filter uses PROTO, KIND, STATE and the ORIG tuple's fields; an absent
  *   field matches anything.  DEL with no filter flushes the table.
  *
+ * KNAT_CMD_SERVICE_NEW / _SET / _DEL / KNAT_CMD_SERVICE_GET (dump):
+ *   KNAT_A_SERVICE           nest
+ *     KNAT_SVC_A_PROTO       u8      IPPROTO_TCP or IPPROTO_UDP  (required)
+ *     KNAT_SVC_A_ADDR        be32    virtual IP; need not be local (required)
+ *     KNAT_SVC_A_PORT        be16    virtual port, not 0        (required)
+ *     KNAT_SVC_A_SCHED       string  rr wrr lc wlc sh maglev; default wrr
+ *     KNAT_SVC_A_PERSIST     u32     seconds a client address stays on its
+ *                                    backend across connections; 0 = off
+ *     KNAT_SVC_A_MAGLEV_SIZE u32     maglev table size, prime, default 65537
+ *     KNAT_SVC_A_FLOWS       u32     dump only: live flows
+ *     KNAT_SVC_A_CONNS       u64     dump only: flows ever scheduled
+ *     KNAT_SVC_A_PKTS_IN     u64     dump only: client -> backend
+ *     KNAT_SVC_A_BYTES_IN    u64
+ *     KNAT_SVC_A_PKTS_OUT    u64     dump only: backend -> client
+ *     KNAT_SVC_A_BYTES_OUT   u64
+ *     KNAT_SVC_A_MOVED       u32     dump only: maglev slots that changed
+ *                                    backend at the last backend-set change
+ *     KNAT_SVC_A_BACKENDS    nest    dump only: KNAT_A_BACKEND nests
+ *   SET changes SCHED, PERSIST or MAGLEV_SIZE of the service named by
+ *   PROTO, ADDR, PORT; DEL ends its flows.
+ *
+ * KNAT_CMD_BACKEND_NEW / _SET / _DEL: KNAT_A_SERVICE (PROTO, ADDR, PORT)
+ * names the service, and
+ *   KNAT_A_BACKEND           nest
+ *     KNAT_BE_A_ADDR         be32    backend address            (required)
+ *     KNAT_BE_A_PORT         be16    backend port; 0 = the service's port
+ *     KNAT_BE_A_WEIGHT       u32     0 .. 65535, default 1; 0 = drain: no
+ *                                    new flows, existing ones continue
+ *     KNAT_BE_A_STATE        u8      SET: KNAT_BACKEND_UP or _DOWN; dump:
+ *                                    enum knat_backend_state
+ *     KNAT_BE_A_DRAIN        u32     DEL: seconds to drain before removal
+ *                                    (0 = remove now and end its flows)
+ *     KNAT_BE_A_FLOWS        u32     dump only: active flows
+ *     KNAT_BE_A_CONNS        u64     dump only: flows ever scheduled
+ *     KNAT_BE_A_PKTS_IN .. KNAT_BE_A_BYTES_OUT   u64   dump only
+ *
  * KNAT_CMD_STATS_GET: no attributes.  KNAT_CMD_STATS_RESET: no attributes.
  *   KNAT_A_STATS             nest
  *     KNAT_STATS_A_COUNTERS  nest    attribute type = enum knat_counter + 1
@@ -110,6 +146,13 @@ enum knat_cmd {
 	KNAT_CMD_FLOW_DEL,
 	KNAT_CMD_STATS_GET,
 	KNAT_CMD_STATS_RESET,
+	KNAT_CMD_SERVICE_NEW,
+	KNAT_CMD_SERVICE_SET,
+	KNAT_CMD_SERVICE_DEL,
+	KNAT_CMD_SERVICE_GET,
+	KNAT_CMD_BACKEND_NEW,
+	KNAT_CMD_BACKEND_SET,
+	KNAT_CMD_BACKEND_DEL,
 
 	__KNAT_CMD_MAX,
 	KNAT_CMD_MAX = __KNAT_CMD_MAX - 1
@@ -130,6 +173,8 @@ enum knat_attr {
 	KNAT_A_SNAT,
 	KNAT_A_FLOW,
 	KNAT_A_STATS,
+	KNAT_A_SERVICE,
+	KNAT_A_BACKEND,
 
 	__KNAT_A_MAX,
 	KNAT_A_MAX = __KNAT_A_MAX - 1
@@ -204,6 +249,8 @@ enum knat_flow_kind {
 	KNAT_FLOW_KIND_FORWARD,		/* destination rewritten */
 	KNAT_FLOW_KIND_SNAT,		/* source rewritten */
 	KNAT_FLOW_KIND_FORWARD_SNAT,	/* both: hairpin */
+	KNAT_FLOW_KIND_SERVICE,		/* to a load-balanced backend */
+	KNAT_FLOW_KIND_SERVICE_SNAT,	/* the same, hairpin */
 
 	__KNAT_FLOW_KIND_MAX
 };
@@ -306,8 +353,61 @@ enum knat_drop {
 	KNAT_DROP_FLOW_GONE,		/* flow deleted between the hooks of
 					 * a packet that still needed it
 					 */
+	KNAT_DROP_NO_BACKEND,		/* service with no eligible backend */
 
 	__KNAT_DROP_MAX
+};
+
+/* Load balancer: a service (virtual IP:port) and its backends. */
+#define KNAT_SCHED_NAME_LEN	16	/* "rr" "wrr" "lc" "wlc" "sh" "maglev" */
+
+enum knat_svc_attr {
+	KNAT_SVC_A_UNSPEC,
+	KNAT_SVC_A_PAD,
+	KNAT_SVC_A_PROTO,
+	KNAT_SVC_A_ADDR,
+	KNAT_SVC_A_PORT,
+	KNAT_SVC_A_SCHED,
+	KNAT_SVC_A_PERSIST,
+	KNAT_SVC_A_MAGLEV_SIZE,
+	KNAT_SVC_A_FLOWS,
+	KNAT_SVC_A_CONNS,
+	KNAT_SVC_A_PKTS_IN,
+	KNAT_SVC_A_BYTES_IN,
+	KNAT_SVC_A_PKTS_OUT,
+	KNAT_SVC_A_BYTES_OUT,
+	KNAT_SVC_A_MOVED,
+	KNAT_SVC_A_BACKENDS,
+
+	__KNAT_SVC_A_MAX,
+	KNAT_SVC_A_MAX = __KNAT_SVC_A_MAX - 1
+};
+
+enum knat_backend_state {
+	KNAT_BACKEND_UP,
+	KNAT_BACKEND_DOWN,		/* set down: no flows, old ones end */
+	KNAT_BACKEND_DRAINING,		/* deleted with drain: old flows only */
+
+	__KNAT_BACKEND_STATE_MAX
+};
+
+enum knat_be_attr {
+	KNAT_BE_A_UNSPEC,
+	KNAT_BE_A_PAD,
+	KNAT_BE_A_ADDR,
+	KNAT_BE_A_PORT,
+	KNAT_BE_A_WEIGHT,
+	KNAT_BE_A_STATE,
+	KNAT_BE_A_DRAIN,
+	KNAT_BE_A_FLOWS,
+	KNAT_BE_A_CONNS,
+	KNAT_BE_A_PKTS_IN,
+	KNAT_BE_A_BYTES_IN,
+	KNAT_BE_A_PKTS_OUT,
+	KNAT_BE_A_BYTES_OUT,
+
+	__KNAT_BE_A_MAX,
+	KNAT_BE_A_MAX = __KNAT_BE_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_KNAT_H */

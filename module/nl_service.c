@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Netlink: the service and backend objects. */
+
+#include <linux/rculist.h>
+#include <net/sock.h>
+
+#include "netlink.h"
+#include "service.h"
+
+static struct netlink_range_validation knat_weight_range = {
+	.min = 0, .max = 65535,
+};
+
+static struct netlink_range_validation knat_seconds_range = {
+	.min = 0, .max = 86400,
+};
+
+const struct nla_policy knat_svc_policy[KNAT_SVC_A_MAX + 1] = {
+	[KNAT_SVC_A_PROTO]	= { .type = NLA_U8 },
+	[KNAT_SVC_A_ADDR]	= { .type = NLA_BE32 },
+	[KNAT_SVC_A_PORT]	= { .type = NLA_BE16 },
+	[KNAT_SVC_A_SCHED]	= { .type = NLA_NUL_STRING,
+				    .len = KNAT_SCHED_NAME_LEN - 1 },
+	[KNAT_SVC_A_PERSIST]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&knat_seconds_range),
+	[KNAT_SVC_A_MAGLEV_SIZE] = { .type = NLA_U32 },
+	[KNAT_SVC_A_FLOWS]	= { .type = NLA_REJECT },
+	[KNAT_SVC_A_CONNS]	= { .type = NLA_REJECT },
+	[KNAT_SVC_A_PKTS_IN]	= { .type = NLA_REJECT },
+	[KNAT_SVC_A_BYTES_IN]	= { .type = NLA_REJECT },
+	[KNAT_SVC_A_PKTS_OUT]	= { .type = NLA_REJECT },
+	[KNAT_SVC_A_BYTES_OUT]	= { .type = NLA_REJECT },
+	[KNAT_SVC_A_MOVED]	= { .type = NLA_REJECT },
+	[KNAT_SVC_A_BACKENDS]	= { .type = NLA_REJECT },
+};
+
+const struct nla_policy knat_be_policy[KNAT_BE_A_MAX + 1] = {
+	[KNAT_BE_A_ADDR]	= { .type = NLA_BE32 },
+	[KNAT_BE_A_PORT]	= { .type = NLA_BE16 },
+	[KNAT_BE_A_WEIGHT]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&knat_weight_range),
+	[KNAT_BE_A_STATE]	= NLA_POLICY_MAX(NLA_U8, KNAT_BACKEND_DOWN),
+	[KNAT_BE_A_DRAIN]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&knat_seconds_range),
+	[KNAT_BE_A_FLOWS]	= { .type = NLA_REJECT },
+	[KNAT_BE_A_CONNS]	= { .type = NLA_REJECT },
+	[KNAT_BE_A_PKTS_IN]	= { .type = NLA_REJECT },
+	[KNAT_BE_A_BYTES_IN]	= { .type = NLA_REJECT },
+	[KNAT_BE_A_PKTS_OUT]	= { .type = NLA_REJECT },
+	[KNAT_BE_A_BYTES_OUT]	= { .type = NLA_REJECT },
+};
+
+/* The service a request names: PROTO, ADDR, PORT of KNAT_A_SERVICE. */
+static int knat_nl_svc_key(struct genl_info *info, struct nlattr **tb,
+			   struct knat_service *key)
+{
+	struct nlattr *nest = info->attrs[KNAT_A_SERVICE];
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_SERVICE))
+		return -EINVAL;
+	err = nla_parse_nested(tb, KNAT_SVC_A_MAX, nest, knat_svc_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (!tb[KNAT_SVC_A_PROTO] || !tb[KNAT_SVC_A_ADDR] ||
+	    !tb[KNAT_SVC_A_PORT]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nest,
+				    "Service needs protocol, address and port");
+		return -EINVAL;
+	}
+	key->proto = nla_get_u8(tb[KNAT_SVC_A_PROTO]);
+	key->addr = nla_get_be32(tb[KNAT_SVC_A_ADDR]);
+	key->port = nla_get_be16(tb[KNAT_SVC_A_PORT]);
+	if (key->proto != IPPROTO_TCP && key->proto != IPPROTO_UDP) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_SVC_A_PROTO],
+				    "Protocol must be tcp or udp");
+		return -EINVAL;
+	}
+	if (!key->port || !key->addr || ipv4_is_multicast(key->addr) ||
+	    ipv4_is_lbcast(key->addr)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nest,
+				    "Service needs a unicast address and a port");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Under kn->lock: the named service, or NULL with extack set. */
+static struct knat_service *knat_nl_svc_find(struct knat_net *kn,
+					     const struct knat_service *key,
+					     struct genl_info *info)
+{
+	struct knat_service *svc;
+
+	svc = knat_service_get(kn, key->proto, key->addr, key->port);
+	if (!svc)
+		NL_SET_ERR_MSG(info->extack, "No such service");
+	return svc;
+}
+
+static const u32 *knat_nla_u32p(const struct nlattr *a, u32 *v)
+{
+	if (!a)
+		return NULL;
+	*v = nla_get_u32(a);
+	return v;
+}
+
+int knat_nl_service_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	struct nlattr *tb[KNAT_SVC_A_MAX + 1];
+	struct knat_service tmpl = {};
+	char sched[KNAT_SCHED_NAME_LEN];
+	int err;
+
+	err = knat_nl_svc_key(info, tb, &tmpl);
+	if (err)
+		return err;
+	if (tb[KNAT_SVC_A_SCHED])
+		nla_strscpy(sched, tb[KNAT_SVC_A_SCHED], sizeof(sched));
+	if (tb[KNAT_SVC_A_PERSIST])
+		tmpl.persist = nla_get_u32(tb[KNAT_SVC_A_PERSIST]);
+	if (tb[KNAT_SVC_A_MAGLEV_SIZE])
+		tmpl.maglev_size = nla_get_u32(tb[KNAT_SVC_A_MAGLEV_SIZE]);
+
+	mutex_lock(&kn->lock);
+	err = knat_service_add(kn, &tmpl, tb[KNAT_SVC_A_SCHED] ? sched : NULL,
+			       info->extack);
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+int knat_nl_service_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	struct nlattr *tb[KNAT_SVC_A_MAX + 1];
+	char sched[KNAT_SCHED_NAME_LEN];
+	struct knat_service key = {}, *svc;
+	u32 persist, size;
+	int err;
+
+	err = knat_nl_svc_key(info, tb, &key);
+	if (err)
+		return err;
+	if (tb[KNAT_SVC_A_SCHED])
+		nla_strscpy(sched, tb[KNAT_SVC_A_SCHED], sizeof(sched));
+
+	mutex_lock(&kn->lock);
+	svc = knat_nl_svc_find(kn, &key, info);
+	err = svc ? knat_service_set(kn, svc,
+				     tb[KNAT_SVC_A_SCHED] ? sched : NULL,
+				     knat_nla_u32p(tb[KNAT_SVC_A_PERSIST],
+						   &persist),
+				     knat_nla_u32p(tb[KNAT_SVC_A_MAGLEV_SIZE],
+						   &size),
+				     info->extack) : -ENOENT;
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+int knat_nl_service_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	struct nlattr *tb[KNAT_SVC_A_MAX + 1];
+	struct knat_service key = {}, *svc;
+	int err;
+
+	err = knat_nl_svc_key(info, tb, &key);
+	if (err)
+		return err;
+	mutex_lock(&kn->lock);
+	svc = knat_nl_svc_find(kn, &key, info);
+	err = svc ? knat_service_del(kn, svc) : -ENOENT;
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+/* The backend a request names in @svc, or NULL. */
+static struct knat_backend *knat_nl_be_find(struct knat_service *svc,
+					    struct nlattr **tb,
+					    __be32 *addr, __be16 *port)
+{
+	*addr = nla_get_be32(tb[KNAT_BE_A_ADDR]);
+	*port = tb[KNAT_BE_A_PORT] && nla_get_be16(tb[KNAT_BE_A_PORT]) ?
+		nla_get_be16(tb[KNAT_BE_A_PORT]) : svc->port;
+	return knat_backend_get(svc, *addr, *port);
+}
+
+static int knat_nl_backend(struct genl_info *info, u8 cmd)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	struct nlattr *ts[KNAT_SVC_A_MAX + 1], *tb[KNAT_BE_A_MAX + 1];
+	struct knat_service key = {}, *svc;
+	struct knat_backend *be;
+	u32 weight, drain = 0;
+	__be32 addr;
+	__be16 port;
+	u8 state;
+	int err;
+
+	err = knat_nl_svc_key(info, ts, &key);
+	if (err)
+		return err;
+	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_BACKEND))
+		return -EINVAL;
+	err = nla_parse_nested(tb, KNAT_BE_A_MAX, info->attrs[KNAT_A_BACKEND],
+			       knat_be_policy, info->extack);
+	if (err)
+		return err;
+	if (!tb[KNAT_BE_A_ADDR]) {
+		NL_SET_ERR_ATTR_MISS(info->extack, info->attrs[KNAT_A_BACKEND],
+				     KNAT_BE_A_ADDR);
+		return -EINVAL;
+	}
+
+	mutex_lock(&kn->lock);
+	svc = knat_nl_svc_find(kn, &key, info);
+	if (!svc) {
+		err = -ENOENT;
+		goto out;
+	}
+	be = knat_nl_be_find(svc, tb, &addr, &port);
+	switch (cmd) {
+	case KNAT_CMD_BACKEND_NEW:
+		if (be) {
+			NL_SET_ERR_MSG(info->extack, "Backend already exists");
+			err = -EEXIST;
+			break;
+		}
+		if (!addr || ipv4_is_multicast(addr) || ipv4_is_lbcast(addr)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_BE_A_ADDR],
+					    "Backend must be a unicast address");
+			err = -EINVAL;
+			break;
+		}
+		err = knat_backend_add(svc, addr, port,
+				       tb[KNAT_BE_A_WEIGHT] ?
+				       nla_get_u32(tb[KNAT_BE_A_WEIGHT]) : 1,
+				       info->extack);
+		break;
+	case KNAT_CMD_BACKEND_SET:
+		if (!be) {
+			NL_SET_ERR_MSG(info->extack, "No such backend");
+			err = -ENOENT;
+			break;
+		}
+		if (tb[KNAT_BE_A_STATE])
+			state = nla_get_u8(tb[KNAT_BE_A_STATE]);
+		err = knat_backend_set(be,
+				       knat_nla_u32p(tb[KNAT_BE_A_WEIGHT],
+						     &weight),
+				       tb[KNAT_BE_A_STATE] ? &state : NULL);
+		break;
+	default:
+		if (!be) {
+			NL_SET_ERR_MSG(info->extack, "No such backend");
+			err = -ENOENT;
+			break;
+		}
+		if (tb[KNAT_BE_A_DRAIN])
+			drain = nla_get_u32(tb[KNAT_BE_A_DRAIN]);
+		err = knat_backend_del(be, drain);
+	}
+out:
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+int knat_nl_backend_new(struct sk_buff *skb, struct genl_info *info)
+{
+	return knat_nl_backend(info, KNAT_CMD_BACKEND_NEW);
+}
+
+int knat_nl_backend_set(struct sk_buff *skb, struct genl_info *info)
+{
+	return knat_nl_backend(info, KNAT_CMD_BACKEND_SET);
+}
+
+int knat_nl_backend_del(struct sk_buff *skb, struct genl_info *info)
+{
+	return knat_nl_backend(info, KNAT_CMD_BACKEND_DEL);
+}
+
+static void knat_be_sum(const struct knat_backend *be,
+			struct knat_backend_stats *sum)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct knat_backend_stats *s = per_cpu_ptr(be->stats, cpu);
+
+		sum->conns += READ_ONCE(s->conns);
+		sum->pkts[0] += READ_ONCE(s->pkts[0]);
+		sum->pkts[1] += READ_ONCE(s->pkts[1]);
+		sum->bytes[0] += READ_ONCE(s->bytes[0]);
+		sum->bytes[1] += READ_ONCE(s->bytes[1]);
+	}
+}
+
+static int knat_nl_put_counters(struct sk_buff *msg,
+				const struct knat_backend_stats *s, int first,
+				int pad)
+{
+	/* CONNS, PKTS_IN, BYTES_IN, PKTS_OUT, BYTES_OUT: same order in both. */
+	return nla_put_u64_64bit(msg, first, s->conns, pad) ||
+	       nla_put_u64_64bit(msg, first + 1, s->pkts[0], pad) ||
+	       nla_put_u64_64bit(msg, first + 2, s->bytes[0], pad) ||
+	       nla_put_u64_64bit(msg, first + 3, s->pkts[1], pad) ||
+	       nla_put_u64_64bit(msg, first + 4, s->bytes[1], pad);
+}
+
+static_assert(KNAT_SVC_A_BYTES_OUT - KNAT_SVC_A_CONNS == 4);
+static_assert(KNAT_BE_A_BYTES_OUT - KNAT_BE_A_CONNS == 4);
+
+static int knat_nl_fill_backend(struct sk_buff *msg,
+				const struct knat_backend *be,
+				struct knat_backend_stats *svc_sum)
+{
+	struct knat_backend_stats sum = {};
+	struct nlattr *nest;
+
+	knat_be_sum(be, &sum);
+	svc_sum->conns += sum.conns;
+	svc_sum->pkts[0] += sum.pkts[0];
+	svc_sum->pkts[1] += sum.pkts[1];
+	svc_sum->bytes[0] += sum.bytes[0];
+	svc_sum->bytes[1] += sum.bytes[1];
+
+	nest = nla_nest_start(msg, KNAT_A_BACKEND);
+	if (!nest ||
+	    nla_put_be32(msg, KNAT_BE_A_ADDR, be->addr) ||
+	    nla_put_be16(msg, KNAT_BE_A_PORT, be->port) ||
+	    nla_put_u32(msg, KNAT_BE_A_WEIGHT, READ_ONCE(be->weight)) ||
+	    nla_put_u8(msg, KNAT_BE_A_STATE, READ_ONCE(be->state)) ||
+	    nla_put_u32(msg, KNAT_BE_A_FLOWS, atomic_read(&be->nflows)) ||
+	    knat_nl_put_counters(msg, &sum, KNAT_BE_A_CONNS, KNAT_BE_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int knat_nl_fill_service(struct sk_buff *msg,
+				const struct knat_service *svc)
+{
+	struct knat_backend_stats sum = {};
+	const struct knat_sched *sched = READ_ONCE(svc->sched);
+	struct knat_backend *be;
+	struct nlattr *nest, *bes;
+
+	nest = nla_nest_start(msg, KNAT_A_SERVICE);
+	if (!nest ||
+	    nla_put_u8(msg, KNAT_SVC_A_PROTO, svc->proto) ||
+	    nla_put_be32(msg, KNAT_SVC_A_ADDR, svc->addr) ||
+	    nla_put_be16(msg, KNAT_SVC_A_PORT, svc->port) ||
+	    nla_put_string(msg, KNAT_SVC_A_SCHED, sched->name) ||
+	    nla_put_u32(msg, KNAT_SVC_A_PERSIST, svc->persist) ||
+	    nla_put_u32(msg, KNAT_SVC_A_MAGLEV_SIZE, svc->maglev_size) ||
+	    nla_put_u32(msg, KNAT_SVC_A_FLOWS, atomic_read(&svc->nflows)) ||
+	    nla_put_u32(msg, KNAT_SVC_A_MOVED, READ_ONCE(svc->moved)))
+		return -EMSGSIZE;
+	bes = nla_nest_start(msg, KNAT_SVC_A_BACKENDS);
+	if (!bes)
+		return -EMSGSIZE;
+	list_for_each_entry_rcu(be, &svc->backends, list)
+		if (knat_nl_fill_backend(msg, be, &sum))
+			return -EMSGSIZE;
+	nla_nest_end(msg, bes);
+	if (knat_nl_put_counters(msg, &sum, KNAT_SVC_A_CONNS, KNAT_SVC_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* One message per service, its backends inside; resumed by position. */
+int knat_nl_service_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct knat_net *kn = knat_net(sock_net(skb->sk));
+	struct knat_service *svc;
+	long idx = 0;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(svc, &kn->services, list) {
+		void *hdr;
+
+		if (idx < cb->args[0]) {
+			idx++;
+			continue;
+		}
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &knat_genl_family,
+				  NLM_F_MULTI, KNAT_CMD_SERVICE_GET);
+		if (!hdr)
+			break;
+		if (knat_nl_fill_service(skb, svc)) {
+			genlmsg_cancel(skb, hdr);
+			/* Alone in a message and still too big: say so. */
+			if (!skb->len) {
+				rcu_read_unlock();
+				return -EMSGSIZE;
+			}
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		idx++;
+	}
+	rcu_read_unlock();
+	cb->args[0] = idx;
+	return skb->len;
+}

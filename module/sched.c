@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The scheduler registry, and the flow hash schedulers share. */
+
+#include <linux/siphash.h>
+#include <linux/string.h>
+
+#include "flow.h"
+#include "service.h"
+
+static const struct knat_sched *const knat_scheds[] = {
+	&knat_sched_rr, &knat_sched_wrr, &knat_sched_lc, &knat_sched_wlc,
+	&knat_sched_sh, &knat_sched_maglev,
+};
+
+const struct knat_sched *knat_sched_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(knat_scheds); i++)
+		if (!strcmp(knat_scheds[i]->name, name))
+			return knat_scheds[i];
+	return NULL;
+}
+
+/*
+ * A fixed key, not a per-boot secret: every knat router behind one ECMP
+ * group must send a given flow (or client) to the same backend.  Clients
+ * choose their tuples, but they can only aim at one backend with them,
+ * which they could do anyway by connecting to it.
+ */
+static const siphash_key_t knat_sched_key = {{
+	0x6b6e61742d736368ULL, 0x65642d6b65792d31ULL,
+}};
+
+u32 knat_sched_hash(const struct knat_tuple *t, bool client_only)
+{
+	u64 ports = client_only ? 0 :
+		    (u64)(__force u16)t->sport << 32 |
+		    (u64)(__force u16)t->dport << 16 | t->proto;
+	u64 addrs = (u64)(__force u32)t->src << 32 |
+		    (client_only ? 0 : (__force u32)t->dst);
+
+	return (u32)siphash_2u64(addrs, ports, &knat_sched_key);
+}

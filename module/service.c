@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Services and backends: their lifetimes and the scheduler hand-offs.
+ * Lists are RCU for the packet path; every change is made under
+ * knat_net.lock and followed by the scheduler's ->update().
+ *
+ * A backend leaves in one of two ways.  Deleted outright, it is unlinked,
+ * the scheduler forgets it, and once no packet can pick it any more its
+ * flows are ended.  Deleted with a drain, it only stops taking new flows;
+ * the flow GC removes it when its last flow ends or the drain time is up.
+ */
+
+#include <linux/rculist.h>
+#include <linux/slab.h>
+
+#include "flow.h"
+#include "maglev.h"
+#include "rules.h"
+#include "service.h"
+
+struct knat_service *knat_service_match(struct knat_net *kn, u8 proto,
+					__be32 daddr, __be16 dport)
+{
+	struct knat_service *svc;
+
+	list_for_each_entry_rcu(svc, &kn->services, list)
+		if (svc->proto == proto && svc->addr == daddr &&
+		    svc->port == dport)
+			return svc;
+	return NULL;
+}
+
+/* Under kn->lock. */
+struct knat_service *knat_service_get(struct knat_net *kn, u8 proto,
+				      __be32 addr, __be16 port)
+{
+	struct knat_service *svc;
+
+	list_for_each_entry(svc, &kn->services, list)
+		if (svc->proto == proto && svc->addr == addr &&
+		    svc->port == port)
+			return svc;
+	return NULL;
+}
+
+static int knat_service_update(struct knat_service *svc)
+{
+	return svc->sched->update ? svc->sched->update(svc) : 0;
+}
+
+static int knat_service_check(const u32 *persist, const u32 *maglev_size,
+			      struct netlink_ext_ack *extack)
+{
+	if (persist && *persist) {
+		NL_SET_ERR_MSG(extack, "Persistence is not implemented yet");
+		return -EOPNOTSUPP;
+	}
+	if (maglev_size && !knat_maglev_m_valid(*maglev_size)) {
+		NL_SET_ERR_MSG(extack,
+			       "Maglev table size must be a prime from 251 to 1000003");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct knat_sched *knat_sched_named(const char *name,
+						 struct netlink_ext_ack *extack)
+{
+	const struct knat_sched *sched = knat_sched_find(name);
+
+	if (!sched)
+		NL_SET_ERR_MSG(extack,
+			       "Unknown scheduler (rr wrr lc wlc sh maglev)");
+	return sched;
+}
+
+int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,
+		     const char *sched_name, struct netlink_ext_ack *extack)
+{
+	const struct knat_sched *sched;
+	struct knat_service *svc;
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+	if (knat_service_get(kn, tmpl->proto, tmpl->addr, tmpl->port)) {
+		NL_SET_ERR_MSG(extack, "Service already exists");
+		return -EEXIST;
+	}
+	sched = knat_sched_named(sched_name ?: "wrr", extack);
+	if (!sched)
+		return -EINVAL;
+	if (!tmpl->maglev_size)
+		tmpl->maglev_size = KNAT_MAGLEV_M_DEFAULT;
+	err = knat_service_check(&tmpl->persist, &tmpl->maglev_size, extack);
+	if (err)
+		return err;
+
+	svc = kmemdup(tmpl, sizeof(*svc), GFP_KERNEL);
+	if (!svc)
+		return -ENOMEM;
+	svc->kn = kn;
+	svc->sched = sched;
+	RCU_INIT_POINTER(svc->sched_data, NULL);
+	spin_lock_init(&svc->sched_lock);
+	svc->rr_last = NULL;
+	INIT_LIST_HEAD(&svc->backends);
+	svc->nbackends = 0;
+	atomic_set(&svc->nflows, 0);
+	err = sched->init ? sched->init(svc) : 0;
+	if (err) {
+		kfree(svc);
+		return err;
+	}
+
+	list_add_tail_rcu(&svc->list, &kn->services);
+	kn->nservices++;
+	err = knat_rules_changed(kn);
+	if (err) {
+		list_del_rcu(&svc->list);
+		kn->nservices--;
+		synchronize_rcu();
+		if (sched->done)
+			sched->done(svc);
+		kfree(svc);
+		NL_SET_ERR_MSG(extack, "Cannot register netfilter hooks");
+	}
+	return err;
+}
+
+int knat_service_set(struct knat_net *kn, struct knat_service *svc,
+		     const char *sched_name, const u32 *persist,
+		     const u32 *maglev_size, struct netlink_ext_ack *extack)
+{
+	const struct knat_sched *sched = svc->sched, *old = svc->sched;
+	u32 old_size = svc->maglev_size;
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+	if (sched_name) {
+		sched = knat_sched_named(sched_name, extack);
+		if (!sched)
+			return -EINVAL;
+	}
+	err = knat_service_check(persist, maglev_size, extack);
+	if (err)
+		return err;
+	if (maglev_size)
+		svc->maglev_size = *maglev_size;
+
+	if (sched != old) {
+		/*
+		 * The new scheduler's state first, then the switch, then the
+		 * old one's state goes (after readers, by RCU): a packet sees
+		 * one scheduler or the other, each with its own state.
+		 */
+		err = sched->init ? sched->init(svc) : 0;
+		if (err)
+			goto undo;
+		WRITE_ONCE(svc->sched, sched);
+		if (old->done)
+			old->done(svc);
+		return knat_service_update(svc);
+	}
+	if (maglev_size && old_size != *maglev_size) {
+		err = knat_service_update(svc);
+		if (err)
+			goto undo;
+	}
+	return 0;
+
+undo:
+	svc->maglev_size = old_size;
+	return err;
+}
+
+static bool knat_flow_of_backend(const struct knat_flow *f, const void *arg)
+{
+	return (f->kind == KNAT_FLOW_KIND_SERVICE ||
+		f->kind == KNAT_FLOW_KIND_SERVICE_SNAT) && f->owner == arg;
+}
+
+static bool knat_flow_of_service(const struct knat_flow *f, const void *arg)
+{
+	const struct knat_backend *be = f->owner;
+
+	return (f->kind == KNAT_FLOW_KIND_SERVICE ||
+		f->kind == KNAT_FLOW_KIND_SERVICE_SNAT) && be->svc == arg;
+}
+
+static void knat_backend_free(struct knat_backend *be)
+{
+	free_percpu(be->stats);
+	kfree(be);
+}
+
+/* Unlink a backend and end its flows; kn->lock held. */
+static void knat_backend_remove(struct knat_backend *be)
+{
+	struct knat_service *svc = be->svc;
+
+	list_del_rcu(&be->list);
+	WRITE_ONCE(svc->nbackends, svc->nbackends - 1);
+	knat_service_update(svc);
+	/* No packet can pick it now; then its flows can go, then it. */
+	synchronize_rcu();
+	knat_flow_flush(svc->kn, knat_flow_of_backend, be);
+	synchronize_rcu();
+	knat_backend_free(be);
+}
+
+int knat_service_del(struct knat_net *kn, struct knat_service *svc)
+{
+	struct knat_backend *be, *tmp;
+
+	lockdep_assert_held(&kn->lock);
+	list_del_rcu(&svc->list);
+	kn->nservices--;
+	synchronize_rcu();
+	knat_flow_flush(kn, knat_flow_of_service, svc);
+	synchronize_rcu();
+	list_for_each_entry_safe(be, tmp, &svc->backends, list) {
+		list_del(&be->list);
+		knat_backend_free(be);
+	}
+	if (svc->sched->done)
+		svc->sched->done(svc);
+	kfree_rcu(svc, rcu);
+	return knat_rules_changed(kn);
+}
+
+struct knat_backend *knat_backend_get(struct knat_service *svc, __be32 addr,
+				      __be16 port)
+{
+	struct knat_backend *be;
+
+	list_for_each_entry(be, &svc->backends, list)
+		if (be->addr == addr && be->port == port)
+			return be;
+	return NULL;
+}
+
+int knat_backend_add(struct knat_service *svc, __be32 addr, __be16 port,
+		     u32 weight, struct netlink_ext_ack *extack)
+{
+	struct knat_backend *be;
+	int err;
+
+	lockdep_assert_held(&svc->kn->lock);
+	if (knat_backend_get(svc, addr, port)) {
+		NL_SET_ERR_MSG(extack, "Backend already exists");
+		return -EEXIST;
+	}
+	if (svc->nbackends >= KNAT_MAGLEV_MAX_BACKENDS) {
+		NL_SET_ERR_MSG(extack, "Too many backends");
+		return -ENOSPC;
+	}
+	be = kzalloc(sizeof(*be), GFP_KERNEL);
+	if (!be)
+		return -ENOMEM;
+	be->stats = alloc_percpu(struct knat_backend_stats);
+	if (!be->stats) {
+		kfree(be);
+		return -ENOMEM;
+	}
+	be->svc = svc;
+	be->addr = addr;
+	be->port = port;
+	be->weight = weight;
+	be->state = KNAT_BACKEND_UP;
+	be->key = (u64)ntohl(addr) << 16 | ntohs(port);
+	atomic_set(&be->nflows, 0);
+
+	list_add_tail_rcu(&be->list, &svc->backends);
+	WRITE_ONCE(svc->nbackends, svc->nbackends + 1);
+	err = knat_service_update(svc);
+	if (err) {
+		knat_backend_remove(be);
+		NL_SET_ERR_MSG(extack, "Scheduler could not take the backend");
+	}
+	return err;
+}
+
+int knat_backend_set(struct knat_backend *be, const u32 *weight,
+		     const u8 *state)
+{
+	lockdep_assert_held(&be->svc->kn->lock);
+	if (weight)
+		WRITE_ONCE(be->weight, *weight);
+	/* A draining backend stays draining: it is on its way out. */
+	if (state && be->state != KNAT_BACKEND_DRAINING)
+		WRITE_ONCE(be->state, *state);
+	return knat_service_update(be->svc);
+}
+
+int knat_backend_del(struct knat_backend *be, u32 drain)
+{
+	lockdep_assert_held(&be->svc->kn->lock);
+	if (!drain || !atomic_read(&be->nflows)) {
+		knat_backend_remove(be);
+		return 0;
+	}
+	be->drain_until = jiffies + (unsigned long)drain * HZ;
+	WRITE_ONCE(be->state, KNAT_BACKEND_DRAINING);
+	return knat_service_update(be->svc);
+}
+
+/*
+ * From the flow GC: remove drained backends whose last flow ended or
+ * whose drain time is up.  Returns whether any backend is still draining.
+ */
+bool knat_service_gc(struct knat_net *kn)
+{
+	struct knat_backend *be, *tmp;
+	struct knat_service *svc;
+	bool draining = false;
+
+	mutex_lock(&kn->lock);
+	list_for_each_entry(svc, &kn->services, list) {
+		list_for_each_entry_safe(be, tmp, &svc->backends, list) {
+			if (be->state != KNAT_BACKEND_DRAINING)
+				continue;
+			if (!atomic_read(&be->nflows) ||
+			    time_after_eq(jiffies, be->drain_until))
+				knat_backend_remove(be);
+			else
+				draining = true;
+		}
+	}
+	mutex_unlock(&kn->lock);
+	return draining;
+}
+
+/* Namespace exit: flows are gone and no reader is left. */
+void knat_service_net_exit(struct knat_net *kn)
+{
+	struct knat_service *svc, *tmp;
+	struct knat_backend *be, *btmp;
+
+	list_for_each_entry_safe(svc, tmp, &kn->services, list) {
+		list_del(&svc->list);
+		list_for_each_entry_safe(be, btmp, &svc->backends, list) {
+			list_del(&be->list);
+			knat_backend_free(be);
+		}
+		if (svc->sched->done)
+			svc->sched->done(svc);
+		kfree(svc);
+	}
+	kn->nservices = 0;
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Load-balanced services: a virtual IP:port in front of weighted backends,
+ * NAT mode.  A service is a destination rewrite whose target a scheduler
+ * picks per new flow; after that the flow table carries the connection
+ * exactly as it carries a forward's.
+ */
+#ifndef _KNAT_SERVICE_H
+#define _KNAT_SERVICE_H
+
+#include <linux/list.h>
+#include <linux/netlink.h>
+#include <linux/spinlock.h>
+
+#include "knat.h"
+
+struct knat_tuple;
+struct knat_service;
+
+struct knat_backend_stats {
+	u64 conns;
+	u64 pkts[2];	/* [0] client -> backend, [1] backend -> client */
+	u64 bytes[2];
+};
+
+struct knat_backend {
+	struct list_head list;		/* in its service, RCU */
+	struct knat_service *svc;
+	__be32 addr;
+	__be16 port;
+	u32 weight;
+	u8 state;			/* enum knat_backend_state */
+	atomic_t nflows;
+	struct knat_backend_stats __percpu *stats;
+	u64 key;			/* identity for maglev: addr:port */
+	int wrr_current;		/* smooth wrr, under svc->sched_lock */
+	unsigned long drain_until;	/* jiffies, when draining */
+	struct rcu_head rcu;
+};
+
+/*
+ * A scheduler, as IPVS's struct ip_vs_scheduler: one file fills one of
+ * these.  ->update() runs under the config lock whenever the set of
+ * backends, their weights or states change; ->schedule() runs on the
+ * packet path under RCU for each new flow and returns an eligible backend
+ * (state up, weight > 0) or NULL.
+ */
+struct knat_sched {
+	const char *name;
+	int (*init)(struct knat_service *svc);
+	void (*done)(struct knat_service *svc);
+	int (*update)(struct knat_service *svc);
+	struct knat_backend *(*schedule)(struct knat_service *svc,
+					 const struct knat_tuple *t);
+};
+
+struct knat_service {
+	struct list_head list;		/* in knat_net.services, RCU */
+	struct knat_net *kn;
+	u8 proto;
+	__be32 addr;
+	__be16 port;
+	u32 persist;
+	u32 maglev_size;
+	u32 moved;			/* maglev slots moved, last change */
+	const struct knat_sched *sched;
+	void __rcu *sched_data;
+	spinlock_t sched_lock;		/* rr/wrr cursors, new flows only */
+	struct knat_backend *rr_last;	/* under sched_lock */
+	struct list_head backends;
+	u32 nbackends;
+	atomic_t nflows;
+	struct rcu_head rcu;
+};
+
+static inline bool knat_backend_eligible(const struct knat_backend *be)
+{
+	return READ_ONCE(be->state) == KNAT_BACKEND_UP && READ_ONCE(be->weight);
+}
+
+/* sched.c */
+const struct knat_sched *knat_sched_find(const char *name);
+extern const struct knat_sched knat_sched_rr, knat_sched_wrr, knat_sched_lc,
+	knat_sched_wlc, knat_sched_sh, knat_sched_maglev;
+u32 knat_sched_hash(const struct knat_tuple *t, bool client_only);
+
+/* service.c */
+struct knat_service *knat_service_match(struct knat_net *kn, u8 proto,
+					__be32 daddr, __be16 dport);
+struct knat_service *knat_service_get(struct knat_net *kn, u8 proto,
+				      __be32 addr, __be16 port);
+int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,
+		     const char *sched, struct netlink_ext_ack *extack);
+int knat_service_set(struct knat_net *kn, struct knat_service *svc,
+		     const char *sched, const u32 *persist,
+		     const u32 *maglev_size, struct netlink_ext_ack *extack);
+int knat_service_del(struct knat_net *kn, struct knat_service *svc);
+struct knat_backend *knat_backend_get(struct knat_service *svc, __be32 addr,
+				      __be16 port);
+int knat_backend_add(struct knat_service *svc, __be32 addr, __be16 port,
+		     u32 weight, struct netlink_ext_ack *extack);
+int knat_backend_set(struct knat_backend *be, const u32 *weight,
+		     const u8 *state);
+int knat_backend_del(struct knat_backend *be, u32 drain);
+bool knat_service_gc(struct knat_net *kn);
+void knat_service_net_exit(struct knat_net *kn);
+
+#endif /* _KNAT_SERVICE_H */

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knat backend: add, change and delete the backends of a service.  They are
+ * listed with their service: "knat service list".
+ */
+#include <string.h>
+#include <linux/knat.h>
+
+#include "json_print.h"
+#include "knat_nl.h"
+#include "objects.h"
+#include "service.h"
+#include "utils.h"
+
+void backend_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: knat backend add PROTO VIP:PORT ADDR[:PORT] [ weight WEIGHT ]\n"
+		"       knat backend set PROTO VIP:PORT ADDR[:PORT] { weight WEIGHT | down | up } ...\n"
+		"       knat backend del PROTO VIP:PORT ADDR[:PORT] [ drain SECONDS ]\n"
+		"       knat [ -s ] service list\n"
+		"where  PROTO := { tcp | udp }\n"
+		"       WEIGHT := 0..%u\n"
+		"       SECONDS := 0..%u\n",
+		BACKEND_WEIGHT_MAX, BACKEND_DRAIN_MAX);
+}
+
+/* Which keywords each command takes. */
+static bool takes(enum lb_op op, const char *kw)
+{
+	switch (op) {
+	case LB_ADD:
+		return is_kw(kw, "weight");
+	case LB_SET:
+		return is_kw(kw, "weight") || is_kw(kw, "down") || is_kw(kw, "up");
+	case LB_DEL:
+		return is_kw(kw, "drain");
+	}
+	return false;
+}
+
+/* One keyword and its value, if it has one; *used says how many words. */
+static int parse_kw(int argc, char **argv, enum lb_op op,
+		    struct backend_spec *bs, int *used)
+{
+	const char *kw = argv[0], *arg = argc > 1 ? argv[1] : NULL;
+	uint8_t state;
+
+	*used = 2;
+	if (!takes(op, kw))
+		return unexpected(kw);
+	if (is_kw(kw, "down") || is_kw(kw, "up")) {
+		*used = 1;
+		state = is_kw(kw, "up") ? KNAT_BACKEND_UP : KNAT_BACKEND_DOWN;
+		if (bs->has_state && bs->state == state) {
+			pr_err("duplicate \"%s\".", kw);
+			return EXIT_USAGE;
+		}
+		if (bs->has_state) {
+			pr_err("\"down\" and \"up\" cannot be used together.");
+			return EXIT_USAGE;
+		}
+		bs->has_state = true;
+		bs->state = state;
+		return 0;
+	}
+	if (!arg)
+		return needarg(kw);
+	if (is_kw(kw, "weight")) {
+		if (bs->has_weight)
+			return duparg(kw, arg);
+		if (lb_parse_u32(arg, kw, 0, BACKEND_WEIGHT_MAX, &bs->weight))
+			return EXIT_USAGE;
+		bs->has_weight = true;
+		return 0;
+	}
+	/* drain */
+	if (bs->has_drain)
+		return duparg(kw, arg);
+	if (lb_parse_u32(arg, kw, 0, BACKEND_DRAIN_MAX, &bs->drain))
+		return EXIT_USAGE;
+	bs->has_drain = true;
+	return 0;
+}
+
+int backend_parse(int argc, char **argv, enum lb_op op, struct backend_spec *bs)
+{
+	struct endpoint ep;
+	const char *why;
+	int used;
+
+	memset(bs, 0, sizeof(*bs));
+	if (service_parse_id(argc, argv, &bs->svc))
+		return EXIT_USAGE;
+	if (argc < 3)
+		return missarg("ADDR[:PORT]");
+	why = parse_endpoint(argv[2], EP_ADDR_REQUIRED, &ep);
+	if (why)
+		return invarg(argv[2], why);
+	bs->addr = ep.addr_min;
+	bs->port = ep.has_port ? ep.port_min : 0;
+
+	for (argc -= 3, argv += 3; argc > 0; argc -= used, argv += used)
+		if (parse_kw(argc, argv, op, bs, &used))
+			return EXIT_USAGE;
+	if (op == LB_SET && !bs->has_weight && !bs->has_state) {
+		pr_err("nothing to set.");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+void backend_put(struct nlmsghdr *nlh, const struct backend_spec *bs)
+{
+	struct nlattr *nest;
+
+	service_put_id(nlh, &bs->svc);
+	nest = mnl_attr_nest_start(nlh, KNAT_A_BACKEND);
+	put_addr(nlh, KNAT_BE_A_ADDR, bs->addr);
+	/* Always there: 0 means the service's port, as when it was added. */
+	put_port(nlh, KNAT_BE_A_PORT, bs->port);
+	if (bs->has_weight)
+		mnl_attr_put_u32(nlh, KNAT_BE_A_WEIGHT, bs->weight);
+	if (bs->has_state)
+		mnl_attr_put_u8(nlh, KNAT_BE_A_STATE, bs->state);
+	if (bs->has_drain)
+		mnl_attr_put_u32(nlh, KNAT_BE_A_DRAIN, bs->drain);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void put_cb(struct nlmsghdr *nlh, const void *arg)
+{
+	backend_put(nlh, arg);
+}
+
+static int backend_change(int argc, char **argv, enum lb_op op)
+{
+	static const uint8_t cmds[] = {
+		[LB_ADD] = KNAT_CMD_BACKEND_NEW,
+		[LB_SET] = KNAT_CMD_BACKEND_SET,
+		[LB_DEL] = KNAT_CMD_BACKEND_DEL,
+	};
+	struct backend_spec bs;
+	int ret;
+
+	ret = backend_parse(argc, argv, op, &bs);
+	if (!ret)
+		ret = knat_do(cmds[op], put_cb, &bs);
+	if (!ret)
+		print_empty_result();
+	return ret;
+}
+
+int do_backend(int argc, char **argv, const struct cli_opts *o)
+{
+	(void)o;
+	/* No list of its own: there is nothing to default to. */
+	if (!argc)
+		return missarg("add|set|del");
+	if (is_kw(argv[0], "add"))
+		return backend_change(argc - 1, argv + 1, LB_ADD);
+	if (is_kw(argv[0], "set"))
+		return backend_change(argc - 1, argv + 1, LB_SET);
+	if (is_cmd(argv[0], "del"))
+		return backend_change(argc - 1, argv + 1, LB_DEL);
+	return unknown_cmd("backend", argv[0]);
+}

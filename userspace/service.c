@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0
+/* knat service: add, change, delete and list load-balanced services. */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <linux/knat.h>
+
+#include "json_print.h"
+#include "knat_nl.h"
+#include "objects.h"
+#include "service.h"
+#include "utils.h"
+
+/* The schedulers the header names for KNAT_SVC_A_SCHED, a string. */
+static const char *const sched_names[] = {
+	"rr", "wrr", "lc", "wlc", "sh", "maglev",
+};
+#define SCHED_MAGLEV 5
+_Static_assert(SCHED_MAGLEV < ARRAY_SIZE(sched_names), "maglev is in the table");
+
+/* Indexed by enum knat_backend_state. */
+static const char *const state_names[] = {
+	[KNAT_BACKEND_UP]	= "up",
+	[KNAT_BACKEND_DOWN]	= "down",
+	[KNAT_BACKEND_DRAINING]	= "draining",
+};
+_Static_assert(ARRAY_SIZE(state_names) == __KNAT_BACKEND_STATE_MAX,
+	       "name every enum knat_backend_state");
+
+const char *service_sched_name(unsigned int sched)
+{
+	return sched < ARRAY_SIZE(sched_names) ? sched_names[sched] : NULL;
+}
+
+const char *backend_state_name(unsigned int state)
+{
+	return state < ARRAY_SIZE(state_names) ? state_names[state] : NULL;
+}
+
+void service_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"Usage: knat service add PROTO VIP:PORT [ sched SCHED ] [ persist SECONDS ]\n"
+		"                        [ maglev-size PRIME ]\n"
+		"       knat service set PROTO VIP:PORT [ sched SCHED ] [ persist SECONDS ]\n"
+		"                        [ maglev-size PRIME ]\n"
+		"       knat service del PROTO VIP:PORT\n"
+		"       knat [ -s ] service list\n"
+		"where  PROTO := { tcp | udp }\n"
+		"       SCHED := {");
+	for (i = 0; i < ARRAY_SIZE(sched_names); i++)
+		fprintf(f, "%s %s", i ? " |" : "", sched_names[i]);
+	fprintf(f, " }\n"
+		"       SECONDS := 0..%u\n"
+		"       PRIME := a prime number in %u..%u\n",
+		SERVICE_PERSIST_MAX, MAGLEV_SIZE_MIN, MAGLEV_SIZE_MAX);
+}
+
+/* ---- add / set / del ---- */
+
+int lb_parse_u32(const char *arg, const char *what, uint32_t min, uint32_t max,
+		 uint32_t *out)
+{
+	unsigned long long v;
+	char why[64];
+	int err;
+
+	err = parse_uint(arg, min, max, &v);
+	if (err == -EINVAL) {
+		snprintf(why, sizeof(why), "%s is not a number", what);
+		return invarg(arg, why);
+	}
+	if (err) {
+		snprintf(why, sizeof(why), "%s must be %u..%u", what, min, max);
+		return invarg(arg, why);
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int service_parse_id(int argc, char **argv, struct service_id *id)
+{
+	struct endpoint ep;
+	const char *why;
+	int proto;
+
+	memset(id, 0, sizeof(*id));
+	if (argc < 1)
+		return missarg("tcp|udp");
+	proto = proto_from_name(argv[0]);
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return invarg(argv[0], "protocol must be tcp or udp");
+	id->proto = (uint8_t)proto;
+
+	if (argc < 2)
+		return missarg("VIP:PORT");
+	why = parse_endpoint(argv[1], EP_ADDR_REQUIRED | EP_PORT_REQUIRED, &ep);
+	if (why)
+		return invarg(argv[1], why);
+	id->addr = ep.addr_min;
+	id->port = ep.port_min;
+	return 0;
+}
+
+/* One "KEYWORD VALUE" of add or set. */
+static int parse_option(const char *kw, const char *arg, struct service_spec *ss)
+{
+	int s;
+
+	if (is_kw(kw, "sched")) {
+		if (ss->has_sched)
+			return duparg(kw, arg);
+		s = name_index(sched_names, ARRAY_SIZE(sched_names), arg);
+		if (s < 0)
+			return invarg(arg, "sched must be rr, wrr, lc, wlc, sh or maglev");
+		ss->sched = (uint8_t)s;
+		ss->has_sched = true;
+		return 0;
+	}
+	if (is_kw(kw, "persist")) {
+		if (ss->has_persist)
+			return duparg(kw, arg);
+		if (lb_parse_u32(arg, kw, 0, SERVICE_PERSIST_MAX, &ss->persist))
+			return EXIT_USAGE;
+		ss->has_persist = true;
+		return 0;
+	}
+	/* maglev-size */
+	if (ss->has_maglev_size)
+		return duparg(kw, arg);
+	if (lb_parse_u32(arg, kw, MAGLEV_SIZE_MIN, MAGLEV_SIZE_MAX,
+			 &ss->maglev_size))
+		return EXIT_USAGE;
+	/* Maglev's permutation needs a prime table size (the kernel checks too). */
+	if (!is_prime(ss->maglev_size))
+		return invarg(arg, "maglev-size must be a prime number");
+	ss->has_maglev_size = true;
+	return 0;
+}
+
+int service_parse(int argc, char **argv, enum lb_op op, struct service_spec *ss)
+{
+	const char *kw;
+
+	memset(ss, 0, sizeof(*ss));
+	if (service_parse_id(argc, argv, &ss->id))
+		return EXIT_USAGE;
+	for (argc -= 2, argv += 2; argc > 0; argc -= 2, argv += 2) {
+		kw = argv[0];
+		/* del names the service and nothing else. */
+		if (op == LB_DEL || (!is_kw(kw, "sched") && !is_kw(kw, "persist") &&
+				     !is_kw(kw, "maglev-size")))
+			return unexpected(kw);
+		if (argc < 2)
+			return needarg(kw);
+		if (parse_option(kw, argv[1], ss))
+			return EXIT_USAGE;
+	}
+	if (op == LB_SET && !ss->has_sched && !ss->has_persist &&
+	    !ss->has_maglev_size) {
+		pr_err("nothing to set.");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void put_id_attrs(struct nlmsghdr *nlh, const struct service_id *id)
+{
+	mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, id->proto);
+	put_addr(nlh, KNAT_SVC_A_ADDR, id->addr);
+	put_port(nlh, KNAT_SVC_A_PORT, id->port);
+}
+
+void service_put_id(struct nlmsghdr *nlh, const struct service_id *id)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_SERVICE);
+
+	put_id_attrs(nlh, id);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+void service_put(struct nlmsghdr *nlh, const struct service_spec *ss)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_SERVICE);
+
+	put_id_attrs(nlh, &ss->id);
+	/* Absent options: the kernel's default (add) or unchanged (set). */
+	if (ss->has_sched)
+		mnl_attr_put_strz(nlh, KNAT_SVC_A_SCHED, sched_names[ss->sched]);
+	if (ss->has_persist)
+		mnl_attr_put_u32(nlh, KNAT_SVC_A_PERSIST, ss->persist);
+	if (ss->has_maglev_size)
+		mnl_attr_put_u32(nlh, KNAT_SVC_A_MAGLEV_SIZE, ss->maglev_size);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void put_cb(struct nlmsghdr *nlh, const void *arg)
+{
+	service_put(nlh, arg);
+}
+
+static int service_change(int argc, char **argv, enum lb_op op)
+{
+	static const uint8_t cmds[] = {
+		[LB_ADD] = KNAT_CMD_SERVICE_NEW,
+		[LB_SET] = KNAT_CMD_SERVICE_SET,
+		[LB_DEL] = KNAT_CMD_SERVICE_DEL,
+	};
+	struct service_spec ss;
+	int ret;
+
+	ret = service_parse(argc, argv, op, &ss);
+	if (!ret)
+		ret = knat_do(cmds[op], put_cb, &ss);
+	if (!ret)
+		print_empty_result();
+	return ret;
+}
+
+/* ---- list ---- */
+
+static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_SERVICE] = MNL_TYPE_NESTED,
+};
+
+static const enum mnl_attr_data_type svc_policy[KNAT_SVC_A_MAX + 1] = {
+	[KNAT_SVC_A_PROTO]	 = MNL_TYPE_U8,
+	[KNAT_SVC_A_ADDR]	 = MNL_TYPE_U32,
+	[KNAT_SVC_A_PORT]	 = MNL_TYPE_U16,
+	[KNAT_SVC_A_SCHED]	 = MNL_TYPE_NUL_STRING,
+	[KNAT_SVC_A_PERSIST]	 = MNL_TYPE_U32,
+	[KNAT_SVC_A_MAGLEV_SIZE] = MNL_TYPE_U32,
+	[KNAT_SVC_A_FLOWS]	 = MNL_TYPE_U32,
+	[KNAT_SVC_A_CONNS]	 = MNL_TYPE_U64,
+	[KNAT_SVC_A_PKTS_IN]	 = MNL_TYPE_U64,
+	[KNAT_SVC_A_BYTES_IN]	 = MNL_TYPE_U64,
+	[KNAT_SVC_A_PKTS_OUT]	 = MNL_TYPE_U64,
+	[KNAT_SVC_A_BYTES_OUT]	 = MNL_TYPE_U64,
+	[KNAT_SVC_A_MOVED]	 = MNL_TYPE_U32,
+	[KNAT_SVC_A_BACKENDS]	 = MNL_TYPE_NESTED,
+};
+
+static const enum mnl_attr_data_type be_policy[KNAT_BE_A_MAX + 1] = {
+	[KNAT_BE_A_ADDR]	= MNL_TYPE_U32,
+	[KNAT_BE_A_PORT]	= MNL_TYPE_U16,
+	[KNAT_BE_A_WEIGHT]	= MNL_TYPE_U32,
+	[KNAT_BE_A_STATE]	= MNL_TYPE_U8,
+	[KNAT_BE_A_FLOWS]	= MNL_TYPE_U32,
+	[KNAT_BE_A_CONNS]	= MNL_TYPE_U64,
+	[KNAT_BE_A_PKTS_IN]	= MNL_TYPE_U64,
+	[KNAT_BE_A_BYTES_IN]	= MNL_TYPE_U64,
+	[KNAT_BE_A_PKTS_OUT]	= MNL_TYPE_U64,
+	[KNAT_BE_A_BYTES_OUT]	= MNL_TYPE_U64,
+};
+
+/*
+ * The counters services and backends share: text
+ * " flows N conns N packets IN/OUT bytes IN/OUT", JSON one key each.
+ */
+static void print_counters(const struct nlattr *flows, const struct nlattr *conns,
+			   const struct nlattr *pkts_in, const struct nlattr *bytes_in,
+			   const struct nlattr *pkts_out, const struct nlattr *bytes_out)
+{
+	print_uint(PRINT_ANY, "flows", " flows %u", attr_u32(flows));
+	print_u64(PRINT_ANY, "conns", " conns %" PRIu64, attr_u64(conns));
+	print_u64(PRINT_JSON, "packets_in", NULL, attr_u64(pkts_in));
+	print_u64(PRINT_JSON, "bytes_in", NULL, attr_u64(bytes_in));
+	print_u64(PRINT_JSON, "packets_out", NULL, attr_u64(pkts_out));
+	print_u64(PRINT_JSON, "bytes_out", NULL, attr_u64(bytes_out));
+	print_fp(" packets %" PRIu64 "/%" PRIu64 " bytes %" PRIu64 "/%" PRIu64,
+		 attr_u64(pkts_in), attr_u64(pkts_out),
+		 attr_u64(bytes_in), attr_u64(bytes_out));
+}
+
+/*
+ * "  -> ADDR:PORT weight W STATE": a backend without a port of its own
+ * (PORT 0) uses the service's, which is what it prints.
+ */
+static void print_backend(const struct nlattr *nest, uint16_t svc_port,
+			  const struct cli_opts *o)
+{
+	const struct nlattr *tb[KNAT_BE_A_MAX + 1];
+	char abuf[ADDR_BUF], snum[16];
+	const char *state;
+	uint16_t port;
+
+	knat_parse_nested(nest, be_policy, KNAT_BE_A_MAX, tb);
+	port = attr_port(tb[KNAT_BE_A_PORT]);
+	if (!port)
+		port = svc_port;
+
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "addr", "  -> %s",
+		     fmt_addr(attr_addr(tb[KNAT_BE_A_ADDR]), abuf));
+	print_uint(PRINT_ANY, "port", ":%u", port);
+	if (tb[KNAT_BE_A_WEIGHT])
+		print_uint(PRINT_ANY, "weight", " weight %u",
+			   attr_u32(tb[KNAT_BE_A_WEIGHT]));
+	else
+		print_null(PRINT_JSON, "weight", NULL);
+	if (tb[KNAT_BE_A_STATE]) {
+		/* A state a newer kernel has: its number, not nothing. */
+		state = backend_state_name(attr_u8(tb[KNAT_BE_A_STATE]));
+		if (!state) {
+			snprintf(snum, sizeof(snum), "state-%u",
+				 attr_u8(tb[KNAT_BE_A_STATE]));
+			state = snum;
+		}
+		print_string(PRINT_ANY, "state", " %s", state);
+	} else {
+		print_null(PRINT_JSON, "state", NULL);
+	}
+	if (o && o->stats)
+		print_counters(tb[KNAT_BE_A_FLOWS], tb[KNAT_BE_A_CONNS],
+			       tb[KNAT_BE_A_PKTS_IN], tb[KNAT_BE_A_BYTES_IN],
+			       tb[KNAT_BE_A_PKTS_OUT], tb[KNAT_BE_A_BYTES_OUT]);
+	close_json_object();
+	print_nl();
+}
+
+int service_print(const struct nlmsghdr *nlh, void *data)
+{
+	const struct cli_opts *o = data;
+	const struct nlattr *top[KNAT_A_MAX + 1];
+	const struct nlattr *tb[KNAT_SVC_A_MAX + 1];
+	const struct nlattr *a;
+	const char *proto, *sched;
+	char abuf[ADDR_BUF], nbuf[4];
+	uint32_t persist;
+	uint16_t port;
+	bool maglev;
+
+	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
+	if (!top[KNAT_A_SERVICE])
+		return MNL_CB_OK;
+	knat_parse_nested(top[KNAT_A_SERVICE], svc_policy, KNAT_SVC_A_MAX, tb);
+
+	proto = proto_name(attr_u8(tb[KNAT_SVC_A_PROTO]));
+	if (!proto) {
+		snprintf(nbuf, sizeof(nbuf), "%u", attr_u8(tb[KNAT_SVC_A_PROTO]));
+		proto = nbuf;
+	}
+	port = attr_port(tb[KNAT_SVC_A_PORT]);
+	sched = tb[KNAT_SVC_A_SCHED] ? mnl_attr_get_str(tb[KNAT_SVC_A_SCHED]) : NULL;
+	maglev = sched && is_kw(sched, sched_names[SCHED_MAGLEV]);
+	persist = attr_u32(tb[KNAT_SVC_A_PERSIST]);
+
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "proto", "%s", proto);
+	print_string(PRINT_ANY, "addr", " %s",
+		     fmt_addr(attr_addr(tb[KNAT_SVC_A_ADDR]), abuf));
+	print_uint(PRINT_ANY, "port", ":%u", port);
+	if (sched)
+		print_string(PRINT_ANY, "sched", " sched %s", sched);
+	else
+		print_null(PRINT_JSON, "sched", NULL);
+	print_uint(PRINT_JSON, "persist", NULL, persist);
+	/* Stored for every scheduler; it only means something for maglev. */
+	if (tb[KNAT_SVC_A_MAGLEV_SIZE])
+		print_uint(maglev ? PRINT_ANY : PRINT_JSON, "maglev_size",
+			   " maglev-size %u", attr_u32(tb[KNAT_SVC_A_MAGLEV_SIZE]));
+	else
+		print_null(PRINT_JSON, "maglev_size", NULL);
+	if (persist)
+		print_uint(PRINT_FP, NULL, " persist %u", persist);
+	if (o && o->stats) {
+		print_counters(tb[KNAT_SVC_A_FLOWS], tb[KNAT_SVC_A_CONNS],
+			       tb[KNAT_SVC_A_PKTS_IN], tb[KNAT_SVC_A_BYTES_IN],
+			       tb[KNAT_SVC_A_PKTS_OUT], tb[KNAT_SVC_A_BYTES_OUT]);
+		print_uint(maglev ? PRINT_ANY : PRINT_JSON, "moved", " moved %u",
+			   attr_u32(tb[KNAT_SVC_A_MOVED]));
+	}
+	print_nl();
+
+	/* Backends: one line each under the service, an array in JSON. */
+	open_json_array("backends");
+	if (tb[KNAT_SVC_A_BACKENDS])
+		mnl_attr_for_each_nested(a, tb[KNAT_SVC_A_BACKENDS])
+			if (mnl_attr_get_type(a) == KNAT_A_BACKEND &&
+			    mnl_attr_validate(a, MNL_TYPE_NESTED) == 0)
+				print_backend(a, port, o);
+	close_json_array();
+	close_json_object();
+	return MNL_CB_OK;
+}
+
+static int service_list(int argc, char **argv, const struct cli_opts *o)
+{
+	if (argc)
+		return unexpected(argv[0]);
+	return knat_query(KNAT_CMD_SERVICE_GET, NLM_F_DUMP, service_print,
+			  (void *)o);
+}
+
+int do_service(int argc, char **argv, const struct cli_opts *o)
+{
+	if (!argc)
+		return service_list(0, argv, o);
+	if (is_cmd(argv[0], "list"))
+		return service_list(argc - 1, argv + 1, o);
+	if (is_kw(argv[0], "add"))
+		return service_change(argc - 1, argv + 1, LB_ADD);
+	if (is_kw(argv[0], "set"))
+		return service_change(argc - 1, argv + 1, LB_SET);
+	if (is_cmd(argv[0], "del"))
+		return service_change(argc - 1, argv + 1, LB_DEL);
+	return unknown_cmd("service", argv[0]);
+}

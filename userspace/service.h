@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * knat service and knat backend: the layer-4 load balancer.  A service is a
+ * virtual IP and port with a scheduler; its backends are the real servers.
+ * Backends are listed with their service ("knat service list").
+ */
+#ifndef KNAT_SERVICE_H
+#define KNAT_SERVICE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+
+/* The limits the CLI checks before the kernel does. */
+#define SERVICE_PERSIST_MAX	86400u		/* seconds, 0 = off */
+#define MAGLEV_SIZE_MIN		251u		/* prime */
+#define MAGLEV_SIZE_MAX		1000003u	/* prime */
+#define BACKEND_WEIGHT_MAX	65535u		/* the header's 0 .. 65535 */
+#define BACKEND_DRAIN_MAX	86400u		/* seconds */
+
+/* Which command the words belong to: the keywords each one takes differ. */
+enum lb_op {
+	LB_ADD,
+	LB_SET,
+	LB_DEL,
+};
+
+/* PROTO VIP:PORT: what names a service in every request. */
+struct service_id {
+	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
+	uint32_t addr;			/* network order */
+	uint16_t port;			/* host order, 1..65535 */
+};
+
+/* A service as the command line gave it; has_* say what was given. */
+struct service_spec {
+	struct service_id id;
+	bool has_sched;
+	uint8_t sched;			/* index: service_sched_name() */
+	bool has_persist;
+	uint32_t persist;		/* seconds */
+	bool has_maglev_size;
+	uint32_t maglev_size;		/* prime */
+};
+
+/* A backend of a service as the command line gave it. */
+struct backend_spec {
+	struct service_id svc;
+	uint32_t addr;			/* network order */
+	uint16_t port;			/* host order; 0 = the service's port */
+	bool has_weight;
+	uint32_t weight;		/* add, set */
+	bool has_state;
+	uint8_t state;			/* set: KNAT_BACKEND_UP or _DOWN */
+	bool has_drain;
+	uint32_t drain;			/* del: seconds */
+};
+
+/*
+ * PROTO VIP:PORT, the first two words of every service and backend
+ * command; 0, or EXIT_USAGE after printing the error.
+ */
+int service_parse_id(int argc, char **argv, struct service_id *id);
+/*
+ * The words after "add", "set" or "del"; 0, or EXIT_USAGE after printing
+ * the error.
+ */
+int service_parse(int argc, char **argv, enum lb_op op,
+		  struct service_spec *ss);
+int backend_parse(int argc, char **argv, enum lb_op op,
+		  struct backend_spec *bs);
+
+/* KNAT_A_SERVICE with PROTO, ADDR and PORT only. */
+void service_put_id(struct nlmsghdr *nlh, const struct service_id *id);
+/* KNAT_A_SERVICE with the identity and the options that were given. */
+void service_put(struct nlmsghdr *nlh, const struct service_spec *ss);
+/* KNAT_A_SERVICE (identity) and KNAT_A_BACKEND with what was given. */
+void backend_put(struct nlmsghdr *nlh, const struct backend_spec *bs);
+
+/* Print one SERVICE_GET dump message; data is the const struct cli_opts. */
+int service_print(const struct nlmsghdr *nlh, void *data);
+
+/* Names by index / enum value ("wlc", "draining"); NULL past the table. */
+const char *service_sched_name(unsigned int sched);
+const char *backend_state_name(unsigned int state);
+
+/*
+ * A number argument of a keyword, min..max: 0, or EXIT_USAGE after
+ * 'argument "X" is wrong: WHAT is not a number' / 'WHAT must be MIN..MAX'.
+ */
+int lb_parse_u32(const char *arg, const char *what, uint32_t min, uint32_t max,
+		 uint32_t *out);
+
+#endif
