@@ -17,6 +17,7 @@
 
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/ratelimit_types.h>
 #include <linux/rhashtable-types.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
@@ -48,6 +49,9 @@ struct knat_net {
 	struct list_head services;
 	/* SNAT endpoint-independent mappings (portalloc.c). */
 	struct rhashtable mappings;
+
+	/* Answers to pings of service VIPs (nat.c). */
+	struct ratelimit_state vip_echo_rs;
 
 	/* Configuration read locklessly by the packet path. */
 	u32 max_flows;

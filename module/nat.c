@@ -501,6 +501,52 @@ static unsigned int knat_service_new(struct knat_net *kn, struct sk_buff *skb,
 			     KNAT_FLOW_KIND_SERVICE, be, tcp_state);
 }
 
+/*
+ * A ping to a service VIP: the VIP lives on no interface, so nobody else
+ * would answer.  The request becomes its own reply and leaves by an
+ * output route whose source is the VIP.
+ */
+static unsigned int knat_vip_echo(struct knat_net *kn, struct sk_buff *skb,
+				  const struct knat_pkt *p,
+				  const struct nf_hook_state *state)
+{
+	struct flowi4 fl4 = {
+		.daddr = p->t.src, .saddr = p->t.dst,
+		.flowi4_proto = IPPROTO_ICMP,
+		.flowi4_flags = FLOWI_FLAG_ANYSRC,
+	};
+	struct icmphdr *ih;
+	struct iphdr *iph;
+	struct rtable *rt;
+
+	if (!__ratelimit(&kn->vip_echo_rs))
+		return knat_drop(kn, KNAT_DROP_RATE_LIMITED);
+	if (skb_ensure_writable(skb, p->thoff + sizeof(*ih)))
+		return knat_drop(kn, KNAT_DROP_UNWRITABLE);
+	rt = ip_route_output_key(state->net, &fl4);
+	if (IS_ERR(rt))
+		return knat_drop(kn, KNAT_DROP_NO_ROUTE);
+
+	iph = ip_hdr(skb);
+	ih = (struct icmphdr *)(skb->data + p->thoff);
+	/* Type 8 -> 0: the checksum follows the one changed word. */
+	inet_proto_csum_replace2(&ih->checksum, skb,
+				 htons(ICMP_ECHO << 8 | ih->code),
+				 htons(ICMP_ECHOREPLY << 8 | ih->code), false);
+	ih->type = ICMP_ECHOREPLY;
+	swap(iph->saddr, iph->daddr);
+	iph->ttl = IPDEFTTL;
+	ip_send_check(iph);
+
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	skb_dst_drop(skb);
+	skb_dst_set(skb, &rt->dst);
+	skb->pkt_type = PACKET_HOST;
+	knat_count(kn, KNAT_CNT_VIP_ECHO);
+	ip_local_out(state->net, NULL, skb);
+	return NF_STOLEN;
+}
+
 /* Neither flow nor rule yet: maybe a service or a forward makes one. */
 static unsigned int knat_new_flow(struct knat_net *kn, struct sk_buff *skb,
 				  const struct knat_pkt *p,
@@ -509,6 +555,9 @@ static unsigned int knat_new_flow(struct knat_net *kn, struct sk_buff *skb,
 	struct knat_service *svc;
 	struct knat_forward *fwd;
 
+	if (p->t.proto == IPPROTO_ICMP && state->hook == NF_INET_PRE_ROUTING &&
+	    knat_service_is_vip(kn, p->t.dst))
+		return knat_vip_echo(kn, skb, p, state);
 	if (p->t.proto != IPPROTO_TCP && p->t.proto != IPPROTO_UDP)
 		return NF_ACCEPT;
 	svc = knat_service_match(kn, p->t.proto, p->t.dst, p->t.dport);

@@ -6,6 +6,7 @@
  * nothing per packet.
  */
 
+#include <linux/ratelimit.h>
 #include <net/netns/generic.h>
 
 #include "knat.h"
@@ -47,6 +48,9 @@ static int __net_init knat_net_init(struct net *net)
 	INIT_LIST_HEAD(&kn->forwards);
 	INIT_LIST_HEAD(&kn->snats);
 	INIT_LIST_HEAD(&kn->services);
+	/* Like ICMP's own rate limit: a burst of 100, then 100 a second. */
+	ratelimit_state_init(&kn->vip_echo_rs, HZ, 100);
+	ratelimit_set_flags(&kn->vip_echo_rs, RATELIMIT_MSG_ON_RELEASE);
 	kn->max_flows = KNAT_DEFAULT_MAX_FLOWS;
 	for (i = 0; i < __KNAT_TIMEOUT_MAX; i++)
 		kn->timeouts[i] = knat_default_timeouts[i] * HZ;

@@ -30,6 +30,17 @@ struct knat_service *knat_service_match(struct knat_net *kn, u8 proto,
 	return NULL;
 }
 
+/* Is @addr a service's virtual IP?  RCU held. */
+bool knat_service_is_vip(struct knat_net *kn, __be32 addr)
+{
+	struct knat_service *svc;
+
+	list_for_each_entry_rcu(svc, &kn->services, list)
+		if (svc->addr == addr)
+			return true;
+	return false;
+}
+
 /* Under kn->lock. */
 struct knat_service *knat_service_get(struct knat_net *kn, u8 proto,
 				      __be32 addr, __be16 port)

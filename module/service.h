@@ -87,6 +87,7 @@ u32 knat_sched_hash(const struct knat_tuple *t, bool client_only);
 /* service.c */
 struct knat_service *knat_service_match(struct knat_net *kn, u8 proto,
 					__be32 daddr, __be16 dport);
+bool knat_service_is_vip(struct knat_net *kn, __be32 addr);
 struct knat_service *knat_service_get(struct knat_net *kn, u8 proto,
 				      __be32 addr, __be16 port);
 int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,

@@ -96,6 +96,14 @@ out=$(nettool b4 tcp $VIP 80 1000)
 expect_eq "hairpin: a host on the backends' LAN reaches the VIP" True "$(field match "$out")"
 expect_match "hairpin: the backend sees the router" '^10\.0\.2\.1:' "$(field peer "$out")"
 
+# The VIP is on no interface, yet it answers pings: knat replies itself.
+before=$(stat_of r vip-echo)
+out=$(nettool c1 ping $VIP --id 4242 --count 3)
+expect_eq "ping VIP: 3 of 3 answered, payload and checksum intact" 3 "$(field received "$out")"
+expect_eq "vip-echo counted 3" $((before + 3)) "$(stat_of r vip-echo)"
+expect_fail "ping to a non-VIP address in the VIP's net is not answered" \
+	nettool c1 ping 203.0.113.11 --id 4243 --timeout 1
+
 # UDP: rr over datagrams; a client with a fixed port is answered within
 # one packet after its backend goes down.
 expect_ok "service add udp" knat_in r service add udp $VIP:53 sched rr

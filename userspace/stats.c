@@ -24,6 +24,7 @@ static const char *const counter_names[] = {
 	[KNAT_CNT_PORT_PRESERVED]	= "port-preserved",
 	[KNAT_CNT_ICMP_ERR_UNKNOWN]	= "icmp-errors-unknown",
 	[KNAT_CNT_HAIRPIN]		= "hairpin",
+	[KNAT_CNT_VIP_ECHO]		= "vip-echo",
 };
 _Static_assert(ARRAY_SIZE(counter_names) == __KNAT_CNT_MAX,
 	       "name every enum knat_counter");
@@ -44,6 +45,7 @@ static const char *const drop_names[] = {
 	[KNAT_DROP_CLASH]		= "clash",
 	[KNAT_DROP_FLOW_GONE]		= "flow-gone",
 	[KNAT_DROP_NO_BACKEND]		= "no-backend",
+	[KNAT_DROP_RATE_LIMITED]	= "rate-limited",
 };
 _Static_assert(ARRAY_SIZE(drop_names) == __KNAT_DROP_MAX,
 	       "name every enum knat_drop");

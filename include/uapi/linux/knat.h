@@ -326,6 +326,7 @@ enum knat_counter {
 	KNAT_CNT_PORT_PRESERVED,	/* SNAT kept the inside source port */
 	KNAT_CNT_ICMP_ERR_UNKNOWN,	/* ICMP error about no flow: passed */
 	KNAT_CNT_HAIRPIN,		/* forward flows source-NATed back */
+	KNAT_CNT_VIP_ECHO,		/* pings to a service VIP answered */
 
 	__KNAT_CNT_MAX
 };
@@ -354,6 +355,7 @@ enum knat_drop {
 					 * a packet that still needed it
 					 */
 	KNAT_DROP_NO_BACKEND,		/* service with no eligible backend */
+	KNAT_DROP_RATE_LIMITED,		/* VIP echo answers over their rate */
 
 	__KNAT_DROP_MAX
 };
