@@ -492,6 +492,7 @@ static unsigned int knat_service_new(struct knat_net *kn, struct sk_buff *skb,
 		if (sched != &knat_sched_maglev || (p->tcpflags & KNAT_TCPF_RST))
 			return knat_drop(kn, KNAT_DROP_TCP_NO_FLOW);
 		tcp_state = KNAT_TCP_ESTABLISHED;
+		knat_count(kn, KNAT_CNT_PICKUP_ORIG);
 	}
 	be = sched->schedule(svc, &p->t);
 	if (!be)
@@ -499,6 +500,50 @@ static unsigned int knat_service_new(struct knat_net *kn, struct sk_buff *skb,
 	this_cpu_inc(be->stats->conns);
 	return knat_dnat_new(kn, skb, p, state, be->addr, be->port,
 			     KNAT_FLOW_KIND_SERVICE, be, tcp_state);
+}
+
+/*
+ * A backend's answer for a flow we never saw: another maglev router behind
+ * the same ECMP group scheduled it, and the backend's return route (or a
+ * change of it) brings the answer here.  The flow is rebuilt from the
+ * reply side, so that the client still sees the VIP.
+ */
+static unsigned int knat_service_pickup_reply(struct knat_net *kn,
+					      struct sk_buff *skb,
+					      const struct knat_pkt *p,
+					      const struct nf_hook_state *state)
+{
+	struct knat_backend *be;
+	struct knat_tuple orig;
+	struct knat_flow *f;
+	int err;
+
+	if (p->t.proto == IPPROTO_TCP &&
+	    (p->tcpflags & KNAT_TCPF_RST || knat_pure_syn(p->tcpflags)))
+		return NF_ACCEPT;
+	be = knat_backend_reply_match(kn, &p->t);
+	if (!be)
+		return NF_ACCEPT;
+	orig = (struct knat_tuple) {
+		.src = p->t.dst, .dst = be->svc->addr,
+		.sport = p->t.dport, .dport = be->svc->port,
+		.proto = p->t.proto,
+	};
+	f = knat_flow_alloc(kn, &orig, &p->t, KNAT_FLOW_KIND_SERVICE, be, 0);
+	if (IS_ERR(f))
+		return knat_alloc_drop(kn, PTR_ERR(f));
+	/* A SYN-ACK moves SYN_SENT on; anything else is mid-flow. */
+	f->state = p->tcpflags & KNAT_TCPF_SYN ? KNAT_TCP_SYN_SENT :
+		   KNAT_TCP_ESTABLISHED;
+	knat_owner_get(f);
+	err = knat_flow_add(kn, f);
+	if (err) {
+		knat_owner_put(f);
+		return knat_alloc_drop(kn, err);
+	}
+	knat_count_created(kn, p->t.proto);
+	knat_count(kn, KNAT_CNT_PICKUP_REPLY);
+	return knat_flow_packet(kn, f, KNAT_DIR_REPLY, skb, p, state, false);
 }
 
 /*
@@ -566,6 +611,8 @@ static unsigned int knat_new_flow(struct knat_net *kn, struct sk_buff *skb,
 	fwd = knat_forward_match(kn, p->t.proto, p->t.dst, ntohs(p->t.dport));
 	if (fwd)
 		return knat_forward_new(kn, skb, p, state, fwd);
+	if (state->hook == NF_INET_PRE_ROUTING)
+		return knat_service_pickup_reply(kn, skb, p, state);
 	return NF_ACCEPT;
 }
 

@@ -41,6 +41,39 @@ bool knat_service_is_vip(struct knat_net *kn, __be32 addr)
 	return false;
 }
 
+/*
+ * A packet of no flow from a backend's service port: is it the answer of
+ * a flow another router behind the same ECMP group started?  Only maglev
+ * services can say so, and only when maglev, asked about this client,
+ * names this very backend.  RCU held.
+ */
+struct knat_backend *knat_backend_reply_match(struct knat_net *kn,
+					      const struct knat_tuple *t)
+{
+	struct knat_backend *be, *pick;
+	struct knat_service *svc;
+	struct knat_tuple orig;
+
+	list_for_each_entry_rcu(svc, &kn->services, list) {
+		if (svc->proto != t->proto ||
+		    READ_ONCE(svc->sched) != &knat_sched_maglev)
+			continue;
+		list_for_each_entry_rcu(be, &svc->backends, list) {
+			if (be->addr != t->src || be->port != t->sport)
+				continue;
+			orig = (struct knat_tuple) {
+				.src = t->dst, .dst = svc->addr,
+				.sport = t->dport, .dport = svc->port,
+				.proto = t->proto,
+			};
+			pick = knat_sched_maglev.schedule(svc, &orig);
+			if (pick == be)
+				return be;
+		}
+	}
+	return NULL;
+}
+
 /* Under kn->lock. */
 struct knat_service *knat_service_get(struct knat_net *kn, u8 proto,
 				      __be32 addr, __be16 port)

@@ -88,6 +88,8 @@ u32 knat_sched_hash(const struct knat_tuple *t, bool client_only);
 struct knat_service *knat_service_match(struct knat_net *kn, u8 proto,
 					__be32 daddr, __be16 dport);
 bool knat_service_is_vip(struct knat_net *kn, __be32 addr);
+struct knat_backend *knat_backend_reply_match(struct knat_net *kn,
+					      const struct knat_tuple *t);
 struct knat_service *knat_service_get(struct knat_net *kn, u8 proto,
 				      __be32 addr, __be16 port);
 int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,

@@ -25,6 +25,8 @@ static const char *const counter_names[] = {
 	[KNAT_CNT_ICMP_ERR_UNKNOWN]	= "icmp-errors-unknown",
 	[KNAT_CNT_HAIRPIN]		= "hairpin",
 	[KNAT_CNT_VIP_ECHO]		= "vip-echo",
+	[KNAT_CNT_PICKUP_ORIG]		= "pickup-client",
+	[KNAT_CNT_PICKUP_REPLY]		= "pickup-backend",
 };
 _Static_assert(ARRAY_SIZE(counter_names) == __KNAT_CNT_MAX,
 	       "name every enum knat_counter");

@@ -327,6 +327,12 @@ enum knat_counter {
 	KNAT_CNT_ICMP_ERR_UNKNOWN,	/* ICMP error about no flow: passed */
 	KNAT_CNT_HAIRPIN,		/* forward flows source-NATed back */
 	KNAT_CNT_VIP_ECHO,		/* pings to a service VIP answered */
+	KNAT_CNT_PICKUP_ORIG,		/* maglev: a client's mid-flow TCP
+					 * packet of no flow, scheduled
+					 */
+	KNAT_CNT_PICKUP_REPLY,		/* maglev: a backend's answer of no
+					 * flow, flow rebuilt from it
+					 */
 
 	__KNAT_CNT_MAX
 };
