@@ -45,6 +45,7 @@ struct knat_flow_half {
 enum knat_flow_status_bit {
 	KNAT_FLOW_REPLIED_BIT,	/* a packet came back: uapi KNAT_FLOW_F_REPLIED */
 	KNAT_FLOW_DEAD_BIT,	/* unhashed, waiting for RCU to free it */
+	KNAT_FLOW_PERSIST_BIT,	/* holds a persistence entry (persist.c) */
 };
 
 /*

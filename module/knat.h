@@ -49,6 +49,9 @@ struct knat_net {
 	struct list_head services;
 	/* SNAT endpoint-independent mappings (portalloc.c). */
 	struct rhashtable mappings;
+	/* Service persistence: client address -> backend (persist.c). */
+	struct rhashtable persist;
+	atomic_t npersist;
 
 	/* Answers to pings of service VIPs (nat.c). */
 	struct ratelimit_state vip_echo_rs;

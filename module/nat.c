@@ -23,6 +23,7 @@
 #include <net/route.h>
 
 #include "nat.h"
+#include "persist.h"
 #include "portalloc.h"
 #include "rules.h"
 #include "service.h"
@@ -451,6 +452,9 @@ static unsigned int knat_dnat_new(struct knat_net *kn, struct sk_buff *skb,
 		knat_owner_put(f);
 		return knat_alloc_drop(kn, err);
 	}
+	if (knat_flow_is_service(f) &&
+	    READ_ONCE(((struct knat_backend *)owner)->svc->persist))
+		knat_persist_hold(kn, f);
 	knat_count_created(kn, p->t.proto);
 	return knat_flow_packet(kn, f, KNAT_DIR_ORIG, skb, p, state, routed);
 }
@@ -494,7 +498,10 @@ static unsigned int knat_service_new(struct knat_net *kn, struct sk_buff *skb,
 		tcp_state = KNAT_TCP_ESTABLISHED;
 		knat_count(kn, KNAT_CNT_PICKUP_ORIG);
 	}
-	be = sched->schedule(svc, &p->t);
+	if (READ_ONCE(svc->persist) && tcp_state == KNAT_TCP_NONE)
+		be = knat_persist_schedule(kn, svc, &p->t);
+	else
+		be = sched->schedule(svc, &p->t);
 	if (!be)
 		return knat_drop(kn, KNAT_DROP_NO_BACKEND);
 	this_cpu_inc(be->stats->conns);
@@ -829,9 +836,11 @@ void knat_nat_release(struct knat_net *kn, struct knat_flow *f)
 
 		atomic_dec(&m->key.rule->nflows);
 		knat_mapping_put(kn, m);
-	} else {
-		knat_owner_put(f);
+		return;
 	}
+	if (test_bit(KNAT_FLOW_PERSIST_BIT, &f->status))
+		knat_persist_release(kn, f);
+	knat_owner_put(f);
 }
 
 int knat_nat_init(void)

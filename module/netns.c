@@ -10,6 +10,7 @@
 #include <net/netns/generic.h>
 
 #include "knat.h"
+#include "persist.h"
 #include "portalloc.h"
 #include "rules.h"
 #include "service.h"
@@ -64,8 +65,13 @@ static int __net_init knat_net_init(struct net *net)
 	err = knat_portalloc_net_init(kn);
 	if (err)
 		goto err_flow;
+	err = knat_persist_net_init(kn);
+	if (err)
+		goto err_portalloc;
 	return 0;
 
+err_portalloc:
+	knat_portalloc_net_exit(kn);
 err_flow:
 	knat_flow_net_exit(kn);
 err_stats:
@@ -83,6 +89,7 @@ static void __net_exit knat_net_exit(struct net *net)
 	knat_forward_net_exit(kn);
 	knat_snat_net_exit(kn);
 	knat_service_net_exit(kn);
+	knat_persist_net_exit(kn);
 	knat_portalloc_net_exit(kn);
 	knat_stats_net_exit(kn);
 	mutex_destroy(&kn->lock);

@@ -15,6 +15,7 @@
 
 #include "flow.h"
 #include "maglev.h"
+#include "persist.h"
 #include "rules.h"
 #include "service.h"
 
@@ -95,10 +96,6 @@ static int knat_service_update(struct knat_service *svc)
 static int knat_service_check(const u32 *persist, const u32 *maglev_size,
 			      struct netlink_ext_ack *extack)
 {
-	if (persist && *persist) {
-		NL_SET_ERR_MSG(extack, "Persistence is not implemented yet");
-		return -EOPNOTSUPP;
-	}
 	if (maglev_size && !knat_maglev_m_valid(*maglev_size)) {
 		NL_SET_ERR_MSG(extack,
 			       "Maglev table size must be a prime from 251 to 1000003");
@@ -190,6 +187,9 @@ int knat_service_set(struct knat_net *kn, struct knat_service *svc,
 		return err;
 	if (maglev_size)
 		svc->maglev_size = *maglev_size;
+	/* Entries made meanwhile keep their time; new ones take this. */
+	if (persist)
+		WRITE_ONCE(svc->persist, *persist);
 
 	if (sched != old) {
 		/*
@@ -248,6 +248,7 @@ static void knat_backend_remove(struct knat_backend *be)
 	/* No packet can pick it now; then its flows can go, then it. */
 	synchronize_rcu();
 	knat_flow_flush(svc->kn, knat_flow_of_backend, be);
+	knat_persist_forget_backend(svc->kn, be);
 	synchronize_rcu();
 	knat_backend_free(be);
 }
@@ -261,6 +262,7 @@ int knat_service_del(struct knat_net *kn, struct knat_service *svc)
 	kn->nservices--;
 	synchronize_rcu();
 	knat_flow_flush(kn, knat_flow_of_service, svc);
+	knat_persist_forget_service(kn, svc);
 	synchronize_rcu();
 	list_for_each_entry_safe(be, tmp, &svc->backends, list) {
 		list_del(&be->list);
@@ -350,7 +352,8 @@ int knat_backend_del(struct knat_backend *be, u32 drain)
 
 /*
  * From the flow GC: remove drained backends whose last flow ended or
- * whose drain time is up.  Returns whether any backend is still draining.
+ * whose drain time is up, and persistence entries whose time is up.
+ * Returns whether the GC must come back for either.
  */
 bool knat_service_gc(struct knat_net *kn)
 {
@@ -370,6 +373,9 @@ bool knat_service_gc(struct knat_net *kn)
 				draining = true;
 		}
 	}
+	/* Persistence entries wait out their time. */
+	if (knat_persist_gc(kn))
+		draining = true;
 	mutex_unlock(&kn->lock);
 	return draining;
 }

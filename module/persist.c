@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Persistence: a service's client address keeps its backend across
+ * connections, as IPVS's persistent templates do.  One entry per (service,
+ * client address) names the backend; it lives while the client has flows
+ * and for `persist` seconds after the last one ends.
+ *
+ * Entries are made on the packet path, for new flows only, so their
+ * number is capped by max-flows: past it a client is scheduled as if the
+ * service had no persistence, never dropped.  Unlike IPVS, a backend that
+ * is down, draining or of weight 0 gets no new connection through its
+ * entries: the client is scheduled afresh and the entry follows.
+ */
+
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+
+#include "flow.h"
+#include "persist.h"
+#include "service.h"
+
+struct knat_persist_key {
+	const struct knat_service *svc;
+	__be32 client;
+	u32 pad;
+};
+
+struct knat_persist {
+	struct rhash_head node;
+	struct knat_persist_key key;
+	struct knat_backend *be;	/* NULL once its backend is gone */
+	atomic_t nflows;
+	u32 expires;			/* jiffies, once nflows is 0 */
+	struct rcu_head rcu;
+};
+
+static const struct rhashtable_params knat_persist_params = {
+	.head_offset = offsetof(struct knat_persist, node),
+	.key_offset = offsetof(struct knat_persist, key),
+	.key_len = sizeof(struct knat_persist_key),
+	.automatic_shrinking = true,
+};
+
+static struct knat_persist *knat_persist_find(struct knat_net *kn,
+					      const struct knat_service *svc,
+					      __be32 client)
+{
+	struct knat_persist_key key = { .svc = svc, .client = client };
+
+	return rhashtable_lookup(&kn->persist, &key, knat_persist_params);
+}
+
+static u32 knat_persist_deadline(const struct knat_service *svc)
+{
+	return (u32)jiffies + READ_ONCE(svc->persist) * HZ;
+}
+
+/* The backend for a new flow of a persistent service.  RCU held. */
+struct knat_backend *knat_persist_schedule(struct knat_net *kn,
+					   struct knat_service *svc,
+					   const struct knat_tuple *t)
+{
+	const struct knat_sched *sched = READ_ONCE(svc->sched);
+	struct knat_persist *p, *old;
+	struct knat_backend *be;
+
+	p = knat_persist_find(kn, svc, t->src);
+	if (p) {
+		be = READ_ONCE(p->be);
+		/* Expired but not yet collected: as good as gone. */
+		if (!atomic_read(&p->nflows) &&
+		    (s32)(READ_ONCE(p->expires) - (u32)jiffies) <= 0)
+			be = NULL;
+		if (!be || !knat_backend_eligible(be)) {
+			be = sched->schedule(svc, t);
+			if (!be)
+				return NULL;
+			WRITE_ONCE(p->be, be);
+		}
+		/* Keep the GC off it until the new flow holds it. */
+		WRITE_ONCE(p->expires, knat_persist_deadline(svc));
+		return be;
+	}
+
+	be = sched->schedule(svc, t);
+	if (!be || atomic_read(&kn->npersist) >= READ_ONCE(kn->max_flows))
+		return be;
+	p = kzalloc(sizeof(*p), GFP_ATOMIC);
+	if (!p)
+		return be;
+	p->key.svc = svc;
+	p->key.client = t->src;
+	p->be = be;
+	p->expires = knat_persist_deadline(svc);
+	old = rhashtable_lookup_get_insert_fast(&kn->persist, &p->node,
+						knat_persist_params);
+	if (!old) {
+		atomic_inc(&kn->npersist);
+		return be;
+	}
+	/* Another CPU made the client's entry first: follow it. */
+	kfree(p);
+	if (IS_ERR(old))
+		return be;
+	return READ_ONCE(old->be) ?: be;
+}
+
+/* A flow of a persistent service was added: it holds the entry. */
+void knat_persist_hold(struct knat_net *kn, struct knat_flow *f)
+{
+	const struct knat_backend *be = f->owner;
+	struct knat_persist *p;
+
+	p = knat_persist_find(kn, be->svc, f->h[KNAT_DIR_ORIG].tuple.src);
+	if (!p)
+		return;
+	atomic_inc(&p->nflows);
+	set_bit(KNAT_FLOW_PERSIST_BIT, &f->status);
+}
+
+/* Such a flow is gone: the entry's time starts when its last one is. */
+void knat_persist_release(struct knat_net *kn, const struct knat_flow *f)
+{
+	const struct knat_backend *be = f->owner;
+	struct knat_persist *p;
+
+	rcu_read_lock();
+	p = knat_persist_find(kn, be->svc, f->h[KNAT_DIR_ORIG].tuple.src);
+	if (p) {
+		/*
+		 * The flow ended when it expired, not when the GC came by;
+		 * flushed early, it ends now.
+		 */
+		u32 end = knat_flow_expired(f) ? READ_ONCE(f->expires) :
+			  (u32)jiffies;
+
+		WRITE_ONCE(p->expires, end + READ_ONCE(be->svc->persist) * HZ);
+		atomic_dec(&p->nflows);
+	}
+	rcu_read_unlock();
+}
+
+static void knat_persist_remove(struct knat_net *kn, struct knat_persist *p)
+{
+	if (!rhashtable_remove_fast(&kn->persist, &p->node,
+				    knat_persist_params)) {
+		atomic_dec(&kn->npersist);
+		kfree_rcu(p, rcu);
+	}
+}
+
+/*
+ * Walk the entries, removing those @drop says so.  From process context;
+ * the walk may see an entry twice or miss one added meanwhile, which
+ * costs a later pass, never a wrong removal.
+ */
+static void knat_persist_walk(struct knat_net *kn,
+			      bool (*drop)(struct knat_persist *p,
+					   const void *arg),
+			      const void *arg)
+{
+	struct rhashtable_iter iter;
+	struct knat_persist *p;
+
+	rhashtable_walk_enter(&kn->persist, &iter);
+	rhashtable_walk_start(&iter);
+	while ((p = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(p))
+			continue;
+		if (drop(p, arg))
+			knat_persist_remove(kn, p);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+}
+
+static bool knat_persist_of_backend(struct knat_persist *p, const void *arg)
+{
+	/* Keep the entry (its flows count on it), forget the backend. */
+	if (READ_ONCE(p->be) == arg)
+		WRITE_ONCE(p->be, NULL);
+	return false;
+}
+
+/*
+ * A backend is leaving: no entry may point at it once it is freed, after
+ * the grace period its removal waits for.  kn->lock held.
+ */
+void knat_persist_forget_backend(struct knat_net *kn,
+				 const struct knat_backend *be)
+{
+	if (atomic_read(&kn->npersist))
+		knat_persist_walk(kn, knat_persist_of_backend, be);
+}
+
+static bool knat_persist_of_service(struct knat_persist *p, const void *arg)
+{
+	return p->key.svc == arg;
+}
+
+/* A service is gone, and its flows: its entries go too.  kn->lock held. */
+void knat_persist_forget_service(struct knat_net *kn,
+				 const struct knat_service *svc)
+{
+	if (atomic_read(&kn->npersist))
+		knat_persist_walk(kn, knat_persist_of_service, svc);
+}
+
+static bool knat_persist_expired(struct knat_persist *p, const void *arg)
+{
+	return !atomic_read(&p->nflows) &&
+	       (s32)(READ_ONCE(p->expires) - (u32)jiffies) <= 0;
+}
+
+/* From the flow GC, kn->lock held.  Are entries left? */
+bool knat_persist_gc(struct knat_net *kn)
+{
+	if (!atomic_read(&kn->npersist))
+		return false;
+	knat_persist_walk(kn, knat_persist_expired, NULL);
+	return atomic_read(&kn->npersist);
+}
+
+int knat_persist_net_init(struct knat_net *kn)
+{
+	atomic_set(&kn->npersist, 0);
+	return rhashtable_init(&kn->persist, &knat_persist_params);
+}
+
+static void knat_persist_free(void *ptr, void *arg)
+{
+	kfree(ptr);
+}
+
+/* Namespace exit: no flow and no reader left. */
+void knat_persist_net_exit(struct knat_net *kn)
+{
+	rhashtable_free_and_destroy(&kn->persist, knat_persist_free, NULL);
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KNAT_PERSIST_H
+#define _KNAT_PERSIST_H
+
+#include "knat.h"
+
+struct knat_backend;
+struct knat_flow;
+struct knat_service;
+struct knat_tuple;
+
+struct knat_backend *knat_persist_schedule(struct knat_net *kn,
+					   struct knat_service *svc,
+					   const struct knat_tuple *t);
+void knat_persist_hold(struct knat_net *kn, struct knat_flow *f);
+void knat_persist_release(struct knat_net *kn, const struct knat_flow *f);
+void knat_persist_forget_backend(struct knat_net *kn,
+				 const struct knat_backend *be);
+void knat_persist_forget_service(struct knat_net *kn,
+				 const struct knat_service *svc);
+bool knat_persist_gc(struct knat_net *kn);
+int knat_persist_net_init(struct knat_net *kn);
+void knat_persist_net_exit(struct knat_net *kn);
+
+#endif /* _KNAT_PERSIST_H */
