@@ -13,6 +13,8 @@ Clients (print key=value lines, exit 0 only if everything checked out):
   tcp HOST PORT SIZE [--sport P]     echo SIZE random bytes, compare
   upload HOST PORT SIZE              send SIZE bytes, compare the sha256
   udp HOST PORT [--sport P] [--count N]
+                                     per answer also src=IP:PORT, where
+                                     the answer came from
   ping HOST --id ID [--count N]      raw ICMP echo with a fixed id
   hold HOST PORT SECONDS             a TCP connection kept open, echoing
                                      a line a second (long-lived flows)
@@ -168,7 +170,8 @@ def client_udp(a):
         ok = peer == (a.host, a.port) and len(words) == 5 and words[4] == msg
         bad += not ok
         log(seq=i, peer=words[1].decode() if len(words) > 1 else "?",
-            name=words[3].decode() if len(words) > 3 else "?", match=ok)
+            name=words[3].decode() if len(words) > 3 else "?",
+            src=f"{peer[0]}:{peer[1]}", match=ok)
     return 1 if bad else 0
 
 
