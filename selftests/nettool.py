@@ -5,7 +5,8 @@ clients that check every byte that comes back.
 
 Servers (run in the background, one per namespace):
   serve-tcp PORT [NAME]    per connection: "peer IP:PORT name NAME\\n", then
-                           echo everything until EOF
+            [--close]      echo everything until EOF; with --close, close
+                           right after the greeting (the server closes first)
   serve-sink PORT          read to EOF, answer "sha256 HEX bytes N\\n"
   serve-udp PORT [NAME]    answer each datagram with "peer IP:PORT name
                            NAME " followed by the datagram
@@ -16,8 +17,15 @@ Clients (print key=value lines, exit 0 only if everything checked out):
                                      per answer also src=IP:PORT, where
                                      the answer came from
   ping HOST --id ID [--count N]      raw ICMP echo with a fixed id
-  hold HOST PORT SECONDS             a TCP connection kept open, echoing
-                                     a line a second (long-lived flows)
+  hold HOST PORT SECONDS [--until F] a TCP connection kept open, echoing
+                                     a line a second (long-lived flows);
+                                     it ends early once file F exists
+  hello HOST PORT [--sport P] [--rst]
+                                     connect, time the connect and the
+                                     greeting (us=), then wait for the
+                                     server to close first and close, or
+                                     reset (SO_LINGER 0): the client's own
+                                     socket never ends in TIME_WAIT
 """
 
 import argparse
@@ -35,7 +43,7 @@ def log(**kv):
     print(" ".join(f"{k}={v}" for k, v in kv.items()), flush=True)
 
 
-def serve_tcp(port, name):
+def serve_tcp(port, name, close=False):
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind(("0.0.0.0", port))
@@ -44,7 +52,7 @@ def serve_tcp(port, name):
     def handle(conn, peer):
         with conn:
             conn.sendall(f"peer {peer[0]}:{peer[1]} name {name}\n".encode())
-            while True:
+            while not close:
                 data = conn.recv(65536)
                 if not data:
                     break
@@ -219,6 +227,8 @@ def client_hold(a):
     end = time.monotonic() + a.seconds
     n = 0
     while time.monotonic() < end:
+        if a.until and os.path.exists(a.until):
+            break
         msg = f"tick {n}\n".encode()
         s.sendall(msg)
         if readline(s, a.timeout).encode() + b"\n" != msg:
@@ -231,6 +241,24 @@ def client_hold(a):
     return 0
 
 
+def client_hello(a):
+    t0 = time.monotonic()
+    s = connect(a.host, a.port, a.sport, a.timeout)
+    hello = readline(s, a.timeout).split()
+    us = int((time.monotonic() - t0) * 1e6)
+    if a.rst:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                     struct.pack("ii", 1, 0))
+        end = "rst"
+    else:
+        s.settimeout(a.timeout)
+        end = "eof" if not s.recv(1) else "data"
+    s.close()
+    log(peer=hello[1] if len(hello) > 1 else "?",
+        name=hello[3] if len(hello) > 3 else "?", us=us, end=end)
+    return 0 if len(hello) == 4 and end != "data" else 1
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -238,6 +266,9 @@ def main():
         q = sub.add_parser(name)
         q.add_argument("port", type=int)
         q.add_argument("name", nargs="?", default="-")
+        if name == "serve-tcp":
+            q.add_argument("--close", action="store_true",
+                           help="close right after the greeting")
     sub.add_parser("serve-sink").add_argument("port", type=int)
     for name in ("tcp", "upload"):
         q = sub.add_parser(name)
@@ -267,16 +298,25 @@ def main():
     q.add_argument("seconds", type=float)
     q.add_argument("--sport", type=int, default=0)
     q.add_argument("--timeout", type=float, default=10)
+    q.add_argument("--until", help="end early once this file exists")
+    q = sub.add_parser("hello")
+    q.add_argument("host")
+    q.add_argument("port", type=int)
+    q.add_argument("--sport", type=int, default=0)
+    q.add_argument("--rst", action="store_true",
+                   help="end with a reset (SO_LINGER 0), not a FIN")
+    q.add_argument("--timeout", type=float, default=5)
     a = p.parse_args()
 
     if a.cmd == "serve-tcp":
-        serve_tcp(a.port, a.name)
+        serve_tcp(a.port, a.name, a.close)
     elif a.cmd == "serve-sink":
         serve_sink(a.port)
     elif a.cmd == "serve-udp":
         serve_udp(a.port, a.name)
     return {"tcp": client_tcp, "upload": client_upload, "udp": client_udp,
-            "ping": client_ping, "hold": client_hold}[a.cmd](a)
+            "ping": client_ping, "hold": client_hold,
+            "hello": client_hello}[a.cmd](a)
 
 
 if __name__ == "__main__":
