@@ -27,6 +27,9 @@ static const char *const counter_names[] = {
 	[KNAT_CNT_VIP_ECHO]		= "vip-echo",
 	[KNAT_CNT_PICKUP_ORIG]		= "pickup-client",
 	[KNAT_CNT_PICKUP_REPLY]		= "pickup-backend",
+	[KNAT_CNT_CHECK_FAILED]		= "check-failed",
+	[KNAT_CNT_CHECK_DOWN]		= "check-down",
+	[KNAT_CNT_CHECK_UP]		= "check-up",
 };
 _Static_assert(ARRAY_SIZE(counter_names) == __KNAT_CNT_MAX,
 	       "name every enum knat_counter");

@@ -97,6 +97,14 @@
  *     KNAT_SVC_A_MOVED       u32     dump only: maglev slots that changed
  *                                    backend at the last backend-set change
  *     KNAT_SVC_A_BACKENDS    nest    dump only: KNAT_A_BACKEND nests
+ *     KNAT_SVC_A_CHECK_FAILS u32     passive health check: failed TCP
+ *                                    handshakes in a row that take a
+ *                                    backend down; 0 = off; default 3
+ *     KNAT_SVC_A_CHECK_TIMEOUT u32   seconds without a SYN-ACK that make a
+ *                                    handshake failed (the client's SYN
+ *                                    retransmission tells); default 2
+ *     KNAT_SVC_A_CHECK_HOLDDOWN u32  seconds a failed backend stays out
+ *                                    before one probe flow; default 10
  *   SET changes SCHED, PERSIST or MAGLEV_SIZE of the service named by
  *   PROTO, ADDR, PORT; DEL ends its flows.
  *
@@ -114,6 +122,18 @@
  *     KNAT_BE_A_FLOWS        u32     dump only: active flows
  *     KNAT_BE_A_CONNS        u64     dump only: flows ever scheduled
  *     KNAT_BE_A_PKTS_IN .. KNAT_BE_A_BYTES_OUT   u64   dump only
+ *     KNAT_BE_A_HEALTH       u8      dump only: enum knat_backend_health
+ *     KNAT_BE_A_CHECK_FAILED u64     dump only: failed handshakes seen
+ *     KNAT_BE_A_CHECK_DOWNS  u64     dump only: times taken down
+ *
+ * KNAT_CMD_EVENT, multicast to the "events" group (listening needs no
+ * privilege, as reading stats):
+ *   KNAT_A_EVENT             nest
+ *     KNAT_EV_A_TYPE         u8      enum knat_event_type
+ *     KNAT_EV_A_SEQ          u32     per namespace, +1 each event; a gap
+ *                                    means events were lost
+ *   KNAT_A_SERVICE           nest    PROTO, ADDR, PORT
+ *   KNAT_A_BACKEND           nest    ADDR, PORT, STATE, HEALTH
  *
  * KNAT_CMD_STATS_GET: no attributes.  KNAT_CMD_STATS_RESET: no attributes.
  *   KNAT_A_STATS             nest
@@ -153,6 +173,7 @@ enum knat_cmd {
 	KNAT_CMD_BACKEND_NEW,
 	KNAT_CMD_BACKEND_SET,
 	KNAT_CMD_BACKEND_DEL,
+	KNAT_CMD_EVENT,		/* multicast on "events" only */
 
 	__KNAT_CMD_MAX,
 	KNAT_CMD_MAX = __KNAT_CMD_MAX - 1
@@ -175,6 +196,7 @@ enum knat_attr {
 	KNAT_A_STATS,
 	KNAT_A_SERVICE,
 	KNAT_A_BACKEND,
+	KNAT_A_EVENT,
 
 	__KNAT_A_MAX,
 	KNAT_A_MAX = __KNAT_A_MAX - 1
@@ -333,6 +355,9 @@ enum knat_counter {
 	KNAT_CNT_PICKUP_REPLY,		/* maglev: a backend's answer of no
 					 * flow, flow rebuilt from it
 					 */
+	KNAT_CNT_CHECK_FAILED,		/* a backend failed a handshake */
+	KNAT_CNT_CHECK_DOWN,		/* the health check took one out */
+	KNAT_CNT_CHECK_UP,		/* a probe brought one back */
 
 	__KNAT_CNT_MAX
 };
@@ -386,6 +411,9 @@ enum knat_svc_attr {
 	KNAT_SVC_A_BYTES_OUT,
 	KNAT_SVC_A_MOVED,
 	KNAT_SVC_A_BACKENDS,
+	KNAT_SVC_A_CHECK_FAILS,
+	KNAT_SVC_A_CHECK_TIMEOUT,
+	KNAT_SVC_A_CHECK_HOLDDOWN,
 
 	__KNAT_SVC_A_MAX,
 	KNAT_SVC_A_MAX = __KNAT_SVC_A_MAX - 1
@@ -397,6 +425,40 @@ enum knat_backend_state {
 	KNAT_BACKEND_DRAINING,		/* deleted with drain: old flows only */
 
 	__KNAT_BACKEND_STATE_MAX
+};
+
+/* What the passive health check makes of a backend (independent of state). */
+enum knat_backend_health {
+	KNAT_HEALTH_OK,
+	KNAT_HEALTH_FAILED,		/* handshakes failed: held down */
+	KNAT_HEALTH_PROBING,		/* hold-down over: one probe flow */
+
+	__KNAT_HEALTH_MAX
+};
+
+#define KNAT_CHECK_FAILS_DEFAULT	3	/* failed handshakes in a row */
+#define KNAT_CHECK_TIMEOUT_DEFAULT	2	/* s without SYN-ACK: failed */
+#define KNAT_CHECK_HOLDDOWN_DEFAULT	10	/* s down before the probe */
+
+enum knat_event_type {
+	KNAT_EVENT_UNSPEC,
+	KNAT_EVENT_BACKEND_DOWN,	/* the health check took it out */
+	KNAT_EVENT_BACKEND_PROBING,	/* hold-down over, one probe flow */
+	KNAT_EVENT_BACKEND_UP,		/* the probe (or the admin) brought
+					 * it back
+					 */
+	KNAT_EVENT_BACKEND_DRAINED,	/* drain over, backend removed */
+
+	__KNAT_EVENT_MAX
+};
+
+enum knat_event_attr {
+	KNAT_EV_A_UNSPEC,
+	KNAT_EV_A_TYPE,
+	KNAT_EV_A_SEQ,
+
+	__KNAT_EV_A_MAX,
+	KNAT_EV_A_MAX = __KNAT_EV_A_MAX - 1
 };
 
 enum knat_be_attr {
@@ -413,6 +475,9 @@ enum knat_be_attr {
 	KNAT_BE_A_BYTES_IN,
 	KNAT_BE_A_PKTS_OUT,
 	KNAT_BE_A_BYTES_OUT,
+	KNAT_BE_A_HEALTH,
+	KNAT_BE_A_CHECK_FAILED,
+	KNAT_BE_A_CHECK_DOWNS,
 
 	__KNAT_BE_A_MAX,
 	KNAT_BE_A_MAX = __KNAT_BE_A_MAX - 1
