@@ -46,6 +46,8 @@ enum knat_flow_status_bit {
 	KNAT_FLOW_REPLIED_BIT,	/* a packet came back: uapi KNAT_FLOW_F_REPLIED */
 	KNAT_FLOW_DEAD_BIT,	/* unhashed, waiting for RCU to free it */
 	KNAT_FLOW_PERSIST_BIT,	/* holds a persistence entry (persist.c) */
+	KNAT_FLOW_CHECKED_BIT,	/* its handshake had its verdict (health.c) */
+	KNAT_FLOW_PROBE_BIT,	/* the probe of a held-down backend */
 };
 
 /*
@@ -66,6 +68,12 @@ struct knat_flow {
 	atomic64_t pkts[2];
 	atomic64_t bytes[2];
 };
+
+static inline bool knat_flow_is_service(const struct knat_flow *f)
+{
+	return (f->kind == KNAT_FLOW_KIND_SERVICE ||
+		f->kind == KNAT_FLOW_KIND_SERVICE_SNAT) && f->owner;
+}
 
 static inline struct knat_flow *knat_flow_of(const struct knat_flow_half *h)
 {

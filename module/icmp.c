@@ -14,8 +14,10 @@
 
 #include <linux/icmp.h>
 
+#include "health.h"
 #include "nat.h"
 #include "stats.h"
+#include "tcp_state.h"
 
 /* Make the outer header and the quote writable; false if impossible. */
 static bool knat_icmp_writable(struct sk_buff *skb, const struct knat_pkt *p)
@@ -48,6 +50,18 @@ static unsigned int knat_icmp_error_entry(struct knat_net *kn,
 	if (ip_hdr(skb)->daddr != p->t.src)
 		return knat_drop(kn, KNAT_DROP_ICMP_UNRELATED);
 	knat_count(kn, KNAT_CNT_ICMP_ERR_TRANSLATED);
+
+	/* An unreachable answering a SYN fails the backend's handshake. */
+	if (f->h[KNAT_DIR_ORIG].tuple.proto == IPPROTO_TCP &&
+	    (READ_ONCE(f->state) & KNAT_TCP_STATE_MASK) == KNAT_TCP_SYN_SENT &&
+	    knat_flow_is_service(f)) {
+		const u8 *type;
+		u8 _type;
+
+		type = skb_header_pointer(skb, p->thoff, 1, &_type);
+		if (type)
+			knat_health_icmp(kn, f, dir, *type);
+	}
 
 	if (knat_needs(f, dir, KNAT_MANIP_DST)) {
 		if (!knat_icmp_writable(skb, p))

@@ -53,6 +53,11 @@ struct knat_net {
 	struct rhashtable persist;
 	atomic_t npersist;
 
+	/* Passive health check verdicts to act on (health.c). */
+	struct delayed_work health_work;
+	/* Sequence number of the last event sent (events.c). */
+	atomic_t event_seq;
+
 	/* Answers to pings of service VIPs (nat.c). */
 	struct ratelimit_state vip_echo_rs;
 

@@ -22,6 +22,7 @@
 #include <linux/udp.h>
 #include <net/route.h>
 
+#include "health.h"
 #include "nat.h"
 #include "persist.h"
 #include "portalloc.h"
@@ -49,12 +50,6 @@ void knat_note(struct sk_buff *skb, enum knat_cb_state st,
 	cb->state = st;
 	if (key)
 		cb->key = *key;
-}
-
-static bool knat_flow_is_service(const struct knat_flow *f)
-{
-	return (f->kind == KNAT_FLOW_KIND_SERVICE ||
-		f->kind == KNAT_FLOW_KIND_SERVICE_SNAT) && f->owner;
 }
 
 static bool knat_is_icmp(u8 proto)
@@ -269,6 +264,10 @@ static void knat_flow_account(struct knat_net *kn, struct knat_flow *f,
 
 	switch (f->h[KNAT_DIR_ORIG].tuple.proto) {
 	case IPPROTO_TCP:
+		/* Handshakes to backends are their health checks. */
+		if ((READ_ONCE(f->state) & KNAT_TCP_STATE_MASK) ==
+		    KNAT_TCP_SYN_SENT && knat_flow_is_service(f))
+			knat_health_tcp(kn, f, dir, p->tcpflags);
 		to = knat_tcp_timeout(knat_tcp_update(f, dir, p->tcpflags));
 		break;
 	case IPPROTO_UDP:
@@ -412,7 +411,8 @@ static unsigned int knat_dnat_new(struct knat_net *kn, struct sk_buff *skb,
 				  const struct knat_pkt *p,
 				  const struct nf_hook_state *state,
 				  __be32 to_addr, __be16 to_port, u8 kind,
-				  void *owner, u8 tcp_state)
+				  void *owner, u8 tcp_state,
+				  unsigned long status)
 {
 	struct knat_tuple reply = {
 		.src = to_addr, .dst = p->t.src,
@@ -433,8 +433,10 @@ static unsigned int knat_dnat_new(struct knat_net *kn, struct sk_buff *skb,
 
 		routed = true;
 		if (rt->rt_type == RTN_UNICAST && rt->dst.dev == state->in) {
-			if (!knat_hairpin(kn, &reply, state->in))
-				return knat_drop(kn, KNAT_DROP_NO_PORT);
+			if (!knat_hairpin(kn, &reply, state->in)) {
+				err = -EADDRNOTAVAIL;
+				goto fail;
+			}
 			kind = kind == KNAT_FLOW_KIND_FORWARD ?
 			       KNAT_FLOW_KIND_FORWARD_SNAT :
 			       KNAT_FLOW_KIND_SERVICE_SNAT;
@@ -443,20 +445,31 @@ static unsigned int knat_dnat_new(struct knat_net *kn, struct sk_buff *skb,
 	}
 
 	f = knat_flow_alloc(kn, &p->t, &reply, kind, owner, 0);
-	if (IS_ERR(f))
-		return knat_alloc_drop(kn, PTR_ERR(f));
+	if (IS_ERR(f)) {
+		err = PTR_ERR(f);
+		goto fail;
+	}
 	f->state = tcp_state;
+	f->status |= status;
 	knat_owner_get(f);
 	err = knat_flow_add(kn, f);
 	if (err) {
 		knat_owner_put(f);
-		return knat_alloc_drop(kn, err);
+		goto fail;
 	}
 	if (knat_flow_is_service(f) &&
 	    READ_ONCE(((struct knat_backend *)owner)->svc->persist))
 		knat_persist_hold(kn, f);
 	knat_count_created(kn, p->t.proto);
 	return knat_flow_packet(kn, f, KNAT_DIR_ORIG, skb, p, state, routed);
+
+fail:
+	/* A probe that never became a flow frees its slot. */
+	if (status & BIT(KNAT_FLOW_PROBE_BIT))
+		knat_health_probe_end(owner);
+	if (err == -EADDRNOTAVAIL)
+		return knat_drop(kn, KNAT_DROP_NO_PORT);
+	return knat_alloc_drop(kn, err);
 }
 
 /* A packet of no flow to a forwarded port. */
@@ -475,7 +488,7 @@ static unsigned int knat_forward_new(struct knat_net *kn, struct sk_buff *skb,
 	if (fwd->to_port)
 		to_port = htons(fwd->to_port + ntohs(p->t.dport) - fwd->port_min);
 	return knat_dnat_new(kn, skb, p, state, fwd->to_addr, to_port,
-			     KNAT_FLOW_KIND_FORWARD, fwd, KNAT_TCP_NONE);
+			     KNAT_FLOW_KIND_FORWARD, fwd, KNAT_TCP_NONE, 0);
 }
 
 /*
@@ -490,7 +503,8 @@ static unsigned int knat_service_new(struct knat_net *kn, struct sk_buff *skb,
 {
 	const struct knat_sched *sched = READ_ONCE(svc->sched);
 	u8 tcp_state = KNAT_TCP_NONE;
-	struct knat_backend *be;
+	unsigned long status = 0;
+	struct knat_backend *be = NULL;
 
 	if (p->t.proto == IPPROTO_TCP && !knat_pure_syn(p->tcpflags)) {
 		if (sched != &knat_sched_maglev || (p->tcpflags & KNAT_TCPF_RST))
@@ -498,15 +512,22 @@ static unsigned int knat_service_new(struct knat_net *kn, struct sk_buff *skb,
 		tcp_state = KNAT_TCP_ESTABLISHED;
 		knat_count(kn, KNAT_CNT_PICKUP_ORIG);
 	}
-	if (READ_ONCE(svc->persist) && tcp_state == KNAT_TCP_NONE)
+	/* A held-down backend whose time is up probes with this flow. */
+	if (tcp_state == KNAT_TCP_NONE && p->t.proto == IPPROTO_TCP &&
+	    atomic_read(&svc->nprobing)) {
+		be = knat_health_probe(svc);
+		if (be)
+			status = BIT(KNAT_FLOW_PROBE_BIT);
+	}
+	if (!be && READ_ONCE(svc->persist) && tcp_state == KNAT_TCP_NONE)
 		be = knat_persist_schedule(kn, svc, &p->t);
-	else
+	else if (!be)
 		be = sched->schedule(svc, &p->t);
 	if (!be)
 		return knat_drop(kn, KNAT_DROP_NO_BACKEND);
 	this_cpu_inc(be->stats->conns);
 	return knat_dnat_new(kn, skb, p, state, be->addr, be->port,
-			     KNAT_FLOW_KIND_SERVICE, be, tcp_state);
+			     KNAT_FLOW_KIND_SERVICE, be, tcp_state, status);
 }
 
 /*
@@ -840,6 +861,8 @@ void knat_nat_release(struct knat_net *kn, struct knat_flow *f)
 	}
 	if (test_bit(KNAT_FLOW_PERSIST_BIT, &f->status))
 		knat_persist_release(kn, f);
+	if (test_bit(KNAT_FLOW_PROBE_BIT, &f->status))
+		knat_health_probe_end(f->owner);
 	knat_owner_put(f);
 }
 

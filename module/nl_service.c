@@ -15,6 +15,18 @@ static struct netlink_range_validation knat_seconds_range = {
 	.min = 0, .max = 86400,
 };
 
+static struct netlink_range_validation knat_check_fails_range = {
+	.min = 0, .max = 100,
+};
+
+static struct netlink_range_validation knat_check_timeout_range = {
+	.min = 1, .max = 3600,
+};
+
+static struct netlink_range_validation knat_check_holddown_range = {
+	.min = 1, .max = 86400,
+};
+
 const struct nla_policy knat_svc_policy[KNAT_SVC_A_MAX + 1] = {
 	[KNAT_SVC_A_PROTO]	= { .type = NLA_U8 },
 	[KNAT_SVC_A_ADDR]	= { .type = NLA_BE32 },
@@ -32,6 +44,12 @@ const struct nla_policy knat_svc_policy[KNAT_SVC_A_MAX + 1] = {
 	[KNAT_SVC_A_BYTES_OUT]	= { .type = NLA_REJECT },
 	[KNAT_SVC_A_MOVED]	= { .type = NLA_REJECT },
 	[KNAT_SVC_A_BACKENDS]	= { .type = NLA_REJECT },
+	[KNAT_SVC_A_CHECK_FAILS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&knat_check_fails_range),
+	[KNAT_SVC_A_CHECK_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&knat_check_timeout_range),
+	[KNAT_SVC_A_CHECK_HOLDDOWN] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&knat_check_holddown_range),
 };
 
 const struct nla_policy knat_be_policy[KNAT_BE_A_MAX + 1] = {
@@ -48,6 +66,9 @@ const struct nla_policy knat_be_policy[KNAT_BE_A_MAX + 1] = {
 	[KNAT_BE_A_BYTES_IN]	= { .type = NLA_REJECT },
 	[KNAT_BE_A_PKTS_OUT]	= { .type = NLA_REJECT },
 	[KNAT_BE_A_BYTES_OUT]	= { .type = NLA_REJECT },
+	[KNAT_BE_A_HEALTH]	= { .type = NLA_REJECT },
+	[KNAT_BE_A_CHECK_FAILED] = { .type = NLA_REJECT },
+	[KNAT_BE_A_CHECK_DOWNS]	= { .type = NLA_REJECT },
 };
 
 /* The service a request names: PROTO, ADDR, PORT of KNAT_A_SERVICE. */
@@ -107,6 +128,20 @@ static const u32 *knat_nla_u32p(const struct nlattr *a, u32 *v)
 	return v;
 }
 
+/* The passive health check's settings: plain values, no lock needed. */
+static void knat_nl_check_cfg(struct nlattr **tb, struct knat_service *svc)
+{
+	if (tb[KNAT_SVC_A_CHECK_FAILS])
+		WRITE_ONCE(svc->check_fails,
+			   nla_get_u32(tb[KNAT_SVC_A_CHECK_FAILS]));
+	if (tb[KNAT_SVC_A_CHECK_TIMEOUT])
+		WRITE_ONCE(svc->check_timeout,
+			   nla_get_u32(tb[KNAT_SVC_A_CHECK_TIMEOUT]));
+	if (tb[KNAT_SVC_A_CHECK_HOLDDOWN])
+		WRITE_ONCE(svc->check_holddown,
+			   nla_get_u32(tb[KNAT_SVC_A_CHECK_HOLDDOWN]));
+}
+
 int knat_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_nl_net(info);
@@ -124,6 +159,10 @@ int knat_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 		tmpl.persist = nla_get_u32(tb[KNAT_SVC_A_PERSIST]);
 	if (tb[KNAT_SVC_A_MAGLEV_SIZE])
 		tmpl.maglev_size = nla_get_u32(tb[KNAT_SVC_A_MAGLEV_SIZE]);
+	tmpl.check_fails = KNAT_CHECK_FAILS_DEFAULT;
+	tmpl.check_timeout = KNAT_CHECK_TIMEOUT_DEFAULT;
+	tmpl.check_holddown = KNAT_CHECK_HOLDDOWN_DEFAULT;
+	knat_nl_check_cfg(tb, &tmpl);
 
 	mutex_lock(&kn->lock);
 	err = knat_service_add(kn, &tmpl, tb[KNAT_SVC_A_SCHED] ? sched : NULL,
@@ -156,6 +195,8 @@ int knat_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 				     knat_nla_u32p(tb[KNAT_SVC_A_MAGLEV_SIZE],
 						   &size),
 				     info->extack) : -ENOENT;
+	if (!err)
+		knat_nl_check_cfg(tb, svc);
 	mutex_unlock(&kn->lock);
 	return err;
 }
@@ -296,6 +337,8 @@ static void knat_be_sum(const struct knat_backend *be,
 		sum->pkts[1] += READ_ONCE(s->pkts[1]);
 		sum->bytes[0] += READ_ONCE(s->bytes[0]);
 		sum->bytes[1] += READ_ONCE(s->bytes[1]);
+		sum->check_failed += READ_ONCE(s->check_failed);
+		sum->check_downs += READ_ONCE(s->check_downs);
 	}
 }
 
@@ -335,6 +378,11 @@ static int knat_nl_fill_backend(struct sk_buff *msg,
 	    nla_put_u32(msg, KNAT_BE_A_WEIGHT, READ_ONCE(be->weight)) ||
 	    nla_put_u8(msg, KNAT_BE_A_STATE, READ_ONCE(be->state)) ||
 	    nla_put_u32(msg, KNAT_BE_A_FLOWS, atomic_read(&be->nflows)) ||
+	    nla_put_u8(msg, KNAT_BE_A_HEALTH, READ_ONCE(be->health)) ||
+	    nla_put_u64_64bit(msg, KNAT_BE_A_CHECK_FAILED, sum.check_failed,
+			      KNAT_BE_A_PAD) ||
+	    nla_put_u64_64bit(msg, KNAT_BE_A_CHECK_DOWNS, sum.check_downs,
+			      KNAT_BE_A_PAD) ||
 	    knat_nl_put_counters(msg, &sum, KNAT_BE_A_CONNS, KNAT_BE_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
@@ -358,7 +406,13 @@ static int knat_nl_fill_service(struct sk_buff *msg,
 	    nla_put_u32(msg, KNAT_SVC_A_PERSIST, svc->persist) ||
 	    nla_put_u32(msg, KNAT_SVC_A_MAGLEV_SIZE, svc->maglev_size) ||
 	    nla_put_u32(msg, KNAT_SVC_A_FLOWS, atomic_read(&svc->nflows)) ||
-	    nla_put_u32(msg, KNAT_SVC_A_MOVED, READ_ONCE(svc->moved)))
+	    nla_put_u32(msg, KNAT_SVC_A_MOVED, READ_ONCE(svc->moved)) ||
+	    nla_put_u32(msg, KNAT_SVC_A_CHECK_FAILS,
+			READ_ONCE(svc->check_fails)) ||
+	    nla_put_u32(msg, KNAT_SVC_A_CHECK_TIMEOUT,
+			READ_ONCE(svc->check_timeout)) ||
+	    nla_put_u32(msg, KNAT_SVC_A_CHECK_HOLDDOWN,
+			READ_ONCE(svc->check_holddown)))
 		return -EMSGSIZE;
 	bes = nla_nest_start(msg, KNAT_SVC_A_BACKENDS);
 	if (!bes)

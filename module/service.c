@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 
 #include "flow.h"
+#include "health.h"
 #include "maglev.h"
 #include "persist.h"
 #include "rules.h"
@@ -88,7 +89,7 @@ struct knat_service *knat_service_get(struct knat_net *kn, u8 proto,
 	return NULL;
 }
 
-static int knat_service_update(struct knat_service *svc)
+int knat_service_update(struct knat_service *svc)
 {
 	return svc->sched->update ? svc->sched->update(svc) : 0;
 }
@@ -250,6 +251,7 @@ static void knat_backend_remove(struct knat_backend *be)
 	knat_flow_flush(svc->kn, knat_flow_of_backend, be);
 	knat_persist_forget_backend(svc->kn, be);
 	synchronize_rcu();
+	knat_health_backend_gone(be);
 	knat_backend_free(be);
 }
 
@@ -333,8 +335,11 @@ int knat_backend_set(struct knat_backend *be, const u32 *weight,
 	if (weight)
 		WRITE_ONCE(be->weight, *weight);
 	/* A draining backend stays draining: it is on its way out. */
-	if (state && be->state != KNAT_BACKEND_DRAINING)
+	if (state && be->state != KNAT_BACKEND_DRAINING) {
 		WRITE_ONCE(be->state, *state);
+		if (*state == KNAT_BACKEND_UP)
+			knat_health_reset(be);
+	}
 	return knat_service_update(be->svc);
 }
 
@@ -367,10 +372,13 @@ bool knat_service_gc(struct knat_net *kn)
 			if (be->state != KNAT_BACKEND_DRAINING)
 				continue;
 			if (!atomic_read(&be->nflows) ||
-			    time_after_eq(jiffies, be->drain_until))
+			    time_after_eq(jiffies, be->drain_until)) {
+				knat_event_backend(kn, be,
+						   KNAT_EVENT_BACKEND_DRAINED);
 				knat_backend_remove(be);
-			else
+			} else {
 				draining = true;
+			}
 		}
 	}
 	/* Persistence entries wait out their time. */

@@ -21,6 +21,8 @@ struct knat_backend_stats {
 	u64 conns;
 	u64 pkts[2];	/* [0] client -> backend, [1] backend -> client */
 	u64 bytes[2];
+	u64 check_failed;	/* failed handshakes (health.c) */
+	u64 check_downs;	/* times the check took it out */
 };
 
 struct knat_backend {
@@ -35,6 +37,12 @@ struct knat_backend {
 	u64 key;			/* identity for maglev: addr:port */
 	int wrr_current;		/* smooth wrr, under svc->sched_lock */
 	unsigned long drain_until;	/* jiffies, when draining */
+	/* Passive health check (health.c). */
+	u8 health;			/* enum knat_backend_health */
+	u8 health_reported;		/* as last told, under kn->lock */
+	atomic_t check_fails;		/* failed handshakes in a row */
+	atomic_t probe;			/* a probe flow is out */
+	unsigned long holddown_until;	/* jiffies, when failed */
 	struct rcu_head rcu;
 };
 
@@ -63,6 +71,10 @@ struct knat_service {
 	u32 persist;
 	u32 maglev_size;
 	u32 moved;			/* maglev slots moved, last change */
+	u32 check_fails;		/* 0: no health check */
+	u32 check_timeout;		/* seconds */
+	u32 check_holddown;		/* seconds */
+	atomic_t nprobing;		/* backends waiting for a probe */
 	const struct knat_sched *sched;
 	void __rcu *sched_data;
 	spinlock_t sched_lock;		/* rr/wrr cursors, new flows only */
@@ -75,7 +87,9 @@ struct knat_service {
 
 static inline bool knat_backend_eligible(const struct knat_backend *be)
 {
-	return READ_ONCE(be->state) == KNAT_BACKEND_UP && READ_ONCE(be->weight);
+	return READ_ONCE(be->state) == KNAT_BACKEND_UP &&
+	       READ_ONCE(be->weight) &&
+	       READ_ONCE(be->health) == KNAT_HEALTH_OK;
 }
 
 /* sched.c */
@@ -98,6 +112,7 @@ int knat_service_set(struct knat_net *kn, struct knat_service *svc,
 		     const char *sched, const u32 *persist,
 		     const u32 *maglev_size, struct netlink_ext_ack *extack);
 int knat_service_del(struct knat_net *kn, struct knat_service *svc);
+int knat_service_update(struct knat_service *svc);
 struct knat_backend *knat_backend_get(struct knat_service *svc, __be32 addr,
 				      __be16 port);
 int knat_backend_add(struct knat_service *svc, __be32 addr, __be16 port,

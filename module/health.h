@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KNAT_HEALTH_H
+#define _KNAT_HEALTH_H
+
+#include "knat.h"
+
+struct knat_backend;
+struct knat_flow;
+struct knat_service;
+
+void knat_health_tcp(struct knat_net *kn, struct knat_flow *f, int dir,
+		     u8 flags);
+void knat_health_icmp(struct knat_net *kn, struct knat_flow *f, int dir,
+		      u8 type);
+struct knat_backend *knat_health_probe(struct knat_service *svc);
+void knat_health_probe_end(struct knat_backend *be);
+void knat_health_reset(struct knat_backend *be);
+void knat_health_backend_gone(struct knat_backend *be);
+void knat_health_net_init(struct knat_net *kn);
+void knat_health_net_exit(struct knat_net *kn);
+
+/* events.c: multicast to "events" listeners; process context. */
+void knat_event_backend(struct knat_net *kn, const struct knat_backend *be,
+			u8 type);
+
+#endif /* _KNAT_HEALTH_H */
