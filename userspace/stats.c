@@ -6,6 +6,7 @@
 #include "json_print.h"
 #include "knat_nl.h"
 #include "objects.h"
+#include "prometheus.h"
 #include "stats.h"
 #include "utils.h"
 
@@ -68,7 +69,7 @@ const char *stats_drop_name(unsigned int drop)
 void stats_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: knat stats [ show ]\n"
+		"Usage: knat stats [ show ] [ --prometheus ]\n"
 		"       knat stats reset\n");
 }
 
@@ -137,6 +138,12 @@ int stats_print(const struct nlmsghdr *nlh, void *data)
 
 static int stats_show(int argc, char **argv)
 {
+	/* The Prometheus text format: prometheus.c. */
+	if (argc && is_kw(argv[0], "--prometheus")) {
+		if (argc > 1)
+			return unexpected(argv[1]);
+		return prom_show();
+	}
 	if (argc)
 		return unexpected(argv[0]);
 	return knat_query(KNAT_CMD_STATS_GET, NLM_F_ACK, stats_print, NULL);
@@ -157,8 +164,8 @@ static int stats_reset(int argc, char **argv)
 int do_stats(int argc, char **argv, const struct cli_opts *o)
 {
 	(void)o;
-	if (!argc)
-		return stats_show(0, argv);
+	if (!argc || is_kw(argv[0], "--prometheus"))
+		return stats_show(argc, argv);
 	if (is_cmd(argv[0], "list"))
 		return stats_show(argc - 1, argv + 1);
 	if (is_kw(argv[0], "reset"))

@@ -104,6 +104,9 @@ expect 1 'Error: argument "a/b" is wrong: invalid network namespace name' -n a/b
 expect 1 'Error: unexpected argument "xyz".' status xyz
 expect 1 'Error: unexpected argument "xyz".' forward list xyz
 expect 1 'Error: unexpected argument "now".' stats reset now
+expect 1 'Error: unexpected argument "now".' stats --prometheus now
+expect 1 'Error: unexpected argument "--prometheus".' stats reset --prometheus
+expect 1 'Error: --prometheus prints text: it does not go with -j.' -j stats --prometheus
 expect 1 'Error: unexpected argument "now".' flow flush now
 expect 1 'Error: argument "1.2.3.4:99999" is wrong: port out of range' \
 	forward add tcp 1.2.3.4:99999 to 10.0.2.2
@@ -199,6 +202,8 @@ else
 	expect 2 "$notloaded" stats
 	expect 2 "$notloaded" stats show
 	expect 2 "$notloaded" stats reset
+	expect 2 "$notloaded" stats --prometheus
+	expect 2 "$notloaded" stats show --prometheus
 	expect 2 "$notloaded" service
 	expect 2 "$notloaded" service ls
 	expect 2 "$notloaded" -s service show

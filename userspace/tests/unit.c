@@ -16,5 +16,6 @@ int main(int argc, char **argv)
 	test_args();
 	test_print();
 	test_mnlg();
+	test_prom();
 	return tap_end();
 }

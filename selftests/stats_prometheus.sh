@@ -1,0 +1,330 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# knat stats --prometheus: known traffic through two services, then the
+# exposition checked line by line by a strict validator (the text format's
+# grammar, HELP and TYPE before every family's samples, families whole, no
+# series twice, counters *_total and gauges not) and its values against
+# what the clients saw and what "knat -j stats", "-s -j service list",
+# "-j status" and "-j config" say.  Then the same as nobody: the counters
+# and drops, and nothing that needs CAP_NET_ADMIN.
+#
+#  c1 198.51.100.2 --+                              +-- b1 10.0.2.11
+#                    +-- br0 198.51.100.1 [ r ] br1 10.0.2.1 -- b2 10.0.2.12
+#  c2 198.51.100.3 --+   VIP 203.0.113.10 (on no    +-- b3 10.0.2.13
+#                        interface: routed to r)    +-- b4 10.0.2.14
+#
+#  tcp VIP:80 rr     -> b1 b2 b3 :8080   30 connections of 2000 bytes
+#  udp VIP:53 maglev -> b1 b2 b3 :5353   3 ports each of c1 and c2, a datagram each
+#  udp VIP:54        (no backends)       1 datagram: drop no-backend
+#  ping VIP                              5 echoes answered by knat
+. "$(dirname "$0")/lib.sh"
+tap_begin
+require_cmd ip python3 ss setpriv
+
+# validate FILE SAMPLES-JSON: the exposition in FILE, strictly; on success
+# its samples as [{"name", "labels", "value"}] in SAMPLES-JSON and one line
+# "families=N samples=M", else one line per problem and exit 1.
+read -r -d '' VALIDATOR <<'EOF'
+import json
+import re
+import sys
+
+NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
+LNAME = r"[a-zA-Z_][a-zA-Z0-9_]*"
+LVALUE = r'(?:[^"\\\n]|\\[\\"n])*'
+HELP = re.compile(rf"# HELP ({NAME}) ((?:[^\\\n]|\\[\\n])+)")
+TYPE = re.compile(rf"# TYPE ({NAME}) (counter|gauge)")
+HEAD = re.compile(rf"({NAME})(\{{|) ?")
+LABEL = re.compile(rf'({LNAME})="({LVALUE})"')
+VALUE = re.compile(r" (0|[1-9][0-9]*)")
+
+
+def unescape(v):
+    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), v)
+
+
+def parse_sample(line):
+    """(name, labels, value) or a string saying what is wrong."""
+    m = HEAD.match(line)
+    if not m:
+        return "no metric name"
+    name, pos, labels = m.group(1), m.end(1), {}
+    if m.group(2):
+        pos += 1
+        while True:
+            lm = LABEL.match(line, pos)
+            if not lm:
+                return f"bad label at column {pos + 1}"
+            key = lm.group(1)
+            if key.startswith("__"):
+                return f"reserved label name {key}"
+            if key in labels:
+                return f"label {key} twice"
+            labels[key] = unescape(lm.group(2))
+            pos = lm.end()
+            if line.startswith(",", pos):
+                pos += 1
+                continue
+            if line.startswith("}", pos):
+                pos += 1
+                break
+            return f"expected , or }} at column {pos + 1}"
+    vm = VALUE.fullmatch(line, pos)
+    if not vm:
+        return "value is not ' ' and an unsigned integer, or trailing text"
+    return name, labels, int(vm.group(1))
+
+
+def main():
+    raw = open(sys.argv[1], "rb").read()
+    errors = []
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        print(f"not UTF-8: {e}")
+        return 1
+    if not text.endswith("\n"):
+        errors.append("does not end with a newline")
+    families, samples, series = {}, [], set()
+    current = None
+    for n, line in enumerate(text.split("\n")[:-1], 1):
+        def bad(why):
+            errors.append(f"line {n}: {why}: {line!r}")
+        if line.startswith("# HELP "):
+            m = HELP.fullmatch(line)
+            if not m:
+                bad("malformed HELP")
+                continue
+            name = m.group(1)
+            if name in families:
+                bad("second HELP: the family was seen before")
+                continue
+            families[name] = {"type": None, "samples": 0}
+            current = name
+        elif line.startswith("# TYPE "):
+            m = TYPE.fullmatch(line)
+            if not m:
+                bad("malformed TYPE, or not counter or gauge")
+                continue
+            name = m.group(1)
+            if name != current or families[name]["type"]:
+                bad("TYPE not right after its family's HELP")
+                continue
+            if families[name]["samples"]:
+                bad("TYPE after samples")
+            families[name]["type"] = m.group(2)
+        elif line.startswith("#"):
+            if not line.startswith("# ") or line.split()[1] in ("HELP", "TYPE"):
+                bad("malformed comment")
+        else:
+            s = parse_sample(line)
+            if isinstance(s, str):
+                bad(s)
+                continue
+            name, labels, value = s
+            if name != current:
+                bad("sample outside its family (no HELP, or the family is split)")
+                continue
+            fam = families[name]
+            if not fam["type"]:
+                bad("sample before TYPE")
+                continue
+            if not name.startswith("knat_"):
+                bad("name without the knat_ prefix")
+            if fam["type"] == "counter" and not name.endswith("_total"):
+                bad("counter name without _total")
+            if fam["type"] == "gauge" and name.endswith("_total"):
+                bad("gauge name ending in _total")
+            key = (name, tuple(sorted(labels.items())))
+            if key in series:
+                bad("series twice")
+            series.add(key)
+            fam["samples"] += 1
+            samples.append({"name": name, "labels": labels, "value": value})
+    for name, fam in families.items():
+        if not fam["type"]:
+            errors.append(f"family {name} without TYPE")
+        if not fam["samples"]:
+            errors.append(f"family {name} without samples")
+    for e in errors:
+        print(e)
+    if errors:
+        return 1
+    json.dump(samples, open(sys.argv[2], "w"))
+    print(f"families={len(families)} samples={len(samples)}")
+    return 0
+
+
+sys.exit(main())
+EOF
+
+validate() {
+	python3 -c "$VALIDATOR" "$@"
+}
+
+# pq SAMPLES-JSON EXPR: a Python expression on the samples; v(NAME,
+# label=value...) is the one matching sample's value (None if none).
+pq() {
+	python3 -c '
+import json, sys
+S = json.load(open(sys.argv[1]))
+def v(name, **labels):
+    r = [s["value"] for s in S
+         if s["name"] == name and all(s["labels"].get(k) == x for k, x in labels.items())]
+    assert len(r) <= 1, (name, labels, r)
+    return r[0] if r else None
+print(eval(sys.argv[2]))' "$@"
+}
+
+TMP=$(mktemp -d)
+on_exit rm -rf "$TMP"
+
+lb_topology || { fail "topology"; tap_end; }
+VIP=203.0.113.10
+TCP_SVC=tcp/$VIP:80
+UDP_SVC=udp/$VIP:53
+
+expect_ok "max-flows 50000" knat_in r config set max-flows 50000
+expect_ok "service tcp rr" knat_in r service add tcp $VIP:80 sched rr
+expect_ok "service udp maglev" knat_in r service add udp $VIP:53 sched maglev maglev-size 251
+expect_ok "service udp, no backends" knat_in r service add udp $VIP:54
+for i in 1 2 3; do
+	knat_in r backend add tcp $VIP:80 10.0.2.1$i:8080 || fail "tcp backend b$i"
+	knat_in r backend add udp $VIP:53 10.0.2.1$i:5353 || fail "udp backend b$i"
+done
+
+# ---- known traffic ----
+tcp_seen=$(spread c1 30 $VIP 80 2000)
+expect_eq "tcp rr: 30 connections, 10 each" "b1:10 b2:10 b3:10" "$tcp_seen"
+udp_seen=$(for c in c1 c2; do for sp in 6001 6002 6003; do
+	field name "$(nettool $c udp $VIP 53 --sport $sp)"; done; done |
+	sort | uniq -c | awk '{printf "%s%s:%s", sep, $2, $1; sep=" "}')
+expect_match "udp maglev: 6 clients answered ($udp_seen)" '^(b[123]:[1-6] ?)+$' "$udp_seen"
+out=$(nettool c1 ping $VIP --id 4242 --count 5)
+expect_eq "5 pings to the VIP answered" 5 "$(field received "$out")"
+expect_fail "udp service without backends: no answer" \
+	nettool c1 udp $VIP 54 --sport 7000 --timeout 1
+# A state and a weight to see: b3 down on the udp service, b2 weight 5.
+expect_ok "udp b3 down" knat_in r backend set udp $VIP:53 10.0.2.13:5353 down
+expect_ok "tcp b2 weight 5" knat_in r backend set tcp $VIP:80 10.0.2.12:8080 weight 5
+
+# ---- as root ----
+# A snapshot the JSON views agree with: -j stats and -j status before and
+# after are the same (a flow expiring in between would change them).
+snapshot() { # PREFIX RUNNER...
+	local p=$1 i
+	shift
+	for i in 1 2 3 4 5; do
+		"$@" -j stats >"$p.stats1" && "$@" -j status >"$p.status1" 2>/dev/null
+		"$@" stats --prometheus >"$p.prom" 2>"$p.err"
+		echo $? >"$p.rc"
+		"$@" -j stats >"$p.stats2" && "$@" -j status >"$p.status2" 2>/dev/null
+		cmp -s "$p.stats1" "$p.stats2" && cmp -s "$p.status1" "$p.status2" && return 0
+	done
+	return 1
+}
+root() { knat_in r "$@"; }
+snapshot "$TMP/root" root || fail "root: a quiet snapshot in 5 tries"
+expect_eq "root: exit 0, nothing on stderr" "0:" "$(cat "$TMP/root.rc"):$(cat "$TMP/root.err")"
+if res=$(validate "$TMP/root.prom" "$TMP/root.json"); then
+	pass "root: the exposition is valid ($res)"
+else
+	fail "root: the exposition is valid"
+	printf '%s\n' "$res" | head -n 20 | sed 's/^/#   /'
+	sed 's/^/#   | /' "$TMP/root.prom"
+fi
+S=$TMP/root.json
+
+# Per backend, the connections the clients saw.
+got=$(pq "$S" "' '.join('b%d:%s' % (i, v('knat_backend_connections_total', service='$TCP_SVC', backend='10.0.2.1%d:8080' % i)) for i in (1, 2, 3))")
+expect_eq "tcp: knat_backend_connections_total = the clients' spread" "$tcp_seen" "$got"
+got=$(pq "$S" "' '.join('b%d:%s' % (i, v('knat_backend_connections_total', service='$UDP_SVC', backend='10.0.2.1%d:5353' % i)) for i in (1, 2, 3) if v('knat_backend_connections_total', service='$UDP_SVC', backend='10.0.2.1%d:5353' % i))")
+expect_eq "udp: knat_backend_connections_total = the clients' spread" "$udp_seen" "$got"
+expect_eq "tcp: knat_service_connections_total 30" 30 \
+	"$(pq "$S" "v('knat_service_connections_total', service='$TCP_SVC')")"
+expect_eq "tcp: at least 30 x 2000 bytes in, and out" True \
+	"$(pq "$S" "v('knat_service_bytes_total', service='$TCP_SVC', direction='in') >= 60000 and v('knat_service_bytes_total', service='$TCP_SVC', direction='out') >= 60000")"
+expect_eq "per service: packets, bytes, flows, conns = the sum of its backends'" True \
+	"$(pq "$S" "all(v('knat_service_' + m, service=svc, **d) == sum(s['value'] for s in S if s['name'] == 'knat_backend_' + m and s['labels']['service'] == svc and all(s['labels'][k] == x for k, x in d.items())) for svc in ('$TCP_SVC', '$UDP_SVC') for m, dirs in (('packets_total', ('in', 'out')), ('bytes_total', ('in', 'out')), ('flows', (None,)), ('connections_total', (None,))) for d in [{'direction': x} if x else {} for x in dirs])")"
+expect_eq "the service without backends has info and counters, no backends" "1 0 0" \
+	"$(pq "$S" "'%s %s %d' % (v('knat_service_info', service='udp/$VIP:54'), v('knat_service_connections_total', service='udp/$VIP:54'), len([s for s in S if s['labels'].get('service') == 'udp/$VIP:54' and 'backend' in s['labels']]))")"
+expect_eq "knat_service_info: proto, vip, port and sched apart" "1 1" \
+	"$(pq "$S" "'%s %s' % (v('knat_service_info', service='$TCP_SVC', proto='tcp', vip='$VIP', port='80', sched='rr'), v('knat_service_info', service='$UDP_SVC', proto='udp', vip='$VIP', port='53', sched='maglev'))")"
+expect_eq "knat_backend_state up/down/draining: udp b3 0 1 0, b1 1 0 0" "0 1 0 1 0 0" \
+	"$(pq "$S" "' '.join(str(v('knat_backend_state', service='$UDP_SVC', backend=b, state=st)) for b in ('10.0.2.13:5353', '10.0.2.11:5353') for st in ('up', 'down', 'draining'))")"
+expect_eq "knat_backend_weight: 1 5 1" "1 5 1" \
+	"$(pq "$S" "' '.join(str(v('knat_backend_weight', service='$TCP_SVC', backend='10.0.2.1%d:8080' % i)) for i in (1, 2, 3))")"
+expect_eq "tcp service: no maglev moved slots; udp: what service list says" \
+	"None $(knat_in r -s -j service list | json_get "[s['moved'] for s in j if s['proto'] == 'udp' and s['port'] == 53][0]")" \
+	"$(pq "$S" "'%s %s' % (v('knat_service_maglev_moved_slots', service='$TCP_SVC'), v('knat_service_maglev_moved_slots', service='$UDP_SVC'))")"
+expect_eq "vip-echo 5, no-backend 1, tcp flows created 30" "5 1 30" \
+	"$(pq "$S" "'%s %s %s' % (v('knat_vip_echo_total'), v('knat_drops_total', reason='no-backend'), v('knat_flows_created_tcp_total'))")"
+
+# Every counter and drop reason of knat -j stats, the same value; nothing more.
+cmpstats='
+import json, sys
+S = json.load(open(sys.argv[1]))
+j = json.load(open(sys.argv[2]))
+want = {("knat_%s_total" % k, ()): x for k, x in j["counters"].items()}
+want.update({("knat_drops_total", (("reason", k.replace("_", "-")),)): x
+             for k, x in j["drops"].items()})
+got = {(s["name"], tuple(sorted(s["labels"].items()))): s["value"] for s in S
+       if s["name"] == "knat_drops_total" or
+       (s["name"].endswith("_total") and not s["name"].startswith(("knat_service_", "knat_backend_")))}
+diff = sorted(set(want.items()) ^ set(got.items()))
+print("%d same" % len(want) if not diff else "differ: %s" % diff)'
+expect_eq "every counter and drop = knat -j stats" \
+	"$(($(json_get 'len(j["counters"]) + len(j["drops"])' <"$TMP/root.stats1"))) same" \
+	"$(python3 -c "$cmpstats" "$S" "$TMP/root.stats1")"
+expect_eq "every drop reason there, 0 or not" \
+	"$(json_get 'len(j["drops"])' <"$TMP/root.stats1")" \
+	"$(pq "$S" "len([s for s in S if s['name'] == 'knat_drops_total'])")"
+expect_eq "knat_flows, _services, _hooks_active, build_info = knat -j status" \
+	"$(json_get '"%s %s %d %s 1" % (j["flows"], j["services"], j["hooks_active"], j["version"])' <"$TMP/root.status1")" \
+	"$(pq "$S" "'%s %s %s %s %s' % (v('knat_flows'), v('knat_services'), v('knat_hooks_active'), [s['labels']['version'] for s in S if s['name'] == 'knat_build_info'][0], v('knat_build_info'))")"
+expect_eq "knat_max_flows 50000" 50000 "$(pq "$S" "v('knat_max_flows')")"
+expect_eq "root: no CAP_NET_ADMIN comment" 0 "$(grep -c '^# knat:' "$TMP/root.prom")"
+
+# ---- as nobody ----
+nobody() {
+	in_ns r setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$KNAT" "$@"
+}
+err=$(nobody status 2>&1 >/dev/null)
+expect_eq "nobody really lacks CAP_NET_ADMIN" "Error: Operation not permitted." "$err"
+# The status of the snapshot is root's: nobody cannot read it.
+nobody_snapshot() {
+	local p=$1 i
+	for i in 1 2 3 4 5; do
+		nobody -j stats >"$p.stats1"
+		nobody stats --prometheus >"$p.prom" 2>"$p.err"
+		echo $? >"$p.rc"
+		nobody -j stats >"$p.stats2"
+		cmp -s "$p.stats1" "$p.stats2" && return 0
+	done
+	return 1
+}
+nobody_snapshot "$TMP/nobody" || fail "nobody: a quiet snapshot in 5 tries"
+expect_eq "nobody: exit 0, nothing on stderr" "0:" "$(cat "$TMP/nobody.rc"):$(cat "$TMP/nobody.err")"
+if res=$(validate "$TMP/nobody.prom" "$TMP/nobody.json"); then
+	pass "nobody: the exposition is valid ($res)"
+else
+	fail "nobody: the exposition is valid"
+	printf '%s\n' "$res" | head -n 20 | sed 's/^/#   /'
+	sed 's/^/#   | /' "$TMP/nobody.prom"
+fi
+expect_eq "nobody: every counter and drop = knat -j stats" \
+	"$(($(json_get 'len(j["counters"]) + len(j["drops"])' <"$TMP/nobody.stats1"))) same" \
+	"$(python3 -c "$cmpstats" "$TMP/nobody.json" "$TMP/nobody.stats1")"
+expect_eq "nobody: vip-echo 5, no-backend 1" "5 1" \
+	"$(pq "$TMP/nobody.json" "'%s %s' % (v('knat_vip_echo_total'), v('knat_drops_total', reason='no-backend'))")"
+expect_eq "nobody: only the counters and the drops" "" \
+	"$(pq "$TMP/nobody.json" "' '.join(sorted(set(s['name'] for s in S if not s['name'].endswith('_total') or s['name'].startswith(('knat_service_', 'knat_backend_')))))")"
+expect_eq "nobody: the refusal said in a comment, last" \
+	"# knat: status, max-flows, service and backend metrics need CAP_NET_ADMIN: left out" \
+	"$(tail -n 1 "$TMP/nobody.prom")"
+# The textfile collector's way: written beside, then renamed; never half.
+expect_ok "nobody: knat stats --prometheus > file, as a textfile collector cron job would" \
+	sh -c "ip netns exec $(ns r) setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all $KNAT stats --prometheus >$TMP/knat.prom.tmp && test -s $TMP/knat.prom.tmp"
+
+tap_end

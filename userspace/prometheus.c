@@ -1,0 +1,783 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knat stats --prometheus: see prometheus.h.
+ *
+ * Names: a counter C of "knat stats" is knat_C_total with '-' made '_'
+ * (knat_pkts_orig_total); the drop reasons are one family,
+ * knat_drops_total{reason="no-port"}, every reason this knat knows
+ * included even at 0.  A counter a newer kernel has and this knat does not
+ * know still prints, as knat_unknown_N_total, and a drop reason as
+ * reason="drop-N", N being its index, as in "knat stats".
+ *
+ * Services are labelled service="tcp/203.0.113.10:80" (PROTO/VIP:PORT, the
+ * words that name a service on the command line), backends additionally
+ * backend="10.0.2.11:8080" (the port resolved, as "knat service list"
+ * prints it).  knat_service_info carries proto, vip, port and sched as
+ * separate labels for joins.  Directions are a label: direction="in" is
+ * client -> backend, "out" backend -> client.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_print.h"
+#include "knat_nl.h"
+#include "prometheus.h"
+#include "service.h"
+#include "stats.h"
+#include "utils.h"
+
+/* HELP text of each counter, indexed by enum knat_counter. */
+static const char *const counter_help[] = {
+	[KNAT_CNT_PKTS_ORIG]		= "Packets translated in the original direction.",
+	[KNAT_CNT_BYTES_ORIG]		= "Bytes translated in the original direction.",
+	[KNAT_CNT_PKTS_REPLY]		= "Packets translated in the reply direction.",
+	[KNAT_CNT_BYTES_REPLY]		= "Bytes translated in the reply direction.",
+	[KNAT_CNT_FLOWS_CREATED_TCP]	= "TCP flows created.",
+	[KNAT_CNT_FLOWS_CREATED_UDP]	= "UDP flows created.",
+	[KNAT_CNT_FLOWS_CREATED_ICMP]	= "ICMP flows created.",
+	[KNAT_CNT_FLOWS_EXPIRED]	= "Flows that timed out.",
+	[KNAT_CNT_ICMP_ERR_TRANSLATED]	= "ICMP errors about a flow, rewritten.",
+	[KNAT_CNT_TCP_UNTRACKED]	= "Non-SYN TCP packets to a forward without a flow, passed.",
+	[KNAT_CNT_PORT_PRESERVED]	= "SNAT mappings that kept the inside source port.",
+	[KNAT_CNT_ICMP_ERR_UNKNOWN]	= "ICMP errors about no flow, passed.",
+	[KNAT_CNT_HAIRPIN]		= "Forward flows source-NATed back (hairpin).",
+	[KNAT_CNT_VIP_ECHO]		= "Pings to a service VIP answered by knat.",
+};
+_Static_assert(ARRAY_SIZE(counter_help) == __KNAT_CNT_MAX,
+	       "a HELP text for every enum knat_counter");
+
+/* ---- the format ---- */
+
+void prom_put_label_value(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\\\", f);
+		else if (*s == '"')
+			fputs("\\\"", f);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+void prom_put_help(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\\\", f);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == ':';
+}
+
+void prom_metric_name(char *dst, size_t size, const char *name,
+		      const char *suffix)
+{
+	size_t i;
+
+	if (!size)
+		return;
+	snprintf(dst, size, "knat_%s%s", name, suffix);
+	for (i = 0; dst[i]; i++)
+		if (!name_char(dst[i]))
+			dst[i] = '_';
+}
+
+struct label {
+	const char *key, *value;
+};
+
+/* A family: its # HELP and # TYPE lines go out before its first sample. */
+struct family {
+	const char *name, *type, *help;
+	bool started;
+};
+
+static void sample(FILE *f, struct family *fam, const struct label *l,
+		   size_t n, uint64_t value)
+{
+	size_t i;
+
+	if (!fam->started) {
+		fprintf(f, "# HELP %s ", fam->name);
+		prom_put_help(f, fam->help);
+		fprintf(f, "\n# TYPE %s %s\n", fam->name, fam->type);
+		fam->started = true;
+	}
+	fputs(fam->name, f);
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%s%s=\"", i ? "," : "{", l[i].key);
+		prom_put_label_value(f, l[i].value);
+		fputc('"', f);
+	}
+	fprintf(f, "%s %" PRIu64 "\n", n ? "}" : "", value);
+}
+
+/* A family with one sample and no labels. */
+static void single(FILE *f, const char *name, const char *type,
+		   const char *help, uint64_t value)
+{
+	struct family fam = { name, type, help, false };
+
+	sample(f, &fam, NULL, 0, value);
+}
+
+/* ---- the global counters and drop reasons ---- */
+
+static const struct prom_counter *find_counter(const struct prom_counter *c,
+					       size_t n, unsigned int idx)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (c[i].idx == idx)
+			return &c[i];
+	return NULL;
+}
+
+static uint64_t value_of(const struct prom_counter *c, size_t n,
+			 unsigned int idx)
+{
+	const struct prom_counter *p = find_counter(c, n, idx);
+
+	return p ? p->value : 0;
+}
+
+static void write_counters(FILE *f, const struct prom_snapshot *s)
+{
+	char name[96], help[96], suffix[24];
+	unsigned int i;
+	size_t k;
+
+	/* Every known counter, 0 when this kernel does not have it. */
+	for (i = 0; i < __KNAT_CNT_MAX; i++) {
+		prom_metric_name(name, sizeof(name), stats_counter_name(i), "_total");
+		single(f, name, "counter", counter_help[i],
+		       value_of(s->counters, s->ncounters, i));
+	}
+	/* Then, in the kernel's order, the ones it has and we do not know. */
+	for (k = 0; k < s->ncounters; k++) {
+		if (stats_counter_name(s->counters[k].idx))
+			continue;
+		snprintf(suffix, sizeof(suffix), "_%u_total", s->counters[k].idx);
+		/* promtool frowns on "counter" in a name: not counter_N. */
+		prom_metric_name(name, sizeof(name), "unknown", suffix);
+		snprintf(help, sizeof(help),
+			 "Counter %u (counter-%u in knat stats), unknown to this knat.",
+			 s->counters[k].idx, s->counters[k].idx);
+		single(f, name, "counter", help, s->counters[k].value);
+	}
+}
+
+static void write_drops(FILE *f, const struct prom_snapshot *s)
+{
+	struct family fam = {
+		"knat_drops_total", "counter",
+		"Packets knat dropped, by reason.", false,
+	};
+	struct label l = { "reason", NULL };
+	char unknown[24];
+	unsigned int i;
+	size_t k;
+
+	for (i = 0; i < __KNAT_DROP_MAX; i++) {
+		l.value = stats_drop_name(i);
+		sample(f, &fam, &l, 1, value_of(s->drops, s->ndrops, i));
+	}
+	for (k = 0; k < s->ndrops; k++) {
+		if (stats_drop_name(s->drops[k].idx))
+			continue;
+		snprintf(unknown, sizeof(unknown), "drop-%u", s->drops[k].idx);
+		l.value = unknown;
+		sample(f, &fam, &l, 1, s->drops[k].value);
+	}
+}
+
+/* ---- status and config ---- */
+
+static void write_status(FILE *f, const struct prom_snapshot *s)
+{
+	struct label l[] = {
+		{ "version", s->version },
+		{ "build_id", s->build_id },
+	};
+	struct family info = {
+		"knat_build_info", "gauge",
+		"Version and build of the knat module; always 1.", false,
+	};
+
+	sample(f, &info, l, ARRAY_SIZE(l), 1);
+	single(f, "knat_hooks_active", "gauge",
+	       "1 when knat's netfilter hooks are registered in this namespace.",
+	       s->hooks_active);
+	single(f, "knat_forwards", "gauge", "Forwards configured.", s->forwards);
+	single(f, "knat_snats", "gauge", "SNAT rules configured.", s->snats);
+	single(f, "knat_services", "gauge", "Services configured.", s->services);
+	single(f, "knat_flows", "gauge", "Flows in the table.", s->flows);
+}
+
+/* ---- services and backends ---- */
+
+/* The value at offset off of a struct prom_service or prom_backend. */
+#define FIELD(p, off) (*(const uint64_t *)((const char *)(p) + (off)))
+
+/* One sample per service, or two with direction="in" and "out". */
+static void svc_family(FILE *f, const struct prom_snapshot *s,
+		       const char *name, const char *type, const char *help,
+		       size_t off, size_t off_out, bool maglev_only)
+{
+	struct family fam = { name, type, help, false };
+	struct label l[2] = { { "service", NULL }, { "direction", NULL } };
+	const struct prom_service *svc;
+	size_t i;
+
+	for (i = 0; i < s->nservices; i++) {
+		svc = &s->svcs[i];
+		if (maglev_only && !svc->maglev)
+			continue;
+		l[0].value = svc->label;
+		if (off_out) {
+			l[1].value = "in";
+			sample(f, &fam, l, 2, FIELD(svc, off));
+			l[1].value = "out";
+			sample(f, &fam, l, 2, FIELD(svc, off_out));
+		} else {
+			sample(f, &fam, l, 1, FIELD(svc, off));
+		}
+	}
+}
+
+static void be_family(FILE *f, const struct prom_snapshot *s,
+		      const char *name, const char *type, const char *help,
+		      size_t off, size_t off_out)
+{
+	struct family fam = { name, type, help, false };
+	struct label l[3] = {
+		{ "service", NULL }, { "backend", NULL }, { "direction", NULL },
+	};
+	const struct prom_backend *be;
+	size_t i, j;
+
+	for (i = 0; i < s->nservices; i++) {
+		l[0].value = s->svcs[i].label;
+		for (j = 0; j < s->svcs[i].nbackends; j++) {
+			be = &s->svcs[i].backends[j];
+			l[1].value = be->label;
+			if (off_out) {
+				l[2].value = "in";
+				sample(f, &fam, l, 3, FIELD(be, off));
+				l[2].value = "out";
+				sample(f, &fam, l, 3, FIELD(be, off_out));
+			} else {
+				sample(f, &fam, l, 2, FIELD(be, off));
+			}
+		}
+	}
+}
+
+static void write_service_info(FILE *f, const struct prom_snapshot *s)
+{
+	struct family fam = {
+		"knat_service_info", "gauge",
+		"A service: its protocol, virtual address, port and scheduler; always 1.",
+		false,
+	};
+	const struct prom_service *svc;
+	char port[8];
+	size_t i;
+
+	for (i = 0; i < s->nservices; i++) {
+		svc = &s->svcs[i];
+		snprintf(port, sizeof(port), "%u", svc->port);
+		struct label l[] = {
+			{ "service", svc->label }, { "proto", svc->proto },
+			{ "vip", svc->vip }, { "port", port },
+			{ "sched", svc->sched },
+		};
+		sample(f, &fam, l, ARRAY_SIZE(l), 1);
+	}
+}
+
+static void write_backend_weight(FILE *f, const struct prom_snapshot *s)
+{
+	struct family fam = {
+		"knat_backend_weight", "gauge",
+		"Scheduling weight of a backend; 0 takes no new flows.", false,
+	};
+	struct label l[2] = { { "service", NULL }, { "backend", NULL } };
+	const struct prom_backend *be;
+	size_t i, j;
+
+	for (i = 0; i < s->nservices; i++)
+		for (j = 0; j < s->svcs[i].nbackends; j++) {
+			be = &s->svcs[i].backends[j];
+			if (!be->has_weight)
+				continue;
+			l[0].value = s->svcs[i].label;
+			l[1].value = be->label;
+			sample(f, &fam, l, 2, be->weight);
+		}
+}
+
+/*
+ * A state set: one sample per state, 1 for the backend's own.  A state a
+ * newer kernel has is its own sample, "state-N".
+ */
+static void write_backend_state(FILE *f, const struct prom_snapshot *s)
+{
+	struct family fam = {
+		"knat_backend_state", "gauge",
+		"1 for the state a backend is in (up, down or draining), else 0.",
+		false,
+	};
+	struct label l[3] = {
+		{ "service", NULL }, { "backend", NULL }, { "state", NULL },
+	};
+	const struct prom_backend *be;
+	char unknown[16];
+	unsigned int st;
+	size_t i, j;
+
+	for (i = 0; i < s->nservices; i++)
+		for (j = 0; j < s->svcs[i].nbackends; j++) {
+			be = &s->svcs[i].backends[j];
+			if (!be->has_state)
+				continue;
+			l[0].value = s->svcs[i].label;
+			l[1].value = be->label;
+			for (st = 0; st < __KNAT_BACKEND_STATE_MAX; st++) {
+				l[2].value = backend_state_name(st);
+				sample(f, &fam, l, 3, be->state == st);
+			}
+			if (!backend_state_name(be->state)) {
+				snprintf(unknown, sizeof(unknown), "state-%u",
+					 be->state);
+				l[2].value = unknown;
+				sample(f, &fam, l, 3, 1);
+			}
+		}
+}
+
+#define SVC(field) offsetof(struct prom_service, field)
+#define BE(field) offsetof(struct prom_backend, field)
+
+static void write_services(FILE *f, const struct prom_snapshot *s)
+{
+	write_service_info(f, s);
+	svc_family(f, s, "knat_service_flows", "gauge",
+		   "Active flows of a service.", SVC(flows), 0, false);
+	svc_family(f, s, "knat_service_connections_total", "counter",
+		   "Flows ever scheduled for a service (TCP connections, UDP flows).",
+		   SVC(conns), 0, false);
+	svc_family(f, s, "knat_service_packets_total", "counter",
+		   "Packets of a service; direction in is client to backend.",
+		   SVC(pkts_in), SVC(pkts_out), false);
+	svc_family(f, s, "knat_service_bytes_total", "counter",
+		   "Bytes of a service; direction in is client to backend.",
+		   SVC(bytes_in), SVC(bytes_out), false);
+	svc_family(f, s, "knat_service_maglev_moved_slots", "gauge",
+		   "Maglev table slots that changed backend at the last change of the backend set.",
+		   SVC(moved), 0, true);
+
+	write_backend_weight(f, s);
+	write_backend_state(f, s);
+	be_family(f, s, "knat_backend_flows", "gauge",
+		  "Active flows of a backend.", BE(flows), 0);
+	be_family(f, s, "knat_backend_connections_total", "counter",
+		  "Flows ever scheduled to a backend (TCP connections, UDP flows).",
+		  BE(conns), 0);
+	be_family(f, s, "knat_backend_packets_total", "counter",
+		  "Packets of a backend; direction in is client to backend.",
+		  BE(pkts_in), BE(pkts_out));
+	be_family(f, s, "knat_backend_bytes_total", "counter",
+		  "Bytes of a backend; direction in is client to backend.",
+		  BE(bytes_in), BE(bytes_out));
+}
+
+void prom_write(FILE *f, const struct prom_snapshot *s)
+{
+	write_counters(f, s);
+	write_drops(f, s);
+	if (s->have_status)
+		write_status(f, s);
+	if (s->have_config)
+		single(f, "knat_max_flows", "gauge",
+		       "Flow table size (config max-flows); new flows beyond it drop.",
+		       s->max_flows);
+	if (s->have_services)
+		write_services(f, s);
+	/* A comment: the format allows them and parsers skip them. */
+	if (s->denied)
+		fputs("# knat: status, max-flows, service and backend metrics "
+		      "need CAP_NET_ADMIN: left out\n", f);
+}
+
+/* ---- collecting replies ---- */
+
+void prom_services_clear(struct prom_snapshot *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nservices; i++)
+		free(s->svcs[i].backends);
+	free(s->svcs);
+	s->svcs = NULL;
+	s->nservices = 0;
+}
+
+void prom_snapshot_free(struct prom_snapshot *s)
+{
+	prom_services_clear(s);
+	free(s->counters);
+	free(s->drops);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Grow *arr (of *n elements of size sz) by one zeroed element, or NULL. */
+static void *push(void *arr_p, size_t *n, size_t sz)
+{
+	void **arr = arr_p;
+	char *p = realloc(*arr, (*n + 1) * sz);
+
+	if (!p) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	*arr = p;
+	memset(p + *n * sz, 0, sz);
+	return p + (*n)++ * sz;
+}
+
+static int collect(const struct nlattr *nest, struct prom_counter **arr,
+		   size_t *n)
+{
+	const struct nlattr *a;
+	struct prom_counter *c;
+	unsigned int idx;
+
+	if (!nest)
+		return 0;
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_validate(a, MNL_TYPE_U64) < 0 || !mnl_attr_get_type(a))
+			continue;
+		idx = mnl_attr_get_type(a) - 1u;
+		/* Once each: the last value wins should one come twice. */
+		c = (struct prom_counter *)find_counter(*arr, *n, idx);
+		if (!c) {
+			c = push(arr, n, sizeof(**arr));
+			if (!c)
+				return -1;
+		}
+		c->idx = idx;
+		c->value = mnl_attr_get_u64(a);
+	}
+	return 0;
+}
+
+int prom_stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
+		[KNAT_A_STATS] = MNL_TYPE_NESTED,
+	};
+	static const enum mnl_attr_data_type policy[KNAT_STATS_A_MAX + 1] = {
+		[KNAT_STATS_A_COUNTERS]	= MNL_TYPE_NESTED,
+		[KNAT_STATS_A_DROPS]	= MNL_TYPE_NESTED,
+	};
+	const struct nlattr *top[KNAT_A_MAX + 1];
+	const struct nlattr *tb[KNAT_STATS_A_MAX + 1];
+	struct prom_snapshot *s = data;
+
+	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
+	knat_parse_nested(top[KNAT_A_STATS], policy, KNAT_STATS_A_MAX, tb);
+	if (collect(tb[KNAT_STATS_A_COUNTERS], &s->counters, &s->ncounters) ||
+	    collect(tb[KNAT_STATS_A_DROPS], &s->drops, &s->ndrops))
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+static void copy_str(char *dst, size_t size, const struct nlattr *a)
+{
+	snprintf(dst, size, "%s", a ? mnl_attr_get_str(a) : "");
+}
+
+int prom_status_cb(const struct nlmsghdr *nlh, void *data)
+{
+	static const enum mnl_attr_data_type policy[KNAT_A_MAX + 1] = {
+		[KNAT_A_VERSION]	= MNL_TYPE_NUL_STRING,
+		[KNAT_A_BUILD_ID]	= MNL_TYPE_NUL_STRING,
+		[KNAT_A_NUM_FORWARDS]	= MNL_TYPE_U32,
+		[KNAT_A_NUM_SNATS]	= MNL_TYPE_U32,
+		[KNAT_A_NUM_SERVICES]	= MNL_TYPE_U32,
+		[KNAT_A_NUM_FLOWS]	= MNL_TYPE_U32,
+		[KNAT_A_HOOKS_ACTIVE]	= MNL_TYPE_U8,
+	};
+	const struct nlattr *tb[KNAT_A_MAX + 1];
+	struct prom_snapshot *s = data;
+
+	knat_parse_attrs(nlh, policy, KNAT_A_MAX, tb);
+	copy_str(s->version, sizeof(s->version), tb[KNAT_A_VERSION]);
+	copy_str(s->build_id, sizeof(s->build_id), tb[KNAT_A_BUILD_ID]);
+	s->hooks_active = attr_u8(tb[KNAT_A_HOOKS_ACTIVE]) != 0;
+	s->forwards = attr_u32(tb[KNAT_A_NUM_FORWARDS]);
+	s->snats = attr_u32(tb[KNAT_A_NUM_SNATS]);
+	s->services = attr_u32(tb[KNAT_A_NUM_SERVICES]);
+	s->flows = attr_u32(tb[KNAT_A_NUM_FLOWS]);
+	s->have_status = true;
+	return MNL_CB_OK;
+}
+
+int prom_config_cb(const struct nlmsghdr *nlh, void *data)
+{
+	static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
+		[KNAT_A_CONFIG] = MNL_TYPE_NESTED,
+	};
+	static const enum mnl_attr_data_type policy[KNAT_CFG_A_MAX + 1] = {
+		[KNAT_CFG_A_MAX_FLOWS] = MNL_TYPE_U32,
+	};
+	const struct nlattr *top[KNAT_A_MAX + 1];
+	const struct nlattr *tb[KNAT_CFG_A_MAX + 1];
+	struct prom_snapshot *s = data;
+
+	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
+	knat_parse_nested(top[KNAT_A_CONFIG], policy, KNAT_CFG_A_MAX, tb);
+	if (tb[KNAT_CFG_A_MAX_FLOWS]) {
+		s->max_flows = attr_u32(tb[KNAT_CFG_A_MAX_FLOWS]);
+		s->have_config = true;
+	}
+	return MNL_CB_OK;
+}
+
+static const enum mnl_attr_data_type svc_policy[KNAT_SVC_A_MAX + 1] = {
+	[KNAT_SVC_A_PROTO]	= MNL_TYPE_U8,
+	[KNAT_SVC_A_ADDR]	= MNL_TYPE_U32,
+	[KNAT_SVC_A_PORT]	= MNL_TYPE_U16,
+	[KNAT_SVC_A_SCHED]	= MNL_TYPE_NUL_STRING,
+	[KNAT_SVC_A_FLOWS]	= MNL_TYPE_U32,
+	[KNAT_SVC_A_CONNS]	= MNL_TYPE_U64,
+	[KNAT_SVC_A_PKTS_IN]	= MNL_TYPE_U64,
+	[KNAT_SVC_A_BYTES_IN]	= MNL_TYPE_U64,
+	[KNAT_SVC_A_PKTS_OUT]	= MNL_TYPE_U64,
+	[KNAT_SVC_A_BYTES_OUT]	= MNL_TYPE_U64,
+	[KNAT_SVC_A_MOVED]	= MNL_TYPE_U32,
+	[KNAT_SVC_A_BACKENDS]	= MNL_TYPE_NESTED,
+};
+
+static const enum mnl_attr_data_type be_policy[KNAT_BE_A_MAX + 1] = {
+	[KNAT_BE_A_ADDR]	= MNL_TYPE_U32,
+	[KNAT_BE_A_PORT]	= MNL_TYPE_U16,
+	[KNAT_BE_A_WEIGHT]	= MNL_TYPE_U32,
+	[KNAT_BE_A_STATE]	= MNL_TYPE_U8,
+	[KNAT_BE_A_FLOWS]	= MNL_TYPE_U32,
+	[KNAT_BE_A_CONNS]	= MNL_TYPE_U64,
+	[KNAT_BE_A_PKTS_IN]	= MNL_TYPE_U64,
+	[KNAT_BE_A_BYTES_IN]	= MNL_TYPE_U64,
+	[KNAT_BE_A_PKTS_OUT]	= MNL_TYPE_U64,
+	[KNAT_BE_A_BYTES_OUT]	= MNL_TYPE_U64,
+};
+
+static int add_backend(struct prom_service *svc, const struct nlattr *nest)
+{
+	const struct nlattr *tb[KNAT_BE_A_MAX + 1];
+	struct prom_backend *be;
+	char abuf[ADDR_BUF];
+	uint16_t port;
+
+	be = push(&svc->backends, &svc->nbackends, sizeof(*be));
+	if (!be)
+		return -1;
+	knat_parse_nested(nest, be_policy, KNAT_BE_A_MAX, tb);
+	port = attr_port(tb[KNAT_BE_A_PORT]);
+	snprintf(be->label, sizeof(be->label), "%s:%u",
+		 fmt_addr(attr_addr(tb[KNAT_BE_A_ADDR]), abuf),
+		 port ? port : svc->port);
+	be->has_weight = tb[KNAT_BE_A_WEIGHT] != NULL;
+	be->weight = attr_u32(tb[KNAT_BE_A_WEIGHT]);
+	be->has_state = tb[KNAT_BE_A_STATE] != NULL;
+	be->state = attr_u8(tb[KNAT_BE_A_STATE]);
+	be->flows = attr_u32(tb[KNAT_BE_A_FLOWS]);
+	be->conns = attr_u64(tb[KNAT_BE_A_CONNS]);
+	be->pkts_in = attr_u64(tb[KNAT_BE_A_PKTS_IN]);
+	be->bytes_in = attr_u64(tb[KNAT_BE_A_BYTES_IN]);
+	be->pkts_out = attr_u64(tb[KNAT_BE_A_PKTS_OUT]);
+	be->bytes_out = attr_u64(tb[KNAT_BE_A_BYTES_OUT]);
+	return 0;
+}
+
+int prom_service_cb(const struct nlmsghdr *nlh, void *data)
+{
+	static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
+		[KNAT_A_SERVICE] = MNL_TYPE_NESTED,
+	};
+	const struct nlattr *top[KNAT_A_MAX + 1];
+	const struct nlattr *tb[KNAT_SVC_A_MAX + 1];
+	struct prom_snapshot *s = data;
+	struct prom_service *svc;
+	const struct nlattr *a;
+	const char *proto;
+
+	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
+	if (!top[KNAT_A_SERVICE])
+		return MNL_CB_OK;
+	knat_parse_nested(top[KNAT_A_SERVICE], svc_policy, KNAT_SVC_A_MAX, tb);
+
+	svc = push(&s->svcs, &s->nservices, sizeof(*svc));
+	if (!svc)
+		return MNL_CB_ERROR;
+	proto = proto_name(attr_u8(tb[KNAT_SVC_A_PROTO]));
+	if (proto)
+		snprintf(svc->proto, sizeof(svc->proto), "%s", proto);
+	else
+		snprintf(svc->proto, sizeof(svc->proto), "%u",
+			 attr_u8(tb[KNAT_SVC_A_PROTO]));
+	fmt_addr(attr_addr(tb[KNAT_SVC_A_ADDR]), svc->vip);
+	svc->port = attr_port(tb[KNAT_SVC_A_PORT]);
+	snprintf(svc->label, sizeof(svc->label), "%s/%s:%u", svc->proto,
+		 svc->vip, svc->port);
+	copy_str(svc->sched, sizeof(svc->sched), tb[KNAT_SVC_A_SCHED]);
+	svc->maglev = is_kw(svc->sched, "maglev");
+	svc->flows = attr_u32(tb[KNAT_SVC_A_FLOWS]);
+	svc->conns = attr_u64(tb[KNAT_SVC_A_CONNS]);
+	svc->pkts_in = attr_u64(tb[KNAT_SVC_A_PKTS_IN]);
+	svc->bytes_in = attr_u64(tb[KNAT_SVC_A_BYTES_IN]);
+	svc->pkts_out = attr_u64(tb[KNAT_SVC_A_PKTS_OUT]);
+	svc->bytes_out = attr_u64(tb[KNAT_SVC_A_BYTES_OUT]);
+	svc->moved = attr_u32(tb[KNAT_SVC_A_MOVED]);
+
+	if (tb[KNAT_SVC_A_BACKENDS])
+		mnl_attr_for_each_nested(a, tb[KNAT_SVC_A_BACKENDS])
+			if (mnl_attr_get_type(a) == KNAT_A_BACKEND &&
+			    mnl_attr_validate(a, MNL_TYPE_NESTED) == 0 &&
+			    add_backend(svc, a))
+				return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+/* ---- the command ---- */
+
+#define DUMP_TRIES 5
+
+/*
+ * One request on a socket of its own (an interrupted dump leaves messages
+ * behind).  0; -EPERM when optional and refused for want of CAP_NET_ADMIN;
+ * -EINTR when a dump was interrupted by a change; EXIT_KERNEL after
+ * printing why, in knat_run()'s words.
+ */
+static int query(uint8_t cmd, uint16_t flags, mnl_cb_t cb,
+		 struct prom_snapshot *s, bool optional)
+{
+	const struct nlmsghdr *nlh;
+	const char *msg;
+	struct mnlg *g;
+	int err, ret = 0;
+
+	g = knat_open();
+	if (!g)
+		return EXIT_KERNEL;
+	nlh = mnlg_msg(g, cmd, flags);
+	if (mnlg_run(g, nlh, cb, s) < 0) {
+		err = errno;
+		msg = mnlg_ext_ack_msg(g);
+		if (optional && err == EPERM) {
+			ret = -EPERM;
+		} else if (err == EINTR && (flags & NLM_F_DUMP)) {
+			ret = -EINTR;
+		} else {
+			if (msg)
+				pr_err("%s%s", msg,
+				       *msg && msg[strlen(msg) - 1] == '.' ? "" : ".");
+			else
+				pr_err("%s.", strerror(err));
+			ret = EXIT_KERNEL;
+		}
+	}
+	mnlg_close(g);
+	return ret;
+}
+
+/* An optional query: refused is fine, and noted in the output. */
+static int query_admin(uint8_t cmd, uint16_t flags, mnl_cb_t cb,
+		       struct prom_snapshot *s)
+{
+	int ret = query(cmd, flags, cb, s, true);
+
+	if (ret == -EPERM) {
+		s->denied = true;
+		return 0;
+	}
+	return ret;
+}
+
+static int collect_services(struct prom_snapshot *s)
+{
+	int tries, ret = 0;
+
+	for (tries = 0; tries < DUMP_TRIES; tries++) {
+		prom_services_clear(s);
+		ret = query_admin(KNAT_CMD_SERVICE_GET, NLM_F_DUMP,
+				  prom_service_cb, s);
+		if (ret != -EINTR)
+			break;
+	}
+	if (ret == -EINTR) {
+		pr_err("the services changed during every dump, try again.");
+		return EXIT_KERNEL;
+	}
+	if (!ret && !s->denied)
+		s->have_services = true;
+	return ret;
+}
+
+int prom_show(void)
+{
+	struct prom_snapshot s = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m;
+	int ret;
+
+	if (is_json_context()) {
+		pr_err("--prometheus prints text: it does not go with -j.");
+		return EXIT_USAGE;
+	}
+	ret = query(KNAT_CMD_STATS_GET, NLM_F_ACK, prom_stats_cb, &s, false);
+	if (!ret)
+		ret = query_admin(KNAT_CMD_STATUS_GET, NLM_F_ACK, prom_status_cb, &s);
+	if (!ret)
+		ret = query_admin(KNAT_CMD_CONFIG_GET, NLM_F_ACK, prom_config_cb, &s);
+	if (!ret)
+		ret = collect_services(&s);
+	if (ret) {
+		prom_snapshot_free(&s);
+		return ret;
+	}
+
+	/* All or nothing: a textfile collector must never read half a file. */
+	m = open_memstream(&text, &len);
+	if (!m) {
+		pr_err("%s.", strerror(errno));
+		prom_snapshot_free(&s);
+		return EXIT_KERNEL;
+	}
+	prom_write(m, &s);
+	prom_snapshot_free(&s);
+	if (fclose(m) != 0) {
+		pr_err("%s.", strerror(errno));
+		free(text);
+		return EXIT_KERNEL;
+	}
+	fwrite(text, 1, len, stdout);
+	free(text);
+	return 0;
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * knat stats --prometheus: the counters, the drop reasons, and (for
+ * CAP_NET_ADMIN) the status, max-flows and the per-service and per-backend
+ * counters, in the Prometheus text exposition format (version 0.0.4), for
+ * node_exporter's textfile collector.
+ *
+ * Reading and writing are apart: the callbacks collect the kernel's
+ * replies into a struct prom_snapshot, and prom_write() prints one.  The
+ * unit tests feed built replies through the same callbacks.
+ */
+#ifndef KNAT_PROMETHEUS_H
+#define KNAT_PROMETHEUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <libmnl/libmnl.h>
+#include <linux/knat.h>
+
+/* One counter or drop reason as the kernel sent it: index = type - 1. */
+struct prom_counter {
+	unsigned int idx;
+	uint64_t value;
+};
+
+struct prom_backend {
+	char label[32];			/* "10.0.2.11:8080" */
+	bool has_weight, has_state;
+	uint32_t weight;
+	uint8_t state;			/* enum knat_backend_state */
+	/* All uint64_t: prometheus.c reads them by offset. */
+	uint64_t flows, conns, pkts_in, bytes_in, pkts_out, bytes_out;
+};
+
+struct prom_service {
+	char label[48];			/* "tcp/203.0.113.10:80" */
+	char proto[8], vip[16];		/* "tcp", "203.0.113.10" */
+	uint16_t port;
+	char sched[KNAT_SCHED_NAME_LEN + 1];	/* "" when absent */
+	bool maglev;
+	/* All uint64_t: prometheus.c reads them by offset. */
+	uint64_t flows, moved, conns, pkts_in, bytes_in, pkts_out, bytes_out;
+	size_t nbackends;
+	struct prom_backend *backends;
+};
+
+struct prom_snapshot {
+	/* KNAT_CMD_STATS_GET, open to everyone. */
+	size_t ncounters, ndrops;
+	struct prom_counter *counters, *drops;
+
+	/* KNAT_CMD_STATUS_GET (CAP_NET_ADMIN). */
+	bool have_status;
+	char version[64], build_id[128];
+	bool hooks_active;
+	uint32_t forwards, snats, services, flows;
+
+	/* KNAT_CMD_CONFIG_GET (CAP_NET_ADMIN). */
+	bool have_config;
+	uint32_t max_flows;
+
+	/* KNAT_CMD_SERVICE_GET dump (CAP_NET_ADMIN). */
+	bool have_services;
+	size_t nservices;
+	struct prom_service *svcs;
+
+	/* A query that needs CAP_NET_ADMIN was refused (EPERM). */
+	bool denied;
+	/* Memory ran out while collecting: the snapshot is incomplete. */
+	bool nomem;
+};
+
+void prom_snapshot_free(struct prom_snapshot *s);
+/* Forget the services (before a dump is retried). */
+void prom_services_clear(struct prom_snapshot *s);
+
+/* mnl callbacks; data is the struct prom_snapshot. */
+int prom_stats_cb(const struct nlmsghdr *nlh, void *data);
+int prom_status_cb(const struct nlmsghdr *nlh, void *data);
+int prom_config_cb(const struct nlmsghdr *nlh, void *data);
+int prom_service_cb(const struct nlmsghdr *nlh, void *data);
+
+/* The whole exposition: every family with samples, # HELP and # TYPE first. */
+void prom_write(FILE *f, const struct prom_snapshot *s);
+
+/*
+ * The exposition format's escapes.  A label value: backslash, double
+ * quote and newline as \\ \" \n.  HELP text: backslash and newline only.
+ */
+void prom_put_label_value(FILE *f, const char *s);
+void prom_put_help(FILE *f, const char *s);
+
+/*
+ * "knat_" + name + suffix, with every character that may not be in a
+ * metric name ([a-zA-Z0-9_:]) made '_': "flows-created-tcp", "_total"
+ * gives "knat_flows_created_tcp_total".  Truncated to size.
+ */
+void prom_metric_name(char *dst, size_t size, const char *name,
+		      const char *suffix);
+
+/* knat stats --prometheus: query, then print; 0 or EXIT_KERNEL. */
+int prom_show(void);
+
+#endif

@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knat stats --prometheus: the escapes, the metric names, and replies built
+ * here the way the header describes them, collected by the same callbacks
+ * the command uses and written as the exposition format.  The output is
+ * saved as metrics.prom for a look (promtool check metrics, if at hand).
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/genetlink.h>
+#include <linux/knat.h>
+
+#include "../mnlg.h"
+#include "../prometheus.h"
+#include "../stats.h"
+#include "../utils.h"
+#include "tap.h"
+#include "unit.h"
+
+static char *text;
+
+/* What fn writes, as a string valid until the next call. */
+static const char *written(void (*fn)(FILE *, const char *), const char *arg)
+{
+	size_t len;
+	FILE *f;
+
+	free(text);
+	text = NULL;
+	f = open_memstream(&text, &len);
+	fn(f, arg);
+	fclose(f);
+	return text;
+}
+
+static const char *snapshot_text(const struct prom_snapshot *s)
+{
+	size_t len;
+	FILE *f;
+
+	free(text);
+	text = NULL;
+	f = open_memstream(&text, &len);
+	prom_write(f, s);
+	fclose(f);
+	return text;
+}
+
+static void test_escapes(void)
+{
+	char name[40];
+
+	printf("# prometheus: escapes and names\n");
+	tap_str(written(prom_put_label_value, "plain 10.0.2.11:8080"),
+		"plain 10.0.2.11:8080", "label value: nothing to escape");
+	tap_str(written(prom_put_label_value, "a\\b\"c\nd"), "a\\\\b\\\"c\\nd",
+		"label value: backslash, quote and newline escaped");
+	tap_str(written(prom_put_label_value, ""), "", "label value: empty");
+	tap_str(written(prom_put_help, "a\\b\"c\nd"), "a\\\\b\"c\\nd",
+		"HELP: backslash and newline escaped, quote not");
+
+	prom_metric_name(name, sizeof(name), "flows-created-tcp", "_total");
+	tap_str(name, "knat_flows_created_tcp_total", "metric name from a counter name");
+	prom_metric_name(name, sizeof(name), "a.b c/d\xc3\xa9:e", "");
+	tap_str(name, "knat_a_b_c_d__:e", "metric name: every other character is _");
+	prom_metric_name(name, 12, "icmp-errors-translated", "_total");
+	tap_str(name, "knat_icmp_e", "metric name: truncated to the buffer");
+}
+
+/* ---- replies ---- */
+
+static char buf[MNLG_TX_SIZE];
+
+static struct nlmsghdr *reply_new(void)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = GENL_MIN_ID;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->version = KNAT_GENL_VERSION;
+	return nlh;
+}
+
+/*
+ * Counters: every known one at 10 * index but the last, which this
+ * "kernel" lacks, and one from a newer kernel at index __KNAT_CNT_MAX + 1.
+ * Drops: every known one at its index, and index __KNAT_DROP_MAX.
+ */
+static const struct nlmsghdr *stats_reply(void)
+{
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *top, *nest;
+	unsigned int i;
+
+	top = mnl_attr_nest_start(nlh, KNAT_A_STATS);
+	nest = mnl_attr_nest_start(nlh, KNAT_STATS_A_COUNTERS);
+	for (i = 0; i < __KNAT_CNT_MAX - 1; i++)
+		mnl_attr_put_u64(nlh, (uint16_t)(i + 1), i * 10);
+	mnl_attr_put_u64(nlh, __KNAT_CNT_MAX + 2, 777);
+	mnl_attr_put_u32(nlh, __KNAT_CNT_MAX + 3, 5);	/* not a u64: left out */
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, KNAT_STATS_A_DROPS);
+	for (i = 0; i < __KNAT_DROP_MAX + 1; i++)
+		mnl_attr_put_u64(nlh, (uint16_t)(i + 1), i);
+	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_nest_end(nlh, top);
+	return nlh;
+}
+
+static const struct nlmsghdr *status_reply(void)
+{
+	struct nlmsghdr *nlh = reply_new();
+
+	mnl_attr_put_strz(nlh, KNAT_A_VERSION, "0.1.0");
+	mnl_attr_put_strz(nlh, KNAT_A_BUILD_ID, "2024 \"b\\x\"\nhost");
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_FORWARDS, 1);
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_SNATS, 2);
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_SERVICES, 2);
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_FLOWS, 42);
+	mnl_attr_put_u8(nlh, KNAT_A_HOOKS_ACTIVE, 1);
+	return nlh;
+}
+
+static const struct nlmsghdr *config_reply(void)
+{
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *top = mnl_attr_nest_start(nlh, KNAT_A_CONFIG);
+
+	mnl_attr_put_u32(nlh, KNAT_CFG_A_MAX_FLOWS, 262144);
+	mnl_attr_nest_end(nlh, top);
+	return nlh;
+}
+
+struct be {
+	const char *addr;
+	uint16_t port;
+	int weight;		/* -1: absent */
+	int state;		/* -1: absent */
+	uint64_t n;		/* flows n, conns 10n, packets 100n/90n, bytes */
+};
+
+static void put_counters(struct nlmsghdr *nlh, uint16_t flows, uint16_t first_u64,
+			 uint16_t pad, uint64_t n)
+{
+	mnl_attr_put_u32(nlh, flows, (uint32_t)n);
+	mnl_attr_put(nlh, pad, 0, NULL);
+	mnl_attr_put_u64(nlh, first_u64, 10 * n);		/* CONNS */
+	mnl_attr_put_u64(nlh, first_u64 + 1, 100 * n);	/* PKTS_IN */
+	mnl_attr_put_u64(nlh, first_u64 + 2, 6400 * n);	/* BYTES_IN */
+	mnl_attr_put_u64(nlh, first_u64 + 3, 90 * n);	/* PKTS_OUT */
+	mnl_attr_put_u64(nlh, first_u64 + 4, 120000 * n);	/* BYTES_OUT */
+}
+
+static const struct nlmsghdr *service_reply(uint8_t proto, const char *vip,
+					    uint16_t port, const char *sched,
+					    uint64_t n, const struct be *bes,
+					    unsigned int nbe)
+{
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest, *list, *one;
+	unsigned int i;
+
+	nest = mnl_attr_nest_start(nlh, KNAT_A_SERVICE);
+	mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, proto);
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_ADDR, inet_addr(vip));
+	mnl_attr_put_u16(nlh, KNAT_SVC_A_PORT, htons(port));
+	if (sched)
+		mnl_attr_put_strz(nlh, KNAT_SVC_A_SCHED, sched);
+	put_counters(nlh, KNAT_SVC_A_FLOWS, KNAT_SVC_A_CONNS, KNAT_SVC_A_PAD, n);
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_MOVED, 42);
+	list = mnl_attr_nest_start(nlh, KNAT_SVC_A_BACKENDS);
+	for (i = 0; i < nbe; i++) {
+		one = mnl_attr_nest_start(nlh, KNAT_A_BACKEND);
+		mnl_attr_put_u32(nlh, KNAT_BE_A_ADDR, inet_addr(bes[i].addr));
+		mnl_attr_put_u16(nlh, KNAT_BE_A_PORT, htons(bes[i].port));
+		if (bes[i].weight >= 0)
+			mnl_attr_put_u32(nlh, KNAT_BE_A_WEIGHT, (uint32_t)bes[i].weight);
+		if (bes[i].state >= 0)
+			mnl_attr_put_u8(nlh, KNAT_BE_A_STATE, (uint8_t)bes[i].state);
+		put_counters(nlh, KNAT_BE_A_FLOWS, KNAT_BE_A_CONNS, KNAT_BE_A_PAD,
+			     bes[i].n);
+		mnl_attr_nest_end(nlh, one);
+	}
+	mnl_attr_nest_end(nlh, list);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static const struct be two_be[] = {
+	{ "10.0.2.11", 8080, 1, KNAT_BACKEND_UP, 1 },
+	{ "10.0.2.12", 8080, 2, KNAT_BACKEND_DRAINING, 2 },
+};
+/* Port 0 (the service's), no weight, and a state from a newer kernel. */
+static const struct be odd_be[] = {
+	{ "10.0.3.1", 0, -1, KNAT_BACKEND_DOWN, 0 },
+	{ "10.0.3.2", 5353, 0, 7, 3 },
+};
+
+/* Everything after the drops: status, config, services. */
+static const char want_rest[] =
+	"# HELP knat_build_info Version and build of the knat module; always 1.\n"
+	"# TYPE knat_build_info gauge\n"
+	"knat_build_info{version=\"0.1.0\",build_id=\"2024 \\\"b\\\\x\\\"\\nhost\"} 1\n"
+	"# HELP knat_hooks_active 1 when knat's netfilter hooks are registered in this namespace.\n"
+	"# TYPE knat_hooks_active gauge\n"
+	"knat_hooks_active 1\n"
+	"# HELP knat_forwards Forwards configured.\n"
+	"# TYPE knat_forwards gauge\n"
+	"knat_forwards 1\n"
+	"# HELP knat_snats SNAT rules configured.\n"
+	"# TYPE knat_snats gauge\n"
+	"knat_snats 2\n"
+	"# HELP knat_services Services configured.\n"
+	"# TYPE knat_services gauge\n"
+	"knat_services 2\n"
+	"# HELP knat_flows Flows in the table.\n"
+	"# TYPE knat_flows gauge\n"
+	"knat_flows 42\n"
+	"# HELP knat_max_flows Flow table size (config max-flows); new flows beyond it drop.\n"
+	"# TYPE knat_max_flows gauge\n"
+	"knat_max_flows 262144\n"
+	"# HELP knat_service_info A service: its protocol, virtual address, port and scheduler; always 1.\n"
+	"# TYPE knat_service_info gauge\n"
+	"knat_service_info{service=\"tcp/203.0.113.10:80\",proto=\"tcp\",vip=\"203.0.113.10\",port=\"80\",sched=\"wrr\"} 1\n"
+	"knat_service_info{service=\"udp/203.0.113.10:53\",proto=\"udp\",vip=\"203.0.113.10\",port=\"53\",sched=\"maglev\"} 1\n"
+	"# HELP knat_service_flows Active flows of a service.\n"
+	"# TYPE knat_service_flows gauge\n"
+	"knat_service_flows{service=\"tcp/203.0.113.10:80\"} 3\n"
+	"knat_service_flows{service=\"udp/203.0.113.10:53\"} 4\n"
+	"# HELP knat_service_connections_total Flows ever scheduled for a service (TCP connections, UDP flows).\n"
+	"# TYPE knat_service_connections_total counter\n"
+	"knat_service_connections_total{service=\"tcp/203.0.113.10:80\"} 30\n"
+	"knat_service_connections_total{service=\"udp/203.0.113.10:53\"} 40\n"
+	"# HELP knat_service_packets_total Packets of a service; direction in is client to backend.\n"
+	"# TYPE knat_service_packets_total counter\n"
+	"knat_service_packets_total{service=\"tcp/203.0.113.10:80\",direction=\"in\"} 300\n"
+	"knat_service_packets_total{service=\"tcp/203.0.113.10:80\",direction=\"out\"} 270\n"
+	"knat_service_packets_total{service=\"udp/203.0.113.10:53\",direction=\"in\"} 400\n"
+	"knat_service_packets_total{service=\"udp/203.0.113.10:53\",direction=\"out\"} 360\n"
+	"# HELP knat_service_bytes_total Bytes of a service; direction in is client to backend.\n"
+	"# TYPE knat_service_bytes_total counter\n"
+	"knat_service_bytes_total{service=\"tcp/203.0.113.10:80\",direction=\"in\"} 19200\n"
+	"knat_service_bytes_total{service=\"tcp/203.0.113.10:80\",direction=\"out\"} 360000\n"
+	"knat_service_bytes_total{service=\"udp/203.0.113.10:53\",direction=\"in\"} 25600\n"
+	"knat_service_bytes_total{service=\"udp/203.0.113.10:53\",direction=\"out\"} 480000\n"
+	"# HELP knat_service_maglev_moved_slots Maglev table slots that changed backend at the last change of the backend set.\n"
+	"# TYPE knat_service_maglev_moved_slots gauge\n"
+	"knat_service_maglev_moved_slots{service=\"udp/203.0.113.10:53\"} 42\n"
+	"# HELP knat_backend_weight Scheduling weight of a backend; 0 takes no new flows.\n"
+	"# TYPE knat_backend_weight gauge\n"
+	"knat_backend_weight{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.11:8080\"} 1\n"
+	"knat_backend_weight{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.12:8080\"} 2\n"
+	"knat_backend_weight{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.2:5353\"} 0\n"
+	"# HELP knat_backend_state 1 for the state a backend is in (up, down or draining), else 0.\n"
+	"# TYPE knat_backend_state gauge\n"
+	"knat_backend_state{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.11:8080\",state=\"up\"} 1\n"
+	"knat_backend_state{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.11:8080\",state=\"down\"} 0\n"
+	"knat_backend_state{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.11:8080\",state=\"draining\"} 0\n"
+	"knat_backend_state{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.12:8080\",state=\"up\"} 0\n"
+	"knat_backend_state{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.12:8080\",state=\"down\"} 0\n"
+	"knat_backend_state{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.12:8080\",state=\"draining\"} 1\n"
+	"knat_backend_state{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.1:53\",state=\"up\"} 0\n"
+	"knat_backend_state{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.1:53\",state=\"down\"} 1\n"
+	"knat_backend_state{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.1:53\",state=\"draining\"} 0\n"
+	"knat_backend_state{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.2:5353\",state=\"up\"} 0\n"
+	"knat_backend_state{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.2:5353\",state=\"down\"} 0\n"
+	"knat_backend_state{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.2:5353\",state=\"draining\"} 0\n"
+	"knat_backend_state{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.2:5353\",state=\"state-7\"} 1\n"
+	"# HELP knat_backend_flows Active flows of a backend.\n"
+	"# TYPE knat_backend_flows gauge\n"
+	"knat_backend_flows{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.11:8080\"} 1\n"
+	"knat_backend_flows{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.12:8080\"} 2\n"
+	"knat_backend_flows{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.1:53\"} 0\n"
+	"knat_backend_flows{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.2:5353\"} 3\n"
+	"# HELP knat_backend_connections_total Flows ever scheduled to a backend (TCP connections, UDP flows).\n"
+	"# TYPE knat_backend_connections_total counter\n"
+	"knat_backend_connections_total{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.11:8080\"} 10\n"
+	"knat_backend_connections_total{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.12:8080\"} 20\n"
+	"knat_backend_connections_total{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.1:53\"} 0\n"
+	"knat_backend_connections_total{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.2:5353\"} 30\n"
+	"# HELP knat_backend_packets_total Packets of a backend; direction in is client to backend.\n"
+	"# TYPE knat_backend_packets_total counter\n"
+	"knat_backend_packets_total{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.11:8080\",direction=\"in\"} 100\n"
+	"knat_backend_packets_total{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.11:8080\",direction=\"out\"} 90\n"
+	"knat_backend_packets_total{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.12:8080\",direction=\"in\"} 200\n"
+	"knat_backend_packets_total{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.12:8080\",direction=\"out\"} 180\n"
+	"knat_backend_packets_total{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.1:53\",direction=\"in\"} 0\n"
+	"knat_backend_packets_total{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.1:53\",direction=\"out\"} 0\n"
+	"knat_backend_packets_total{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.2:5353\",direction=\"in\"} 300\n"
+	"knat_backend_packets_total{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.2:5353\",direction=\"out\"} 270\n"
+	"# HELP knat_backend_bytes_total Bytes of a backend; direction in is client to backend.\n"
+	"# TYPE knat_backend_bytes_total counter\n"
+	"knat_backend_bytes_total{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.11:8080\",direction=\"in\"} 6400\n"
+	"knat_backend_bytes_total{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.11:8080\",direction=\"out\"} 120000\n"
+	"knat_backend_bytes_total{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.12:8080\",direction=\"in\"} 12800\n"
+	"knat_backend_bytes_total{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.12:8080\",direction=\"out\"} 240000\n"
+	"knat_backend_bytes_total{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.1:53\",direction=\"in\"} 0\n"
+	"knat_backend_bytes_total{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.1:53\",direction=\"out\"} 0\n"
+	"knat_backend_bytes_total{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.2:5353\",direction=\"in\"} 19200\n"
+	"knat_backend_bytes_total{service=\"udp/203.0.113.10:53\",backend=\"10.0.3.2:5353\",direction=\"out\"} 360000\n";
+
+static const char first_two[] =
+	"# HELP knat_pkts_orig_total Packets translated in the original direction.\n"
+	"# TYPE knat_pkts_orig_total counter\n"
+	"knat_pkts_orig_total 0\n"
+	"# HELP knat_bytes_orig_total Bytes translated in the original direction.\n"
+	"# TYPE knat_bytes_orig_total counter\n"
+	"knat_bytes_orig_total 10\n";
+
+static void test_counters(const char *out)
+{
+	char want[512], name[96];
+	bool all_counters = true, all_drops = true;
+	unsigned int i;
+
+	/* Every known counter, the one this kernel lacks at 0. */
+	for (i = 0; i < __KNAT_CNT_MAX; i++) {
+		prom_metric_name(name, sizeof(name), stats_counter_name(i), "_total");
+		snprintf(want, sizeof(want), "\n# TYPE %s counter\n%s %u\n", name,
+			 name, i < __KNAT_CNT_MAX - 1 ? i * 10 : 0);
+		if (!strstr(out, want)) {
+			all_counters = false;
+			printf("# missing: %s", want + 1);
+		}
+	}
+	tap_ok(all_counters, "every known counter as knat_NAME_total, a missing one at 0");
+	tap_ok(!strncmp(out, first_two, strlen(first_two)),
+	       "counters first, in enum order, with HELP and TYPE");
+	snprintf(want, sizeof(want),
+		 "# HELP knat_unknown_%u_total Counter %u (counter-%u in knat stats), "
+		 "unknown to this knat.\n"
+		 "# TYPE knat_unknown_%u_total counter\n"
+		 "knat_unknown_%u_total 777\n"
+		 "# HELP knat_drops_total Packets knat dropped, by reason.\n"
+		 "# TYPE knat_drops_total counter\n"
+		 "knat_drops_total{reason=\"malformed\"} 0\n",
+		 __KNAT_CNT_MAX + 1, __KNAT_CNT_MAX + 1, __KNAT_CNT_MAX + 1,
+		 __KNAT_CNT_MAX + 1, __KNAT_CNT_MAX + 1);
+	tap_ok(strstr(out, want) != NULL,
+	       "a counter from a newer kernel as knat_unknown_%u_total, then the drops",
+	       __KNAT_CNT_MAX + 1);
+	snprintf(name, sizeof(name), "knat_unknown_%u_total", __KNAT_CNT_MAX + 2);
+	tap_ok(!strstr(out, name), "a counter that is not a u64 is left out");
+
+	for (i = 0; i < __KNAT_DROP_MAX; i++) {
+		snprintf(want, sizeof(want), "\nknat_drops_total{reason=\"%s\"} %u\n",
+			 stats_drop_name(i), i);
+		if (!strstr(out, want)) {
+			all_drops = false;
+			printf("# missing: %s", want + 1);
+		}
+	}
+	tap_ok(all_drops, "every drop reason in one family knat_drops_total");
+	snprintf(want, sizeof(want), "knat_drops_total{reason=\"no-port\"} %u\n"
+		 "knat_drops_total{reason=\"no-addr\"} %u\n",
+		 KNAT_DROP_NO_PORT, KNAT_DROP_NO_ADDR);
+	tap_ok(strstr(out, want) != NULL, "drop reasons keep their dashes");
+	snprintf(want, sizeof(want), "knat_drops_total{reason=\"drop-%u\"} %u\n"
+		 "# HELP knat_build_info ", __KNAT_DROP_MAX, __KNAT_DROP_MAX);
+	tap_ok(strstr(out, want) != NULL,
+	       "a drop reason from a newer kernel as reason=\"drop-%u\", last",
+	       __KNAT_DROP_MAX);
+}
+
+static void test_snapshot(void)
+{
+	struct prom_snapshot s = { 0 };
+	const char *out, *rest;
+
+	printf("# prometheus: the whole exposition\n");
+	tap_num(prom_stats_cb(stats_reply(), &s), MNL_CB_OK, "stats reply collected");
+	tap_num((long long)s.ncounters, __KNAT_CNT_MAX, "counters: the u64 ones");
+	tap_num((long long)s.ndrops, __KNAT_DROP_MAX + 1, "drops: all");
+	prom_status_cb(status_reply(), &s);
+	prom_config_cb(config_reply(), &s);
+	prom_service_cb(service_reply(IPPROTO_TCP, "203.0.113.10", 80, "wrr", 3,
+				      two_be, ARRAY_SIZE(two_be)), &s);
+	prom_service_cb(service_reply(IPPROTO_UDP, "203.0.113.10", 53, "maglev", 4,
+				      odd_be, ARRAY_SIZE(odd_be)), &s);
+	s.have_services = true;
+	tap_num((long long)s.nservices, 2, "two services collected");
+
+	out = snapshot_text(&s);
+	tap_save("metrics.prom", out);
+	test_counters(out);
+	rest = strstr(out, "# HELP knat_build_info");
+	tap_str(rest, want_rest,
+		"status, max-flows, services and backends: labels escaped, "
+		"families whole, port 0 resolved, unknown state kept");
+
+	/* Unprivileged: the counters, the drops and a comment, nothing else. */
+	prom_snapshot_free(&s);
+	prom_stats_cb(stats_reply(), &s);
+	s.denied = true;
+	out = snapshot_text(&s);
+	tap_ok(!strstr(out, "\nknat_flows ") && !strstr(out, "knat_service") &&
+	       !strstr(out, "knat_build_info"),
+	       "denied: no status or service families");
+	rest = strstr(out, "knat_drops_total{reason=\"rate-limited\"}");
+	tap_ok(rest && strstr(rest, "\n# knat: status, max-flows, service and backend "
+			      "metrics need CAP_NET_ADMIN: left out\n"),
+	       "denied: said in a comment after the drops");
+
+	/* No services: no empty service families. */
+	prom_snapshot_free(&s);
+	s.have_services = true;
+	out = snapshot_text(&s);
+	tap_ok(!strstr(out, "knat_service") && !strstr(out, "knat_backend") &&
+	       !strstr(out, "# knat:"), "no services: no service families, no comment");
+	prom_snapshot_free(&s);
+	free(text);
+	text = NULL;
+}
+
+void test_prom(void)
+{
+	test_escapes();
+	test_snapshot();
+}
