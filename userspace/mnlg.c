@@ -244,6 +244,41 @@ uint32_t mnlg_mcgrp_id(const struct mnlg *g, const char *name)
 	return 0;
 }
 
+/* ---- notifications ---- */
+
+int mnlg_join(struct mnlg *g, const char *group)
+{
+	uint32_t id = mnlg_mcgrp_id(g, group);
+	int grp;
+
+	if (!id) {
+		errno = ENOENT;
+		return -1;
+	}
+	grp = (int)id;
+	return mnl_socket_setsockopt(g->nl, NETLINK_ADD_MEMBERSHIP, &grp,
+				     sizeof(grp));
+}
+
+int mnlg_recv(struct mnlg *g, mnl_cb_t cb, void *data)
+{
+	struct run_ctx ctx = { .g = g, .cb = cb, .data = data };
+	ssize_t len;
+	int ret;
+
+	len = mnl_socket_recvfrom(g->nl, g->rx, sizeof(g->rx));
+	if (len < 0)
+		return -1;
+	/* Sequence 0 and port 0: notifications are checked against neither. */
+	ret = mnl_cb_run(g->rx, (size_t)len, 0, 0, data_cb, &ctx);
+	return ret < 0 ? -1 : 0;
+}
+
+int mnlg_fd(const struct mnlg *g)
+{
+	return mnl_socket_get_fd(g->nl);
+}
+
 struct mnlg *mnlg_open(const char *family, uint8_t version)
 {
 	struct mnlg *g;

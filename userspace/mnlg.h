@@ -42,4 +42,16 @@ int mnlg_run(struct mnlg *g, const struct nlmsghdr *nlh, mnl_cb_t cb,
 /* The extended ACK message of the last mnlg_run(), or NULL. */
 const char *mnlg_ext_ack_msg(const struct mnlg *g);
 
+/*
+ * Notifications.  mnlg_join() subscribes the socket to one of the family's
+ * multicast groups, by name: 0, or -1 with errno set (ENOENT: the family
+ * has no such group).  mnlg_recv() reads one datagram and hands every data
+ * message in it to cb: 0, or -1 with errno set; ENOBUFS means the socket's
+ * receive buffer overran and notifications were lost (the socket stays
+ * usable).  mnlg_fd() is the socket, to poll() before mnlg_recv().
+ */
+int mnlg_join(struct mnlg *g, const char *group);
+int mnlg_recv(struct mnlg *g, mnl_cb_t cb, void *data);
+int mnlg_fd(const struct mnlg *g);
+
 #endif

@@ -23,6 +23,7 @@ int do_service(int argc, char **argv, const struct cli_opts *o);
 int do_backend(int argc, char **argv, const struct cli_opts *o);
 int do_flow(int argc, char **argv, const struct cli_opts *o);
 int do_stats(int argc, char **argv, const struct cli_opts *o);
+int do_monitor(int argc, char **argv, const struct cli_opts *o);
 
 void status_usage(FILE *f);
 void config_usage(FILE *f);
@@ -32,5 +33,6 @@ void service_usage(FILE *f);
 void backend_usage(FILE *f);
 void flow_usage(FILE *f);
 void stats_usage(FILE *f);
+void monitor_usage(FILE *f);
 
 #endif

@@ -44,6 +44,11 @@ static const char *const counter_help[] = {
 	[KNAT_CNT_ICMP_ERR_UNKNOWN]	= "ICMP errors about no flow, passed.",
 	[KNAT_CNT_HAIRPIN]		= "Forward flows source-NATed back (hairpin).",
 	[KNAT_CNT_VIP_ECHO]		= "Pings to a service VIP answered by knat.",
+	[KNAT_CNT_PICKUP_ORIG]		= "Maglev: mid-flow TCP segments of no flow from clients, scheduled.",
+	[KNAT_CNT_PICKUP_REPLY]		= "Maglev: backend answers of no flow, flow rebuilt from them.",
+	[KNAT_CNT_CHECK_FAILED]		= "Failed TCP handshakes to backends (health check).",
+	[KNAT_CNT_CHECK_DOWN]		= "Backends taken out by the health check.",
+	[KNAT_CNT_CHECK_UP]		= "Backends brought back by a probe flow.",
 };
 _Static_assert(ARRAY_SIZE(counter_help) == __KNAT_CNT_MAX,
 	       "a HELP text for every enum knat_counter");

@@ -27,6 +27,21 @@ static const char *const state_names[] = {
 _Static_assert(ARRAY_SIZE(state_names) == __KNAT_BACKEND_STATE_MAX,
 	       "name every enum knat_backend_state");
 
+/* Indexed by enum knat_backend_health. */
+static const char *const health_names[] = {
+	[KNAT_HEALTH_OK]	= "ok",
+	[KNAT_HEALTH_FAILED]	= "failed",
+	[KNAT_HEALTH_PROBING]	= "probing",
+};
+_Static_assert(ARRAY_SIZE(health_names) == __KNAT_HEALTH_MAX,
+	       "name every enum knat_backend_health");
+
+/* The keywords add and set take, each followed by its value. */
+static const char *const option_kws[] = {
+	"sched", "persist", "maglev-size",
+	"check-fails", "check-timeout", "check-holddown",
+};
+
 const char *service_sched_name(unsigned int sched)
 {
 	return sched < ARRAY_SIZE(sched_names) ? sched_names[sched] : NULL;
@@ -37,15 +52,22 @@ const char *backend_state_name(unsigned int state)
 	return state < ARRAY_SIZE(state_names) ? state_names[state] : NULL;
 }
 
+const char *backend_health_name(unsigned int health)
+{
+	return health < ARRAY_SIZE(health_names) ? health_names[health] : NULL;
+}
+
 void service_usage(FILE *f)
 {
 	size_t i;
 
 	fprintf(f,
 		"Usage: knat service add PROTO VIP:PORT [ sched SCHED ] [ persist SECONDS ]\n"
-		"                        [ maglev-size PRIME ]\n"
+		"                        [ maglev-size PRIME ] [ check-fails N ]\n"
+		"                        [ check-timeout SECONDS ] [ check-holddown SECONDS ]\n"
 		"       knat service set PROTO VIP:PORT [ sched SCHED ] [ persist SECONDS ]\n"
-		"                        [ maglev-size PRIME ]\n"
+		"                        [ maglev-size PRIME ] [ check-fails N ]\n"
+		"                        [ check-timeout SECONDS ] [ check-holddown SECONDS ]\n"
 		"       knat service del PROTO VIP:PORT\n"
 		"       knat [ -s ] service list\n"
 		"where  PROTO := { tcp | udp }\n"
@@ -53,9 +75,14 @@ void service_usage(FILE *f)
 	for (i = 0; i < ARRAY_SIZE(sched_names); i++)
 		fprintf(f, "%s %s", i ? " |" : "", sched_names[i]);
 	fprintf(f, " }\n"
-		"       SECONDS := 0..%u\n"
+		"       SECONDS := %u..%u for persist, %u..%u for check-timeout,\n"
+		"                  %u..%u for check-holddown\n"
+		"       N := %u..%u failed TCP handshakes in a row take a backend down;\n"
+		"            0 turns the health check off\n"
 		"       PRIME := a prime number in %u..%u\n",
-		SERVICE_PERSIST_MAX, MAGLEV_SIZE_MIN, MAGLEV_SIZE_MAX);
+		0u, SERVICE_PERSIST_MAX, CHECK_TIMEOUT_MIN, CHECK_TIMEOUT_MAX,
+		CHECK_HOLDDOWN_MIN, CHECK_HOLDDOWN_MAX, 0u, CHECK_FAILS_MAX,
+		MAGLEV_SIZE_MIN, MAGLEV_SIZE_MAX);
 }
 
 /* ---- add / set / del ---- */
@@ -104,7 +131,19 @@ int service_parse_id(int argc, char **argv, struct service_id *id)
 	return 0;
 }
 
-/* One "KEYWORD VALUE" of add or set. */
+/* A number option given at most once: 0, or EXIT_USAGE after the error. */
+static int parse_num(const char *kw, const char *arg, uint32_t min, uint32_t max,
+		     bool *has, uint32_t *val)
+{
+	if (*has)
+		return duparg(kw, arg);
+	if (lb_parse_u32(arg, kw, min, max, val))
+		return EXIT_USAGE;
+	*has = true;
+	return 0;
+}
+
+/* One "KEYWORD VALUE" of add or set; kw is one of option_kws. */
 static int parse_option(const char *kw, const char *arg, struct service_spec *ss)
 {
 	int s;
@@ -119,14 +158,18 @@ static int parse_option(const char *kw, const char *arg, struct service_spec *ss
 		ss->has_sched = true;
 		return 0;
 	}
-	if (is_kw(kw, "persist")) {
-		if (ss->has_persist)
-			return duparg(kw, arg);
-		if (lb_parse_u32(arg, kw, 0, SERVICE_PERSIST_MAX, &ss->persist))
-			return EXIT_USAGE;
-		ss->has_persist = true;
-		return 0;
-	}
+	if (is_kw(kw, "persist"))
+		return parse_num(kw, arg, 0, SERVICE_PERSIST_MAX,
+				 &ss->has_persist, &ss->persist);
+	if (is_kw(kw, "check-fails"))
+		return parse_num(kw, arg, 0, CHECK_FAILS_MAX,
+				 &ss->has_check_fails, &ss->check_fails);
+	if (is_kw(kw, "check-timeout"))
+		return parse_num(kw, arg, CHECK_TIMEOUT_MIN, CHECK_TIMEOUT_MAX,
+				 &ss->has_check_timeout, &ss->check_timeout);
+	if (is_kw(kw, "check-holddown"))
+		return parse_num(kw, arg, CHECK_HOLDDOWN_MIN, CHECK_HOLDDOWN_MAX,
+				 &ss->has_check_holddown, &ss->check_holddown);
 	/* maglev-size */
 	if (ss->has_maglev_size)
 		return duparg(kw, arg);
@@ -150,8 +193,8 @@ int service_parse(int argc, char **argv, enum lb_op op, struct service_spec *ss)
 	for (argc -= 2, argv += 2; argc > 0; argc -= 2, argv += 2) {
 		kw = argv[0];
 		/* del names the service and nothing else. */
-		if (op == LB_DEL || (!is_kw(kw, "sched") && !is_kw(kw, "persist") &&
-				     !is_kw(kw, "maglev-size")))
+		if (op == LB_DEL ||
+		    name_index(option_kws, ARRAY_SIZE(option_kws), kw) < 0)
 			return unexpected(kw);
 		if (argc < 2)
 			return needarg(kw);
@@ -159,7 +202,8 @@ int service_parse(int argc, char **argv, enum lb_op op, struct service_spec *ss)
 			return EXIT_USAGE;
 	}
 	if (op == LB_SET && !ss->has_sched && !ss->has_persist &&
-	    !ss->has_maglev_size) {
+	    !ss->has_maglev_size && !ss->has_check_fails &&
+	    !ss->has_check_timeout && !ss->has_check_holddown) {
 		pr_err("nothing to set.");
 		return EXIT_USAGE;
 	}
@@ -193,6 +237,13 @@ void service_put(struct nlmsghdr *nlh, const struct service_spec *ss)
 		mnl_attr_put_u32(nlh, KNAT_SVC_A_PERSIST, ss->persist);
 	if (ss->has_maglev_size)
 		mnl_attr_put_u32(nlh, KNAT_SVC_A_MAGLEV_SIZE, ss->maglev_size);
+	if (ss->has_check_fails)
+		mnl_attr_put_u32(nlh, KNAT_SVC_A_CHECK_FAILS, ss->check_fails);
+	if (ss->has_check_timeout)
+		mnl_attr_put_u32(nlh, KNAT_SVC_A_CHECK_TIMEOUT, ss->check_timeout);
+	if (ss->has_check_holddown)
+		mnl_attr_put_u32(nlh, KNAT_SVC_A_CHECK_HOLDDOWN,
+				 ss->check_holddown);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -240,6 +291,9 @@ static const enum mnl_attr_data_type svc_policy[KNAT_SVC_A_MAX + 1] = {
 	[KNAT_SVC_A_BYTES_OUT]	 = MNL_TYPE_U64,
 	[KNAT_SVC_A_MOVED]	 = MNL_TYPE_U32,
 	[KNAT_SVC_A_BACKENDS]	 = MNL_TYPE_NESTED,
+	[KNAT_SVC_A_CHECK_FAILS] = MNL_TYPE_U32,
+	[KNAT_SVC_A_CHECK_TIMEOUT] = MNL_TYPE_U32,
+	[KNAT_SVC_A_CHECK_HOLDDOWN] = MNL_TYPE_U32,
 };
 
 static const enum mnl_attr_data_type be_policy[KNAT_BE_A_MAX + 1] = {
@@ -253,6 +307,9 @@ static const enum mnl_attr_data_type be_policy[KNAT_BE_A_MAX + 1] = {
 	[KNAT_BE_A_BYTES_IN]	= MNL_TYPE_U64,
 	[KNAT_BE_A_PKTS_OUT]	= MNL_TYPE_U64,
 	[KNAT_BE_A_BYTES_OUT]	= MNL_TYPE_U64,
+	[KNAT_BE_A_HEALTH]	= MNL_TYPE_U8,
+	[KNAT_BE_A_CHECK_FAILED] = MNL_TYPE_U64,
+	[KNAT_BE_A_CHECK_DOWNS]	= MNL_TYPE_U64,
 };
 
 /*
@@ -275,7 +332,57 @@ static void print_counters(const struct nlattr *flows, const struct nlattr *conn
 }
 
 /*
- * "  -> ADDR:PORT weight W STATE": a backend without a port of its own
+ * What the health check makes of a backend: text " health H" unless ok,
+ * JSON "health" always; nothing from a kernel without the health check.
+ */
+static void print_health(const struct nlattr *a)
+{
+	const char *health;
+	char hnum[16];
+
+	if (!a)
+		return;
+	health = backend_health_name(attr_u8(a));
+	if (!health) {	/* a newer kernel's: its number */
+		snprintf(hnum, sizeof(hnum), "health-%u", attr_u8(a));
+		health = hnum;
+	}
+	print_string(attr_u8(a) == KNAT_HEALTH_OK ? PRINT_JSON : PRINT_ANY,
+		     "health", " health %s", health);
+}
+
+/*
+ * The passive health check settings: text " check-fails F check-timeout T
+ * check-holddown H" for TCP services (the check watches TCP handshakes),
+ * or " check off"; JSON one key each.  A kernel without the health check
+ * sends none of them, and nothing is printed.
+ */
+static void print_check(const struct nlattr *const *tb, bool tcp)
+{
+	const struct nlattr *fails = tb[KNAT_SVC_A_CHECK_FAILS];
+	enum output_type t = tcp ? PRINT_ANY : PRINT_JSON;
+	bool off = fails && attr_u32(fails) == 0;
+
+	if (off) {
+		print_uint(PRINT_JSON, "check_fails", NULL, 0);
+		if (tcp)
+			print_fp(" check off");
+	} else if (fails) {
+		print_uint(t, "check_fails", " check-fails %u", attr_u32(fails));
+	}
+	/* Kept while the check is off: JSON only then. */
+	if (off)
+		t = PRINT_JSON;
+	if (tb[KNAT_SVC_A_CHECK_TIMEOUT])
+		print_uint(t, "check_timeout", " check-timeout %u",
+			   attr_u32(tb[KNAT_SVC_A_CHECK_TIMEOUT]));
+	if (tb[KNAT_SVC_A_CHECK_HOLDDOWN])
+		print_uint(t, "check_holddown", " check-holddown %u",
+			   attr_u32(tb[KNAT_SVC_A_CHECK_HOLDDOWN]));
+}
+
+/*
+ * "  -> ADDR:PORT weight W STATE [health H]": a backend without a port of its own
  * (PORT 0) uses the service's, which is what it prints.
  */
 static void print_backend(const struct nlattr *nest, uint16_t svc_port,
@@ -312,10 +419,18 @@ static void print_backend(const struct nlattr *nest, uint16_t svc_port,
 	} else {
 		print_null(PRINT_JSON, "state", NULL);
 	}
-	if (o && o->stats)
+	print_health(tb[KNAT_BE_A_HEALTH]);
+	if (o && o->stats) {
 		print_counters(tb[KNAT_BE_A_FLOWS], tb[KNAT_BE_A_CONNS],
 			       tb[KNAT_BE_A_PKTS_IN], tb[KNAT_BE_A_BYTES_IN],
 			       tb[KNAT_BE_A_PKTS_OUT], tb[KNAT_BE_A_BYTES_OUT]);
+		if (tb[KNAT_BE_A_CHECK_FAILED])
+			print_u64(PRINT_ANY, "check_failed", " check-failed %" PRIu64,
+				  attr_u64(tb[KNAT_BE_A_CHECK_FAILED]));
+		if (tb[KNAT_BE_A_CHECK_DOWNS])
+			print_u64(PRINT_ANY, "check_downs", " downs %" PRIu64,
+				  attr_u64(tb[KNAT_BE_A_CHECK_DOWNS]));
+	}
 	close_json_object();
 	print_nl();
 }
@@ -365,6 +480,7 @@ int service_print(const struct nlmsghdr *nlh, void *data)
 		print_null(PRINT_JSON, "maglev_size", NULL);
 	if (persist)
 		print_uint(PRINT_FP, NULL, " persist %u", persist);
+	print_check(tb, attr_u8(tb[KNAT_SVC_A_PROTO]) == IPPROTO_TCP);
 	if (o && o->stats) {
 		print_counters(tb[KNAT_SVC_A_FLOWS], tb[KNAT_SVC_A_CONNS],
 			       tb[KNAT_SVC_A_PKTS_IN], tb[KNAT_SVC_A_BYTES_IN],

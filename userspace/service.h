@@ -17,6 +17,11 @@
 #define MAGLEV_SIZE_MAX		1000003u	/* prime */
 #define BACKEND_WEIGHT_MAX	65535u		/* the header's 0 .. 65535 */
 #define BACKEND_DRAIN_MAX	86400u		/* seconds */
+#define CHECK_FAILS_MAX		100u		/* failed handshakes, 0 = off */
+#define CHECK_TIMEOUT_MIN	1u		/* seconds */
+#define CHECK_TIMEOUT_MAX	3600u
+#define CHECK_HOLDDOWN_MIN	1u		/* seconds */
+#define CHECK_HOLDDOWN_MAX	86400u
 
 /* Which command the words belong to: the keywords each one takes differ. */
 enum lb_op {
@@ -41,6 +46,12 @@ struct service_spec {
 	uint32_t persist;		/* seconds */
 	bool has_maglev_size;
 	uint32_t maglev_size;		/* prime */
+	bool has_check_fails;
+	uint32_t check_fails;		/* 0 = no health check */
+	bool has_check_timeout;
+	uint32_t check_timeout;		/* seconds */
+	bool has_check_holddown;
+	uint32_t check_holddown;	/* seconds */
 };
 
 /* A backend of a service as the command line gave it. */
@@ -80,9 +91,13 @@ void backend_put(struct nlmsghdr *nlh, const struct backend_spec *bs);
 /* Print one SERVICE_GET dump message; data is the const struct cli_opts. */
 int service_print(const struct nlmsghdr *nlh, void *data);
 
-/* Names by index / enum value ("wlc", "draining"); NULL past the table. */
+/*
+ * Names by index / enum value ("wlc", "draining", "failed"); NULL past the
+ * table.
+ */
 const char *service_sched_name(unsigned int sched);
 const char *backend_state_name(unsigned int state);
+const char *backend_health_name(unsigned int health);
 
 /*
  * A number argument of a keyword, min..max: 0, or EXIT_USAGE after

@@ -70,7 +70,7 @@ expect_help help
 expect_help -h
 expect_help --help
 expect_help -j help
-for obj in status config forward snat service backend flow stats; do
+for obj in status config forward snat service backend flow stats monitor; do
 	expect_help $obj help
 done
 run help
@@ -156,6 +156,18 @@ expect 1 'Error: duplicate "sched": "rr" is the second value.' \
 expect 1 'Error: nothing to set.' service set tcp 198.51.100.10:80
 expect 1 'Error: unexpected argument "weight".' service set tcp 198.51.100.10:80 weight 2
 expect 1 'Error: unexpected argument "sched".' service del tcp 198.51.100.10:80 sched rr
+expect 1 'Error: argument "101" is wrong: check-fails must be 0..100' \
+	service add tcp 198.51.100.10:80 check-fails 101
+expect 1 'Error: argument "0" is wrong: check-timeout must be 1..3600' \
+	service set tcp 198.51.100.10:80 check-timeout 0
+expect 1 'Error: argument "1d" is wrong: check-holddown is not a number' \
+	service set tcp 198.51.100.10:80 check-holddown 1d
+expect 1 'Error: "check-holddown" requires an argument.' service set tcp 198.51.100.10:80 check-holddown
+expect 1 'Error: unexpected argument "check-fails".' service del tcp 198.51.100.10:80 check-fails 3
+
+# monitor
+expect 1 'Error: unexpected argument "xyz".' monitor xyz
+expect 1 'Error: unexpected argument "-s".' monitor -s
 
 # backend
 expect 1 'Error: "add|set|del" is required.' backend
@@ -220,6 +232,11 @@ else
 	expect 2 "$notloaded" -j backend delete tcp 198.51.100.10:80 10.0.2.3
 	expect 2 "$notloaded" flow list kind service
 	expect 2 "$notloaded" flow count kind service-hairpin
+	expect 2 "$notloaded" service add tcp 198.51.100.10:80 check-fails 5 check-timeout 3 check-holddown 30
+	expect 2 "$notloaded" service set tcp 198.51.100.10:80 check-fails 0
+	expect 2 "$notloaded" monitor
+	expect 2 "$notloaded" -j monitor
+	expect 2 "$notloaded" monitor -j
 fi
 
 echo "1..$n"

@@ -4,7 +4,8 @@
 # the OBJECT list "knat help" prints and the NAME/STATE/KIND/MAPPING/SCHED
 # lists "knat OBJECT help" prints (built from the tables) must match the
 # completion's word lists and appear in knat.8, and so must the counter,
-# drop and backend state names the unit tests saved in OUTDIR.
+# drop, backend state, backend health and event names the unit tests saved
+# in OUTDIR.
 # Prints TAP.    KNAT=./knat tests/docs.sh [OUTDIR]
 knat=${KNAT:-./knat}
 outdir=${1:-tests/out}
@@ -80,7 +81,7 @@ check_words "flow kind" flow KIND _knat_kinds
 check_words scheduler service SCHED _knat_scheds
 check_words object "" OBJECT _knat_objects
 
-for f in counters drops backend-states; do
+for f in counters drops backend-states backend-health events; do
 	if [ -s "$outdir/$f.names" ]; then
 		man_has_all "$f" "$(cat "$outdir/$f.names")"
 	else

@@ -624,6 +624,97 @@ static void test_service(void)
 	EXPECT_PARSE(service_parse, "udp", EXIT_USAGE, "Error: \"VIP:PORT\" is required.\n",
 		     LB_SET, &ss);
 
+	/* the passive health check: add and set, each option alone too */
+	split(&w, "tcp 198.51.100.10:80 sched wlc check-fails 5 check-timeout 3 "
+		  "check-holddown 30");
+	tap_num(service_parse(w.argc, w.argv, LB_ADD, &ss), 0,
+		"service add with check-fails, check-timeout, check-holddown");
+	tap_ok(ss.has_check_fails && ss.check_fails == 5 &&
+	       ss.has_check_timeout && ss.check_timeout == 3 &&
+	       ss.has_check_holddown && ss.check_holddown == 30 && ss.has_sched &&
+	       !ss.has_persist && !ss.has_maglev_size,
+	       "service add check-*: struct values");
+	nlh = msg_new();
+	service_put(nlh, &ss);
+	collect_msg(nlh, &top);
+	collect_nest(top.tb[KNAT_A_SERVICE], &at);
+	tap_num(at.count, 7, "service add check-*: identity, SCHED and three CHECK_*");
+	tap_ok(sized(&at, KNAT_SVC_A_CHECK_FAILS, 4) &&
+	       u32_at(&at, KNAT_SVC_A_CHECK_FAILS) == 5,
+	       "service add: CHECK_FAILS u32 host order");
+	tap_ok(sized(&at, KNAT_SVC_A_CHECK_TIMEOUT, 4) &&
+	       u32_at(&at, KNAT_SVC_A_CHECK_TIMEOUT) == 3,
+	       "service add: CHECK_TIMEOUT u32 host order");
+	tap_ok(sized(&at, KNAT_SVC_A_CHECK_HOLDDOWN, 4) &&
+	       u32_at(&at, KNAT_SVC_A_CHECK_HOLDDOWN) == 30,
+	       "service add: CHECK_HOLDDOWN u32 host order");
+	split(&w, "tcp 198.51.100.10:80 sched rr");
+	service_parse(w.argc, w.argv, LB_ADD, &ss);
+	nlh = msg_new();
+	service_put(nlh, &ss);
+	collect_msg(nlh, &top);
+	collect_nest(top.tb[KNAT_A_SERVICE], &at);
+	tap_ok(!ss.has_check_fails && !ss.has_check_timeout && !ss.has_check_holddown &&
+	       !at.tb[KNAT_SVC_A_CHECK_FAILS] && !at.tb[KNAT_SVC_A_CHECK_TIMEOUT] &&
+	       !at.tb[KNAT_SVC_A_CHECK_HOLDDOWN],
+	       "service add without check-*: no CHECK_* (the module's defaults)");
+	EXPECT_PARSE(service_parse, "tcp 198.51.100.10:80 check-fails 0", 0, "", LB_SET, &ss);
+	nlh = msg_new();
+	service_put(nlh, &ss);
+	collect_msg(nlh, &top);
+	collect_nest(top.tb[KNAT_A_SERVICE], &at);
+	tap_ok(at.count == 4 && u32_at(&at, KNAT_SVC_A_CHECK_FAILS) == 0 &&
+	       !at.tb[KNAT_SVC_A_CHECK_TIMEOUT] && !at.tb[KNAT_SVC_A_CHECK_HOLDDOWN],
+	       "service set check-fails 0 (off): identity and CHECK_FAILS 0 only");
+	EXPECT_PARSE(service_parse, "tcp 198.51.100.10:80 check-timeout 3600", 0, "",
+		     LB_SET, &ss);
+	tap_ok(ss.has_check_timeout && ss.check_timeout == 3600 && !ss.has_check_fails &&
+	       !ss.has_check_holddown, "service set check-timeout alone, largest");
+	EXPECT_PARSE(service_parse, "tcp 198.51.100.10:80 check-holddown 86400", 0, "",
+		     LB_SET, &ss);
+	tap_ok(ss.has_check_holddown && ss.check_holddown == 86400 && !ss.has_check_fails &&
+	       !ss.has_check_timeout, "service set check-holddown alone, largest");
+	EXPECT_PARSE(service_parse, "tcp 198.51.100.10:80 check-fails 100 check-timeout 1 "
+		     "check-holddown 1", 0, "", LB_SET, &ss);
+	tap_ok(ss.check_fails == 100 && ss.check_timeout == 1 && ss.check_holddown == 1,
+	       "service set check-fails 100 check-timeout 1 check-holddown 1: the limits");
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-fails 101", EXIT_USAGE,
+		     "Error: argument \"101\" is wrong: check-fails must be 0..100\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-fails three", EXIT_USAGE,
+		     "Error: argument \"three\" is wrong: check-fails is not a number\n",
+		     LB_SET, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-fails", EXIT_USAGE,
+		     "Error: \"check-fails\" requires an argument.\n", LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-fails 1 check-fails 2", EXIT_USAGE,
+		     "Error: duplicate \"check-fails\": \"2\" is the second value.\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-timeout 0", EXIT_USAGE,
+		     "Error: argument \"0\" is wrong: check-timeout must be 1..3600\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-timeout 3601", EXIT_USAGE,
+		     "Error: argument \"3601\" is wrong: check-timeout must be 1..3600\n",
+		     LB_SET, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-timeout 2s", EXIT_USAGE,
+		     "Error: argument \"2s\" is wrong: check-timeout is not a number\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-timeout 2 check-timeout 2",
+		     EXIT_USAGE,
+		     "Error: duplicate \"check-timeout\": \"2\" is the second value.\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-holddown 0", EXIT_USAGE,
+		     "Error: argument \"0\" is wrong: check-holddown must be 1..86400\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-holddown 86401", EXIT_USAGE,
+		     "Error: argument \"86401\" is wrong: check-holddown must be 1..86400\n",
+		     LB_SET, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-holddown", EXIT_USAGE,
+		     "Error: \"check-holddown\" requires an argument.\n", LB_SET, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check 3", EXIT_USAGE,
+		     "Error: unexpected argument \"check\".\n", LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-fails 3", EXIT_USAGE,
+		     "Error: unexpected argument \"check-fails\".\n", LB_DEL, &ss);
+
 	/* del: PROTO, ADDR and PORT only */
 	EXPECT_PARSE(service_parse, "udp 198.51.100.10:53", 0, "", LB_DEL, &ss);
 	nlh = msg_new();

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <linux/genetlink.h>
 
 #include "../mnlg.h"
@@ -66,6 +67,19 @@ void test_mnlg(void)
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "nlctrl");
 	ret = mnlg_run(g, nlh, NULL, NULL);
 	tap_ok(ret == 0 && !mnlg_ext_ack_msg(g), "mnlg: message cleared by the next request");
+
+	/* Notifications: join a group by name, read whatever comes. */
+	tap_num(mnlg_join(g, "notify"), 0, "mnlg_join: nlctrl's \"notify\" group");
+	errno = 0;
+	ret = mnlg_join(g, "no-such-group");
+	tap_ok(ret < 0 && errno == ENOENT, "mnlg_join: unknown group is ENOENT");
+	tap_ok(mnlg_fd(g) >= 0, "mnlg_fd: the socket");
+	count = 0;
+	nlh = mnlg_msg(g, CTRL_CMD_GETFAMILY, 0);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "nlctrl");
+	ret = (int)send(mnlg_fd(g), nlh, nlh->nlmsg_len, 0);
+	tap_ok(ret > 0 && mnlg_recv(g, count_families, &count) == 0 && count == 1,
+	       "mnlg_recv: one datagram read, its message handed to the callback");
 	mnlg_close(g);
 
 	errno = 0;

@@ -52,6 +52,7 @@ static void test_tables(void)
 	check_table("TCP state", flow_state_name, __KNAT_TCP_MAX);
 	check_table("flow kind", flow_kind_name, __KNAT_FLOW_KIND_MAX);
 	check_table("backend state", backend_state_name, __KNAT_BACKEND_STATE_MAX);
+	check_table("backend health", backend_health_name, __KNAT_HEALTH_MAX);
 	check_table("scheduler", service_sched_name, 6);
 	check_table("counter", stats_counter_name, __KNAT_CNT_MAX);
 	check_table("drop", stats_drop_name, __KNAT_DROP_MAX);
@@ -356,6 +357,142 @@ static const struct nlmsghdr *svc_three(void)
 			     three_be, ARRAY_SIZE(three_be));
 }
 
+/* ---- service: the passive health check ---- */
+
+struct hbe {
+	const char *addr;
+	int state;		/* -1: absent */
+	int health;		/* -1: absent */
+	uint64_t failed, downs;	/* put with health */
+};
+
+/* A service with the check settings (fails < 0: none) and backends. */
+static const struct nlmsghdr *check_reply(uint8_t proto, int fails, uint32_t timeout,
+					  uint32_t holddown, const struct hbe *bes,
+					  unsigned int nbe)
+{
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest, *list, *one;
+	unsigned int i;
+
+	nest = mnl_attr_nest_start(nlh, KNAT_A_SERVICE);
+	mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, proto);
+	put_ip(nlh, KNAT_SVC_A_ADDR, "203.0.113.10");
+	put_be16(nlh, KNAT_SVC_A_PORT, 80);
+	mnl_attr_put_strz(nlh, KNAT_SVC_A_SCHED, "wrr");
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_PERSIST, 0);
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_MAGLEV_SIZE, 65537);
+	put_counters(nlh, KNAT_SVC_A_FLOWS, KNAT_SVC_A_CONNS, KNAT_SVC_A_PAD, 1);
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_MOVED, 0);
+	list = mnl_attr_nest_start(nlh, KNAT_SVC_A_BACKENDS);
+	for (i = 0; i < nbe; i++) {
+		one = mnl_attr_nest_start(nlh, KNAT_A_BACKEND);
+		put_ip(nlh, KNAT_BE_A_ADDR, bes[i].addr);
+		put_be16(nlh, KNAT_BE_A_PORT, 8080);
+		mnl_attr_put_u32(nlh, KNAT_BE_A_WEIGHT, 1);
+		if (bes[i].state >= 0)
+			mnl_attr_put_u8(nlh, KNAT_BE_A_STATE, (uint8_t)bes[i].state);
+		put_counters(nlh, KNAT_BE_A_FLOWS, KNAT_BE_A_CONNS, KNAT_BE_A_PAD, 0);
+		if (bes[i].health >= 0) {
+			mnl_attr_put_u8(nlh, KNAT_BE_A_HEALTH, (uint8_t)bes[i].health);
+			mnl_attr_put(nlh, KNAT_BE_A_PAD, 0, NULL);
+			mnl_attr_put_u64(nlh, KNAT_BE_A_CHECK_FAILED, bes[i].failed);
+			mnl_attr_put_u64(nlh, KNAT_BE_A_CHECK_DOWNS, bes[i].downs);
+		}
+		mnl_attr_nest_end(nlh, one);
+	}
+	mnl_attr_nest_end(nlh, list);
+	if (fails >= 0) {
+		mnl_attr_put_u32(nlh, KNAT_SVC_A_CHECK_FAILS, (uint32_t)fails);
+		mnl_attr_put_u32(nlh, KNAT_SVC_A_CHECK_TIMEOUT, timeout);
+		mnl_attr_put_u32(nlh, KNAT_SVC_A_CHECK_HOLDDOWN, holddown);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static const struct hbe health_be[] = {
+	{ "10.0.2.11", KNAT_BACKEND_UP, KNAT_HEALTH_OK, 1, 0 },
+	{ "10.0.2.12", KNAT_BACKEND_UP, KNAT_HEALTH_FAILED, 7, 2 },
+	{ "10.0.2.13", KNAT_BACKEND_DOWN, KNAT_HEALTH_PROBING, 3, 1 },
+	{ "10.0.2.14", KNAT_BACKEND_UP, 9, 0, 0 },	/* a newer kernel's */
+};
+
+static void test_service_check(void)
+{
+	struct cli_opts plain = { .stats = false }, stats = { .stats = true };
+	const char *out;
+
+	printf("# service list: health check settings and backend health\n");
+	tap_str(render(service_print, check_reply(IPPROTO_TCP, 3, 2, 10, health_be,
+						  ARRAY_SIZE(health_be)), &plain, false),
+		"tcp 203.0.113.10:80 sched wrr check-fails 3 check-timeout 2 "
+		"check-holddown 10\n"
+		"  -> 10.0.2.11:8080 weight 1 up\n"
+		"  -> 10.0.2.12:8080 weight 1 up health failed\n"
+		"  -> 10.0.2.13:8080 weight 1 down health probing\n"
+		"  -> 10.0.2.14:8080 weight 1 up health health-9\n",
+		"service text: check settings, health shown unless ok, unknown as health-N");
+	tap_str(render(service_print, check_reply(IPPROTO_TCP, 0, 2, 10, NULL, 0),
+		       &plain, false),
+		"tcp 203.0.113.10:80 sched wrr check off\n",
+		"service text: check-fails 0 prints check off");
+	tap_str(render(service_print, check_reply(IPPROTO_UDP, 3, 2, 10, NULL, 0),
+		       &plain, false),
+		"udp 203.0.113.10:80 sched wrr\n",
+		"service text: no check settings for udp (the check watches TCP)");
+	tap_str(render(service_print, check_reply(IPPROTO_TCP, -1, 0, 0, &health_be[2], 1),
+		       &plain, false),
+		"tcp 203.0.113.10:80 sched wrr\n"
+		"  -> 10.0.2.13:8080 weight 1 down health probing\n",
+		"service text: no CHECK_* attributes (older kernel), nothing printed");
+	tap_str(render(service_print, check_reply(IPPROTO_TCP, 5, 3, 30, health_be, 3),
+		       &stats, false),
+		"tcp 203.0.113.10:80 sched wrr check-fails 5 check-timeout 3 check-holddown 30 "
+		"flows 1 conns 10 packets 100/90 bytes 6400/120000\n"
+		"  -> 10.0.2.11:8080 weight 1 up flows 0 conns 0 packets 0/0 bytes 0/0 "
+		"check-failed 1 downs 0\n"
+		"  -> 10.0.2.12:8080 weight 1 up health failed flows 0 conns 0 packets 0/0 "
+		"bytes 0/0 check-failed 7 downs 2\n"
+		"  -> 10.0.2.13:8080 weight 1 down health probing flows 0 conns 0 "
+		"packets 0/0 bytes 0/0 check-failed 3 downs 1\n",
+		"service text -s: check-failed and downs per backend");
+
+	out = render(service_print, check_reply(IPPROTO_TCP, 3, 2, 10, health_be, 3),
+		     &plain, true);
+	tap_str(out,
+		"{\"proto\":\"tcp\",\"addr\":\"203.0.113.10\",\"port\":80,\"sched\":\"wrr\","
+		"\"persist\":0,\"maglev_size\":65537,\"check_fails\":3,\"check_timeout\":2,"
+		"\"check_holddown\":10,\"backends\":["
+		"{\"addr\":\"10.0.2.11\",\"port\":8080,\"weight\":1,\"state\":\"up\","
+		"\"health\":\"ok\"},"
+		"{\"addr\":\"10.0.2.12\",\"port\":8080,\"weight\":1,\"state\":\"up\","
+		"\"health\":\"failed\"},"
+		"{\"addr\":\"10.0.2.13\",\"port\":8080,\"weight\":1,\"state\":\"down\","
+		"\"health\":\"probing\"}]}\n",
+		"service JSON: check_* keys, health always (ok too)");
+	tap_save("service-check.json", out);
+	out = render(service_print, check_reply(IPPROTO_UDP, 0, 2, 10, &health_be[1], 1),
+		     &stats, true);
+	tap_str(out,
+		"{\"proto\":\"udp\",\"addr\":\"203.0.113.10\",\"port\":80,\"sched\":\"wrr\","
+		"\"persist\":0,\"maglev_size\":65537,\"check_fails\":0,\"check_timeout\":2,"
+		"\"check_holddown\":10,\"flows\":1,\"conns\":10,\"packets_in\":100,"
+		"\"bytes_in\":6400,\"packets_out\":90,\"bytes_out\":120000,\"moved\":0,"
+		"\"backends\":[{\"addr\":\"10.0.2.12\",\"port\":8080,\"weight\":1,"
+		"\"state\":\"up\",\"health\":\"failed\",\"flows\":0,\"conns\":0,"
+		"\"packets_in\":0,\"bytes_in\":0,\"packets_out\":0,\"bytes_out\":0,"
+		"\"check_failed\":7,\"check_downs\":2}]}\n",
+		"service JSON -s: check off and udp still in JSON, check_failed, check_downs");
+	tap_save("service-check-stats.json", out);
+	out = render(service_print, check_reply(IPPROTO_TCP, -1, 0, 0, &health_be[0], 1),
+		     &stats, true);
+	tap_ok(!strstr(out, "check_fails") && !strstr(out, "check_timeout") &&
+	       !strstr(out, "check_holddown") && strstr(out, "\"health\":\"ok\""),
+	       "service JSON: no check_* keys from an older kernel's reply");
+	save_names("backend-health.names", backend_health_name, __KNAT_HEALTH_MAX);
+}
+
 static void test_service(void)
 {
 	struct cli_opts plain = { .stats = false }, stats = { .stats = true };
@@ -476,6 +613,7 @@ static void test_service(void)
 	mnl_attr_put_u32(nlh, KNAT_A_NUM_FLOWS, 1);
 	tap_str(render(service_print, nlh, &plain, false), "",
 		"service: a message without KNAT_A_SERVICE prints nothing");
+	test_service_check();
 	save_names("backend-states.names", backend_state_name, __KNAT_BACKEND_STATE_MAX);
 }
 

@@ -15,6 +15,7 @@ int main(int argc, char **argv)
 	test_json();
 	test_args();
 	test_print();
+	test_monitor();
 	test_mnlg();
 	test_prom();
 	return tap_end();

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knat monitor's printer: KNAT_CMD_EVENT messages built here the way the
+ * header describes them print as one text or JSON line each, with a line
+ * for sequence numbers that were skipped and for a receive buffer overrun.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/genetlink.h>
+#include <linux/knat.h>
+
+#include "../json_print.h"
+#include "../mnlg.h"
+#include "../monitor.h"
+#include "../utils.h"
+#include "tap.h"
+#include "unit.h"
+
+static char buf[MNLG_TX_SIZE];
+
+struct ev {
+	uint8_t cmd;		/* KNAT_CMD_EVENT, or another to be ignored */
+	int type;		/* -1: no KNAT_EV_A_TYPE */
+	long long seq;		/* -1: no KNAT_EV_A_SEQ */
+	uint8_t proto;		/* 0: no KNAT_A_SERVICE */
+	const char *be;		/* NULL: no KNAT_A_BACKEND */
+	uint16_t be_port;
+	int state, health;	/* -1: absent */
+};
+
+/* A multicast KNAT_CMD_EVENT as the module sends it: seq 0, port 0. */
+static const struct nlmsghdr *event_msg(const struct ev *e)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+	struct nlattr *nest;
+
+	nlh->nlmsg_type = GENL_MIN_ID;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = e->cmd;
+	genl->version = KNAT_GENL_VERSION;
+
+	nest = mnl_attr_nest_start(nlh, KNAT_A_EVENT);
+	if (e->type >= 0)
+		mnl_attr_put_u8(nlh, KNAT_EV_A_TYPE, (uint8_t)e->type);
+	if (e->seq >= 0)
+		mnl_attr_put_u32(nlh, KNAT_EV_A_SEQ, (uint32_t)e->seq);
+	mnl_attr_nest_end(nlh, nest);
+	if (e->proto) {
+		nest = mnl_attr_nest_start(nlh, KNAT_A_SERVICE);
+		mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, e->proto);
+		mnl_attr_put_u32(nlh, KNAT_SVC_A_ADDR, inet_addr("203.0.113.10"));
+		mnl_attr_put_u16(nlh, KNAT_SVC_A_PORT, htons(80));
+		mnl_attr_nest_end(nlh, nest);
+	}
+	if (e->be) {
+		nest = mnl_attr_nest_start(nlh, KNAT_A_BACKEND);
+		mnl_attr_put_u32(nlh, KNAT_BE_A_ADDR, inet_addr(e->be));
+		mnl_attr_put_u16(nlh, KNAT_BE_A_PORT, htons(e->be_port));
+		if (e->state >= 0)
+			mnl_attr_put_u8(nlh, KNAT_BE_A_STATE, (uint8_t)e->state);
+		if (e->health >= 0)
+			mnl_attr_put_u8(nlh, KNAT_BE_A_HEALTH, (uint8_t)e->health);
+		mnl_attr_put_u32(nlh, KNAT_BE_A_MAX + 4, 1);	/* newer: ignored */
+		mnl_attr_nest_end(nlh, nest);
+	}
+	return nlh;
+}
+
+/* The usual event: backend 10.0.2.13:8080 of tcp 203.0.113.10:80. */
+static struct ev ev_of(int type, long long seq, int state, int health)
+{
+	struct ev e = {
+		.cmd = KNAT_CMD_EVENT, .type = type, .seq = seq,
+		.proto = IPPROTO_TCP, .be = "10.0.2.13", .be_port = 8080,
+		.state = state, .health = health,
+	};
+
+	return e;
+}
+
+/* Print the events in order, with one monitor_state, into a string. */
+static const char *render(const struct ev *evs, unsigned int n, bool json)
+{
+	struct monitor_state st = { 0 };
+	unsigned int i;
+
+	capture_start(json, false);
+	for (i = 0; i < n; i++)
+		monitor_print(event_msg(&evs[i]), &st);
+	return capture_end();
+}
+
+static void test_names(void)
+{
+	unsigned int i, j;
+	bool complete = true, unique = true;
+
+	for (i = 1; i < __KNAT_EVENT_MAX; i++) {
+		if (!monitor_event_name(i) || !*monitor_event_name(i))
+			complete = false;
+		for (j = 1; j < i; j++)
+			if (monitor_event_name(i) && monitor_event_name(j) &&
+			    !strcmp(monitor_event_name(i), monitor_event_name(j)))
+				unique = false;
+	}
+	tap_ok(complete, "event names: one for each of the %u event types",
+	       __KNAT_EVENT_MAX - 1);
+	tap_ok(unique, "event names: all different");
+	tap_ok(!monitor_event_name(KNAT_EVENT_UNSPEC) &&
+	       !monitor_event_name(__KNAT_EVENT_MAX),
+	       "event names: none for UNSPEC or past the enum");
+	tap_str(monitor_event_name(KNAT_EVENT_BACKEND_DOWN), "backend-down",
+		"event name backend-down");
+	tap_str(monitor_event_name(KNAT_EVENT_BACKEND_DRAINED), "backend-drained",
+		"event name backend-drained");
+}
+
+/* The names, one a line, for docs.sh to look up in the man page. */
+static void save_event_names(void)
+{
+	char *text = NULL;
+	size_t len;
+	unsigned int i;
+	FILE *f = open_memstream(&text, &len);
+
+	for (i = 1; i < __KNAT_EVENT_MAX; i++)
+		fprintf(f, "%s\n", monitor_event_name(i));
+	fclose(f);
+	tap_save("events.names", text);
+	free(text);
+}
+
+static void test_events(void)
+{
+	const struct ev down = ev_of(KNAT_EVENT_BACKEND_DOWN, 5, KNAT_BACKEND_UP,
+				     KNAT_HEALTH_FAILED);
+	const struct ev every[] = {
+		down,
+		ev_of(KNAT_EVENT_BACKEND_PROBING, 6, KNAT_BACKEND_UP, KNAT_HEALTH_PROBING),
+		ev_of(KNAT_EVENT_BACKEND_UP, 7, KNAT_BACKEND_UP, KNAT_HEALTH_OK),
+		ev_of(KNAT_EVENT_BACKEND_DRAINED, 8, KNAT_BACKEND_DRAINING, KNAT_HEALTH_OK),
+	};
+	const char *out;
+
+	tap_str(render(&down, 1, false),
+		"[seq 5] backend down tcp 203.0.113.10:80 -> 10.0.2.13:8080 "
+		"(state up, health failed)\n", "event text: backend down");
+	out = render(&down, 1, true);
+	tap_str(out,
+		"{\"seq\":5,\"event\":\"backend-down\",\"service\":{\"proto\":\"tcp\","
+		"\"addr\":\"203.0.113.10\",\"port\":80},\"backend\":{\"addr\":\"10.0.2.13\","
+		"\"port\":8080,\"state\":\"up\",\"health\":\"failed\"}}\n",
+		"event JSON: backend down, one line");
+	tap_save("event-down.json", out);
+
+	tap_str(render(every, ARRAY_SIZE(every), false),
+		"[seq 5] backend down tcp 203.0.113.10:80 -> 10.0.2.13:8080 "
+		"(state up, health failed)\n"
+		"[seq 6] backend probing tcp 203.0.113.10:80 -> 10.0.2.13:8080 "
+		"(state up, health probing)\n"
+		"[seq 7] backend up tcp 203.0.113.10:80 -> 10.0.2.13:8080 "
+		"(state up, health ok)\n"
+		"[seq 8] backend drained tcp 203.0.113.10:80 -> 10.0.2.13:8080 "
+		"(state draining, health ok)\n",
+		"event text: every type, consecutive sequence numbers, no loss line");
+	out = render(every, ARRAY_SIZE(every), true);
+	tap_ok(strstr(out, "\"seq\":6,\"event\":\"backend-probing\"") &&
+	       strstr(out, "\"seq\":7,\"event\":\"backend-up\"") &&
+	       strstr(out, "\"seq\":8,\"event\":\"backend-drained\"") &&
+	       strstr(out, "\"state\":\"draining\",\"health\":\"ok\"}}\n") &&
+	       !strstr(out, "lost"),
+	       "event JSON: every type, one object a line");
+}
+
+/* json-valid.sh wants one document a file: save line n (from 0) of text. */
+static void save_line(const char *file, const char *text, unsigned int n)
+{
+	char line[512];
+	const char *end;
+
+	while (n-- && strchr(text, '\n'))
+		text = strchr(text, '\n') + 1;
+	end = strchr(text, '\n');
+	snprintf(line, sizeof(line), "%.*s\n", end ? (int)(end - text) : (int)strlen(text),
+		 text);
+	tap_save(file, line);
+}
+
+static void test_gaps(void)
+{
+	const struct ev gaps[] = {
+		ev_of(KNAT_EVENT_BACKEND_DOWN, 5, KNAT_BACKEND_UP, KNAT_HEALTH_FAILED),
+		ev_of(KNAT_EVENT_BACKEND_UP, 9, KNAT_BACKEND_UP, KNAT_HEALTH_OK),
+		ev_of(KNAT_EVENT_BACKEND_DOWN, 11, KNAT_BACKEND_UP, KNAT_HEALTH_FAILED),
+	};
+	const struct ev wrap[] = {
+		ev_of(KNAT_EVENT_BACKEND_DOWN, 0xfffffffeLL, KNAT_BACKEND_UP, 1),
+		ev_of(KNAT_EVENT_BACKEND_UP, 0xffffffffLL, KNAT_BACKEND_UP, 0),
+		ev_of(KNAT_EVENT_BACKEND_DOWN, 0, KNAT_BACKEND_UP, 1),
+		ev_of(KNAT_EVENT_BACKEND_UP, 2, KNAT_BACKEND_UP, 0),
+	};
+	const struct ev back[] = {
+		ev_of(KNAT_EVENT_BACKEND_DOWN, 40, KNAT_BACKEND_UP, 1),
+		ev_of(KNAT_EVENT_BACKEND_UP, 1, KNAT_BACKEND_UP, 0),
+		ev_of(KNAT_EVENT_BACKEND_DOWN, 2, KNAT_BACKEND_UP, 1),
+	};
+	struct monitor_state st = { 0 };
+	const char *out;
+
+	printf("# monitor: lost events\n");
+	tap_str(render(gaps, ARRAY_SIZE(gaps), false),
+		"[seq 5] backend down tcp 203.0.113.10:80 -> 10.0.2.13:8080 "
+		"(state up, health failed)\n"
+		"events lost: 3 (seq 6 to 8)\n"
+		"[seq 9] backend up tcp 203.0.113.10:80 -> 10.0.2.13:8080 "
+		"(state up, health ok)\n"
+		"events lost: 1 (seq 10)\n"
+		"[seq 11] backend down tcp 203.0.113.10:80 -> 10.0.2.13:8080 "
+		"(state up, health failed)\n",
+		"event text: a gap in seq prints how many were lost, first event none");
+	out = render(gaps, ARRAY_SIZE(gaps), true);
+	tap_ok(strstr(out, "}}\n{\"event\":\"lost\",\"reason\":\"gap\",\"count\":3,"
+		      "\"first_seq\":6,\"last_seq\":8}\n{\"seq\":9,") &&
+	       strstr(out, "{\"event\":\"lost\",\"reason\":\"gap\",\"count\":1,"
+		      "\"first_seq\":10,\"last_seq\":10}\n{\"seq\":11,"),
+	       "event JSON: lost lines before the event that shows the gap");
+	save_line("event-gap.json", out, 1);
+
+	tap_str(render(wrap, ARRAY_SIZE(wrap), false),
+		"[seq 4294967294] backend down tcp 203.0.113.10:80 -> 10.0.2.13:8080 "
+		"(state up, health failed)\n"
+		"[seq 4294967295] backend up tcp 203.0.113.10:80 -> 10.0.2.13:8080 "
+		"(state up, health ok)\n"
+		"[seq 0] backend down tcp 203.0.113.10:80 -> 10.0.2.13:8080 "
+		"(state up, health failed)\n"
+		"events lost: 1 (seq 1)\n"
+		"[seq 2] backend up tcp 203.0.113.10:80 -> 10.0.2.13:8080 "
+		"(state up, health ok)\n",
+		"event text: seq wraps from 4294967295 to 0 without a loss");
+	out = render(back, ARRAY_SIZE(back), false);
+	tap_ok(!strstr(out, "lost") && strstr(out, "[seq 1] ") && strstr(out, "[seq 2] "),
+	       "event text: seq going back (module reloaded) restarts the count, no loss");
+
+	capture_start(false, false);
+	monitor_print(event_msg(&gaps[0]), &st);
+	monitor_print_overrun();
+	monitor_print(event_msg(&gaps[2]), &st);
+	out = capture_end();
+	tap_str(out,
+		"[seq 5] backend down tcp 203.0.113.10:80 -> 10.0.2.13:8080 "
+		"(state up, health failed)\n"
+		"events lost: receive buffer overrun\n"
+		"events lost: 5 (seq 6 to 10)\n"
+		"[seq 11] backend down tcp 203.0.113.10:80 -> 10.0.2.13:8080 "
+		"(state up, health failed)\n",
+		"event text: overrun line, then the gap tells how many");
+	capture_start(true, false);
+	monitor_print_overrun();
+	out = capture_end();
+	tap_str(out, "{\"event\":\"lost\",\"reason\":\"overrun\"}\n", "event JSON: overrun");
+	tap_save("event-overrun.json", out);
+}
+
+static void test_odd(void)
+{
+	struct ev e;
+	const char *out;
+
+	printf("# monitor: unknown values, missing attributes, other messages\n");
+	e = ev_of(9, 3, 7, 8);
+	e.be_port = 0;	/* the service's port */
+	tap_str(render(&e, 1, false),
+		"[seq 3] event-9 tcp 203.0.113.10:80 -> 10.0.2.13:80 (state state-7, "
+		"health health-8)\n",
+		"event text: unknown type, state and health as numbers; port 0 is the service's");
+	out = render(&e, 1, true);
+	tap_str(out,
+		"{\"seq\":3,\"event\":\"event-9\",\"service\":{\"proto\":\"tcp\","
+		"\"addr\":\"203.0.113.10\",\"port\":80},\"backend\":{\"addr\":\"10.0.2.13\","
+		"\"port\":80,\"state\":\"state-7\",\"health\":\"health-8\"}}\n",
+		"event JSON: unknown values");
+
+	e = ev_of(KNAT_EVENT_BACKEND_UP, -1, -1, KNAT_HEALTH_OK);
+	tap_str(render(&e, 1, false),
+		"backend up tcp 203.0.113.10:80 -> 10.0.2.13:8080 (health ok)\n",
+		"event text: no seq, no state");
+	e.health = -1;
+	tap_str(render(&e, 1, false),
+		"backend up tcp 203.0.113.10:80 -> 10.0.2.13:8080\n",
+		"event text: neither state nor health: no parentheses");
+	e.proto = 0;
+	e.be = NULL;
+	e.type = -1;
+	tap_str(render(&e, 1, false), "event-0\n", "event text: an empty event");
+	out = render(&e, 1, true);
+	tap_str(out, "{\"seq\":null,\"event\":\"event-0\",\"service\":null,\"backend\":null}\n",
+		"event JSON: missing attributes are null");
+	tap_save("event-empty.json", out);
+
+	e = ev_of(KNAT_EVENT_BACKEND_DOWN, 5, KNAT_BACKEND_UP, KNAT_HEALTH_FAILED);
+	e.cmd = KNAT_CMD_SERVICE_GET;
+	tap_str(render(&e, 1, false), "", "a message other than KNAT_CMD_EVENT prints nothing");
+	tap_num(json_print_depth(), 0, "no JSON container left open");
+}
+
+void test_monitor(void)
+{
+	printf("# monitor: events\n");
+	test_names();
+	save_event_names();
+	test_events();
+	test_gaps();
+	test_odd();
+}
