@@ -35,8 +35,7 @@ static void knat_health_down(struct knat_net *kn, struct knat_backend *be)
 		return;
 	if (old == KNAT_HEALTH_PROBING)
 		atomic_dec(&be->svc->nprobing);
-	WRITE_ONCE(be->holddown_until,
-		   jiffies + READ_ONCE(be->svc->check_holddown) * HZ);
+	WRITE_ONCE(be->down_since, jiffies);
 	atomic_set(&be->check_fails, 0);
 	this_cpu_inc(be->stats->check_downs);
 	knat_count(kn, KNAT_CNT_CHECK_DOWN);
@@ -186,8 +185,10 @@ static void knat_health_work(struct work_struct *work)
 		list_for_each_entry(be, &svc->backends, list) {
 			u8 h = READ_ONCE(be->health);
 
+			/* A changed check-holddown counts for those down now. */
 			if (h == KNAT_HEALTH_FAILED &&
-			    time_after_eq(jiffies, READ_ONCE(be->holddown_until))) {
+			    time_after_eq(jiffies, READ_ONCE(be->down_since) +
+					  READ_ONCE(svc->check_holddown) * HZ)) {
 				atomic_set(&be->probe, 0);
 				if (cmpxchg(&be->health, h, KNAT_HEALTH_PROBING) ==
 				    h) {

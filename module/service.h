@@ -13,6 +13,7 @@
 #include <linux/spinlock.h>
 
 #include "knat.h"
+#include "stats.h"
 
 struct knat_tuple;
 struct knat_service;
@@ -23,6 +24,7 @@ struct knat_backend_stats {
 	u64 bytes[2];
 	u64 check_failed;	/* failed handshakes (health.c) */
 	u64 check_downs;	/* times the check took it out */
+	struct knat_hs_hist hs;	/* handshake latency */
 };
 
 struct knat_backend {
@@ -42,7 +44,7 @@ struct knat_backend {
 	u8 health_reported;		/* as last told, under kn->lock */
 	atomic_t check_fails;		/* failed handshakes in a row */
 	atomic_t probe;			/* a probe flow is out */
-	unsigned long holddown_until;	/* jiffies, when failed */
+	unsigned long down_since;	/* jiffies, when failed */
 	struct rcu_head rcu;
 };
 

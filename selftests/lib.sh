@@ -221,7 +221,7 @@ serve() {
 	shift 3
 	in_ns "$n" python3 "$NETTOOL" "$kind" "$port" "$@" >/dev/null 2>&1 &
 	[ "$kind" = serve-udp ] && flag=-lun
-	busywait 5000 sh -c "ip netns exec $(ns "$n") ss -H $flag 'sport = :$port' | grep -q ."
+	busywait 20000 sh -c "ip netns exec $(ns "$n") ss -H $flag 'sport = :$port' | grep -q ."
 }
 
 # field KEY "k=v k=v": the value of one key in nettool's output.
