@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 
 #include "flow.h"
+#include "tcp_state.h"
 #include "service.h"
 #include "stats.h"
 
@@ -210,6 +211,33 @@ unsigned int knat_flow_flush(struct knat_net *kn,
 		cond_resched();
 	} while (pass);
 	return total;
+}
+
+/*
+ * TCP flows per state now, for stats: a walk of the table, as the state
+ * lives in the flows only.  Costs O(flows) per read, nothing per packet.
+ */
+void knat_flow_count_states(struct knat_net *kn, u32 *counts)
+{
+	struct rhashtable_iter iter;
+	struct knat_flow_half *h;
+
+	rhashtable_walk_enter(&kn->flows, &iter);
+	rhashtable_walk_start(&iter);
+	while ((h = rhashtable_walk_next(&iter))) {
+		const struct knat_flow *f;
+
+		if (IS_ERR(h))
+			continue;
+		f = knat_flow_of(h);
+		if (h->tuple.dir != KNAT_DIR_ORIG ||
+		    h->tuple.proto != IPPROTO_TCP || knat_flow_expired(f) ||
+		    test_bit(KNAT_FLOW_DEAD_BIT, &f->status))
+			continue;
+		counts[READ_ONCE(f->state) & KNAT_TCP_STATE_MASK]++;
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
 }
 
 /*

@@ -223,7 +223,8 @@ static bool knat_pure_syn(u8 flags)
 	       KNAT_TCPF_SYN;
 }
 
-static u8 knat_tcp_update(struct knat_flow *f, int dir, u8 flags)
+/* Move the flow's TCP state; *@oldp gets the state it moved from. */
+static u8 knat_tcp_update(struct knat_flow *f, int dir, u8 flags, u8 *oldp)
 {
 	u8 old = READ_ONCE(f->state), new;
 
@@ -232,7 +233,40 @@ static u8 knat_tcp_update(struct knat_flow *f, int dir, u8 flags)
 		if (new == old)
 			break;
 	} while (!try_cmpxchg(&f->state, &old, new));
+	*oldp = old;
 	return new;
+}
+
+/* The handshake completed: its latency at this box, SYN to ACK. */
+static void knat_tcp_handshake(struct knat_net *kn, struct knat_flow *f)
+{
+	u32 us = jiffies_to_usecs((u32)jiffies - f->start);
+	struct knat_hs_hist *h;
+
+	knat_count(kn, KNAT_CNT_TCP_HANDSHAKES);
+	h = get_cpu_ptr(&kn->stats->hs);
+	knat_hs_record(h, us);
+	put_cpu_ptr(&kn->stats->hs);
+	if (knat_flow_is_service(f)) {
+		struct knat_backend *be = f->owner;
+
+		h = get_cpu_ptr(&be->stats->hs);
+		knat_hs_record(h, us);
+		put_cpu_ptr(&be->stats->hs);
+	}
+}
+
+/* SYNs, their retransmissions, RSTs by side, FINs. */
+static void knat_tcp_count(struct knat_net *kn, int dir, u8 old, u8 flags)
+{
+	if (knat_pure_syn(flags) && dir == KNAT_DIR_ORIG)
+		knat_count(kn, (old & KNAT_TCP_STATE_MASK) == KNAT_TCP_SYN_SENT ?
+			   KNAT_CNT_TCP_SYN_RETRANS : KNAT_CNT_TCP_SYN);
+	if (flags & KNAT_TCPF_RST)
+		knat_count(kn, dir == KNAT_DIR_ORIG ? KNAT_CNT_TCP_RST_CLIENT :
+			   KNAT_CNT_TCP_RST_SERVER);
+	if (flags & KNAT_TCPF_FIN)
+		knat_count(kn, KNAT_CNT_TCP_FIN);
 }
 
 /* Counters, protocol state and timeout: once per packet, at entry. */
@@ -241,6 +275,7 @@ static void knat_flow_account(struct knat_net *kn, struct knat_flow *f,
 			      const struct knat_pkt *p)
 {
 	enum knat_timeout to;
+	u8 old, new;
 
 	atomic64_inc(&f->pkts[dir]);
 	atomic64_add(skb->len, &f->bytes[dir]);
@@ -268,7 +303,13 @@ static void knat_flow_account(struct knat_net *kn, struct knat_flow *f,
 		if ((READ_ONCE(f->state) & KNAT_TCP_STATE_MASK) ==
 		    KNAT_TCP_SYN_SENT && knat_flow_is_service(f))
 			knat_health_tcp(kn, f, dir, p->tcpflags);
-		to = knat_tcp_timeout(knat_tcp_update(f, dir, p->tcpflags));
+		new = knat_tcp_update(f, dir, p->tcpflags, &old);
+		if (p->tcpflags & ~KNAT_TCPF_ACK)
+			knat_tcp_count(kn, dir, old, p->tcpflags);
+		if ((old & KNAT_TCP_STATE_MASK) == KNAT_TCP_SYN_RECV &&
+		    (new & KNAT_TCP_STATE_MASK) == KNAT_TCP_ESTABLISHED)
+			knat_tcp_handshake(kn, f);
+		to = knat_tcp_timeout(new);
 		break;
 	case IPPROTO_UDP:
 		to = test_bit(KNAT_FLOW_REPLIED_BIT, &f->status) ?
@@ -644,6 +685,50 @@ static unsigned int knat_new_flow(struct knat_net *kn, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
+/* Count an ICMP message by type and code. */
+static void knat_count_icmp(struct knat_net *kn, const struct sk_buff *skb,
+			    const struct knat_pkt *p)
+{
+	static const u8 unreach[] = {
+		[ICMP_NET_UNREACH] = KNAT_CNT_ICMP_UNREACH_NET,
+		[ICMP_HOST_UNREACH] = KNAT_CNT_ICMP_UNREACH_HOST,
+		[ICMP_PROT_UNREACH] = KNAT_CNT_ICMP_UNREACH_PROTO,
+		[ICMP_PORT_UNREACH] = KNAT_CNT_ICMP_UNREACH_PORT,
+		[ICMP_FRAG_NEEDED] = KNAT_CNT_ICMP_FRAG_NEEDED,
+		[ICMP_NET_ANO] = KNAT_CNT_ICMP_UNREACH_ADMIN,
+		[ICMP_HOST_ANO] = KNAT_CNT_ICMP_UNREACH_ADMIN,
+		[ICMP_PKT_FILTERED] = KNAT_CNT_ICMP_UNREACH_ADMIN,
+	};
+	const struct icmphdr *ih;
+	struct icmphdr _ih;
+	enum knat_counter c;
+
+	ih = skb_header_pointer(skb, p->thoff, sizeof(_ih), &_ih);
+	if (!ih)
+		return;
+	switch (ih->type) {
+	case ICMP_ECHO:
+		c = KNAT_CNT_ICMP_ECHO_REQUEST;
+		break;
+	case ICMP_ECHOREPLY:
+		c = KNAT_CNT_ICMP_ECHO_REPLY;
+		break;
+	case ICMP_DEST_UNREACH:
+		c = ih->code < ARRAY_SIZE(unreach) && unreach[ih->code] ?
+		    unreach[ih->code] : KNAT_CNT_ICMP_UNREACH_OTHER;
+		break;
+	case ICMP_TIME_EXCEEDED:
+		c = KNAT_CNT_ICMP_TIME_EXCEEDED;
+		break;
+	case ICMP_PARAMETERPROB:
+		c = KNAT_CNT_ICMP_PARAM_PROBLEM;
+		break;
+	default:
+		c = KNAT_CNT_ICMP_OTHER;
+	}
+	knat_count(kn, c);
+}
+
 unsigned int knat_nat_entry(void *priv, struct sk_buff *skb,
 			    const struct nf_hook_state *state)
 {
@@ -657,8 +742,12 @@ unsigned int knat_nat_entry(void *priv, struct sk_buff *skb,
 
 	switch (knat_parse(skb, &p)) {
 	case KNAT_PARSE_OK:
+		if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
+			knat_count_icmp(kn, skb, &p);
 		break;
 	case KNAT_PARSE_OTHER:
+		if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
+			knat_count_icmp(kn, skb, &p);
 		return NF_ACCEPT;
 	case KNAT_PARSE_FRAG:
 		return knat_drop(kn, KNAT_DROP_FRAGMENT);

@@ -6,7 +6,12 @@
 
 #include "knat.h"
 
+struct knat_hs_hist;
+
 extern struct genl_family knat_genl_family;
+
+int knat_nl_put_hs(struct sk_buff *msg, int type,
+		   const struct knat_hs_hist *h);
 
 extern const struct nla_policy knat_cfg_policy[KNAT_CFG_A_MAX + 1];
 extern const struct nla_policy knat_fwd_policy[KNAT_FWD_A_MAX + 1];

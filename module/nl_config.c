@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Netlink: the config object (limits, timeouts) and the stats object. */
 
+#include "flow.h"
 #include "netlink.h"
 #include "stats.h"
 
@@ -108,6 +109,45 @@ static int knat_nl_put_array(struct sk_buff *msg, int type, const u64 *v,
 	return 0;
 }
 
+int knat_nl_put_hs(struct sk_buff *msg, int type, const struct knat_hs_hist *h)
+{
+	struct nlattr *nest = nla_nest_start(msg, type);
+	u64 count = 0;
+	int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < KNAT_HS_BUCKETS; i++)
+		count += h->bucket[i];
+	if (knat_nl_put_array(msg, KNAT_HS_A_BUCKETS, h->bucket,
+			      KNAT_HS_BUCKETS) ||
+	    nla_put_u64_64bit(msg, KNAT_HS_A_COUNT, count, KNAT_HS_A_PAD) ||
+	    nla_put_u64_64bit(msg, KNAT_HS_A_SUM_US, h->sum_us, KNAT_HS_A_PAD) ||
+	    nla_put_u64_64bit(msg, KNAT_HS_A_MAX_US, h->max_us, KNAT_HS_A_PAD) ||
+	    (h->min_us &&
+	     nla_put_u64_64bit(msg, KNAT_HS_A_MIN_US, h->min_us, KNAT_HS_A_PAD)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int knat_nl_put_states(struct sk_buff *msg, struct knat_net *kn)
+{
+	u32 counts[__KNAT_TCP_MAX] = {};
+	struct nlattr *nest;
+	int i;
+
+	knat_flow_count_states(kn, counts);
+	nest = nla_nest_start(msg, KNAT_STATS_A_TCP_STATES);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < __KNAT_TCP_MAX; i++)
+		if (nla_put_u32(msg, i + 1, counts[i]))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 int knat_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_nl_net(info);
@@ -125,7 +165,9 @@ int knat_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	    knat_nl_put_array(msg, KNAT_STATS_A_COUNTERS, sum.cnt,
 			      __KNAT_CNT_MAX) ||
 	    knat_nl_put_array(msg, KNAT_STATS_A_DROPS, sum.drop,
-			      __KNAT_DROP_MAX)) {
+			      __KNAT_DROP_MAX) ||
+	    knat_nl_put_states(msg, kn) ||
+	    knat_nl_put_hs(msg, KNAT_STATS_A_HANDSHAKE, &sum.hs)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}

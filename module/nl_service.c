@@ -50,6 +50,7 @@ const struct nla_policy knat_svc_policy[KNAT_SVC_A_MAX + 1] = {
 						&knat_check_timeout_range),
 	[KNAT_SVC_A_CHECK_HOLDDOWN] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						&knat_check_holddown_range),
+	[KNAT_SVC_A_HANDSHAKE]	= { .type = NLA_REJECT },
 };
 
 const struct nla_policy knat_be_policy[KNAT_BE_A_MAX + 1] = {
@@ -69,6 +70,7 @@ const struct nla_policy knat_be_policy[KNAT_BE_A_MAX + 1] = {
 	[KNAT_BE_A_HEALTH]	= { .type = NLA_REJECT },
 	[KNAT_BE_A_CHECK_FAILED] = { .type = NLA_REJECT },
 	[KNAT_BE_A_CHECK_DOWNS]	= { .type = NLA_REJECT },
+	[KNAT_BE_A_HANDSHAKE]	= { .type = NLA_REJECT },
 };
 
 /* The service a request names: PROTO, ADDR, PORT of KNAT_A_SERVICE. */
@@ -339,6 +341,7 @@ static void knat_be_sum(const struct knat_backend *be,
 		sum->bytes[1] += READ_ONCE(s->bytes[1]);
 		sum->check_failed += READ_ONCE(s->check_failed);
 		sum->check_downs += READ_ONCE(s->check_downs);
+		knat_hs_add(&sum->hs, &s->hs);
 	}
 }
 
@@ -370,6 +373,7 @@ static int knat_nl_fill_backend(struct sk_buff *msg,
 	svc_sum->pkts[1] += sum.pkts[1];
 	svc_sum->bytes[0] += sum.bytes[0];
 	svc_sum->bytes[1] += sum.bytes[1];
+	knat_hs_add(&svc_sum->hs, &sum.hs);
 
 	nest = nla_nest_start(msg, KNAT_A_BACKEND);
 	if (!nest ||
@@ -383,6 +387,7 @@ static int knat_nl_fill_backend(struct sk_buff *msg,
 			      KNAT_BE_A_PAD) ||
 	    nla_put_u64_64bit(msg, KNAT_BE_A_CHECK_DOWNS, sum.check_downs,
 			      KNAT_BE_A_PAD) ||
+	    knat_nl_put_hs(msg, KNAT_BE_A_HANDSHAKE, &sum.hs) ||
 	    knat_nl_put_counters(msg, &sum, KNAT_BE_A_CONNS, KNAT_BE_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
@@ -421,7 +426,8 @@ static int knat_nl_fill_service(struct sk_buff *msg,
 		if (knat_nl_fill_backend(msg, be, &sum))
 			return -EMSGSIZE;
 	nla_nest_end(msg, bes);
-	if (knat_nl_put_counters(msg, &sum, KNAT_SVC_A_CONNS, KNAT_SVC_A_PAD))
+	if (knat_nl_put_counters(msg, &sum, KNAT_SVC_A_CONNS, KNAT_SVC_A_PAD) ||
+	    knat_nl_put_hs(msg, KNAT_SVC_A_HANDSHAKE, &sum.hs))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

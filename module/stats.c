@@ -5,6 +5,19 @@
 
 #include "stats.h"
 
+void knat_hs_add(struct knat_hs_hist *sum, const struct knat_hs_hist *h)
+{
+	u32 min = READ_ONCE(h->min_us);
+	int i;
+
+	for (i = 0; i < KNAT_HS_BUCKETS; i++)
+		sum->bucket[i] += READ_ONCE(h->bucket[i]);
+	sum->sum_us += READ_ONCE(h->sum_us);
+	if (min && (!sum->min_us || min < sum->min_us))
+		sum->min_us = min;
+	sum->max_us = max(sum->max_us, READ_ONCE(h->max_us));
+}
+
 void knat_stats_sum(struct knat_net *kn, struct knat_stats *sum)
 {
 	int cpu, i;
@@ -17,6 +30,7 @@ void knat_stats_sum(struct knat_net *kn, struct knat_stats *sum)
 			sum->cnt[i] += READ_ONCE(s->cnt[i]);
 		for (i = 0; i < __KNAT_DROP_MAX; i++)
 			sum->drop[i] += READ_ONCE(s->drop[i]);
+		knat_hs_add(&sum->hs, &s->hs);
 	}
 }
 

@@ -105,8 +105,10 @@
  *                                    retransmission tells); default 2
  *     KNAT_SVC_A_CHECK_HOLDDOWN u32  seconds a failed backend stays out
  *                                    before one probe flow; default 10
- *   SET changes SCHED, PERSIST or MAGLEV_SIZE of the service named by
- *   PROTO, ADDR, PORT; DEL ends its flows.
+ *     KNAT_SVC_A_HANDSHAKE   nest    dump only: enum knat_hs_attr, the
+ *                                    sum of its backends'
+ *   SET changes SCHED, PERSIST, MAGLEV_SIZE or CHECK_* of the service
+ *   named by PROTO, ADDR, PORT; DEL ends its flows.
  *
  * KNAT_CMD_BACKEND_NEW / _SET / _DEL: KNAT_A_SERVICE (PROTO, ADDR, PORT)
  * names the service, and
@@ -125,6 +127,7 @@
  *     KNAT_BE_A_HEALTH       u8      dump only: enum knat_backend_health
  *     KNAT_BE_A_CHECK_FAILED u64     dump only: failed handshakes seen
  *     KNAT_BE_A_CHECK_DOWNS  u64     dump only: times taken down
+ *     KNAT_BE_A_HANDSHAKE    nest    dump only: enum knat_hs_attr
  *
  * KNAT_CMD_EVENT, multicast to the "events" group (listening needs no
  * privilege, as reading stats):
@@ -141,6 +144,9 @@
  *       <counter>            u64
  *     KNAT_STATS_A_DROPS     nest    attribute type = enum knat_drop + 1
  *       <drop reason>        u64
+ *     KNAT_STATS_A_TCP_STATES nest   attribute type = enum knat_tcp_state + 1
+ *       <flows in the state now> u32
+ *     KNAT_STATS_A_HANDSHAKE nest    enum knat_hs_attr (histogram)
  */
 #ifndef _UAPI_LINUX_KNAT_H
 #define _UAPI_LINUX_KNAT_H
@@ -328,9 +334,32 @@ enum knat_stats_attr {
 	KNAT_STATS_A_UNSPEC,
 	KNAT_STATS_A_COUNTERS,
 	KNAT_STATS_A_DROPS,
+	KNAT_STATS_A_TCP_STATES,
+	KNAT_STATS_A_HANDSHAKE,
 
 	__KNAT_STATS_A_MAX,
 	KNAT_STATS_A_MAX = __KNAT_STATS_A_MAX - 1
+};
+
+/*
+ * Handshake latency at the knat box: from the SYN to the ACK that
+ * completes the handshake.  Bucket 0 is under 1 ms, bucket i (i >= 1)
+ * from 2^(i-1) to 2^i ms, the last one everything above.  Measured in
+ * jiffies: resolution 1000/HZ ms.
+ */
+#define KNAT_HS_BUCKETS		16
+
+enum knat_hs_attr {
+	KNAT_HS_A_UNSPEC,
+	KNAT_HS_A_PAD,
+	KNAT_HS_A_BUCKETS,	/* nest: attribute type = bucket + 1, u64 */
+	KNAT_HS_A_COUNT,	/* u64 */
+	KNAT_HS_A_SUM_US,	/* u64 */
+	KNAT_HS_A_MIN_US,	/* u64, absent when COUNT is 0 */
+	KNAT_HS_A_MAX_US,	/* u64 */
+
+	__KNAT_HS_A_MAX,
+	KNAT_HS_A_MAX = __KNAT_HS_A_MAX - 1
 };
 
 /* Per-namespace event counters; attribute type in KNAT_STATS_A_COUNTERS. */
@@ -358,6 +387,26 @@ enum knat_counter {
 	KNAT_CNT_CHECK_FAILED,		/* a backend failed a handshake */
 	KNAT_CNT_CHECK_DOWN,		/* the health check took one out */
 	KNAT_CNT_CHECK_UP,		/* a probe brought one back */
+	/* TCP segments of tracked flows, at knat's entry hooks. */
+	KNAT_CNT_TCP_SYN,		/* SYNs from the connecting side */
+	KNAT_CNT_TCP_SYN_RETRANS,	/* ... again, no SYN-ACK yet */
+	KNAT_CNT_TCP_HANDSHAKES,	/* handshakes completed */
+	KNAT_CNT_TCP_RST_CLIENT,	/* RSTs from the connecting side */
+	KNAT_CNT_TCP_RST_SERVER,	/* RSTs from the answering side */
+	KNAT_CNT_TCP_FIN,		/* FINs, both sides */
+	/* ICMP messages knat looked at, by type and code. */
+	KNAT_CNT_ICMP_ECHO_REQUEST,
+	KNAT_CNT_ICMP_ECHO_REPLY,
+	KNAT_CNT_ICMP_UNREACH_NET,
+	KNAT_CNT_ICMP_UNREACH_HOST,
+	KNAT_CNT_ICMP_UNREACH_PROTO,
+	KNAT_CNT_ICMP_UNREACH_PORT,
+	KNAT_CNT_ICMP_FRAG_NEEDED,
+	KNAT_CNT_ICMP_UNREACH_ADMIN,	/* codes 9, 10, 13: prohibited */
+	KNAT_CNT_ICMP_UNREACH_OTHER,
+	KNAT_CNT_ICMP_TIME_EXCEEDED,
+	KNAT_CNT_ICMP_PARAM_PROBLEM,
+	KNAT_CNT_ICMP_OTHER,
 
 	__KNAT_CNT_MAX
 };
@@ -414,6 +463,7 @@ enum knat_svc_attr {
 	KNAT_SVC_A_CHECK_FAILS,
 	KNAT_SVC_A_CHECK_TIMEOUT,
 	KNAT_SVC_A_CHECK_HOLDDOWN,
+	KNAT_SVC_A_HANDSHAKE,
 
 	__KNAT_SVC_A_MAX,
 	KNAT_SVC_A_MAX = __KNAT_SVC_A_MAX - 1
@@ -478,6 +528,7 @@ enum knat_be_attr {
 	KNAT_BE_A_HEALTH,
 	KNAT_BE_A_CHECK_FAILED,
 	KNAT_BE_A_CHECK_DOWNS,
+	KNAT_BE_A_HANDSHAKE,
 
 	__KNAT_BE_A_MAX,
 	KNAT_BE_A_MAX = __KNAT_BE_A_MAX - 1
