@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 
 #include "flow.h"
+#include "health.h"
 #include "tcp_state.h"
 #include "service.h"
 #include "stats.h"
@@ -139,6 +140,7 @@ int knat_flow_add(struct knat_net *kn, struct knat_flow *f)
 		call_rcu(&f->rcu, knat_flow_free_rcu);
 		return err;
 	}
+	knat_event_flow(kn, f, KNAT_EVENT_FLOW_NEW);
 	/* The GC runs only while there are flows to collect. */
 	if (!delayed_work_pending(&kn->gc_work))
 		queue_delayed_work(system_power_efficient_wq, &kn->gc_work,
@@ -171,6 +173,7 @@ void knat_flow_del(struct knat_net *kn, struct knat_flow *f)
 {
 	if (test_and_set_bit(KNAT_FLOW_DEAD_BIT, &f->status))
 		return;
+	knat_event_flow(kn, f, KNAT_EVENT_FLOW_DESTROY);
 	knat_flow_unhash(kn, f);
 }
 

@@ -55,8 +55,9 @@ struct knat_net {
 
 	/* Passive health check verdicts to act on (health.c). */
 	struct delayed_work health_work;
-	/* Sequence number of the last event sent (events.c). */
+	/* Sequence number of the last event sent, flow events' rate. */
 	atomic_t event_seq;
+	struct ratelimit_state event_rs;
 
 	/* Answers to pings of service VIPs (nat.c). */
 	struct ratelimit_state vip_echo_rs;

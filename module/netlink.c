@@ -9,6 +9,7 @@
 #include <linux/utsname.h>
 
 #include "flow.h"
+#include "health.h"
 #include "netlink.h"
 
 #ifndef KNAT_BUILD_ID
@@ -205,10 +206,15 @@ struct genl_family knat_genl_family __ro_after_init = {
 
 int knat_netlink_init(void)
 {
-	return genl_register_family(&knat_genl_family);
+	int err = genl_register_family(&knat_genl_family);
+
+	if (!err)
+		knat_events_start();
+	return err;
 }
 
 void knat_netlink_uninit(void)
 {
+	knat_events_stop();
 	genl_unregister_family(&knat_genl_family);
 }

@@ -6,12 +6,14 @@
 
 #include "knat.h"
 
+struct knat_flow;
 struct knat_hs_hist;
 
 extern struct genl_family knat_genl_family;
 
 int knat_nl_put_hs(struct sk_buff *msg, int type,
 		   const struct knat_hs_hist *h);
+int knat_nl_fill_flow(struct sk_buff *msg, const struct knat_flow *f);
 
 extern const struct nla_policy knat_cfg_policy[KNAT_CFG_A_MAX + 1];
 extern const struct nla_policy knat_fwd_policy[KNAT_FWD_A_MAX + 1];

@@ -133,7 +133,7 @@ static int knat_nl_put_tuple(struct sk_buff *msg, int type,
 	return 0;
 }
 
-static int knat_nl_fill_flow(struct sk_buff *msg, const struct knat_flow *f)
+int knat_nl_fill_flow(struct sk_buff *msg, const struct knat_flow *f)
 {
 	u32 now = (u32)jiffies, expires = READ_ONCE(f->expires);
 	u32 left = (s32)(expires - now) > 0 ? expires - now : 0;

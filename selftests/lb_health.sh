@@ -138,6 +138,8 @@ for line in open(sys.argv[1]):
     if seq is not None and e["seq"] <= seq:
         print("seq not increasing"); sys.exit(0)
     seq = e["seq"]
+    if not e["event"].startswith("backend-"):
+        continue
     ev = e["event"].replace("-", " ").split()[-1]
     out.append("%s:%s" % (ev, e["backend"]["addr"].split(".")[-1]))
 print(" ".join(out))

@@ -286,17 +286,26 @@ static void print_upper(const char *fmt, const char *s)
 int flow_print(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *top[KNAT_A_MAX + 1];
+
+	(void)data;
+	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
+	if (!top[KNAT_A_FLOW])
+		return MNL_CB_OK;
+	flow_print_nest(top[KNAT_A_FLOW], NULL);
+	print_nl();
+	return MNL_CB_OK;
+}
+
+/* One KNAT_A_FLOW nest: a line without its end, or a JSON object. */
+void flow_print_nest(const struct nlattr *nest, const char *json_name)
+{
 	const struct nlattr *tb[KNAT_FLOW_A_MAX + 1];
 	const char *proto_str, *state, *kind;
 	char num[16], kind_num[16];
 	bool replied;
 	uint8_t proto;
 
-	(void)data;
-	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
-	if (!top[KNAT_A_FLOW])
-		return MNL_CB_OK;
-	knat_parse_nested(top[KNAT_A_FLOW], flow_policy, KNAT_FLOW_A_MAX, tb);
+	knat_parse_nested(nest, flow_policy, KNAT_FLOW_A_MAX, tb);
 
 	proto = attr_u8(tb[KNAT_FLOW_A_PROTO]);
 	proto_str = proto_name(proto);
@@ -325,7 +334,7 @@ int flow_print(const struct nlmsghdr *nlh, void *data)
 	 * JSON and text put things in different orders, so most calls below
 	 * are for one of them only.
 	 */
-	open_json_object(NULL);
+	open_json_object(json_name);
 	print_string(PRINT_ANY, "proto", "%s", proto_str);
 	if (state) {
 		print_string(PRINT_JSON, "state", NULL, state);
@@ -366,8 +375,6 @@ int flow_print(const struct nlmsghdr *nlh, void *data)
 		 attr_u64(tb[KNAT_FLOW_A_BYTES_ORIG]),
 		 attr_u64(tb[KNAT_FLOW_A_BYTES_REPLY]));
 	close_json_object();
-	print_nl();
-	return MNL_CB_OK;
 }
 
 static int count_cb(const struct nlmsghdr *nlh, void *data)

@@ -33,6 +33,7 @@ int flow_parse_filter(int argc, char **argv, struct flow_filter *ff);
 void flow_put_filter(struct nlmsghdr *nlh, const struct flow_filter *ff);
 /* Print one FLOW_GET dump message; data is unused. */
 int flow_print(const struct nlmsghdr *nlh, void *data);
+void flow_print_nest(const struct nlattr *nest, const char *json_name);
 
 /* Names by enum value; NULL past the table. */
 const char *flow_state_name(unsigned int state);	/* "syn-sent" */

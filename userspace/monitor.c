@@ -7,6 +7,7 @@
 #include <linux/genetlink.h>
 #include <linux/knat.h>
 
+#include "flow.h"
 #include "json_print.h"
 #include "knat_nl.h"
 #include "monitor.h"
@@ -23,6 +24,8 @@ static const struct {
 	[KNAT_EVENT_BACKEND_PROBING] = { "backend-probing", "backend probing" },
 	[KNAT_EVENT_BACKEND_UP]      = { "backend-up",      "backend up" },
 	[KNAT_EVENT_BACKEND_DRAINED] = { "backend-drained", "backend drained" },
+	[KNAT_EVENT_FLOW_NEW]        = { "flow-new",        "flow new" },
+	[KNAT_EVENT_FLOW_DESTROY]    = { "flow-destroy",    "flow destroy" },
 };
 _Static_assert(ARRAY_SIZE(events) == __KNAT_EVENT_MAX,
 	       "name every enum knat_event_type");
@@ -43,6 +46,7 @@ static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_EVENT]		= MNL_TYPE_NESTED,
 	[KNAT_A_SERVICE]	= MNL_TYPE_NESTED,
 	[KNAT_A_BACKEND]	= MNL_TYPE_NESTED,
+	[KNAT_A_FLOW]		= MNL_TYPE_NESTED,
 };
 
 static const enum mnl_attr_data_type ev_policy[KNAT_EV_A_MAX + 1] = {
@@ -210,14 +214,19 @@ int monitor_print(const struct nlmsghdr *nlh, void *data)
 		print_null(PRINT_JSON, "seq", NULL);
 	print_string(PRINT_JSON, "event", NULL, name ? name : tbuf);
 	print_string(PRINT_FP, NULL, "%s", text ? text : tbuf);
-	if (top[KNAT_A_SERVICE])
-		print_service(top[KNAT_A_SERVICE], &svc_port);
-	else
-		print_null(PRINT_JSON, "service", NULL);
-	if (top[KNAT_A_BACKEND])
-		print_backend(top[KNAT_A_BACKEND], svc_port);
-	else
-		print_null(PRINT_JSON, "backend", NULL);
+	if (top[KNAT_A_FLOW]) {
+		print_string(PRINT_FP, NULL, "%s", " ");
+		flow_print_nest(top[KNAT_A_FLOW], "flow");
+	} else {
+		if (top[KNAT_A_SERVICE])
+			print_service(top[KNAT_A_SERVICE], &svc_port);
+		else
+			print_null(PRINT_JSON, "service", NULL);
+		if (top[KNAT_A_BACKEND])
+			print_backend(top[KNAT_A_BACKEND], svc_port);
+		else
+			print_null(PRINT_JSON, "backend", NULL);
+	}
 	close_json_object();
 	print_nl();
 	/* Whoever reads us through a pipe sees each event as it comes. */

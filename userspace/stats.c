@@ -48,6 +48,7 @@ static const char *const counter_names[] = {
 	[KNAT_CNT_ICMP_UNREACH_OTHER]	= "icmp-unreach-other",
 	[KNAT_CNT_ICMP_TIME_EXCEEDED]	= "icmp-time-exceeded",
 	[KNAT_CNT_ICMP_PARAM_PROBLEM]	= "icmp-param-problem",
+	[KNAT_CNT_EVENTS_LOST]		= "events-lost",
 	[KNAT_CNT_ICMP_OTHER]		= "icmp-other",
 };
 _Static_assert(ARRAY_SIZE(counter_names) == __KNAT_CNT_MAX,

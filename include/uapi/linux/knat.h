@@ -135,8 +135,12 @@
  *     KNAT_EV_A_TYPE         u8      enum knat_event_type
  *     KNAT_EV_A_SEQ          u32     per namespace, +1 each event; a gap
  *                                    means events were lost
- *   KNAT_A_SERVICE           nest    PROTO, ADDR, PORT
+ *   KNAT_A_SERVICE           nest    PROTO, ADDR, PORT (backend events)
  *   KNAT_A_BACKEND           nest    ADDR, PORT, STATE, HEALTH
+ *   KNAT_A_FLOW              nest    as in the flow dump (flow events)
+ * Flow events are sent only while someone listens, at most 20000 a
+ * second per namespace; the rest are counted as events-lost (and leave
+ * a gap in the sequence numbers).
  *
  * KNAT_CMD_STATS_GET: no attributes.  KNAT_CMD_STATS_RESET: no attributes.
  *   KNAT_A_STATS             nest
@@ -407,6 +411,9 @@ enum knat_counter {
 	KNAT_CNT_ICMP_TIME_EXCEEDED,
 	KNAT_CNT_ICMP_PARAM_PROBLEM,
 	KNAT_CNT_ICMP_OTHER,
+	KNAT_CNT_EVENTS_LOST,		/* flow events over their rate, or
+					 * not delivered
+					 */
 
 	__KNAT_CNT_MAX
 };
@@ -498,6 +505,8 @@ enum knat_event_type {
 					 * it back
 					 */
 	KNAT_EVENT_BACKEND_DRAINED,	/* drain over, backend removed */
+	KNAT_EVENT_FLOW_NEW,		/* a flow entered the table */
+	KNAT_EVENT_FLOW_DESTROY,	/* a flow left it */
 
 	__KNAT_EVENT_MAX
 };
