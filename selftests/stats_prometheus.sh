@@ -4,23 +4,27 @@
 # knat stats --prometheus: known traffic through two services, then the
 # exposition checked line by line by a strict validator (the text format's
 # grammar, HELP and TYPE before every family's samples, families whole, no
-# series twice, counters *_total and gauges not) and its values against
-# what the clients saw and what "knat -j stats", "-s -j service list",
-# "-j status" and "-j config" say.  Then the same as nobody: the counters
-# and drops, and nothing that needs CAP_NET_ADMIN.
+# series twice, counters *_total and gauges not, histograms cumulative with
+# le increasing to +Inf and +Inf = _count) and its values against what the
+# clients saw and what "knat -j stats", "-s -j service list", "-j status"
+# and "-j config" say; the TCP states and handshake latency also in the
+# text of "knat stats" and "knat -s service list".  Then the same as
+# nobody: the counters, drops, TCP states and global histogram, and
+# nothing that needs CAP_NET_ADMIN.
 #
 #  c1 198.51.100.2 --+                              +-- b1 10.0.2.11
 #                    +-- br0 198.51.100.1 [ r ] br1 10.0.2.1 -- b2 10.0.2.12
 #  c2 198.51.100.3 --+   VIP 203.0.113.10 (on no    +-- b3 10.0.2.13
 #                        interface: routed to r)    +-- b4 10.0.2.14
 #
-#  tcp VIP:80 rr     -> b1 b2 b3 :8080   30 connections of 2000 bytes
+#  tcp VIP:80 rr     -> b1 b2 b3 :8080   30 connections of 2000 bytes; b3
+#                                        answers 25 ms late (netem)
 #  udp VIP:53 maglev -> b1 b2 b3 :5353   3 ports each of c1 and c2, a datagram each
 #  udp VIP:54        (no backends)       1 datagram: drop no-backend
 #  ping VIP                              5 echoes answered by knat
 . "$(dirname "$0")/lib.sh"
 tap_begin
-require_cmd ip python3 ss setpriv
+require_cmd ip python3 ss setpriv tc
 
 # validate FILE SAMPLES-JSON: the exposition in FILE, strictly; on success
 # its samples as [{"name", "labels", "value"}] in SAMPLES-JSON and one line
@@ -34,10 +38,15 @@ NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
 LNAME = r"[a-zA-Z_][a-zA-Z0-9_]*"
 LVALUE = r'(?:[^"\\\n]|\\[\\"n])*'
 HELP = re.compile(rf"# HELP ({NAME}) ((?:[^\\\n]|\\[\\n])+)")
-TYPE = re.compile(rf"# TYPE ({NAME}) (counter|gauge)")
+TYPE = re.compile(rf"# TYPE ({NAME}) (counter|gauge|histogram)")
 HEAD = re.compile(rf"({NAME})(\{{|) ?")
 LABEL = re.compile(rf'({LNAME})="({LVALUE})"')
 VALUE = re.compile(r" (0|[1-9][0-9]*)")
+# Histograms: _sum is a decimal (seconds), le a decimal or +Inf.
+DECIMAL = r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"
+SUM = re.compile(rf" ({DECIMAL})")
+LE = re.compile(rf"{DECIMAL}|\+Inf")
+HIST_SUFFIXES = ("_bucket", "_sum", "_count")
 
 
 def unescape(v):
@@ -45,7 +54,7 @@ def unescape(v):
 
 
 def parse_sample(line):
-    """(name, labels, value) or a string saying what is wrong."""
+    """(name, labels, the rest: the value) or a string saying what is wrong."""
     m = HEAD.match(line)
     if not m:
         return "no metric name"
@@ -70,10 +79,7 @@ def parse_sample(line):
                 pos += 1
                 break
             return f"expected , or }} at column {pos + 1}"
-    vm = VALUE.fullmatch(line, pos)
-    if not vm:
-        return "value is not ' ' and an unsigned integer, or trailing text"
-    return name, labels, int(vm.group(1))
+    return name, labels, line[pos:]
 
 
 def main():
@@ -87,6 +93,8 @@ def main():
     if not text.endswith("\n"):
         errors.append("does not end with a newline")
     families, samples, series = {}, [], set()
+    # (histogram, its labels but le) -> its buckets [(le, value)], sums, counts
+    hists = {}
     current = None
     for n, line in enumerate(text.split("\n")[:-1], 1):
         def bad(why):
@@ -105,7 +113,7 @@ def main():
         elif line.startswith("# TYPE "):
             m = TYPE.fullmatch(line)
             if not m:
-                bad("malformed TYPE, or not counter or gauge")
+                bad("malformed TYPE, or not counter, gauge or histogram")
                 continue
             name = m.group(1)
             if name != current or families[name]["type"]:
@@ -122,20 +130,45 @@ def main():
             if isinstance(s, str):
                 bad(s)
                 continue
-            name, labels, value = s
-            if name != current:
+            name, labels, rest = s
+            fam = families.get(current)
+            kind = fam["type"] if fam else None
+            suffix = None
+            if kind == "histogram":
+                suffix = name[len(current):] if name.startswith(current) else None
+                if suffix not in HIST_SUFFIXES:
+                    bad("sample outside its family (not NAME_bucket, _sum or _count)")
+                    continue
+            elif name != current:
                 bad("sample outside its family (no HELP, or the family is split)")
                 continue
-            fam = families[name]
-            if not fam["type"]:
+            if not kind:
                 bad("sample before TYPE")
                 continue
+            vm = (SUM if suffix == "_sum" else VALUE).fullmatch(rest)
+            if not vm:
+                bad("value is not ' ' and an unsigned integer (a decimal for a "
+                    "histogram's _sum), or trailing text")
+                continue
+            value = float(vm.group(1)) if suffix == "_sum" else int(vm.group(1))
             if not name.startswith("knat_"):
                 bad("name without the knat_ prefix")
-            if fam["type"] == "counter" and not name.endswith("_total"):
+            if kind == "counter" and not name.endswith("_total"):
                 bad("counter name without _total")
-            if fam["type"] == "gauge" and name.endswith("_total"):
-                bad("gauge name ending in _total")
+            if kind in ("gauge", "histogram") and current.endswith("_total"):
+                bad(f"{kind} name ending in _total")
+            if kind == "histogram":
+                if ("le" in labels) != (suffix == "_bucket"):
+                    bad("le on other than a _bucket, or a _bucket without le")
+                    continue
+                if suffix == "_bucket" and not LE.fullmatch(labels["le"]):
+                    bad("le is not a decimal or +Inf")
+                    continue
+                key = (current, tuple(sorted((k, x) for k, x in labels.items()
+                                             if k != "le")))
+                h = hists.setdefault(key, {"bucket": [], "sum": [], "count": []})
+                h[suffix[1:]].append((float(labels["le"]), value)
+                                     if suffix == "_bucket" else value)
             key = (name, tuple(sorted(labels.items())))
             if key in series:
                 bad("series twice")
@@ -147,6 +180,23 @@ def main():
             errors.append(f"family {name} without TYPE")
         if not fam["samples"]:
             errors.append(f"family {name} without samples")
+    # Each histogram: le increasing up to +Inf, the buckets cumulative
+    # (never decreasing), one _sum, one _count equal to the +Inf bucket.
+    for (name, labels), h in hists.items():
+        def hbad(why):
+            errors.append(f"histogram {name}{dict(labels)}: {why}")
+        b = h["bucket"]
+        les = [le for le, _ in b]
+        if not b or les[-1] != float("inf"):
+            hbad('no le="+Inf" bucket, or not last')
+        if any(x >= y for x, y in zip(les, les[1:])):
+            hbad(f"le not increasing: {les}")
+        if any(x > y for (_, x), (_, y) in zip(b, b[1:])):
+            hbad(f"buckets not cumulative: {[v for _, v in b]}")
+        if len(h["sum"]) != 1 or len(h["count"]) != 1:
+            hbad(f"{len(h['sum'])} _sum and {len(h['count'])} _count, not one each")
+        elif b and h["count"][0] != b[-1][1]:
+            hbad(f"_count {h['count'][0]} is not the +Inf bucket {b[-1][1]}")
     for e in errors:
         print(e)
     if errors:
@@ -185,7 +235,10 @@ VIP=203.0.113.10
 TCP_SVC=tcp/$VIP:80
 UDP_SVC=udp/$VIP:53
 
-expect_ok "max-flows 50000" knat_in r config set max-flows 50000
+# Closed connections stay in the table for the whole test: the TCP states
+# then hold still between the views compared.
+expect_ok "max-flows 50000, time-wait and close 3600 s" \
+	knat_in r config set max-flows 50000 timeout tcp-time-wait 3600 timeout tcp-close 3600
 expect_ok "service tcp rr" knat_in r service add tcp $VIP:80 sched rr
 expect_ok "service udp maglev" knat_in r service add udp $VIP:53 sched maglev maglev-size 251
 expect_ok "service udp, no backends" knat_in r service add udp $VIP:54
@@ -195,6 +248,7 @@ for i in 1 2 3; do
 done
 
 # ---- known traffic ----
+expect_ok "b3 answers 25 ms late" in_ns b3 tc qdisc add dev eth0 root netem delay 25ms
 tcp_seen=$(spread c1 30 $VIP 80 2000)
 expect_eq "tcp rr: 30 connections, 10 each" "b1:10 b2:10 b3:10" "$tcp_seen"
 udp_seen=$(for c in c1 c2; do for sp in 6001 6002 6003; do
@@ -286,6 +340,136 @@ expect_eq "knat_flows, _services, _hooks_active, build_info = knat -j status" \
 expect_eq "knat_max_flows 50000" 50000 "$(pq "$S" "v('knat_max_flows')")"
 expect_eq "root: no CAP_NET_ADMIN comment" 0 "$(grep -c '^# knat:' "$TMP/root.prom")"
 
+# ---- TCP: flows by state and handshake latency ----
+# The histograms against -j stats and -s -j service list, the text views
+# against the JSON; b3's answers came 25 ms late, so its handshakes did too.
+J=$TMP/root.stats1
+expect_eq "handshakes: tcp-handshakes, -j stats handshake count, _count" "30 30 30" \
+	"$(json_get '"%d %d" % (j["counters"]["tcp_handshakes"], j["handshake"]["count"])' <"$J") $(pq "$S" "v('knat_tcp_handshake_seconds_count')")"
+cmphs='
+import json, sys
+S = json.load(open(sys.argv[1]))
+h = json.load(open(sys.argv[2]))["handshake"]
+got = [s["value"] for s in S if s["name"] == "knat_tcp_handshake_seconds_bucket"]
+les = [s["labels"]["le"] for s in S if s["name"] == "knat_tcp_handshake_seconds_bucket"]
+want = [sum(h["buckets"][:i + 1]) for i in range(len(h["buckets"]))]
+want_les = ["%g" % (2 ** i / 1000) for i in range(len(h["buckets"]) - 1)] + ["+Inf"]
+ssum = [s["value"] for s in S if s["name"] == "knat_tcp_handshake_seconds_sum"]
+print(got == want and ["%g" % float(x) if x != "+Inf" else x for x in les] == want_les and ssum == [h["sum_us"] / 1e6] or (got, les, ssum, h))'
+expect_eq "knat_tcp_handshake_seconds: -j stats buckets made cumulative, le 2^i ms, _sum in seconds" \
+	True "$(python3 -c "$cmphs" "$S" "$J")"
+expect_eq "the global histogram is the tcp service's (all its handshakes were)" True \
+	"$(pq "$S" "[(s['labels'].get('le'), s['value']) for s in S if s['name'].startswith('knat_tcp_handshake_seconds_')] == [(s['labels'].get('le'), s['value']) for s in S if s['name'].startswith('knat_service_tcp_handshake_seconds_')]")"
+got=$(pq "$S" "' '.join('b%d:%s' % (i, v('knat_backend_tcp_handshake_seconds_count', service='$TCP_SVC', backend='10.0.2.1%d:8080' % i)) for i in (1, 2, 3))")
+expect_eq "per backend: handshakes = the clients' spread" "$tcp_seen" "$got"
+expect_eq "per service: every bucket, _sum and _count = the sum of its backends'" True \
+	"$(pq "$S" "all(abs(s['value'] - sum(b['value'] for b in S if b['name'] == s['name'].replace('service', 'backend', 1) and b['labels']['service'] == s['labels']['service'] and b['labels'].get('le') == s['labels'].get('le'))) < 1e-9 for s in S if s['name'].startswith('knat_service_tcp_handshake_seconds_'))")"
+expect_eq "b3, 25 ms late: none under 16 ms, all 10 under +Inf" "0 10" \
+	"$(pq "$S" "'%s %s' % (v('knat_backend_tcp_handshake_seconds_bucket', service='$TCP_SVC', backend='10.0.2.13:8080', le='0.016'), v('knat_backend_tcp_handshake_seconds_bucket', service='$TCP_SVC', backend='10.0.2.13:8080', le='+Inf'))")"
+expect_eq "no handshake histograms for udp services" 0 \
+	"$(pq "$S" "len([s for s in S if 'handshake' in s['name'] and s['labels'].get('service', 'tcp').startswith('udp/')])")"
+cmpstates='
+import json, sys
+S = json.load(open(sys.argv[1]))
+j = json.load(open(sys.argv[2]))["tcp_states"]
+want = {k.replace("_", "-"): x for k, x in j.items()}
+got = {s["labels"]["state"]: s["value"] for s in S if s["name"] == "knat_tcp_flows"}
+print("%d same" % len(want) if want == got else "differ: %s %s" % (want, got))'
+expect_eq "knat_tcp_flows{state} = -j stats tcp_states, every state" "9 same" \
+	"$(python3 -c "$cmpstates" "$S" "$J")"
+expect_eq "knat_tcp_flows: the 30 connections' flows, none half-open" "30 0" \
+	"$(pq "$S" "'%d %d' % (sum(s['value'] for s in S if s['name'] == 'knat_tcp_flows'), v('knat_tcp_flows', state='syn-sent') + v('knat_tcp_flows', state='syn-recv'))")"
+svc_json=$(knat_in r -s -j service list)
+expect_eq "-s -j service list: the tcp service's histogram = the exposition's" True \
+	"$(printf '%s' "$svc_json" | json_get "[s['handshake'] for s in j if s['proto'] == 'tcp'][0]['buckets'] == $(pq "$S" "[b - a for a, b in zip([0] + [s['value'] for s in S if s['name'] == 'knat_service_tcp_handshake_seconds_bucket'], [s['value'] for s in S if s['name'] == 'knat_service_tcp_handshake_seconds_bucket'])]")")"
+expect_eq "-s -j service list: b3's min_us at least 16 ms, b1 b2 b3 counts" "True 10 10 10" \
+	"$(printf '%s' "$svc_json" | json_get "' '.join(str(x) for x in [[b for s in j if s['proto'] == 'tcp' for b in s['backends'] if b['addr'] == '10.0.2.13'][0]['handshake']['min_us'] >= 16000] + [b['handshake']['count'] for s in j if s['proto'] == 'tcp' for b in s['backends']])")"
+
+# The text views: the same figures as the JSON taken around them.
+text_snapshot() { # PREFIX
+	local i
+	for i in 1 2 3 4 5; do
+		knat_in r -j stats >"$1.j1"
+		knat_in r stats >"$1.txt"
+		knat_in r -s service list >"$1.svc"
+		knat_in r -j stats >"$1.j2"
+		cmp -s "$1.j1" "$1.j2" && return 0
+	done
+	return 1
+}
+text_snapshot "$TMP/text" || fail "text: a quiet snapshot in 5 tries"
+expect_eq "knat stats: the sections, in order" \
+	"translated: flows: tcp: icmp: load balancer: drops:" \
+	"$(grep -E '^[a-z ]+:$' "$TMP/text.txt" | tr '\n' ' ' | sed 's/ $//')"
+cmptext='
+import json, re, sys
+t = open(sys.argv[1]).read()
+j = json.load(open(sys.argv[2]))
+lines = t.split("\n")
+bad = []
+# Every counter and drop on a line of its own, "  NAME VALUE", the JSON value.
+pairs = {}
+for l in lines:
+    m = re.fullmatch(r"  ([a-z0-9-]+) +([0-9]+)", l)
+    if m:
+        pairs[m.group(1)] = int(m.group(2))
+want = {k.replace("_", "-"): x for k, x in list(j["counters"].items()) + list(j["drops"].items())}
+want["half-open"] = j["tcp_states"]["syn_sent"] + j["tcp_states"]["syn_recv"]
+if pairs != want:
+    bad.append("counters %s" % sorted(set(pairs.items()) ^ set(want.items())))
+# states: NAME N pairs, on the line and its continuations.
+i = next(n for n, l in enumerate(lines) if l.startswith("  states: "))
+st = lines[i][10:]
+while lines[i + 1].startswith(" " * 10):
+    i += 1
+    st += " " + lines[i][10:]
+got = {k: int(v) for k, v in re.findall(r"([a-z-]+) ([0-9]+)", st)}
+ws = {k.replace("_", "-"): x for k, x in j["tcp_states"].items() if k != "none" or x}
+if got != ws:
+    bad.append("states %s %s" % (got, ws))
+# handshake latency: the summary, and the buckets from <1ms to the last not empty.
+h = j["handshake"]
+i = next(n for n, l in enumerate(lines) if l.startswith("  handshake latency: "))
+m = re.fullmatch(r"  handshake latency: count ([0-9]+) min ([0-9.]+)ms avg ([0-9.]+)ms max ([0-9.]+)ms", lines[i])
+if not m or int(m.group(1)) != h["count"] or abs(float(m.group(4)) * 1000 - h["max_us"]) > 0.01 * h["max_us"] or abs(float(m.group(3)) * 1000 - h["sum_us"] / h["count"]) > 0.01 * h["sum_us"] / h["count"]:
+    bad.append("summary %r" % lines[i])
+hist = []
+while lines[i + 1].startswith("    "):
+    i += 1
+    hist += [int(x) for x in re.findall(r"ms: ([0-9]+)", lines[i])]
+last = max(n for n, x in enumerate(h["buckets"]) if x)
+if hist != h["buckets"][:last + 1]:
+    bad.append("buckets %s %s" % (hist, h["buckets"]))
+print(" ".join(bad) or "same")'
+expect_eq "knat stats text: every counter, drop, state and bucket = -j stats" same \
+	"$(python3 -c "$cmptext" "$TMP/text.txt" "$TMP/text.j1")"
+expect_eq "knat stats text: the handshake latency line" \
+	"  handshake latency: count 30" "$(grep -o '^  handshake latency: count [0-9]*' "$TMP/text.txt")"
+expect_eq "-s service list: a handshake line under the tcp service (30) and each backend (10)" \
+	"  handshake count 30|     handshake count 10|     handshake count 10|     handshake count 10" \
+	"$(grep -o '^ *handshake count [0-9]*' "$TMP/text.svc" | paste -sd '|')"
+expect_match "-s service list: b3's handshakes at least 16 ms" \
+	'^     handshake count 10 min (1[6-9]|[2-9][0-9]|[0-9]{3,})(\.[0-9]+)?ms avg [0-9.]+ms max [0-9.]+ms$' \
+	"$(grep -A1 -- '-> 10.0.2.13:8080' "$TMP/text.svc" | tail -n 1)"
+
+# The validator itself refuses broken histograms.
+hist_case() { # NAME SAMPLE-LINES...
+	local name=$1
+	shift
+	printf '# HELP knat_h h\n# TYPE knat_h histogram\n' >"$TMP/bad.prom"
+	printf '%s\n' "$@" >>"$TMP/bad.prom"
+	expect_fail "validator refuses: $name" validate "$TMP/bad.prom" "$TMP/bad.json"
+}
+hist_case "buckets not cumulative" 'knat_h_bucket{le="0.001"} 3' 'knat_h_bucket{le="+Inf"} 2' 'knat_h_sum 0.5' 'knat_h_count 2'
+hist_case "+Inf bucket other than _count" 'knat_h_bucket{le="0.001"} 1' 'knat_h_bucket{le="+Inf"} 2' 'knat_h_sum 0.5' 'knat_h_count 3'
+hist_case "no +Inf bucket" 'knat_h_bucket{le="0.001"} 1' 'knat_h_sum 0.5' 'knat_h_count 1'
+hist_case "le not increasing" 'knat_h_bucket{le="0.002"} 1' 'knat_h_bucket{le="0.001"} 1' 'knat_h_bucket{le="+Inf"} 1' 'knat_h_sum 0.5' 'knat_h_count 1'
+hist_case "no _sum" 'knat_h_bucket{le="+Inf"} 1' 'knat_h_count 1'
+hist_case "a bare sample" 'knat_h 1'
+printf '%s\n' '# HELP knat_h h' '# TYPE knat_h histogram' 'knat_h_bucket{le="0.001"} 1' \
+	'knat_h_bucket{le="+Inf"} 2' 'knat_h_sum 0.0215' 'knat_h_count 2' >"$TMP/good.prom"
+expect_ok "validator accepts a good one" validate "$TMP/good.prom" "$TMP/good.json"
+
 # ---- as nobody ----
 nobody() {
 	in_ns r setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$KNAT" "$@"
@@ -318,8 +502,10 @@ expect_eq "nobody: every counter and drop = knat -j stats" \
 	"$(python3 -c "$cmpstats" "$TMP/nobody.json" "$TMP/nobody.stats1")"
 expect_eq "nobody: vip-echo 5, no-backend 1" "5 1" \
 	"$(pq "$TMP/nobody.json" "'%s %s' % (v('knat_vip_echo_total'), v('knat_drops_total', reason='no-backend'))")"
-expect_eq "nobody: only the counters and the drops" "" \
+expect_eq "nobody: only the counters, the drops and the TCP states and histogram" \
+	"knat_tcp_flows knat_tcp_handshake_seconds_bucket knat_tcp_handshake_seconds_count knat_tcp_handshake_seconds_sum" \
 	"$(pq "$TMP/nobody.json" "' '.join(sorted(set(s['name'] for s in S if not s['name'].endswith('_total') or s['name'].startswith(('knat_service_', 'knat_backend_')))))")"
+expect_eq "nobody: the histogram = -j stats" True "$(python3 -c "$cmphs" "$TMP/nobody.json" "$TMP/nobody.stats1")"
 expect_eq "nobody: the refusal said in a comment, last" \
 	"# knat: status, max-flows, service and backend metrics need CAP_NET_ADMIN: left out" \
 	"$(tail -n 1 "$TMP/nobody.prom")"

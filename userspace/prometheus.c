@@ -15,12 +15,18 @@
  * prints it).  knat_service_info carries proto, vip, port and sched as
  * separate labels for joins.  Directions are a label: direction="in" is
  * client -> backend, "out" backend -> client.
+ *
+ * The TCP handshake latency is a histogram (knat_tcp_handshake_seconds,
+ * and per TCP service and backend knat_service_ / knat_backend_
+ * tcp_handshake_seconds): the kernel's buckets made cumulative, le in
+ * seconds (bucket i < last: le = 2^i ms), the last one le="+Inf".
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "flow.h"
 #include "json_print.h"
 #include "knat_nl.h"
 #include "prometheus.h"
@@ -129,24 +135,85 @@ struct family {
 	bool started;
 };
 
-static void sample(FILE *f, struct family *fam, const struct label *l,
-		   size_t n, uint64_t value)
+static void head(FILE *f, struct family *fam)
+{
+	if (fam->started)
+		return;
+	fprintf(f, "# HELP %s ", fam->name);
+	prom_put_help(f, fam->help);
+	fprintf(f, "\n# TYPE %s %s\n", fam->name, fam->type);
+	fam->started = true;
+}
+
+/* NAME[SUFFIX]{l..., extra} without the value; extra may be NULL. */
+static void series(FILE *f, const struct family *fam, const char *suffix,
+		   const struct label *l, size_t n, const struct label *extra)
 {
 	size_t i;
 
-	if (!fam->started) {
-		fprintf(f, "# HELP %s ", fam->name);
-		prom_put_help(f, fam->help);
-		fprintf(f, "\n# TYPE %s %s\n", fam->name, fam->type);
-		fam->started = true;
-	}
 	fputs(fam->name, f);
-	for (i = 0; i < n; i++) {
-		fprintf(f, "%s%s=\"", i ? "," : "{", l[i].key);
-		prom_put_label_value(f, l[i].value);
+	fputs(suffix, f);
+	for (i = 0; i < n + (extra != NULL); i++) {
+		const struct label *x = i < n ? &l[i] : extra;
+
+		fprintf(f, "%s%s=\"", i ? "," : "{", x->key);
+		prom_put_label_value(f, x->value);
 		fputc('"', f);
 	}
-	fprintf(f, "%s %" PRIu64 "\n", n ? "}" : "", value);
+	if (n || extra)
+		fputc('}', f);
+}
+
+static void sample(FILE *f, struct family *fam, const struct label *l,
+		   size_t n, uint64_t value)
+{
+	head(f, fam);
+	series(f, fam, "", l, n, NULL);
+	fprintf(f, " %" PRIu64 "\n", value);
+}
+
+/* v / 10^digits as a decimal, exactly, trailing zeros dropped: "0.0215". */
+static const char *fixed(char buf[48], uint64_t v, unsigned int digits)
+{
+	uint64_t scale = 1;
+	unsigned int i;
+	int end;
+
+	for (i = 0; i < digits; i++)
+		scale *= 10;
+	end = snprintf(buf, 48, "%" PRIu64 ".%0*" PRIu64, v / scale,
+		       (int)digits, v % scale);
+	while (buf[end - 1] == '0')
+		buf[--end] = '\0';
+	if (buf[end - 1] == '.')
+		buf[--end] = '\0';
+	return buf;
+}
+
+/*
+ * One histogram: NAME_bucket{..., le} cumulative, the last le="+Inf",
+ * NAME_sum in seconds and NAME_count, which is the +Inf bucket.
+ */
+static void histogram(FILE *f, struct family *fam, const struct label *l,
+		      size_t n, const struct hs_hist *h)
+{
+	struct label le = { "le", NULL };
+	char num[48];
+	uint64_t cum = 0, ms;
+	unsigned int i;
+
+	head(f, fam);
+	for (i = 0; i < h->nbuckets; i++) {
+		cum += h->bucket[i];
+		ms = hs_bucket_le_ms(h, i);
+		le.value = ms ? fixed(num, ms, 3) : "+Inf";
+		series(f, fam, "_bucket", l, n, &le);
+		fprintf(f, " %" PRIu64 "\n", cum);
+	}
+	series(f, fam, "_sum", l, n, NULL);
+	fprintf(f, " %s\n", fixed(num, h->sum_us, 6));
+	series(f, fam, "_count", l, n, NULL);
+	fprintf(f, " %" PRIu64 "\n", cum);
 }
 
 /* A family with one sample and no labels. */
@@ -226,6 +293,96 @@ static void write_drops(FILE *f, const struct prom_snapshot *s)
 		snprintf(unknown, sizeof(unknown), "drop-%u", s->drops[k].idx);
 		l.value = unknown;
 		sample(f, &fam, &l, 1, s->drops[k].value);
+	}
+}
+
+/* ---- TCP: flows by state, handshake latency ---- */
+
+static const char hs_help[] =
+	"TCP handshake latency at knat, from the SYN to the ACK that completes it.";
+
+/*
+ * Every state this knat knows, 0 when the kernel sent none for it, then
+ * the ones it does not know as state="state-N".
+ */
+static void write_tcp_states(FILE *f, const struct prom_snapshot *s)
+{
+	struct family fam = {
+		"knat_tcp_flows", "gauge",
+		"TCP flows in the table, by state, now.", false,
+	};
+	struct label l = { "state", NULL };
+	char unknown[24];
+	unsigned int i;
+	size_t k;
+
+	for (i = 0; i < __KNAT_TCP_MAX; i++) {
+		l.value = flow_state_name(i);
+		sample(f, &fam, &l, 1, value_of(s->tcp_states, s->ntcp_states, i));
+	}
+	for (k = 0; k < s->ntcp_states; k++) {
+		if (flow_state_name(s->tcp_states[k].idx))
+			continue;
+		snprintf(unknown, sizeof(unknown), "state-%u", s->tcp_states[k].idx);
+		l.value = unknown;
+		sample(f, &fam, &l, 1, s->tcp_states[k].value);
+	}
+}
+
+static void write_tcp(FILE *f, const struct prom_snapshot *s)
+{
+	struct family fam = {
+		"knat_tcp_handshake_seconds", "histogram", hs_help, false,
+	};
+
+	if (s->have_tcp_states)
+		write_tcp_states(f, s);
+	if (s->hs.present)
+		histogram(f, &fam, NULL, 0, &s->hs);
+}
+
+/* Per TCP service, and per backend of one: UDP has no handshakes. */
+static bool tcp_service(const struct prom_service *svc)
+{
+	return !strcmp(svc->proto, "tcp");
+}
+
+static void write_service_hs(FILE *f, const struct prom_snapshot *s)
+{
+	struct family fam = {
+		"knat_service_tcp_handshake_seconds", "histogram", hs_help, false,
+	};
+	struct label l = { "service", NULL };
+	size_t i;
+
+	for (i = 0; i < s->nservices; i++) {
+		if (!tcp_service(&s->svcs[i]) || !s->svcs[i].hs.present)
+			continue;
+		l.value = s->svcs[i].label;
+		histogram(f, &fam, &l, 1, &s->svcs[i].hs);
+	}
+}
+
+static void write_backend_hs(FILE *f, const struct prom_snapshot *s)
+{
+	struct family fam = {
+		"knat_backend_tcp_handshake_seconds", "histogram", hs_help, false,
+	};
+	struct label l[2] = { { "service", NULL }, { "backend", NULL } };
+	const struct prom_backend *be;
+	size_t i, j;
+
+	for (i = 0; i < s->nservices; i++) {
+		if (!tcp_service(&s->svcs[i]))
+			continue;
+		l[0].value = s->svcs[i].label;
+		for (j = 0; j < s->svcs[i].nbackends; j++) {
+			be = &s->svcs[i].backends[j];
+			if (!be->hs.present)
+				continue;
+			l[1].value = be->label;
+			histogram(f, &fam, l, 2, &be->hs);
+		}
 	}
 }
 
@@ -414,6 +571,7 @@ static void write_services(FILE *f, const struct prom_snapshot *s)
 	svc_family(f, s, "knat_service_maglev_moved_slots", "gauge",
 		   "Maglev table slots that changed backend at the last change of the backend set.",
 		   SVC(moved), 0, true);
+	write_service_hs(f, s);
 
 	write_backend_weight(f, s);
 	write_backend_state(f, s);
@@ -428,12 +586,14 @@ static void write_services(FILE *f, const struct prom_snapshot *s)
 	be_family(f, s, "knat_backend_bytes_total", "counter",
 		  "Bytes of a backend; direction in is client to backend.",
 		  BE(bytes_in), BE(bytes_out));
+	write_backend_hs(f, s);
 }
 
 void prom_write(FILE *f, const struct prom_snapshot *s)
 {
 	write_counters(f, s);
 	write_drops(f, s);
+	write_tcp(f, s);
 	if (s->have_status)
 		write_status(f, s);
 	if (s->have_config)
@@ -466,6 +626,7 @@ void prom_snapshot_free(struct prom_snapshot *s)
 	prom_services_clear(s);
 	free(s->counters);
 	free(s->drops);
+	free(s->tcp_states);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -484,8 +645,9 @@ static void *push(void *arr_p, size_t *n, size_t sz)
 	return p + (*n)++ * sz;
 }
 
+/* Each u64 (or u32, when u32) of nest as one prom_counter. */
 static int collect(const struct nlattr *nest, struct prom_counter **arr,
-		   size_t *n)
+		   size_t *n, bool u32)
 {
 	const struct nlattr *a;
 	struct prom_counter *c;
@@ -494,7 +656,8 @@ static int collect(const struct nlattr *nest, struct prom_counter **arr,
 	if (!nest)
 		return 0;
 	mnl_attr_for_each_nested(a, nest) {
-		if (mnl_attr_validate(a, MNL_TYPE_U64) < 0 || !mnl_attr_get_type(a))
+		if (mnl_attr_validate(a, u32 ? MNL_TYPE_U32 : MNL_TYPE_U64) < 0 ||
+		    !mnl_attr_get_type(a))
 			continue;
 		idx = mnl_attr_get_type(a) - 1u;
 		/* Once each: the last value wins should one come twice. */
@@ -505,7 +668,7 @@ static int collect(const struct nlattr *nest, struct prom_counter **arr,
 				return -1;
 		}
 		c->idx = idx;
-		c->value = mnl_attr_get_u64(a);
+		c->value = u32 ? mnl_attr_get_u32(a) : mnl_attr_get_u64(a);
 	}
 	return 0;
 }
@@ -516,8 +679,10 @@ int prom_stats_cb(const struct nlmsghdr *nlh, void *data)
 		[KNAT_A_STATS] = MNL_TYPE_NESTED,
 	};
 	static const enum mnl_attr_data_type policy[KNAT_STATS_A_MAX + 1] = {
-		[KNAT_STATS_A_COUNTERS]	= MNL_TYPE_NESTED,
-		[KNAT_STATS_A_DROPS]	= MNL_TYPE_NESTED,
+		[KNAT_STATS_A_COUNTERS]		= MNL_TYPE_NESTED,
+		[KNAT_STATS_A_DROPS]		= MNL_TYPE_NESTED,
+		[KNAT_STATS_A_TCP_STATES]	= MNL_TYPE_NESTED,
+		[KNAT_STATS_A_HANDSHAKE]	= MNL_TYPE_NESTED,
 	};
 	const struct nlattr *top[KNAT_A_MAX + 1];
 	const struct nlattr *tb[KNAT_STATS_A_MAX + 1];
@@ -525,9 +690,14 @@ int prom_stats_cb(const struct nlmsghdr *nlh, void *data)
 
 	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
 	knat_parse_nested(top[KNAT_A_STATS], policy, KNAT_STATS_A_MAX, tb);
-	if (collect(tb[KNAT_STATS_A_COUNTERS], &s->counters, &s->ncounters) ||
-	    collect(tb[KNAT_STATS_A_DROPS], &s->drops, &s->ndrops))
+	if (collect(tb[KNAT_STATS_A_COUNTERS], &s->counters, &s->ncounters,
+		    false) ||
+	    collect(tb[KNAT_STATS_A_DROPS], &s->drops, &s->ndrops, false) ||
+	    collect(tb[KNAT_STATS_A_TCP_STATES], &s->tcp_states,
+		    &s->ntcp_states, true))
 		return MNL_CB_ERROR;
+	s->have_tcp_states = tb[KNAT_STATS_A_TCP_STATES] != NULL;
+	hs_parse(tb[KNAT_STATS_A_HANDSHAKE], &s->hs);
 	return MNL_CB_OK;
 }
 
@@ -596,6 +766,7 @@ static const enum mnl_attr_data_type svc_policy[KNAT_SVC_A_MAX + 1] = {
 	[KNAT_SVC_A_BYTES_OUT]	= MNL_TYPE_U64,
 	[KNAT_SVC_A_MOVED]	= MNL_TYPE_U32,
 	[KNAT_SVC_A_BACKENDS]	= MNL_TYPE_NESTED,
+	[KNAT_SVC_A_HANDSHAKE]	= MNL_TYPE_NESTED,
 };
 
 static const enum mnl_attr_data_type be_policy[KNAT_BE_A_MAX + 1] = {
@@ -609,6 +780,7 @@ static const enum mnl_attr_data_type be_policy[KNAT_BE_A_MAX + 1] = {
 	[KNAT_BE_A_BYTES_IN]	= MNL_TYPE_U64,
 	[KNAT_BE_A_PKTS_OUT]	= MNL_TYPE_U64,
 	[KNAT_BE_A_BYTES_OUT]	= MNL_TYPE_U64,
+	[KNAT_BE_A_HANDSHAKE]	= MNL_TYPE_NESTED,
 };
 
 static int add_backend(struct prom_service *svc, const struct nlattr *nest)
@@ -636,6 +808,7 @@ static int add_backend(struct prom_service *svc, const struct nlattr *nest)
 	be->bytes_in = attr_u64(tb[KNAT_BE_A_BYTES_IN]);
 	be->pkts_out = attr_u64(tb[KNAT_BE_A_PKTS_OUT]);
 	be->bytes_out = attr_u64(tb[KNAT_BE_A_BYTES_OUT]);
+	hs_parse(tb[KNAT_BE_A_HANDSHAKE], &be->hs);
 	return 0;
 }
 
@@ -678,6 +851,7 @@ int prom_service_cb(const struct nlmsghdr *nlh, void *data)
 	svc->pkts_out = attr_u64(tb[KNAT_SVC_A_PKTS_OUT]);
 	svc->bytes_out = attr_u64(tb[KNAT_SVC_A_BYTES_OUT]);
 	svc->moved = attr_u32(tb[KNAT_SVC_A_MOVED]);
+	hs_parse(tb[KNAT_SVC_A_HANDSHAKE], &svc->hs);
 
 	if (tb[KNAT_SVC_A_BACKENDS])
 		mnl_attr_for_each_nested(a, tb[KNAT_SVC_A_BACKENDS])

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * knat stats --prometheus: the counters, the drop reasons, and (for
- * CAP_NET_ADMIN) the status, max-flows and the per-service and per-backend
- * counters, in the Prometheus text exposition format (version 0.0.4), for
+ * knat stats --prometheus: the counters, the drop reasons, the TCP flows by
+ * state and the handshake latency histogram, and (for CAP_NET_ADMIN) the
+ * status, max-flows and the per-service and per-backend counters and
+ * histograms, in the Prometheus text exposition format (version 0.0.4), for
  * node_exporter's textfile collector.
  *
  * Reading and writing are apart: the callbacks collect the kernel's
@@ -19,6 +20,8 @@
 #include <libmnl/libmnl.h>
 #include <linux/knat.h>
 
+#include "handshake.h"
+
 /* One counter or drop reason as the kernel sent it: index = type - 1. */
 struct prom_counter {
 	unsigned int idx;
@@ -32,6 +35,7 @@ struct prom_backend {
 	uint8_t state;			/* enum knat_backend_state */
 	/* All uint64_t: prometheus.c reads them by offset. */
 	uint64_t flows, conns, pkts_in, bytes_in, pkts_out, bytes_out;
+	struct hs_hist hs;		/* KNAT_BE_A_HANDSHAKE */
 };
 
 struct prom_service {
@@ -42,6 +46,7 @@ struct prom_service {
 	bool maglev;
 	/* All uint64_t: prometheus.c reads them by offset. */
 	uint64_t flows, moved, conns, pkts_in, bytes_in, pkts_out, bytes_out;
+	struct hs_hist hs;		/* KNAT_SVC_A_HANDSHAKE */
 	size_t nbackends;
 	struct prom_backend *backends;
 };
@@ -50,6 +55,11 @@ struct prom_snapshot {
 	/* KNAT_CMD_STATS_GET, open to everyone. */
 	size_t ncounters, ndrops;
 	struct prom_counter *counters, *drops;
+	/* TCP flows by state now: idx = enum knat_tcp_state. */
+	bool have_tcp_states;
+	size_t ntcp_states;
+	struct prom_counter *tcp_states;
+	struct hs_hist hs;		/* KNAT_STATS_A_HANDSHAKE */
 
 	/* KNAT_CMD_STATUS_GET (CAP_NET_ADMIN). */
 	bool have_status;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <linux/knat.h>
 
+#include "handshake.h"
 #include "json_print.h"
 #include "knat_nl.h"
 #include "objects.h"
@@ -294,6 +295,7 @@ static const enum mnl_attr_data_type svc_policy[KNAT_SVC_A_MAX + 1] = {
 	[KNAT_SVC_A_CHECK_FAILS] = MNL_TYPE_U32,
 	[KNAT_SVC_A_CHECK_TIMEOUT] = MNL_TYPE_U32,
 	[KNAT_SVC_A_CHECK_HOLDDOWN] = MNL_TYPE_U32,
+	[KNAT_SVC_A_HANDSHAKE]	 = MNL_TYPE_NESTED,
 };
 
 static const enum mnl_attr_data_type be_policy[KNAT_BE_A_MAX + 1] = {
@@ -310,6 +312,7 @@ static const enum mnl_attr_data_type be_policy[KNAT_BE_A_MAX + 1] = {
 	[KNAT_BE_A_HEALTH]	= MNL_TYPE_U8,
 	[KNAT_BE_A_CHECK_FAILED] = MNL_TYPE_U64,
 	[KNAT_BE_A_CHECK_DOWNS]	= MNL_TYPE_U64,
+	[KNAT_BE_A_HANDSHAKE]	= MNL_TYPE_NESTED,
 };
 
 /*
@@ -329,6 +332,26 @@ static void print_counters(const struct nlattr *flows, const struct nlattr *conn
 	print_fp(" packets %" PRIu64 "/%" PRIu64 " bytes %" PRIu64 "/%" PRIu64,
 		 attr_u64(pkts_in), attr_u64(pkts_out),
 		 attr_u64(bytes_in), attr_u64(bytes_out));
+}
+
+/*
+ * TCP handshake latency (-s): text, when there was one, a line of its own
+ * under the service's or backend's, "<indent>handshake count N min X avg Y
+ * max Z"; JSON "handshake", the histogram whole, whenever the kernel sent
+ * it.
+ */
+static void print_handshake(const struct nlattr *a, unsigned int indent)
+{
+	struct hs_hist h;
+
+	if (!a)
+		return;
+	hs_parse(a, &h);
+	hs_print_json("handshake", &h);
+	if (!h.count)
+		return;
+	print_fp("\n%*shandshake ", (int)indent, "");
+	hs_print_summary(&h);
 }
 
 /*
@@ -430,6 +453,8 @@ static void print_backend(const struct nlattr *nest, uint16_t svc_port,
 		if (tb[KNAT_BE_A_CHECK_DOWNS])
 			print_u64(PRINT_ANY, "check_downs", " downs %" PRIu64,
 				  attr_u64(tb[KNAT_BE_A_CHECK_DOWNS]));
+		/* Under the address, past "  -> ". */
+		print_handshake(tb[KNAT_BE_A_HANDSHAKE], 5);
 	}
 	close_json_object();
 	print_nl();
@@ -487,6 +512,7 @@ int service_print(const struct nlmsghdr *nlh, void *data)
 			       tb[KNAT_SVC_A_PKTS_OUT], tb[KNAT_SVC_A_BYTES_OUT]);
 		print_uint(maglev ? PRINT_ANY : PRINT_JSON, "moved", " moved %u",
 			   attr_u32(tb[KNAT_SVC_A_MOVED]));
+		print_handshake(tb[KNAT_SVC_A_HANDSHAKE], 2);
 	}
 	print_nl();
 

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* knat stats: show and reset the counters and drop reasons. */
 #include <inttypes.h>
+#include <string.h>
 #include <linux/knat.h>
 
+#include "flow.h"
+#include "handshake.h"
 #include "json_print.h"
 #include "knat_nl.h"
 #include "objects.h"
@@ -94,63 +97,329 @@ void stats_usage(FILE *f)
 
 /* ---- show ---- */
 
+/*
+ * The text output groups the counters; JSON keeps them in one object, in
+ * the kernel's order.  Each known counter is in exactly one group (the unit
+ * tests check that each prints once); one a newer kernel added goes to
+ * "other" as "counter-<index>".
+ */
+struct counter_group {
+	const char *title;
+	const unsigned char *members;	/* enum knat_counter, display order */
+	size_t n;
+};
+
+static const unsigned char grp_translated[] = {
+	KNAT_CNT_PKTS_ORIG, KNAT_CNT_BYTES_ORIG, KNAT_CNT_PKTS_REPLY,
+	KNAT_CNT_BYTES_REPLY, KNAT_CNT_PORT_PRESERVED, KNAT_CNT_HAIRPIN,
+};
+static const unsigned char grp_flows[] = {
+	KNAT_CNT_FLOWS_CREATED_TCP, KNAT_CNT_FLOWS_CREATED_UDP,
+	KNAT_CNT_FLOWS_CREATED_ICMP, KNAT_CNT_FLOWS_EXPIRED,
+	KNAT_CNT_EVENTS_LOST,
+};
+static const unsigned char grp_tcp[] = {
+	KNAT_CNT_TCP_SYN, KNAT_CNT_TCP_SYN_RETRANS, KNAT_CNT_TCP_HANDSHAKES,
+	KNAT_CNT_TCP_RST_CLIENT, KNAT_CNT_TCP_RST_SERVER, KNAT_CNT_TCP_FIN,
+	KNAT_CNT_TCP_UNTRACKED,
+};
+static const unsigned char grp_icmp[] = {
+	KNAT_CNT_ICMP_ECHO_REQUEST, KNAT_CNT_ICMP_ECHO_REPLY,
+	KNAT_CNT_ICMP_UNREACH_NET, KNAT_CNT_ICMP_UNREACH_HOST,
+	KNAT_CNT_ICMP_UNREACH_PROTO, KNAT_CNT_ICMP_UNREACH_PORT,
+	KNAT_CNT_ICMP_FRAG_NEEDED, KNAT_CNT_ICMP_UNREACH_ADMIN,
+	KNAT_CNT_ICMP_UNREACH_OTHER, KNAT_CNT_ICMP_TIME_EXCEEDED,
+	KNAT_CNT_ICMP_PARAM_PROBLEM, KNAT_CNT_ICMP_OTHER,
+	KNAT_CNT_ICMP_ERR_TRANSLATED, KNAT_CNT_ICMP_ERR_UNKNOWN,
+};
+static const unsigned char grp_lb[] = {
+	KNAT_CNT_VIP_ECHO, KNAT_CNT_PICKUP_ORIG, KNAT_CNT_PICKUP_REPLY,
+	KNAT_CNT_CHECK_FAILED, KNAT_CNT_CHECK_DOWN, KNAT_CNT_CHECK_UP,
+};
+_Static_assert(sizeof(grp_translated) + sizeof(grp_flows) + sizeof(grp_tcp) +
+	       sizeof(grp_icmp) + sizeof(grp_lb) == __KNAT_CNT_MAX,
+	       "put every enum knat_counter in a group");
+
+#define GROUP(t, m) { t, m, sizeof(m) }
+static const struct counter_group groups[] = {
+	GROUP("translated", grp_translated),
+	GROUP("flows", grp_flows),
+	GROUP("tcp", grp_tcp),
+	GROUP("icmp", grp_icmp),
+	GROUP("load balancer", grp_lb),
+};
+#define GROUP_TCP 2
+
 static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_STATS] = MNL_TYPE_NESTED,
 };
 
 static const enum mnl_attr_data_type stats_policy[KNAT_STATS_A_MAX + 1] = {
-	[KNAT_STATS_A_COUNTERS]	= MNL_TYPE_NESTED,
-	[KNAT_STATS_A_DROPS]	= MNL_TYPE_NESTED,
+	[KNAT_STATS_A_COUNTERS]		= MNL_TYPE_NESTED,
+	[KNAT_STATS_A_DROPS]		= MNL_TYPE_NESTED,
+	[KNAT_STATS_A_TCP_STATES]	= MNL_TYPE_NESTED,
+	[KNAT_STATS_A_HANDSHAKE]	= MNL_TYPE_NESTED,
 };
 
-/*
- * One section, in the order the kernel sent it.  A counter a newer kernel
- * added prints as "<unknown>-<index>" rather than vanishing.
- */
-static void print_section(const char *title, const struct nlattr *nest,
-			  const char *(*name_of)(unsigned int),
-			  const char *unknown)
+/* A counter's name, or "<unknown>-<index>" for one of a newer kernel. */
+static const char *name_or_index(const char *(*name_of)(unsigned int),
+				 const char *unknown, unsigned int idx,
+				 char *buf, size_t size)
 {
-	char fallback[32], key[32];
-	const struct nlattr *a;
-	const char *name;
-	unsigned int idx;
+	const char *name = name_of(idx);
 
-	print_fp("%s:\n", title);
-	open_json_object(title);
-	if (nest) {
+	if (name)
+		return name;
+	snprintf(buf, size, "%s-%u", unknown, idx);
+	return buf;
+}
+
+/* The index of a u64 in a counter nest, or -1 for padding and junk. */
+static int nest_index(const struct nlattr *a)
+{
+	if (!mnl_attr_get_type(a) || mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+		return -1;
+	return mnl_attr_get_type(a) - 1;
+}
+
+/* JSON: one object, every counter in the order the kernel sent. */
+static void json_section(const char *key, const struct nlattr *nest,
+			 const char *(*name_of)(unsigned int),
+			 const char *unknown)
+{
+	char buf[32], jkey[32];
+	const struct nlattr *a;
+	int idx;
+
+	open_json_object(key);
+	if (nest)
 		mnl_attr_for_each_nested(a, nest) {
-			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+			idx = nest_index(a);
+			if (idx < 0)
 				continue;
-			idx = mnl_attr_get_type(a) - 1u;
-			name = name_of(idx);
-			if (!name) {
-				snprintf(fallback, sizeof(fallback), "%s-%u",
-					 unknown, idx);
-				name = fallback;
-			}
-			json_key_from_name(key, sizeof(key), name);
-			print_string(PRINT_FP, NULL, "  %s", name);
-			print_u64(PRINT_ANY, key, " %" PRIu64 "\n",
-				  mnl_attr_get_u64(a));
+			json_key_from_name(jkey, sizeof(jkey),
+					   name_or_index(name_of, unknown, idx,
+							 buf, sizeof(buf)));
+			print_u64(PRINT_JSON, jkey, NULL, mnl_attr_get_u64(a));
 		}
+	close_json_object();
+}
+
+/* The text's columns: names padded to the longest, values right-aligned. */
+struct columns {
+	int name, value;
+};
+
+static void column_line(const struct columns *c, const char *name,
+			uint64_t v)
+{
+	print_fp("  %-*s %*" PRIu64 "\n", c->name, name, c->value, v);
+}
+
+static void widen(struct columns *c, const char *name, uint64_t v)
+{
+	char num[24];
+	int len = (int)strlen(name);
+
+	if (len > c->name)
+		c->name = len;
+	len = snprintf(num, sizeof(num), "%" PRIu64, v);
+	if (len > c->value)
+		c->value = len;
+}
+
+/* Make room for every u64 of a counter nest. */
+static void widen_nest(struct columns *c, const struct nlattr *nest,
+		       const char *(*name_of)(unsigned int), const char *unknown)
+{
+	const struct nlattr *a;
+	char buf[32];
+	int idx;
+
+	if (nest)
+		mnl_attr_for_each_nested(a, nest) {
+			idx = nest_index(a);
+			if (idx >= 0)
+				widen(c, name_or_index(name_of, unknown, idx, buf,
+						       sizeof(buf)),
+				      mnl_attr_get_u64(a));
+		}
+}
+
+/* "  states: syn-sent 0  syn-recv 0 ...", wrapped under the first. */
+struct wrap {
+	unsigned int col, indent;
+};
+
+#define TEXT_WIDTH 80
+
+static void wrap_item(struct wrap *w, const char *item)
+{
+	unsigned int len = (unsigned int)strlen(item);
+
+	if (w->col > w->indent && w->col + 2 + len > TEXT_WIDTH) {
+		print_fp("\n%*s", (int)w->indent, "");
+		w->col = w->indent;
+	}
+	if (w->col > w->indent) {
+		print_fp("  ");
+		w->col += 2;
+	}
+	print_fp("%s", item);
+	w->col += len;
+}
+
+/*
+ * TCP flows in each state now, by enum knat_tcp_state + 1.  Text: "states:"
+ * with every state ("none" only when some flow is in it), then
+ * "half-open N", the flows in syn-sent and syn-recv.  JSON: "tcp_states",
+ * every state the kernel sent.
+ */
+static void print_states(const struct nlattr *nest)
+{
+	char buf[32], key[32], item[64];
+	struct wrap w = { 10, 10 };
+	const struct nlattr *a;
+	uint64_t half_open = 0;
+	unsigned int st;
+	const char *name;
+
+	if (!nest)
+		return;
+	print_fp("  states: ");
+	open_json_object("tcp_states");
+	mnl_attr_for_each_nested(a, nest) {
+		if (!mnl_attr_get_type(a) || mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			continue;
+		st = mnl_attr_get_type(a) - 1u;
+		name = name_or_index(flow_state_name, "state", st, buf, sizeof(buf));
+		json_key_from_name(key, sizeof(key), name);
+		print_uint(PRINT_JSON, key, NULL, mnl_attr_get_u32(a));
+		if (st == KNAT_TCP_SYN_SENT || st == KNAT_TCP_SYN_RECV)
+			half_open += mnl_attr_get_u32(a);
+		if (st == KNAT_TCP_NONE && !mnl_attr_get_u32(a))
+			continue;
+		snprintf(item, sizeof(item), "%s %u", name, mnl_attr_get_u32(a));
+		wrap_item(&w, item);
 	}
 	close_json_object();
+	print_fp("\n  half-open %" PRIu64 "\n", half_open);
+}
+
+/*
+ * Text: "  handshake latency: count N min X avg Y max Z" and the buckets
+ * from <1ms to the highest one not empty.  JSON: "handshake".
+ */
+static void print_handshake(const struct nlattr *nest)
+{
+	struct hs_hist h;
+
+	if (!nest)
+		return;
+	hs_parse(nest, &h);
+	print_fp("  handshake latency: ");
+	hs_print_summary(&h);
+	print_fp("\n");
+	hs_print_buckets(&h, 4, TEXT_WIDTH);
+	hs_print_json("handshake", &h);
+}
+
+static void text_counters(const struct nlattr *nest, const struct nlattr *states,
+			  const struct nlattr *hs, const struct columns *c)
+{
+	const struct nlattr *known[__KNAT_CNT_MAX] = { NULL };
+	const struct nlattr *a;
+	bool other = false;
+	size_t g, i;
+	char buf[32];
+	int idx;
+
+	if (nest)
+		mnl_attr_for_each_nested(a, nest) {
+			idx = nest_index(a);
+			if (idx < 0)
+				continue;
+			if (idx < __KNAT_CNT_MAX)
+				known[idx] = a;
+			else
+				other = true;
+		}
+	for (g = 0; g < ARRAY_SIZE(groups); g++) {
+		/* A group this kernel has nothing of is left out. */
+		bool any = g == GROUP_TCP && (states || hs);
+
+		for (i = 0; i < groups[g].n; i++)
+			any = any || known[groups[g].members[i]];
+		if (!any)
+			continue;
+		print_fp("%s:\n", groups[g].title);
+		for (i = 0; i < groups[g].n; i++) {
+			a = known[groups[g].members[i]];
+			if (a)
+				column_line(c, stats_counter_name(groups[g].members[i]),
+					    mnl_attr_get_u64(a));
+		}
+		if (g == GROUP_TCP) {
+			print_states(states);
+			print_handshake(hs);
+		}
+	}
+	if (!other)
+		return;
+	print_fp("other:\n");
+	mnl_attr_for_each_nested(a, nest) {
+		idx = nest_index(a);
+		if (idx >= __KNAT_CNT_MAX)
+			column_line(c, name_or_index(stats_counter_name, "counter",
+						     idx, buf, sizeof(buf)),
+				    mnl_attr_get_u64(a));
+	}
+}
+
+static void text_drops(const struct nlattr *nest, const struct columns *c)
+{
+	const struct nlattr *a;
+	char buf[32];
+	int idx;
+
+	print_fp("drops:\n");
+	if (nest)
+		mnl_attr_for_each_nested(a, nest) {
+			idx = nest_index(a);
+			if (idx >= 0)
+				column_line(c, name_or_index(stats_drop_name, "drop",
+							     idx, buf, sizeof(buf)),
+					    mnl_attr_get_u64(a));
+		}
 }
 
 int stats_print(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *top[KNAT_A_MAX + 1];
 	const struct nlattr *tb[KNAT_STATS_A_MAX + 1];
+	struct columns c = { 0, 1 };
 
 	(void)data;
 	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
 	knat_parse_nested(top[KNAT_A_STATS], stats_policy, KNAT_STATS_A_MAX, tb);
 
 	open_json_object(NULL);
-	print_section("counters", tb[KNAT_STATS_A_COUNTERS],
-		      stats_counter_name, "counter");
-	print_section("drops", tb[KNAT_STATS_A_DROPS], stats_drop_name, "drop");
+	if (is_json_context()) {
+		json_section("counters", tb[KNAT_STATS_A_COUNTERS],
+			     stats_counter_name, "counter");
+		json_section("drops", tb[KNAT_STATS_A_DROPS], stats_drop_name,
+			     "drop");
+		print_states(tb[KNAT_STATS_A_TCP_STATES]);
+		print_handshake(tb[KNAT_STATS_A_HANDSHAKE]);
+	} else {
+		widen_nest(&c, tb[KNAT_STATS_A_COUNTERS], stats_counter_name,
+			   "counter");
+		widen_nest(&c, tb[KNAT_STATS_A_DROPS], stats_drop_name, "drop");
+		text_counters(tb[KNAT_STATS_A_COUNTERS],
+			      tb[KNAT_STATS_A_TCP_STATES],
+			      tb[KNAT_STATS_A_HANDSHAKE], &c);
+		text_drops(tb[KNAT_STATS_A_DROPS], &c);
+	}
 	close_json_object();
 	return MNL_CB_OK;
 }

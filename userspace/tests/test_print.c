@@ -13,6 +13,7 @@
 #include "../config.h"
 #include "../flow.h"
 #include "../forward.h"
+#include "../handshake.h"
 #include "../json_print.h"
 #include "../mnlg.h"
 #include "../objects.h"
@@ -493,6 +494,110 @@ static void test_service_check(void)
 	save_names("backend-health.names", backend_health_name, __KNAT_HEALTH_MAX);
 }
 
+/* ---- service: handshake latency ---- */
+
+/*
+ * tcp 203.0.113.10:80 with b1 (the 30 handshakes of test_hs_buckets) and
+ * b2 (none yet); the service's histogram is their sum.  with_hs false: a
+ * kernel without the histograms.
+ */
+static const struct nlmsghdr *hs_service_reply(bool with_hs)
+{
+	static const uint64_t none[KNAT_HS_BUCKETS];
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest, *list, *one;
+	unsigned int i;
+
+	nest = mnl_attr_nest_start(nlh, KNAT_A_SERVICE);
+	mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, IPPROTO_TCP);
+	put_ip(nlh, KNAT_SVC_A_ADDR, "203.0.113.10");
+	put_be16(nlh, KNAT_SVC_A_PORT, 80);
+	mnl_attr_put_strz(nlh, KNAT_SVC_A_SCHED, "rr");
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_PERSIST, 0);
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_MAGLEV_SIZE, 65537);
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_MOVED, 0);
+	list = mnl_attr_nest_start(nlh, KNAT_SVC_A_BACKENDS);
+	for (i = 0; i < 2; i++) {
+		one = mnl_attr_nest_start(nlh, KNAT_A_BACKEND);
+		put_ip(nlh, KNAT_BE_A_ADDR, i ? "10.0.2.12" : "10.0.2.11");
+		put_be16(nlh, KNAT_BE_A_PORT, 8080);
+		mnl_attr_put_u32(nlh, KNAT_BE_A_WEIGHT, 1);
+		mnl_attr_put_u8(nlh, KNAT_BE_A_STATE, KNAT_BACKEND_UP);
+		if (with_hs) {
+			if (i)
+				test_put_hs(nlh, KNAT_BE_A_HANDSHAKE, none,
+					    KNAT_HS_BUCKETS, 0, 0, 0);
+			else
+				test_put_hs(nlh, KNAT_BE_A_HANDSHAKE,
+					    test_hs_buckets, KNAT_HS_BUCKETS,
+					    142500, 1, 24000);
+		}
+		put_counters(nlh, KNAT_BE_A_FLOWS, KNAT_BE_A_CONNS, KNAT_BE_A_PAD,
+			     1 - i);
+		mnl_attr_nest_end(nlh, one);
+	}
+	mnl_attr_nest_end(nlh, list);
+	put_counters(nlh, KNAT_SVC_A_FLOWS, KNAT_SVC_A_CONNS, KNAT_SVC_A_PAD, 1);
+	if (with_hs)
+		test_put_hs(nlh, KNAT_SVC_A_HANDSHAKE, test_hs_buckets,
+			    KNAT_HS_BUCKETS, 142500, 1, 24000);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+#define HS_JSON_30 \
+	"\"handshake\":{\"count\":30,\"sum_us\":142500,\"min_us\":1,\"max_us\":24000," \
+	"\"avg_us\":4750,\"buckets\":[20,3,0,0,1,6,0,0,0,0,0,0,0,0,0,0]}"
+#define HS_JSON_0 \
+	"\"handshake\":{\"count\":0,\"sum_us\":0,\"min_us\":null,\"max_us\":0," \
+	"\"avg_us\":null,\"buckets\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}"
+
+static void test_service_handshake(void)
+{
+	struct cli_opts plain = { .stats = false }, stats = { .stats = true };
+	const char *out;
+
+	printf("# service list: handshake latency\n");
+	tap_str(render(service_print, hs_service_reply(true), &plain, false),
+		"tcp 203.0.113.10:80 sched rr\n"
+		"  -> 10.0.2.11:8080 weight 1 up\n"
+		"  -> 10.0.2.12:8080 weight 1 up\n",
+		"service text: no handshake without -s");
+	tap_str(render(service_print, hs_service_reply(true), &stats, false),
+		"tcp 203.0.113.10:80 sched rr flows 1 conns 10 packets 100/90 "
+		"bytes 6400/120000\n"
+		"  handshake count 30 min 0.001ms avg 4.75ms max 24ms\n"
+		"  -> 10.0.2.11:8080 weight 1 up flows 1 conns 10 packets 100/90 "
+		"bytes 6400/120000\n"
+		"     handshake count 30 min 0.001ms avg 4.75ms max 24ms\n"
+		"  -> 10.0.2.12:8080 weight 1 up flows 0 conns 0 packets 0/0 "
+		"bytes 0/0\n",
+		"service text -s: a handshake line under the service and each "
+		"backend that had one");
+	out = render(service_print, hs_service_reply(true), &stats, true);
+	tap_str(out,
+		"{\"proto\":\"tcp\",\"addr\":\"203.0.113.10\",\"port\":80,\"sched\":\"rr\","
+		"\"persist\":0,\"maglev_size\":65537,\"flows\":1,\"conns\":10,"
+		"\"packets_in\":100,\"bytes_in\":6400,\"packets_out\":90,"
+		"\"bytes_out\":120000,\"moved\":0," HS_JSON_30 ",\"backends\":["
+		"{\"addr\":\"10.0.2.11\",\"port\":8080,\"weight\":1,\"state\":\"up\","
+		"\"flows\":1,\"conns\":10,\"packets_in\":100,\"bytes_in\":6400,"
+		"\"packets_out\":90,\"bytes_out\":120000," HS_JSON_30 "},"
+		"{\"addr\":\"10.0.2.12\",\"port\":8080,\"weight\":1,\"state\":\"up\","
+		"\"flows\":0,\"conns\":0,\"packets_in\":0,\"bytes_in\":0,"
+		"\"packets_out\":0,\"bytes_out\":0," HS_JSON_0 "}]}\n",
+		"service JSON -s: handshake, also when there was none yet");
+	tap_save("service-handshake.json", out);
+	out = render(service_print, hs_service_reply(true), &plain, true);
+	tap_ok(!strstr(out, "handshake"), "service JSON: no handshake without -s");
+	out = render(service_print, hs_service_reply(false), &stats, false);
+	tap_ok(!strstr(out, "handshake"), "service text -s: nothing from a kernel "
+	       "without the histograms");
+	out = render(service_print, hs_service_reply(false), &stats, true);
+	tap_ok(!strstr(out, "handshake"), "service JSON -s: nothing from a kernel "
+	       "without the histograms");
+}
+
 static void test_service(void)
 {
 	struct cli_opts plain = { .stats = false }, stats = { .stats = true };
@@ -753,17 +858,59 @@ static void test_flow(void)
 
 /* ---- stats, config, status ---- */
 
-static void test_stats(void)
+/*
+ * A KNAT_HS_A nest as the kernel builds it: a pad (type 0) first in the
+ * buckets, bucket i as type i + 1, COUNT their sum, MIN_US only when not
+ * empty.  min_us 0: absent.
+ */
+struct nlattr *test_put_hs(struct nlmsghdr *nlh, uint16_t type,
+			   const uint64_t *buckets, unsigned int n,
+			   uint64_t sum_us, uint64_t min_us, uint64_t max_us)
 {
-	struct nlmsghdr *nlh = reply_new();
-	char *text = NULL, *json = NULL, key[64];
-	size_t text_len, json_len;
-	FILE *want_text, *want_json;
-	struct nlattr *top, *nest;
-	const char *out;
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type), *b;
+	uint64_t count = 0;
 	unsigned int i;
 
-	printf("# stats, config and status output\n");
+	b = mnl_attr_nest_start(nlh, KNAT_HS_A_BUCKETS);
+	mnl_attr_put(nlh, 0, 0, NULL);
+	for (i = 0; i < n; i++) {
+		mnl_attr_put_u64(nlh, (uint16_t)(i + 1), buckets[i]);
+		count += buckets[i];
+	}
+	mnl_attr_nest_end(nlh, b);
+	mnl_attr_put(nlh, KNAT_HS_A_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, KNAT_HS_A_COUNT, count);
+	mnl_attr_put_u64(nlh, KNAT_HS_A_SUM_US, sum_us);
+	mnl_attr_put_u64(nlh, KNAT_HS_A_MAX_US, max_us);
+	if (min_us)
+		mnl_attr_put_u64(nlh, KNAT_HS_A_MIN_US, min_us);
+	mnl_attr_nest_end(nlh, nest);
+	return nest;
+}
+
+/* 30 handshakes: 20 under 1 ms, 3 of 1-2, 1 of 8-16, 6 of 16-32. */
+const uint64_t test_hs_buckets[KNAT_HS_BUCKETS] = { 20, 3, 0, 0, 1, 6 };
+
+/*
+ * TCP states now: index = enum knat_tcp_state; one more, a state of a
+ * newer kernel.
+ */
+static const uint32_t states_now[__KNAT_TCP_MAX + 1] = {
+	[KNAT_TCP_SYN_SENT] = 2, [KNAT_TCP_SYN_RECV] = 1,
+	[KNAT_TCP_ESTABLISHED] = 5, [KNAT_TCP_TIME_WAIT] = 30,
+	[KNAT_TCP_CLOSE] = 1, [__KNAT_TCP_MAX] = 4,
+};
+
+/*
+ * Counters i at 10 i with one a newer kernel has, drops i at i; with_tcp:
+ * the TCP states and the handshake histogram too.
+ */
+static const struct nlmsghdr *stats_reply(bool with_tcp)
+{
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *top, *nest;
+	unsigned int i;
+
 	top = mnl_attr_nest_start(nlh, KNAT_A_STATS);
 	nest = mnl_attr_nest_start(nlh, KNAT_STATS_A_COUNTERS);
 	for (i = 0; i < __KNAT_CNT_MAX + 1; i++)	/* one a newer kernel has */
@@ -773,15 +920,127 @@ static void test_stats(void)
 	for (i = 0; i < __KNAT_DROP_MAX; i++)
 		mnl_attr_put_u64(nlh, (uint16_t)(i + 1), i);
 	mnl_attr_nest_end(nlh, nest);
+	if (with_tcp) {
+		nest = mnl_attr_nest_start(nlh, KNAT_STATS_A_TCP_STATES);
+		for (i = 0; i < ARRAY_SIZE(states_now); i++)
+			mnl_attr_put_u32(nlh, (uint16_t)(i + 1), states_now[i]);
+		mnl_attr_put_u64(nlh, __KNAT_TCP_MAX + 5, 1);	/* not a u32 */
+		mnl_attr_nest_end(nlh, nest);
+		test_put_hs(nlh, KNAT_STATS_A_HANDSHAKE, test_hs_buckets,
+			    KNAT_HS_BUCKETS, 142500, 1, 24000);
+	}
 	mnl_attr_nest_end(nlh, top);
+	return nlh;
+}
+
+/* Lines of text that are "  NAME <blanks> VALUE". */
+static unsigned int count_lines(const char *text, const char *name)
+{
+	char want[64];
+	unsigned int n = 0;
+	const char *p;
+	size_t len;
+
+	len = (size_t)snprintf(want, sizeof(want), "\n  %s ", name);
+	for (p = text; (p = strstr(p, want)); p += len)
+		n++;
+	return n;
+}
+
+static const char stats_text[] =
+	"translated:\n"
+	"  pkts-orig                0\n"
+	"  bytes-orig              10\n"
+	"  pkts-reply              20\n"
+	"  bytes-reply             30\n"
+	"  port-preserved         100\n"
+	"  hairpin                120\n"
+	"flows:\n"
+	"  flows-created-tcp       40\n"
+	"  flows-created-udp       50\n"
+	"  flows-created-icmp      60\n"
+	"  flows-expired           70\n"
+	"  events-lost            370\n"
+	"tcp:\n"
+	"  tcp-syn                190\n"
+	"  tcp-syn-retrans        200\n"
+	"  tcp-handshakes         210\n"
+	"  tcp-rst-client         220\n"
+	"  tcp-rst-server         230\n"
+	"  tcp-fin                240\n"
+	"  tcp-untracked           90\n"
+	"%s"
+	"icmp:\n"
+	"  icmp-echo-request      250\n"
+	"  icmp-echo-reply        260\n"
+	"  icmp-unreach-net       270\n"
+	"  icmp-unreach-host      280\n"
+	"  icmp-unreach-proto     290\n"
+	"  icmp-unreach-port      300\n"
+	"  icmp-frag-needed       310\n"
+	"  icmp-unreach-admin     320\n"
+	"  icmp-unreach-other     330\n"
+	"  icmp-time-exceeded     340\n"
+	"  icmp-param-problem     350\n"
+	"  icmp-other             360\n"
+	"  icmp-errors-translated  80\n"
+	"  icmp-errors-unknown    110\n"
+	"load balancer:\n"
+	"  vip-echo               130\n"
+	"  pickup-client          140\n"
+	"  pickup-backend         150\n"
+	"  check-failed           160\n"
+	"  check-down             170\n"
+	"  check-up               180\n"
+	"other:\n"
+	"  counter-38             380\n"
+	"drops:\n"
+	"  malformed                0\n"
+	"  table-full               1\n"
+	"  no-port                  2\n"
+	"  no-addr                  3\n"
+	"  nomem                    4\n"
+	"  unwritable               5\n"
+	"  icmp-unrelated           6\n"
+	"  fragment                 7\n"
+	"  tcp-no-flow              8\n"
+	"  unsupported              9\n"
+	"  no-route                10\n"
+	"  clash                   11\n"
+	"  flow-gone               12\n"
+	"  no-backend              13\n"
+	"  rate-limited            14\n";
+
+static const char stats_tcp_text[] =
+	"  states: syn-sent 2  syn-recv 1  established 5  fin-wait 0  close-wait 0\n"
+	"          last-ack 0  time-wait 30  close 1  state-9 4\n"
+	"  half-open 3\n"
+	"  handshake latency: count 30 min 0.001ms avg 4.75ms max 24ms\n"
+	"    <1ms: 20  1-2ms: 3  2-4ms: 0  4-8ms: 0  8-16ms: 1  16-32ms: 6\n";
+
+static const char stats_tcp_json[] =
+	",\"tcp_states\":{\"none\":0,\"syn_sent\":2,\"syn_recv\":1,\"established\":5,"
+	"\"fin_wait\":0,\"close_wait\":0,\"last_ack\":0,\"time_wait\":30,\"close\":1,"
+	"\"state_9\":4},"
+	"\"handshake\":{\"count\":30,\"sum_us\":142500,\"min_us\":1,\"max_us\":24000,"
+	"\"avg_us\":4750,\"buckets\":[20,3,0,0,1,6,0,0,0,0,0,0,0,0,0,0]}";
+
+static void test_stats(void)
+{
+	char *text = NULL, *json = NULL, key[64], want[4096];
+	size_t json_len;
+	FILE *want_json;
+	const char *out;
+	bool once = true;
+	unsigned int i;
+
+	printf("# stats, config and status output\n");
 
 	/*
 	 * The names themselves are checked by test_tables() and, against the
 	 * man page, by docs.sh; here the layout, the order and the fallback.
 	 */
-	want_text = open_memstream(&text, &text_len);
 	want_json = open_memstream(&json, &json_len);
-	fprintf(want_text, "counters:\n");
 	fprintf(want_json, "{\"counters\":{");
 	for (i = 0; i <= __KNAT_CNT_MAX; i++) {
 		const char *name = stats_counter_name(i);
@@ -790,35 +1049,154 @@ static void test_stats(void)
 			snprintf(key, sizeof(key), "%s", name);
 		else
 			snprintf(key, sizeof(key), "counter-%u", i);
-		fprintf(want_text, "  %s %u\n", key, i * 10);
 		json_key_from_name(key, sizeof(key), key);
 		fprintf(want_json, "%s\"%s\":%u", i ? "," : "", key, i * 10);
 	}
-	fprintf(want_text, "drops:\n");
 	fprintf(want_json, "},\"drops\":{");
 	for (i = 0; i < __KNAT_DROP_MAX; i++) {
 		json_key_from_name(key, sizeof(key), stats_drop_name(i));
-		fprintf(want_text, "  %s %u\n", stats_drop_name(i), i);
 		fprintf(want_json, "%s\"%s\":%u", i ? "," : "", key, i);
 	}
-	fprintf(want_json, "}}\n");
-	fclose(want_text);
+	fprintf(want_json, "}");
 	fclose(want_json);
 
-	tap_str(render(stats_print, nlh, NULL, false), text,
-		"stats text, a counter from a newer kernel as counter-%u", __KNAT_CNT_MAX);
-	tap_ok(strstr(text, "  pkts-orig 0\n  bytes-orig 10\n") &&
-	       strstr(text, "drops:\n  malformed 0\n  table-full 1\n"),
-	       "stats text: known names in enum order");
-	out = render(stats_print, nlh, NULL, true);
-	tap_str(out, json, "stats JSON");
+	/* An older kernel: counters and drops only. */
+	snprintf(want, sizeof(want), stats_text, "");
+	out = render(stats_print, stats_reply(false), NULL, false);
+	tap_str(out, want, "stats text: grouped, aligned, a counter from a newer "
+		"kernel as counter-%u under other", __KNAT_CNT_MAX);
+	for (i = 0; i < __KNAT_CNT_MAX; i++)
+		if (count_lines(out, stats_counter_name(i)) != 1) {
+			once = false;
+			printf("# %s: %u times\n", stats_counter_name(i),
+			       count_lines(out, stats_counter_name(i)));
+		}
+	tap_ok(once, "stats text: every counter in exactly one group");
+	out = render(stats_print, stats_reply(false), NULL, true);
+	snprintf(want, sizeof(want), "%s}\n", json);
+	tap_str(out, want, "stats JSON, older kernel: counters and drops, kernel order");
 	tap_ok(!strncmp(out, "{\"counters\":{\"pkts_orig\":0,\"bytes_orig\":10,", 40),
 	       "stats JSON: keys with underscores");
+
+	/* With the TCP states and the handshake histogram. */
+	snprintf(want, sizeof(want), stats_text, stats_tcp_text);
+	out = render(stats_print, stats_reply(true), NULL, false);
+	tap_str(out, want, "stats text: TCP states wrapped, half-open, handshake "
+		"latency and buckets up to the highest one not empty");
+	out = render(stats_print, stats_reply(true), NULL, true);
+	snprintf(want, sizeof(want), "%s%s}\n", json, stats_tcp_json);
+	tap_str(out, want, "stats JSON: counters and drops as before, then "
+		"tcp_states and handshake");
 	tap_save("stats.json", out);
 	free(text);
 	free(json);
 	save_names("counters.names", stats_counter_name, __KNAT_CNT_MAX);
 	save_names("drops.names", stats_drop_name, __KNAT_DROP_MAX);
+}
+
+/* The handshake histogram's pieces, and an empty one. */
+static void test_handshake(void)
+{
+	static const uint64_t all[KNAT_HS_BUCKETS] = {
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	};
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *top;
+	char b[HS_FMT_BUF];
+	struct hs_hist h;
+	const char *out;
+
+	printf("# handshake latency\n");
+	tap_str(hs_fmt_ms(0, b), "0ms", "ms: 0");
+	tap_str(hs_fmt_ms(1, b), "0.001ms", "ms: 1 us");
+	tap_str(hs_fmt_ms(120, b), "0.12ms", "ms: 120 us, trailing zero dropped");
+	tap_str(hs_fmt_ms(4000, b), "4ms", "ms: 4000 us, no decimals left");
+	tap_str(hs_fmt_ms(2345, b), "2.35ms", "ms: 3 significant digits");
+	tap_str(hs_fmt_ms(40123, b), "40.1ms", "ms: 40.1");
+	tap_str(hs_fmt_ms(812400, b), "812ms", "ms: from 100 on, whole");
+	tap_str(hs_fmt_ms(16384000, b), "16384ms", "ms: seconds stay ms");
+
+	hs_parse(NULL, &h);
+	tap_ok(!h.present && h.nbuckets == KNAT_HS_BUCKETS && !h.count,
+	       "no nest: not present, empty");
+	tap_str(hs_bucket_name(&h, 0, b), "<1ms", "bucket 0 name");
+	tap_str(hs_bucket_name(&h, 1, b), "1-2ms", "bucket 1 name");
+	tap_str(hs_bucket_name(&h, 5, b), "16-32ms", "bucket 5 name");
+	tap_str(hs_bucket_name(&h, 15, b), ">=16384ms", "last bucket name");
+	tap_num((long long)hs_bucket_le_ms(&h, 14), 16384, "bucket 14 up to 16384 ms");
+	tap_num((long long)hs_bucket_le_ms(&h, 15), 0, "last bucket unbounded");
+
+	/* Every bucket: wrapped at 80 columns. */
+	top = mnl_attr_nest_start(nlh, KNAT_A_STATS);
+	test_put_hs(nlh, KNAT_STATS_A_HANDSHAKE, all, KNAT_HS_BUCKETS,
+		    100000000, 400, 30000000);
+	mnl_attr_nest_end(nlh, top);
+	out = render(stats_print, nlh, NULL, false);
+	tap_str(strstr(out, "  handshake"),
+		"  handshake latency: count 16 min 0.4ms avg 6250ms max 30000ms\n"
+		"    <1ms: 1  1-2ms: 1  2-4ms: 1  4-8ms: 1  8-16ms: 1  16-32ms: 1  32-64ms: 1\n"
+		"    64-128ms: 1  128-256ms: 1  256-512ms: 1  512-1024ms: 1  1024-2048ms: 1\n"
+		"    2048-4096ms: 1  4096-8192ms: 1  8192-16384ms: 1  >=16384ms: 1\n"
+		"drops:\n",
+		"every bucket: wrapped before 80 columns");
+
+	/* Empty: count 0, no min, no buckets line; JSON nulls. */
+	nlh = reply_new();
+	top = mnl_attr_nest_start(nlh, KNAT_A_STATS);
+	test_put_hs(nlh, KNAT_STATS_A_HANDSHAKE, all, 0, 0, 0, 0);
+	mnl_attr_nest_end(nlh, top);
+	out = render(stats_print, nlh, NULL, false);
+	tap_str(strstr(out, "  handshake"), "  handshake latency: count 0\ndrops:\n",
+		"no handshake yet: count 0 and nothing else");
+	out = render(stats_print, nlh, NULL, true);
+	tap_str(out,
+		"{\"counters\":{},\"drops\":{},\"handshake\":{\"count\":0,\"sum_us\":0,"
+		"\"min_us\":null,\"max_us\":0,\"avg_us\":null,"
+		"\"buckets\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}}\n",
+		"no handshake yet: JSON min_us and avg_us null, 16 zero buckets");
+
+	/* Every handshake 0 us: the module's minimum 1 is above the maximum. */
+	{
+		static const uint64_t two_fast[KNAT_HS_BUCKETS] = { 2 };
+
+		nlh = reply_new();
+		top = mnl_attr_nest_start(nlh, KNAT_A_STATS);
+		test_put_hs(nlh, KNAT_STATS_A_HANDSHAKE, two_fast, KNAT_HS_BUCKETS,
+			    0, 1, 0);
+		mnl_attr_nest_end(nlh, top);
+		out = render(stats_print, nlh, NULL, false);
+		tap_str(strstr(out, "  handshake"),
+			"  handshake latency: count 2 min 0ms avg 0ms max 0ms\n"
+			"    <1ms: 2\n"
+			"drops:\n", "min 1 us, max 0: min shown as 0, never above max");
+		out = render(stats_print, nlh, NULL, true);
+		tap_ok(strstr(out, "\"min_us\":0,\"max_us\":0,") != NULL,
+		       "min 1 us, max 0: JSON min_us 0");
+	}
+
+	/* A newer kernel's 18 buckets: the bounds follow; 40 and more fold. */
+	{
+		uint64_t more[HS_BUCKETS_MAX + 2] = { 0 };
+		struct nlattr *nest;
+
+		more[17] = 2;
+		more[HS_BUCKETS_MAX + 1] = 5;
+		nlh = reply_new();
+		hs_parse(test_put_hs(nlh, KNAT_A_STATS, more, 18, 0, 0, 0), &h);
+		tap_ok(h.nbuckets == 18 && h.count == 2 && h.bucket[17] == 2,
+		       "18 buckets: all read");
+		tap_str(hs_bucket_name(&h, 15, b), "16384-32768ms",
+			"18 buckets: bucket 15 bounded");
+		tap_str(hs_bucket_name(&h, 17, b), ">=65536ms",
+			"18 buckets: the last from 65536 ms");
+		nlh = reply_new();
+		nest = test_put_hs(nlh, KNAT_A_STATS, more, HS_BUCKETS_MAX + 2, 0, 0, 0);
+		hs_parse(nest, &h);
+		tap_ok(h.nbuckets == HS_BUCKETS_MAX &&
+		       h.bucket[HS_BUCKETS_MAX - 1] == 5 && h.count == 7,
+		       "%u buckets: those past %u counted in the last",
+		       HS_BUCKETS_MAX + 2, HS_BUCKETS_MAX);
+	}
 }
 
 static void test_config(void)
@@ -911,8 +1289,10 @@ void test_print(void)
 	test_forward();
 	test_snat();
 	test_service();
+	test_service_handshake();
 	test_flow();
 	test_stats();
+	test_handshake();
 	test_config();
 	test_status();
 }

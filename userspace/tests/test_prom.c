@@ -105,8 +105,77 @@ static const struct nlmsghdr *stats_reply(void)
 	for (i = 0; i < __KNAT_DROP_MAX + 1; i++)
 		mnl_attr_put_u64(nlh, (uint16_t)(i + 1), i);
 	mnl_attr_nest_end(nlh, nest);
+	/* TCP states: a state of a newer kernel too. */
+	nest = mnl_attr_nest_start(nlh, KNAT_STATS_A_TCP_STATES);
+	for (i = 0; i < __KNAT_TCP_MAX + 1; i++)
+		mnl_attr_put_u32(nlh, (uint16_t)(i + 1),
+				 i == KNAT_TCP_SYN_SENT ? 2 :
+				 i == KNAT_TCP_ESTABLISHED ? 5 :
+				 i == KNAT_TCP_TIME_WAIT ? 30 :
+				 i == __KNAT_TCP_MAX ? 4 : 0);
+	mnl_attr_nest_end(nlh, nest);
+	test_put_hs(nlh, KNAT_STATS_A_HANDSHAKE, test_hs_buckets, KNAT_HS_BUCKETS,
+		    142500, 1, 24000);
 	mnl_attr_nest_end(nlh, top);
 	return nlh;
+}
+
+/* The TCP families from stats_reply(), right after the drops. */
+static const char want_tcp[] =
+	"# HELP knat_tcp_flows TCP flows in the table, by state, now.\n"
+	"# TYPE knat_tcp_flows gauge\n"
+	"knat_tcp_flows{state=\"none\"} 0\n"
+	"knat_tcp_flows{state=\"syn-sent\"} 2\n"
+	"knat_tcp_flows{state=\"syn-recv\"} 0\n"
+	"knat_tcp_flows{state=\"established\"} 5\n"
+	"knat_tcp_flows{state=\"fin-wait\"} 0\n"
+	"knat_tcp_flows{state=\"close-wait\"} 0\n"
+	"knat_tcp_flows{state=\"last-ack\"} 0\n"
+	"knat_tcp_flows{state=\"time-wait\"} 30\n"
+	"knat_tcp_flows{state=\"close\"} 0\n"
+	"knat_tcp_flows{state=\"state-9\"} 4\n"
+	"# HELP knat_tcp_handshake_seconds TCP handshake latency at knat, from the "
+	"SYN to the ACK that completes it.\n"
+	"# TYPE knat_tcp_handshake_seconds histogram\n"
+	"knat_tcp_handshake_seconds_bucket{le=\"0.001\"} 20\n"
+	"knat_tcp_handshake_seconds_bucket{le=\"0.002\"} 23\n"
+	"knat_tcp_handshake_seconds_bucket{le=\"0.004\"} 23\n"
+	"knat_tcp_handshake_seconds_bucket{le=\"0.008\"} 23\n"
+	"knat_tcp_handshake_seconds_bucket{le=\"0.016\"} 24\n"
+	"knat_tcp_handshake_seconds_bucket{le=\"0.032\"} 30\n"
+	"knat_tcp_handshake_seconds_bucket{le=\"0.064\"} 30\n"
+	"knat_tcp_handshake_seconds_bucket{le=\"0.128\"} 30\n"
+	"knat_tcp_handshake_seconds_bucket{le=\"0.256\"} 30\n"
+	"knat_tcp_handshake_seconds_bucket{le=\"0.512\"} 30\n"
+	"knat_tcp_handshake_seconds_bucket{le=\"1.024\"} 30\n"
+	"knat_tcp_handshake_seconds_bucket{le=\"2.048\"} 30\n"
+	"knat_tcp_handshake_seconds_bucket{le=\"4.096\"} 30\n"
+	"knat_tcp_handshake_seconds_bucket{le=\"8.192\"} 30\n"
+	"knat_tcp_handshake_seconds_bucket{le=\"16.384\"} 30\n"
+	"knat_tcp_handshake_seconds_bucket{le=\"+Inf\"} 30\n"
+	"knat_tcp_handshake_seconds_sum 0.1425\n"
+	"knat_tcp_handshake_seconds_count 30\n";
+
+/* The le bounds, for the histograms built below. */
+static const char *const le[KNAT_HS_BUCKETS] = {
+	"0.001", "0.002", "0.004", "0.008", "0.016", "0.032", "0.064", "0.128",
+	"0.256", "0.512", "1.024", "2.048", "4.096", "8.192", "16.384", "+Inf",
+};
+
+/* A histogram's samples: NAME_bucket{LABELS,le}, _sum, _count. */
+static void want_hist(FILE *f, const char *name, const char *labels,
+		      const uint64_t *b, const char *sum)
+{
+	uint64_t cum = 0;
+	unsigned int i;
+
+	for (i = 0; i < KNAT_HS_BUCKETS; i++) {
+		cum += b[i];
+		fprintf(f, "%s_bucket{%s,le=\"%s\"} %llu\n", name, labels, le[i],
+			(unsigned long long)cum);
+	}
+	fprintf(f, "%s_sum{%s} %s\n%s_count{%s} %llu\n", name, labels, sum,
+		name, labels, (unsigned long long)cum);
 }
 
 static const struct nlmsghdr *status_reply(void)
@@ -158,6 +227,7 @@ static const struct nlmsghdr *service_reply(uint8_t proto, const char *vip,
 					    uint64_t n, const struct be *bes,
 					    unsigned int nbe)
 {
+	static const uint64_t none[KNAT_HS_BUCKETS];
 	struct nlmsghdr *nlh = reply_new();
 	struct nlattr *nest, *list, *one;
 	unsigned int i;
@@ -181,9 +251,17 @@ static const struct nlmsghdr *service_reply(uint8_t proto, const char *vip,
 			mnl_attr_put_u8(nlh, KNAT_BE_A_STATE, (uint8_t)bes[i].state);
 		put_counters(nlh, KNAT_BE_A_FLOWS, KNAT_BE_A_CONNS, KNAT_BE_A_PAD,
 			     bes[i].n);
+		/* The first backend had the handshakes, the others none. */
+		test_put_hs(nlh, KNAT_BE_A_HANDSHAKE, i ? none : test_hs_buckets,
+			    KNAT_HS_BUCKETS, i ? 0 : 142500, i ? 0 : 1,
+			    i ? 0 : 24000);
 		mnl_attr_nest_end(nlh, one);
 	}
 	mnl_attr_nest_end(nlh, list);
+	/* Sent for UDP services too: all zero. */
+	test_put_hs(nlh, KNAT_SVC_A_HANDSHAKE, nbe ? test_hs_buckets : none,
+		    KNAT_HS_BUCKETS, nbe ? 142500 : 0, nbe ? 1 : 0,
+		    nbe ? 24000 : 0);
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
 }
@@ -199,7 +277,7 @@ static const struct be odd_be[] = {
 };
 
 /* Everything after the drops: status, config, services. */
-static const char want_rest[] =
+static const char want_rest_svc[] =
 	"# HELP knat_build_info Version and build of the knat module; always 1.\n"
 	"# TYPE knat_build_info gauge\n"
 	"knat_build_info{version=\"0.1.0\",build_id=\"2024 \\\"b\\\\x\\\"\\nhost\"} 1\n"
@@ -247,7 +325,10 @@ static const char want_rest[] =
 	"knat_service_bytes_total{service=\"udp/203.0.113.10:53\",direction=\"out\"} 480000\n"
 	"# HELP knat_service_maglev_moved_slots Maglev table slots that changed backend at the last change of the backend set.\n"
 	"# TYPE knat_service_maglev_moved_slots gauge\n"
-	"knat_service_maglev_moved_slots{service=\"udp/203.0.113.10:53\"} 42\n"
+	"knat_service_maglev_moved_slots{service=\"udp/203.0.113.10:53\"} 42\n";
+
+/* After the service histograms. */
+static const char want_rest_be[] =
 	"# HELP knat_backend_weight Scheduling weight of a backend; 0 takes no new flows.\n"
 	"# TYPE knat_backend_weight gauge\n"
 	"knat_backend_weight{service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.11:8080\"} 1\n"
@@ -358,7 +439,7 @@ static void test_counters(const char *out)
 		 KNAT_DROP_NO_PORT, KNAT_DROP_NO_ADDR);
 	tap_ok(strstr(out, want) != NULL, "drop reasons keep their dashes");
 	snprintf(want, sizeof(want), "knat_drops_total{reason=\"drop-%u\"} %u\n"
-		 "# HELP knat_build_info ", __KNAT_DROP_MAX, __KNAT_DROP_MAX);
+		 "# HELP knat_tcp_flows ", __KNAT_DROP_MAX, __KNAT_DROP_MAX);
 	tap_ok(strstr(out, want) != NULL,
 	       "a drop reason from a newer kernel as reason=\"drop-%u\", last",
 	       __KNAT_DROP_MAX);
@@ -366,8 +447,12 @@ static void test_counters(const char *out)
 
 static void test_snapshot(void)
 {
+	static const uint64_t none[KNAT_HS_BUCKETS];
 	struct prom_snapshot s = { 0 };
 	const char *out, *rest;
+	char *want = NULL;
+	size_t len;
+	FILE *m;
 
 	printf("# prometheus: the whole exposition\n");
 	tap_num(prom_stats_cb(stats_reply(), &s), MNL_CB_OK, "stats reply collected");
@@ -385,10 +470,39 @@ static void test_snapshot(void)
 	out = snapshot_text(&s);
 	tap_save("metrics.prom", out);
 	test_counters(out);
+	rest = strstr(out, "# HELP knat_tcp_flows ");
+	tap_ok(rest && !strncmp(rest, want_tcp, strlen(want_tcp)) &&
+	       !strncmp(rest + strlen(want_tcp), "# HELP knat_build_info ", 23),
+	       "after the drops: knat_tcp_flows by state (an unknown one as "
+	       "state-9), the global histogram cumulative, +Inf = count, sum in "
+	       "seconds");
+	if (rest && strncmp(rest, want_tcp, strlen(want_tcp)))
+		printf("# got:\n%.*s", (int)strlen(want_tcp), rest);
+
+	m = open_memstream(&want, &len);
+	fputs(want_rest_svc, m);
+	fputs("# HELP knat_service_tcp_handshake_seconds TCP handshake latency at "
+	      "knat, from the SYN to the ACK that completes it.\n"
+	      "# TYPE knat_service_tcp_handshake_seconds histogram\n", m);
+	want_hist(m, "knat_service_tcp_handshake_seconds",
+		  "service=\"tcp/203.0.113.10:80\"", test_hs_buckets, "0.1425");
+	fputs(want_rest_be, m);
+	fputs("# HELP knat_backend_tcp_handshake_seconds TCP handshake latency at "
+	      "knat, from the SYN to the ACK that completes it.\n"
+	      "# TYPE knat_backend_tcp_handshake_seconds histogram\n", m);
+	want_hist(m, "knat_backend_tcp_handshake_seconds",
+		  "service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.11:8080\"",
+		  test_hs_buckets, "0.1425");
+	want_hist(m, "knat_backend_tcp_handshake_seconds",
+		  "service=\"tcp/203.0.113.10:80\",backend=\"10.0.2.12:8080\"",
+		  none, "0");
+	fclose(m);
 	rest = strstr(out, "# HELP knat_build_info");
-	tap_str(rest, want_rest,
+	tap_str(rest, want,
 		"status, max-flows, services and backends: labels escaped, "
-		"families whole, port 0 resolved, unknown state kept");
+		"families whole, port 0 resolved, unknown state kept, "
+		"histograms for the tcp service and its backends only");
+	free(want);
 
 	/* Unprivileged: the counters, the drops and a comment, nothing else. */
 	prom_snapshot_free(&s);
@@ -398,6 +512,9 @@ static void test_snapshot(void)
 	tap_ok(!strstr(out, "\nknat_flows ") && !strstr(out, "knat_service") &&
 	       !strstr(out, "knat_build_info"),
 	       "denied: no status or service families");
+	tap_ok(strstr(out, "\nknat_tcp_flows{state=\"time-wait\"} 30\n") &&
+	       strstr(out, "\nknat_tcp_handshake_seconds_count 30\n"),
+	       "denied: the TCP states and the global histogram, from the stats");
 	rest = strstr(out, "knat_drops_total{reason=\"rate-limited\"}");
 	tap_ok(rest && strstr(rest, "\n# knat: status, max-flows, service and backend "
 			      "metrics need CAP_NET_ADMIN: left out\n"),

@@ -11,4 +11,19 @@ void test_monitor(void);	/* monitor.c: events printed as text and JSON */
 void test_mnlg(void);	/* mnlg.c against the kernel's own nlctrl family */
 void test_prom(void);	/* prometheus.c: escapes, names, the exposition */
 
+/* Shared reply builders (test_print.c). */
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+#include <linux/knat.h>
+
+/*
+ * A KNAT_HS_A nest of type as the kernel builds it, n buckets; min_us 0:
+ * no MIN_US.  Returns the nest.
+ */
+struct nlattr *test_put_hs(struct nlmsghdr *nlh, uint16_t type,
+			   const uint64_t *buckets, unsigned int n,
+			   uint64_t sum_us, uint64_t min_us, uint64_t max_us);
+/* 30 handshakes: 20 under 1 ms, 3 of 1-2, 1 of 8-16, 6 of 16-32. */
+extern const uint64_t test_hs_buckets[KNAT_HS_BUCKETS];
+
 #endif
