@@ -835,7 +835,8 @@ static unsigned int knat_snat_new(struct knat_net *kn, struct sk_buff *skb,
 	res = knat_parse(skb, &p);
 	if (res == KNAT_PARSE_FRAG || res == KNAT_PARSE_BAD)
 		return NF_ACCEPT;	/* entry dropped such packets */
-	rule = knat_snat_match(kn, p.t.src, state->out->ifindex);
+	/* The sender, not the quoted packet's source of an ICMP error. */
+	rule = knat_snat_match(kn, ip_hdr(skb)->saddr, state->out->ifindex);
 	if (!rule)
 		return NF_ACCEPT;
 	/* Whatever cannot be translated must not leave with its address. */
