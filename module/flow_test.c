@@ -84,6 +84,8 @@ static int knat_flow_test_init(struct kunit *test)
 	if (!kn)
 		return -ENOMEM;
 	kn->max_flows = 100000;
+	/* Flow events ask the namespace for listeners: there are none. */
+	kn->net = &init_net;
 	if (knat_stats_net_init(kn))
 		return -ENOMEM;
 	if (knat_flow_net_init(kn)) {
