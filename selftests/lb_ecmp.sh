@@ -73,24 +73,23 @@ knat_in r1 flow flush
 knat_in r2 flow flush
 ip -n "$(ns e)" route replace $VIP/32 via 10.1.1.2
 p2=$(($(stat_of r2 pickup-client) + $(stat_of r2 pickup-backend)))
-pids=()
-for i in 1 2 3 4 5 6; do
-	nettool c1 hold $VIP 80 6 >/tmp/ecmp.$$.$i &
-	pids+=($!)
-done
+# Six at once from one Python (--count 6), a line per connection and
+# event, each marked conn=0..5.
+nettool c1 hold $VIP 80 6 --count 6 >/tmp/ecmp.$$ &
+pid=$!
 # Established from the client's view; r1 may have seen only one side.
-busywait 10000 sh -c "[ \$(cat /tmp/ecmp.$$.* | grep -c state=open) -eq 6 ]" ||
+busywait 10000 sh -c "[ \$(grep -c state=open /tmp/ecmp.$$) -eq 6 ]" ||
 	fail "six long connections open through r1"
 ip -n "$(ns e)" route replace $VIP/32 via 10.1.2.2
 pass "r1 removed from the ECMP route with 6 flows open"
-wait "${pids[@]}"
+wait $pid
 ok=0
-for i in 1 2 3 4 5 6; do
-	out=$(tail -n 1 /tmp/ecmp.$$.$i)
+for i in 0 1 2 3 4 5; do
+	out=$(grep "^conn=$i " /tmp/ecmp.$$ | tail -n 1)
 	[ "$(field state "$out")" = closed ] && [ "$(field ticks "$out")" -ge 5 ] &&
 		ok=$((ok + 1))
-	rm -f /tmp/ecmp.$$.$i
 done
+rm -f /tmp/ecmp.$$
 expect_eq "all 6 moved connections completed, every echo intact" 6 $ok
 took=$(($(stat_of r2 pickup-client) + $(stat_of r2 pickup-backend) - p2))
 expect_eq "r2 took up exactly the 6 flows it had never seen" 6 "$took"

@@ -96,12 +96,10 @@ count_names() {
 # assert each result on its own.  SPORT: the bulk transfer's client port
 # (one per half: the other half's connection may linger in TIME_WAIT).
 scenario() {
-	local t=$1 sport=$2 out i sp n p names=() srcs=() peers=() order rot=yes b2port=
+	local t=$1 sport=$2 out outs i sp n p names=() srcs=() peers=() order rot=yes b2port=
 
-	# 30 TCP connections: who answered, in order.
-	for i in $(seq 1 30); do
-		names+=("$(field name "$(nettool c1 tcp $VIP 80 2000)")")
-	done
+	# 30 TCP connections, one after the other: who answered, in order.
+	mapfile -t names < <(nettool c1 tcp $VIP 80 2000 --count 30 | fields name)
 	order=${names[*]}
 	echo "# $t: rr order: $order"
 	for i in $(seq 1 29); do
@@ -127,10 +125,13 @@ scenario() {
 	R[$t.conns]=$("$t"_conns)
 	expect_eq "$t: the balancer counted 31 connections, 10/10/11" "10 10 11" "${R[$t.conns]}"
 
-	# UDP: 6 clients, 6 source ports.
+	# UDP: 6 clients, 6 source ports, in turn (a line each).
+	mapfile -t outs < <(nettool c1 udp $VIP 53 --sports 6001,6002,6003,6004,6005,6006)
 	names=()
+	i=0
 	for sp in 6001 6002 6003 6004 6005 6006; do
-		out=$(nettool c1 udp $VIP 53 --sport $sp)
+		out=${outs[i]}
+		i=$((i + 1))
 		n=$(field name "$out")
 		names+=("$n")
 		[ "$n" = b2 ] && b2port=$sp
@@ -151,10 +152,7 @@ scenario() {
 	expect_ok "$t: weight 0 on b2" "$t"_quiesce 10.0.2.12
 	R[$t.q_spread]=$(spread c1 10 $VIP 80 2000)
 	expect_eq "$t: weight 0: 10 new connections avoid b2" "b1:5 b3:5" "${R[$t.q_spread]}"
-	names=()
-	for sp in 6011 6012 6013 6014; do
-		names+=("$(field name "$(nettool c1 udp $VIP 53 --sport $sp)")")
-	done
+	mapfile -t names < <(nettool c1 udp $VIP 53 --sports 6011,6012,6013,6014 | fields name)
 	R[$t.q_udp]=$(count_names "${names[@]}")
 	expect_eq "$t: weight 0: 4 new UDP source ports avoid b2" "b1:2 b3:2" "${R[$t.q_udp]}"
 	R[$t.q_udp_old]=$(field name "$(nettool c1 udp $VIP 53 --sport "${b2port:-6001}")")

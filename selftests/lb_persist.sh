@@ -33,7 +33,7 @@ expect_match "c2: 9 connections, one backend ($s2)" '^b[123]:9$' "$s2"
 # UDP to the same VIP is another service: no persistence there.
 knat_in r service add udp $VIP:53 sched rr
 for i in 1 2 3; do knat_in r backend add udp $VIP:53 10.0.2.1$i:5353; done
-u=$(for sp in 6001 6002 6003; do field name "$(nettool c1 udp $VIP 53 --sport $sp)"; done | sort -u | wc -l)
+u=$(nettool c1 udp $VIP 53 --sports 6001,6002,6003 | fields name | sort -u | wc -l)
 expect_eq "a service without persist still rotates (3 backends for 3 flows)" 3 "$u"
 
 # A draining backend gets no new connection, persistent or not: the

@@ -108,8 +108,8 @@ expect_fail "ping to a non-VIP address in the VIP's net is not answered" \
 # one packet after its backend goes down.
 expect_ok "service add udp" knat_in r service add udp $VIP:53 sched rr
 for i in 1 2 3; do knat_in r backend add udp $VIP:53 10.0.2.1$i:5353; done
-names=$(for sp in 6001 6002 6003 6004 6005 6006; do
-	field name "$(nettool c1 udp $VIP 53 --sport $sp)"; done | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}')
+names=$(nettool c1 udp $VIP 53 --sports 6001,6002,6003,6004,6005,6006 |
+	fields name | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}')
 expect_eq "UDP rr: 6 clients, 2 each" "b1:2 b2:2 b3:2 " "$names"
 first=$(field name "$(nettool c1 udp $VIP 53 --sport 7777)")
 knat_in r backend set udp $VIP:53 "10.0.2.1${first: -1}:5353" down

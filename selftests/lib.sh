@@ -117,14 +117,18 @@ busywait() {
 	done
 }
 
+# Python for the helpers: -S, no site module, only the standard library
+# is needed, and starting Python is slow in the emulated test VM.
+PYTHON=(python3 -S)
+
 # Valid JSON on stdin?
 json_valid() {
-	python3 -m json.tool >/dev/null 2>&1
+	"${PYTHON[@]}" -m json.tool >/dev/null 2>&1
 }
 
 # json_get EXPR < json: evaluate a Python expression on the parsed value `j`.
 json_get() {
-	python3 -c 'import json,sys; j=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
+	"${PYTHON[@]}" -c 'import json,sys; j=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
 }
 
 # ---- topology ----------------------------------------------------------
@@ -211,15 +215,27 @@ NETTOOL="$SELFTESTS_DIR/nettool.py"
 nettool() {
 	local n=$1
 	shift
-	in_ns "$n" python3 "$NETTOOL" "$@"
+	in_ns "$n" "${PYTHON[@]}" "$NETTOOL" "$@"
 }
 
 # serve NS KIND PORT [NAME]: start a nettool server (serve-tcp, serve-udp,
 # serve-sink) in the background and wait until it listens.
 serve() {
-	local n=$1 kind=$2 port=$3 flag=-ltn
+	serve_start "$@"
+	serve_wait "$1" "$2" "$3"
+}
+
+# serve_start NS KIND PORT [NAME], then serve_wait NS KIND PORT: serve in
+# two halves, to start several servers at once and then wait for them
+# (the first wait may cover them all starting: it allows 20 s).
+serve_start() {
+	local n=$1 kind=$2 port=$3
 	shift 3
-	in_ns "$n" python3 "$NETTOOL" "$kind" "$port" "$@" >/dev/null 2>&1 &
+	in_ns "$n" "${PYTHON[@]}" "$NETTOOL" "$kind" "$port" "$@" >/dev/null 2>&1 &
+}
+
+serve_wait() {
+	local n=$1 kind=$2 port=$3 flag=-ltn
 	[ "$kind" = serve-udp ] && flag=-lun
 	busywait 20000 sh -c "ip netns exec $(ns "$n") ss -H $flag 'sport = :$port' | grep -q ."
 }
@@ -227,6 +243,13 @@ serve() {
 # field KEY "k=v k=v": the value of one key in nettool's output.
 field() {
 	printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | tail -n 1
+}
+
+# fields KEY < lines: the value of KEY on each line of nettool's output,
+# one line out per line in (empty where the line has no KEY, as for an
+# error=... line), for the many lines of one --count or --sports run.
+fields() {
+	awk -v k="$1=" '{ v = ""; for (i = 1; i <= NF; i++) if (index($i, k) == 1) v = substr($i, length(k) + 1); print v }'
 }
 
 # ---- the standard NAT topology -----------------------------------------
@@ -309,18 +332,22 @@ lb_topology() {
 		link_add b$i eth0 10.0.2.1$i/24 r r-b$i - || return 1
 		ip -n "$(ns r)" link set r-b$i master br1
 		route_add b$i default via 10.0.2.1
-		serve b$i serve-tcp 8080 b$i || return 1
-		serve b$i serve-udp 5353 b$i || return 1
+		serve_start b$i serve-tcp 8080 b$i
+		serve_start b$i serve-udp 5353 b$i
+	done
+	for i in 1 2 3 4; do
+		serve_wait b$i serve-tcp 8080 || return 1
+		serve_wait b$i serve-udp 5353 || return 1
 	done
 	forwarding_on r
 }
 
-# spread NS N ARGS...: run `nettool NS tcp ARGS` N times; print the
-# backend names seen, counted, as "b1:10 b2:10 b3:10".
+# spread NS N ARGS...: N connections `nettool NS tcp ARGS`, one after the
+# other (one Python for all: --count); print the backend names seen,
+# counted, as "b1:10 b2:10 b3:10".
 spread() {
-	local n=$1 cnt=$2 i
+	local n=$1 cnt=$2
 	shift 2
-	for i in $(seq 1 "$cnt"); do
-		field name "$(nettool "$n" tcp "$@")"
-	done | sort | uniq -c | awk '{printf "%s%s:%s", sep, $2, $1; sep=" "}'
+	nettool "$n" tcp "$@" --count "$cnt" | fields name |
+		sort | uniq -c | awk '{printf "%s%s:%s", sep, $2, $1; sep=" "}'
 }

@@ -12,10 +12,19 @@ Servers (run in the background, one per namespace):
                            NAME " followed by the datagram
 Clients (print key=value lines, exit 0 only if everything checked out):
   tcp HOST PORT SIZE [--sport P]     echo SIZE random bytes, compare
+      [--count N]                    with --count, N connections one after
+                                     the other (each closed before the
+                                     next, each a fresh socket), one line
+                                     each; a connection that fails prints
+                                     error=... and the next one still runs
   upload HOST PORT SIZE              send SIZE bytes, compare the sha256
   udp HOST PORT [--sport P] [--count N]
                                      per answer also src=IP:PORT, where
                                      the answer came from
+      [--sports P1,P2,...]           instead of --sport: one client per
+                                     port, one after the other (a fresh
+                                     socket each, closed before the next),
+                                     each sending its N datagrams
   ping HOST --id ID [--count N]      raw ICMP echo with a fixed id
   hold HOST PORT SECONDS [--until F] a TCP connection kept open, echoing
                                      a line a second (long-lived flows);
@@ -26,10 +35,17 @@ Clients (print key=value lines, exit 0 only if everything checked out):
                                      server to close first and close, or
                                      reset (SO_LINGER 0): the client's own
                                      socket never ends in TIME_WAIT
+        [--count N]                  N of them one after the other
+  hold ... --count N                 N connections held at once (threads),
+                                     each line with conn=I (0..N-1)
+
+--count N on tcp and hello, and --sports, save starting a Python per
+connection (slow in the emulated test VM): the output is what N separate
+runs would print, one after the other, and the exit status is 0 only if
+all of them checked out.
 """
 
 import argparse
-import hashlib
 import os
 import select
 import socket
@@ -39,8 +55,29 @@ import threading
 import time
 
 
+_log_lock = threading.Lock()
+
+
 def log(**kv):
-    print(" ".join(f"{k}={v}" for k, v in kv.items()), flush=True)
+    with _log_lock:
+        print(" ".join(f"{k}={v}" for k, v in kv.items()), flush=True)
+
+
+def error(e):
+    log(error=str(e).replace(" ", "_"))
+
+
+def repeat(client, a, n):
+    """Run client(a) n times, one after the other; what n runs of the tool
+    would print, and 0 only if all of them checked out."""
+    bad = 0
+    for _ in range(n):
+        try:
+            bad += client(a) != 0
+        except (OSError, socket.timeout) as e:
+            error(e)
+            bad += 1
+    return 1 if bad else 0
 
 
 def serve_tcp(port, name, close=False):
@@ -64,6 +101,8 @@ def serve_tcp(port, name, close=False):
 
 
 def serve_sink(port):
+    import hashlib  # here, not for all: it is slow to load (OpenSSL)
+
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind(("0.0.0.0", port))
@@ -117,23 +156,26 @@ def connect(host, port, sport, timeout):
 def client_tcp(a):
     t0 = time.monotonic()
     s = connect(a.host, a.port, a.sport, a.timeout)
-    hello = readline(s, a.timeout).split()
-    payload = os.urandom(a.size)
-    got = bytearray()
-    s.settimeout(a.timeout)
+    with s:
+        hello = readline(s, a.timeout).split()
+        payload = os.urandom(a.size)
+        got = bytearray()
+        s.settimeout(a.timeout)
 
-    def sender():
-        s.sendall(payload)
+        def sender():
+            try:
+                s.sendall(payload)
+            except OSError:
+                pass    # the receiving side reports it
 
-    th = threading.Thread(target=sender, daemon=True)
-    th.start()
-    while len(got) < len(payload):
-        data = s.recv(65536)
-        if not data:
-            break
-        got += data
-    th.join(a.timeout)
-    s.close()
+        th = threading.Thread(target=sender, daemon=True)
+        th.start()
+        while len(got) < len(payload):
+            data = s.recv(65536)
+            if not data:
+                break
+            got += data
+        th.join(a.timeout)
     ok = bytes(got) == payload
     log(peer=hello[1] if len(hello) > 1 else "?",
         name=hello[3] if len(hello) > 3 else "?",
@@ -143,6 +185,8 @@ def client_tcp(a):
 
 
 def client_upload(a):
+    import hashlib
+
     s = connect(a.host, a.port, a.sport, a.timeout)
     payload = os.urandom(a.size)
     s.sendall(payload)
@@ -156,31 +200,46 @@ def client_upload(a):
 
 
 def client_udp(a):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    if a.ipopts:
-        # NOP, NOP, NOP, end of list: a header of 24 bytes, not 20.
-        s.setsockopt(socket.IPPROTO_IP, socket.IP_OPTIONS, b"\x01\x01\x01\x00")
-    if a.sport:
-        s.bind(("0.0.0.0", a.sport))
-    s.settimeout(a.timeout)
+    if a.sports is None:
+        return udp_one(a, a.sport)
     bad = 0
-    for i in range(a.count):
-        msg = f"knat-udp-{i}-{os.getpid()}-".encode()
-        msg += os.urandom(max(0, a.size - len(msg)))
-        s.sendto(msg, (a.host, a.port))
+    for sport in a.sports:
         try:
-            data, peer = s.recvfrom(65536)
-        except socket.timeout:
-            log(seq=i, reply="none")
+            bad += udp_one(a, sport) != 0
+        except OSError as e:
+            error(e)
             bad += 1
-            continue
-        words = data.split(b" ", 4)
-        ok = peer == (a.host, a.port) and len(words) == 5 and words[4] == msg
-        bad += not ok
-        log(seq=i, peer=words[1].decode() if len(words) > 1 else "?",
-            name=words[3].decode() if len(words) > 3 else "?",
-            src=f"{peer[0]}:{peer[1]}", match=ok)
     return 1 if bad else 0
+
+
+def udp_one(a, sport):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        if a.ipopts:
+            # NOP, NOP, NOP, end of list: a header of 24 bytes, not 20.
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_OPTIONS,
+                         b"\x01\x01\x01\x00")
+        if sport:
+            s.bind(("0.0.0.0", sport))
+        s.settimeout(a.timeout)
+        bad = 0
+        for i in range(a.count):
+            msg = f"knat-udp-{i}-{os.getpid()}-".encode()
+            msg += os.urandom(max(0, a.size - len(msg)))
+            s.sendto(msg, (a.host, a.port))
+            try:
+                data, peer = s.recvfrom(65536)
+            except socket.timeout:
+                log(seq=i, reply="none")
+                bad += 1
+                continue
+            words = data.split(b" ", 4)
+            ok = (peer == (a.host, a.port) and len(words) == 5 and
+                  words[4] == msg)
+            bad += not ok
+            log(seq=i, peer=words[1].decode() if len(words) > 1 else "?",
+                name=words[3].decode() if len(words) > 3 else "?",
+                src=f"{peer[0]}:{peer[1]}", match=ok)
+        return 1 if bad else 0
 
 
 def icmp_csum(b):
@@ -221,42 +280,67 @@ def client_ping(a):
 
 
 def client_hold(a):
+    if a.count == 1:
+        return hold_one(a)
+    # N connections at once, each in its own thread, as N tools in the
+    # background would hold them; every line says which one (conn=I).
+    rcs = [1] * a.count
+
+    def run(i):
+        try:
+            rcs[i] = hold_one(a, conn=i)
+        except (OSError, socket.timeout) as e:
+            log(conn=i, error=str(e).replace(" ", "_"))
+
+    ths = [threading.Thread(target=run, args=(i,)) for i in range(a.count)]
+    for th in ths:
+        th.start()
+    for th in ths:
+        th.join()
+    return 1 if any(rcs) else 0
+
+
+def hold_one(a, **conn):
     s = connect(a.host, a.port, a.sport, a.timeout)
-    hello = readline(s, a.timeout).split()
-    log(peer=hello[1] if len(hello) > 1 else "?", state="open")
-    end = time.monotonic() + a.seconds
-    n = 0
-    while time.monotonic() < end:
-        if a.until and os.path.exists(a.until):
-            break
-        msg = f"tick {n}\n".encode()
-        s.sendall(msg)
-        if readline(s, a.timeout).encode() + b"\n" != msg:
-            log(state="broken", ticks=n)
-            return 1
-        n += 1
-        time.sleep(1)
-    s.close()
-    log(state="closed", ticks=n)
+    with s:
+        hello = readline(s, a.timeout).split()
+        log(**conn, peer=hello[1] if len(hello) > 1 else "?", state="open")
+        end = time.monotonic() + a.seconds
+        n = 0
+        while time.monotonic() < end:
+            if a.until and os.path.exists(a.until):
+                break
+            msg = f"tick {n}\n".encode()
+            s.sendall(msg)
+            if readline(s, a.timeout).encode() + b"\n" != msg:
+                log(**conn, state="broken", ticks=n)
+                return 1
+            n += 1
+            time.sleep(1)
+    log(**conn, state="closed", ticks=n)
     return 0
 
 
 def client_hello(a):
     t0 = time.monotonic()
     s = connect(a.host, a.port, a.sport, a.timeout)
-    hello = readline(s, a.timeout).split()
-    us = int((time.monotonic() - t0) * 1e6)
-    if a.rst:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                     struct.pack("ii", 1, 0))
-        end = "rst"
-    else:
-        s.settimeout(a.timeout)
-        end = "eof" if not s.recv(1) else "data"
-    s.close()
+    with s:
+        hello = readline(s, a.timeout).split()
+        us = int((time.monotonic() - t0) * 1e6)
+        if a.rst:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                         struct.pack("ii", 1, 0))
+            end = "rst"
+        else:
+            s.settimeout(a.timeout)
+            end = "eof" if not s.recv(1) else "data"
     log(peer=hello[1] if len(hello) > 1 else "?",
         name=hello[3] if len(hello) > 3 else "?", us=us, end=end)
     return 0 if len(hello) == 4 and end != "data" else 1
+
+
+def ports(text):
+    return [int(p) for p in text.split(",")]
 
 
 def main():
@@ -277,10 +361,16 @@ def main():
         q.add_argument("size", type=int)
         q.add_argument("--sport", type=int, default=0)
         q.add_argument("--timeout", type=float, default=20)
+        if name == "tcp":
+            q.add_argument("--count", type=int, default=1,
+                           help="N connections, one after the other")
     q = sub.add_parser("udp")
     q.add_argument("host")
     q.add_argument("port", type=int)
-    q.add_argument("--sport", type=int, default=0)
+    g = q.add_mutually_exclusive_group()
+    g.add_argument("--sport", type=int, default=0)
+    g.add_argument("--sports", type=ports,
+                   help="P1,P2,...: one client per source port, in turn")
     q.add_argument("--count", type=int, default=1)
     q.add_argument("--size", type=int, default=0,
                    help="pad the datagram to SIZE bytes (fragments)")
@@ -299,6 +389,8 @@ def main():
     q.add_argument("--sport", type=int, default=0)
     q.add_argument("--timeout", type=float, default=10)
     q.add_argument("--until", help="end early once this file exists")
+    q.add_argument("--count", type=int, default=1,
+                   help="N connections held at once")
     q = sub.add_parser("hello")
     q.add_argument("host")
     q.add_argument("port", type=int)
@@ -306,6 +398,8 @@ def main():
     q.add_argument("--rst", action="store_true",
                    help="end with a reset (SO_LINGER 0), not a FIN")
     q.add_argument("--timeout", type=float, default=5)
+    q.add_argument("--count", type=int, default=1,
+                   help="N connections, one after the other")
     a = p.parse_args()
 
     if a.cmd == "serve-tcp":
@@ -314,6 +408,9 @@ def main():
         serve_sink(a.port)
     elif a.cmd == "serve-udp":
         serve_udp(a.port, a.name)
+    if a.cmd in ("tcp", "hello") and a.count != 1:
+        return repeat({"tcp": client_tcp, "hello": client_hello}[a.cmd],
+                      a, a.count)
     return {"tcp": client_tcp, "upload": client_upload, "udp": client_udp,
             "ping": client_ping, "hold": client_hold,
             "hello": client_hello}[a.cmd](a)
@@ -323,5 +420,5 @@ if __name__ == "__main__":
     try:
         sys.exit(main())
     except (OSError, socket.timeout) as e:
-        log(error=str(e).replace(" ", "_"))
+        error(e)
         sys.exit(1)
