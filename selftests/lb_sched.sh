@@ -96,6 +96,14 @@ out=$(nettool b4 tcp $VIP 80 1000)
 expect_eq "hairpin: a host on the backends' LAN reaches the VIP" True "$(field match "$out")"
 expect_match "hairpin: the backend sees the router" '^10\.0\.2\.1:' "$(field peer "$out")"
 
+# The router's own connections to the VIP are balanced too (LOCAL_OUT):
+# it needs only a route toward the VIP, as any host would.
+ip -n "$(ns r)" route add $VIP/32 dev br1
+out=$(nettool r tcp $VIP 80 10000)
+expect_eq "the router itself reaches the VIP, 10000 bytes intact" True "$(field match "$out")"
+expect_match "its connection was sent to a backend" '^b[1-3]$' "$(field name "$out")"
+ip -n "$(ns r)" route del $VIP/32 dev br1
+
 # The VIP is on no interface, yet it answers pings: knat replies itself.
 before=$(stat_of r vip-echo)
 out=$(nettool c1 ping $VIP --id 4242 --count 3)
