@@ -54,19 +54,6 @@ static const enum mnl_attr_data_type ev_policy[KNAT_EV_A_MAX + 1] = {
 	[KNAT_EV_A_SEQ]		= MNL_TYPE_U32,
 };
 
-static const enum mnl_attr_data_type svc_policy[KNAT_SVC_A_MAX + 1] = {
-	[KNAT_SVC_A_PROTO]	= MNL_TYPE_U8,
-	[KNAT_SVC_A_ADDR]	= MNL_TYPE_U32,
-	[KNAT_SVC_A_PORT]	= MNL_TYPE_U16,
-};
-
-static const enum mnl_attr_data_type be_policy[KNAT_BE_A_MAX + 1] = {
-	[KNAT_BE_A_ADDR]	= MNL_TYPE_U32,
-	[KNAT_BE_A_PORT]	= MNL_TYPE_U16,
-	[KNAT_BE_A_STATE]	= MNL_TYPE_U8,
-	[KNAT_BE_A_HEALTH]	= MNL_TYPE_U8,
-};
-
 /* "events lost: N (seq A to B)": the numbers the kernel used and we missed. */
 static void print_gap(uint32_t first, uint32_t last)
 {
@@ -114,7 +101,7 @@ static void print_service(const struct nlattr *nest, uint16_t *port)
 	char abuf[ADDR_BUF], nbuf[4];
 	const char *proto;
 
-	knat_parse_nested(nest, svc_policy, KNAT_SVC_A_MAX, tb);
+	knat_parse_nested(nest, service_svc_policy, KNAT_SVC_A_MAX, tb);
 	*port = attr_port(tb[KNAT_SVC_A_PORT]);
 	proto = proto_name(attr_u8(tb[KNAT_SVC_A_PROTO]));
 	if (!proto) {
@@ -141,7 +128,7 @@ static void print_backend(const struct nlattr *nest, uint16_t svc_port)
 	char abuf[ADDR_BUF], sbuf[16], hbuf[16];
 	uint16_t port;
 
-	knat_parse_nested(nest, be_policy, KNAT_BE_A_MAX, tb);
+	knat_parse_nested(nest, service_be_policy, KNAT_BE_A_MAX, tb);
 	state = tb[KNAT_BE_A_STATE];
 	health = tb[KNAT_BE_A_HEALTH];
 	port = attr_port(tb[KNAT_BE_A_PORT]);

@@ -753,36 +753,6 @@ int prom_config_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static const enum mnl_attr_data_type svc_policy[KNAT_SVC_A_MAX + 1] = {
-	[KNAT_SVC_A_PROTO]	= MNL_TYPE_U8,
-	[KNAT_SVC_A_ADDR]	= MNL_TYPE_U32,
-	[KNAT_SVC_A_PORT]	= MNL_TYPE_U16,
-	[KNAT_SVC_A_SCHED]	= MNL_TYPE_NUL_STRING,
-	[KNAT_SVC_A_FLOWS]	= MNL_TYPE_U32,
-	[KNAT_SVC_A_CONNS]	= MNL_TYPE_U64,
-	[KNAT_SVC_A_PKTS_IN]	= MNL_TYPE_U64,
-	[KNAT_SVC_A_BYTES_IN]	= MNL_TYPE_U64,
-	[KNAT_SVC_A_PKTS_OUT]	= MNL_TYPE_U64,
-	[KNAT_SVC_A_BYTES_OUT]	= MNL_TYPE_U64,
-	[KNAT_SVC_A_MOVED]	= MNL_TYPE_U32,
-	[KNAT_SVC_A_BACKENDS]	= MNL_TYPE_NESTED,
-	[KNAT_SVC_A_HANDSHAKE]	= MNL_TYPE_NESTED,
-};
-
-static const enum mnl_attr_data_type be_policy[KNAT_BE_A_MAX + 1] = {
-	[KNAT_BE_A_ADDR]	= MNL_TYPE_U32,
-	[KNAT_BE_A_PORT]	= MNL_TYPE_U16,
-	[KNAT_BE_A_WEIGHT]	= MNL_TYPE_U32,
-	[KNAT_BE_A_STATE]	= MNL_TYPE_U8,
-	[KNAT_BE_A_FLOWS]	= MNL_TYPE_U32,
-	[KNAT_BE_A_CONNS]	= MNL_TYPE_U64,
-	[KNAT_BE_A_PKTS_IN]	= MNL_TYPE_U64,
-	[KNAT_BE_A_BYTES_IN]	= MNL_TYPE_U64,
-	[KNAT_BE_A_PKTS_OUT]	= MNL_TYPE_U64,
-	[KNAT_BE_A_BYTES_OUT]	= MNL_TYPE_U64,
-	[KNAT_BE_A_HANDSHAKE]	= MNL_TYPE_NESTED,
-};
-
 static int add_backend(struct prom_service *svc, const struct nlattr *nest)
 {
 	const struct nlattr *tb[KNAT_BE_A_MAX + 1];
@@ -793,7 +763,7 @@ static int add_backend(struct prom_service *svc, const struct nlattr *nest)
 	be = push(&svc->backends, &svc->nbackends, sizeof(*be));
 	if (!be)
 		return -1;
-	knat_parse_nested(nest, be_policy, KNAT_BE_A_MAX, tb);
+	knat_parse_nested(nest, service_be_policy, KNAT_BE_A_MAX, tb);
 	port = attr_port(tb[KNAT_BE_A_PORT]);
 	snprintf(be->label, sizeof(be->label), "%s:%u",
 		 fmt_addr(attr_addr(tb[KNAT_BE_A_ADDR]), abuf),
@@ -827,7 +797,7 @@ int prom_service_cb(const struct nlmsghdr *nlh, void *data)
 	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
 	if (!top[KNAT_A_SERVICE])
 		return MNL_CB_OK;
-	knat_parse_nested(top[KNAT_A_SERVICE], svc_policy, KNAT_SVC_A_MAX, tb);
+	knat_parse_nested(top[KNAT_A_SERVICE], service_svc_policy, KNAT_SVC_A_MAX, tb);
 
 	svc = push(&s->svcs, &s->nservices, sizeof(*svc));
 	if (!svc)

@@ -277,7 +277,8 @@ static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_SERVICE] = MNL_TYPE_NESTED,
 };
 
-static const enum mnl_attr_data_type svc_policy[KNAT_SVC_A_MAX + 1] = {
+/* The service dump's attribute types, for every reader of it. */
+const enum mnl_attr_data_type service_svc_policy[KNAT_SVC_A_MAX + 1] = {
 	[KNAT_SVC_A_PROTO]	 = MNL_TYPE_U8,
 	[KNAT_SVC_A_ADDR]	 = MNL_TYPE_U32,
 	[KNAT_SVC_A_PORT]	 = MNL_TYPE_U16,
@@ -298,7 +299,7 @@ static const enum mnl_attr_data_type svc_policy[KNAT_SVC_A_MAX + 1] = {
 	[KNAT_SVC_A_HANDSHAKE]	 = MNL_TYPE_NESTED,
 };
 
-static const enum mnl_attr_data_type be_policy[KNAT_BE_A_MAX + 1] = {
+const enum mnl_attr_data_type service_be_policy[KNAT_BE_A_MAX + 1] = {
 	[KNAT_BE_A_ADDR]	= MNL_TYPE_U32,
 	[KNAT_BE_A_PORT]	= MNL_TYPE_U16,
 	[KNAT_BE_A_WEIGHT]	= MNL_TYPE_U32,
@@ -416,7 +417,7 @@ static void print_backend(const struct nlattr *nest, uint16_t svc_port,
 	const char *state;
 	uint16_t port;
 
-	knat_parse_nested(nest, be_policy, KNAT_BE_A_MAX, tb);
+	knat_parse_nested(nest, service_be_policy, KNAT_BE_A_MAX, tb);
 	port = attr_port(tb[KNAT_BE_A_PORT]);
 	if (!port)
 		port = svc_port;
@@ -475,7 +476,7 @@ int service_print(const struct nlmsghdr *nlh, void *data)
 	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
 	if (!top[KNAT_A_SERVICE])
 		return MNL_CB_OK;
-	knat_parse_nested(top[KNAT_A_SERVICE], svc_policy, KNAT_SVC_A_MAX, tb);
+	knat_parse_nested(top[KNAT_A_SERVICE], service_svc_policy, KNAT_SVC_A_MAX, tb);
 
 	proto = proto_name(attr_u8(tb[KNAT_SVC_A_PROTO]));
 	if (!proto) {

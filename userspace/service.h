@@ -91,6 +91,10 @@ void backend_put(struct nlmsghdr *nlh, const struct backend_spec *bs);
 /* Print one SERVICE_GET dump message; data is the const struct cli_opts. */
 int service_print(const struct nlmsghdr *nlh, void *data);
 
+/* Attribute types of a service nest and a backend nest, as dumped. */
+extern const enum mnl_attr_data_type service_svc_policy[];
+extern const enum mnl_attr_data_type service_be_policy[];
+
 /*
  * Names by index / enum value ("wlc", "draining", "failed"); NULL past the
  * table.
