@@ -14,6 +14,9 @@
 #include "stats.h"
 
 /*
+ * Sequence numbers are taken only while someone listens: nobody pays the
+ * shared atomic otherwise, and only a listener can see a gap.
+ *
  * Cleared, and waited for, before the family goes on module unload: the
  * packet path may be making flows until the namespaces go.
  */
@@ -64,12 +67,13 @@ fail:
  */
 void knat_event_flow(struct knat_net *kn, const struct knat_flow *f, u8 type)
 {
-	u32 seq = (u32)atomic_inc_return(&kn->event_seq);
 	struct sk_buff *msg;
 	void *hdr;
+	u32 seq;
 
 	if (!knat_events_wanted(kn))
 		return;
+	seq = (u32)atomic_inc_return(&kn->event_seq);
 	if (!__ratelimit(&kn->event_rs))
 		goto lost;
 	msg = knat_event_new(type, seq, GFP_ATOMIC, &hdr);
@@ -92,14 +96,14 @@ void knat_event_backend(struct knat_net *kn, const struct knat_backend *be,
 			u8 type)
 {
 	const struct knat_service *svc = be->svc;
-	u32 seq = (u32)atomic_inc_return(&kn->event_seq);
 	struct nlattr *nest;
 	struct sk_buff *msg;
 	void *hdr;
 
 	if (!knat_events_wanted(kn))
 		return;
-	msg = knat_event_new(type, seq, GFP_KERNEL, &hdr);
+	msg = knat_event_new(type, (u32)atomic_inc_return(&kn->event_seq),
+			     GFP_KERNEL, &hdr);
 	if (!msg)
 		return;
 	nest = nla_nest_start(msg, KNAT_A_SERVICE);

@@ -299,11 +299,11 @@ static void knat_flow_account(struct knat_net *kn, struct knat_flow *f,
 
 	switch (f->h[KNAT_DIR_ORIG].tuple.proto) {
 	case IPPROTO_TCP:
-		/* Handshakes to backends are their health checks. */
-		if ((READ_ONCE(f->state) & KNAT_TCP_STATE_MASK) ==
-		    KNAT_TCP_SYN_SENT && knat_flow_is_service(f))
-			knat_health_tcp(kn, f, dir, p->tcpflags);
 		new = knat_tcp_update(f, dir, p->tcpflags, &old);
+		/* Handshakes to backends are their health checks. */
+		if ((old & KNAT_TCP_STATE_MASK) == KNAT_TCP_SYN_SENT &&
+		    knat_flow_is_service(f))
+			knat_health_tcp(kn, f, dir, p->tcpflags);
 		if (p->tcpflags & ~KNAT_TCPF_ACK)
 			knat_tcp_count(kn, dir, old, p->tcpflags);
 		if ((old & KNAT_TCP_STATE_MASK) == KNAT_TCP_SYN_RECV &&

@@ -133,7 +133,8 @@
  * privilege, as reading stats):
  *   KNAT_A_EVENT             nest
  *     KNAT_EV_A_TYPE         u8      enum knat_event_type
- *     KNAT_EV_A_SEQ          u32     per namespace, +1 each event; a gap
+ *     KNAT_EV_A_SEQ          u32     per namespace, +1 each event made while
+ *                                    someone listens; a gap
  *                                    means events were lost
  *   KNAT_A_SERVICE           nest    PROTO, ADDR, PORT (backend events)
  *   KNAT_A_BACKEND           nest    ADDR, PORT, STATE, HEALTH
