@@ -122,6 +122,11 @@ scenario() {
 	expect_eq "$t: the backend sees the real client address and port" \
 		"198.51.100.2:<client port>" "${R[$t.peer]}"
 
+	# IPVS may count the last connection a moment late: wait for it.
+	for _ in $(seq 1 50); do
+		[ "$("$t"_conns)" = "10 10 11" ] && break
+		sleep 0.1
+	done
 	R[$t.conns]=$("$t"_conns)
 	expect_eq "$t: the balancer counted 31 connections, 10/10/11" "10 10 11" "${R[$t.conns]}"
 
