@@ -287,11 +287,15 @@ nat_topology() {
 }
 
 # capture NS DEV FILE: tcpdump in the background until capture_stop.
+# tcpdump opens its output file only after its packet socket is bound, and
+# /proc/net/packet always has a header line: wait for the file and a socket.
 capture() {
+	rm -f "$3"
 	in_ns "$1" tcpdump -nn -U -s 256 -i "$2" -w "$3" >/dev/null 2>&1 &
 	CAPTURE_PID=$!
-	busywait 3000 sh -c "ip netns exec $(ns "$1") cat /proc/net/packet | grep -q ."
-	sleep 0.3
+	busywait 5000 sh -c "[ -e '$3' ] && ip netns exec $(ns "$1") sed 1d /proc/net/packet | grep -q ." ||
+		echo "# capture on $1 $2 did not start" >&2
+	sleep 0.2
 }
 
 capture_stop() {
