@@ -77,20 +77,20 @@ static int knat_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * Every command but reading the counters needs CAP_NET_ADMIN in the
- * namespace's own user namespace (GENL_UNS_ADMIN_PERM), so a container's
- * root manages its own knat and monitoring needs no privilege.
+ * Reading is open to any user of the namespace, as "ip route" and "ss"
+ * are: the event group cannot be closed on this kernel anyway, and a
+ * monitoring agent should need no privilege.  Every change needs
+ * CAP_NET_ADMIN in the namespace's own user namespace
+ * (GENL_UNS_ADMIN_PERM), so a container's root manages its own knat.
  */
 static const struct genl_ops knat_nl_ops[] = {
 	{
 		.cmd = KNAT_CMD_STATUS_GET,
 		.doit = knat_nl_status_get,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = KNAT_CMD_CONFIG_GET,
 		.doit = knat_nl_config_get,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = KNAT_CMD_CONFIG_SET,
@@ -110,7 +110,6 @@ static const struct genl_ops knat_nl_ops[] = {
 	{
 		.cmd = KNAT_CMD_FORWARD_GET,
 		.dumpit = knat_nl_forward_dump,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = KNAT_CMD_SNAT_NEW,
@@ -125,14 +124,12 @@ static const struct genl_ops knat_nl_ops[] = {
 	{
 		.cmd = KNAT_CMD_SNAT_GET,
 		.dumpit = knat_nl_snat_dump,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = KNAT_CMD_FLOW_GET,
 		.start = knat_nl_flow_dump_start,
 		.dumpit = knat_nl_flow_dump,
 		.done = knat_nl_flow_dump_done,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = KNAT_CMD_FLOW_DEL,
@@ -161,7 +158,6 @@ static const struct genl_ops knat_nl_ops[] = {
 	{
 		.cmd = KNAT_CMD_SERVICE_GET,
 		.dumpit = knat_nl_service_dump,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = KNAT_CMD_BACKEND_NEW,

@@ -11,6 +11,7 @@
 
 #include "flow.h"
 #include "netlink.h"
+#include "service.h"
 #include "tcp_state.h"
 
 static const struct nla_policy knat_tuple_policy[KNAT_TUPLE_A_MAX + 1] = {
@@ -18,6 +19,16 @@ static const struct nla_policy knat_tuple_policy[KNAT_TUPLE_A_MAX + 1] = {
 	[KNAT_TUPLE_A_DST]	= { .type = NLA_BE32 },
 	[KNAT_TUPLE_A_SPORT]	= { .type = NLA_BE16 },
 	[KNAT_TUPLE_A_DPORT]	= { .type = NLA_BE16 },
+};
+
+static const struct nla_policy knat_flow_svc_policy[KNAT_SVC_A_MAX + 1] = {
+	[KNAT_SVC_A_ADDR]	= { .type = NLA_BE32 },
+	[KNAT_SVC_A_PORT]	= { .type = NLA_BE16 },
+};
+
+static const struct nla_policy knat_flow_be_policy[KNAT_BE_A_MAX + 1] = {
+	[KNAT_BE_A_ADDR]	= { .type = NLA_BE32 },
+	[KNAT_BE_A_PORT]	= { .type = NLA_BE16 },
 };
 
 const struct nla_policy knat_flow_policy[KNAT_FLOW_A_MAX + 1] = {
@@ -33,6 +44,8 @@ const struct nla_policy knat_flow_policy[KNAT_FLOW_A_MAX + 1] = {
 	[KNAT_FLOW_A_BYTES_ORIG] = { .type = NLA_REJECT },
 	[KNAT_FLOW_A_PKTS_REPLY] = { .type = NLA_REJECT },
 	[KNAT_FLOW_A_BYTES_REPLY] = { .type = NLA_REJECT },
+	[KNAT_FLOW_A_SERVICE]	= NLA_POLICY_NESTED(knat_flow_svc_policy),
+	[KNAT_FLOW_A_BACKEND]	= NLA_POLICY_NESTED(knat_flow_be_policy),
 };
 
 #define KNAT_FF_PROTO	BIT(0)
@@ -42,6 +55,10 @@ const struct nla_policy knat_flow_policy[KNAT_FLOW_A_MAX + 1] = {
 #define KNAT_FF_DST	BIT(4)
 #define KNAT_FF_SPORT	BIT(5)
 #define KNAT_FF_DPORT	BIT(6)
+#define KNAT_FF_SVC	BIT(7)
+#define KNAT_FF_SVC_PORT BIT(8)
+#define KNAT_FF_BE	BIT(9)
+#define KNAT_FF_BE_PORT	BIT(10)
 
 struct knat_flow_filter {
 	u32 has;	/* KNAT_FF_* */
@@ -49,7 +66,43 @@ struct knat_flow_filter {
 	u8 kind;
 	u8 state;
 	struct knat_tuple orig;
+	__be32 svc_addr, be_addr;
+	__be16 svc_port, be_port;
 };
+
+#define KNAT_FLOW_OWNER_A_MAX \
+	((int)KNAT_SVC_A_MAX > (int)KNAT_BE_A_MAX ? \
+	 (int)KNAT_SVC_A_MAX : (int)KNAT_BE_A_MAX)
+
+/*
+ * SERVICE and BACKEND: an address, required, and a port, optional.  The
+ * owner is what counts, not a tuple: a hairpinned flow of a service has
+ * the router's address in its reply tuple, not the client's.
+ */
+static int knat_flow_filter_owner(struct nlattr *nest, int nattrs,
+				  const struct nla_policy *policy,
+				  int addr_type, int port_type,
+				  __be32 *addr, __be16 *port, u32 *has,
+				  u32 port_bit, struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[KNAT_FLOW_OWNER_A_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, nattrs, nest, policy, extack);
+	if (err)
+		return err;
+	if (!tb[addr_type]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "service and backend filters need an address");
+		return -EINVAL;
+	}
+	*addr = nla_get_be32(tb[addr_type]);
+	if (tb[port_type]) {
+		*port = nla_get_be16(tb[port_type]);
+		*has |= port_bit;
+	}
+	return 0;
+}
 
 static int knat_flow_filter_parse(struct nlattr *nest,
 				  struct knat_flow_filter *ff,
@@ -77,6 +130,26 @@ static int knat_flow_filter_parse(struct nlattr *nest,
 		ff->has |= KNAT_FF_STATE;
 		ff->state = nla_get_u8(tb[KNAT_FLOW_A_STATE]);
 	}
+	if (tb[KNAT_FLOW_A_SERVICE]) {
+		ff->has |= KNAT_FF_SVC;
+		err = knat_flow_filter_owner(tb[KNAT_FLOW_A_SERVICE],
+					     KNAT_SVC_A_MAX, knat_flow_svc_policy,
+					     KNAT_SVC_A_ADDR, KNAT_SVC_A_PORT,
+					     &ff->svc_addr, &ff->svc_port,
+					     &ff->has, KNAT_FF_SVC_PORT, extack);
+		if (err)
+			return err;
+	}
+	if (tb[KNAT_FLOW_A_BACKEND]) {
+		ff->has |= KNAT_FF_BE;
+		err = knat_flow_filter_owner(tb[KNAT_FLOW_A_BACKEND],
+					     KNAT_BE_A_MAX, knat_flow_be_policy,
+					     KNAT_BE_A_ADDR, KNAT_BE_A_PORT,
+					     &ff->be_addr, &ff->be_port,
+					     &ff->has, KNAT_FF_BE_PORT, extack);
+		if (err)
+			return err;
+	}
 	if (!tb[KNAT_FLOW_A_ORIG])
 		return 0;
 	err = nla_parse_nested(tt, KNAT_TUPLE_A_MAX, tb[KNAT_FLOW_A_ORIG],
@@ -102,6 +175,27 @@ static int knat_flow_filter_parse(struct nlattr *nest,
 	return 0;
 }
 
+/* Under RCU: a flow's backend and service outlive it by a grace period. */
+static bool knat_flow_owner_match(const struct knat_flow *f,
+				  const struct knat_flow_filter *ff)
+{
+	const struct knat_backend *be;
+
+	if (!(ff->has & (KNAT_FF_SVC | KNAT_FF_BE)))
+		return true;
+	if (!knat_flow_is_service(f))
+		return false;
+	be = f->owner;
+	if ((ff->has & KNAT_FF_BE) &&
+	    (be->addr != ff->be_addr ||
+	     ((ff->has & KNAT_FF_BE_PORT) && be->port != ff->be_port)))
+		return false;
+	return !(ff->has & KNAT_FF_SVC) ||
+	       (be->svc->addr == ff->svc_addr &&
+		(!(ff->has & KNAT_FF_SVC_PORT) ||
+		 be->svc->port == ff->svc_port));
+}
+
 static bool knat_flow_filter_match(const struct knat_flow *f, const void *arg)
 {
 	const struct knat_flow_filter *ff = arg;
@@ -115,7 +209,8 @@ static bool knat_flow_filter_match(const struct knat_flow *f, const void *arg)
 	       (!(ff->has & KNAT_FF_SRC) || t->src == ff->orig.src) &&
 	       (!(ff->has & KNAT_FF_DST) || t->dst == ff->orig.dst) &&
 	       (!(ff->has & KNAT_FF_SPORT) || t->sport == ff->orig.sport) &&
-	       (!(ff->has & KNAT_FF_DPORT) || t->dport == ff->orig.dport);
+	       (!(ff->has & KNAT_FF_DPORT) || t->dport == ff->orig.dport) &&
+	       knat_flow_owner_match(f, ff);
 }
 
 static int knat_nl_put_tuple(struct sk_buff *msg, int type,

@@ -72,6 +72,7 @@ void flow_usage(FILE *f)
 		"       knat flow flush\n"
 		"where  FILTER := [ proto { tcp | udp | icmp } ] [ src ADDR[:PORT] ]\n"
 		"                 [ dst ADDR[:PORT] ] [ state STATE ] [ kind KIND ]\n"
+		"                 [ service VIP:PORT ] [ backend ADDR[:PORT] ]\n"
 		"       STATE := {");
 	for (i = 0; i < ARRAY_SIZE(state_names); i++)
 		fprintf(f, "%s %s", i ? " |" : "", state_names[i]);
@@ -106,10 +107,28 @@ static int parse_tuple_end(const char *arg, uint32_t *addr, uint16_t *port,
 	return 0;
 }
 
+/* service VIP:PORT and backend ADDR[:PORT], said as service and backend say them. */
+static int parse_owner(const char *arg, bool need_port, uint32_t *addr,
+		       uint16_t *port, bool *has_port)
+{
+	struct endpoint ep;
+	const char *why;
+
+	why = parse_endpoint(arg, EP_ADDR_REQUIRED |
+				  (need_port ? EP_PORT_REQUIRED : 0), &ep);
+	if (why)
+		return invarg(arg, why);
+	*addr = ep.addr_min;
+	*port = ep.port_min;
+	*has_port = ep.has_port;
+	return 0;
+}
+
 int flow_parse_filter(int argc, char **argv, struct flow_filter *ff)
 {
 	unsigned int seen = 0, bit;
 	const char *kw, *arg;
+	bool has_port = false;
 	int v;
 
 	memset(ff, 0, sizeof(*ff));
@@ -125,6 +144,10 @@ int flow_parse_filter(int argc, char **argv, struct flow_filter *ff)
 			bit = FILTER_SRC;
 		else if (is_kw(kw, "dst"))
 			bit = FILTER_DST;
+		else if (is_kw(kw, "service"))
+			bit = FILTER_SERVICE;
+		else if (is_kw(kw, "backend"))
+			bit = FILTER_BACKEND;
 		else
 			return unexpected(kw);
 		if (argc < 2)
@@ -166,6 +189,20 @@ int flow_parse_filter(int argc, char **argv, struct flow_filter *ff)
 					    FILTER_DST, FILTER_DPORT))
 				return EXIT_USAGE;
 			break;
+		case FILTER_SERVICE:
+			if (parse_owner(arg, true, &ff->svc_addr, &ff->svc_port,
+					&has_port))
+				return EXIT_USAGE;
+			ff->has |= bit;
+			break;
+		case FILTER_BACKEND:
+			if (parse_owner(arg, false, &ff->be_addr, &ff->be_port,
+					&has_port))
+				return EXIT_USAGE;
+			ff->has |= bit;
+			if (has_port)
+				ff->has |= FILTER_BACKEND_PORT;
+			break;
 		}
 	}
 	/* Only TCP flows have a state: "proto udp state X" matches nothing. */
@@ -200,6 +237,19 @@ void flow_put_filter(struct nlmsghdr *nlh, const struct flow_filter *ff)
 			put_port(nlh, KNAT_TUPLE_A_SPORT, ff->sport);
 		if (ff->has & FILTER_DPORT)
 			put_port(nlh, KNAT_TUPLE_A_DPORT, ff->dport);
+		mnl_attr_nest_end(nlh, orig);
+	}
+	if (ff->has & FILTER_SERVICE) {
+		orig = mnl_attr_nest_start(nlh, KNAT_FLOW_A_SERVICE);
+		put_addr(nlh, KNAT_SVC_A_ADDR, ff->svc_addr);
+		put_port(nlh, KNAT_SVC_A_PORT, ff->svc_port);
+		mnl_attr_nest_end(nlh, orig);
+	}
+	if (ff->has & FILTER_BACKEND) {
+		orig = mnl_attr_nest_start(nlh, KNAT_FLOW_A_BACKEND);
+		put_addr(nlh, KNAT_BE_A_ADDR, ff->be_addr);
+		if (ff->has & FILTER_BACKEND_PORT)
+			put_port(nlh, KNAT_BE_A_PORT, ff->be_port);
 		mnl_attr_nest_end(nlh, orig);
 	}
 	mnl_attr_nest_end(nlh, nest);

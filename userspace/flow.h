@@ -15,6 +15,9 @@ enum {
 	FILTER_DST   = 1 << 4,
 	FILTER_SPORT = 1 << 5,
 	FILTER_DPORT = 1 << 6,
+	FILTER_SERVICE = 1 << 7,
+	FILTER_BACKEND = 1 << 8,
+	FILTER_BACKEND_PORT = 1 << 9,
 };
 
 /* The filter words of list, count and del; unset fields match anything. */
@@ -25,6 +28,8 @@ struct flow_filter {
 	uint8_t state;			/* enum knat_tcp_state */
 	uint32_t src, dst;		/* original tuple, network order */
 	uint16_t sport, dport;		/* host order; ICMP: the identifier */
+	uint32_t svc_addr, be_addr;	/* owner filters, network order */
+	uint16_t svc_port, be_port;	/* host order */
 };
 
 /* 0, or EXIT_USAGE after printing the error. */

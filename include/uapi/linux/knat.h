@@ -11,9 +11,10 @@
  * every other integer is host order.  IPv4 only for now: an address is a
  * __be32.
  *
- * Permissions: KNAT_CMD_STATS_GET is open to any user of the namespace;
- * every other command needs CAP_NET_ADMIN in the namespace's user
- * namespace (EPERM otherwise).
+ * Permissions: the *_GET commands and the event group are open to any
+ * user of the namespace; every command that changes something (NEW, SET,
+ * DEL, STATS_RESET) needs CAP_NET_ADMIN in the namespace's user namespace
+ * (EPERM otherwise).
  *
  * KNAT_CMD_STATUS_GET: no attributes.  Reply:
  *   KNAT_A_VERSION           string  module version
@@ -76,8 +77,16 @@
  *     KNAT_FLOW_A_BYTES_ORIG u64
  *     KNAT_FLOW_A_PKTS_REPLY u64
  *     KNAT_FLOW_A_BYTES_REPLY u64
- *   A filter uses PROTO, KIND, STATE and the ORIG tuple's fields; an absent
- *   field matches anything.  DEL with no filter flushes the table.
+ *     KNAT_FLOW_A_SERVICE    nest    filter only: flows of one service
+ *       KNAT_SVC_A_ADDR      be32    its virtual IP              (required)
+ *       KNAT_SVC_A_PORT      be16    its port; absent: any port
+ *     KNAT_FLOW_A_BACKEND    nest    filter only: flows of one backend
+ *       KNAT_BE_A_ADDR       be32    (required)
+ *       KNAT_BE_A_PORT       be16    absent: any port
+ *   A filter uses PROTO, KIND, STATE, the ORIG tuple's fields, SERVICE and
+ *   BACKEND (both by the service and backend that own the flow, so
+ *   hairpinned flows of a service match too); an absent field matches
+ *   anything.  DEL with no filter flushes the table.
  *
  * KNAT_CMD_SERVICE_NEW / _SET / _DEL / KNAT_CMD_SERVICE_GET (dump):
  *   KNAT_A_SERVICE           nest
@@ -330,6 +339,8 @@ enum knat_flow_attr {
 	KNAT_FLOW_A_BYTES_ORIG,
 	KNAT_FLOW_A_PKTS_REPLY,
 	KNAT_FLOW_A_BYTES_REPLY,
+	KNAT_FLOW_A_SERVICE,
+	KNAT_FLOW_A_BACKEND,
 
 	__KNAT_FLOW_A_MAX,
 	KNAT_FLOW_A_MAX = __KNAT_FLOW_A_MAX - 1
