@@ -113,7 +113,8 @@ static void knat_flow_unhash(struct knat_net *kn, struct knat_flow *f)
 /*
  * Publish both halves.  Either tuple may already be taken (another CPU made
  * the same flow, or a reply tuple clashes): then nothing is published, the
- * flow is released and -EEXIST returned.  Any other error (-ENOMEM, -EBUSY
+ * flow is freed after RCU (its creator may still read it, not publish it
+ * again) and -EEXIST returned.  Any other error (-ENOMEM, -EBUSY
  * while the table grows) is returned the same way.
  */
 int knat_flow_add(struct knat_net *kn, struct knat_flow *f)
@@ -125,7 +126,8 @@ int knat_flow_add(struct knat_net *kn, struct knat_flow *f)
 					    knat_flow_params);
 	if (err) {
 		atomic_dec(&kn->nflows);
-		knat_flow_free(f);
+		/* By RCU, as below: the caller may still look at it. */
+		call_rcu(&f->rcu, knat_flow_free_rcu);
 		return err;
 	}
 	err = rhashtable_lookup_insert_fast(&kn->flows,

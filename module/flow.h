@@ -48,6 +48,7 @@ enum knat_flow_status_bit {
 	KNAT_FLOW_PERSIST_BIT,	/* holds a persistence entry (persist.c) */
 	KNAT_FLOW_CHECKED_BIT,	/* its handshake had its verdict (health.c) */
 	KNAT_FLOW_PROBE_BIT,	/* the probe of a held-down backend */
+	KNAT_FLOW_ACTIVE_BIT,	/* counted in its backend's nactive (nat.c) */
 };
 
 /*

@@ -16,6 +16,7 @@
 
 #include "health.h"
 #include "nat.h"
+#include "service.h"
 #include "stats.h"
 #include "tcp_state.h"
 
@@ -30,6 +31,7 @@ static unsigned int knat_icmp_error_entry(struct knat_net *kn,
 					  struct knat_pkt *p,
 					  const struct nf_hook_state *state)
 {
+	struct knat_service *svc;
 	const struct knat_tuple *o;
 	struct knat_flow_half *h;
 	struct knat_tuple key;
@@ -46,10 +48,20 @@ static unsigned int knat_icmp_error_entry(struct knat_net *kn,
 	dir = h->tuple.dir;
 	o = &f->h[!dir].tuple;
 
+	svc = knat_flow_is_service(f) ?
+	      ((struct knat_backend *)f->owner)->svc : NULL;
+	if (svc)
+		knat_svc_count_icmp(svc, knat_icmp_counter(skb, p->thoff));
+
 	/* An error goes to whoever sent the quoted packet, or it is forged. */
-	if (ip_hdr(skb)->daddr != p->t.src)
+	if (ip_hdr(skb)->daddr != p->t.src) {
+		if (svc)
+			this_cpu_inc(svc->stats->icmp[KNAT_SVC_ICMP_UNRELATED]);
 		return knat_drop(kn, KNAT_DROP_ICMP_UNRELATED);
+	}
 	knat_count(kn, KNAT_CNT_ICMP_ERR_TRANSLATED);
+	if (svc)
+		knat_svc_count_icmp(svc, KNAT_CNT_ICMP_ERR_TRANSLATED);
 
 	/* An unreachable answering a SYN fails the backend's handshake. */
 	if (f->h[KNAT_DIR_ORIG].tuple.proto == IPPROTO_TCP &&

@@ -53,6 +53,13 @@ struct knat_net {
 	struct rhashtable persist;
 	atomic_t npersist;
 
+	/* Rate estimator of services and backends (estimator.c). */
+	struct delayed_work rate_work;
+	bool rate_running;		/* under ->lock */
+	unsigned long rate_stamp;	/* jiffies of the last estimate */
+	u32 rate_interval;		/* seconds */
+	u32 rate_window;		/* seconds */
+
 	/* Passive health check verdicts to act on (health.c). */
 	struct delayed_work health_work;
 	/* Sequence number of the last event sent, flow events' rate. */

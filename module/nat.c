@@ -269,6 +269,49 @@ static void knat_tcp_count(struct knat_net *kn, int dir, u8 old, u8 flags)
 		knat_count(kn, KNAT_CNT_TCP_FIN);
 }
 
+/*
+ * A service flow's ESTABLISHED time, counted in its backend's and
+ * service's nactive (ipvsadm's ActiveConn).  The flag makes entering and
+ * leaving count once each against a racing release: whichever of this
+ * and knat_owner_put() clears it uncounts the flow.
+ */
+static void knat_active_leave(struct knat_flow *f)
+{
+	struct knat_backend *be = f->owner;
+
+	if (!test_and_clear_bit(KNAT_FLOW_ACTIVE_BIT, &f->status))
+		return;
+	atomic_dec(&be->nactive);
+	atomic_dec(&be->svc->nactive);
+}
+
+static void knat_active_enter(struct knat_flow *f)
+{
+	struct knat_backend *be = f->owner;
+
+	if (test_and_set_bit(KNAT_FLOW_ACTIVE_BIT, &f->status))
+		return;
+	atomic_inc(&be->nactive);
+	atomic_inc(&be->svc->nactive);
+	/* Released meanwhile: the release may have missed the flag. */
+	if (test_bit(KNAT_FLOW_DEAD_BIT, &f->status))
+		knat_active_leave(f);
+}
+
+/* The TCP state moved from @old to @new (knat_tcp_update: exactly once). */
+static void knat_active_update(struct knat_flow *f, u8 old, u8 new)
+{
+	bool was = (old & KNAT_TCP_STATE_MASK) == KNAT_TCP_ESTABLISHED;
+	bool is = (new & KNAT_TCP_STATE_MASK) == KNAT_TCP_ESTABLISHED;
+
+	if (!knat_flow_is_service(f) || was == is)
+		return;
+	if (is)
+		knat_active_enter(f);
+	else
+		knat_active_leave(f);
+}
+
 /* Counters, protocol state and timeout: once per packet, at entry. */
 static void knat_flow_account(struct knat_net *kn, struct knat_flow *f,
 			      int dir, struct sk_buff *skb,
@@ -300,6 +343,8 @@ static void knat_flow_account(struct knat_net *kn, struct knat_flow *f,
 	switch (f->h[KNAT_DIR_ORIG].tuple.proto) {
 	case IPPROTO_TCP:
 		new = knat_tcp_update(f, dir, p->tcpflags, &old);
+		if (old != new)
+			knat_active_update(f, old, new);
 		/* Handshakes to backends are their health checks. */
 		if ((old & KNAT_TCP_STATE_MASK) == KNAT_TCP_SYN_SENT &&
 		    knat_flow_is_service(f))
@@ -394,26 +439,40 @@ static unsigned int knat_alloc_drop(struct knat_net *kn, int err)
 			 err == -EEXIST ? KNAT_DROP_CLASH : KNAT_DROP_NOMEM);
 }
 
-/* Count a forward's or a service backend's flow in and out. */
-static void knat_owner_get(const struct knat_flow *f)
+/*
+ * Count a forward's or a service backend's flow in, before the flow is
+ * published: one made ESTABLISHED (a mid-flow pickup) is active at once.
+ */
+static void knat_owner_get(struct knat_flow *f)
 {
 	if (knat_flow_is_service(f)) {
 		struct knat_backend *be = f->owner;
 
 		atomic_inc(&be->nflows);
 		atomic_inc(&be->svc->nflows);
+		if (f->h[KNAT_DIR_ORIG].tuple.proto == IPPROTO_TCP &&
+		    (f->state & KNAT_TCP_STATE_MASK) == KNAT_TCP_ESTABLISHED) {
+			__set_bit(KNAT_FLOW_ACTIVE_BIT, &f->status);
+			atomic_inc(&be->nactive);
+			atomic_inc(&be->svc->nactive);
+		}
 	} else if (f->owner) {
 		atomic_inc(&((struct knat_forward *)f->owner)->nflows);
 	}
 }
 
-static void knat_owner_put(const struct knat_flow *f)
+/*
+ * ... and out, at release or when knat_flow_add() failed (the flow then
+ * waits for RCU, so it can still be looked at).
+ */
+static void knat_owner_put(struct knat_flow *f)
 {
 	if (knat_flow_is_service(f)) {
 		struct knat_backend *be = f->owner;
 
 		atomic_dec(&be->nflows);
 		atomic_dec(&be->svc->nflows);
+		knat_active_leave(f);
 	} else if (f->owner) {
 		atomic_dec(&((struct knat_forward *)f->owner)->nflows);
 	}
@@ -633,6 +692,7 @@ static unsigned int knat_vip_echo(struct knat_net *kn, struct sk_buff *skb,
 	struct iphdr *iph;
 	struct rtable *rt;
 
+	knat_service_count_vip(kn, p->t.dst, KNAT_CNT_ICMP_ECHO_REQUEST);
 	if (!__ratelimit(&kn->vip_echo_rs))
 		return knat_drop(kn, KNAT_DROP_RATE_LIMITED);
 	if (skb_ensure_writable(skb, p->thoff + sizeof(*ih)))
@@ -657,6 +717,7 @@ static unsigned int knat_vip_echo(struct knat_net *kn, struct sk_buff *skb,
 	skb_dst_set(skb, &rt->dst);
 	skb->pkt_type = PACKET_HOST;
 	knat_count(kn, KNAT_CNT_VIP_ECHO);
+	knat_service_count_vip(kn, p->t.dst, KNAT_CNT_VIP_ECHO);
 	ip_local_out(state->net, NULL, skb);
 	return NF_STOLEN;
 }
@@ -685,9 +746,9 @@ static unsigned int knat_new_flow(struct knat_net *kn, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
-/* Count an ICMP message by type and code. */
-static void knat_count_icmp(struct knat_net *kn, const struct sk_buff *skb,
-			    const struct knat_pkt *p)
+/* The counter of an ICMP message's type and code; __KNAT_CNT_MAX if none. */
+enum knat_counter knat_icmp_counter(const struct sk_buff *skb,
+				    unsigned int thoff)
 {
 	static const u8 unreach[] = {
 		[ICMP_NET_UNREACH] = KNAT_CNT_ICMP_UNREACH_NET,
@@ -701,32 +762,35 @@ static void knat_count_icmp(struct knat_net *kn, const struct sk_buff *skb,
 	};
 	const struct icmphdr *ih;
 	struct icmphdr _ih;
-	enum knat_counter c;
 
-	ih = skb_header_pointer(skb, p->thoff, sizeof(_ih), &_ih);
+	ih = skb_header_pointer(skb, thoff, sizeof(_ih), &_ih);
 	if (!ih)
-		return;
+		return __KNAT_CNT_MAX;
 	switch (ih->type) {
 	case ICMP_ECHO:
-		c = KNAT_CNT_ICMP_ECHO_REQUEST;
-		break;
+		return KNAT_CNT_ICMP_ECHO_REQUEST;
 	case ICMP_ECHOREPLY:
-		c = KNAT_CNT_ICMP_ECHO_REPLY;
-		break;
+		return KNAT_CNT_ICMP_ECHO_REPLY;
 	case ICMP_DEST_UNREACH:
-		c = ih->code < ARRAY_SIZE(unreach) && unreach[ih->code] ?
-		    unreach[ih->code] : KNAT_CNT_ICMP_UNREACH_OTHER;
-		break;
+		return ih->code < ARRAY_SIZE(unreach) && unreach[ih->code] ?
+		       unreach[ih->code] : KNAT_CNT_ICMP_UNREACH_OTHER;
 	case ICMP_TIME_EXCEEDED:
-		c = KNAT_CNT_ICMP_TIME_EXCEEDED;
-		break;
+		return KNAT_CNT_ICMP_TIME_EXCEEDED;
 	case ICMP_PARAMETERPROB:
-		c = KNAT_CNT_ICMP_PARAM_PROBLEM;
-		break;
+		return KNAT_CNT_ICMP_PARAM_PROBLEM;
 	default:
-		c = KNAT_CNT_ICMP_OTHER;
+		return KNAT_CNT_ICMP_OTHER;
 	}
-	knat_count(kn, c);
+}
+
+/* Count an ICMP message by type and code. */
+static void knat_count_icmp(struct knat_net *kn, const struct sk_buff *skb,
+			    const struct knat_pkt *p)
+{
+	enum knat_counter c = knat_icmp_counter(skb, p->thoff);
+
+	if (c != __KNAT_CNT_MAX)
+		knat_count(kn, c);
 }
 
 unsigned int knat_nat_entry(void *priv, struct sk_buff *skb,

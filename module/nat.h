@@ -63,6 +63,8 @@ unsigned int knat_icmp_error(struct knat_net *kn, struct sk_buff *skb,
 			     const struct nf_hook_state *state);
 
 /* Helpers shared by nat.c and icmp.c. */
+enum knat_counter knat_icmp_counter(const struct sk_buff *skb,
+				    unsigned int thoff);
 bool knat_needs(const struct knat_flow *f, int dir, enum knat_manip_type t);
 unsigned int knat_drop(struct knat_net *kn, enum knat_drop why);
 int knat_reroute(struct sk_buff *skb, const struct nf_hook_state *state);

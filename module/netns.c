@@ -48,6 +48,7 @@ static int __net_init knat_net_init(struct net *net)
 	kn->net = net;
 	mutex_init(&kn->lock);
 	knat_health_net_init(kn);
+	knat_rate_net_init(kn);
 	atomic_set(&kn->event_seq, 0);
 	INIT_LIST_HEAD(&kn->forwards);
 	INIT_LIST_HEAD(&kn->snats);
@@ -91,6 +92,7 @@ static void __net_exit knat_net_exit(struct net *net)
 	/* Packets first, then flows (they hold rules), then rules. */
 	knat_hooks_disable(kn);
 	knat_health_net_exit(kn);
+	knat_rate_net_exit(kn);
 	knat_flow_net_exit(kn);
 	knat_forward_net_exit(kn);
 	knat_snat_net_exit(kn);

@@ -3,6 +3,7 @@
 
 #include "flow.h"
 #include "netlink.h"
+#include "service.h"
 #include "stats.h"
 
 #define KNAT_MAX_FLOWS_LIMIT	(16U << 20)
@@ -17,6 +18,14 @@ static struct netlink_range_validation knat_max_flows_range = {
 	.min = 1, .max = KNAT_MAX_FLOWS_LIMIT,
 };
 
+static struct netlink_range_validation knat_rate_interval_range = {
+	.min = 1, .max = KNAT_RATE_INTERVAL_MAX,
+};
+
+static struct netlink_range_validation knat_rate_window_range = {
+	.min = 1, .max = KNAT_RATE_WINDOW_MAX,
+};
+
 static const struct nla_policy knat_timeouts_policy[__KNAT_TIMEOUT_MAX + 1] = {
 	[1 ... __KNAT_TIMEOUT_MAX] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &knat_timeout_range),
@@ -26,6 +35,10 @@ const struct nla_policy knat_cfg_policy[KNAT_CFG_A_MAX + 1] = {
 	[KNAT_CFG_A_MAX_FLOWS] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						       &knat_max_flows_range),
 	[KNAT_CFG_A_TIMEOUTS] = NLA_POLICY_NESTED(knat_timeouts_policy),
+	[KNAT_CFG_A_RATE_INTERVAL] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &knat_rate_interval_range),
+	[KNAT_CFG_A_RATE_WINDOW] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &knat_rate_window_range),
 };
 
 int knat_nl_config_get(struct sk_buff *skb, struct genl_info *info)
@@ -50,6 +63,11 @@ int knat_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 		if (nla_put_u32(msg, i + 1, READ_ONCE(kn->timeouts[i]) / HZ))
 			goto nospace;
 	nla_nest_end(msg, tos);
+	if (nla_put_u32(msg, KNAT_CFG_A_RATE_INTERVAL,
+			READ_ONCE(kn->rate_interval)) ||
+	    nla_put_u32(msg, KNAT_CFG_A_RATE_WINDOW,
+			READ_ONCE(kn->rate_window)))
+		goto nospace;
 	nla_nest_end(msg, cfg);
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
@@ -89,6 +107,14 @@ int knat_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 		if (tos[i + 1])
 			WRITE_ONCE(kn->timeouts[i],
 				   nla_get_u32(tos[i + 1]) * HZ);
+	if (tb[KNAT_CFG_A_RATE_WINDOW])
+		WRITE_ONCE(kn->rate_window,
+			   nla_get_u32(tb[KNAT_CFG_A_RATE_WINDOW]));
+	if (tb[KNAT_CFG_A_RATE_INTERVAL]) {
+		WRITE_ONCE(kn->rate_interval,
+			   nla_get_u32(tb[KNAT_CFG_A_RATE_INTERVAL]));
+		knat_rate_config(kn);
+	}
 	mutex_unlock(&kn->lock);
 	return 0;
 }

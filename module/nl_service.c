@@ -51,6 +51,11 @@ const struct nla_policy knat_svc_policy[KNAT_SVC_A_MAX + 1] = {
 	[KNAT_SVC_A_CHECK_HOLDDOWN] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						&knat_check_holddown_range),
 	[KNAT_SVC_A_HANDSHAKE]	= { .type = NLA_REJECT },
+	[KNAT_SVC_A_RATE]	= { .type = NLA_REJECT },
+	[KNAT_SVC_A_ACTIVE]	= { .type = NLA_REJECT },
+	[KNAT_SVC_A_INACTIVE]	= { .type = NLA_REJECT },
+	[KNAT_SVC_A_ICMP]	= { .type = NLA_REJECT },
+	[KNAT_SVC_A_ICMP_DROPS]	= { .type = NLA_REJECT },
 };
 
 const struct nla_policy knat_be_policy[KNAT_BE_A_MAX + 1] = {
@@ -71,6 +76,9 @@ const struct nla_policy knat_be_policy[KNAT_BE_A_MAX + 1] = {
 	[KNAT_BE_A_CHECK_FAILED] = { .type = NLA_REJECT },
 	[KNAT_BE_A_CHECK_DOWNS]	= { .type = NLA_REJECT },
 	[KNAT_BE_A_HANDSHAKE]	= { .type = NLA_REJECT },
+	[KNAT_BE_A_RATE]	= { .type = NLA_REJECT },
+	[KNAT_BE_A_ACTIVE]	= { .type = NLA_REJECT },
+	[KNAT_BE_A_INACTIVE]	= { .type = NLA_REJECT },
 };
 
 /* The service a request names: PROTO, ADDR, PORT of KNAT_A_SERVICE. */
@@ -357,6 +365,78 @@ static int knat_nl_put_counters(struct sk_buff *msg,
 	       nla_put_u64_64bit(msg, first + 4, s->bytes[1], pad);
 }
 
+static int knat_nl_put_rate(struct sk_buff *msg, int type,
+			    const struct knat_rate_est *est)
+{
+	struct nlattr *nest = nla_nest_start(msg, type);
+	int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < KNAT_RATE_N; i++)
+		if (nla_put_u64_64bit(msg, KNAT_RATE_A_CPS + i,
+				      READ_ONCE(est->rate[i]), KNAT_RATE_A_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static_assert(KNAT_RATE_A_PPS_IN - KNAT_RATE_A_CPS == KNAT_RATE_PKTS_IN);
+static_assert(KNAT_RATE_A_PPS_OUT - KNAT_RATE_A_CPS == KNAT_RATE_PKTS_OUT);
+static_assert(KNAT_RATE_A_BPS_IN - KNAT_RATE_A_CPS == KNAT_RATE_BYTES_IN);
+static_assert(KNAT_RATE_A_BPS_OUT - KNAT_RATE_A_CPS == KNAT_RATE_BYTES_OUT);
+
+/*
+ * ACTIVE and INACTIVE of @nflows flows, @nactive of them established.
+ * The two are read apart, so a flow ending between the reads could make
+ * the difference negative for a moment.
+ */
+static int knat_nl_put_active(struct sk_buff *msg, int type,
+			      const atomic_t *nflows, const atomic_t *nactive)
+{
+	int active = max(atomic_read(nactive), 0);
+	int all = atomic_read(nflows);
+
+	return nla_put_u32(msg, type, active) ||
+	       nla_put_u32(msg, type + 1, max(all - active, 0));
+}
+
+static_assert(KNAT_SVC_A_INACTIVE - KNAT_SVC_A_ACTIVE == 1);
+static_assert(KNAT_BE_A_INACTIVE - KNAT_BE_A_ACTIVE == 1);
+
+/* The service's ICMP counters, under their global counters' numbers. */
+static int knat_nl_put_svc_icmp(struct sk_buff *msg,
+				const struct knat_service *svc)
+{
+	u64 sum[KNAT_SVC_ICMP_N] = {};
+	struct nlattr *nest;
+	int cpu, i;
+
+	for_each_possible_cpu(cpu) {
+		const struct knat_svc_stats *s = per_cpu_ptr(svc->stats, cpu);
+
+		for (i = 0; i < KNAT_SVC_ICMP_N; i++)
+			sum[i] += READ_ONCE(s->icmp[i]);
+	}
+	nest = nla_nest_start(msg, KNAT_SVC_A_ICMP);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < __KNAT_CNT_MAX; i++) {
+		int idx = knat_svc_icmp_index(i);
+
+		if (idx >= 0 && nla_put_u64_64bit(msg, i + 1, sum[idx], 0))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	nest = nla_nest_start(msg, KNAT_SVC_A_ICMP_DROPS);
+	if (!nest ||
+	    nla_put_u64_64bit(msg, KNAT_DROP_ICMP_UNRELATED + 1,
+			      sum[KNAT_SVC_ICMP_UNRELATED], 0))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 static_assert(KNAT_SVC_A_BYTES_OUT - KNAT_SVC_A_CONNS == 4);
 static_assert(KNAT_BE_A_BYTES_OUT - KNAT_BE_A_CONNS == 4);
 
@@ -388,7 +468,10 @@ static int knat_nl_fill_backend(struct sk_buff *msg,
 	    nla_put_u64_64bit(msg, KNAT_BE_A_CHECK_DOWNS, sum.check_downs,
 			      KNAT_BE_A_PAD) ||
 	    knat_nl_put_hs(msg, KNAT_BE_A_HANDSHAKE, &sum.hs) ||
-	    knat_nl_put_counters(msg, &sum, KNAT_BE_A_CONNS, KNAT_BE_A_PAD))
+	    knat_nl_put_counters(msg, &sum, KNAT_BE_A_CONNS, KNAT_BE_A_PAD) ||
+	    knat_nl_put_rate(msg, KNAT_BE_A_RATE, &be->est) ||
+	    knat_nl_put_active(msg, KNAT_BE_A_ACTIVE, &be->nflows,
+			       &be->nactive))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -427,7 +510,11 @@ static int knat_nl_fill_service(struct sk_buff *msg,
 			return -EMSGSIZE;
 	nla_nest_end(msg, bes);
 	if (knat_nl_put_counters(msg, &sum, KNAT_SVC_A_CONNS, KNAT_SVC_A_PAD) ||
-	    knat_nl_put_hs(msg, KNAT_SVC_A_HANDSHAKE, &sum.hs))
+	    knat_nl_put_hs(msg, KNAT_SVC_A_HANDSHAKE, &sum.hs) ||
+	    knat_nl_put_rate(msg, KNAT_SVC_A_RATE, &svc->est) ||
+	    knat_nl_put_active(msg, KNAT_SVC_A_ACTIVE, &svc->nflows,
+			       &svc->nactive) ||
+	    knat_nl_put_svc_icmp(msg, svc))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

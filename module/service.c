@@ -76,6 +76,20 @@ struct knat_backend *knat_backend_reply_match(struct knat_net *kn,
 	return NULL;
 }
 
+/*
+ * An ICMP echo request to @addr, or its answer (@c): each service of that
+ * VIP counts it, none being more its owner than another.  RCU held.
+ */
+void knat_service_count_vip(struct knat_net *kn, __be32 addr,
+			    enum knat_counter c)
+{
+	struct knat_service *svc;
+
+	list_for_each_entry_rcu(svc, &kn->services, list)
+		if (svc->addr == addr)
+			knat_svc_count_icmp(svc, c);
+}
+
 /* Under kn->lock. */
 struct knat_service *knat_service_get(struct knat_net *kn, u8 proto,
 				      __be32 addr, __be16 port)
@@ -140,6 +154,11 @@ int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,
 	svc = kmemdup(tmpl, sizeof(*svc), GFP_KERNEL);
 	if (!svc)
 		return -ENOMEM;
+	svc->stats = alloc_percpu(struct knat_svc_stats);
+	if (!svc->stats) {
+		kfree(svc);
+		return -ENOMEM;
+	}
 	svc->kn = kn;
 	svc->sched = sched;
 	RCU_INIT_POINTER(svc->sched_data, NULL);
@@ -148,8 +167,11 @@ int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,
 	INIT_LIST_HEAD(&svc->backends);
 	svc->nbackends = 0;
 	atomic_set(&svc->nflows, 0);
+	atomic_set(&svc->nactive, 0);
+	memset(&svc->est, 0, sizeof(svc->est));
 	err = sched->init ? sched->init(svc) : 0;
 	if (err) {
+		free_percpu(svc->stats);
 		kfree(svc);
 		return err;
 	}
@@ -163,10 +185,13 @@ int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,
 		synchronize_rcu();
 		if (sched->done)
 			sched->done(svc);
+		free_percpu(svc->stats);
 		kfree(svc);
 		NL_SET_ERR_MSG(extack, "Cannot register netfilter hooks");
+		return err;
 	}
-	return err;
+	knat_rate_start(kn);
+	return 0;
 }
 
 int knat_service_set(struct knat_net *kn, struct knat_service *svc,
@@ -272,6 +297,8 @@ int knat_service_del(struct knat_net *kn, struct knat_service *svc)
 	}
 	if (svc->sched->done)
 		svc->sched->done(svc);
+	/* Nothing reaches the service now: its list entry and flows went. */
+	free_percpu(svc->stats);
 	kfree_rcu(svc, rcu);
 	return knat_rules_changed(kn);
 }
@@ -402,6 +429,7 @@ void knat_service_net_exit(struct knat_net *kn)
 		}
 		if (svc->sched->done)
 			svc->sched->done(svc);
+		free_percpu(svc->stats);
 		kfree(svc);
 	}
 	kn->nservices = 0;

@@ -18,6 +18,38 @@
 struct knat_tuple;
 struct knat_service;
 
+/* Rates in the order of enum knat_rate_attr from KNAT_RATE_A_CPS. */
+enum {
+	KNAT_RATE_CONNS,
+	KNAT_RATE_PKTS_IN,
+	KNAT_RATE_PKTS_OUT,
+	KNAT_RATE_BYTES_IN,
+	KNAT_RATE_BYTES_OUT,
+	KNAT_RATE_N
+};
+
+/* The estimator's state (estimator.c); written under kn->lock only. */
+struct knat_rate_est {
+	u64 last[KNAT_RATE_N];		/* counters at the last estimate */
+	u64 rate[KNAT_RATE_N];		/* smoothed, thousandths per second */
+};
+
+/*
+ * A service's own ICMP counters: the type/code counters of enum
+ * knat_counter from ICMP_ECHO_REQUEST to ICMP_OTHER, then these.
+ */
+enum {
+	KNAT_SVC_ICMP_TRANSLATED = KNAT_CNT_ICMP_OTHER -
+				   KNAT_CNT_ICMP_ECHO_REQUEST + 1,
+	KNAT_SVC_ICMP_VIP_ECHO,
+	KNAT_SVC_ICMP_UNRELATED,	/* dropped: KNAT_DROP_ICMP_UNRELATED */
+	KNAT_SVC_ICMP_N
+};
+
+struct knat_svc_stats {
+	u64 icmp[KNAT_SVC_ICMP_N];
+};
+
 struct knat_backend_stats {
 	u64 conns;
 	u64 pkts[2];	/* [0] client -> backend, [1] backend -> client */
@@ -35,7 +67,9 @@ struct knat_backend {
 	u32 weight;
 	u8 state;			/* enum knat_backend_state */
 	atomic_t nflows;
+	atomic_t nactive;		/* of nflows, TCP ESTABLISHED */
 	struct knat_backend_stats __percpu *stats;
+	struct knat_rate_est est;
 	u64 key;			/* identity for maglev: addr:port */
 	int wrr_current;		/* smooth wrr, under svc->sched_lock */
 	unsigned long drain_until;	/* jiffies, when draining */
@@ -84,6 +118,9 @@ struct knat_service {
 	struct list_head backends;
 	u32 nbackends;
 	atomic_t nflows;
+	atomic_t nactive;		/* of nflows, TCP ESTABLISHED */
+	struct knat_svc_stats __percpu *stats;
+	struct knat_rate_est est;	/* rates only: its backends' sum */
 	struct rcu_head rcu;
 };
 
@@ -92,6 +129,30 @@ static inline bool knat_backend_eligible(const struct knat_backend *be)
 	return READ_ONCE(be->state) == KNAT_BACKEND_UP &&
 	       READ_ONCE(be->weight) &&
 	       READ_ONCE(be->health) == KNAT_HEALTH_OK;
+}
+
+/*
+ * Index into knat_svc_stats.icmp of a global counter, or -1 if the
+ * service does not keep it.
+ */
+static inline int knat_svc_icmp_index(enum knat_counter c)
+{
+	if (c >= KNAT_CNT_ICMP_ECHO_REQUEST && c <= KNAT_CNT_ICMP_OTHER)
+		return c - KNAT_CNT_ICMP_ECHO_REQUEST;
+	if (c == KNAT_CNT_ICMP_ERR_TRANSLATED)
+		return KNAT_SVC_ICMP_TRANSLATED;
+	if (c == KNAT_CNT_VIP_ECHO)
+		return KNAT_SVC_ICMP_VIP_ECHO;
+	return -1;
+}
+
+static inline void knat_svc_count_icmp(struct knat_service *svc,
+				       enum knat_counter c)
+{
+	int i = knat_svc_icmp_index(c);
+
+	if (i >= 0)
+		this_cpu_inc(svc->stats->icmp[i]);
 }
 
 /* sched.c */
@@ -123,6 +184,14 @@ int knat_backend_set(struct knat_backend *be, const u32 *weight,
 		     const u8 *state);
 int knat_backend_del(struct knat_backend *be, u32 drain);
 bool knat_service_gc(struct knat_net *kn);
+void knat_service_count_vip(struct knat_net *kn, __be32 addr,
+			    enum knat_counter c);
+
+/* estimator.c */
+void knat_rate_start(struct knat_net *kn);
+void knat_rate_config(struct knat_net *kn);
+void knat_rate_net_init(struct knat_net *kn);
+void knat_rate_net_exit(struct knat_net *kn);
 void knat_service_net_exit(struct knat_net *kn);
 
 #endif /* _KNAT_SERVICE_H */

@@ -144,12 +144,15 @@ def main():
             if not kind:
                 bad("sample before TYPE")
                 continue
-            vm = (SUM if suffix == "_sum" else VALUE).fullmatch(rest)
+            # Rates (gauges NAME_per_second) are the other decimals.
+            decimal = suffix == "_sum" or (kind == "gauge" and
+                                           current.endswith("_per_second"))
+            vm = (SUM if decimal else VALUE).fullmatch(rest)
             if not vm:
                 bad("value is not ' ' and an unsigned integer (a decimal for a "
-                    "histogram's _sum), or trailing text")
+                    "histogram's _sum or a _per_second gauge), or trailing text")
                 continue
-            value = float(vm.group(1)) if suffix == "_sum" else int(vm.group(1))
+            value = float(vm.group(1)) if decimal else int(vm.group(1))
             if not name.startswith("knat_"):
                 bad("name without the knat_ prefix")
             if kind == "counter" and not name.endswith("_total"):
@@ -308,6 +311,16 @@ expect_eq "knat_backend_state up/down/draining: udp b3 0 1 0, b1 1 0 0" "0 1 0 1
 	"$(pq "$S" "' '.join(str(v('knat_backend_state', service='$UDP_SVC', backend=b, state=st)) for b in ('10.0.2.13:5353', '10.0.2.11:5353') for st in ('up', 'down', 'draining'))")"
 expect_eq "knat_backend_weight: 1 5 1" "1 5 1" \
 	"$(pq "$S" "' '.join(str(v('knat_backend_weight', service='$TCP_SVC', backend='10.0.2.1%d:8080' % i)) for i in (1, 2, 3))")"
+svc_json=$(knat_in r -s -j service list)
+expect_eq "active/inactive flows per service and backend = -s -j service list" \
+	"$(printf '%s' "$svc_json" | json_get "sorted(['%s/%s:%d' % (s['proto'], s['addr'], s['port']), '', x['active'], x['inactive']] if x is s else ['%s/%s:%d' % (s['proto'], s['addr'], s['port']), '%s:%d' % (x['addr'], x['port']), x['active'], x['inactive']] for s in j for x in [s] + s['backends'])")" \
+	"$(pq "$S" "sorted([s['labels']['service'], s['labels'].get('backend', ''), s['value'], v(s['name'].replace('_active_', '_inactive_'), **s['labels'])] for s in S if s['name'] in ('knat_service_active_flows', 'knat_backend_active_flows'))")"
+expect_eq "tcp: 30 connections closed, none active; udp: its flows inactive" "0 30 0 6" \
+	"$(pq "$S" "'%s %s %s %s' % (v('knat_service_active_flows', service='$TCP_SVC'), v('knat_service_inactive_flows', service='$TCP_SVC'), v('knat_service_active_flows', service='$UDP_SVC'), v('knat_service_inactive_flows', service='$UDP_SVC'))")"
+expect_eq "rate gauges: every service and backend, both directions" "3 3 6 6 6 12 12" \
+	"$(pq "$S" "' '.join(str(len([s for s in S if s['name'] == n])) for n in ('knat_service_connections_per_second', 'knat_service_active_flows', 'knat_service_packets_per_second', 'knat_service_bytes_per_second', 'knat_backend_connections_per_second', 'knat_backend_packets_per_second', 'knat_backend_bytes_per_second'))")"
+expect_eq "per-service ICMP: the 5 pings of the VIP on each of its 3 services" "5:5 5:5 5:5" \
+	"$(pq "$S" "' '.join('%s:%s' % (v('knat_service_icmp_total', service=x, type='icmp-echo-request'), v('knat_service_icmp_total', service=x, type='vip-echo')) for x in ('$TCP_SVC', '$UDP_SVC', 'udp/$VIP:54'))")"
 expect_eq "tcp service: no maglev moved slots; udp: what service list says" \
 	"None $(knat_in r -s -j service list | json_get "[s['moved'] for s in j if s['proto'] == 'udp' and s['port'] == 53][0]")" \
 	"$(pq "$S" "'%s %s' % (v('knat_service_maglev_moved_slots', service='$TCP_SVC'), v('knat_service_maglev_moved_slots', service='$UDP_SVC'))")"

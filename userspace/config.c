@@ -40,11 +40,13 @@ void config_usage(FILE *f)
 
 	fprintf(f,
 		"Usage: knat config [ show ]\n"
-		"       knat config set { max-flows N | timeout NAME SECONDS } ...\n"
+		"       knat config set { max-flows N | timeout NAME SECONDS |\n"
+		"                         rate-interval SECONDS | rate-window SECONDS } ...\n"
 		"where  N := 1..%u\n"
-		"       SECONDS := 1..%u\n"
+		"       SECONDS := 1..%u; rate-interval 1..%u, rate-window 1..%u\n"
 		"       NAME := {",
-		CONFIG_MAX_FLOWS_MAX, CONFIG_TIMEOUT_MAX);
+		CONFIG_MAX_FLOWS_MAX, CONFIG_TIMEOUT_MAX, KNAT_RATE_INTERVAL_MAX,
+		KNAT_RATE_WINDOW_MAX);
 	for (i = 0; i < ARRAY_SIZE(timeout_names); i++)
 		fprintf(f, "%s %s", i ? " |" : "", timeout_names[i]);
 	fprintf(f, " }\n");
@@ -89,6 +91,21 @@ int config_parse_set(int argc, char **argv, struct config_spec *cs)
 			cs->has_max_flows = true;
 			argc -= 2;
 			argv += 2;
+		} else if (is_kw(kw, "rate-interval") || is_kw(kw, "rate-window")) {
+			bool iv = is_kw(kw, "rate-interval");
+			bool *has = iv ? &cs->has_rate_interval : &cs->has_rate_window;
+
+			if (argc < 2)
+				return needarg(kw);
+			if (*has)
+				return duparg(kw, argv[1]);
+			if (parse_bounded(argv[1], iv ? "rate-interval" : "rate-window",
+					  iv ? KNAT_RATE_INTERVAL_MAX : KNAT_RATE_WINDOW_MAX,
+					  iv ? &cs->rate_interval : &cs->rate_window))
+				return EXIT_USAGE;
+			*has = true;
+			argc -= 2;
+			argv += 2;
 		} else if (is_kw(kw, "timeout")) {
 			int t;
 
@@ -112,8 +129,9 @@ int config_parse_set(int argc, char **argv, struct config_spec *cs)
 			return unexpected(kw);
 		}
 	}
-	if (!cs->has_max_flows && !cs->timeout_set) {
-		pr_err("\"max-flows\" or \"timeout\" is required.");
+	if (!cs->has_max_flows && !cs->timeout_set && !cs->has_rate_interval &&
+	    !cs->has_rate_window) {
+		pr_err("\"max-flows\", \"timeout\", \"rate-interval\" or \"rate-window\" is required.");
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -135,6 +153,10 @@ void config_put(struct nlmsghdr *nlh, const struct config_spec *cs)
 						 cs->timeouts[i]);
 		mnl_attr_nest_end(nlh, tmo);
 	}
+	if (cs->has_rate_interval)
+		mnl_attr_put_u32(nlh, KNAT_CFG_A_RATE_INTERVAL, cs->rate_interval);
+	if (cs->has_rate_window)
+		mnl_attr_put_u32(nlh, KNAT_CFG_A_RATE_WINDOW, cs->rate_window);
 	mnl_attr_nest_end(nlh, cfg);
 }
 
@@ -152,6 +174,8 @@ static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
 static const enum mnl_attr_data_type cfg_policy[KNAT_CFG_A_MAX + 1] = {
 	[KNAT_CFG_A_MAX_FLOWS]	= MNL_TYPE_U32,
 	[KNAT_CFG_A_TIMEOUTS]	= MNL_TYPE_NESTED,
+	[KNAT_CFG_A_RATE_INTERVAL] = MNL_TYPE_U32,
+	[KNAT_CFG_A_RATE_WINDOW] = MNL_TYPE_U32,
 };
 
 static void print_timeout(const struct nlattr *a)
@@ -186,6 +210,12 @@ int config_print(const struct nlmsghdr *nlh, void *data)
 	if (tb[KNAT_CFG_A_MAX_FLOWS])
 		print_uint(PRINT_ANY, "max_flows", "max-flows %u\n",
 			   mnl_attr_get_u32(tb[KNAT_CFG_A_MAX_FLOWS]));
+	if (tb[KNAT_CFG_A_RATE_INTERVAL])
+		print_uint(PRINT_ANY, "rate_interval", "rate-interval %u\n",
+			   mnl_attr_get_u32(tb[KNAT_CFG_A_RATE_INTERVAL]));
+	if (tb[KNAT_CFG_A_RATE_WINDOW])
+		print_uint(PRINT_ANY, "rate_window", "rate-window %u\n",
+			   mnl_attr_get_u32(tb[KNAT_CFG_A_RATE_WINDOW]));
 	open_json_object("timeouts");
 	if (tb[KNAT_CFG_A_TIMEOUTS])
 		mnl_attr_for_each_nested(a, tb[KNAT_CFG_A_TIMEOUTS])

@@ -18,6 +18,8 @@ struct config_spec {
 	uint32_t max_flows;
 	uint32_t timeout_set;	/* bit i: timeouts[i] given */
 	uint32_t timeouts[__KNAT_TIMEOUT_MAX];	/* seconds */
+	bool has_rate_interval, has_rate_window;
+	uint32_t rate_interval, rate_window;	/* seconds */
 };
 
 /* The words after "set"; 0 or EXIT_USAGE after printing the error. */

@@ -113,6 +113,25 @@ void print_u64(enum output_type t, const char *key, const char *fmt,
 		fprintf(text_out(), fmt, value);
 }
 
+void print_milli(enum output_type t, const char *key, const char *fmt,
+		 uint64_t value)
+{
+	char buf[32];
+	int end;
+
+	if (to_json(t, key)) {
+		jw_milli(jw, value);
+	} else if (to_text(t, fmt)) {
+		end = snprintf(buf, sizeof(buf), "%" PRIu64 ".%03u", value / 1000,
+			       (unsigned int)(value % 1000));
+		while (buf[end - 1] == '0')
+			buf[--end] = '\0';
+		if (buf[end - 1] == '.')
+			buf[--end] = '\0';
+		fprintf(text_out(), fmt, buf);
+	}
+}
+
 void print_bool(enum output_type t, const char *key, const char *fmt,
 		bool value)
 {

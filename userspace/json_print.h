@@ -38,6 +38,9 @@ void print_uint(enum output_type t, const char *key, const char *fmt,
 		unsigned int value);
 void print_u64(enum output_type t, const char *key, const char *fmt,
 	       uint64_t value);
+/* value / 1000: a JSON number with up to 3 decimals; text gets fmt's %s. */
+void print_milli(enum output_type t, const char *key, const char *fmt,
+		 uint64_t value);
 void print_bool(enum output_type t, const char *key, const char *fmt,
 		bool value);
 /* JSON null; in text mode fmt is printed as it is. */

@@ -240,6 +240,19 @@ void jw_uint(struct json_writer *jw, uint64_t v)
 	jw_end_value(jw);
 }
 
+void jw_milli(struct json_writer *jw, uint64_t v)
+{
+	char frac[8];
+	int end;
+
+	jw_begin_value(jw);
+	end = snprintf(frac, sizeof(frac), "%03u", (unsigned int)(v % 1000));
+	while (end > 0 && frac[end - 1] == '0')
+		frac[--end] = '\0';
+	fprintf(jw->out, "%" PRIu64 "%s%s", v / 1000, end ? "." : "", frac);
+	jw_end_value(jw);
+}
+
 void jw_bool(struct json_writer *jw, bool v)
 {
 	jw_begin_value(jw);

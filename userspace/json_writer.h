@@ -30,6 +30,8 @@ void jw_name(struct json_writer *jw, const char *name);
 
 void jw_string(struct json_writer *jw, const char *s);
 void jw_uint(struct json_writer *jw, uint64_t v);
+/* v / 1000 as a JSON number, exactly: 12345 is 12.345, 2000 is 2. */
+void jw_milli(struct json_writer *jw, uint64_t v);
 void jw_bool(struct json_writer *jw, bool v);
 void jw_null(struct json_writer *jw);
 

@@ -190,6 +190,17 @@ static const char *fixed(char buf[48], uint64_t v, unsigned int digits)
 	return buf;
 }
 
+/* A value in thousandths as a decimal: rates per second. */
+static void sample_milli(FILE *f, struct family *fam, const struct label *l,
+			 size_t n, uint64_t value)
+{
+	char num[48];
+
+	head(f, fam);
+	series(f, fam, "", l, n, NULL);
+	fprintf(f, " %s\n", fixed(num, value, 3));
+}
+
 /*
  * One histogram: NAME_bucket{..., le} cumulative, the last le="+Inf",
  * NAME_sum in seconds and NAME_count, which is the +Inf bucket.
@@ -414,10 +425,43 @@ static void write_status(FILE *f, const struct prom_snapshot *s)
 /* The value at offset off of a struct prom_service or prom_backend. */
 #define FIELD(p, off) (*(const uint64_t *)((const char *)(p) + (off)))
 
-/* One sample per service, or two with direction="in" and "out". */
+/* Which services or backends a family covers, and how it prints. */
+enum {
+	F_MAGLEV = 1 << 0,	/* maglev services only */
+	F_ACTIVE = 1 << 1,	/* those the kernel sent ACTIVE/INACTIVE for */
+	F_RATE	 = 1 << 2,	/* those it sent rates for; values in 1/1000 */
+};
+
+/* Samples of one service or backend: one, or direction="in" and "out". */
+static void obj_samples(FILE *f, struct family *fam, struct label *l,
+			size_t n, const void *obj, size_t off, size_t off_out,
+			unsigned int flags)
+{
+	void (*put)(FILE *f, struct family *fam, const struct label *l,
+		    size_t n, uint64_t value) =
+		flags & F_RATE ? sample_milli : sample;
+
+	if (off_out) {
+		l[n].value = "in";
+		put(f, fam, l, n + 1, FIELD(obj, off));
+		l[n].value = "out";
+		put(f, fam, l, n + 1, FIELD(obj, off_out));
+	} else {
+		put(f, fam, l, n, FIELD(obj, off));
+	}
+}
+
+static bool covered(unsigned int flags, bool maglev, bool has_active,
+		    bool has_rate)
+{
+	return (!(flags & F_MAGLEV) || maglev) &&
+	       (!(flags & F_ACTIVE) || has_active) &&
+	       (!(flags & F_RATE) || has_rate);
+}
+
 static void svc_family(FILE *f, const struct prom_snapshot *s,
 		       const char *name, const char *type, const char *help,
-		       size_t off, size_t off_out, bool maglev_only)
+		       size_t off, size_t off_out, unsigned int flags)
 {
 	struct family fam = { name, type, help, false };
 	struct label l[2] = { { "service", NULL }, { "direction", NULL } };
@@ -426,23 +470,16 @@ static void svc_family(FILE *f, const struct prom_snapshot *s,
 
 	for (i = 0; i < s->nservices; i++) {
 		svc = &s->svcs[i];
-		if (maglev_only && !svc->maglev)
+		if (!covered(flags, svc->maglev, svc->has_active, svc->has_rate))
 			continue;
 		l[0].value = svc->label;
-		if (off_out) {
-			l[1].value = "in";
-			sample(f, &fam, l, 2, FIELD(svc, off));
-			l[1].value = "out";
-			sample(f, &fam, l, 2, FIELD(svc, off_out));
-		} else {
-			sample(f, &fam, l, 1, FIELD(svc, off));
-		}
+		obj_samples(f, &fam, l, 1, svc, off, off_out, flags);
 	}
 }
 
 static void be_family(FILE *f, const struct prom_snapshot *s,
 		      const char *name, const char *type, const char *help,
-		      size_t off, size_t off_out)
+		      size_t off, size_t off_out, unsigned int flags)
 {
 	struct family fam = { name, type, help, false };
 	struct label l[3] = {
@@ -455,15 +492,48 @@ static void be_family(FILE *f, const struct prom_snapshot *s,
 		l[0].value = s->svcs[i].label;
 		for (j = 0; j < s->svcs[i].nbackends; j++) {
 			be = &s->svcs[i].backends[j];
+			if (!covered(flags, false, be->has_active, be->has_rate))
+				continue;
 			l[1].value = be->label;
-			if (off_out) {
-				l[2].value = "in";
-				sample(f, &fam, l, 3, FIELD(be, off));
-				l[2].value = "out";
-				sample(f, &fam, l, 3, FIELD(be, off_out));
-			} else {
-				sample(f, &fam, l, 2, FIELD(be, off));
+			obj_samples(f, &fam, l, 2, be, off, off_out, flags);
+		}
+	}
+}
+
+/*
+ * A service's own ICMP counters, knat_service_icmp_total{type}: type is
+ * the name "knat stats" gives the global counter (icmp-unreach-port,
+ * icmp-errors-translated, vip-echo) or drop reason (icmp-unrelated), a
+ * counter-N / drop-N this knat does not know.
+ */
+static void write_service_icmp(FILE *f, const struct prom_snapshot *s)
+{
+	struct family fam = {
+		"knat_service_icmp_total", "counter",
+		"ICMP messages of a service (errors about its flows, pings of its VIP), by type; and what became of them.",
+		false,
+	};
+	struct label l[2] = { { "service", NULL }, { "type", NULL } };
+	const struct prom_service *svc;
+	char unknown[24];
+	size_t i, k;
+
+	for (i = 0; i < s->nservices; i++) {
+		svc = &s->svcs[i];
+		l[0].value = svc->label;
+		for (k = 0; k < svc->nicmp + svc->nicmp_drops; k++) {
+			bool drop = k >= svc->nicmp;
+			const struct prom_counter *c = drop ?
+				&svc->icmp_drops[k - svc->nicmp] : &svc->icmp[k];
+
+			l[1].value = drop ? stats_drop_name(c->idx) :
+				     stats_counter_name(c->idx);
+			if (!l[1].value) {
+				snprintf(unknown, sizeof(unknown), "%s-%u",
+					 drop ? "drop" : "counter", c->idx);
+				l[1].value = unknown;
 			}
+			sample(f, &fam, l, 2, c->value);
 		}
 	}
 }
@@ -558,34 +628,65 @@ static void write_services(FILE *f, const struct prom_snapshot *s)
 {
 	write_service_info(f, s);
 	svc_family(f, s, "knat_service_flows", "gauge",
-		   "Active flows of a service.", SVC(flows), 0, false);
+		   "Active flows of a service.", SVC(flows), 0, 0);
 	svc_family(f, s, "knat_service_connections_total", "counter",
 		   "Flows ever scheduled for a service (TCP connections, UDP flows).",
-		   SVC(conns), 0, false);
+		   SVC(conns), 0, 0);
 	svc_family(f, s, "knat_service_packets_total", "counter",
 		   "Packets of a service; direction in is client to backend.",
-		   SVC(pkts_in), SVC(pkts_out), false);
+		   SVC(pkts_in), SVC(pkts_out), 0);
 	svc_family(f, s, "knat_service_bytes_total", "counter",
 		   "Bytes of a service; direction in is client to backend.",
-		   SVC(bytes_in), SVC(bytes_out), false);
+		   SVC(bytes_in), SVC(bytes_out), 0);
 	svc_family(f, s, "knat_service_maglev_moved_slots", "gauge",
 		   "Maglev table slots that changed backend at the last change of the backend set.",
-		   SVC(moved), 0, true);
+		   SVC(moved), 0, F_MAGLEV);
+	svc_family(f, s, "knat_service_active_flows", "gauge",
+		   "TCP flows of a service in ESTABLISHED (ipvsadm's ActiveConn).",
+		   SVC(active), 0, F_ACTIVE);
+	svc_family(f, s, "knat_service_inactive_flows", "gauge",
+		   "Other flows of a service: TCP in other states, UDP (ipvsadm's InActConn).",
+		   SVC(inactive), 0, F_ACTIVE);
+	svc_family(f, s, "knat_service_connections_per_second", "gauge",
+		   "New flows of a service per second, smoothed (config rate-interval, rate-window).",
+		   SVC(rate_cps), 0, F_RATE);
+	svc_family(f, s, "knat_service_packets_per_second", "gauge",
+		   "Packets of a service per second, smoothed; direction in is client to backend.",
+		   SVC(rate_pps_in), SVC(rate_pps_out), F_RATE);
+	svc_family(f, s, "knat_service_bytes_per_second", "gauge",
+		   "Bytes of a service per second, smoothed; direction in is client to backend.",
+		   SVC(rate_bps_in), SVC(rate_bps_out), F_RATE);
+	write_service_icmp(f, s);
 	write_service_hs(f, s);
 
 	write_backend_weight(f, s);
 	write_backend_state(f, s);
 	be_family(f, s, "knat_backend_flows", "gauge",
-		  "Active flows of a backend.", BE(flows), 0);
+		  "Active flows of a backend.", BE(flows), 0, 0);
 	be_family(f, s, "knat_backend_connections_total", "counter",
 		  "Flows ever scheduled to a backend (TCP connections, UDP flows).",
-		  BE(conns), 0);
+		  BE(conns), 0, 0);
 	be_family(f, s, "knat_backend_packets_total", "counter",
 		  "Packets of a backend; direction in is client to backend.",
-		  BE(pkts_in), BE(pkts_out));
+		  BE(pkts_in), BE(pkts_out), 0);
 	be_family(f, s, "knat_backend_bytes_total", "counter",
 		  "Bytes of a backend; direction in is client to backend.",
-		  BE(bytes_in), BE(bytes_out));
+		  BE(bytes_in), BE(bytes_out), 0);
+	be_family(f, s, "knat_backend_active_flows", "gauge",
+		  "TCP flows of a backend in ESTABLISHED (ipvsadm's ActiveConn).",
+		  BE(active), 0, F_ACTIVE);
+	be_family(f, s, "knat_backend_inactive_flows", "gauge",
+		  "Other flows of a backend: TCP in other states, UDP (ipvsadm's InActConn).",
+		  BE(inactive), 0, F_ACTIVE);
+	be_family(f, s, "knat_backend_connections_per_second", "gauge",
+		  "New flows of a backend per second, smoothed (config rate-interval, rate-window).",
+		  BE(rate_cps), 0, F_RATE);
+	be_family(f, s, "knat_backend_packets_per_second", "gauge",
+		  "Packets of a backend per second, smoothed; direction in is client to backend.",
+		  BE(rate_pps_in), BE(rate_pps_out), F_RATE);
+	be_family(f, s, "knat_backend_bytes_per_second", "gauge",
+		  "Bytes of a backend per second, smoothed; direction in is client to backend.",
+		  BE(rate_bps_in), BE(rate_bps_out), F_RATE);
 	write_backend_hs(f, s);
 }
 
@@ -614,8 +715,11 @@ void prom_services_clear(struct prom_snapshot *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->nservices; i++)
+	for (i = 0; i < s->nservices; i++) {
 		free(s->svcs[i].backends);
+		free(s->svcs[i].icmp);
+		free(s->svcs[i].icmp_drops);
+	}
 	free(s->svcs);
 	s->svcs = NULL;
 	s->nservices = 0;
@@ -753,6 +857,20 @@ int prom_config_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* A rate nest into the five values from *rates on; false when absent. */
+static bool parse_rate(const struct nlattr *nest, uint64_t *rates)
+{
+	const struct nlattr *tb[KNAT_RATE_A_MAX + 1];
+	int i;
+
+	if (!nest)
+		return false;
+	knat_parse_nested(nest, service_rate_policy, KNAT_RATE_A_MAX, tb);
+	for (i = KNAT_RATE_A_CPS; i <= KNAT_RATE_A_BPS_OUT; i++)
+		rates[i - KNAT_RATE_A_CPS] = attr_u64(tb[i]);
+	return true;
+}
+
 static int add_backend(struct prom_service *svc, const struct nlattr *nest)
 {
 	const struct nlattr *tb[KNAT_BE_A_MAX + 1];
@@ -778,6 +896,10 @@ static int add_backend(struct prom_service *svc, const struct nlattr *nest)
 	be->bytes_in = attr_u64(tb[KNAT_BE_A_BYTES_IN]);
 	be->pkts_out = attr_u64(tb[KNAT_BE_A_PKTS_OUT]);
 	be->bytes_out = attr_u64(tb[KNAT_BE_A_BYTES_OUT]);
+	be->has_active = tb[KNAT_BE_A_ACTIVE] != NULL;
+	be->active = attr_u32(tb[KNAT_BE_A_ACTIVE]);
+	be->inactive = attr_u32(tb[KNAT_BE_A_INACTIVE]);
+	be->has_rate = parse_rate(tb[KNAT_BE_A_RATE], &be->rate_cps);
 	hs_parse(tb[KNAT_BE_A_HANDSHAKE], &be->hs);
 	return 0;
 }
@@ -821,7 +943,15 @@ int prom_service_cb(const struct nlmsghdr *nlh, void *data)
 	svc->pkts_out = attr_u64(tb[KNAT_SVC_A_PKTS_OUT]);
 	svc->bytes_out = attr_u64(tb[KNAT_SVC_A_BYTES_OUT]);
 	svc->moved = attr_u32(tb[KNAT_SVC_A_MOVED]);
+	svc->has_active = tb[KNAT_SVC_A_ACTIVE] != NULL;
+	svc->active = attr_u32(tb[KNAT_SVC_A_ACTIVE]);
+	svc->inactive = attr_u32(tb[KNAT_SVC_A_INACTIVE]);
+	svc->has_rate = parse_rate(tb[KNAT_SVC_A_RATE], &svc->rate_cps);
 	hs_parse(tb[KNAT_SVC_A_HANDSHAKE], &svc->hs);
+	if (collect(tb[KNAT_SVC_A_ICMP], &svc->icmp, &svc->nicmp, false) ||
+	    collect(tb[KNAT_SVC_A_ICMP_DROPS], &svc->icmp_drops,
+		    &svc->nicmp_drops, false))
+		return MNL_CB_ERROR;
 
 	if (tb[KNAT_SVC_A_BACKENDS])
 		mnl_attr_for_each_nested(a, tb[KNAT_SVC_A_BACKENDS])

@@ -35,6 +35,10 @@ struct prom_backend {
 	uint8_t state;			/* enum knat_backend_state */
 	/* All uint64_t: prometheus.c reads them by offset. */
 	uint64_t flows, conns, pkts_in, bytes_in, pkts_out, bytes_out;
+	uint64_t active, inactive;
+	/* Thousandths per second, in the order of enum knat_rate_attr. */
+	uint64_t rate_cps, rate_pps_in, rate_pps_out, rate_bps_in, rate_bps_out;
+	bool has_active, has_rate;
 	struct hs_hist hs;		/* KNAT_BE_A_HANDSHAKE */
 };
 
@@ -46,7 +50,13 @@ struct prom_service {
 	bool maglev;
 	/* All uint64_t: prometheus.c reads them by offset. */
 	uint64_t flows, moved, conns, pkts_in, bytes_in, pkts_out, bytes_out;
+	uint64_t active, inactive;
+	uint64_t rate_cps, rate_pps_in, rate_pps_out, rate_bps_in, rate_bps_out;
+	bool has_active, has_rate;
 	struct hs_hist hs;		/* KNAT_SVC_A_HANDSHAKE */
+	/* KNAT_SVC_A_ICMP (idx = enum knat_counter), _ICMP_DROPS (knat_drop). */
+	size_t nicmp, nicmp_drops;
+	struct prom_counter *icmp, *icmp_drops;
 	size_t nbackends;
 	struct prom_backend *backends;
 };

@@ -10,6 +10,7 @@
 #include "knat_nl.h"
 #include "objects.h"
 #include "service.h"
+#include "stats.h"
 #include "utils.h"
 
 /* The schedulers the header names for KNAT_SVC_A_SCHED, a string. */
@@ -297,6 +298,11 @@ const enum mnl_attr_data_type service_svc_policy[KNAT_SVC_A_MAX + 1] = {
 	[KNAT_SVC_A_CHECK_TIMEOUT] = MNL_TYPE_U32,
 	[KNAT_SVC_A_CHECK_HOLDDOWN] = MNL_TYPE_U32,
 	[KNAT_SVC_A_HANDSHAKE]	 = MNL_TYPE_NESTED,
+	[KNAT_SVC_A_RATE]	 = MNL_TYPE_NESTED,
+	[KNAT_SVC_A_ACTIVE]	 = MNL_TYPE_U32,
+	[KNAT_SVC_A_INACTIVE]	 = MNL_TYPE_U32,
+	[KNAT_SVC_A_ICMP]	 = MNL_TYPE_NESTED,
+	[KNAT_SVC_A_ICMP_DROPS]	 = MNL_TYPE_NESTED,
 };
 
 const enum mnl_attr_data_type service_be_policy[KNAT_BE_A_MAX + 1] = {
@@ -314,6 +320,17 @@ const enum mnl_attr_data_type service_be_policy[KNAT_BE_A_MAX + 1] = {
 	[KNAT_BE_A_CHECK_FAILED] = MNL_TYPE_U64,
 	[KNAT_BE_A_CHECK_DOWNS]	= MNL_TYPE_U64,
 	[KNAT_BE_A_HANDSHAKE]	= MNL_TYPE_NESTED,
+	[KNAT_BE_A_RATE]	= MNL_TYPE_NESTED,
+	[KNAT_BE_A_ACTIVE]	= MNL_TYPE_U32,
+	[KNAT_BE_A_INACTIVE]	= MNL_TYPE_U32,
+};
+
+const enum mnl_attr_data_type service_rate_policy[KNAT_RATE_A_MAX + 1] = {
+	[KNAT_RATE_A_CPS]	= MNL_TYPE_U64,
+	[KNAT_RATE_A_PPS_IN]	= MNL_TYPE_U64,
+	[KNAT_RATE_A_PPS_OUT]	= MNL_TYPE_U64,
+	[KNAT_RATE_A_BPS_IN]	= MNL_TYPE_U64,
+	[KNAT_RATE_A_BPS_OUT]	= MNL_TYPE_U64,
 };
 
 /*
@@ -333,6 +350,133 @@ static void print_counters(const struct nlattr *flows, const struct nlattr *conn
 	print_fp(" packets %" PRIu64 "/%" PRIu64 " bytes %" PRIu64 "/%" PRIu64,
 		 attr_u64(pkts_in), attr_u64(pkts_out),
 		 attr_u64(bytes_in), attr_u64(bytes_out));
+}
+
+/*
+ * Active (TCP ESTABLISHED) and inactive flows, as ipvsadm's ActiveConn
+ * and InActConn: text " active N inactive N", JSON "active", "inactive";
+ * nothing from a kernel that does not count them.
+ */
+static void print_active(const struct nlattr *active,
+			 const struct nlattr *inactive)
+{
+	if (active)
+		print_uint(PRINT_ANY, "active", " active %u", attr_u32(active));
+	if (inactive)
+		print_uint(PRINT_ANY, "inactive", " inactive %u",
+			   attr_u32(inactive));
+}
+
+/*
+ * A rate in thousandths per second, for text: whole numbers from 10 on,
+ * one decimal below; bytes in B, kB, MB, GB (powers of 1000).
+ */
+const char *fmt_rate(char *buf, size_t size, uint64_t milli, bool bytes)
+{
+	static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
+	const char *unit = "";
+	unsigned int u = 0;
+	uint64_t tenths;
+
+	while (bytes && milli >= 1000000 && u + 1 < ARRAY_SIZE(units)) {
+		milli /= 1000;
+		u++;
+	}
+	if (bytes)
+		unit = units[u];
+	tenths = (milli + 50) / 100;
+	if (tenths >= 100)
+		snprintf(buf, size, "%" PRIu64 "%s%s", (milli + 500) / 1000,
+			 *unit ? " " : "", unit);
+	else if (tenths % 10 == 0)
+		snprintf(buf, size, "%" PRIu64 "%s%s", tenths / 10,
+			 *unit ? " " : "", unit);
+	else
+		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%s%s", tenths / 10,
+			 tenths % 10, *unit ? " " : "", unit);
+	return buf;
+}
+
+/*
+ * The smoothed rates (-s): text a line of its own, "<indent>rate conns
+ * C/s in P pkt/s B kB/s out P pkt/s B kB/s"; JSON "rate": { "conns",
+ * "packets_in", "packets_out", "bytes_in", "bytes_out" } per second, with
+ * up to 3 decimals.  Nothing from a kernel without the estimator.
+ */
+static void print_rate(const struct nlattr *a, unsigned int indent)
+{
+	const struct nlattr *tb[KNAT_RATE_A_MAX + 1];
+	char c[32], pi[32], po[32], bi[32], bo[32];
+
+	if (!a)
+		return;
+	knat_parse_nested(a, service_rate_policy, KNAT_RATE_A_MAX, tb);
+	open_json_object("rate");
+	print_milli(PRINT_JSON, "conns", NULL, attr_u64(tb[KNAT_RATE_A_CPS]));
+	print_milli(PRINT_JSON, "packets_in", NULL,
+		    attr_u64(tb[KNAT_RATE_A_PPS_IN]));
+	print_milli(PRINT_JSON, "packets_out", NULL,
+		    attr_u64(tb[KNAT_RATE_A_PPS_OUT]));
+	print_milli(PRINT_JSON, "bytes_in", NULL,
+		    attr_u64(tb[KNAT_RATE_A_BPS_IN]));
+	print_milli(PRINT_JSON, "bytes_out", NULL,
+		    attr_u64(tb[KNAT_RATE_A_BPS_OUT]));
+	close_json_object();
+	print_fp("\n%*srate conns %s/s in %s pkt/s %s/s out %s pkt/s %s/s",
+		 (int)indent, "",
+		 fmt_rate(c, sizeof(c), attr_u64(tb[KNAT_RATE_A_CPS]), false),
+		 fmt_rate(pi, sizeof(pi), attr_u64(tb[KNAT_RATE_A_PPS_IN]), false),
+		 fmt_rate(bi, sizeof(bi), attr_u64(tb[KNAT_RATE_A_BPS_IN]), true),
+		 fmt_rate(po, sizeof(po), attr_u64(tb[KNAT_RATE_A_PPS_OUT]), false),
+		 fmt_rate(bo, sizeof(bo), attr_u64(tb[KNAT_RATE_A_BPS_OUT]), true));
+}
+
+/*
+ * A service's own ICMP counters (-s): text, when any is not 0, a line
+ * "  icmp NAME N ..." of those that are not, in the names of "knat stats";
+ * JSON "icmp": { "icmp_echo_request": N, ... } every one the kernel sent,
+ * "icmp_unrelated" (the drop reason) among them.
+ */
+static void print_icmp_one(const struct nlattr *a, bool drop, bool *any)
+{
+	unsigned int idx;
+	const char *name;
+	char key[48], num[24];
+	uint64_t v;
+
+	if (!mnl_attr_get_type(a) || mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+		return;
+	idx = mnl_attr_get_type(a) - 1u;
+	name = drop ? stats_drop_name(idx) : stats_counter_name(idx);
+	if (!name) {
+		snprintf(num, sizeof(num), "%s-%u", drop ? "drop" : "counter",
+			 idx);
+		name = num;
+	}
+	v = mnl_attr_get_u64(a);
+	json_key_from_name(key, sizeof(key), name);
+	print_u64(PRINT_JSON, key, NULL, v);
+	if (!v)
+		return;
+	print_fp("%s %s %" PRIu64, *any ? "" : "\n  icmp", name, v);
+	*any = true;
+}
+
+static void print_svc_icmp(const struct nlattr *icmp, const struct nlattr *drops)
+{
+	const struct nlattr *a;
+	bool any = false;
+
+	if (!icmp && !drops)
+		return;
+	open_json_object("icmp");
+	if (icmp)
+		mnl_attr_for_each_nested(a, icmp)
+			print_icmp_one(a, false, &any);
+	if (drops)
+		mnl_attr_for_each_nested(a, drops)
+			print_icmp_one(a, true, &any);
+	close_json_object();
 }
 
 /*
@@ -454,8 +598,10 @@ static void print_backend(const struct nlattr *nest, uint16_t svc_port,
 		if (tb[KNAT_BE_A_CHECK_DOWNS])
 			print_u64(PRINT_ANY, "check_downs", " downs %" PRIu64,
 				  attr_u64(tb[KNAT_BE_A_CHECK_DOWNS]));
+		print_active(tb[KNAT_BE_A_ACTIVE], tb[KNAT_BE_A_INACTIVE]);
 		/* Under the address, past "  -> ". */
 		print_handshake(tb[KNAT_BE_A_HANDSHAKE], 5);
+		print_rate(tb[KNAT_BE_A_RATE], 5);
 	}
 	close_json_object();
 	print_nl();
@@ -513,7 +659,10 @@ int service_print(const struct nlmsghdr *nlh, void *data)
 			       tb[KNAT_SVC_A_PKTS_OUT], tb[KNAT_SVC_A_BYTES_OUT]);
 		print_uint(maglev ? PRINT_ANY : PRINT_JSON, "moved", " moved %u",
 			   attr_u32(tb[KNAT_SVC_A_MOVED]));
+		print_active(tb[KNAT_SVC_A_ACTIVE], tb[KNAT_SVC_A_INACTIVE]);
 		print_handshake(tb[KNAT_SVC_A_HANDSHAKE], 2);
+		print_rate(tb[KNAT_SVC_A_RATE], 2);
+		print_svc_icmp(tb[KNAT_SVC_A_ICMP], tb[KNAT_SVC_A_ICMP_DROPS]);
 	}
 	print_nl();
 

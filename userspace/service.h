@@ -8,6 +8,7 @@
 #define KNAT_SERVICE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
@@ -94,6 +95,14 @@ int service_print(const struct nlmsghdr *nlh, void *data);
 /* Attribute types of a service nest and a backend nest, as dumped. */
 extern const enum mnl_attr_data_type service_svc_policy[];
 extern const enum mnl_attr_data_type service_be_policy[];
+/* ... and of a KNAT_SVC_A_RATE / KNAT_BE_A_RATE nest. */
+extern const enum mnl_attr_data_type service_rate_policy[];
+
+/*
+ * A rate of thousandths per second as text: "12", "1.5"; with bytes, a
+ * unit too: "512 B", "41 kB", "1.2 MB" (powers of 1000).
+ */
+const char *fmt_rate(char *buf, size_t size, uint64_t milli, bool bytes);
 
 /*
  * Names by index / enum value ("wlc", "draining", "failed"); NULL past the

@@ -942,7 +942,30 @@ static void test_config(void)
 	tap_num(config_parse_set(w.argc, w.argv, &cs), 0, "config set: max-flows 16M");
 
 	EXPECT_PARSE(config_parse_set, "", EXIT_USAGE,
-		     "Error: \"max-flows\" or \"timeout\" is required.\n", &cs);
+		     "Error: \"max-flows\", \"timeout\", \"rate-interval\" or \"rate-window\" is required.\n",
+		     &cs);
+
+	split(&w, "rate-interval 1 rate-window 3600");
+	tap_num(config_parse_set(w.argc, w.argv, &cs), 0, "config set: rate-interval and rate-window");
+	nlh = msg_new();
+	config_put(nlh, &cs);
+	collect_msg(nlh, &top);
+	collect_nest(top.tb[KNAT_A_CONFIG], &at);
+	tap_ok(at.count == 2 && u32_at(&at, KNAT_CFG_A_RATE_INTERVAL) == 1 &&
+	       u32_at(&at, KNAT_CFG_A_RATE_WINDOW) == 3600,
+	       "config set: RATE_INTERVAL and RATE_WINDOW, nothing else");
+	EXPECT_PARSE(config_parse_set, "rate-interval 0", EXIT_USAGE,
+		     "Error: argument \"0\" is wrong: rate-interval must be 1..60\n", &cs);
+	EXPECT_PARSE(config_parse_set, "rate-interval 61", EXIT_USAGE,
+		     "Error: argument \"61\" is wrong: rate-interval must be 1..60\n", &cs);
+	EXPECT_PARSE(config_parse_set, "rate-window 3601", EXIT_USAGE,
+		     "Error: argument \"3601\" is wrong: rate-window must be 1..3600\n", &cs);
+	EXPECT_PARSE(config_parse_set, "rate-window soon", EXIT_USAGE,
+		     "Error: argument \"soon\" is wrong: rate-window is not a number\n", &cs);
+	EXPECT_PARSE(config_parse_set, "rate-window 2 rate-window 4", EXIT_USAGE,
+		     "Error: duplicate \"rate-window\": \"4\" is the second value.\n", &cs);
+	EXPECT_PARSE(config_parse_set, "rate-interval", EXIT_USAGE,
+		     "Error: \"rate-interval\" requires an argument.\n", &cs);
 	EXPECT_PARSE(config_parse_set, "max-flows 0", EXIT_USAGE,
 		     "Error: argument \"0\" is wrong: max-flows must be 1..16777216\n", &cs);
 	EXPECT_PARSE(config_parse_set, "max-flows 16777217", EXIT_USAGE,

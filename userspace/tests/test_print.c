@@ -1199,6 +1199,98 @@ static void test_handshake(void)
 	}
 }
 
+/* ---- service: rates, active/inactive, ICMP ---- */
+
+static void put_rate(struct nlmsghdr *nlh, uint16_t type, const uint64_t *r)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+	uint16_t i;
+
+	for (i = 0; i < 5; i++)
+		mnl_attr_put_u64(nlh, KNAT_RATE_A_CPS + i, r[i]);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/*
+ * udp 203.0.113.10:53, one backend; rates in thousandths per second,
+ * 4 active of 7 flows, and ICMP counters with one unknown to this knat.
+ */
+static const struct nlmsghdr *rate_service_reply(void)
+{
+	static const uint64_t rate[5] = { 2500, 48000, 999, 3600000, 1234567890 };
+	static const uint64_t zero[5];
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest, *list, *one;
+
+	nest = mnl_attr_nest_start(nlh, KNAT_A_SERVICE);
+	mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, IPPROTO_UDP);
+	put_ip(nlh, KNAT_SVC_A_ADDR, "203.0.113.10");
+	put_be16(nlh, KNAT_SVC_A_PORT, 53);
+	mnl_attr_put_strz(nlh, KNAT_SVC_A_SCHED, "rr");
+	list = mnl_attr_nest_start(nlh, KNAT_SVC_A_BACKENDS);
+	one = mnl_attr_nest_start(nlh, KNAT_A_BACKEND);
+	put_ip(nlh, KNAT_BE_A_ADDR, "10.0.2.11");
+	put_be16(nlh, KNAT_BE_A_PORT, 5353);
+	mnl_attr_put_u32(nlh, KNAT_BE_A_WEIGHT, 1);
+	mnl_attr_put_u8(nlh, KNAT_BE_A_STATE, KNAT_BACKEND_UP);
+	put_rate(nlh, KNAT_BE_A_RATE, zero);
+	mnl_attr_put_u32(nlh, KNAT_BE_A_ACTIVE, 0);
+	mnl_attr_put_u32(nlh, KNAT_BE_A_INACTIVE, 7);
+	mnl_attr_nest_end(nlh, one);
+	mnl_attr_nest_end(nlh, list);
+	put_rate(nlh, KNAT_SVC_A_RATE, rate);
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_ACTIVE, 4);
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_INACTIVE, 3);
+	one = mnl_attr_nest_start(nlh, KNAT_SVC_A_ICMP);
+	mnl_attr_put_u64(nlh, KNAT_CNT_ICMP_ERR_TRANSLATED + 1, 1);
+	mnl_attr_put_u64(nlh, KNAT_CNT_VIP_ECHO + 1, 0);
+	mnl_attr_put_u64(nlh, KNAT_CNT_ICMP_UNREACH_PORT + 1, 1);
+	mnl_attr_put_u64(nlh, 250, 5);
+	mnl_attr_nest_end(nlh, one);
+	one = mnl_attr_nest_start(nlh, KNAT_SVC_A_ICMP_DROPS);
+	mnl_attr_put_u64(nlh, KNAT_DROP_ICMP_UNRELATED + 1, 2);
+	mnl_attr_nest_end(nlh, one);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static void test_service_rates(void)
+{
+	struct cli_opts plain = { .stats = false }, stats = { .stats = true };
+	const char *out;
+	char b[32];
+
+	printf("# service list: rates, active/inactive, ICMP\n");
+	tap_str(render(service_print, rate_service_reply(), &stats, false),
+		"udp 203.0.113.10:53 sched rr flows 0 conns 0 packets 0/0 bytes 0/0 "
+		"active 4 inactive 3\n"
+		"  rate conns 2.5/s in 48 pkt/s 3.6 kB/s out 1 pkt/s 1.2 MB/s\n"
+		"  icmp icmp-errors-translated 1 icmp-unreach-port 1 counter-249 5 "
+		"icmp-unrelated 2\n"
+		"  -> 10.0.2.11:5353 weight 1 up flows 0 conns 0 packets 0/0 bytes 0/0 "
+		"active 0 inactive 7\n"
+		"     rate conns 0/s in 0 pkt/s 0 B/s out 0 pkt/s 0 B/s\n",
+		"service text -s: active, inactive, a rate line, an icmp line");
+	tap_str(render(service_print, rate_service_reply(), &plain, false),
+		"udp 203.0.113.10:53 sched rr\n"
+		"  -> 10.0.2.11:5353 weight 1 up\n",
+		"service text: none of it without -s");
+	out = render(service_print, rate_service_reply(), &stats, true);
+	tap_ok(strstr(out, "\"active\":4,\"inactive\":3,\"rate\":{\"conns\":2.5,"
+			   "\"packets_in\":48,\"packets_out\":0.999,"
+			   "\"bytes_in\":3600,\"bytes_out\":1234567.89}") != NULL,
+	       "service JSON -s: active, inactive, rate per second with decimals");
+	tap_ok(strstr(out, "\"icmp\":{\"icmp_errors_translated\":1,\"vip_echo\":0,"
+			   "\"icmp_unreach_port\":1,\"counter_249\":5,"
+			   "\"icmp_unrelated\":2}") != NULL,
+	       "service JSON -s: icmp, zeros and unknown ones included");
+	tap_save("service-rates.json", out);
+	tap_str(fmt_rate(b, sizeof(b), 9949, false), "9.9", "fmt_rate: 9.949 -> 9.9");
+	tap_str(fmt_rate(b, sizeof(b), 10500, false), "11", "fmt_rate: 10.5 -> 11");
+	tap_str(fmt_rate(b, sizeof(b), 999999, true), "1000 B", "fmt_rate: 999.999 B");
+	tap_str(fmt_rate(b, sizeof(b), 41000000, true), "41 kB", "fmt_rate: 41 kB");
+}
+
 static void test_config(void)
 {
 	static const uint32_t defaults[] = {
@@ -1211,6 +1303,8 @@ static void test_config(void)
 
 	top = mnl_attr_nest_start(nlh, KNAT_A_CONFIG);
 	mnl_attr_put_u32(nlh, KNAT_CFG_A_MAX_FLOWS, 262144);
+	mnl_attr_put_u32(nlh, KNAT_CFG_A_RATE_INTERVAL, 2);
+	mnl_attr_put_u32(nlh, KNAT_CFG_A_RATE_WINDOW, 8);
 	nest = mnl_attr_nest_start(nlh, KNAT_CFG_A_TIMEOUTS);
 	for (i = 0; i < ARRAY_SIZE(defaults); i++)
 		mnl_attr_put_u32(nlh, (uint16_t)(i + 1), defaults[i]);
@@ -1219,6 +1313,8 @@ static void test_config(void)
 
 	tap_str(render(config_print, nlh, NULL, false),
 		"max-flows 262144\n"
+		"rate-interval 2\n"
+		"rate-window 8\n"
 		"timeout tcp-syn-sent 120\n"
 		"timeout tcp-syn-recv 60\n"
 		"timeout tcp-established 7440\n"
@@ -1233,7 +1329,7 @@ static void test_config(void)
 		"timeout timeout-11 99\n", "config text, unknown timeout as timeout-11");
 	out = render(config_print, nlh, NULL, true);
 	tap_str(out,
-		"{\"max_flows\":262144,\"timeouts\":{\"tcp_syn_sent\":120,\"tcp_syn_recv\":60,"
+		"{\"max_flows\":262144,\"rate_interval\":2,\"rate_window\":8,\"timeouts\":{\"tcp_syn_sent\":120,\"tcp_syn_recv\":60,"
 		"\"tcp_established\":7440,\"tcp_fin_wait\":240,\"tcp_close_wait\":240,"
 		"\"tcp_last_ack\":240,\"tcp_time_wait\":120,\"tcp_close\":10,"
 		"\"udp_unreplied\":30,\"udp_replied\":300,\"icmp\":30,\"timeout_11\":99}}\n",
@@ -1290,6 +1386,7 @@ void test_print(void)
 	test_snat();
 	test_service();
 	test_service_handshake();
+	test_service_rates();
 	test_flow();
 	test_stats();
 	test_handshake();

@@ -531,8 +531,89 @@ static void test_snapshot(void)
 	text = NULL;
 }
 
+/* A udp service with rates, active/inactive and ICMP counters, one backend. */
+static const struct nlmsghdr *rate_reply(void)
+{
+	static const uint64_t rate[5] = { 2500, 48000, 999, 3600000, 0 };
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest, *list, *one, *r;
+	uint16_t i;
+
+	nest = mnl_attr_nest_start(nlh, KNAT_A_SERVICE);
+	mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, IPPROTO_UDP);
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_ADDR, inet_addr("203.0.113.10"));
+	mnl_attr_put_u16(nlh, KNAT_SVC_A_PORT, htons(53));
+	mnl_attr_put_strz(nlh, KNAT_SVC_A_SCHED, "rr");
+	list = mnl_attr_nest_start(nlh, KNAT_SVC_A_BACKENDS);
+	one = mnl_attr_nest_start(nlh, KNAT_A_BACKEND);
+	mnl_attr_put_u32(nlh, KNAT_BE_A_ADDR, inet_addr("10.0.2.11"));
+	mnl_attr_put_u16(nlh, KNAT_BE_A_PORT, htons(5353));
+	r = mnl_attr_nest_start(nlh, KNAT_BE_A_RATE);
+	for (i = 0; i < 5; i++)
+		mnl_attr_put_u64(nlh, KNAT_RATE_A_CPS + i, rate[i]);
+	mnl_attr_nest_end(nlh, r);
+	mnl_attr_put_u32(nlh, KNAT_BE_A_ACTIVE, 0);
+	mnl_attr_put_u32(nlh, KNAT_BE_A_INACTIVE, 7);
+	mnl_attr_nest_end(nlh, one);
+	mnl_attr_nest_end(nlh, list);
+	r = mnl_attr_nest_start(nlh, KNAT_SVC_A_RATE);
+	for (i = 0; i < 5; i++)
+		mnl_attr_put_u64(nlh, KNAT_RATE_A_CPS + i, rate[i]);
+	mnl_attr_nest_end(nlh, r);
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_ACTIVE, 4);
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_INACTIVE, 3);
+	one = mnl_attr_nest_start(nlh, KNAT_SVC_A_ICMP);
+	mnl_attr_put_u64(nlh, KNAT_CNT_VIP_ECHO + 1, 2);
+	mnl_attr_put_u64(nlh, KNAT_CNT_ICMP_UNREACH_PORT + 1, 1);
+	mnl_attr_nest_end(nlh, one);
+	one = mnl_attr_nest_start(nlh, KNAT_SVC_A_ICMP_DROPS);
+	mnl_attr_put_u64(nlh, KNAT_DROP_ICMP_UNRELATED + 1, 0);
+	mnl_attr_nest_end(nlh, one);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static void test_rates(void)
+{
+	struct prom_snapshot s = { 0 };
+	const char *out;
+
+	printf("# prometheus: rates, active/inactive, ICMP per service\n");
+	tap_num(prom_service_cb(rate_reply(), &s), MNL_CB_OK, "service with rates collected");
+	s.have_services = true;
+	out = snapshot_text(&s);
+	tap_ok(strstr(out, "# TYPE knat_service_active_flows gauge\n"
+			   "knat_service_active_flows{service=\"udp/203.0.113.10:53\"} 4\n") &&
+	       strstr(out, "\nknat_service_inactive_flows{service=\"udp/203.0.113.10:53\"} 3\n") &&
+	       strstr(out, "\nknat_backend_inactive_flows{service=\"udp/203.0.113.10:53\","
+			   "backend=\"10.0.2.11:5353\"} 7\n"),
+	       "active and inactive flows per service and backend");
+	tap_ok(strstr(out, "\nknat_service_connections_per_second{service=\"udp/203.0.113.10:53\"} 2.5\n") &&
+	       strstr(out, "\nknat_service_packets_per_second{service=\"udp/203.0.113.10:53\","
+			   "direction=\"in\"} 48\n") &&
+	       strstr(out, "\nknat_service_packets_per_second{service=\"udp/203.0.113.10:53\","
+			   "direction=\"out\"} 0.999\n") &&
+	       strstr(out, "\nknat_backend_bytes_per_second{service=\"udp/203.0.113.10:53\","
+			   "backend=\"10.0.2.11:5353\",direction=\"in\"} 3600\n") &&
+	       strstr(out, "\nknat_backend_bytes_per_second{service=\"udp/203.0.113.10:53\","
+			   "backend=\"10.0.2.11:5353\",direction=\"out\"} 0\n"),
+	       "rate gauges per second, decimals exact");
+	tap_ok(strstr(out, "# TYPE knat_service_icmp_total counter\n"
+			   "knat_service_icmp_total{service=\"udp/203.0.113.10:53\","
+			   "type=\"vip-echo\"} 2\n"
+			   "knat_service_icmp_total{service=\"udp/203.0.113.10:53\","
+			   "type=\"icmp-unreach-port\"} 1\n"
+			   "knat_service_icmp_total{service=\"udp/203.0.113.10:53\","
+			   "type=\"icmp-unrelated\"} 0\n") != NULL,
+	       "per-service ICMP counters by type, the unrelated drop too");
+	prom_snapshot_free(&s);
+	free(text);
+	text = NULL;
+}
+
 void test_prom(void)
 {
 	test_escapes();
 	test_snapshot();
+	test_rates();
 }

@@ -30,6 +30,16 @@
  *     KNAT_CFG_A_MAX_FLOWS   u32     1 .. 16777216; new flows beyond it drop
  *     KNAT_CFG_A_TIMEOUTS    nest    attribute type = enum knat_timeout + 1
  *       <timeout>            u32     seconds, 1 .. 7 days
+ *     KNAT_CFG_A_RATE_INTERVAL u32   seconds between rate estimates of
+ *                                    services and backends, 1 .. 60;
+ *                                    default 2
+ *     KNAT_CFG_A_RATE_WINDOW u32     time constant of their smoothing,
+ *                                    seconds, 1 .. 3600; default 8.  Each
+ *                                    estimate moves the rate by
+ *                                    elapsed / window of the way to the
+ *                                    last interval's (all of it when the
+ *                                    window is not longer than the
+ *                                    interval), as IPVS's 2 s / 8 s one
  *
  * KNAT_CMD_FORWARD_NEW / KNAT_CMD_FORWARD_DEL / KNAT_CMD_FORWARD_GET (dump):
  *   KNAT_A_FORWARD           nest
@@ -116,6 +126,27 @@
  *                                    before one probe flow; default 10
  *     KNAT_SVC_A_HANDSHAKE   nest    dump only: enum knat_hs_attr, the
  *                                    sum of its backends'
+ *     KNAT_SVC_A_RATE        nest    dump only: enum knat_rate_attr, the
+ *                                    sum of its backends' rates
+ *     KNAT_SVC_A_ACTIVE      u32     dump only: TCP flows in ESTABLISHED
+ *     KNAT_SVC_A_INACTIVE    u32     dump only: all its other flows (other
+ *                                    TCP states, UDP), as ipvsadm's
+ *                                    ActiveConn / InActConn
+ *     KNAT_SVC_A_ICMP        nest    dump only: attribute type = enum
+ *                                    knat_counter + 1, u64, only the
+ *                                    KNAT_CNT_ICMP_* type/code counters,
+ *                                    ICMP_ERR_TRANSLATED and VIP_ECHO: the
+ *                                    ICMP messages that belong to the
+ *                                    service, i.e. errors about its flows
+ *                                    (either direction, translated or
+ *                                    dropped) and echo requests to its VIP.
+ *                                    A VIP shared by several services
+ *                                    counts its pings on each of them (and
+ *                                    once in the global counters)
+ *     KNAT_SVC_A_ICMP_DROPS  nest    dump only: attribute type = enum
+ *                                    knat_drop + 1, u64; only
+ *                                    ICMP_UNRELATED, for errors about its
+ *                                    flows
  *   SET changes SCHED, PERSIST, MAGLEV_SIZE or CHECK_* of the service
  *   named by PROTO, ADDR, PORT; DEL ends its flows.
  *
@@ -137,6 +168,9 @@
  *     KNAT_BE_A_CHECK_FAILED u64     dump only: failed handshakes seen
  *     KNAT_BE_A_CHECK_DOWNS  u64     dump only: times taken down
  *     KNAT_BE_A_HANDSHAKE    nest    dump only: enum knat_hs_attr
+ *     KNAT_BE_A_RATE         nest    dump only: enum knat_rate_attr
+ *     KNAT_BE_A_ACTIVE       u32     dump only: TCP flows in ESTABLISHED
+ *     KNAT_BE_A_INACTIVE     u32     dump only: its other flows
  *
  * KNAT_CMD_EVENT, multicast to the "events" group (listening needs no
  * privilege, as reading stats):
@@ -226,6 +260,8 @@ enum knat_cfg_attr {
 	KNAT_CFG_A_UNSPEC,
 	KNAT_CFG_A_MAX_FLOWS,
 	KNAT_CFG_A_TIMEOUTS,
+	KNAT_CFG_A_RATE_INTERVAL,
+	KNAT_CFG_A_RATE_WINDOW,
 
 	__KNAT_CFG_A_MAX,
 	KNAT_CFG_A_MAX = __KNAT_CFG_A_MAX - 1
@@ -483,6 +519,11 @@ enum knat_svc_attr {
 	KNAT_SVC_A_CHECK_TIMEOUT,
 	KNAT_SVC_A_CHECK_HOLDDOWN,
 	KNAT_SVC_A_HANDSHAKE,
+	KNAT_SVC_A_RATE,
+	KNAT_SVC_A_ACTIVE,
+	KNAT_SVC_A_INACTIVE,
+	KNAT_SVC_A_ICMP,
+	KNAT_SVC_A_ICMP_DROPS,
 
 	__KNAT_SVC_A_MAX,
 	KNAT_SVC_A_MAX = __KNAT_SVC_A_MAX - 1
@@ -550,9 +591,34 @@ enum knat_be_attr {
 	KNAT_BE_A_CHECK_FAILED,
 	KNAT_BE_A_CHECK_DOWNS,
 	KNAT_BE_A_HANDSHAKE,
+	KNAT_BE_A_RATE,
+	KNAT_BE_A_ACTIVE,
+	KNAT_BE_A_INACTIVE,
 
 	__KNAT_BE_A_MAX,
 	KNAT_BE_A_MAX = __KNAT_BE_A_MAX - 1
+};
+
+/*
+ * Smoothed rates of a service or backend (KNAT_SVC_A_RATE, KNAT_BE_A_RATE),
+ * each a u64 in thousandths per second: 1500 is 1.5 packets a second.
+ */
+#define KNAT_RATE_INTERVAL_DEFAULT	2	/* s between estimates */
+#define KNAT_RATE_WINDOW_DEFAULT	8	/* s, smoothing time constant */
+#define KNAT_RATE_INTERVAL_MAX		60
+#define KNAT_RATE_WINDOW_MAX		3600
+
+enum knat_rate_attr {
+	KNAT_RATE_A_UNSPEC,
+	KNAT_RATE_A_PAD,
+	KNAT_RATE_A_CPS,	/* new flows scheduled */
+	KNAT_RATE_A_PPS_IN,	/* packets, client -> backend */
+	KNAT_RATE_A_PPS_OUT,	/* packets, backend -> client */
+	KNAT_RATE_A_BPS_IN,	/* bytes (of IP packets), client -> backend */
+	KNAT_RATE_A_BPS_OUT,	/* bytes, backend -> client */
+
+	__KNAT_RATE_A_MAX,
+	KNAT_RATE_A_MAX = __KNAT_RATE_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_KNAT_H */
