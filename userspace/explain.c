@@ -458,7 +458,10 @@ int explain_print(const struct nlmsghdr *nlh, void *data)
 	}
 	if (tb[KNAT_EXP_A_KIND]) {
 		name = flow_kind_name(attr_u8(tb[KNAT_EXP_A_KIND]));
-		print_string(PRINT_ANY, "kind", " kind %s", name ?: "unknown");
+		print_string(PRINT_JSON, "kind", NULL, name ?: "unknown");
+		/* Text: only when the verdict does not already say it. */
+		if (!name || strcmp(name, verdict))
+			print_fp(" kind %s", name ?: "unknown");
 	} else {
 		print_null(PRINT_JSON, "kind", NULL);
 	}
@@ -486,7 +489,8 @@ int explain_print(const struct nlmsghdr *nlh, void *data)
 		print_null(PRINT_JSON, "out", NULL);
 	}
 	if (tb[KNAT_EXP_A_OIF])
-		print_string(PRINT_ANY, "oif", " oif %s",
+		print_string(PRINT_ANY, "oif",
+			     tb[KNAT_EXP_A_OUT] ? " oif %s" : "  oif %s",
 			     attr_str(tb[KNAT_EXP_A_OIF]));
 	else
 		print_null(PRINT_JSON, "oif", NULL);
