@@ -111,6 +111,12 @@ static inline void knat_tuple_invert(struct knat_tuple *dst,
 
 u32 knat_tuple_hash(const struct knat_tuple *t, u32 seed);
 
+/* Would knat_flow_alloc() refuse a flow for max-flows now? */
+static inline bool knat_flows_full(struct knat_net *kn)
+{
+	return atomic_read(&kn->nflows) >= READ_ONCE(kn->max_flows);
+}
+
 void knat_nat_release(struct knat_net *kn, struct knat_flow *f);
 
 struct knat_flow *knat_flow_alloc(struct knat_net *kn,

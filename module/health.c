@@ -110,9 +110,10 @@ void knat_health_icmp(struct knat_net *kn, struct knat_flow *f, int dir,
 
 /*
  * A backend whose hold-down is over takes the next new flow of its
- * service as its probe, one at a time.  RCU held.
+ * service as its probe, one at a time.  @dry: the one that would, not
+ * claimed.  RCU held.
  */
-struct knat_backend *knat_health_probe(struct knat_service *svc)
+struct knat_backend *knat_health_probe(struct knat_service *svc, bool dry)
 {
 	struct knat_backend *be;
 
@@ -120,7 +121,8 @@ struct knat_backend *knat_health_probe(struct knat_service *svc)
 		if (READ_ONCE(be->health) == KNAT_HEALTH_PROBING &&
 		    READ_ONCE(be->state) == KNAT_BACKEND_UP &&
 		    READ_ONCE(be->weight) &&
-		    !atomic_cmpxchg(&be->probe, 0, 1))
+		    (dry ? !atomic_read(&be->probe) :
+		     !atomic_cmpxchg(&be->probe, 0, 1)))
 			return be;
 	return NULL;
 }

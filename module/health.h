@@ -12,7 +12,7 @@ void knat_health_tcp(struct knat_net *kn, struct knat_flow *f, int dir,
 		     u8 flags);
 void knat_health_icmp(struct knat_net *kn, struct knat_flow *f, int dir,
 		      u8 type);
-struct knat_backend *knat_health_probe(struct knat_service *svc);
+struct knat_backend *knat_health_probe(struct knat_service *svc, bool dry);
 void knat_health_probe_end(struct knat_backend *be);
 void knat_health_reset(struct knat_backend *be);
 void knat_health_backend_gone(struct knat_backend *be);

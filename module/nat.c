@@ -367,40 +367,51 @@ static void knat_flow_account(struct knat_net *kn, struct knat_flow *f,
 }
 
 /*
- * May the flow found for this packet carry it?  Expired flows go now (the
- * GC would later); a SYN reusing the tuple of a closed TCP flow starts a
- * fresh one at once instead of waiting out TIME_WAIT.
+ * May the flow found for this packet carry it?  Not when it is dead or
+ * expired; nor a UDP flow whose backend went down (UDP has no end: it
+ * would black-hole until it timed out, so its next packet is scheduled
+ * afresh); nor a closed TCP flow whose tuple a SYN reuses: that starts a
+ * fresh one at once instead of waiting out TIME_WAIT.  Changes nothing.
  */
-static bool knat_flow_usable(struct knat_net *kn, struct knat_flow *f,
-			     int dir, const struct knat_pkt *p)
+enum knat_flow_stale knat_flow_stale(const struct knat_flow *f, int dir,
+				     const struct knat_pkt *p)
 {
 	u8 st;
 
 	if (test_bit(KNAT_FLOW_DEAD_BIT, &f->status))
+		return KNAT_FLOW_STALE_DEAD;
+	if (knat_flow_expired(f))
+		return KNAT_FLOW_STALE_EXPIRED;
+	if (p->t.proto == IPPROTO_UDP && knat_flow_is_service(f) &&
+	    READ_ONCE(((struct knat_backend *)f->owner)->state) ==
+	    KNAT_BACKEND_DOWN)
+		return KNAT_FLOW_STALE_DOWN;
+	if (p->t.proto != IPPROTO_TCP || dir != KNAT_DIR_ORIG ||
+	    !knat_pure_syn(p->tcpflags))
+		return KNAT_FLOW_USABLE;
+	st = READ_ONCE(f->state) & KNAT_TCP_STATE_MASK;
+	if (st != KNAT_TCP_TIME_WAIT && st != KNAT_TCP_CLOSE)
+		return KNAT_FLOW_USABLE;
+	return KNAT_FLOW_STALE_REUSED;
+}
+
+/* A stale flow goes now (the GC would later). */
+static bool knat_flow_usable(struct knat_net *kn, struct knat_flow *f,
+			     int dir, const struct knat_pkt *p)
+{
+	switch (knat_flow_stale(f, dir, p)) {
+	case KNAT_FLOW_USABLE:
+		return true;
+	case KNAT_FLOW_STALE_DEAD:
 		return false;
-	if (knat_flow_expired(f)) {
+	case KNAT_FLOW_STALE_EXPIRED:
 		knat_flow_del(kn, f);
 		knat_count(kn, KNAT_CNT_FLOWS_EXPIRED);
 		return false;
-	}
-	/*
-	 * UDP has no end: a flow whose backend went down would black-hole
-	 * until it timed out.  Its next packet is scheduled afresh instead.
-	 */
-	if (p->t.proto == IPPROTO_UDP && knat_flow_is_service(f) &&
-	    READ_ONCE(((struct knat_backend *)f->owner)->state) ==
-	    KNAT_BACKEND_DOWN) {
+	default:
 		knat_flow_del(kn, f);
 		return false;
 	}
-	if (p->t.proto != IPPROTO_TCP || dir != KNAT_DIR_ORIG ||
-	    !knat_pure_syn(p->tcpflags))
-		return true;
-	st = READ_ONCE(f->state) & KNAT_TCP_STATE_MASK;
-	if (st != KNAT_TCP_TIME_WAIT && st != KNAT_TCP_CLOSE)
-		return true;
-	knat_flow_del(kn, f);
-	return false;
 }
 
 /* Entry-side work for a packet of a known flow. */
@@ -482,10 +493,11 @@ static void knat_owner_put(struct knat_flow *f)
  * Hairpin: the backend sits behind the interface the client came in on,
  * so its answer would go straight back, bypassing us.  Make the backend
  * answer us instead: source-NAT to our address on that side, keeping the
- * client's port when the reply tuple allows it.
+ * client's port when the reply tuple allows it (else a random one, which
+ * @flags tells).
  */
 static bool knat_hairpin(struct knat_net *kn, struct knat_tuple *reply,
-			 struct net_device *dev)
+			 struct net_device *dev, u32 *flags)
 {
 	__be32 addr = inet_select_addr(dev, reply->src, RT_SCOPE_UNIVERSE);
 	int i;
@@ -496,182 +508,260 @@ static bool knat_hairpin(struct knat_net *kn, struct knat_tuple *reply,
 	for (i = 0; i < KNAT_PORT_PROBES; i++) {
 		if (!knat_tuple_taken(kn, reply) &&
 		    !knat_port_shadowed(kn, reply->proto, addr, reply->dport,
-					reply->src, reply->sport))
+					reply->src, reply->sport)) {
+			*flags |= i ? KNAT_EXPLAIN_F_PORT_RANDOM :
+				  KNAT_EXPLAIN_F_PORT_PRESERVED;
 			return true;
+		}
 		reply->dport = htons(1024 + prandom_u32_max(65536 - 1024));
 	}
 	return false;
 }
 
+static void knat_decide_drop(struct knat_decision *d, enum knat_drop why)
+{
+	d->verdict = KNAT_EXPLAIN_DROP;
+	d->drop = why;
+}
+
+/*
+ * Dry runs only: what knat_flow_alloc() and knat_flow_add() would refuse.
+ * @other is the half of the new flow the packet does not carry.
+ */
+static void knat_decide_table(struct knat_net *kn, struct knat_decision *d,
+			      const struct knat_tuple *other)
+{
+	if (knat_flows_full(kn))
+		knat_decide_drop(d, KNAT_DROP_TABLE_FULL);
+	else if (knat_tuple_taken(kn, other))
+		knat_decide_drop(d, KNAT_DROP_CLASH);
+}
+
 /*
  * A new flow whose destination becomes TO_ADDR:TO_PORT (a forward or a
- * service backend), owned by @owner, starting in TCP state @state.
+ * service backend).
  */
-static unsigned int knat_dnat_new(struct knat_net *kn, struct sk_buff *skb,
-				  const struct knat_pkt *p,
-				  const struct nf_hook_state *state,
-				  __be32 to_addr, __be16 to_port, u8 kind,
-				  void *owner, u8 tcp_state,
-				  unsigned long status)
+static void knat_dnat_decide(struct knat_net *kn, struct sk_buff *skb,
+			     const struct knat_pkt *p,
+			     const struct nf_hook_state *state,
+			     __be32 to_addr, __be16 to_port, bool dry,
+			     struct knat_decision *d)
 {
-	struct knat_tuple reply = {
+	d->reply = (struct knat_tuple) {
 		.src = to_addr, .dst = p->t.src,
 		.sport = to_port, .dport = p->t.sport, .proto = p->t.proto,
 	};
-	struct knat_flow *f;
-	bool routed = false;
-	int err;
-
 	/*
 	 * Route the translated packet now, to know before the flow is made
 	 * whether the answer would bypass us.  IPv4 keeps this route.
 	 */
 	if (state->hook == NF_INET_PRE_ROUTING &&
-	    !ip_route_input_noref(skb, reply.src, p->t.src, ip_hdr(skb)->tos,
-				  state->in)) {
+	    !ip_route_input_noref(skb, d->reply.src, p->t.src,
+				  ip_hdr(skb)->tos, state->in)) {
 		const struct rtable *rt = skb_rtable(skb);
 
-		routed = true;
+		d->routed = true;
 		if (rt->rt_type == RTN_UNICAST && rt->dst.dev == state->in) {
-			if (!knat_hairpin(kn, &reply, state->in)) {
-				err = -EADDRNOTAVAIL;
-				goto fail;
+			if (!knat_hairpin(kn, &d->reply, state->in,
+					  &d->flags)) {
+				knat_decide_drop(d, KNAT_DROP_NO_PORT);
+				return;
 			}
-			kind = kind == KNAT_FLOW_KIND_FORWARD ?
-			       KNAT_FLOW_KIND_FORWARD_SNAT :
-			       KNAT_FLOW_KIND_SERVICE_SNAT;
-			knat_count(kn, KNAT_CNT_HAIRPIN);
+			d->kind = d->kind == KNAT_FLOW_KIND_FORWARD ?
+				  KNAT_FLOW_KIND_FORWARD_SNAT :
+				  KNAT_FLOW_KIND_SERVICE_SNAT;
+			d->flags |= KNAT_EXPLAIN_F_HAIRPIN;
 		}
 	}
-
-	f = knat_flow_alloc(kn, &p->t, &reply, kind, owner, 0);
-	if (IS_ERR(f)) {
-		err = PTR_ERR(f);
-		goto fail;
-	}
-	f->state = tcp_state;
-	f->status |= status;
-	knat_owner_get(f);
-	err = knat_flow_add(kn, f);
-	if (err) {
-		knat_owner_put(f);
-		goto fail;
-	}
-	if (knat_flow_is_service(f) &&
-	    READ_ONCE(((struct knat_backend *)owner)->svc->persist))
-		knat_persist_hold(kn, f);
-	knat_count_created(kn, p->t.proto);
-	return knat_flow_packet(kn, f, KNAT_DIR_ORIG, skb, p, state, routed);
-
-fail:
-	/* A probe that never became a flow frees its slot. */
-	if (status & BIT(KNAT_FLOW_PROBE_BIT))
-		knat_health_probe_end(owner);
-	if (err == -EADDRNOTAVAIL)
-		return knat_drop(kn, KNAT_DROP_NO_PORT);
-	return knat_alloc_drop(kn, err);
+	if (dry)
+		knat_decide_table(kn, d, &d->reply);
 }
 
 /* A packet of no flow to a forwarded port. */
-static unsigned int knat_forward_new(struct knat_net *kn, struct sk_buff *skb,
-				     const struct knat_pkt *p,
-				     const struct nf_hook_state *state,
-				     struct knat_forward *fwd)
+static void knat_forward_decide(struct knat_net *kn, struct sk_buff *skb,
+				const struct knat_pkt *p,
+				const struct nf_hook_state *state,
+				struct knat_forward *fwd, bool dry,
+				struct knat_decision *d)
 {
 	__be16 to_port = p->t.dport;
 
-	if (p->t.proto == IPPROTO_TCP && !knat_pure_syn(p->tcpflags)) {
-		knat_count(kn, KNAT_CNT_TCP_UNTRACKED);
-		knat_note(skb, KNAT_CB_DONE, NULL);
-		return NF_ACCEPT;
-	}
+	d->fwd = fwd;
+	/* Passed untracked: the verdict stays PASS, ->fwd says why. */
+	if (p->t.proto == IPPROTO_TCP && !knat_pure_syn(p->tcpflags))
+		return;
 	if (fwd->to_port)
 		to_port = htons(fwd->to_port + ntohs(p->t.dport) - fwd->port_min);
-	return knat_dnat_new(kn, skb, p, state, fwd->to_addr, to_port,
-			     KNAT_FLOW_KIND_FORWARD, fwd, KNAT_TCP_NONE, 0);
+	d->verdict = KNAT_EXPLAIN_FORWARD;
+	d->kind = KNAT_FLOW_KIND_FORWARD;
+	knat_dnat_decide(kn, skb, p, state, fwd->to_addr, to_port, dry, d);
 }
 
 /*
  * A packet of no flow to a service.  A TCP segment that is not a SYN
  * is taken up mid-flow only under maglev: another router behind the same
  * ECMP group started the flow, and maglev picks the same backend here.
+ * Not @dry, the choice is taken: the scheduler moves on, persistence
+ * records it, a probe slot is claimed.
  */
-static unsigned int knat_service_new(struct knat_net *kn, struct sk_buff *skb,
-				     const struct knat_pkt *p,
-				     const struct nf_hook_state *state,
-				     struct knat_service *svc)
+static void knat_service_decide(struct knat_net *kn, struct sk_buff *skb,
+				const struct knat_pkt *p,
+				const struct nf_hook_state *state,
+				struct knat_service *svc, bool dry,
+				struct knat_decision *d)
 {
-	const struct knat_sched *sched = READ_ONCE(svc->sched);
-	u8 tcp_state = KNAT_TCP_NONE;
-	unsigned long status = 0;
 	struct knat_backend *be = NULL;
 
+	d->svc = svc;
+	d->verdict = KNAT_EXPLAIN_SERVICE;
+	d->kind = KNAT_FLOW_KIND_SERVICE;
+	d->tcp_state = KNAT_TCP_NONE;
 	if (p->t.proto == IPPROTO_TCP && !knat_pure_syn(p->tcpflags)) {
-		if (sched != &knat_sched_maglev || (p->tcpflags & KNAT_TCPF_RST))
-			return knat_drop(kn, KNAT_DROP_TCP_NO_FLOW);
-		tcp_state = KNAT_TCP_ESTABLISHED;
-		knat_count(kn, KNAT_CNT_PICKUP_ORIG);
+		if (READ_ONCE(svc->sched) != &knat_sched_maglev ||
+		    (p->tcpflags & KNAT_TCPF_RST)) {
+			knat_decide_drop(d, KNAT_DROP_TCP_NO_FLOW);
+			return;
+		}
+		d->tcp_state = KNAT_TCP_ESTABLISHED;
+		d->flags |= KNAT_EXPLAIN_F_PICKUP;
 	}
 	/* A held-down backend whose time is up probes with this flow. */
-	if (tcp_state == KNAT_TCP_NONE && p->t.proto == IPPROTO_TCP &&
+	if (d->tcp_state == KNAT_TCP_NONE && p->t.proto == IPPROTO_TCP &&
 	    atomic_read(&svc->nprobing)) {
-		be = knat_health_probe(svc);
-		if (be)
-			status = BIT(KNAT_FLOW_PROBE_BIT);
+		be = knat_health_probe(svc, dry);
+		if (be) {
+			d->status = BIT(KNAT_FLOW_PROBE_BIT);
+			d->flags |= KNAT_EXPLAIN_F_PROBE;
+		}
 	}
-	if (!be && READ_ONCE(svc->persist) && tcp_state == KNAT_TCP_NONE)
-		be = knat_persist_schedule(kn, svc, &p->t);
-	else if (!be)
-		be = sched->schedule(svc, &p->t);
-	if (!be)
-		return knat_drop(kn, KNAT_DROP_NO_BACKEND);
-	this_cpu_inc(be->stats->conns);
-	return knat_dnat_new(kn, skb, p, state, be->addr, be->port,
-			     KNAT_FLOW_KIND_SERVICE, be, tcp_state, status);
+	if (!be && READ_ONCE(svc->persist) && d->tcp_state == KNAT_TCP_NONE) {
+		be = knat_persist_lookup(kn, svc, p->t.src);
+		if (be)
+			d->flags |= KNAT_EXPLAIN_F_PERSIST_HIT;
+		else
+			be = knat_sched_pick(svc, &p->t, dry);
+		if (be && !dry)
+			be = knat_persist_record(kn, svc, p->t.src, be);
+	} else if (!be) {
+		be = knat_sched_pick(svc, &p->t, dry);
+	}
+	if (!be) {
+		knat_decide_drop(d, KNAT_DROP_NO_BACKEND);
+		return;
+	}
+	d->be = be;
+	knat_dnat_decide(kn, skb, p, state, be->addr, be->port, dry, d);
 }
 
 /*
  * A backend's answer for a flow we never saw: another maglev router behind
  * the same ECMP group scheduled it, and the backend's return route (or a
  * change of it) brings the answer here.  The flow is rebuilt from the
- * reply side, so that the client still sees the VIP.
+ * reply side, so that the client still sees the VIP: ->reply holds the
+ * client's half.
  */
-static unsigned int knat_service_pickup_reply(struct knat_net *kn,
-					      struct sk_buff *skb,
-					      const struct knat_pkt *p,
-					      const struct nf_hook_state *state)
+static void knat_pickup_decide(struct knat_net *kn, const struct knat_pkt *p,
+			       bool dry, struct knat_decision *d)
 {
 	struct knat_backend *be;
-	struct knat_tuple orig;
-	struct knat_flow *f;
-	int err;
 
 	if (p->t.proto == IPPROTO_TCP &&
 	    (p->tcpflags & KNAT_TCPF_RST || knat_pure_syn(p->tcpflags)))
-		return NF_ACCEPT;
+		return;
 	be = knat_backend_reply_match(kn, &p->t);
 	if (!be)
-		return NF_ACCEPT;
-	orig = (struct knat_tuple) {
+		return;
+	d->verdict = KNAT_EXPLAIN_SERVICE;
+	d->kind = KNAT_FLOW_KIND_SERVICE;
+	d->flags |= KNAT_EXPLAIN_F_PICKUP;
+	d->dir = KNAT_DIR_REPLY;
+	d->svc = be->svc;
+	d->be = be;
+	d->reply = (struct knat_tuple) {
 		.src = p->t.dst, .dst = be->svc->addr,
 		.sport = p->t.dport, .dport = be->svc->port,
 		.proto = p->t.proto,
 	};
-	f = knat_flow_alloc(kn, &orig, &p->t, KNAT_FLOW_KIND_SERVICE, be, 0);
-	if (IS_ERR(f))
-		return knat_alloc_drop(kn, PTR_ERR(f));
 	/* A SYN-ACK moves SYN_SENT on; anything else is mid-flow. */
-	f->state = p->tcpflags & KNAT_TCPF_SYN ? KNAT_TCP_SYN_SENT :
-		   KNAT_TCP_ESTABLISHED;
+	d->tcp_state = p->tcpflags & KNAT_TCPF_SYN ? KNAT_TCP_SYN_SENT :
+		       KNAT_TCP_ESTABLISHED;
+	if (dry)
+		knat_decide_table(kn, d, &d->reply);
+}
+
+/*
+ * What a packet of no flow at an entry hook gets: a new flow of a service
+ * or a forward, an answer to a VIP ping, a drop, or nothing.  The packet
+ * path carries the decision out (knat_new_flow()); knat explain asks
+ * @dry, and nothing is taken.  RCU held.
+ */
+void knat_decide(struct knat_net *kn, struct sk_buff *skb,
+		 const struct knat_pkt *p, const struct nf_hook_state *state,
+		 bool dry, struct knat_decision *d)
+{
+	struct knat_service *svc;
+	struct knat_forward *fwd;
+
+	memset(d, 0, sizeof(*d));
+	if (p->t.proto == IPPROTO_ICMP && state->hook == NF_INET_PRE_ROUTING &&
+	    knat_service_is_vip(kn, p->t.dst)) {
+		d->verdict = KNAT_EXPLAIN_VIP_ECHO;
+		return;
+	}
+	if (p->t.proto != IPPROTO_TCP && p->t.proto != IPPROTO_UDP)
+		return;
+	svc = knat_service_match(kn, p->t.proto, p->t.dst, p->t.dport);
+	if (svc)
+		return knat_service_decide(kn, skb, p, state, svc, dry, d);
+	fwd = knat_forward_match(kn, p->t.proto, p->t.dst, ntohs(p->t.dport));
+	if (fwd)
+		return knat_forward_decide(kn, skb, p, state, fwd, dry, d);
+	if (state->hook == NF_INET_PRE_ROUTING)
+		knat_pickup_decide(kn, p, dry, d);
+}
+
+/* Make the flow knat_decide() chose and let the packet through it. */
+static unsigned int knat_new_flow_make(struct knat_net *kn,
+				       struct sk_buff *skb,
+				       const struct knat_pkt *p,
+				       const struct nf_hook_state *state,
+				       const struct knat_decision *d)
+{
+	const struct knat_tuple *orig = &p->t, *reply = &d->reply;
+	void *owner = d->be ? (void *)d->be : (void *)d->fwd;
+	struct knat_flow *f;
+	int err;
+
+	if (d->dir == KNAT_DIR_REPLY)
+		swap(orig, reply);
+	if (d->flags & KNAT_EXPLAIN_F_HAIRPIN)
+		knat_count(kn, KNAT_CNT_HAIRPIN);
+	f = knat_flow_alloc(kn, orig, reply, d->kind, owner, 0);
+	if (IS_ERR(f)) {
+		err = PTR_ERR(f);
+		goto fail;
+	}
+	f->state = d->tcp_state;
+	f->status |= d->status;
 	knat_owner_get(f);
 	err = knat_flow_add(kn, f);
 	if (err) {
 		knat_owner_put(f);
-		return knat_alloc_drop(kn, err);
+		goto fail;
 	}
+	if (d->dir == KNAT_DIR_ORIG && knat_flow_is_service(f) &&
+	    READ_ONCE(d->svc->persist))
+		knat_persist_hold(kn, f);
 	knat_count_created(kn, p->t.proto);
-	knat_count(kn, KNAT_CNT_PICKUP_REPLY);
-	return knat_flow_packet(kn, f, KNAT_DIR_REPLY, skb, p, state, false);
+	if (d->dir == KNAT_DIR_REPLY)
+		knat_count(kn, KNAT_CNT_PICKUP_REPLY);
+	return knat_flow_packet(kn, f, d->dir, skb, p, state, d->routed);
+
+fail:
+	/* A probe that never became a flow frees its slot. */
+	if (d->status & BIT(KNAT_FLOW_PROBE_BIT))
+		knat_health_probe_end(d->be);
+	return knat_alloc_drop(kn, err);
 }
 
 /*
@@ -727,22 +817,30 @@ static unsigned int knat_new_flow(struct knat_net *kn, struct sk_buff *skb,
 				  const struct knat_pkt *p,
 				  const struct nf_hook_state *state)
 {
-	struct knat_service *svc;
-	struct knat_forward *fwd;
+	struct knat_decision d;
 
-	if (p->t.proto == IPPROTO_ICMP && state->hook == NF_INET_PRE_ROUTING &&
-	    knat_service_is_vip(kn, p->t.dst))
+	knat_decide(kn, skb, p, state, false, &d);
+	/* Counted when chosen, as IPVS counts connections it schedules. */
+	if (d.be && d.dir == KNAT_DIR_ORIG)
+		this_cpu_inc(d.be->stats->conns);
+	if ((d.flags & KNAT_EXPLAIN_F_PICKUP) && d.dir == KNAT_DIR_ORIG)
+		knat_count(kn, KNAT_CNT_PICKUP_ORIG);
+
+	switch (d.verdict) {
+	case KNAT_EXPLAIN_VIP_ECHO:
 		return knat_vip_echo(kn, skb, p, state);
-	if (p->t.proto != IPPROTO_TCP && p->t.proto != IPPROTO_UDP)
-		return NF_ACCEPT;
-	svc = knat_service_match(kn, p->t.proto, p->t.dst, p->t.dport);
-	if (svc)
-		return knat_service_new(kn, skb, p, state, svc);
-	fwd = knat_forward_match(kn, p->t.proto, p->t.dst, ntohs(p->t.dport));
-	if (fwd)
-		return knat_forward_new(kn, skb, p, state, fwd);
-	if (state->hook == NF_INET_PRE_ROUTING)
-		return knat_service_pickup_reply(kn, skb, p, state);
+	case KNAT_EXPLAIN_DROP:
+		if (d.status & BIT(KNAT_FLOW_PROBE_BIT))
+			knat_health_probe_end(d.be);
+		return knat_drop(kn, d.drop);
+	case KNAT_EXPLAIN_FORWARD:
+	case KNAT_EXPLAIN_SERVICE:
+		return knat_new_flow_make(kn, skb, p, state, &d);
+	}
+	if (d.fwd) {
+		knat_count(kn, KNAT_CNT_TCP_UNTRACKED);
+		knat_note(skb, KNAT_CB_DONE, NULL);
+	}
 	return NF_ACCEPT;
 }
 
@@ -883,62 +981,93 @@ static __be32 knat_masq_addr(const struct net_device *dev, __be32 nexthop)
 	return addr;
 }
 
+/*
+ * Whether a forwarded packet of no flow leaving by @state->out takes
+ * source NAT: PASS (no rule), DROP, or SNAT with ->snat and ->out_addr
+ * (the masquerade address, 0: one of the rule's).  @res is what
+ * knat_parse() said of it.  Changes nothing.  RCU held.
+ */
+void knat_snat_decide(struct knat_net *kn, struct sk_buff *skb, int res,
+		      const struct knat_pkt *p,
+		      const struct nf_hook_state *state,
+		      struct knat_decision *d)
+{
+	struct knat_snat *rule;
+
+	memset(d, 0, sizeof(*d));
+	/* The sender, not the quoted packet's source of an ICMP error. */
+	rule = knat_snat_match(kn, ip_hdr(skb)->saddr, state->out->ifindex);
+	if (!rule)
+		return;
+	d->snat = rule;
+	/* Whatever cannot be translated must not leave with its address. */
+	if (res != KNAT_PARSE_OK || p->icmp_err ||
+	    p->t.proto == KNAT_PROTO_ICMP_REPLY)
+		return knat_decide_drop(d, KNAT_DROP_UNSUPPORTED);
+	if (p->t.proto == IPPROTO_TCP && !knat_pure_syn(p->tcpflags))
+		return knat_decide_drop(d, KNAT_DROP_TCP_NO_FLOW);
+	d->verdict = KNAT_EXPLAIN_SNAT;
+	d->kind = KNAT_FLOW_KIND_SNAT;
+	if (rule->flags & KNAT_SNAT_F_MASQUERADE) {
+		const struct rtable *rt = skb_rtable(skb);
+
+		d->out_addr = knat_masq_addr(state->out,
+					     rt_nexthop(rt, p->t.dst));
+		if (!d->out_addr)
+			return knat_decide_drop(d, KNAT_DROP_NO_ADDR);
+	}
+}
+
+/* The reply tuple of an SNAT flow whose source becomes ADDR:PORT. */
+void knat_snat_reply(const struct knat_tuple *orig, __be32 addr,
+		     __be16 port, struct knat_tuple *reply)
+{
+	*reply = (struct knat_tuple) {
+		.src = orig->dst, .dst = addr,
+		.sport = orig->dport, .dport = port, .proto = orig->proto,
+	};
+	if (orig->proto == IPPROTO_ICMP) {
+		reply->sport = port;
+		reply->proto = KNAT_PROTO_ICMP_REPLY;
+	}
+}
+
 /* A forwarded packet of no flow leaving: source NAT makes one. */
 static unsigned int knat_snat_new(struct knat_net *kn, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
-	struct knat_snat *rule;
+	struct knat_decision d;
 	struct knat_mapping *m;
 	struct knat_tuple reply;
 	struct knat_flow *f;
 	struct knat_pkt p;
-	__be32 out_addr = 0;
 	bool preserved;
 	int res, err;
 
 	res = knat_parse(skb, &p);
 	if (res == KNAT_PARSE_FRAG || res == KNAT_PARSE_BAD)
 		return NF_ACCEPT;	/* entry dropped such packets */
-	/* The sender, not the quoted packet's source of an ICMP error. */
-	rule = knat_snat_match(kn, ip_hdr(skb)->saddr, state->out->ifindex);
-	if (!rule)
+	knat_snat_decide(kn, skb, res, &p, state, &d);
+	if (d.verdict == KNAT_EXPLAIN_DROP)
+		return knat_drop(kn, d.drop);
+	if (d.verdict != KNAT_EXPLAIN_SNAT)
 		return NF_ACCEPT;
-	/* Whatever cannot be translated must not leave with its address. */
-	if (res != KNAT_PARSE_OK || p.icmp_err ||
-	    p.t.proto == KNAT_PROTO_ICMP_REPLY)
-		return knat_drop(kn, KNAT_DROP_UNSUPPORTED);
-	if (p.t.proto == IPPROTO_TCP && !knat_pure_syn(p.tcpflags))
-		return knat_drop(kn, KNAT_DROP_TCP_NO_FLOW);
 
-	if (rule->flags & KNAT_SNAT_F_MASQUERADE) {
-		const struct rtable *rt = skb_rtable(skb);
-
-		out_addr = knat_masq_addr(state->out, rt_nexthop(rt, p.t.dst));
-		if (!out_addr)
-			return knat_drop(kn, KNAT_DROP_NO_ADDR);
-	}
-	m = knat_mapping_get(kn, rule, &p.t, out_addr, &preserved);
+	m = knat_mapping_get(kn, d.snat, &p.t, d.out_addr, &preserved);
 	if (IS_ERR(m))
 		return knat_drop(kn, PTR_ERR(m) == -ENOSPC ?
 				 KNAT_DROP_NO_PORT : KNAT_DROP_NOMEM);
 
-	reply = (struct knat_tuple) {
-		.src = p.t.dst, .dst = m->out_addr,
-		.sport = p.t.dport, .dport = m->out_port, .proto = p.t.proto,
-	};
-	if (p.t.proto == IPPROTO_ICMP) {
-		reply.sport = m->out_port;
-		reply.proto = KNAT_PROTO_ICMP_REPLY;
-	}
+	knat_snat_reply(&p.t, m->out_addr, m->out_port, &reply);
 	f = knat_flow_alloc(kn, &p.t, &reply, KNAT_FLOW_KIND_SNAT, m, 0);
 	if (IS_ERR(f)) {
 		knat_mapping_put(kn, m);
 		return knat_alloc_drop(kn, PTR_ERR(f));
 	}
-	atomic_inc(&rule->nflows);
+	atomic_inc(&d.snat->nflows);
 	err = knat_flow_add(kn, f);
 	if (err) {
-		atomic_dec(&rule->nflows);
+		atomic_dec(&d.snat->nflows);
 		knat_mapping_put(kn, m);
 		return knat_alloc_drop(kn, err);
 	}

@@ -71,6 +71,49 @@ int knat_reroute(struct sk_buff *skb, const struct nf_hook_state *state);
 void knat_note(struct sk_buff *skb, enum knat_cb_state st,
 	       const struct knat_tuple *key);
 
+/*
+ * What knat does with a packet of no flow: knat_decide() at the entry
+ * hooks, knat_snat_decide() at POST_ROUTING.  The packet path carries it
+ * out; knat explain (explain.c) asks for a dry run and reports it.
+ */
+struct knat_decision {
+	u8 verdict;		/* enum knat_explain_verdict */
+	u8 drop;		/* enum knat_drop, verdict DROP */
+	u8 kind;		/* enum knat_flow_kind of the new flow */
+	u8 tcp_state;		/* its first TCP state */
+	u8 dir;			/* the packet's half of it */
+	bool routed;		/* the skb is routed for its new destination */
+	u32 flags;		/* KNAT_EXPLAIN_F_* */
+	unsigned long status;	/* BIT(KNAT_FLOW_*_BIT) it starts with */
+	struct knat_tuple reply; /* the new flow's other half */
+	struct knat_forward *fwd;
+	struct knat_service *svc;
+	struct knat_backend *be;
+	struct knat_snat *snat;
+	__be32 out_addr;	/* SNAT: masquerade address; 0: the rule's */
+};
+
+void knat_decide(struct knat_net *kn, struct sk_buff *skb,
+		 const struct knat_pkt *p, const struct nf_hook_state *state,
+		 bool dry, struct knat_decision *d);
+void knat_snat_decide(struct knat_net *kn, struct sk_buff *skb, int res,
+		      const struct knat_pkt *p,
+		      const struct nf_hook_state *state,
+		      struct knat_decision *d);
+void knat_snat_reply(const struct knat_tuple *orig, __be32 addr,
+		     __be16 port, struct knat_tuple *reply);
+
+enum knat_flow_stale {
+	KNAT_FLOW_USABLE,
+	KNAT_FLOW_STALE_DEAD,
+	KNAT_FLOW_STALE_EXPIRED,
+	KNAT_FLOW_STALE_DOWN,		/* UDP to a backend set down */
+	KNAT_FLOW_STALE_REUSED,		/* a SYN on a closed TCP flow */
+};
+
+enum knat_flow_stale knat_flow_stale(const struct knat_flow *f, int dir,
+				     const struct knat_pkt *p);
+
 int knat_nat_init(void);
 
 #endif /* _KNAT_NAT_H */

@@ -31,6 +31,7 @@ static const struct nla_policy knat_nl_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_STATS]		= { .type = NLA_REJECT },
 	[KNAT_A_SERVICE]	= NLA_POLICY_NESTED(knat_svc_policy),
 	[KNAT_A_BACKEND]	= NLA_POLICY_NESTED(knat_be_policy),
+	[KNAT_A_EXPLAIN]	= NLA_POLICY_NESTED(knat_explain_policy),
 };
 
 struct sk_buff *knat_nl_reply_new(struct genl_info *info, u8 cmd, void **hdr)
@@ -178,6 +179,10 @@ static const struct genl_ops knat_nl_ops[] = {
 		.cmd = KNAT_CMD_STATS_RESET,
 		.doit = knat_nl_stats_reset,
 		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_EXPLAIN,
+		.doit = knat_nl_explain,
 	},
 };
 

@@ -21,6 +21,7 @@ extern const struct nla_policy knat_snat_policy[KNAT_SNAT_A_MAX + 1];
 extern const struct nla_policy knat_flow_policy[KNAT_FLOW_A_MAX + 1];
 extern const struct nla_policy knat_svc_policy[KNAT_SVC_A_MAX + 1];
 extern const struct nla_policy knat_be_policy[KNAT_BE_A_MAX + 1];
+extern const struct nla_policy knat_explain_policy[KNAT_EXP_A_MAX + 1];
 
 /* nl_config.c */
 int knat_nl_config_get(struct sk_buff *skb, struct genl_info *info);
@@ -50,6 +51,9 @@ int knat_nl_flow_dump_start(struct netlink_callback *cb);
 int knat_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int knat_nl_flow_dump_done(struct netlink_callback *cb);
 int knat_nl_flow_del(struct sk_buff *skb, struct genl_info *info);
+
+/* nl_explain.c */
+int knat_nl_explain(struct sk_buff *skb, struct genl_info *info);
 
 /* Start a reply to @info for command @cmd; NULL on allocation failure. */
 struct sk_buff *knat_nl_reply_new(struct genl_info *info, u8 cmd,

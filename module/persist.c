@@ -55,41 +55,55 @@ static u32 knat_persist_deadline(const struct knat_service *svc)
 	return (u32)jiffies + READ_ONCE(svc->persist) * HZ;
 }
 
-/* The backend for a new flow of a persistent service.  RCU held. */
-struct knat_backend *knat_persist_schedule(struct knat_net *kn,
-					   struct knat_service *svc,
-					   const struct knat_tuple *t)
+/*
+ * The backend a client's entry sends its new flow to, or NULL when it has
+ * none that may take one (then the scheduler picks, and
+ * knat_persist_record() follows).  Changes nothing.  RCU held.
+ */
+struct knat_backend *knat_persist_lookup(struct knat_net *kn,
+					 struct knat_service *svc,
+					 __be32 client)
 {
-	const struct knat_sched *sched = READ_ONCE(svc->sched);
-	struct knat_persist *p, *old;
+	struct knat_persist *p = knat_persist_find(kn, svc, client);
 	struct knat_backend *be;
 
-	p = knat_persist_find(kn, svc, t->src);
+	if (!p)
+		return NULL;
+	be = READ_ONCE(p->be);
+	/* Expired but not yet collected: as good as gone. */
+	if (!atomic_read(&p->nflows) &&
+	    (s32)(READ_ONCE(p->expires) - (u32)jiffies) <= 0)
+		return NULL;
+	return be && knat_backend_eligible(be) ? be : NULL;
+}
+
+/*
+ * A new flow of @client goes to @be: make or update the client's entry.
+ * Returns the backend to use, another CPU's choice if it made the entry
+ * first.  RCU held.
+ */
+struct knat_backend *knat_persist_record(struct knat_net *kn,
+					 struct knat_service *svc,
+					 __be32 client, struct knat_backend *be)
+{
+	struct knat_persist *p, *old;
+
+	p = knat_persist_find(kn, svc, client);
 	if (p) {
-		be = READ_ONCE(p->be);
-		/* Expired but not yet collected: as good as gone. */
-		if (!atomic_read(&p->nflows) &&
-		    (s32)(READ_ONCE(p->expires) - (u32)jiffies) <= 0)
-			be = NULL;
-		if (!be || !knat_backend_eligible(be)) {
-			be = sched->schedule(svc, t);
-			if (!be)
-				return NULL;
+		if (READ_ONCE(p->be) != be)
 			WRITE_ONCE(p->be, be);
-		}
 		/* Keep the GC off it until the new flow holds it. */
 		WRITE_ONCE(p->expires, knat_persist_deadline(svc));
 		return be;
 	}
 
-	be = sched->schedule(svc, t);
-	if (!be || atomic_read(&kn->npersist) >= READ_ONCE(kn->max_flows))
+	if (atomic_read(&kn->npersist) >= READ_ONCE(kn->max_flows))
 		return be;
 	p = kzalloc(sizeof(*p), GFP_ATOMIC);
 	if (!p)
 		return be;
 	p->key.svc = svc;
-	p->key.client = t->src;
+	p->key.client = client;
 	p->be = be;
 	p->expires = knat_persist_deadline(svc);
 	old = rhashtable_lookup_get_insert_fast(&kn->persist, &p->node,

@@ -9,9 +9,12 @@ struct knat_flow;
 struct knat_service;
 struct knat_tuple;
 
-struct knat_backend *knat_persist_schedule(struct knat_net *kn,
-					   struct knat_service *svc,
-					   const struct knat_tuple *t);
+struct knat_backend *knat_persist_lookup(struct knat_net *kn,
+					 struct knat_service *svc,
+					 __be32 client);
+struct knat_backend *knat_persist_record(struct knat_net *kn,
+					 struct knat_service *svc,
+					 __be32 client, struct knat_backend *be);
 void knat_persist_hold(struct knat_net *kn, struct knat_flow *f);
 void knat_persist_release(struct knat_net *kn, const struct knat_flow *f);
 void knat_persist_forget_backend(struct knat_net *kn,

@@ -113,10 +113,14 @@ bool knat_port_shadowed(struct knat_net *kn, u8 proto, __be32 addr,
 	return sk;
 }
 
-/* Claim one port of @map for @orig's reply, if nothing else owns it. */
+/*
+ * Claim one port of @map for @orig's reply, if nothing else owns it;
+ * @dry: only say whether it could.
+ */
 static bool knat_port_claim(struct knat_net *kn, struct knat_snat *rule,
 			    struct knat_port_map *map, unsigned int bit,
-			    const struct knat_tuple *orig, __be32 out_addr)
+			    const struct knat_tuple *orig, __be32 out_addr,
+			    bool dry)
 {
 	__be16 port = htons(rule->port_min + bit);
 	struct knat_tuple reply = {
@@ -129,25 +133,30 @@ static bool knat_port_claim(struct knat_net *kn, struct knat_snat *rule,
 		reply.sport = port;
 		reply.proto = KNAT_PROTO_ICMP_REPLY;
 	}
-	if (test_and_set_bit(bit, map->bits))
+	if (dry ? test_bit(bit, map->bits) : test_and_set_bit(bit, map->bits))
 		return false;
 	if (knat_tuple_taken(kn, &reply) ||
 	    knat_port_shadowed(kn, orig->proto, out_addr, port, orig->dst,
 			       orig->dport)) {
-		clear_bit(bit, map->bits);
+		if (!dry)
+			clear_bit(bit, map->bits);
 		return false;
 	}
 	return true;
 }
 
-/* One pass over the map from a random offset; false when exhausted. */
+/*
+ * One pass over the map from a random offset; false when exhausted.  A
+ * @dry search, claiming nothing, starts at 0: it can only tell whether a
+ * port is left, not which one the random start would find.
+ */
 static bool knat_port_search(struct knat_net *kn, struct knat_snat *rule,
 			     struct knat_port_map *map,
 			     const struct knat_tuple *orig, __be32 out_addr,
-			     unsigned int *bitp)
+			     bool dry, unsigned int *bitp)
 {
 	unsigned int nports = rule->port_max - rule->port_min + 1;
-	unsigned int start = prandom_u32_max(nports);
+	unsigned int start = dry ? 0 : prandom_u32_max(nports);
 	unsigned int bit = start, end = nports, probes = 0;
 	int pass;
 
@@ -168,7 +177,7 @@ static bool knat_port_search(struct knat_net *kn, struct knat_snat *rule,
 				continue;
 			}
 			if (knat_port_claim(kn, rule, map, bit, orig,
-					    out_addr)) {
+					    out_addr, dry)) {
 				*bitp = bit;
 				return true;
 			}
@@ -215,6 +224,80 @@ static struct knat_mapping *knat_mapping_find(struct knat_net *kn,
 	return m;
 }
 
+static __be32 knat_mapping_out_addr(const struct knat_snat *rule,
+				    const struct knat_tuple *orig,
+				    __be32 out_addr)
+{
+	return out_addr ?: htonl(ntohl(rule->to_min) +
+				 knat_addr_idx(rule, orig->src));
+}
+
+/*
+ * The port of a new mapping: the inside port when free (preservation),
+ * else a search.  @dry claims nothing, and its search says only whether
+ * a port is left: *@bitp is then meaningless.  false when exhausted.
+ */
+static bool knat_port_choose(struct knat_net *kn, struct knat_snat *rule,
+			     struct knat_port_map *map,
+			     const struct knat_tuple *orig, __be32 out_addr,
+			     bool dry, unsigned int *bitp, bool *preserved)
+{
+	unsigned int sport = ntohs(orig->sport);
+
+	*preserved = sport >= rule->port_min && sport <= rule->port_max &&
+		     knat_port_claim(kn, rule, map, sport - rule->port_min,
+				     orig, out_addr, dry);
+	if (*preserved) {
+		*bitp = sport - rule->port_min;
+		return true;
+	}
+	return knat_port_search(kn, rule, map, orig, out_addr, dry, bitp);
+}
+
+/*
+ * What knat_mapping_get() would answer now, taking nothing: the outside
+ * address and port and how they come (KNAT_EXPLAIN_F_*).  A port that is
+ * neither kept nor already mapped is drawn at random: *@portp is then 0
+ * and KNAT_EXPLAIN_F_PORT_RANDOM set.  -ENOSPC when no port is left.
+ * RCU held.
+ */
+int knat_mapping_peek(struct knat_net *kn, struct knat_snat *rule,
+		      const struct knat_tuple *orig, __be32 out_addr,
+		      __be32 *addrp, __be16 *portp, u32 *flags)
+{
+	struct knat_mapping_key key = {
+		.rule = rule, .addr = orig->src, .port = orig->sport,
+		.proto = orig->proto,
+	};
+	struct knat_port_map *map;
+	struct knat_mapping *m;
+	unsigned int bit;
+	bool preserved;
+
+	out_addr = knat_mapping_out_addr(rule, orig, out_addr);
+	*addrp = out_addr;
+	*portp = 0;
+	if (!(rule->flags & KNAT_SNAT_F_APDM)) {
+		m = rhashtable_lookup(&kn->mappings, &key, knat_mapping_params);
+		if (m && m->out_addr == out_addr && refcount_read(&m->ref)) {
+			*portp = m->out_port;
+			*flags |= KNAT_EXPLAIN_F_MAPPING_HIT;
+			return 0;
+		}
+	}
+	map = knat_port_map(rule, knat_addr_idx(rule, orig->src), orig->proto);
+	if (!knat_port_choose(kn, rule, map, orig, out_addr, true, &bit,
+			      &preserved))
+		return -ENOSPC;
+	if (preserved) {
+		*portp = orig->sport;
+		*flags |= KNAT_EXPLAIN_F_PORT_PRESERVED;
+	} else {
+		*flags |= KNAT_EXPLAIN_F_PORT_RANDOM;
+	}
+	return 0;
+}
+
 /*
  * The mapping for a new SNAT flow @orig through @rule, with a reference.
  * @out_addr is the masquerade address, or 0 to pick one of the rule's.
@@ -232,12 +315,10 @@ struct knat_mapping *knat_mapping_get(struct knat_net *kn,
 	};
 	struct knat_mapping *m, *old;
 	struct knat_port_map *map;
-	unsigned int bit, sport;
+	unsigned int bit;
 
 	*preserved = false;
-	if (!out_addr)
-		out_addr = htonl(ntohl(rule->to_min) +
-				 knat_addr_idx(rule, orig->src));
+	out_addr = knat_mapping_out_addr(rule, orig, out_addr);
 	if (eim) {
 		m = knat_mapping_find(kn, &key, out_addr);
 		if (m)
@@ -253,13 +334,8 @@ struct knat_mapping *knat_mapping_get(struct knat_net *kn,
 	refcount_set(&m->ref, 1);
 	map = knat_port_map(rule, m->addr_idx, orig->proto);
 
-	sport = ntohs(orig->sport);
-	if (sport >= rule->port_min && sport <= rule->port_max &&
-	    knat_port_claim(kn, rule, map, sport - rule->port_min, orig,
-			    out_addr)) {
-		bit = sport - rule->port_min;
-		*preserved = true;
-	} else if (!knat_port_search(kn, rule, map, orig, out_addr, &bit)) {
+	if (!knat_port_choose(kn, rule, map, orig, out_addr, false, &bit,
+			      preserved)) {
 		kfree(m);
 		atomic64_inc(&rule->exhausted);
 		return ERR_PTR(-ENOSPC);

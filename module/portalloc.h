@@ -42,6 +42,9 @@ struct knat_mapping *knat_mapping_get(struct knat_net *kn,
 				      const struct knat_tuple *orig,
 				      __be32 out_addr, bool *preserved);
 void knat_mapping_put(struct knat_net *kn, struct knat_mapping *m);
+int knat_mapping_peek(struct knat_net *kn, struct knat_snat *rule,
+		      const struct knat_tuple *orig, __be32 out_addr,
+		      __be32 *addrp, __be16 *portp, u32 *flags);
 
 int knat_port_map_alloc(struct knat_snat *rule);
 void knat_port_map_free(struct knat_snat *rule);

@@ -3,8 +3,8 @@
 
 #include "service.h"
 
-static struct knat_backend *knat_rr_schedule(struct knat_service *svc,
-					     const struct knat_tuple *t)
+/* The next eligible backend after the cursor; @take moves the cursor. */
+static struct knat_backend *knat_rr_next(struct knat_service *svc, bool take)
 {
 	struct list_head *head = &svc->backends, *p;
 	struct knat_backend *pick = NULL;
@@ -31,10 +31,22 @@ static struct knat_backend *knat_rr_schedule(struct knat_service *svc,
 			break;
 		}
 	}
-	if (pick)
+	if (pick && take)
 		svc->rr_last = pick;
 	spin_unlock_bh(&svc->sched_lock);
 	return pick;
+}
+
+static struct knat_backend *knat_rr_schedule(struct knat_service *svc,
+					     const struct knat_tuple *t)
+{
+	return knat_rr_next(svc, true);
+}
+
+static struct knat_backend *knat_rr_peek(struct knat_service *svc,
+					 const struct knat_tuple *t)
+{
+	return knat_rr_next(svc, false);
 }
 
 /* A backend leaving must not stay the cursor. */
@@ -50,4 +62,5 @@ const struct knat_sched knat_sched_rr = {
 	.name = "rr",
 	.update = knat_rr_update,
 	.schedule = knat_rr_schedule,
+	.peek = knat_rr_peek,
 };

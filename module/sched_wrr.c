@@ -7,25 +7,44 @@
 
 #include "service.h"
 
-static struct knat_backend *knat_wrr_schedule(struct knat_service *svc,
-					      const struct knat_tuple *t)
+/* The richest backend after this round's credit; @take pays for it. */
+static struct knat_backend *knat_wrr_next(struct knat_service *svc, bool take)
 {
 	struct knat_backend *be, *best = NULL;
-	int total = 0;
+	int total = 0, best_cur = 0;
 
 	spin_lock_bh(&svc->sched_lock);
 	list_for_each_entry_rcu(be, &svc->backends, list) {
+		int w, cur;
+
 		if (!knat_backend_eligible(be))
 			continue;
-		be->wrr_current += READ_ONCE(be->weight);
-		total += READ_ONCE(be->weight);
-		if (!best || be->wrr_current > best->wrr_current)
+		w = READ_ONCE(be->weight);
+		cur = be->wrr_current + w;
+		if (take)
+			be->wrr_current = cur;
+		total += w;
+		if (!best || cur > best_cur) {
 			best = be;
+			best_cur = cur;
+		}
 	}
-	if (best)
+	if (best && take)
 		best->wrr_current -= total;
 	spin_unlock_bh(&svc->sched_lock);
 	return best;
+}
+
+static struct knat_backend *knat_wrr_schedule(struct knat_service *svc,
+					      const struct knat_tuple *t)
+{
+	return knat_wrr_next(svc, true);
+}
+
+static struct knat_backend *knat_wrr_peek(struct knat_service *svc,
+					  const struct knat_tuple *t)
+{
+	return knat_wrr_next(svc, false);
 }
 
 /* Start every round fresh when the set or the weights change. */
@@ -44,4 +63,5 @@ const struct knat_sched knat_sched_wrr = {
 	.name = "wrr",
 	.update = knat_wrr_update,
 	.schedule = knat_wrr_schedule,
+	.peek = knat_wrr_peek,
 };

@@ -87,7 +87,9 @@ struct knat_backend {
  * these.  ->update() runs under the config lock whenever the set of
  * backends, their weights or states change; ->schedule() runs on the
  * packet path under RCU for each new flow and returns an eligible backend
- * (state up, weight > 0) or NULL.
+ * (state up, weight > 0) or NULL.  A scheduler whose ->schedule() moves
+ * state on (rr, wrr cursors) also has ->peek(): the backend ->schedule()
+ * would return now, with nothing moved, for knat explain.
  */
 struct knat_sched {
 	const char *name;
@@ -96,6 +98,8 @@ struct knat_sched {
 	int (*update)(struct knat_service *svc);
 	struct knat_backend *(*schedule)(struct knat_service *svc,
 					 const struct knat_tuple *t);
+	struct knat_backend *(*peek)(struct knat_service *svc,
+				     const struct knat_tuple *t);
 };
 
 struct knat_service {
@@ -160,6 +164,18 @@ const struct knat_sched *knat_sched_find(const char *name);
 extern const struct knat_sched knat_sched_rr, knat_sched_wrr, knat_sched_lc,
 	knat_sched_wlc, knat_sched_sh, knat_sched_maglev;
 u32 knat_sched_hash(const struct knat_tuple *t, bool client_only);
+
+/* The backend for a new flow; @dry: what it would be, nothing moved. */
+static inline struct knat_backend *knat_sched_pick(struct knat_service *svc,
+						   const struct knat_tuple *t,
+						   bool dry)
+{
+	const struct knat_sched *sched = READ_ONCE(svc->sched);
+
+	if (dry && sched->peek)
+		return sched->peek(svc, t);
+	return sched->schedule(svc, t);
+}
 
 /* service.c */
 struct knat_service *knat_service_match(struct knat_net *kn, u8 proto,

@@ -317,9 +317,10 @@ stat_of() {
 #  c2 198.51.100.3 --+   VIP 203.0.113.10 (on no    +-- b3 10.0.2.13
 #                        interface: routed to r)    +-- b4 10.0.2.14
 #
-# Every backend serves TCP 8080 and UDP 5353 answering with its own name.
+# Every backend serves TCP 8080 and UDP 5353 answering with its own name,
+# unless asked "lb_topology noserve" (the test serves them itself).
 lb_topology() {
-	local i
+	local i noserve=$1
 	netns_add c1 c2 r b1 b2 b3 b4 || return 1
 	ip -n "$(ns r)" link add br0 type bridge
 	ip -n "$(ns r)" link add br1 type bridge
@@ -336,10 +337,12 @@ lb_topology() {
 		link_add b$i eth0 10.0.2.1$i/24 r r-b$i - || return 1
 		ip -n "$(ns r)" link set r-b$i master br1
 		route_add b$i default via 10.0.2.1
+		[ "$noserve" = noserve ] && continue
 		serve_start b$i serve-tcp 8080 b$i
 		serve_start b$i serve-udp 5353 b$i
 	done
 	for i in 1 2 3 4; do
+		[ "$noserve" = noserve ] && break
 		serve_wait b$i serve-tcp 8080 || return 1
 		serve_wait b$i serve-udp 5353 || return 1
 	done

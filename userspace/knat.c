@@ -31,6 +31,7 @@ static const struct object {
 	{ "flow",    do_flow,    flow_usage },
 	{ "stats",   do_stats,   stats_usage },
 	{ "monitor", do_monitor, monitor_usage },
+	{ "explain", do_explain, explain_usage },
 };
 
 static void usage(FILE *f)
@@ -41,7 +42,7 @@ static void usage(FILE *f)
 		"Usage: knat [ OPTIONS ] OBJECT { COMMAND | help }\n"
 		"       knat help\n"
 		"where  OBJECT := { status | config | forward | snat | service | backend |\n"
-		"                   flow | stats | monitor }\n"
+		"                   flow | stats | monitor | explain }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -s[tats] | -n[etns] NAME |\n"
 		"                    -V[ersion] | -h[elp] }\n");
 	for (i = 0; i < ARRAY_SIZE(objects); i++) {

@@ -24,6 +24,7 @@ int do_backend(int argc, char **argv, const struct cli_opts *o);
 int do_flow(int argc, char **argv, const struct cli_opts *o);
 int do_stats(int argc, char **argv, const struct cli_opts *o);
 int do_monitor(int argc, char **argv, const struct cli_opts *o);
+int do_explain(int argc, char **argv, const struct cli_opts *o);
 
 void status_usage(FILE *f);
 void config_usage(FILE *f);
@@ -34,5 +35,6 @@ void backend_usage(FILE *f);
 void flow_usage(FILE *f);
 void stats_usage(FILE *f);
 void monitor_usage(FILE *f);
+void explain_usage(FILE *f);
 
 #endif

@@ -70,7 +70,7 @@ expect_help help
 expect_help -h
 expect_help --help
 expect_help -j help
-for obj in status config forward snat service backend flow stats monitor; do
+for obj in status config forward snat service backend flow stats monitor explain; do
 	expect_help $obj help
 done
 run help
@@ -166,6 +166,16 @@ expect 1 'Error: argument "1d" is wrong: check-holddown is not a number' \
 expect 1 'Error: "check-holddown" requires an argument.' service set tcp 198.51.100.10:80 check-holddown
 expect 1 'Error: unexpected argument "check-fails".' service del tcp 198.51.100.10:80 check-fails 3
 
+# explain
+expect 1 'Error: "tcp|udp|icmp" is required.' explain
+expect 1 'Error: argument "sctp" is wrong: protocol must be tcp, udp or icmp' explain sctp 1.2.3.4:5 6.7.8.9:10
+expect 1 'Error: argument "1.2.3.4" is wrong: missing port' explain tcp 1.2.3.4 6.7.8.9:10
+expect 1 'Error: "DST" is required.' explain udp 1.2.3.4:5
+expect 1 'Error: argument "6.7.8.9:1" is wrong: ICMP echo has no destination port' explain icmp 1.2.3.4 6.7.8.9:1
+expect 1 'Error: argument "local" is wrong: a local packet has no input device' explain tcp 1.2.3.4:5 6.7.8.9:10 iif eth0 local
+expect 1 'Error: "iif" requires an argument.' explain tcp 1.2.3.4:5 6.7.8.9:10 iif
+expect 1 'Error: unexpected argument "via".' explain tcp 1.2.3.4:5 6.7.8.9:10 via 1.1.1.1
+
 # monitor
 expect 1 'Error: unexpected argument "xyz".' monitor xyz
 expect 1 'Error: unexpected argument "-s".' monitor -s
@@ -238,6 +248,9 @@ else
 	expect 2 "$notloaded" monitor
 	expect 2 "$notloaded" -j monitor
 	expect 2 "$notloaded" monitor -j
+	expect 2 "$notloaded" explain tcp 198.51.100.2:40000 203.0.113.10:80
+	expect 2 "$notloaded" -j explain icmp 198.51.100.2:7 192.0.2.2 local
+	expect 2 "$notloaded" explain udp 198.51.100.2:40000 192.0.2.2:53 iif eth0
 fi
 
 echo "1..$n"

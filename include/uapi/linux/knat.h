@@ -11,8 +11,8 @@
  * every other integer is host order.  IPv4 only for now: an address is a
  * __be32.
  *
- * Permissions: the *_GET commands and the event group are open to any
- * user of the namespace; every command that changes something (NEW, SET,
+ * Permissions: the *_GET commands, KNAT_CMD_EXPLAIN and the event group
+ * are open to any user of the namespace; every command that changes something (NEW, SET,
  * DEL, STATS_RESET) needs CAP_NET_ADMIN in the namespace's user namespace
  * (EPERM otherwise).
  *
@@ -186,6 +186,53 @@
  * second per namespace; the rest are counted as events-lost (and leave
  * a gap in the sequence numbers).
  *
+ * KNAT_CMD_EXPLAIN: what knat would do now with the first packet of a
+ * connection (TCP SYN, UDP datagram, ICMP echo request), without doing
+ * it: no flow, port, persistence entry, scheduler turn or counter is
+ * taken.  Request:
+ *   KNAT_A_EXPLAIN           nest
+ *     KNAT_EXP_A_PROTO       u8      IPPROTO_TCP, _UDP or _ICMP  (required)
+ *     KNAT_EXP_A_SRC         be32                               (required)
+ *     KNAT_EXP_A_DST         be32                               (required)
+ *     KNAT_EXP_A_SPORT       be16    TCP/UDP (required); ICMP: the echo id
+ *     KNAT_EXP_A_DPORT       be16    TCP/UDP (required); ICMP: absent
+ *     KNAT_EXP_A_IIF         string  input device; default: the one a
+ *                                    route back to SRC leaves by
+ *     KNAT_EXP_A_LOCAL       flag    sent by this host (LOCAL_OUT); not
+ *                                    with IIF
+ * Reply, KNAT_A_EXPLAIN nest:
+ *     KNAT_EXP_A_PROTO, _SRC, _DST, _SPORT, _DPORT   as asked
+ *     KNAT_EXP_A_IIF         string  the input device used (not local)
+ *     KNAT_EXP_A_LOCAL       flag    evaluated as sent by this host
+ *     KNAT_EXP_A_VERDICT     u8      enum knat_explain_verdict
+ *     KNAT_EXP_A_DROP        u8      enum knat_drop, verdict DROP only
+ *     KNAT_EXP_A_FLAGS       u32     KNAT_EXPLAIN_F_*
+ *     KNAT_EXP_A_OUT         nest    tuple (KNAT_TUPLE_A_*) the packet
+ *                                    leaves with; verdicts FLOW, FORWARD,
+ *                                    SERVICE, SNAT
+ *     KNAT_EXP_A_REPLY       nest    tuple its answers arrive with, which
+ *                                    knat maps back to the request's
+ *     KNAT_EXP_A_KIND        u8      enum knat_flow_kind of the flow
+ *     KNAT_EXP_A_STATE       u8      verdict FLOW, TCP: enum knat_tcp_state
+ *     KNAT_EXP_A_FORWARD     nest    the forward matched: KNAT_FWD_A_PROTO,
+ *                                    ADDR, PORT_MIN, PORT_MAX, TO_ADDR,
+ *                                    TO_PORT
+ *     KNAT_EXP_A_SERVICE     nest    the service matched: KNAT_SVC_A_PROTO,
+ *                                    ADDR, PORT, SCHED
+ *     KNAT_EXP_A_BACKEND     nest    the backend chosen: KNAT_BE_A_ADDR,
+ *                                    PORT
+ *     KNAT_EXP_A_SNAT        nest    the SNAT rule matched: KNAT_SNAT_A_SRC,
+ *                                    SRC_PLEN, OUT_IFNAME, TO_MIN, TO_MAX,
+ *                                    PORT_MIN, PORT_MAX, FLAGS
+ *     KNAT_EXP_A_OIF         string  output device, when routed
+ *     KNAT_EXP_A_PORT_MIN    be16    with F_PORT_RANDOM: the range the
+ *     KNAT_EXP_A_PORT_MAX    be16    port is drawn from at random; OUT's
+ *                                    source and REPLY's destination port
+ *                                    are then 0
+ * A DROP verdict is the reason the packet would be counted under.  The
+ * answer holds for the configuration and flows of the moment: a packet
+ * sent later meets whatever changed in between.
+ *
  * KNAT_CMD_STATS_GET: no attributes.  KNAT_CMD_STATS_RESET: no attributes.
  *   KNAT_A_STATS             nest
  *     KNAT_STATS_A_COUNTERS  nest    attribute type = enum knat_counter + 1
@@ -228,6 +275,7 @@ enum knat_cmd {
 	KNAT_CMD_BACKEND_SET,
 	KNAT_CMD_BACKEND_DEL,
 	KNAT_CMD_EVENT,		/* multicast on "events" only */
+	KNAT_CMD_EXPLAIN,
 
 	__KNAT_CMD_MAX,
 	KNAT_CMD_MAX = __KNAT_CMD_MAX - 1
@@ -251,6 +299,7 @@ enum knat_attr {
 	KNAT_A_SERVICE,
 	KNAT_A_BACKEND,
 	KNAT_A_EVENT,
+	KNAT_A_EXPLAIN,
 
 	__KNAT_A_MAX,
 	KNAT_A_MAX = __KNAT_A_MAX - 1
@@ -619,6 +668,64 @@ enum knat_rate_attr {
 
 	__KNAT_RATE_A_MAX,
 	KNAT_RATE_A_MAX = __KNAT_RATE_A_MAX - 1
+};
+
+/* KNAT_CMD_EXPLAIN: what knat would do with a packet. */
+enum knat_explain_verdict {
+	KNAT_EXPLAIN_PASS,		/* knat leaves it untouched */
+	KNAT_EXPLAIN_FLOW,		/* an existing flow translates it */
+	KNAT_EXPLAIN_FORWARD,		/* a forward makes a new flow */
+	KNAT_EXPLAIN_SERVICE,		/* a service makes a new flow */
+	KNAT_EXPLAIN_SNAT,		/* an SNAT rule makes a new flow */
+	KNAT_EXPLAIN_DROP,		/* dropped: KNAT_EXP_A_DROP says why */
+	KNAT_EXPLAIN_VIP_ECHO,		/* a ping to a VIP knat answers */
+
+	__KNAT_EXPLAIN_MAX
+};
+
+#define KNAT_EXPLAIN_F_PORT_PRESERVED	(1U << 0) /* source port kept */
+#define KNAT_EXPLAIN_F_PORT_RANDOM	(1U << 1) /* port drawn at random
+						   * from PORT_MIN..PORT_MAX
+						   */
+#define KNAT_EXPLAIN_F_HAIRPIN		(1U << 2) /* source-NATed back */
+#define KNAT_EXPLAIN_F_PERSIST_HIT	(1U << 3) /* persistence entry */
+#define KNAT_EXPLAIN_F_MAPPING_HIT	(1U << 4) /* SNAT mapping reused */
+#define KNAT_EXPLAIN_F_PROBE		(1U << 5) /* health probe flow */
+#define KNAT_EXPLAIN_F_REPLACES		(1U << 6) /* a stale flow of the
+						   * tuple is replaced
+						   */
+#define KNAT_EXPLAIN_F_REPLIED		(1U << 7) /* FLOW: answers seen */
+#define KNAT_EXPLAIN_F_PICKUP		(1U << 8) /* maglev: a backend's
+						   * answer, flow rebuilt
+						   */
+
+enum knat_explain_attr {
+	KNAT_EXP_A_UNSPEC,
+	KNAT_EXP_A_PAD,
+	KNAT_EXP_A_PROTO,
+	KNAT_EXP_A_SRC,
+	KNAT_EXP_A_DST,
+	KNAT_EXP_A_SPORT,
+	KNAT_EXP_A_DPORT,
+	KNAT_EXP_A_IIF,
+	KNAT_EXP_A_LOCAL,
+	KNAT_EXP_A_VERDICT,
+	KNAT_EXP_A_DROP,
+	KNAT_EXP_A_FLAGS,
+	KNAT_EXP_A_OUT,
+	KNAT_EXP_A_REPLY,
+	KNAT_EXP_A_KIND,
+	KNAT_EXP_A_STATE,
+	KNAT_EXP_A_FORWARD,
+	KNAT_EXP_A_SERVICE,
+	KNAT_EXP_A_BACKEND,
+	KNAT_EXP_A_SNAT,
+	KNAT_EXP_A_OIF,
+	KNAT_EXP_A_PORT_MIN,
+	KNAT_EXP_A_PORT_MAX,
+
+	__KNAT_EXP_A_MAX,
+	KNAT_EXP_A_MAX = __KNAT_EXP_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_KNAT_H */

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Netlink: KNAT_CMD_EXPLAIN, a packet in and knat's answer out. */
+
+#include <linux/netdevice.h>
+
+#include "explain.h"
+#include "netlink.h"
+#include "rules.h"
+#include "service.h"
+
+const struct nla_policy knat_explain_policy[KNAT_EXP_A_MAX + 1] = {
+	[KNAT_EXP_A_PROTO]	= { .type = NLA_U8 },
+	[KNAT_EXP_A_SRC]	= { .type = NLA_BE32 },
+	[KNAT_EXP_A_DST]	= { .type = NLA_BE32 },
+	[KNAT_EXP_A_SPORT]	= { .type = NLA_BE16 },
+	[KNAT_EXP_A_DPORT]	= { .type = NLA_BE16 },
+	[KNAT_EXP_A_IIF]	= { .type = NLA_NUL_STRING,
+				    .len = IFNAMSIZ - 1 },
+	[KNAT_EXP_A_LOCAL]	= { .type = NLA_FLAG },
+	[KNAT_EXP_A_VERDICT]	= { .type = NLA_REJECT },
+	[KNAT_EXP_A_DROP]	= { .type = NLA_REJECT },
+	[KNAT_EXP_A_FLAGS]	= { .type = NLA_REJECT },
+	[KNAT_EXP_A_OUT]	= { .type = NLA_REJECT },
+	[KNAT_EXP_A_REPLY]	= { .type = NLA_REJECT },
+	[KNAT_EXP_A_KIND]	= { .type = NLA_REJECT },
+	[KNAT_EXP_A_STATE]	= { .type = NLA_REJECT },
+	[KNAT_EXP_A_FORWARD]	= { .type = NLA_REJECT },
+	[KNAT_EXP_A_SERVICE]	= { .type = NLA_REJECT },
+	[KNAT_EXP_A_BACKEND]	= { .type = NLA_REJECT },
+	[KNAT_EXP_A_SNAT]	= { .type = NLA_REJECT },
+	[KNAT_EXP_A_OIF]	= { .type = NLA_REJECT },
+	[KNAT_EXP_A_PORT_MIN]	= { .type = NLA_REJECT },
+	[KNAT_EXP_A_PORT_MAX]	= { .type = NLA_REJECT },
+};
+
+static int knat_nl_explain_parse(struct genl_info *info,
+				 struct knat_explain_req *req)
+{
+	struct nlattr *tb[KNAT_EXP_A_MAX + 1], *nest;
+	struct netlink_ext_ack *extack = info->extack;
+	static const int required[] = {
+		KNAT_EXP_A_PROTO, KNAT_EXP_A_SRC, KNAT_EXP_A_DST,
+		KNAT_EXP_A_SPORT,
+	};
+	unsigned int i;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_EXPLAIN))
+		return -EINVAL;
+	nest = info->attrs[KNAT_A_EXPLAIN];
+	err = nla_parse_nested(tb, KNAT_EXP_A_MAX, nest, knat_explain_policy,
+			       extack);
+	if (err)
+		return err;
+	for (i = 0; i < ARRAY_SIZE(required); i++) {
+		if (!tb[required[i]]) {
+			NL_SET_ERR_ATTR_MISS(extack, nest, required[i]);
+			return -EINVAL;
+		}
+	}
+	memset(req, 0, sizeof(*req));
+	req->proto = nla_get_u8(tb[KNAT_EXP_A_PROTO]);
+	req->src = nla_get_be32(tb[KNAT_EXP_A_SRC]);
+	req->dst = nla_get_be32(tb[KNAT_EXP_A_DST]);
+	req->sport = nla_get_be16(tb[KNAT_EXP_A_SPORT]);
+	switch (req->proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		if (!tb[KNAT_EXP_A_DPORT]) {
+			NL_SET_ERR_ATTR_MISS(extack, nest, KNAT_EXP_A_DPORT);
+			return -EINVAL;
+		}
+		req->dport = nla_get_be16(tb[KNAT_EXP_A_DPORT]);
+		break;
+	case IPPROTO_ICMP:
+		if (tb[KNAT_EXP_A_DPORT]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_EXP_A_DPORT],
+					    "ICMP echo has no destination port");
+			return -EINVAL;
+		}
+		req->dport = req->sport;
+		break;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_EXP_A_PROTO],
+				    "Protocol must be tcp, udp or icmp");
+		return -EINVAL;
+	}
+	if (ipv4_is_zeronet(req->src) || ipv4_is_multicast(req->src) ||
+	    ipv4_is_lbcast(req->src)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_EXP_A_SRC],
+				    "Source must be a unicast address");
+		return -EINVAL;
+	}
+	if (ipv4_is_zeronet(req->dst)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_EXP_A_DST],
+				    "Destination must not be 0.0.0.0");
+		return -EINVAL;
+	}
+	if (req->proto != IPPROTO_ICMP && (!req->sport || !req->dport)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[req->sport ? KNAT_EXP_A_DPORT :
+					       KNAT_EXP_A_SPORT],
+				    "Port must not be 0");
+		return -EINVAL;
+	}
+	req->local = nla_get_flag(tb[KNAT_EXP_A_LOCAL]);
+	if (tb[KNAT_EXP_A_IIF]) {
+		if (req->local) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_EXP_A_IIF],
+					    "A local packet has no input device");
+			return -EINVAL;
+		}
+		nla_strscpy(req->iif, tb[KNAT_EXP_A_IIF], sizeof(req->iif));
+	}
+	return 0;
+}
+
+static int knat_nl_put_tuple(struct sk_buff *msg, int type,
+			     const struct knat_tuple *t)
+{
+	struct nlattr *nest = nla_nest_start(msg, type);
+
+	if (!nest ||
+	    nla_put_be32(msg, KNAT_TUPLE_A_SRC, t->src) ||
+	    nla_put_be32(msg, KNAT_TUPLE_A_DST, t->dst) ||
+	    nla_put_be16(msg, KNAT_TUPLE_A_SPORT, t->sport) ||
+	    nla_put_be16(msg, KNAT_TUPLE_A_DPORT, t->dport))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int knat_nl_explain_forward(struct sk_buff *msg,
+				   const struct knat_forward *f)
+{
+	struct nlattr *nest = nla_nest_start(msg, KNAT_EXP_A_FORWARD);
+
+	if (!nest ||
+	    nla_put_u8(msg, KNAT_FWD_A_PROTO, f->proto) ||
+	    nla_put_be32(msg, KNAT_FWD_A_ADDR, f->addr) ||
+	    nla_put_be16(msg, KNAT_FWD_A_PORT_MIN, htons(f->port_min)) ||
+	    nla_put_be16(msg, KNAT_FWD_A_PORT_MAX, htons(f->port_max)) ||
+	    nla_put_be32(msg, KNAT_FWD_A_TO_ADDR, f->to_addr) ||
+	    nla_put_be16(msg, KNAT_FWD_A_TO_PORT, htons(f->to_port)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int knat_nl_explain_service(struct sk_buff *msg,
+				   const struct knat_service *svc,
+				   const struct knat_backend *be)
+{
+	struct nlattr *nest = nla_nest_start(msg, KNAT_EXP_A_SERVICE);
+
+	if (!nest ||
+	    nla_put_u8(msg, KNAT_SVC_A_PROTO, svc->proto) ||
+	    nla_put_be32(msg, KNAT_SVC_A_ADDR, svc->addr) ||
+	    nla_put_be16(msg, KNAT_SVC_A_PORT, svc->port) ||
+	    nla_put_string(msg, KNAT_SVC_A_SCHED, READ_ONCE(svc->sched)->name))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	if (!be)
+		return 0;
+	nest = nla_nest_start(msg, KNAT_EXP_A_BACKEND);
+	if (!nest ||
+	    nla_put_be32(msg, KNAT_BE_A_ADDR, be->addr) ||
+	    nla_put_be16(msg, KNAT_BE_A_PORT, be->port))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int knat_nl_explain_snat(struct sk_buff *msg,
+				const struct knat_snat *r)
+{
+	bool masq = r->flags & KNAT_SNAT_F_MASQUERADE;
+	struct nlattr *nest = nla_nest_start(msg, KNAT_EXP_A_SNAT);
+
+	if (!nest ||
+	    nla_put_be32(msg, KNAT_SNAT_A_SRC, r->src) ||
+	    nla_put_u8(msg, KNAT_SNAT_A_SRC_PLEN, r->plen) ||
+	    (r->ifname[0] &&
+	     nla_put_string(msg, KNAT_SNAT_A_OUT_IFNAME, r->ifname)) ||
+	    (!masq && (nla_put_be32(msg, KNAT_SNAT_A_TO_MIN, r->to_min) ||
+		       nla_put_be32(msg, KNAT_SNAT_A_TO_MAX, r->to_max))) ||
+	    nla_put_be16(msg, KNAT_SNAT_A_PORT_MIN, htons(r->port_min)) ||
+	    nla_put_be16(msg, KNAT_SNAT_A_PORT_MAX, htons(r->port_max)) ||
+	    nla_put_u32(msg, KNAT_SNAT_A_FLAGS, r->flags))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int knat_nl_fill_explain(struct sk_buff *msg,
+				const struct knat_explain_req *req,
+				const struct knat_explain *x)
+{
+	const struct knat_decision *d = &x->d;
+	struct nlattr *nest = nla_nest_start(msg, KNAT_A_EXPLAIN);
+
+	if (!nest ||
+	    nla_put_u8(msg, KNAT_EXP_A_PROTO, req->proto) ||
+	    nla_put_be32(msg, KNAT_EXP_A_SRC, req->src) ||
+	    nla_put_be32(msg, KNAT_EXP_A_DST, req->dst) ||
+	    nla_put_be16(msg, KNAT_EXP_A_SPORT, req->sport) ||
+	    (req->proto != IPPROTO_ICMP &&
+	     nla_put_be16(msg, KNAT_EXP_A_DPORT, req->dport)) ||
+	    (x->iif && nla_put_string(msg, KNAT_EXP_A_IIF, x->iif->name)) ||
+	    (x->local && nla_put_flag(msg, KNAT_EXP_A_LOCAL)) ||
+	    nla_put_u8(msg, KNAT_EXP_A_VERDICT, d->verdict) ||
+	    (d->verdict == KNAT_EXPLAIN_DROP &&
+	     nla_put_u8(msg, KNAT_EXP_A_DROP, d->drop)) ||
+	    nla_put_u32(msg, KNAT_EXP_A_FLAGS, d->flags) ||
+	    (x->oif && nla_put_string(msg, KNAT_EXP_A_OIF, x->oif->name)))
+		return -EMSGSIZE;
+	if (x->has_tuples &&
+	    (knat_nl_put_tuple(msg, KNAT_EXP_A_OUT, &x->out) ||
+	     knat_nl_put_tuple(msg, KNAT_EXP_A_REPLY, &x->reply) ||
+	     nla_put_u8(msg, KNAT_EXP_A_KIND, d->kind)))
+		return -EMSGSIZE;
+	if (d->verdict == KNAT_EXPLAIN_FLOW && req->proto == IPPROTO_TCP &&
+	    nla_put_u8(msg, KNAT_EXP_A_STATE, x->state))
+		return -EMSGSIZE;
+	if ((d->flags & KNAT_EXPLAIN_F_PORT_RANDOM) &&
+	    (nla_put_be16(msg, KNAT_EXP_A_PORT_MIN, htons(x->port_min)) ||
+	     nla_put_be16(msg, KNAT_EXP_A_PORT_MAX, htons(x->port_max))))
+		return -EMSGSIZE;
+	if ((d->fwd && knat_nl_explain_forward(msg, d->fwd)) ||
+	    (d->svc && knat_nl_explain_service(msg, d->svc, d->be)) ||
+	    (d->snat && knat_nl_explain_snat(msg, d->snat)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+int knat_nl_explain(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	struct knat_explain_req req;
+	struct knat_explain x;
+	struct sk_buff *msg, *pkt;
+	void *hdr;
+	int err;
+
+	err = knat_nl_explain_parse(info, &req);
+	if (err)
+		return err;
+	pkt = knat_explain_skb(&req);
+	if (!pkt)
+		return -ENOMEM;
+	msg = knat_nl_reply_new(info, KNAT_CMD_EXPLAIN, &hdr);
+	if (!msg) {
+		kfree_skb(pkt);
+		return -ENOMEM;
+	}
+	rcu_read_lock();
+	err = knat_explain(kn, pkt, &req, &x, info->extack);
+	if (!err)
+		err = knat_nl_fill_explain(msg, &req, &x);
+	rcu_read_unlock();
+	kfree_skb(pkt);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
