@@ -300,6 +300,9 @@ static void knat_flow_account(struct knat_net *kn, struct knat_flow *f,
 	switch (f->h[KNAT_DIR_ORIG].tuple.proto) {
 	case IPPROTO_TCP:
 		new = knat_tcp_update(f, dir, p->tcpflags, &old);
+		if ((old ^ new) & KNAT_TCP_STATE_MASK)
+			knat_event_flow_state(kn, f, old & KNAT_TCP_STATE_MASK,
+					      new & KNAT_TCP_STATE_MASK);
 		/* Handshakes to backends are their health checks. */
 		if ((old & KNAT_TCP_STATE_MASK) == KNAT_TCP_SYN_SENT &&
 		    knat_flow_is_service(f))

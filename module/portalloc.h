@@ -43,8 +43,12 @@ struct knat_mapping *knat_mapping_get(struct knat_net *kn,
 				      __be32 out_addr, bool *preserved);
 void knat_mapping_put(struct knat_net *kn, struct knat_mapping *m);
 
+/* The rule's port maps and allocation statistics. */
 int knat_port_map_alloc(struct knat_snat *rule);
 void knat_port_map_free(struct knat_snat *rule);
+u32 knat_snat_ports_in_use(const struct knat_snat *rule);
+void knat_snat_stats_sum(const struct knat_snat *rule,
+			 struct knat_snat_stats *sum);
 
 bool knat_port_shadowed(struct knat_net *kn, u8 proto, __be32 addr,
 			__be16 port, __be32 peer, __be16 peer_port);

@@ -46,10 +46,17 @@ static struct knat_snat *knat_pa_rule(struct kunit *test, u32 to_min,
 	r->port_max = port_max;
 	r->flags = flags;
 	r->naddrs = to_max - to_min + 1;
-	atomic64_set(&r->exhausted, 0);
 	KUNIT_ASSERT_EQ(test, knat_port_map_alloc(r), 0);
 	fx->rules[fx->nrules++] = r;
 	return r;
+}
+
+static u64 knat_pa_exhausted(const struct knat_snat *rule)
+{
+	struct knat_snat_stats sum;
+
+	knat_snat_stats_sum(rule, &sum);
+	return sum.exhausted;
 }
 
 static struct knat_tuple knat_pa_tuple(u32 src, u16 sport, u32 dst, u16 dport,
@@ -265,7 +272,7 @@ static void knat_portalloc_unique(struct kunit *test)
 			  IPPROTO_TCP);
 	extra = knat_pa_get(test, rule, &t, NULL);
 	KUNIT_EXPECT_PTR_EQ(test, extra, ERR_PTR(-ENOSPC));
-	KUNIT_EXPECT_EQ(test, atomic64_read(&rule->exhausted), 1LL);
+	KUNIT_EXPECT_EQ(test, knat_pa_exhausted(rule), 1ULL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&map->used), KNAT_PA_SMALL);
 
 	/* Give one back: exactly that port is the next one out. */
@@ -274,7 +281,7 @@ static void knat_portalloc_unique(struct kunit *test)
 	m[17] = knat_pa_get(test, rule, &t, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m[17]);
 	KUNIT_EXPECT_EQ(test, knat_pa_port(m[17]), freed);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&rule->exhausted), 1LL);
+	KUNIT_EXPECT_EQ(test, knat_pa_exhausted(rule), 1ULL);
 
 	for (i = 0; i < KNAT_PA_SMALL; i++)
 		knat_pa_put(test, m[i]);
@@ -365,7 +372,7 @@ static void knat_portalloc_forward(struct kunit *test)
 		m[n++] = x;
 	}
 	KUNIT_EXPECT_EQ(test, n, 6U);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&rule->exhausted), 1LL);
+	KUNIT_EXPECT_EQ(test, knat_pa_exhausted(rule), 1ULL);
 
 	/* Another protocol is not covered... */
 	t = knat_pa_tuple(KNAT_PA_CLIENT, 5004, KNAT_PA_PEER, 443,
@@ -428,13 +435,13 @@ static void knat_portalloc_nearly_full(struct kunit *test)
 							  map->bits));
 		}
 	}
-	KUNIT_EXPECT_EQ(test, atomic64_read(&rule->exhausted), 0LL);
+	KUNIT_EXPECT_EQ(test, knat_pa_exhausted(rule), 0ULL);
 
 	/* And with none free, no port at all. */
 	bitmap_fill(map->bits, nports);
 	KUNIT_EXPECT_PTR_EQ(test, knat_pa_get(test, rule, &t, NULL),
 			    ERR_PTR(-ENOSPC));
-	KUNIT_EXPECT_EQ(test, atomic64_read(&rule->exhausted), 1LL);
+	KUNIT_EXPECT_EQ(test, knat_pa_exhausted(rule), 1ULL);
 	bitmap_zero(map->bits, nports);
 	atomic_set(&map->used, 0);
 }

@@ -72,7 +72,7 @@ static const char *const counter_help[] = {
 	[KNAT_CNT_ICMP_UNREACH_OTHER]	= "ICMP destination unreachable, other codes.",
 	[KNAT_CNT_ICMP_TIME_EXCEEDED]	= "ICMP time exceeded seen (traceroute).",
 	[KNAT_CNT_ICMP_PARAM_PROBLEM]	= "ICMP parameter problem seen.",
-	[KNAT_CNT_EVENTS_LOST]		= "Flow events over their rate or not delivered to monitors.",
+	[KNAT_CNT_EVENTS_LOST]		= "Flow and port exhaustion events over their rate or not delivered to monitors.",
 	[KNAT_CNT_ICMP_OTHER]		= "Other ICMP messages seen.",
 };
 _Static_assert(ARRAY_SIZE(counter_help) == __KNAT_CNT_MAX,
