@@ -560,6 +560,49 @@ static void knat_portalloc_test_exit(struct kunit *test)
 		knat_port_map_free(fx->rules[i]);
 }
 
+/*
+ * The attempts histogram: a kept port is 1 attempt, a taken one sends the
+ * search on (2); a mapping shared by a second destination is no
+ * allocation; a failure counts as exhausted, not in the histogram.  Ports
+ * in use follow the mappings, not the flows.
+ */
+static void knat_portalloc_stats(struct kunit *test)
+{
+	struct knat_snat *rule = knat_pa_rule(test, KNAT_PA_PUBLIC,
+					      KNAT_PA_PUBLIC, 20000, 20001, 0);
+	struct knat_mapping *m[4];
+	struct knat_snat_stats sum;
+	struct knat_tuple t;
+
+	t = knat_pa_tuple(KNAT_PA_CLIENT, 20000, KNAT_PA_PEER, 53, IPPROTO_UDP);
+	m[0] = knat_pa_get(test, rule, &t, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m[0]);
+	t.dst = htonl(KNAT_PA_PEER2);
+	m[1] = knat_pa_get(test, rule, &t, NULL);
+	KUNIT_ASSERT_PTR_EQ(test, m[1], m[0]);
+	t = knat_pa_tuple(KNAT_PA_CLIENT2, 20000, KNAT_PA_PEER, 53, IPPROTO_UDP);
+	m[2] = knat_pa_get(test, rule, &t, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m[2]);
+	KUNIT_EXPECT_EQ(test, knat_pa_port(m[2]), 20001);
+	KUNIT_EXPECT_EQ(test, knat_snat_ports_in_use(rule), 2U);
+	t.sport = htons(5000);
+	m[3] = knat_pa_get(test, rule, &t, NULL);
+	KUNIT_EXPECT_PTR_EQ(test, m[3], ERR_PTR(-ENOSPC));
+
+	knat_snat_stats_sum(rule, &sum);
+	KUNIT_EXPECT_EQ(test, sum.attempts[0], 1ULL);
+	KUNIT_EXPECT_EQ(test, sum.attempts[1], 1ULL);
+	KUNIT_EXPECT_EQ(test, sum.attempts[2], 0ULL);
+	KUNIT_EXPECT_EQ(test, sum.attempts_sum, 3ULL);
+	KUNIT_EXPECT_EQ(test, sum.exhausted, 1ULL);
+
+	knat_pa_put(test, m[0]);
+	KUNIT_EXPECT_EQ(test, knat_snat_ports_in_use(rule), 2U);
+	knat_pa_put(test, m[1]);
+	knat_pa_put(test, m[2]);
+	KUNIT_EXPECT_EQ(test, knat_snat_ports_in_use(rule), 0U);
+}
+
 static struct kunit_case knat_portalloc_cases[] = {
 	KUNIT_CASE(knat_portalloc_preserve),
 	KUNIT_CASE(knat_portalloc_second_host),
@@ -571,6 +614,7 @@ static struct kunit_case knat_portalloc_cases[] = {
 	KUNIT_CASE(knat_portalloc_nearly_full),
 	KUNIT_CASE(knat_portalloc_reply_taken_udp),
 	KUNIT_CASE(knat_portalloc_reply_taken_icmp),
+	KUNIT_CASE(knat_portalloc_stats),
 	{}
 };
 
