@@ -275,7 +275,7 @@ static void knat_flow_account(struct knat_net *kn, struct knat_flow *f,
 			      const struct knat_pkt *p)
 {
 	enum knat_timeout to;
-	u8 old, new;
+	u8 old = 0, new = 0;
 
 	atomic64_inc(&f->pkts[dir]);
 	atomic64_add(skb->len, &f->bytes[dir]);
@@ -300,9 +300,6 @@ static void knat_flow_account(struct knat_net *kn, struct knat_flow *f,
 	switch (f->h[KNAT_DIR_ORIG].tuple.proto) {
 	case IPPROTO_TCP:
 		new = knat_tcp_update(f, dir, p->tcpflags, &old);
-		if ((old ^ new) & KNAT_TCP_STATE_MASK)
-			knat_event_flow_state(kn, f, old & KNAT_TCP_STATE_MASK,
-					      new & KNAT_TCP_STATE_MASK);
 		/* Handshakes to backends are their health checks. */
 		if ((old & KNAT_TCP_STATE_MASK) == KNAT_TCP_SYN_SENT &&
 		    knat_flow_is_service(f))
@@ -322,6 +319,10 @@ static void knat_flow_account(struct knat_net *kn, struct knat_flow *f,
 		to = KNAT_TIMEOUT_ICMP;
 	}
 	knat_flow_refresh(f, READ_ONCE(kn->timeouts[to]));
+	/* Last: the event shows the new state's timeout. */
+	if ((old ^ new) & KNAT_TCP_STATE_MASK)
+		knat_event_flow_state(kn, f, old & KNAT_TCP_STATE_MASK,
+				      new & KNAT_TCP_STATE_MASK);
 }
 
 /*
