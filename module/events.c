@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Events for `knat monitor`: multicast on the family's "events" group.
- * Each carries a per-namespace sequence number, counted whether or not
- * anyone listens, so a listener sees a gap when it lost some.
+ * Each carries a per-namespace sequence number, so a listener sees a gap
+ * when it lost some.
  */
 
 #include <net/genetlink.h>
@@ -10,6 +10,7 @@
 #include "flow.h"
 #include "health.h"
 #include "netlink.h"
+#include "rules.h"
 #include "service.h"
 #include "stats.h"
 
@@ -39,8 +40,9 @@ static bool knat_events_wanted(struct knat_net *kn)
 	       genl_has_listeners(&knat_genl_family, kn->net, 0);
 }
 
-static struct sk_buff *knat_event_new(u8 type, u32 seq, gfp_t gfp,
-				      void **hdr)
+/* @states: NULL, or the old and new TCP state of a state change. */
+static struct sk_buff *knat_event_new(u8 type, u32 seq, const u8 *states,
+				      gfp_t gfp, void **hdr)
 {
 	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE, gfp);
 	struct nlattr *nest;
@@ -52,7 +54,9 @@ static struct sk_buff *knat_event_new(u8 type, u32 seq, gfp_t gfp,
 		goto fail;
 	nest = nla_nest_start(msg, KNAT_A_EVENT);
 	if (!nest || nla_put_u8(msg, KNAT_EV_A_TYPE, type) ||
-	    nla_put_u32(msg, KNAT_EV_A_SEQ, seq))
+	    nla_put_u32(msg, KNAT_EV_A_SEQ, seq) ||
+	    (states && (nla_put_u8(msg, KNAT_EV_A_OLD_STATE, states[0]) ||
+			nla_put_u8(msg, KNAT_EV_A_NEW_STATE, states[1]))))
 		goto fail;
 	nla_nest_end(msg, nest);
 	return msg;
@@ -61,11 +65,22 @@ fail:
 	return NULL;
 }
 
+/* Send an event made on the packet path; one that cannot go is lost. */
+static void knat_event_send_atomic(struct knat_net *kn, struct sk_buff *msg,
+				   void *hdr)
+{
+	genlmsg_end(msg, hdr);
+	if (genlmsg_multicast_netns(&knat_genl_family, kn->net, msg, 0, 0,
+				    GFP_ATOMIC) == -ENOBUFS)
+		knat_count(kn, KNAT_CNT_EVENTS_LOST);
+}
+
 /*
  * From the packet path too: never sleeps, never waits for the listener;
  * what cannot go out is counted and leaves a gap in the sequence.
  */
-void knat_event_flow(struct knat_net *kn, const struct knat_flow *f, u8 type)
+static void __knat_event_flow(struct knat_net *kn, const struct knat_flow *f,
+			      u8 type, const u8 *states)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -76,18 +91,75 @@ void knat_event_flow(struct knat_net *kn, const struct knat_flow *f, u8 type)
 	seq = (u32)atomic_inc_return(&kn->event_seq);
 	if (!__ratelimit(&kn->event_rs))
 		goto lost;
-	msg = knat_event_new(type, seq, GFP_ATOMIC, &hdr);
+	msg = knat_event_new(type, seq, states, GFP_ATOMIC, &hdr);
 	if (!msg)
 		goto lost;
 	if (knat_nl_fill_flow(msg, f)) {
 		nlmsg_free(msg);
 		goto lost;
 	}
-	genlmsg_end(msg, hdr);
-	if (genlmsg_multicast_netns(&knat_genl_family, kn->net, msg, 0, 0,
-				    GFP_ATOMIC) == -ENOBUFS)
-		goto lost;
+	knat_event_send_atomic(kn, msg, hdr);
 	return;
+lost:
+	knat_count(kn, KNAT_CNT_EVENTS_LOST);
+}
+
+void knat_event_flow(struct knat_net *kn, const struct knat_flow *f, u8 type)
+{
+	__knat_event_flow(kn, f, type, NULL);
+}
+
+/*
+ * The flow dump's state may already be a later one (another CPU moved
+ * it on): the event says which change it reports.
+ */
+void knat_event_flow_state(struct knat_net *kn, const struct knat_flow *f,
+			   u8 old, u8 new)
+{
+	const u8 states[2] = { old, new };
+
+	__knat_event_flow(kn, f, KNAT_EVENT_FLOW_STATE, states);
+}
+
+/*
+ * An SNAT rule had no port for @orig.  Under a flood every new flow
+ * fails the same way: a few events a second tell it all, the rule's
+ * exhausted counter the rest.
+ */
+void knat_event_port_exhausted(struct knat_net *kn,
+			       const struct knat_snat *rule,
+			       const struct knat_tuple *orig, __be32 out_addr)
+{
+	bool masq = rule->flags & KNAT_SNAT_F_MASQUERADE;
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+	u32 seq;
+
+	if (!knat_events_wanted(kn))
+		return;
+	seq = (u32)atomic_inc_return(&kn->event_seq);
+	if (!__ratelimit(&kn->exhausted_rs))
+		goto lost;
+	msg = knat_event_new(KNAT_EVENT_PORT_EXHAUSTED, seq, NULL, GFP_ATOMIC,
+			     &hdr);
+	if (!msg)
+		goto lost;
+	nest = nla_nest_start(msg, KNAT_A_SNAT);
+	if (!nest || knat_nl_put_snat_rule(msg, rule) ||
+	    (masq && (nla_put_be32(msg, KNAT_SNAT_A_TO_MIN, out_addr) ||
+		      nla_put_be32(msg, KNAT_SNAT_A_TO_MAX, out_addr))))
+		goto fail;
+	nla_nest_end(msg, nest);
+	nest = nla_nest_start(msg, KNAT_A_FLOW);
+	if (!nest || nla_put_u8(msg, KNAT_FLOW_A_PROTO, orig->proto) ||
+	    knat_nl_put_tuple(msg, KNAT_FLOW_A_ORIG, orig))
+		goto fail;
+	nla_nest_end(msg, nest);
+	knat_event_send_atomic(kn, msg, hdr);
+	return;
+fail:
+	nlmsg_free(msg);
 lost:
 	knat_count(kn, KNAT_CNT_EVENTS_LOST);
 }
@@ -103,7 +175,7 @@ void knat_event_backend(struct knat_net *kn, const struct knat_backend *be,
 	if (!knat_events_wanted(kn))
 		return;
 	msg = knat_event_new(type, (u32)atomic_inc_return(&kn->event_seq),
-			     GFP_KERNEL, &hdr);
+			     NULL, GFP_KERNEL, &hdr);
 	if (!msg)
 		return;
 	nest = nla_nest_start(msg, KNAT_A_SERVICE);

@@ -7,6 +7,8 @@
 struct knat_backend;
 struct knat_flow;
 struct knat_service;
+struct knat_snat;
+struct knat_tuple;
 
 void knat_health_tcp(struct knat_net *kn, struct knat_flow *f, int dir,
 		     u8 flags);
@@ -23,6 +25,11 @@ void knat_health_net_exit(struct knat_net *kn);
 void knat_event_backend(struct knat_net *kn, const struct knat_backend *be,
 			u8 type);
 void knat_event_flow(struct knat_net *kn, const struct knat_flow *f, u8 type);
+void knat_event_flow_state(struct knat_net *kn, const struct knat_flow *f,
+			   u8 old, u8 new);
+void knat_event_port_exhausted(struct knat_net *kn,
+			       const struct knat_snat *rule,
+			       const struct knat_tuple *orig, __be32 out_addr);
 void knat_events_start(void);
 void knat_events_stop(void);
 

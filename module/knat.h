@@ -65,6 +65,8 @@ struct knat_net {
 	/* Sequence number of the last event sent, flow events' rate. */
 	atomic_t event_seq;
 	struct ratelimit_state event_rs;
+	/* Port exhaustion events' rate: a flood of them tells nothing more. */
+	struct ratelimit_state exhausted_rs;
 
 	/* Answers to pings of service VIPs (nat.c). */
 	struct ratelimit_state vip_echo_rs;

@@ -318,7 +318,7 @@ static void knat_flow_account(struct knat_net *kn, struct knat_flow *f,
 			      const struct knat_pkt *p)
 {
 	enum knat_timeout to;
-	u8 old, new;
+	u8 old = 0, new = 0;
 
 	atomic64_inc(&f->pkts[dir]);
 	atomic64_add(skb->len, &f->bytes[dir]);
@@ -364,6 +364,10 @@ static void knat_flow_account(struct knat_net *kn, struct knat_flow *f,
 		to = KNAT_TIMEOUT_ICMP;
 	}
 	knat_flow_refresh(f, READ_ONCE(kn->timeouts[to]));
+	/* Last: the event shows the new state's timeout. */
+	if ((old ^ new) & KNAT_TCP_STATE_MASK)
+		knat_event_flow_state(kn, f, old & KNAT_TCP_STATE_MASK,
+				      new & KNAT_TCP_STATE_MASK);
 }
 
 /*

@@ -8,12 +8,20 @@
 
 struct knat_flow;
 struct knat_hs_hist;
+struct knat_snat;
+struct knat_tuple;
 
 extern struct genl_family knat_genl_family;
 
+/* A nest of @n u64, attribute type = index + 1. */
+int knat_nl_put_array(struct sk_buff *msg, int type, const u64 *v, int n);
 int knat_nl_put_hs(struct sk_buff *msg, int type,
 		   const struct knat_hs_hist *h);
 int knat_nl_fill_flow(struct sk_buff *msg, const struct knat_flow *f);
+int knat_nl_put_tuple(struct sk_buff *msg, int type,
+		      const struct knat_tuple *t);
+/* The rule's own attributes, inside an open KNAT_A_SNAT nest. */
+int knat_nl_put_snat_rule(struct sk_buff *msg, const struct knat_snat *r);
 
 extern const struct nla_policy knat_cfg_policy[KNAT_CFG_A_MAX + 1];
 extern const struct nla_policy knat_fwd_policy[KNAT_FWD_A_MAX + 1];

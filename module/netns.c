@@ -58,6 +58,8 @@ static int __net_init knat_net_init(struct net *net)
 	ratelimit_set_flags(&kn->vip_echo_rs, RATELIMIT_MSG_ON_RELEASE);
 	ratelimit_state_init(&kn->event_rs, HZ, 20000);
 	ratelimit_set_flags(&kn->event_rs, RATELIMIT_MSG_ON_RELEASE);
+	ratelimit_state_init(&kn->exhausted_rs, HZ, 10);
+	ratelimit_set_flags(&kn->exhausted_rs, RATELIMIT_MSG_ON_RELEASE);
 	kn->max_flows = KNAT_DEFAULT_MAX_FLOWS;
 	for (i = 0; i < __KNAT_TIMEOUT_MAX; i++)
 		kn->timeouts[i] = knat_default_timeouts[i] * HZ;

@@ -119,8 +119,7 @@ int knat_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int knat_nl_put_array(struct sk_buff *msg, int type, const u64 *v,
-			     int n)
+int knat_nl_put_array(struct sk_buff *msg, int type, const u64 *v, int n)
 {
 	struct nlattr *nest = nla_nest_start(msg, type);
 	int i;

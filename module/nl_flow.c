@@ -213,8 +213,8 @@ static bool knat_flow_filter_match(const struct knat_flow *f, const void *arg)
 	       knat_flow_owner_match(f, ff);
 }
 
-static int knat_nl_put_tuple(struct sk_buff *msg, int type,
-			     const struct knat_tuple *t)
+int knat_nl_put_tuple(struct sk_buff *msg, int type,
+		      const struct knat_tuple *t)
 {
 	struct nlattr *nest = nla_nest_start(msg, type);
 

@@ -6,6 +6,7 @@
 #include <net/sock.h>
 
 #include "netlink.h"
+#include "portalloc.h"
 #include "rules.h"
 
 const struct nla_policy knat_fwd_policy[KNAT_FWD_A_MAX + 1] = {
@@ -32,6 +33,9 @@ const struct nla_policy knat_snat_policy[KNAT_SNAT_A_MAX + 1] = {
 	[KNAT_SNAT_A_FLAGS]	= NLA_POLICY_MASK(NLA_U32, KNAT_SNAT_F_ALL),
 	[KNAT_SNAT_A_FLOWS]	= { .type = NLA_REJECT },
 	[KNAT_SNAT_A_EXHAUSTED]	= { .type = NLA_REJECT },
+	[KNAT_SNAT_A_PORTS_IN_USE] = { .type = NLA_REJECT },
+	[KNAT_SNAT_A_ATTEMPTS]	= { .type = NLA_REJECT },
+	[KNAT_SNAT_A_ATTEMPTS_SUM] = { .type = NLA_REJECT },
 };
 
 static u16 knat_nla_port(const struct nlattr *a, u16 dflt)
@@ -188,14 +192,11 @@ static int knat_nl_fill_forward(struct sk_buff *msg,
 	return 0;
 }
 
-static int knat_nl_fill_snat(struct sk_buff *msg, const struct knat_snat *r)
+int knat_nl_put_snat_rule(struct sk_buff *msg, const struct knat_snat *r)
 {
 	bool masq = r->flags & KNAT_SNAT_F_MASQUERADE;
-	struct nlattr *nest;
 
-	nest = nla_nest_start(msg, KNAT_A_SNAT);
-	if (!nest ||
-	    nla_put_be32(msg, KNAT_SNAT_A_SRC, r->src) ||
+	if (nla_put_be32(msg, KNAT_SNAT_A_SRC, r->src) ||
 	    nla_put_u8(msg, KNAT_SNAT_A_SRC_PLEN, r->plen) ||
 	    (r->ifname[0] &&
 	     nla_put_string(msg, KNAT_SNAT_A_OUT_IFNAME, r->ifname)) ||
@@ -203,10 +204,28 @@ static int knat_nl_fill_snat(struct sk_buff *msg, const struct knat_snat *r)
 		       nla_put_be32(msg, KNAT_SNAT_A_TO_MAX, r->to_max))) ||
 	    nla_put_be16(msg, KNAT_SNAT_A_PORT_MIN, htons(r->port_min)) ||
 	    nla_put_be16(msg, KNAT_SNAT_A_PORT_MAX, htons(r->port_max)) ||
-	    nla_put_u32(msg, KNAT_SNAT_A_FLAGS, r->flags) ||
+	    nla_put_u32(msg, KNAT_SNAT_A_FLAGS, r->flags))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int knat_nl_fill_snat(struct sk_buff *msg, const struct knat_snat *r)
+{
+	struct knat_snat_stats sum;
+	struct nlattr *nest;
+
+	knat_snat_stats_sum(r, &sum);
+	nest = nla_nest_start(msg, KNAT_A_SNAT);
+	if (!nest || knat_nl_put_snat_rule(msg, r) ||
 	    nla_put_u32(msg, KNAT_SNAT_A_FLOWS, atomic_read(&r->nflows)) ||
-	    nla_put_u64_64bit(msg, KNAT_SNAT_A_EXHAUSTED,
-			      atomic64_read(&r->exhausted), KNAT_SNAT_A_PAD))
+	    nla_put_u64_64bit(msg, KNAT_SNAT_A_EXHAUSTED, sum.exhausted,
+			      KNAT_SNAT_A_PAD) ||
+	    nla_put_u32(msg, KNAT_SNAT_A_PORTS_IN_USE,
+			knat_snat_ports_in_use(r)) ||
+	    knat_nl_put_array(msg, KNAT_SNAT_A_ATTEMPTS, sum.attempts,
+			      KNAT_SNAT_ATTEMPT_BUCKETS) ||
+	    nla_put_u64_64bit(msg, KNAT_SNAT_A_ATTEMPTS_SUM, sum.attempts_sum,
+			      KNAT_SNAT_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

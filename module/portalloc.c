@@ -11,6 +11,10 @@
  * KNAT_PORT_PROBES free candidates are checked against the flow table and
  * local sockets.  Exhaustion fails
  * the allocation and is counted: a live mapping is never reused.
+ *
+ * Per rule and CPU, each allocation's number of candidates tried goes into
+ * a log2 histogram: the cost of the search, which grows as the range
+ * fills up, long before it is exhausted.
  */
 
 #include <linux/bitmap.h>
@@ -21,7 +25,11 @@
 #include <net/inet_hashtables.h>
 #include <net/udp.h>
 
+#include "health.h"
 #include "portalloc.h"
+
+/* The search bounds the attempts: the last bucket is no catch-all. */
+static_assert(1 + KNAT_PORT_PROBES < 1U << KNAT_SNAT_ATTEMPT_BUCKETS);
 
 #define KNAT_NPROTO 3	/* TCP, UDP, ICMP: each has its own port space */
 
@@ -50,9 +58,12 @@ int knat_port_map_alloc(struct knat_snat *rule)
 	unsigned int nports = rule->port_max - rule->port_min + 1;
 	unsigned int i, n = rule->naddrs * KNAT_NPROTO;
 
+	rule->stats = alloc_percpu(struct knat_snat_stats);
 	rule->ports = kcalloc(n, sizeof(*rule->ports), GFP_KERNEL);
-	if (!rule->ports)
+	if (!rule->ports || !rule->stats) {
+		knat_port_map_free(rule);
 		return -ENOMEM;
+	}
 	for (i = 0; i < n; i++) {
 		rule->ports[i].bits = bitmap_zalloc(nports, GFP_KERNEL);
 		if (!rule->ports[i].bits) {
@@ -67,12 +78,42 @@ void knat_port_map_free(struct knat_snat *rule)
 {
 	unsigned int i;
 
+	free_percpu(rule->stats);
+	rule->stats = NULL;
 	if (!rule->ports)
 		return;
 	for (i = 0; i < rule->naddrs * KNAT_NPROTO; i++)
 		bitmap_free(rule->ports[i].bits);
 	kfree(rule->ports);
 	rule->ports = NULL;
+}
+
+/* Outside ports the rule's mappings hold now, over addresses and protocols. */
+u32 knat_snat_ports_in_use(const struct knat_snat *rule)
+{
+	unsigned int i;
+	u32 n = 0;
+
+	for (i = 0; i < rule->naddrs * KNAT_NPROTO; i++)
+		n += atomic_read(&rule->ports[i].used);
+	return n;
+}
+
+void knat_snat_stats_sum(const struct knat_snat *rule,
+			 struct knat_snat_stats *sum)
+{
+	unsigned int b;
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct knat_snat_stats *s = per_cpu_ptr(rule->stats, cpu);
+
+		for (b = 0; b < KNAT_SNAT_ATTEMPT_BUCKETS; b++)
+			sum->attempts[b] += READ_ONCE(s->attempts[b]);
+		sum->attempts_sum += READ_ONCE(s->attempts_sum);
+		sum->exhausted += READ_ONCE(s->exhausted);
+	}
 }
 
 /*
@@ -146,14 +187,15 @@ static bool knat_port_claim(struct knat_net *kn, struct knat_snat *rule,
 }
 
 /*
- * One pass over the map from a random offset; false when exhausted.  A
- * @dry search, claiming nothing, starts at 0: it can only tell whether a
- * port is left, not which one the random start would find.
+ * One pass over the map from a random offset; false when exhausted.
+ * *@tries counts the candidates it tried to claim.  A @dry search,
+ * claiming nothing, starts at 0: it can only tell whether a port is left,
+ * not which one the random start would find.
  */
 static bool knat_port_search(struct knat_net *kn, struct knat_snat *rule,
 			     struct knat_port_map *map,
 			     const struct knat_tuple *orig, __be32 out_addr,
-			     bool dry, unsigned int *bitp)
+			     bool dry, unsigned int *bitp, unsigned int *tries)
 {
 	unsigned int nports = rule->port_max - rule->port_min + 1;
 	unsigned int start = dry ? 0 : prandom_u32_max(nports);
@@ -176,6 +218,7 @@ static bool knat_port_search(struct knat_net *kn, struct knat_snat *rule,
 				bit++;
 				continue;
 			}
+			(*tries)++;
 			if (knat_port_claim(kn, rule, map, bit, orig,
 					    out_addr, dry)) {
 				*bitp = bit;
@@ -189,6 +232,15 @@ static bool knat_port_search(struct knat_net *kn, struct knat_snat *rule,
 		end = start;
 	}
 	return false;
+}
+
+static void knat_port_attempts(struct knat_snat *rule, unsigned int tries)
+{
+	unsigned int b = min_t(unsigned int, ilog2(tries),
+			       KNAT_SNAT_ATTEMPT_BUCKETS - 1);
+
+	this_cpu_inc(rule->stats->attempts[b]);
+	this_cpu_add(rule->stats->attempts_sum, tries);
 }
 
 static void knat_mapping_release_port(struct knat_mapping *m)
@@ -236,22 +288,29 @@ static __be32 knat_mapping_out_addr(const struct knat_snat *rule,
  * The port of a new mapping: the inside port when free (preservation),
  * else a search.  @dry claims nothing, and its search says only whether
  * a port is left: *@bitp is then meaningless.  false when exhausted.
+ * *@tries counts the candidates tried; keeping the inside port, when in
+ * range, is the first.
  */
 static bool knat_port_choose(struct knat_net *kn, struct knat_snat *rule,
 			     struct knat_port_map *map,
 			     const struct knat_tuple *orig, __be32 out_addr,
-			     bool dry, unsigned int *bitp, bool *preserved)
+			     bool dry, unsigned int *bitp, bool *preserved,
+			     unsigned int *tries)
 {
 	unsigned int sport = ntohs(orig->sport);
+	bool in_range = sport >= rule->port_min && sport <= rule->port_max;
 
-	*preserved = sport >= rule->port_min && sport <= rule->port_max &&
+	if (in_range)
+		(*tries)++;
+	*preserved = in_range &&
 		     knat_port_claim(kn, rule, map, sport - rule->port_min,
 				     orig, out_addr, dry);
 	if (*preserved) {
 		*bitp = sport - rule->port_min;
 		return true;
 	}
-	return knat_port_search(kn, rule, map, orig, out_addr, dry, bitp);
+	return knat_port_search(kn, rule, map, orig, out_addr, dry, bitp,
+				tries);
 }
 
 /*
@@ -271,7 +330,7 @@ int knat_mapping_peek(struct knat_net *kn, struct knat_snat *rule,
 	};
 	struct knat_port_map *map;
 	struct knat_mapping *m;
-	unsigned int bit;
+	unsigned int bit, tries = 0;
 	bool preserved;
 
 	out_addr = knat_mapping_out_addr(rule, orig, out_addr);
@@ -287,7 +346,7 @@ int knat_mapping_peek(struct knat_net *kn, struct knat_snat *rule,
 	}
 	map = knat_port_map(rule, knat_addr_idx(rule, orig->src), orig->proto);
 	if (!knat_port_choose(kn, rule, map, orig, out_addr, true, &bit,
-			      &preserved))
+			      &preserved, &tries))
 		return -ENOSPC;
 	if (preserved) {
 		*portp = orig->sport;
@@ -315,7 +374,7 @@ struct knat_mapping *knat_mapping_get(struct knat_net *kn,
 	};
 	struct knat_mapping *m, *old;
 	struct knat_port_map *map;
-	unsigned int bit;
+	unsigned int bit, tries = 0;
 
 	*preserved = false;
 	out_addr = knat_mapping_out_addr(rule, orig, out_addr);
@@ -335,11 +394,13 @@ struct knat_mapping *knat_mapping_get(struct knat_net *kn,
 	map = knat_port_map(rule, m->addr_idx, orig->proto);
 
 	if (!knat_port_choose(kn, rule, map, orig, out_addr, false, &bit,
-			      preserved)) {
+			      preserved, &tries)) {
 		kfree(m);
-		atomic64_inc(&rule->exhausted);
+		this_cpu_inc(rule->stats->exhausted);
+		knat_event_port_exhausted(kn, rule, orig, out_addr);
 		return ERR_PTR(-ENOSPC);
 	}
+	knat_port_attempts(rule, tries);
 	m->out_port = htons(rule->port_min + bit);
 	atomic_inc(&map->used);
 

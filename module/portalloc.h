@@ -46,8 +46,12 @@ int knat_mapping_peek(struct knat_net *kn, struct knat_snat *rule,
 		      const struct knat_tuple *orig, __be32 out_addr,
 		      __be32 *addrp, __be16 *portp, u32 *flags);
 
+/* The rule's port maps and allocation statistics. */
 int knat_port_map_alloc(struct knat_snat *rule);
 void knat_port_map_free(struct knat_snat *rule);
+u32 knat_snat_ports_in_use(const struct knat_snat *rule);
+void knat_snat_stats_sum(const struct knat_snat *rule,
+			 struct knat_snat_stats *sum);
 
 bool knat_port_shadowed(struct knat_net *kn, u8 proto, __be32 addr,
 			__be16 port, __be32 peer, __be16 peer_port);

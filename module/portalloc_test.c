@@ -46,10 +46,17 @@ static struct knat_snat *knat_pa_rule(struct kunit *test, u32 to_min,
 	r->port_max = port_max;
 	r->flags = flags;
 	r->naddrs = to_max - to_min + 1;
-	atomic64_set(&r->exhausted, 0);
 	KUNIT_ASSERT_EQ(test, knat_port_map_alloc(r), 0);
 	fx->rules[fx->nrules++] = r;
 	return r;
+}
+
+static u64 knat_pa_exhausted(const struct knat_snat *rule)
+{
+	struct knat_snat_stats sum;
+
+	knat_snat_stats_sum(rule, &sum);
+	return sum.exhausted;
 }
 
 static struct knat_tuple knat_pa_tuple(u32 src, u16 sport, u32 dst, u16 dport,
@@ -265,7 +272,7 @@ static void knat_portalloc_unique(struct kunit *test)
 			  IPPROTO_TCP);
 	extra = knat_pa_get(test, rule, &t, NULL);
 	KUNIT_EXPECT_PTR_EQ(test, extra, ERR_PTR(-ENOSPC));
-	KUNIT_EXPECT_EQ(test, atomic64_read(&rule->exhausted), 1LL);
+	KUNIT_EXPECT_EQ(test, knat_pa_exhausted(rule), 1ULL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&map->used), KNAT_PA_SMALL);
 
 	/* Give one back: exactly that port is the next one out. */
@@ -274,7 +281,7 @@ static void knat_portalloc_unique(struct kunit *test)
 	m[17] = knat_pa_get(test, rule, &t, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m[17]);
 	KUNIT_EXPECT_EQ(test, knat_pa_port(m[17]), freed);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&rule->exhausted), 1LL);
+	KUNIT_EXPECT_EQ(test, knat_pa_exhausted(rule), 1ULL);
 
 	for (i = 0; i < KNAT_PA_SMALL; i++)
 		knat_pa_put(test, m[i]);
@@ -365,7 +372,7 @@ static void knat_portalloc_forward(struct kunit *test)
 		m[n++] = x;
 	}
 	KUNIT_EXPECT_EQ(test, n, 6U);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&rule->exhausted), 1LL);
+	KUNIT_EXPECT_EQ(test, knat_pa_exhausted(rule), 1ULL);
 
 	/* Another protocol is not covered... */
 	t = knat_pa_tuple(KNAT_PA_CLIENT, 5004, KNAT_PA_PEER, 443,
@@ -428,13 +435,13 @@ static void knat_portalloc_nearly_full(struct kunit *test)
 							  map->bits));
 		}
 	}
-	KUNIT_EXPECT_EQ(test, atomic64_read(&rule->exhausted), 0LL);
+	KUNIT_EXPECT_EQ(test, knat_pa_exhausted(rule), 0ULL);
 
 	/* And with none free, no port at all. */
 	bitmap_fill(map->bits, nports);
 	KUNIT_EXPECT_PTR_EQ(test, knat_pa_get(test, rule, &t, NULL),
 			    ERR_PTR(-ENOSPC));
-	KUNIT_EXPECT_EQ(test, atomic64_read(&rule->exhausted), 1LL);
+	KUNIT_EXPECT_EQ(test, knat_pa_exhausted(rule), 1ULL);
 	bitmap_zero(map->bits, nports);
 	atomic_set(&map->used, 0);
 }
@@ -553,6 +560,49 @@ static void knat_portalloc_test_exit(struct kunit *test)
 		knat_port_map_free(fx->rules[i]);
 }
 
+/*
+ * The attempts histogram: a kept port is 1 attempt, a taken one sends the
+ * search on (2); a mapping shared by a second destination is no
+ * allocation; a failure counts as exhausted, not in the histogram.  Ports
+ * in use follow the mappings, not the flows.
+ */
+static void knat_portalloc_stats(struct kunit *test)
+{
+	struct knat_snat *rule = knat_pa_rule(test, KNAT_PA_PUBLIC,
+					      KNAT_PA_PUBLIC, 20000, 20001, 0);
+	struct knat_mapping *m[4];
+	struct knat_snat_stats sum;
+	struct knat_tuple t;
+
+	t = knat_pa_tuple(KNAT_PA_CLIENT, 20000, KNAT_PA_PEER, 53, IPPROTO_UDP);
+	m[0] = knat_pa_get(test, rule, &t, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m[0]);
+	t.dst = htonl(KNAT_PA_PEER2);
+	m[1] = knat_pa_get(test, rule, &t, NULL);
+	KUNIT_ASSERT_PTR_EQ(test, m[1], m[0]);
+	t = knat_pa_tuple(KNAT_PA_CLIENT2, 20000, KNAT_PA_PEER, 53, IPPROTO_UDP);
+	m[2] = knat_pa_get(test, rule, &t, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m[2]);
+	KUNIT_EXPECT_EQ(test, knat_pa_port(m[2]), 20001);
+	KUNIT_EXPECT_EQ(test, knat_snat_ports_in_use(rule), 2U);
+	t.sport = htons(5000);
+	m[3] = knat_pa_get(test, rule, &t, NULL);
+	KUNIT_EXPECT_PTR_EQ(test, m[3], ERR_PTR(-ENOSPC));
+
+	knat_snat_stats_sum(rule, &sum);
+	KUNIT_EXPECT_EQ(test, sum.attempts[0], 1ULL);
+	KUNIT_EXPECT_EQ(test, sum.attempts[1], 1ULL);
+	KUNIT_EXPECT_EQ(test, sum.attempts[2], 0ULL);
+	KUNIT_EXPECT_EQ(test, sum.attempts_sum, 3ULL);
+	KUNIT_EXPECT_EQ(test, sum.exhausted, 1ULL);
+
+	knat_pa_put(test, m[0]);
+	KUNIT_EXPECT_EQ(test, knat_snat_ports_in_use(rule), 2U);
+	knat_pa_put(test, m[1]);
+	knat_pa_put(test, m[2]);
+	KUNIT_EXPECT_EQ(test, knat_snat_ports_in_use(rule), 0U);
+}
+
 static struct kunit_case knat_portalloc_cases[] = {
 	KUNIT_CASE(knat_portalloc_preserve),
 	KUNIT_CASE(knat_portalloc_second_host),
@@ -564,6 +614,7 @@ static struct kunit_case knat_portalloc_cases[] = {
 	KUNIT_CASE(knat_portalloc_nearly_full),
 	KUNIT_CASE(knat_portalloc_reply_taken_udp),
 	KUNIT_CASE(knat_portalloc_reply_taken_icmp),
+	KUNIT_CASE(knat_portalloc_stats),
 	{}
 };
 

@@ -44,6 +44,16 @@ struct knat_port_map {
 
 #define KNAT_SNAT_MAX_ADDRS	64
 
+/*
+ * Port allocations of one SNAT rule, per CPU: the candidates each
+ * successful one tried (KNAT_SNAT_A_ATTEMPTS buckets), and the failures.
+ */
+struct knat_snat_stats {
+	u64 attempts[KNAT_SNAT_ATTEMPT_BUCKETS];
+	u64 attempts_sum;
+	u64 exhausted;
+};
+
 struct knat_snat {
 	struct list_head list;
 	__be32 src;
@@ -57,7 +67,7 @@ struct knat_snat {
 	u16 port_max;
 	u32 flags;		/* KNAT_SNAT_F_* */
 	atomic_t nflows;
-	atomic64_t exhausted;
+	struct knat_snat_stats __percpu *stats;
 	u32 naddrs;
 	/* [addr index][proto index]: ports handed out to mappings. */
 	struct knat_port_map *ports;

@@ -61,8 +61,8 @@ int knat_snat_add(struct knat_net *kn, const struct knat_snat *tmpl,
 	r->naddrs = (tmpl->flags & KNAT_SNAT_F_MASQUERADE) ? 1 :
 		    ntohl(tmpl->to_max) - ntohl(tmpl->to_min) + 1;
 	atomic_set(&r->nflows, 0);
-	atomic64_set(&r->exhausted, 0);
 	r->ports = NULL;
+	r->stats = NULL;
 	err = knat_port_map_alloc(r);
 	if (err) {
 		kfree(r);

@@ -261,6 +261,16 @@ out=$(nettool c1 ping $VIP --id 4242 --count 5)
 expect_eq "5 pings to the VIP answered" 5 "$(field received "$out")"
 expect_fail "udp service without backends: no answer" \
 	nettool c1 udp $VIP 54 --sport 7000 --timeout 1
+# SNAT from the backends' side, two outside ports: b4 keeps its port (1
+# attempt), b1 wants the same one and searches (2), b2 finds none.
+serve c1 serve-udp 9000 c1
+expect_ok "snat of the backends' network, 2 ports" \
+	knat_in r snat add from 10.0.2.0/24 out br0 to 198.51.100.1:40000-40001
+expect_eq "b4:40000 keeps its port" 198.51.100.1:40000 \
+	"$(field peer "$(nettool b4 udp 198.51.100.2 9000 --sport 40000)")"
+expect_eq "b1:40000 gets the other one" 198.51.100.1:40001 \
+	"$(field peer "$(nettool b1 udp 198.51.100.2 9000 --sport 40000)")"
+expect_fail "b2:40000 gets none" nettool b2 udp 198.51.100.2 9000 --sport 40000 --timeout 1
 # A state and a weight to see: b3 down on the udp service, b2 weight 5.
 expect_ok "udp b3 down" knat_in r backend set udp $VIP:53 10.0.2.13:5353 down
 expect_ok "tcp b2 weight 5" knat_in r backend set tcp $VIP:80 10.0.2.12:8080 weight 5
@@ -337,7 +347,7 @@ want.update({("knat_drops_total", (("reason", k.replace("_", "-")),)): x
              for k, x in j["drops"].items()})
 got = {(s["name"], tuple(sorted(s["labels"].items()))): s["value"] for s in S
        if s["name"] == "knat_drops_total" or
-       (s["name"].endswith("_total") and not s["name"].startswith(("knat_service_", "knat_backend_")))}
+       (s["name"].endswith("_total") and not s["name"].startswith(("knat_service_", "knat_backend_", "knat_snat_")))}
 diff = sorted(set(want.items()) ^ set(got.items()))
 print("%d same" % len(want) if not diff else "differ: %s" % diff)'
 expect_eq "every counter and drop = knat -j stats" \
@@ -351,6 +361,17 @@ expect_eq "knat_flows, _services, _hooks_active, build_info = knat -j status" \
 	"$(pq "$S" "'%s %s %s %s %s' % (v('knat_flows'), v('knat_services'), v('knat_hooks_active'), [s['labels']['version'] for s in S if s['name'] == 'knat_build_info'][0], v('knat_build_info'))")"
 expect_eq "knat_max_flows 50000" 50000 "$(pq "$S" "v('knat_max_flows')")"
 expect_eq "root: no CAP_NET_ADMIN comment" 0 "$(grep -c '^# knat:' "$TMP/root.prom")"
+
+# ---- SNAT: ports in use, exhaustion, allocation attempts ----
+SN="{'from': '10.0.2.0/24', 'out': 'br0'}"
+expect_eq "knat_snat_ports_in_use 2, knat_snat_exhausted_total 1" "2 1" \
+	"$(pq "$S" "'%s %s' % (v('knat_snat_ports_in_use', **$SN), v('knat_snat_exhausted_total', **$SN))")"
+expect_eq "knat_snat_alloc_attempts: 1 at 1, 1 at 2-3, _sum 3, _count 2" \
+	"1:1 3:2 7:2 15:2 31:2 63:2 127:2 +Inf:2 sum:3 count:2" \
+	"$(pq "$S" "' '.join(['%s:%d' % (s['labels']['le'], s['value']) for s in S if s['name'] == 'knat_snat_alloc_attempts_bucket'] + ['sum:%d' % v('knat_snat_alloc_attempts_sum', **$SN), 'count:%d' % v('knat_snat_alloc_attempts_count', **$SN)])")"
+expect_eq "the same as knat -s -j snat list" \
+	"$(knat_in r -s -j snat list | json_get '"%d %d %s %d" % (j[0]["ports_in_use"], j[0]["exhausted"], j[0]["attempts"], j[0]["attempts_sum"])')" \
+	"$(pq "$S" "'%d %d %s %d' % (v('knat_snat_ports_in_use', **$SN), v('knat_snat_exhausted_total', **$SN), [b - a for a, b in zip([0] + [s['value'] for s in S if s['name'] == 'knat_snat_alloc_attempts_bucket'], [s['value'] for s in S if s['name'] == 'knat_snat_alloc_attempts_bucket'])], v('knat_snat_alloc_attempts_sum', **$SN))")"
 
 # ---- TCP: flows by state and handshake latency ----
 # The histograms against -j stats and -s -j service list, the text views
@@ -510,8 +531,8 @@ else
 fi
 expect_ok "nobody: the same exposition as root's, line for line" \
 	cmp "$TMP/root2.prom" "$TMP/nobody.prom"
-expect_eq "nobody: service and backend series, no refusal comment" "yes 0" \
-	"$(grep -q '^knat_backend_connections_total{' "$TMP/nobody.prom" && echo yes) $(grep -c '^# knat:' "$TMP/nobody.prom")"
+expect_eq "nobody: service, backend and SNAT series, no refusal comment" "yes yes 0" \
+	"$(grep -q '^knat_backend_connections_total{' "$TMP/nobody.prom" && echo yes) $(grep -q '^knat_snat_ports_in_use{' "$TMP/nobody.prom" && echo yes) $(grep -c '^# knat:' "$TMP/nobody.prom")"
 # The textfile collector's way: written beside, then renamed; never half.
 expect_ok "nobody: knat stats --prometheus > file, as a textfile collector cron job would" \
 	sh -c "ip netns exec $(ns r) setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all $KNAT stats --prometheus >$TMP/knat.prom.tmp && test -s $TMP/knat.prom.tmp"

@@ -427,6 +427,27 @@ void flow_print_nest(const struct nlattr *nest, const char *json_name)
 	close_json_object();
 }
 
+/* PROTO and ORIG of a KNAT_A_FLOW nest: "udp src=A:P dst=B:Q". */
+void flow_print_orig(const struct nlattr *nest, const char *json_name)
+{
+	const struct nlattr *tb[KNAT_FLOW_A_MAX + 1];
+	const char *proto_str;
+	char num[16];
+	uint8_t proto;
+
+	knat_parse_nested(nest, flow_policy, KNAT_FLOW_A_MAX, tb);
+	proto = attr_u8(tb[KNAT_FLOW_A_PROTO]);
+	proto_str = proto_name(proto);
+	if (!proto_str) {
+		snprintf(num, sizeof(num), "%u", proto);
+		proto_str = num;
+	}
+	open_json_object(json_name);
+	print_string(PRINT_ANY, "proto", "%s", proto_str);
+	print_tuple("orig", tb[KNAT_FLOW_A_ORIG], proto);
+	close_json_object();
+}
+
 static int count_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *top[KNAT_A_MAX + 1];

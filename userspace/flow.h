@@ -39,6 +39,8 @@ void flow_put_filter(struct nlmsghdr *nlh, const struct flow_filter *ff);
 /* Print one FLOW_GET dump message; data is unused. */
 int flow_print(const struct nlmsghdr *nlh, void *data);
 void flow_print_nest(const struct nlattr *nest, const char *json_name);
+/* Only its PROTO and ORIG: "udp src=A:P dst=B:Q"; JSON {proto, orig}. */
+void flow_print_orig(const struct nlattr *nest, const char *json_name);
 
 /* Names by enum value; NULL past the table. */
 const char *flow_state_name(unsigned int state);	/* "syn-sent" */

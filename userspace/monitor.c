@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* knat monitor: the module's events as they happen; see monitor.h. */
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include "monitor.h"
 #include "objects.h"
 #include "service.h"
+#include "snat.h"
 #include "utils.h"
 
 /* Indexed by enum knat_event_type: the JSON name and the text words. */
@@ -26,6 +28,8 @@ static const struct {
 	[KNAT_EVENT_BACKEND_DRAINED] = { "backend-drained", "backend drained" },
 	[KNAT_EVENT_FLOW_NEW]        = { "flow-new",        "flow new" },
 	[KNAT_EVENT_FLOW_DESTROY]    = { "flow-destroy",    "flow destroy" },
+	[KNAT_EVENT_FLOW_STATE]      = { "flow-state",      "flow state" },
+	[KNAT_EVENT_PORT_EXHAUSTED]  = { "port-exhausted",  "port exhausted" },
 };
 _Static_assert(ARRAY_SIZE(events) == __KNAT_EVENT_MAX,
 	       "name every enum knat_event_type");
@@ -47,11 +51,14 @@ static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_SERVICE]	= MNL_TYPE_NESTED,
 	[KNAT_A_BACKEND]	= MNL_TYPE_NESTED,
 	[KNAT_A_FLOW]		= MNL_TYPE_NESTED,
+	[KNAT_A_SNAT]		= MNL_TYPE_NESTED,
 };
 
 static const enum mnl_attr_data_type ev_policy[KNAT_EV_A_MAX + 1] = {
 	[KNAT_EV_A_TYPE]	= MNL_TYPE_U8,
 	[KNAT_EV_A_SEQ]		= MNL_TYPE_U32,
+	[KNAT_EV_A_OLD_STATE]	= MNL_TYPE_U8,
+	[KNAT_EV_A_NEW_STATE]	= MNL_TYPE_U8,
 };
 
 /* "events lost: N (seq A to B)": the numbers the kernel used and we missed. */
@@ -156,6 +163,40 @@ static void print_backend(const struct nlattr *nest, uint16_t svc_port)
 	close_json_object();
 }
 
+/*
+ * A state change: text " SYN-SENT -> SYN-RECV" (upper case, as the flow
+ * list prints states); JSON "old_state" and "new_state" ("syn-sent"),
+ * "state-N" for one this knat does not know.
+ */
+static void print_states(const struct nlattr **ev)
+{
+	static const struct {
+		int attr;
+		const char *key, *fmt;
+	} which[] = {
+		{ KNAT_EV_A_OLD_STATE, "old_state", " %s" },
+		{ KNAT_EV_A_NEW_STATE, "new_state", " -> %s" },
+	};
+	char num[24], upper[24];
+	const char *name;
+	unsigned int i, v;
+	size_t k;
+
+	for (i = 0; i < ARRAY_SIZE(which); i++) {
+		if (!ev[which[i].attr]) {
+			print_null(PRINT_JSON, which[i].key, NULL);
+			continue;
+		}
+		v = attr_u8(ev[which[i].attr]);
+		name = name_or_num(flow_state_name(v), "state", v, num, sizeof(num));
+		print_string(PRINT_JSON, which[i].key, NULL, name);
+		for (k = 0; name[k] && k + 1 < sizeof(upper); k++)
+			upper[k] = (char)toupper((unsigned char)name[k]);
+		upper[k] = '\0';
+		print_string(PRINT_FP, NULL, which[i].fmt, upper);
+	}
+}
+
 int monitor_print(const struct nlmsghdr *nlh, void *data)
 {
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
@@ -201,7 +242,19 @@ int monitor_print(const struct nlmsghdr *nlh, void *data)
 		print_null(PRINT_JSON, "seq", NULL);
 	print_string(PRINT_JSON, "event", NULL, name ? name : tbuf);
 	print_string(PRINT_FP, NULL, "%s", text ? text : tbuf);
-	if (top[KNAT_A_FLOW]) {
+	if (type == KNAT_EVENT_FLOW_STATE)
+		print_states(ev);
+	if (top[KNAT_A_SNAT]) {
+		/* Port exhausted: the rule, then the inside tuple. */
+		print_fp(" ");
+		snat_print_nest(top[KNAT_A_SNAT], "snat", false);
+		if (top[KNAT_A_FLOW]) {
+			print_fp(": ");
+			flow_print_orig(top[KNAT_A_FLOW], "flow");
+		} else {
+			print_null(PRINT_JSON, "flow", NULL);
+		}
+	} else if (top[KNAT_A_FLOW]) {
 		print_string(PRINT_FP, NULL, "%s", " ");
 		flow_print_nest(top[KNAT_A_FLOW], "flow");
 	} else {

@@ -16,6 +16,11 @@
  * separate labels for joins.  Directions are a label: direction="in" is
  * client -> backend, "out" backend -> client.
  *
+ * SNAT rules are labelled from="10.0.1.0/24" and out="eth1" (out="" for
+ * a rule of any device): the words that name a rule to snat del.  Their
+ * port allocation attempts are a histogram, knat_snat_alloc_attempts, le
+ * the bucket's highest number of attempts (1, 3, 7, ...), then +Inf.
+ *
  * The TCP handshake latency is a histogram (knat_tcp_handshake_seconds,
  * and per TCP service and backend knat_service_ / knat_backend_
  * tcp_handshake_seconds): the kernel's buckets made cumulative, le in
@@ -31,6 +36,7 @@
 #include "knat_nl.h"
 #include "prometheus.h"
 #include "service.h"
+#include "snat.h"
 #include "stats.h"
 #include "utils.h"
 
@@ -72,7 +78,7 @@ static const char *const counter_help[] = {
 	[KNAT_CNT_ICMP_UNREACH_OTHER]	= "ICMP destination unreachable, other codes.",
 	[KNAT_CNT_ICMP_TIME_EXCEEDED]	= "ICMP time exceeded seen (traceroute).",
 	[KNAT_CNT_ICMP_PARAM_PROBLEM]	= "ICMP parameter problem seen.",
-	[KNAT_CNT_EVENTS_LOST]		= "Flow events over their rate or not delivered to monitors.",
+	[KNAT_CNT_EVENTS_LOST]		= "Flow and port exhaustion events over their rate or not delivered to monitors.",
 	[KNAT_CNT_ICMP_OTHER]		= "Other ICMP messages seen.",
 };
 _Static_assert(ARRAY_SIZE(counter_help) == __KNAT_CNT_MAX,
@@ -690,6 +696,78 @@ static void write_services(FILE *f, const struct prom_snapshot *s)
 	write_backend_hs(f, s);
 }
 
+/* ---- SNAT rules ---- */
+
+static void snat_labels(struct label l[2], const struct prom_snat *r)
+{
+	l[0] = (struct label){ "from", r->from };
+	l[1] = (struct label){ "out", r->out };
+}
+
+static void write_snat_attempts(FILE *f, const struct prom_snapshot *s)
+{
+	struct family fam = {
+		"knat_snat_alloc_attempts", "histogram",
+		"Candidate ports an SNAT rule's port allocations tried until one was free; a kept inside port is 1.",
+		false,
+	};
+	struct label l[2], le = { "le", NULL };
+	const struct prom_snat *r;
+	char num[24];
+	uint64_t cum, bound;
+	unsigned int b;
+	size_t i;
+
+	for (i = 0; i < s->nsnat_rules; i++) {
+		r = &s->snat_rules[i];
+		if (!r->attempts.present)
+			continue;
+		snat_labels(l, r);
+		head(f, &fam);
+		cum = 0;
+		for (b = 0; b < r->attempts.nbuckets; b++) {
+			cum += r->attempts.bucket[b];
+			bound = snat_attempts_le(&r->attempts, b);
+			snprintf(num, sizeof(num), "%" PRIu64, bound);
+			le.value = bound ? num : "+Inf";
+			series(f, &fam, "_bucket", l, 2, &le);
+			fprintf(f, " %" PRIu64 "\n", cum);
+		}
+		series(f, &fam, "_sum", l, 2, NULL);
+		fprintf(f, " %" PRIu64 "\n", r->attempts_sum);
+		series(f, &fam, "_count", l, 2, NULL);
+		fprintf(f, " %" PRIu64 "\n", cum);
+	}
+}
+
+static void write_snats(FILE *f, const struct prom_snapshot *s)
+{
+	struct family in_use = {
+		"knat_snat_ports_in_use", "gauge",
+		"Outside ports an SNAT rule's mappings hold now (endpoint-independent mappings share one among flows).",
+		false,
+	};
+	struct family exhausted = {
+		"knat_snat_exhausted_total", "counter",
+		"Port allocations of an SNAT rule that failed, each dropped as no-port.",
+		false,
+	};
+	struct label l[2];
+	size_t i;
+
+	for (i = 0; i < s->nsnat_rules; i++) {
+		if (!s->snat_rules[i].has_ports_in_use)
+			continue;
+		snat_labels(l, &s->snat_rules[i]);
+		sample(f, &in_use, l, 2, s->snat_rules[i].ports_in_use);
+	}
+	for (i = 0; i < s->nsnat_rules; i++) {
+		snat_labels(l, &s->snat_rules[i]);
+		sample(f, &exhausted, l, 2, s->snat_rules[i].exhausted);
+	}
+	write_snat_attempts(f, s);
+}
+
 void prom_write(FILE *f, const struct prom_snapshot *s)
 {
 	write_counters(f, s);
@@ -703,10 +781,12 @@ void prom_write(FILE *f, const struct prom_snapshot *s)
 		       s->max_flows);
 	if (s->have_services)
 		write_services(f, s);
+	if (s->have_snats)
+		write_snats(f, s);
 	/* A comment: the format allows them and parsers skip them. */
 	if (s->denied)
-		fputs("# knat: status, max-flows, service and backend metrics "
-		      "need CAP_NET_ADMIN: left out\n", f);
+		fputs("# knat: status, max-flows, service, backend and SNAT "
+		      "metrics need CAP_NET_ADMIN: left out\n", f);
 }
 
 /* ---- collecting replies ---- */
@@ -728,6 +808,7 @@ void prom_services_clear(struct prom_snapshot *s)
 void prom_snapshot_free(struct prom_snapshot *s)
 {
 	prom_services_clear(s);
+	free(s->snat_rules);
 	free(s->counters);
 	free(s->drops);
 	free(s->tcp_states);
@@ -962,6 +1043,36 @@ int prom_service_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+int prom_snat_cb(const struct nlmsghdr *nlh, void *data)
+{
+	static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
+		[KNAT_A_SNAT] = MNL_TYPE_NESTED,
+	};
+	const struct nlattr *top[KNAT_A_MAX + 1];
+	const struct nlattr *tb[KNAT_SNAT_A_MAX + 1];
+	struct prom_snapshot *s = data;
+	struct prom_snat *r;
+	char abuf[ADDR_BUF];
+
+	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
+	if (!top[KNAT_A_SNAT])
+		return MNL_CB_OK;
+	knat_parse_nested(top[KNAT_A_SNAT], snat_policy, KNAT_SNAT_A_MAX, tb);
+	r = push(&s->snat_rules, &s->nsnat_rules, sizeof(*r));
+	if (!r)
+		return MNL_CB_ERROR;
+	snprintf(r->from, sizeof(r->from), "%s/%u",
+		 fmt_addr(attr_addr(tb[KNAT_SNAT_A_SRC]), abuf),
+		 attr_u8(tb[KNAT_SNAT_A_SRC_PLEN]));
+	copy_str(r->out, sizeof(r->out), tb[KNAT_SNAT_A_OUT_IFNAME]);
+	r->has_ports_in_use = tb[KNAT_SNAT_A_PORTS_IN_USE] != NULL;
+	r->ports_in_use = attr_u32(tb[KNAT_SNAT_A_PORTS_IN_USE]);
+	r->exhausted = attr_u64(tb[KNAT_SNAT_A_EXHAUSTED]);
+	r->attempts_sum = attr_u64(tb[KNAT_SNAT_A_ATTEMPTS_SUM]);
+	snat_attempts_parse(tb[KNAT_SNAT_A_ATTEMPTS], &r->attempts);
+	return MNL_CB_OK;
+}
+
 /* ---- the command ---- */
 
 #define DUMP_TRIES 5
@@ -1037,6 +1148,20 @@ static int collect_services(struct prom_snapshot *s)
 	return ret;
 }
 
+/* The SNAT dump is not interrupted by changes: one try. */
+static int collect_snats(struct prom_snapshot *s)
+{
+	bool denied = s->denied;
+	int ret;
+
+	s->denied = false;
+	ret = query_admin(KNAT_CMD_SNAT_GET, NLM_F_DUMP, prom_snat_cb, s);
+	if (!ret && !s->denied)
+		s->have_snats = true;
+	s->denied |= denied;
+	return ret;
+}
+
 int prom_show(void)
 {
 	struct prom_snapshot s = { 0 };
@@ -1056,6 +1181,8 @@ int prom_show(void)
 		ret = query_admin(KNAT_CMD_CONFIG_GET, NLM_F_ACK, prom_config_cb, &s);
 	if (!ret)
 		ret = collect_services(&s);
+	if (!ret)
+		ret = collect_snats(&s);
 	if (ret) {
 		prom_snapshot_free(&s);
 		return ret;

@@ -2,8 +2,8 @@
 /*
  * knat stats --prometheus: the counters, the drop reasons, the TCP flows by
  * state and the handshake latency histogram, and (for CAP_NET_ADMIN) the
- * status, max-flows and the per-service and per-backend counters and
- * histograms, in the Prometheus text exposition format (version 0.0.4), for
+ * status, max-flows, the per-service and per-backend counters and
+ * histograms and the per-SNAT-rule port allocation statistics, in the Prometheus text exposition format (version 0.0.4), for
  * node_exporter's textfile collector.
  *
  * Reading and writing are apart: the callbacks collect the kernel's
@@ -21,6 +21,7 @@
 #include <linux/knat.h>
 
 #include "handshake.h"
+#include "snat.h"
 
 /* One counter or drop reason as the kernel sent it: index = type - 1. */
 struct prom_counter {
@@ -61,6 +62,14 @@ struct prom_service {
 	struct prom_backend *backends;
 };
 
+struct prom_snat {
+	char from[24];			/* "10.0.1.0/24" */
+	char out[16];			/* "eth1", "" for any device */
+	bool has_ports_in_use;		/* a kernel before it sends none */
+	uint64_t ports_in_use, exhausted, attempts_sum;
+	struct snat_attempts attempts;	/* KNAT_SNAT_A_ATTEMPTS */
+};
+
 struct prom_snapshot {
 	/* KNAT_CMD_STATS_GET, open to everyone. */
 	size_t ncounters, ndrops;
@@ -86,6 +95,11 @@ struct prom_snapshot {
 	size_t nservices;
 	struct prom_service *svcs;
 
+	/* KNAT_CMD_SNAT_GET dump (CAP_NET_ADMIN). */
+	bool have_snats;
+	size_t nsnat_rules;
+	struct prom_snat *snat_rules;
+
 	/* A query that needs CAP_NET_ADMIN was refused (EPERM). */
 	bool denied;
 	/* Memory ran out while collecting: the snapshot is incomplete. */
@@ -101,6 +115,7 @@ int prom_stats_cb(const struct nlmsghdr *nlh, void *data);
 int prom_status_cb(const struct nlmsghdr *nlh, void *data);
 int prom_config_cb(const struct nlmsghdr *nlh, void *data);
 int prom_service_cb(const struct nlmsghdr *nlh, void *data);
+int prom_snat_cb(const struct nlmsghdr *nlh, void *data);
 
 /* The whole exposition: every family with samples, # HELP and # TYPE first. */
 void prom_write(FILE *f, const struct prom_snapshot *s);

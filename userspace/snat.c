@@ -200,7 +200,7 @@ static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_SNAT] = MNL_TYPE_NESTED,
 };
 
-static const enum mnl_attr_data_type snat_policy[KNAT_SNAT_A_MAX + 1] = {
+const enum mnl_attr_data_type snat_policy[KNAT_SNAT_A_MAX + 1] = {
 	[KNAT_SNAT_A_SRC]	 = MNL_TYPE_U32,
 	[KNAT_SNAT_A_SRC_PLEN]	 = MNL_TYPE_U8,
 	[KNAT_SNAT_A_OUT_IFNAME] = MNL_TYPE_NUL_STRING,
@@ -211,12 +211,101 @@ static const enum mnl_attr_data_type snat_policy[KNAT_SNAT_A_MAX + 1] = {
 	[KNAT_SNAT_A_FLAGS]	 = MNL_TYPE_U32,
 	[KNAT_SNAT_A_FLOWS]	 = MNL_TYPE_U32,
 	[KNAT_SNAT_A_EXHAUSTED]	 = MNL_TYPE_U64,
+	[KNAT_SNAT_A_PORTS_IN_USE] = MNL_TYPE_U32,
+	[KNAT_SNAT_A_ATTEMPTS]	 = MNL_TYPE_NESTED,
+	[KNAT_SNAT_A_ATTEMPTS_SUM] = MNL_TYPE_U64,
 };
 
-int snat_print(const struct nlmsghdr *nlh, void *data)
+/* ---- the allocation attempts histogram ---- */
+
+void snat_attempts_parse(const struct nlattr *nest, struct snat_attempts *h)
 {
-	const struct cli_opts *o = data;
-	const struct nlattr *top[KNAT_A_MAX + 1];
+	const struct nlattr *a;
+	unsigned int i;
+
+	memset(h, 0, sizeof(*h));
+	if (!nest)
+		return;
+	h->present = true;
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_validate(a, MNL_TYPE_U64) < 0 || !mnl_attr_get_type(a))
+			continue;
+		i = mnl_attr_get_type(a) - 1u;
+		if (i >= SNAT_ATTEMPT_BUCKETS_MAX)
+			continue;
+		h->bucket[i] = mnl_attr_get_u64(a);
+		if (i + 1 > h->nbuckets)
+			h->nbuckets = i + 1;
+	}
+	for (i = 0; i < h->nbuckets; i++)
+		h->count += h->bucket[i];
+}
+
+uint64_t snat_attempts_le(const struct snat_attempts *h, unsigned int i)
+{
+	return i + 1 < h->nbuckets ? (2ull << i) - 1 : 0;
+}
+
+const char *snat_attempts_name(const struct snat_attempts *h, unsigned int i,
+			       char buf[SNAT_ATTEMPTS_BUF])
+{
+	uint64_t lo = 1ull << i, hi = snat_attempts_le(h, i);
+
+	if (!hi)
+		snprintf(buf, SNAT_ATTEMPTS_BUF, "%" PRIu64 "+", lo);
+	else if (hi == lo)
+		snprintf(buf, SNAT_ATTEMPTS_BUF, "%" PRIu64, lo);
+	else
+		snprintf(buf, SNAT_ATTEMPTS_BUF, "%" PRIu64 "-%" PRIu64, lo, hi);
+	return buf;
+}
+
+/*
+ * -s: text "flows F ports-in-use P exhausted E" on the rule's line, then,
+ * once a port was allocated, "  attempts 1:N 2-3:N ..." up to the highest
+ * bucket not empty; JSON "flows", "ports_in_use", "exhausted", "attempts"
+ * (the buckets, an array) and "attempts_sum".
+ */
+static void print_stats(const struct nlattr **tb)
+{
+	struct snat_attempts h;
+	char name[SNAT_ATTEMPTS_BUF];
+	unsigned int i, last = 0;
+
+	print_uint(PRINT_ANY, "flows", " flows %u", attr_u32(tb[KNAT_SNAT_A_FLOWS]));
+	if (tb[KNAT_SNAT_A_PORTS_IN_USE])
+		print_uint(PRINT_ANY, "ports_in_use", " ports-in-use %u",
+			   attr_u32(tb[KNAT_SNAT_A_PORTS_IN_USE]));
+	else
+		print_null(PRINT_JSON, "ports_in_use", NULL);
+	print_u64(PRINT_ANY, "exhausted", " exhausted %" PRIu64,
+		  attr_u64(tb[KNAT_SNAT_A_EXHAUSTED]));
+
+	snat_attempts_parse(tb[KNAT_SNAT_A_ATTEMPTS], &h);
+	if (!h.present) {
+		print_null(PRINT_JSON, "attempts", NULL);
+		print_null(PRINT_JSON, "attempts_sum", NULL);
+		return;
+	}
+	open_json_array("attempts");
+	for (i = 0; i < h.nbuckets; i++) {
+		print_u64(PRINT_JSON, NULL, NULL, h.bucket[i]);
+		if (h.bucket[i])
+			last = i;
+	}
+	close_json_array();
+	print_u64(PRINT_JSON, "attempts_sum", NULL,
+		  attr_u64(tb[KNAT_SNAT_A_ATTEMPTS_SUM]));
+	if (!h.count)
+		return;
+	print_fp("\n  attempts");
+	for (i = 0; i <= last; i++)
+		print_fp(" %s:%" PRIu64, snat_attempts_name(&h, i, name), h.bucket[i]);
+}
+
+void snat_print_nest(const struct nlattr *nest, const char *json_name,
+		     bool stats)
+{
 	const struct nlattr *tb[KNAT_SNAT_A_MAX + 1];
 	char abuf[ADDR_BUF], abuf2[ADDR_BUF], pbuf[PORTS_BUF];
 	char from[ADDR_BUF + 4];
@@ -224,10 +313,7 @@ int snat_print(const struct nlmsghdr *nlh, void *data)
 	uint16_t port_min, port_max;
 	bool masq;
 
-	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
-	if (!top[KNAT_A_SNAT])
-		return MNL_CB_OK;
-	knat_parse_nested(top[KNAT_A_SNAT], snat_policy, KNAT_SNAT_A_MAX, tb);
+	knat_parse_nested(nest, snat_policy, KNAT_SNAT_A_MAX, tb);
 
 	flags = attr_u32(tb[KNAT_SNAT_A_FLAGS]);
 	masq = flags & KNAT_SNAT_F_MASQUERADE;
@@ -235,7 +321,7 @@ int snat_print(const struct nlmsghdr *nlh, void *data)
 		 fmt_addr(attr_addr(tb[KNAT_SNAT_A_SRC]), abuf),
 		 attr_u8(tb[KNAT_SNAT_A_SRC_PLEN]));
 
-	open_json_object(NULL);
+	open_json_object(json_name);
 	print_string(PRINT_ANY, "from", "from %s", from);
 	if (tb[KNAT_SNAT_A_OUT_IFNAME])
 		print_string(PRINT_ANY, "out", " out %s",
@@ -275,13 +361,20 @@ int snat_print(const struct nlmsghdr *nlh, void *data)
 
 	print_string(PRINT_ANY, "mapping", " mapping %s",
 		     mapping_names[(flags & KNAT_SNAT_F_APDM) ? 1 : 0]);
-	if (o && o->stats) {
-		print_uint(PRINT_ANY, "flows", " flows %u",
-			   attr_u32(tb[KNAT_SNAT_A_FLOWS]));
-		print_u64(PRINT_ANY, "exhausted", " exhausted %" PRIu64,
-			  attr_u64(tb[KNAT_SNAT_A_EXHAUSTED]));
-	}
+	if (stats)
+		print_stats(tb);
 	close_json_object();
+}
+
+int snat_print(const struct nlmsghdr *nlh, void *data)
+{
+	const struct cli_opts *o = data;
+	const struct nlattr *top[KNAT_A_MAX + 1];
+
+	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
+	if (!top[KNAT_A_SNAT])
+		return MNL_CB_OK;
+	snat_print_nest(top[KNAT_A_SNAT], NULL, o && o->stats);
 	print_nl();
 	return MNL_CB_OK;
 }

@@ -305,6 +305,150 @@ static void test_odd(void)
 	tap_num(json_print_depth(), 0, "no JSON container left open");
 }
 
+/* ---- flow state changes and port exhaustion ---- */
+
+static void put_tuple(struct nlmsghdr *nlh, uint16_t type, const char *src,
+		      uint16_t sport, const char *dst, uint16_t dport)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+
+	mnl_attr_put_u32(nlh, KNAT_TUPLE_A_SRC, inet_addr(src));
+	mnl_attr_put_u32(nlh, KNAT_TUPLE_A_DST, inet_addr(dst));
+	mnl_attr_put_u16(nlh, KNAT_TUPLE_A_SPORT, htons(sport));
+	mnl_attr_put_u16(nlh, KNAT_TUPLE_A_DPORT, htons(dport));
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static struct nlmsghdr *event_start(uint8_t type, uint32_t seq, int old, int new)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+	struct nlattr *nest;
+
+	nlh->nlmsg_type = GENL_MIN_ID;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = KNAT_CMD_EVENT;
+	genl->version = KNAT_GENL_VERSION;
+	nest = mnl_attr_nest_start(nlh, KNAT_A_EVENT);
+	mnl_attr_put_u8(nlh, KNAT_EV_A_TYPE, type);
+	mnl_attr_put_u32(nlh, KNAT_EV_A_SEQ, seq);
+	if (old >= 0)
+		mnl_attr_put_u8(nlh, KNAT_EV_A_OLD_STATE, (uint8_t)old);
+	if (new >= 0)
+		mnl_attr_put_u8(nlh, KNAT_EV_A_NEW_STATE, (uint8_t)new);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+/* tcp 10.0.1.2:40001 -> 203.0.113.2:8000 through SNAT, now in @state. */
+static const struct nlmsghdr *state_msg(uint32_t seq, int old, int new, int state)
+{
+	struct nlmsghdr *nlh = event_start(KNAT_EVENT_FLOW_STATE, seq, old, new);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_FLOW);
+
+	mnl_attr_put_u8(nlh, KNAT_FLOW_A_PROTO, IPPROTO_TCP);
+	put_tuple(nlh, KNAT_FLOW_A_ORIG, "10.0.1.2", 40001, "203.0.113.2", 8000);
+	put_tuple(nlh, KNAT_FLOW_A_REPLY, "203.0.113.2", 8000, "198.51.100.1", 40001);
+	mnl_attr_put_u8(nlh, KNAT_FLOW_A_KIND, KNAT_FLOW_KIND_SNAT);
+	mnl_attr_put_u8(nlh, KNAT_FLOW_A_STATE, (uint8_t)state);
+	mnl_attr_put_u32(nlh, KNAT_FLOW_A_FLAGS, KNAT_FLOW_F_REPLIED);
+	mnl_attr_put_u32(nlh, KNAT_FLOW_A_AGE, 0);
+	mnl_attr_put_u32(nlh, KNAT_FLOW_A_EXPIRES, 60);
+	mnl_attr_put_u64(nlh, KNAT_FLOW_A_PKTS_ORIG, 1);
+	mnl_attr_put_u64(nlh, KNAT_FLOW_A_BYTES_ORIG, 60);
+	mnl_attr_put_u64(nlh, KNAT_FLOW_A_PKTS_REPLY, 1);
+	mnl_attr_put_u64(nlh, KNAT_FLOW_A_BYTES_REPLY, 60);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+/* The rule 10.0.1.0/24 out eth1 (masquerade or not), udp 10.0.1.2:5005. */
+static const struct nlmsghdr *exhausted_msg(uint32_t seq, bool masq)
+{
+	struct nlmsghdr *nlh = event_start(KNAT_EVENT_PORT_EXHAUSTED, seq, -1, -1);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_SNAT);
+
+	mnl_attr_put_u32(nlh, KNAT_SNAT_A_SRC, inet_addr("10.0.1.0"));
+	mnl_attr_put_u8(nlh, KNAT_SNAT_A_SRC_PLEN, 24);
+	mnl_attr_put_strz(nlh, KNAT_SNAT_A_OUT_IFNAME, "eth1");
+	mnl_attr_put_u32(nlh, KNAT_SNAT_A_TO_MIN, inet_addr("198.51.100.1"));
+	mnl_attr_put_u32(nlh, KNAT_SNAT_A_TO_MAX, inet_addr("198.51.100.1"));
+	mnl_attr_put_u16(nlh, KNAT_SNAT_A_PORT_MIN, htons(40000));
+	mnl_attr_put_u16(nlh, KNAT_SNAT_A_PORT_MAX, htons(40003));
+	mnl_attr_put_u32(nlh, KNAT_SNAT_A_FLAGS, masq ? KNAT_SNAT_F_MASQUERADE : 0);
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, KNAT_A_FLOW);
+	mnl_attr_put_u8(nlh, KNAT_FLOW_A_PROTO, IPPROTO_UDP);
+	put_tuple(nlh, KNAT_FLOW_A_ORIG, "10.0.1.2", 5005, "203.0.113.2", 9000);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static const char *render_msg(const struct nlmsghdr *nlh, bool json)
+{
+	struct monitor_state st = { 0 };
+
+	capture_start(json, false);
+	monitor_print(nlh, &st);
+	return capture_end();
+}
+
+static void test_flow_events(void)
+{
+	const char *out;
+
+	printf("# monitor: flow state changes and port exhaustion\n");
+	tap_str(render_msg(state_msg(9, KNAT_TCP_SYN_SENT, KNAT_TCP_SYN_RECV,
+				     KNAT_TCP_SYN_RECV), false),
+		"[seq 9] flow state SYN-SENT -> SYN-RECV tcp SYN-RECV src=10.0.1.2:40001 "
+		"dst=203.0.113.2:8000 reply src=203.0.113.2:8000 dst=198.51.100.1:40001 "
+		"snat age 0 expires 60 packets 1/1 bytes 60/60\n",
+		"event text: flow state, the change then the flow");
+	out = render_msg(state_msg(9, KNAT_TCP_SYN_SENT, KNAT_TCP_SYN_RECV,
+				   KNAT_TCP_ESTABLISHED), true);
+	tap_str(out,
+		"{\"seq\":9,\"event\":\"flow-state\",\"old_state\":\"syn-sent\","
+		"\"new_state\":\"syn-recv\",\"flow\":{\"proto\":\"tcp\",\"state\":\"established\","
+		"\"kind\":\"snat\",\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"203.0.113.2\","
+		"\"sport\":40001,\"dport\":8000},\"reply\":{\"src\":\"203.0.113.2\","
+		"\"dst\":\"198.51.100.1\",\"sport\":8000,\"dport\":40001},\"age\":0,"
+		"\"expires\":60,\"replied\":true,\"packets_orig\":1,\"bytes_orig\":60,"
+		"\"packets_reply\":1,\"bytes_reply\":60}}\n",
+		"event JSON: flow state, the change apart from the flow's state now");
+	tap_save("event-state.json", out);
+	tap_str(render_msg(state_msg(10, __KNAT_TCP_MAX, -1, KNAT_TCP_CLOSE), true),
+		"{\"seq\":10,\"event\":\"flow-state\",\"old_state\":\"state-9\","
+		"\"new_state\":null,\"flow\":{\"proto\":\"tcp\",\"state\":\"close\","
+		"\"kind\":\"snat\",\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"203.0.113.2\","
+		"\"sport\":40001,\"dport\":8000},\"reply\":{\"src\":\"203.0.113.2\","
+		"\"dst\":\"198.51.100.1\",\"sport\":8000,\"dport\":40001},\"age\":0,"
+		"\"expires\":60,\"replied\":true,\"packets_orig\":1,\"bytes_orig\":60,"
+		"\"packets_reply\":1,\"bytes_reply\":60}}\n",
+		"event JSON: flow state, an unknown state as state-N, a missing one null");
+
+	tap_str(render_msg(exhausted_msg(12, false), false),
+		"[seq 12] port exhausted from 10.0.1.0/24 out eth1 to 198.51.100.1 ports "
+		"40000-40003 mapping endpoint-independent: udp src=10.0.1.2:5005 "
+		"dst=203.0.113.2:9000\n",
+		"event text: port exhausted, the rule then the inside tuple");
+	tap_str(render_msg(exhausted_msg(13, true), false),
+		"[seq 13] port exhausted from 10.0.1.0/24 out eth1 masquerade to 198.51.100.1 "
+		"ports 40000-40003 mapping endpoint-independent: udp src=10.0.1.2:5005 "
+		"dst=203.0.113.2:9000\n",
+		"event text: port exhausted, masquerade with the device's address");
+	out = render_msg(exhausted_msg(12, false), true);
+	tap_str(out,
+		"{\"seq\":12,\"event\":\"port-exhausted\",\"snat\":{\"from\":\"10.0.1.0/24\","
+		"\"out\":\"eth1\",\"masquerade\":false,\"to_min\":\"198.51.100.1\","
+		"\"to_max\":\"198.51.100.1\",\"port_min\":40000,\"port_max\":40003,"
+		"\"mapping\":\"endpoint-independent\"},\"flow\":{\"proto\":\"udp\","
+		"\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"203.0.113.2\",\"sport\":5005,"
+		"\"dport\":9000}}}\n",
+		"event JSON: port exhausted, the rule under snat, the tuple under flow");
+	tap_save("event-exhausted.json", out);
+	tap_num(json_print_depth(), 0, "no JSON container left open");
+}
+
 void test_monitor(void)
 {
 	printf("# monitor: events\n");
@@ -313,4 +457,5 @@ void test_monitor(void)
 	test_events();
 	test_gaps();
 	test_odd();
+	test_flow_events();
 }

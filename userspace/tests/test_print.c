@@ -202,10 +202,15 @@ static void test_forward(void)
 static const struct nlmsghdr *snat_reply(const char *src, uint8_t plen,
 					 const char *out, const char *to_min,
 					 const char *to_max, int pmin, int pmax,
-					 uint32_t flags)
+					 uint32_t flags, bool ports)
 {
+	/* Allocations at 1 attempt (3), 2-3 (1), 64-127 (1), 128+ (2). */
+	static const uint64_t attempts[KNAT_SNAT_ATTEMPT_BUCKETS] = {
+		3, 1, 0, 0, 0, 0, 1, 2,
+	};
 	struct nlmsghdr *nlh = reply_new();
-	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_SNAT);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_SNAT), *h;
+	unsigned int i;
 
 	put_ip(nlh, KNAT_SNAT_A_SRC, src);
 	mnl_attr_put_u8(nlh, KNAT_SNAT_A_SRC_PLEN, plen);
@@ -222,6 +227,15 @@ static const struct nlmsghdr *snat_reply(const char *src, uint8_t plen,
 	mnl_attr_put_u32(nlh, KNAT_SNAT_A_FLAGS, flags);
 	mnl_attr_put_u32(nlh, KNAT_SNAT_A_FLOWS, 2);
 	mnl_attr_put_u64(nlh, KNAT_SNAT_A_EXHAUSTED, 9);
+	/* A kernel before ports in use and the attempts histogram: without. */
+	if (ports) {
+		mnl_attr_put_u32(nlh, KNAT_SNAT_A_PORTS_IN_USE, 1);
+		h = mnl_attr_nest_start(nlh, KNAT_SNAT_A_ATTEMPTS);
+		for (i = 0; i < KNAT_SNAT_ATTEMPT_BUCKETS; i++)
+			mnl_attr_put_u64(nlh, (uint16_t)(i + 1), attempts[i]);
+		mnl_attr_nest_end(nlh, h);
+		mnl_attr_put_u64(nlh, KNAT_SNAT_A_ATTEMPTS_SUM, 402);
+	}
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
 }
@@ -233,35 +247,44 @@ static void test_snat(void)
 
 	printf("# snat list output\n");
 	tap_str(render(snat_print, snat_reply("10.0.1.0", 24, "eth1", NULL, NULL, 1024, 65535,
-					      KNAT_SNAT_F_MASQUERADE), &plain, false),
+					      KNAT_SNAT_F_MASQUERADE, true), &plain, false),
 		"from 10.0.1.0/24 out eth1 masquerade ports 1024-65535 mapping endpoint-independent\n",
 		"snat text: masquerade");
 	tap_str(render(snat_print, snat_reply("10.0.1.0", 24, NULL, "198.51.100.1",
-					      "198.51.100.2", 1024, 65535, 0), &plain, false),
+					      "198.51.100.2", 1024, 65535, 0, true), &plain, false),
 		"from 10.0.1.0/24 to 198.51.100.1-198.51.100.2 ports 1024-65535 "
 		"mapping endpoint-independent\n", "snat text: address range, no device");
 	tap_str(render(snat_print, snat_reply("10.0.0.0", 8, "wan0", "198.51.100.1",
-					      "198.51.100.1", -1, -1, KNAT_SNAT_F_APDM),
+					      "198.51.100.1", -1, -1, KNAT_SNAT_F_APDM, false),
 		       &stats, false),
 		"from 10.0.0.0/8 out wan0 to 198.51.100.1 mapping address-port-dependent "
-		"flows 2 exhausted 9\n", "snat text: one address, APDM, -s");
+		"flows 2 exhausted 9\n", "snat text: one address, APDM, -s, older kernel");
+	tap_str(render(snat_print, snat_reply("10.0.0.0", 8, "wan0", "198.51.100.1",
+					      "198.51.100.1", 20000, 20003, 0, true),
+		       &stats, false),
+		"from 10.0.0.0/8 out wan0 to 198.51.100.1 ports 20000-20003 mapping "
+		"endpoint-independent flows 2 ports-in-use 1 exhausted 9\n"
+		"  attempts 1:3 2-3:1 4-7:0 8-15:0 16-31:0 32-63:0 64-127:1 128+:2\n",
+		"snat text: -s, ports in use and the attempts histogram on a line of its own");
 
 	capture_start(true, false);
 	open_json_array(NULL);
 	snat_print(snat_reply("10.0.1.0", 24, "eth1", NULL, NULL, 1024, 65535,
-			      KNAT_SNAT_F_MASQUERADE), &stats);
+			      KNAT_SNAT_F_MASQUERADE, true), &stats);
 	snat_print(snat_reply("10.0.1.0", 24, NULL, "198.51.100.1", "198.51.100.2",
-			      1024, 65535, KNAT_SNAT_F_APDM), &stats);
+			      1024, 65535, KNAT_SNAT_F_APDM, false), &stats);
 	close_json_array();
 	out = capture_end();
 	tap_str(out,
 		"[{\"from\":\"10.0.1.0/24\",\"out\":\"eth1\",\"masquerade\":true,"
 		"\"to_min\":null,\"to_max\":null,\"port_min\":1024,\"port_max\":65535,"
-		"\"mapping\":\"endpoint-independent\",\"flows\":2,\"exhausted\":9},"
+		"\"mapping\":\"endpoint-independent\",\"flows\":2,\"ports_in_use\":1,"
+		"\"exhausted\":9,\"attempts\":[3,1,0,0,0,0,1,2],\"attempts_sum\":402},"
 		"{\"from\":\"10.0.1.0/24\",\"out\":null,\"masquerade\":false,"
 		"\"to_min\":\"198.51.100.1\",\"to_max\":\"198.51.100.2\",\"port_min\":1024,"
 		"\"port_max\":65535,\"mapping\":\"address-port-dependent\",\"flows\":2,"
-		"\"exhausted\":9}]\n", "snat JSON: list with -s");
+		"\"ports_in_use\":null,\"exhausted\":9,\"attempts\":null,"
+		"\"attempts_sum\":null}]\n", "snat JSON: list with -s, a newer and an older kernel");
 	tap_save("snat-list.json", out);
 }
 

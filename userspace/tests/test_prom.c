@@ -516,8 +516,8 @@ static void test_snapshot(void)
 	       strstr(out, "\nknat_tcp_handshake_seconds_count 30\n"),
 	       "denied: the TCP states and the global histogram, from the stats");
 	rest = strstr(out, "knat_drops_total{reason=\"rate-limited\"}");
-	tap_ok(rest && strstr(rest, "\n# knat: status, max-flows, service and backend "
-			      "metrics need CAP_NET_ADMIN: left out\n"),
+	tap_ok(rest && strstr(rest, "\n# knat: status, max-flows, service, backend and "
+			      "SNAT metrics need CAP_NET_ADMIN: left out\n"),
 	       "denied: said in a comment after the drops");
 
 	/* No services: no empty service families. */
@@ -573,6 +573,37 @@ static const struct nlmsghdr *rate_reply(void)
 	return nlh;
 }
 
+/* ---- SNAT rules ---- */
+
+/* A rule of 10.0.1.0/24, out @out unless NULL; older: before ports in use. */
+static const struct nlmsghdr *snat_reply(const char *out, bool older)
+{
+	static const uint64_t attempts[KNAT_SNAT_ATTEMPT_BUCKETS] = {
+		3, 1, 0, 0, 0, 0, 0, 2,
+	};
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_SNAT), *h;
+	unsigned int i;
+
+	mnl_attr_put_u32(nlh, KNAT_SNAT_A_SRC, inet_addr("10.0.1.0"));
+	mnl_attr_put_u8(nlh, KNAT_SNAT_A_SRC_PLEN, 24);
+	if (out)
+		mnl_attr_put_strz(nlh, KNAT_SNAT_A_OUT_IFNAME, out);
+	mnl_attr_put_u32(nlh, KNAT_SNAT_A_FLAGS, 0);
+	mnl_attr_put_u32(nlh, KNAT_SNAT_A_FLOWS, 7);
+	mnl_attr_put_u64(nlh, KNAT_SNAT_A_EXHAUSTED, 5);
+	if (!older) {
+		mnl_attr_put_u32(nlh, KNAT_SNAT_A_PORTS_IN_USE, 4);
+		h = mnl_attr_nest_start(nlh, KNAT_SNAT_A_ATTEMPTS);
+		for (i = 0; i < KNAT_SNAT_ATTEMPT_BUCKETS; i++)
+			mnl_attr_put_u64(nlh, (uint16_t)(i + 1), attempts[i]);
+		mnl_attr_nest_end(nlh, h);
+		mnl_attr_put_u64(nlh, KNAT_SNAT_A_ATTEMPTS_SUM, 264);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
 static void test_rates(void)
 {
 	struct prom_snapshot s = { 0 };
@@ -611,9 +642,58 @@ static void test_rates(void)
 	text = NULL;
 }
 
+static void test_snat(void)
+{
+	struct prom_snapshot s = { 0 };
+	const char *out, *rest;
+
+	printf("# prometheus: SNAT rules\n");
+	tap_num(prom_snat_cb(snat_reply("eth1", false), &s), MNL_CB_OK,
+		"snat reply collected");
+	prom_snat_cb(snat_reply(NULL, true), &s);
+	s.have_snats = true;
+	tap_num((long long)s.nsnat_rules, 2, "two rules collected");
+	out = snapshot_text(&s);
+	tap_save("metrics-snat.prom", out);
+	rest = strstr(out, "# HELP knat_snat_ports_in_use ");
+	tap_str(rest,
+		"# HELP knat_snat_ports_in_use Outside ports an SNAT rule's mappings hold "
+		"now (endpoint-independent mappings share one among flows).\n"
+		"# TYPE knat_snat_ports_in_use gauge\n"
+		"knat_snat_ports_in_use{from=\"10.0.1.0/24\",out=\"eth1\"} 4\n"
+		"# HELP knat_snat_exhausted_total Port allocations of an SNAT rule that "
+		"failed, each dropped as no-port.\n"
+		"# TYPE knat_snat_exhausted_total counter\n"
+		"knat_snat_exhausted_total{from=\"10.0.1.0/24\",out=\"eth1\"} 5\n"
+		"knat_snat_exhausted_total{from=\"10.0.1.0/24\",out=\"\"} 5\n"
+		"# HELP knat_snat_alloc_attempts Candidate ports an SNAT rule's port "
+		"allocations tried until one was free; a kept inside port is 1.\n"
+		"# TYPE knat_snat_alloc_attempts histogram\n"
+		"knat_snat_alloc_attempts_bucket{from=\"10.0.1.0/24\",out=\"eth1\",le=\"1\"} 3\n"
+		"knat_snat_alloc_attempts_bucket{from=\"10.0.1.0/24\",out=\"eth1\",le=\"3\"} 4\n"
+		"knat_snat_alloc_attempts_bucket{from=\"10.0.1.0/24\",out=\"eth1\",le=\"7\"} 4\n"
+		"knat_snat_alloc_attempts_bucket{from=\"10.0.1.0/24\",out=\"eth1\",le=\"15\"} 4\n"
+		"knat_snat_alloc_attempts_bucket{from=\"10.0.1.0/24\",out=\"eth1\",le=\"31\"} 4\n"
+		"knat_snat_alloc_attempts_bucket{from=\"10.0.1.0/24\",out=\"eth1\",le=\"63\"} 4\n"
+		"knat_snat_alloc_attempts_bucket{from=\"10.0.1.0/24\",out=\"eth1\",le=\"127\"} 4\n"
+		"knat_snat_alloc_attempts_bucket{from=\"10.0.1.0/24\",out=\"eth1\",le=\"+Inf\"} 6\n"
+		"knat_snat_alloc_attempts_sum{from=\"10.0.1.0/24\",out=\"eth1\"} 264\n"
+		"knat_snat_alloc_attempts_count{from=\"10.0.1.0/24\",out=\"eth1\"} 6\n",
+		"SNAT: ports in use, exhausted and the attempts histogram by from and out; "
+		"an older kernel's rule only where it has the numbers");
+	prom_snapshot_free(&s);
+
+	/* Rules collected, none there: no empty families. */
+	s.have_snats = true;
+	out = snapshot_text(&s);
+	tap_ok(!strstr(out, "knat_snat_"), "no rules: no SNAT families");
+	prom_snapshot_free(&s);
+}
+
 void test_prom(void)
 {
 	test_escapes();
 	test_snapshot();
 	test_rates();
+	test_snat();
 }

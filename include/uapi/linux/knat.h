@@ -65,8 +65,25 @@
  *     KNAT_SNAT_A_PORT_MIN   be16    outside port range; default 1024
  *     KNAT_SNAT_A_PORT_MAX   be16    default 65535
  *     KNAT_SNAT_A_FLAGS      u32     KNAT_SNAT_F_*
- *     KNAT_SNAT_A_FLOWS      u32     dump only: live flows (= ports in use)
- *     KNAT_SNAT_A_EXHAUSTED  u64     dump only: allocations that failed
+ *     KNAT_SNAT_A_FLOWS      u32     dump only: live flows
+ *     KNAT_SNAT_A_EXHAUSTED  u64     dump only: port allocations that
+ *                                    failed (each dropped as no-port)
+ *     KNAT_SNAT_A_PORTS_IN_USE u32   dump only: outside ports the rule's
+ *                                    mappings hold now; fewer than FLOWS
+ *                                    when endpoint-independent mappings
+ *                                    serve several flows
+ *     KNAT_SNAT_A_ATTEMPTS   nest    dump only: port allocation attempts
+ *                                    histogram; attribute type = bucket
+ *                                    + 1, u64: allocations that found a
+ *                                    port at the Nth candidate tried,
+ *                                    bucket i holding N = 2^i .. 2^(i+1)
+ *                                    - 1 (1, 2-3, 4-7, ...); a kept
+ *                                    inside port is 1 attempt.  The last
+ *                                    of KNAT_SNAT_ATTEMPT_BUCKETS also
+ *                                    holds everything above; failures
+ *                                    are EXHAUSTED
+ *     KNAT_SNAT_A_ATTEMPTS_SUM u64   dump only: candidates those
+ *                                    allocations tried in all
  *   DEL matches on SRC, SRC_PLEN and OUT_IFNAME.
  *
  * KNAT_CMD_FLOW_GET (dump) / KNAT_CMD_FLOW_DEL: optional filter
@@ -182,9 +199,21 @@
  *   KNAT_A_SERVICE           nest    PROTO, ADDR, PORT (backend events)
  *   KNAT_A_BACKEND           nest    ADDR, PORT, STATE, HEALTH
  *   KNAT_A_FLOW              nest    as in the flow dump (flow events)
- * Flow events are sent only while someone listens, at most 20000 a
- * second per namespace; the rest are counted as events-lost (and leave
- * a gap in the sequence numbers).
+ * KNAT_EVENT_FLOW_STATE (a TCP flow changed state) also has, in the
+ * KNAT_A_EVENT nest:
+ *     KNAT_EV_A_OLD_STATE    u8      enum knat_tcp_state it left
+ *     KNAT_EV_A_NEW_STATE    u8      enum knat_tcp_state it entered
+ * KNAT_EVENT_PORT_EXHAUSTED (an SNAT rule found no port for a new flow):
+ *   KNAT_A_SNAT              nest    the rule as in the SNAT dump, without
+ *                                    the dump-only attributes; for a
+ *                                    masquerade rule TO_MIN = TO_MAX = the
+ *                                    device address that had no port left
+ *   KNAT_A_FLOW              nest    PROTO and ORIG only: the inside tuple
+ *                                    that found no port
+ * Flow events (new, state, destroy) are sent only while someone listens,
+ * at most 20000 a second per namespace; port exhaustion events at most
+ * 10 a second.  The rest are counted as events-lost (and leave a gap in
+ * the sequence numbers).
  *
  * KNAT_CMD_EXPLAIN: what knat would do now with the first packet of a
  * connection (TCP SYN, UDP datagram, ICMP echo request), without doing
@@ -354,6 +383,9 @@ enum knat_fwd_attr {
 #define KNAT_SNAT_F_APDM	(1U << 1) /* address-port-dependent mapping */
 #define KNAT_SNAT_F_ALL		(KNAT_SNAT_F_MASQUERADE | KNAT_SNAT_F_APDM)
 
+/* Buckets of KNAT_SNAT_A_ATTEMPTS: 1, 2-3, 4-7, ..., 64-127, 128 and more. */
+#define KNAT_SNAT_ATTEMPT_BUCKETS	8
+
 enum knat_snat_attr {
 	KNAT_SNAT_A_UNSPEC,
 	KNAT_SNAT_A_PAD,
@@ -367,6 +399,9 @@ enum knat_snat_attr {
 	KNAT_SNAT_A_FLAGS,
 	KNAT_SNAT_A_FLOWS,
 	KNAT_SNAT_A_EXHAUSTED,
+	KNAT_SNAT_A_PORTS_IN_USE,
+	KNAT_SNAT_A_ATTEMPTS,
+	KNAT_SNAT_A_ATTEMPTS_SUM,
 
 	__KNAT_SNAT_A_MAX,
 	KNAT_SNAT_A_MAX = __KNAT_SNAT_A_MAX - 1
@@ -508,8 +543,8 @@ enum knat_counter {
 	KNAT_CNT_ICMP_TIME_EXCEEDED,
 	KNAT_CNT_ICMP_PARAM_PROBLEM,
 	KNAT_CNT_ICMP_OTHER,
-	KNAT_CNT_EVENTS_LOST,		/* flow events over their rate, or
-					 * not delivered
+	KNAT_CNT_EVENTS_LOST,		/* flow and port exhaustion events
+					 * over their rate, or not delivered
 					 */
 
 	__KNAT_CNT_MAX
@@ -609,6 +644,8 @@ enum knat_event_type {
 	KNAT_EVENT_BACKEND_DRAINED,	/* drain over, backend removed */
 	KNAT_EVENT_FLOW_NEW,		/* a flow entered the table */
 	KNAT_EVENT_FLOW_DESTROY,	/* a flow left it */
+	KNAT_EVENT_FLOW_STATE,		/* a TCP flow changed state */
+	KNAT_EVENT_PORT_EXHAUSTED,	/* an SNAT rule had no port left */
 
 	__KNAT_EVENT_MAX
 };
@@ -617,6 +654,8 @@ enum knat_event_attr {
 	KNAT_EV_A_UNSPEC,
 	KNAT_EV_A_TYPE,
 	KNAT_EV_A_SEQ,
+	KNAT_EV_A_OLD_STATE,
+	KNAT_EV_A_NEW_STATE,
 
 	__KNAT_EV_A_MAX,
 	KNAT_EV_A_MAX = __KNAT_EV_A_MAX - 1
