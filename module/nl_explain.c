@@ -114,21 +114,6 @@ static int knat_nl_explain_parse(struct genl_info *info,
 	return 0;
 }
 
-static int knat_nl_put_tuple(struct sk_buff *msg, int type,
-			     const struct knat_tuple *t)
-{
-	struct nlattr *nest = nla_nest_start(msg, type);
-
-	if (!nest ||
-	    nla_put_be32(msg, KNAT_TUPLE_A_SRC, t->src) ||
-	    nla_put_be32(msg, KNAT_TUPLE_A_DST, t->dst) ||
-	    nla_put_be16(msg, KNAT_TUPLE_A_SPORT, t->sport) ||
-	    nla_put_be16(msg, KNAT_TUPLE_A_DPORT, t->dport))
-		return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
 static int knat_nl_explain_forward(struct sk_buff *msg,
 				   const struct knat_forward *f)
 {
