@@ -218,11 +218,26 @@ unsigned int knat_flow_flush(struct knat_net *kn,
 	return total;
 }
 
+/* Flows by protocol, in the order of enum knat_flows_attr - 1. */
+static int knat_flow_proto_idx(u8 proto)
+{
+	return proto == IPPROTO_TCP ? 0 : proto == IPPROTO_UDP ? 1 : 2;
+}
+
+/* A flow timed out: counted in total and by its protocol. */
+void knat_count_expired(struct knat_net *kn, const struct knat_flow *f)
+{
+	knat_count(kn, KNAT_CNT_FLOWS_EXPIRED);
+	knat_count(kn, KNAT_CNT_FLOWS_EXPIRED_TCP +
+		   knat_flow_proto_idx(f->h[KNAT_DIR_ORIG].tuple.proto));
+}
+
 /*
- * TCP flows per state now, for stats: a walk of the table, as the state
- * lives in the flows only.  Costs O(flows) per read, nothing per packet.
+ * Live flows by protocol, and TCP flows per state, for stats: a walk of
+ * the table, as the state lives in the flows only.  Costs O(flows) per
+ * read, nothing per packet.  @counts: __KNAT_TCP_MAX, @live: 3.
  */
-void knat_flow_count_states(struct knat_net *kn, u32 *counts)
+void knat_flow_count_states(struct knat_net *kn, u32 *counts, u32 *live)
 {
 	struct rhashtable_iter iter;
 	struct knat_flow_half *h;
@@ -235,11 +250,12 @@ void knat_flow_count_states(struct knat_net *kn, u32 *counts)
 		if (IS_ERR(h))
 			continue;
 		f = knat_flow_of(h);
-		if (h->tuple.dir != KNAT_DIR_ORIG ||
-		    h->tuple.proto != IPPROTO_TCP || knat_flow_expired(f) ||
+		if (h->tuple.dir != KNAT_DIR_ORIG || knat_flow_expired(f) ||
 		    test_bit(KNAT_FLOW_DEAD_BIT, &f->status))
 			continue;
-		counts[READ_ONCE(f->state) & KNAT_TCP_STATE_MASK]++;
+		live[knat_flow_proto_idx(h->tuple.proto)]++;
+		if (h->tuple.proto == IPPROTO_TCP)
+			counts[READ_ONCE(f->state) & KNAT_TCP_STATE_MASK]++;
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
@@ -278,7 +294,7 @@ static void knat_flow_gc(struct work_struct *work)
 		if (h->tuple.dir == KNAT_DIR_ORIG && knat_flow_expired(f) &&
 		    !test_bit(KNAT_FLOW_DEAD_BIT, &f->status)) {
 			knat_flow_del(kn, f);
-			knat_count(kn, KNAT_CNT_FLOWS_EXPIRED);
+			knat_count_expired(kn, f);
 		}
 	}
 	rhashtable_walk_stop(&kn->gc_iter);

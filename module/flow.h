@@ -129,7 +129,8 @@ struct knat_flow_half *knat_flow_find(struct knat_net *kn,
 				      const struct knat_tuple *t);
 bool knat_tuple_taken(struct knat_net *kn, const struct knat_tuple *t);
 void knat_flow_del(struct knat_net *kn, struct knat_flow *f);
-void knat_flow_count_states(struct knat_net *kn, u32 *counts);
+void knat_flow_count_states(struct knat_net *kn, u32 *counts, u32 *live);
+void knat_count_expired(struct knat_net *kn, const struct knat_flow *f);
 unsigned int knat_flow_flush(struct knat_net *kn,
 			     bool (*match)(const struct knat_flow *f,
 					   const void *arg),

@@ -410,7 +410,7 @@ static bool knat_flow_usable(struct knat_net *kn, struct knat_flow *f,
 		return false;
 	case KNAT_FLOW_STALE_EXPIRED:
 		knat_flow_del(kn, f);
-		knat_count(kn, KNAT_CNT_FLOWS_EXPIRED);
+		knat_count_expired(kn, f);
 		return false;
 	default:
 		knat_flow_del(kn, f);

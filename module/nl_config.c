@@ -158,16 +158,23 @@ int knat_nl_put_hs(struct sk_buff *msg, int type, const struct knat_hs_hist *h)
 
 static int knat_nl_put_states(struct sk_buff *msg, struct knat_net *kn)
 {
-	u32 counts[__KNAT_TCP_MAX] = {};
+	u32 counts[__KNAT_TCP_MAX] = {}, live[KNAT_FLOWS_A_MAX] = {};
 	struct nlattr *nest;
 	int i;
 
-	knat_flow_count_states(kn, counts);
+	knat_flow_count_states(kn, counts, live);
 	nest = nla_nest_start(msg, KNAT_STATS_A_TCP_STATES);
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 0; i < __KNAT_TCP_MAX; i++)
 		if (nla_put_u32(msg, i + 1, counts[i]))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	nest = nla_nest_start(msg, KNAT_STATS_A_FLOWS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < KNAT_FLOWS_A_MAX; i++)
+		if (nla_put_u32(msg, i + 1, live[i]))
 			return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

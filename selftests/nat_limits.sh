@@ -68,13 +68,23 @@ expect_ok "config set timeouts" knat_in r config set timeout udp-replied 3
 expect_match "config show has them" "timeout udp-replied 3" "$(knat_in r config show)"
 knat_in r flow flush
 expired=$(stat_of r flows-expired)
+exp_by=$(knat_in r -j stats | json_get '" ".join(str(j["counters"]["flows_expired_" + p]) for p in ("tcp", "udp", "icmp"))')
 nettool in1 udp 203.0.113.2 9000 --sport 7100 >/dev/null
 expect_eq "one UDP flow" 1 "$(knat_in r flow count)"
+expect_eq "stats: live flows tcp 0 udp 1 icmp 0" "0 1 0" \
+	"$(knat_in r -j stats | json_get '"%d %d %d" % tuple(j["live_flows"][p] for p in ("tcp", "udp", "icmp"))')"
+expect_match "stats text: the live line" "^  live: tcp 0 udp 1 icmp 0$" \
+	"$(knat_in r stats | grep '^  live:')"
 exp=$(knat_in r -j flow list | json_get 'j[0]["expires"]')
 expect_match "its timer is the replied timeout" '^[0-3]$' "$exp"
 busywait 15000 sh -c "[ \"\$(ip netns exec $(ns r) $KNAT flow count)\" = 0 ]" &&
 	pass "flow expired (3 s timeout, 1 s GC)" || fail "flow expired (3 s timeout, 1 s GC)"
 expect_eq "flows-expired counted" $((expired + 1)) "$(stat_of r flows-expired)"
+read -r t u i <<<"$exp_by"
+expect_eq "flows-expired-udp +1, tcp and icmp +0" "$t $((u + 1)) $i" \
+	"$(knat_in r -j stats | json_get '" ".join(str(j["counters"]["flows_expired_" + p]) for p in ("tcp", "udp", "icmp"))')"
+expect_eq "stats: no live flow left" "0 0 0" \
+	"$(knat_in r -j stats | json_get '"%d %d %d" % tuple(j["live_flows"][p] for p in ("tcp", "udp", "icmp"))')"
 expect_ok "config set timeout back" knat_in r config set timeout udp-replied 300
 
 # Bad input: one line naming the problem, nothing changed.

@@ -23,6 +23,9 @@ static const char *const counter_names[] = {
 	[KNAT_CNT_FLOWS_CREATED_UDP]	= "flows-created-udp",
 	[KNAT_CNT_FLOWS_CREATED_ICMP]	= "flows-created-icmp",
 	[KNAT_CNT_FLOWS_EXPIRED]	= "flows-expired",
+	[KNAT_CNT_FLOWS_EXPIRED_TCP]	= "flows-expired-tcp",
+	[KNAT_CNT_FLOWS_EXPIRED_UDP]	= "flows-expired-udp",
+	[KNAT_CNT_FLOWS_EXPIRED_ICMP]	= "flows-expired-icmp",
 	[KNAT_CNT_ICMP_ERR_TRANSLATED]	= "icmp-errors-translated",
 	[KNAT_CNT_TCP_UNTRACKED]	= "tcp-untracked",
 	[KNAT_CNT_PORT_PRESERVED]	= "port-preserved",
@@ -116,7 +119,8 @@ static const unsigned char grp_translated[] = {
 static const unsigned char grp_flows[] = {
 	KNAT_CNT_FLOWS_CREATED_TCP, KNAT_CNT_FLOWS_CREATED_UDP,
 	KNAT_CNT_FLOWS_CREATED_ICMP, KNAT_CNT_FLOWS_EXPIRED,
-	KNAT_CNT_EVENTS_LOST,
+	KNAT_CNT_FLOWS_EXPIRED_TCP, KNAT_CNT_FLOWS_EXPIRED_UDP,
+	KNAT_CNT_FLOWS_EXPIRED_ICMP, KNAT_CNT_EVENTS_LOST,
 };
 static const unsigned char grp_tcp[] = {
 	KNAT_CNT_TCP_SYN, KNAT_CNT_TCP_SYN_RETRANS, KNAT_CNT_TCP_HANDSHAKES,
@@ -148,6 +152,7 @@ static const struct counter_group groups[] = {
 	GROUP("icmp", grp_icmp),
 	GROUP("load balancer", grp_lb),
 };
+#define GROUP_FLOWS 1
 #define GROUP_TCP 2
 
 static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
@@ -158,6 +163,7 @@ static const enum mnl_attr_data_type stats_policy[KNAT_STATS_A_MAX + 1] = {
 	[KNAT_STATS_A_COUNTERS]		= MNL_TYPE_NESTED,
 	[KNAT_STATS_A_DROPS]		= MNL_TYPE_NESTED,
 	[KNAT_STATS_A_TCP_STATES]	= MNL_TYPE_NESTED,
+	[KNAT_STATS_A_FLOWS]		= MNL_TYPE_NESTED,
 	[KNAT_STATS_A_HANDSHAKE]	= MNL_TYPE_NESTED,
 };
 
@@ -307,6 +313,32 @@ static void print_states(const struct nlattr *nest)
 }
 
 /*
+ * Live flows by protocol.  Text: "  live: tcp N  udp N  icmp N".  JSON:
+ * "live_flows": {"tcp": N, "udp": N, "icmp": N}.
+ */
+static void print_live(const struct nlattr *nest)
+{
+	static const char *const names[] = { "tcp", "udp", "icmp" };
+	const struct nlattr *a;
+	unsigned int t;
+
+	if (!nest)
+		return;
+	print_fp("  live:");
+	open_json_object("live_flows");
+	mnl_attr_for_each_nested(a, nest) {
+		t = mnl_attr_get_type(a);
+		if (!t || t > ARRAY_SIZE(names) ||
+		    mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			continue;
+		print_uint(PRINT_JSON, names[t - 1], NULL, mnl_attr_get_u32(a));
+		print_fp(" %s %u", names[t - 1], mnl_attr_get_u32(a));
+	}
+	close_json_object();
+	print_fp("\n");
+}
+
+/*
  * Text: "  handshake latency: count N min X avg Y max Z" and the buckets
  * from <1ms to the highest one not empty.  JSON: "handshake".
  */
@@ -325,7 +357,8 @@ static void print_handshake(const struct nlattr *nest)
 }
 
 static void text_counters(const struct nlattr *nest, const struct nlattr *states,
-			  const struct nlattr *hs, const struct columns *c)
+			  const struct nlattr *hs, const struct nlattr *live,
+			  const struct columns *c)
 {
 	const struct nlattr *known[__KNAT_CNT_MAX] = { NULL };
 	const struct nlattr *a;
@@ -346,7 +379,8 @@ static void text_counters(const struct nlattr *nest, const struct nlattr *states
 		}
 	for (g = 0; g < ARRAY_SIZE(groups); g++) {
 		/* A group this kernel has nothing of is left out. */
-		bool any = g == GROUP_TCP && (states || hs);
+		bool any = (g == GROUP_TCP && (states || hs)) ||
+			   (g == GROUP_FLOWS && live);
 
 		for (i = 0; i < groups[g].n; i++)
 			any = any || known[groups[g].members[i]];
@@ -359,6 +393,8 @@ static void text_counters(const struct nlattr *nest, const struct nlattr *states
 				column_line(c, stats_counter_name(groups[g].members[i]),
 					    mnl_attr_get_u64(a));
 		}
+		if (g == GROUP_FLOWS)
+			print_live(live);
 		if (g == GROUP_TCP) {
 			print_states(states);
 			print_handshake(hs);
@@ -409,6 +445,7 @@ int stats_print(const struct nlmsghdr *nlh, void *data)
 			     stats_counter_name, "counter");
 		json_section("drops", tb[KNAT_STATS_A_DROPS], stats_drop_name,
 			     "drop");
+		print_live(tb[KNAT_STATS_A_FLOWS]);
 		print_states(tb[KNAT_STATS_A_TCP_STATES]);
 		print_handshake(tb[KNAT_STATS_A_HANDSHAKE]);
 	} else {
@@ -417,7 +454,8 @@ int stats_print(const struct nlmsghdr *nlh, void *data)
 		widen_nest(&c, tb[KNAT_STATS_A_DROPS], stats_drop_name, "drop");
 		text_counters(tb[KNAT_STATS_A_COUNTERS],
 			      tb[KNAT_STATS_A_TCP_STATES],
-			      tb[KNAT_STATS_A_HANDSHAKE], &c);
+			      tb[KNAT_STATS_A_HANDSHAKE],
+			      tb[KNAT_STATS_A_FLOWS], &c);
 		text_drops(tb[KNAT_STATS_A_DROPS], &c);
 	}
 	close_json_object();

@@ -271,6 +271,8 @@
  *     KNAT_STATS_A_TCP_STATES nest   attribute type = enum knat_tcp_state + 1
  *       <flows in the state now> u32
  *     KNAT_STATS_A_HANDSHAKE nest    enum knat_hs_attr (histogram)
+ *     KNAT_STATS_A_FLOWS     nest    enum knat_flows_attr: live flows now
+ *                                    by protocol, u32 each
  */
 #ifndef _UAPI_LINUX_KNAT_H
 #define _UAPI_LINUX_KNAT_H
@@ -472,6 +474,7 @@ enum knat_stats_attr {
 	KNAT_STATS_A_DROPS,
 	KNAT_STATS_A_TCP_STATES,
 	KNAT_STATS_A_HANDSHAKE,
+	KNAT_STATS_A_FLOWS,
 
 	__KNAT_STATS_A_MAX,
 	KNAT_STATS_A_MAX = __KNAT_STATS_A_MAX - 1
@@ -484,6 +487,17 @@ enum knat_stats_attr {
  * jiffies: resolution 1000/HZ ms.
  */
 #define KNAT_HS_BUCKETS		16
+
+/* KNAT_STATS_A_FLOWS: live flows by protocol (the table walked at read). */
+enum knat_flows_attr {
+	KNAT_FLOWS_A_UNSPEC,
+	KNAT_FLOWS_A_TCP,
+	KNAT_FLOWS_A_UDP,
+	KNAT_FLOWS_A_ICMP,
+
+	__KNAT_FLOWS_A_MAX,
+	KNAT_FLOWS_A_MAX = __KNAT_FLOWS_A_MAX - 1
+};
 
 enum knat_hs_attr {
 	KNAT_HS_A_UNSPEC,
@@ -546,6 +560,9 @@ enum knat_counter {
 	KNAT_CNT_EVENTS_LOST,		/* flow and port exhaustion events
 					 * over their rate, or not delivered
 					 */
+	KNAT_CNT_FLOWS_EXPIRED_TCP,	/* FLOWS_EXPIRED, by protocol */
+	KNAT_CNT_FLOWS_EXPIRED_UDP,
+	KNAT_CNT_FLOWS_EXPIRED_ICMP,
 
 	__KNAT_CNT_MAX
 };
