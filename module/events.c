@@ -16,7 +16,11 @@
 
 /*
  * Sequence numbers are taken only while someone listens: nobody pays the
- * shared atomic otherwise, and only a listener can see a gap.
+ * shared lock otherwise, and only a listener can see a gap.  A number is
+ * taken and its event multicast under kn->event_lock, so that events made
+ * on several CPUs at once reach the listener in the order of their
+ * numbers: a listener that saw N and then N + 2 lost N + 1, it will not
+ * arrive late.
  *
  * Cleared, and waited for, before the family goes on module unload: the
  * packet path may be making flows until the namespaces go.
@@ -40,12 +44,15 @@ static bool knat_events_wanted(struct knat_net *kn)
 	       genl_has_listeners(&knat_genl_family, kn->net, 0);
 }
 
-/* @states: NULL, or the old and new TCP state of a state change. */
-static struct sk_buff *knat_event_new(u8 type, u32 seq, const u8 *states,
-				      gfp_t gfp, void **hdr)
+/*
+ * @states: NULL, or the old and new TCP state of a state change.  The
+ * sequence number is filled in when the event goes (knat_event_send()).
+ */
+static struct sk_buff *knat_event_new(u8 type, const u8 *states, gfp_t gfp,
+				      void **hdr, u32 **seqp)
 {
 	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE, gfp);
-	struct nlattr *nest;
+	struct nlattr *nest, *seq;
 
 	if (!msg)
 		return NULL;
@@ -53,11 +60,14 @@ static struct sk_buff *knat_event_new(u8 type, u32 seq, const u8 *states,
 	if (!*hdr)
 		goto fail;
 	nest = nla_nest_start(msg, KNAT_A_EVENT);
-	if (!nest || nla_put_u8(msg, KNAT_EV_A_TYPE, type) ||
-	    nla_put_u32(msg, KNAT_EV_A_SEQ, seq) ||
+	if (!nest || nla_put_u8(msg, KNAT_EV_A_TYPE, type))
+		goto fail;
+	seq = nla_reserve(msg, KNAT_EV_A_SEQ, sizeof(u32));
+	if (!seq ||
 	    (states && (nla_put_u8(msg, KNAT_EV_A_OLD_STATE, states[0]) ||
 			nla_put_u8(msg, KNAT_EV_A_NEW_STATE, states[1]))))
 		goto fail;
+	*seqp = nla_data(seq);
 	nla_nest_end(msg, nest);
 	return msg;
 fail:
@@ -65,14 +75,32 @@ fail:
 	return NULL;
 }
 
-/* Send an event made on the packet path; one that cannot go is lost. */
-static void knat_event_send_atomic(struct knat_net *kn, struct sk_buff *msg,
-				   void *hdr)
+/*
+ * Number the event and multicast it, in one go under the lock; from the
+ * packet path too, so never sleeping.  One that cannot go is lost.
+ */
+static void knat_event_send(struct knat_net *kn, struct sk_buff *msg,
+			    void *hdr, u32 *seqp)
 {
+	int err;
+
 	genlmsg_end(msg, hdr);
-	if (genlmsg_multicast_netns(&knat_genl_family, kn->net, msg, 0, 0,
-				    GFP_ATOMIC) == -ENOBUFS)
+	spin_lock_bh(&kn->event_lock);
+	*seqp = ++kn->event_seq;
+	err = genlmsg_multicast_netns(&knat_genl_family, kn->net, msg, 0, 0,
+				      GFP_ATOMIC);
+	spin_unlock_bh(&kn->event_lock);
+	if (err == -ENOBUFS)
 		knat_count(kn, KNAT_CNT_EVENTS_LOST);
+}
+
+/* An event that will not go: its number still goes, as a gap. */
+static void knat_event_lost(struct knat_net *kn)
+{
+	spin_lock_bh(&kn->event_lock);
+	kn->event_seq++;
+	spin_unlock_bh(&kn->event_lock);
+	knat_count(kn, KNAT_CNT_EVENTS_LOST);
 }
 
 /*
@@ -83,25 +111,24 @@ static void __knat_event_flow(struct knat_net *kn, const struct knat_flow *f,
 			      u8 type, const u8 *states)
 {
 	struct sk_buff *msg;
+	u32 *seqp;
 	void *hdr;
-	u32 seq;
 
 	if (!knat_events_wanted(kn))
 		return;
-	seq = (u32)atomic_inc_return(&kn->event_seq);
 	if (!__ratelimit(&kn->event_rs))
 		goto lost;
-	msg = knat_event_new(type, seq, states, GFP_ATOMIC, &hdr);
+	msg = knat_event_new(type, states, GFP_ATOMIC, &hdr, &seqp);
 	if (!msg)
 		goto lost;
 	if (knat_nl_fill_flow(msg, f)) {
 		nlmsg_free(msg);
 		goto lost;
 	}
-	knat_event_send_atomic(kn, msg, hdr);
+	knat_event_send(kn, msg, hdr, seqp);
 	return;
 lost:
-	knat_count(kn, KNAT_CNT_EVENTS_LOST);
+	knat_event_lost(kn);
 }
 
 void knat_event_flow(struct knat_net *kn, const struct knat_flow *f, u8 type)
@@ -133,16 +160,15 @@ void knat_event_port_exhausted(struct knat_net *kn,
 	bool masq = rule->flags & KNAT_SNAT_F_MASQUERADE;
 	struct nlattr *nest;
 	struct sk_buff *msg;
+	u32 *seqp;
 	void *hdr;
-	u32 seq;
 
 	if (!knat_events_wanted(kn))
 		return;
-	seq = (u32)atomic_inc_return(&kn->event_seq);
 	if (!__ratelimit(&kn->exhausted_rs))
 		goto lost;
-	msg = knat_event_new(KNAT_EVENT_PORT_EXHAUSTED, seq, NULL, GFP_ATOMIC,
-			     &hdr);
+	msg = knat_event_new(KNAT_EVENT_PORT_EXHAUSTED, NULL, GFP_ATOMIC, &hdr,
+			     &seqp);
 	if (!msg)
 		goto lost;
 	nest = nla_nest_start(msg, KNAT_A_SNAT);
@@ -156,12 +182,12 @@ void knat_event_port_exhausted(struct knat_net *kn,
 	    knat_nl_put_tuple(msg, KNAT_FLOW_A_ORIG, orig))
 		goto fail;
 	nla_nest_end(msg, nest);
-	knat_event_send_atomic(kn, msg, hdr);
+	knat_event_send(kn, msg, hdr, seqp);
 	return;
 fail:
 	nlmsg_free(msg);
 lost:
-	knat_count(kn, KNAT_CNT_EVENTS_LOST);
+	knat_event_lost(kn);
 }
 
 void knat_event_backend(struct knat_net *kn, const struct knat_backend *be,
@@ -170,14 +196,16 @@ void knat_event_backend(struct knat_net *kn, const struct knat_backend *be,
 	const struct knat_service *svc = be->svc;
 	struct nlattr *nest;
 	struct sk_buff *msg;
+	u32 *seqp;
 	void *hdr;
 
 	if (!knat_events_wanted(kn))
 		return;
-	msg = knat_event_new(type, (u32)atomic_inc_return(&kn->event_seq),
-			     NULL, GFP_KERNEL, &hdr);
-	if (!msg)
+	msg = knat_event_new(type, NULL, GFP_KERNEL, &hdr, &seqp);
+	if (!msg) {
+		knat_event_lost(kn);
 		return;
+	}
 	nest = nla_nest_start(msg, KNAT_A_SERVICE);
 	if (!nest || nla_put_u8(msg, KNAT_SVC_A_PROTO, svc->proto) ||
 	    nla_put_be32(msg, KNAT_SVC_A_ADDR, svc->addr) ||
@@ -191,10 +219,9 @@ void knat_event_backend(struct knat_net *kn, const struct knat_backend *be,
 	    nla_put_u8(msg, KNAT_BE_A_HEALTH, READ_ONCE(be->health)))
 		goto fail;
 	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&knat_genl_family, kn->net, msg, 0, 0,
-				GFP_KERNEL);
+	knat_event_send(kn, msg, hdr, seqp);
 	return;
 fail:
 	nlmsg_free(msg);
+	knat_event_lost(kn);
 }

@@ -63,7 +63,8 @@ struct knat_net {
 	/* Passive health check verdicts to act on (health.c). */
 	struct delayed_work health_work;
 	/* Sequence number of the last event sent, flow events' rate. */
-	atomic_t event_seq;
+	spinlock_t event_lock;		/* seq order = delivery order */
+	u32 event_seq;			/* under event_lock */
 	struct ratelimit_state event_rs;
 	/* Port exhaustion events' rate: a flood of them tells nothing more. */
 	struct ratelimit_state exhausted_rs;

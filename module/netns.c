@@ -49,7 +49,8 @@ static int __net_init knat_net_init(struct net *net)
 	mutex_init(&kn->lock);
 	knat_health_net_init(kn);
 	knat_rate_net_init(kn);
-	atomic_set(&kn->event_seq, 0);
+	spin_lock_init(&kn->event_lock);
+	kn->event_seq = 0;
 	INIT_LIST_HEAD(&kn->forwards);
 	INIT_LIST_HEAD(&kn->snats);
 	INIT_LIST_HEAD(&kn->services);
