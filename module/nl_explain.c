@@ -158,19 +158,9 @@ static int knat_nl_explain_service(struct sk_buff *msg,
 static int knat_nl_explain_snat(struct sk_buff *msg,
 				const struct knat_snat *r)
 {
-	bool masq = r->flags & KNAT_SNAT_F_MASQUERADE;
 	struct nlattr *nest = nla_nest_start(msg, KNAT_EXP_A_SNAT);
 
-	if (!nest ||
-	    nla_put_be32(msg, KNAT_SNAT_A_SRC, r->src) ||
-	    nla_put_u8(msg, KNAT_SNAT_A_SRC_PLEN, r->plen) ||
-	    (r->ifname[0] &&
-	     nla_put_string(msg, KNAT_SNAT_A_OUT_IFNAME, r->ifname)) ||
-	    (!masq && (nla_put_be32(msg, KNAT_SNAT_A_TO_MIN, r->to_min) ||
-		       nla_put_be32(msg, KNAT_SNAT_A_TO_MAX, r->to_max))) ||
-	    nla_put_be16(msg, KNAT_SNAT_A_PORT_MIN, htons(r->port_min)) ||
-	    nla_put_be16(msg, KNAT_SNAT_A_PORT_MAX, htons(r->port_max)) ||
-	    nla_put_u32(msg, KNAT_SNAT_A_FLAGS, r->flags))
+	if (!nest || knat_nl_put_snat_rule(msg, r))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
