@@ -83,6 +83,8 @@ static const char *const counter_help[] = {
 	[KNAT_CNT_ICMP_PARAM_PROBLEM]	= "ICMP parameter problem seen.",
 	[KNAT_CNT_EVENTS_LOST]		= "Flow and port exhaustion events over their rate or not delivered to monitors.",
 	[KNAT_CNT_ICMP_OTHER]		= "Other ICMP messages seen.",
+	[KNAT_CNT_EARLY_DROP]		= "Unreplied flows evicted to make room for new ones.",
+	[KNAT_CNT_HEALTH_IGNORED]	= "Handshake failures the health check did not count.",
 };
 _Static_assert(ARRAY_SIZE(counter_help) == __KNAT_CNT_MAX,
 	       "a HELP text for every enum knat_counter");

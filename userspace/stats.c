@@ -56,6 +56,8 @@ static const char *const counter_names[] = {
 	[KNAT_CNT_ICMP_PARAM_PROBLEM]	= "icmp-param-problem",
 	[KNAT_CNT_EVENTS_LOST]		= "events-lost",
 	[KNAT_CNT_ICMP_OTHER]		= "icmp-other",
+	[KNAT_CNT_EARLY_DROP]		= "early-drop",
+	[KNAT_CNT_HEALTH_IGNORED]	= "check-ignored",
 };
 _Static_assert(ARRAY_SIZE(counter_names) == __KNAT_CNT_MAX,
 	       "name every enum knat_counter");
@@ -77,6 +79,11 @@ static const char *const drop_names[] = {
 	[KNAT_DROP_FLOW_GONE]		= "flow-gone",
 	[KNAT_DROP_NO_BACKEND]		= "no-backend",
 	[KNAT_DROP_RATE_LIMITED]	= "rate-limited",
+	[KNAT_DROP_BAD_CHECKSUM]	= "bad-checksum",
+	[KNAT_DROP_TCP_BAD_FLAGS]	= "tcp-bad-flags",
+	[KNAT_DROP_TCP_OUT_OF_WINDOW]	= "tcp-out-of-window",
+	[KNAT_DROP_ICMP_REDIRECT]	= "icmp-redirect",
+	[KNAT_DROP_BAD_SOURCE]		= "bad-source",
 };
 _Static_assert(ARRAY_SIZE(drop_names) == __KNAT_DROP_MAX,
 	       "name every enum knat_drop");
@@ -120,7 +127,7 @@ static const unsigned char grp_flows[] = {
 	KNAT_CNT_FLOWS_CREATED_TCP, KNAT_CNT_FLOWS_CREATED_UDP,
 	KNAT_CNT_FLOWS_CREATED_ICMP, KNAT_CNT_FLOWS_EXPIRED,
 	KNAT_CNT_FLOWS_EXPIRED_TCP, KNAT_CNT_FLOWS_EXPIRED_UDP,
-	KNAT_CNT_FLOWS_EXPIRED_ICMP, KNAT_CNT_EVENTS_LOST,
+	KNAT_CNT_FLOWS_EXPIRED_ICMP, KNAT_CNT_EVENTS_LOST, KNAT_CNT_EARLY_DROP,
 };
 static const unsigned char grp_tcp[] = {
 	KNAT_CNT_TCP_SYN, KNAT_CNT_TCP_SYN_RETRANS, KNAT_CNT_TCP_HANDSHAKES,
@@ -139,6 +146,7 @@ static const unsigned char grp_icmp[] = {
 static const unsigned char grp_lb[] = {
 	KNAT_CNT_VIP_ECHO, KNAT_CNT_PICKUP_ORIG, KNAT_CNT_PICKUP_REPLY,
 	KNAT_CNT_CHECK_FAILED, KNAT_CNT_CHECK_DOWN, KNAT_CNT_CHECK_UP,
+	KNAT_CNT_HEALTH_IGNORED,
 };
 _Static_assert(sizeof(grp_translated) + sizeof(grp_flows) + sizeof(grp_tcp) +
 	       sizeof(grp_icmp) + sizeof(grp_lb) == __KNAT_CNT_MAX,

@@ -987,6 +987,7 @@ static const char stats_text[] =
 	"  flows-expired-udp      390\n"
 	"  flows-expired-icmp     400\n"
 	"  events-lost            370\n"
+	"  early-drop             410\n"
 	"tcp:\n"
 	"  tcp-syn                190\n"
 	"  tcp-syn-retrans        200\n"
@@ -1018,8 +1019,9 @@ static const char stats_text[] =
 	"  check-failed           160\n"
 	"  check-down             170\n"
 	"  check-up               180\n"
+	"  check-ignored          420\n"
 	"other:\n"
-	"  counter-41             410\n"
+	"  counter-43             430\n"
 	"drops:\n"
 	"  malformed                0\n"
 	"  table-full               1\n"
@@ -1035,7 +1037,12 @@ static const char stats_text[] =
 	"  clash                   11\n"
 	"  flow-gone               12\n"
 	"  no-backend              13\n"
-	"  rate-limited            14\n";
+	"  rate-limited            14\n"
+	"  bad-checksum            15\n"
+	"  tcp-bad-flags           16\n"
+	"  tcp-out-of-window       17\n"
+	"  icmp-redirect           18\n"
+	"  bad-source              19\n";
 
 static const char stats_tcp_text[] =
 	"  states: syn-sent 2  syn-recv 1  established 5  fin-wait 0  close-wait 0\n"

@@ -563,6 +563,13 @@ enum knat_counter {
 	KNAT_CNT_FLOWS_EXPIRED_TCP,	/* FLOWS_EXPIRED, by protocol */
 	KNAT_CNT_FLOWS_EXPIRED_UDP,
 	KNAT_CNT_FLOWS_EXPIRED_ICMP,
+	KNAT_CNT_EARLY_DROP,		/* unreplied flows evicted to make room
+					 * for new ones (conntrack's early_drop)
+					 */
+	KNAT_CNT_HEALTH_IGNORED,	/* handshake failures the health check
+					 * did not count (one client, locally
+					 * made or unrelated ICMP)
+					 */
 
 	__KNAT_CNT_MAX
 };
@@ -592,6 +599,17 @@ enum knat_drop {
 					 */
 	KNAT_DROP_NO_BACKEND,		/* service with no eligible backend */
 	KNAT_DROP_RATE_LIMITED,		/* VIP echo answers over their rate */
+	KNAT_DROP_BAD_CHECKSUM,		/* TCP, UDP or ICMP checksum wrong */
+	KNAT_DROP_TCP_BAD_FLAGS,	/* a flag combination no host sends
+					 * (SYN+FIN, SYN+RST, none at all ...)
+					 */
+	KNAT_DROP_TCP_OUT_OF_WINDOW,	/* segment outside the flow's window:
+					 * blind RST, FIN or data
+					 */
+	KNAT_DROP_ICMP_REDIRECT,	/* redirect about a translated flow */
+	KNAT_DROP_BAD_SOURCE,		/* martian source (0/8, 127/8,
+					 * broadcast, multicast)
+					 */
 
 	__KNAT_DROP_MAX
 };
