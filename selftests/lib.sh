@@ -320,7 +320,7 @@ stat_of() {
 # Every backend serves TCP 8080 and UDP 5353 answering with its own name,
 # unless asked "lb_topology noserve" (the test serves them itself).
 lb_topology() {
-	local i noserve=$1
+	local i noserve=${1:-}
 	netns_add c1 c2 r b1 b2 b3 b4 || return 1
 	ip -n "$(ns r)" link add br0 type bridge
 	ip -n "$(ns r)" link add br1 type bridge
