@@ -6,9 +6,25 @@
 # happen.  A test passes only if it passed *and* left dmesg clean.  Ends by
 # unloading knat and checking that the unload was clean too.
 #
-#   selftests/run.sh [TEST...]      default: TEST_PROGS from the Makefile
+#   selftests/run.sh [TEST...]      default: TEST_PROGS from the Makefile;
+#                                   a TEST with a '/' is a path to run as is
+#                                   (scripts/demo-guest: make check's demo)
+#   selftests/run.sh --budget [TEST...]
+#                                   (on the host) print the seconds a VM
+#                                   needs for them: their limits, summed
+#   selftests/run.sh --limit TEST...  (on the host) print their limits
 #
 # TAP output; inner test output is indented as "# " comments.
+#
+# Time limits come from ./settings, kselftest's format (KEY=VALUE lines,
+# no comments: kselftest's runner evals each line):
+#   timeout=SECONDS            every test's limit (kselftest reads this too)
+#   timeout_NAME=SECONDS       the limit of NAME.sh, or of the program NAME
+#                              ('-' and '.' in NAME as '_': timeout_demo_guest)
+# They are for TCG on a busy 2-core machine: a few times what a test takes
+# on a quiet one.  KNAT_TIMEOUT_SCALE=N multiplies them all.  A test over
+# its limit is killed with its whole process group, its namespaces are
+# deleted, it fails alone and the run goes on.
 
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,10 +34,45 @@ ko=${KNAT_KO:-$top/module/knat.ko}
 # What a healthy kernel never prints.
 BAD_DMESG='BUG:|WARNING:|KASAN|general protection|refcount_t|RCU|lockdep|Oops|leak|still has objects|Call Trace|kernel BUG|UBSAN|double free|use-after-free'
 
+mode=run
+case ${1:-} in
+--budget | --limit)
+	mode=${1#--}
+	shift
+	;;
+esac
 if [ $# -gt 0 ]; then
 	tests=("$@")
 else
 	read -r -a tests <<<"$(make -s -C "$here" print-tests)"
+fi
+
+# limit NAME: the test's time limit in seconds.
+limit() {
+	local key=timeout_${1%.sh} k v def=300 t=
+	key=${key//[-.]/_}
+	while IFS='=' read -r k v; do
+		case $k in
+		timeout) def=$v ;;
+		"$key") t=$v ;;
+		esac
+	done <"$here/settings"
+	echo $((${t:-$def} * ${KNAT_TIMEOUT_SCALE:-1}))
+}
+
+if [ "$mode" = limit ]; then
+	for t in "${tests[@]}"; do limit "$(basename "$t")"; done
+	exit 0
+fi
+if [ "$mode" = budget ]; then
+	# Each test's limit, plus its kill grace and cleanup; loading and
+	# unloading knat.
+	sum=30
+	for t in "${tests[@]}"; do
+		sum=$((sum + $(limit "$(basename "$t")") + 15))
+	done
+	echo "$sum"
+	exit 0
 fi
 
 n=0 failed=0
@@ -58,23 +109,57 @@ load_knat() {
 	insmod "$ko"
 }
 
+# KNAT_RUN_NO_MODULE=1: the runner alone, without knat.ko (run_limits.sh
+# tests the runner itself with it).
+with_module=1
+[ -z "${KNAT_RUN_NO_MODULE:-}" ] || with_module=0
+
 dmesg -C
-if load_knat && module_out=$(grep '^knat ' /proc/modules); then
-	result OK "load knat.ko (${module_out%% *})"
-else
-	result FAIL "load knat.ko"
-	exit 1
+if [ "$with_module" = 1 ]; then
+	if load_knat && module_out=$(grep '^knat ' /proc/modules); then
+		result OK "load knat.ko (${module_out%% *})"
+	else
+		result FAIL "load knat.ko"
+		exit 1
+	fi
+	dmesg_clean "load" || result FAIL "kernel log after load"
 fi
-dmesg_clean "load" || result FAIL "kernel log after load"
+
+# Delete every namespace and kill what runs in it: after a test was
+# killed, its servers and namespaces are still there (its exit trap did not
+# run), and tests run one at a time, so whatever is left is its.
+reap_netns() {
+	local ns
+	for ns in $(ip netns list | awk '{print $1}'); do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$ns"
+	done
+}
 
 for t in "${tests[@]}"; do
 	name=$(basename "$t")
+	prog=$here/$name
+	case $t in */*) prog=$t ;; esac
+	secs=$(limit "$name")
 	start=$(date +%s%3N)
-	"$here/$name" 2>&1 | sed 's/^/# /'
-	rc=${PIPESTATUS[0]}
+	# timeout(1) runs the test in a process group of its own and signals
+	# the whole group.  Output through a process substitution, not a pipe:
+	# a straggler holding the pipe could not keep us waiting.
+	timeout -k 5 "$secs" "$prog" > >(sed 's/^/# /') 2>&1
+	rc=$?
+	spid=$!
 	ms=$(($(date +%s%3N) - start))
-	echo "# $name: exit $rc in ${ms} ms"
-	if ! dmesg_clean "$name"; then
+	timed_out=0
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		timed_out=1
+		reap_netns
+	fi
+	wait "$spid" 2>/dev/null
+	echo "# $name: exit $rc in ${ms} ms (limit ${secs} s)"
+	if [ "$timed_out" = 1 ]; then
+		result FAIL "$name (timed out after $secs s)"
+		dmesg_clean "$name" || :
+	elif ! dmesg_clean "$name"; then
 		result FAIL "$name (kernel log)"
 	elif [ "$rc" -eq 0 ]; then
 		result OK "$name"
@@ -84,12 +169,14 @@ for t in "${tests[@]}"; do
 		result FAIL "$name"
 	fi
 	# A test may unload knat; the next one expects it loaded.
-	grep -q '^knat ' /proc/modules || load_knat
+	[ "$with_module" = 0 ] || grep -q '^knat ' /proc/modules || load_knat
 done
 
 # Namespaces die asynchronously; let their teardown run before unloading.
 for ns in $(ip netns list | awk '{print $1}'); do ip netns del "$ns"; done
-if rmmod knat && ! grep -q '^knat ' /proc/modules && dmesg_clean "rmmod"; then
+if [ "$with_module" = 0 ]; then
+	:
+elif rmmod knat && ! grep -q '^knat ' /proc/modules && dmesg_clean "rmmod"; then
 	result OK "rmmod knat clean"
 else
 	result FAIL "rmmod knat clean"
