@@ -136,6 +136,9 @@ reap_netns() {
 	done
 }
 
+fifo=$(mktemp -u /tmp/knat-run.XXXXXX)
+mkfifo "$fifo"
+trap 'rm -f "$fifo"' EXIT
 for t in "${tests[@]}"; do
 	name=$(basename "$t")
 	prog=$here/$name
@@ -143,11 +146,12 @@ for t in "${tests[@]}"; do
 	secs=$(limit "$name")
 	start=$(date +%s%3N)
 	# timeout(1) runs the test in a process group of its own and signals
-	# the whole group.  Output through a process substitution, not a pipe:
-	# a straggler holding the pipe could not keep us waiting.
-	timeout -k 5 "$secs" "$prog" > >(sed 's/^/# /') 2>&1
-	rc=$?
+	# the whole group.  Output through a fifo, not a pipe, so that a killed
+	# test's servers (holding it open) are reaped before we wait for it.
+	sed 's/^/# /' <"$fifo" &
 	spid=$!
+	timeout -k 5 "$secs" "$prog" >"$fifo" 2>&1
+	rc=$?
 	ms=$(($(date +%s%3N) - start))
 	timed_out=0
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
