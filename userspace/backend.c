@@ -3,6 +3,7 @@
  * knat backend: add, change and delete the backends of a service.  They are
  * listed with their service: "knat service list".
  */
+#include <arpa/inet.h>
 #include <string.h>
 #include <linux/knat.h>
 
@@ -15,7 +16,7 @@
 void backend_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: knat backend add PROTO VIP:PORT ADDR[:PORT] [ weight WEIGHT ]\n"
+		"Usage: knat backend add PROTO VIP:PORT ADDR[:PORT]... [ weight WEIGHT ]\n"
 		"       knat backend set PROTO VIP:PORT ADDR[:PORT] { weight WEIGHT | down | up } ...\n"
 		"       knat backend del PROTO VIP:PORT ADDR[:PORT] [ drain SECONDS ]\n"
 		"       knat [ -s ] service list\n"
@@ -37,6 +38,11 @@ static bool takes(enum lb_op op, const char *kw)
 		return is_kw(kw, "drain");
 	}
 	return false;
+}
+
+static bool any_kw(const char *word)
+{
+	return takes(LB_ADD, word) || takes(LB_SET, word) || takes(LB_DEL, word);
 }
 
 /* One keyword and its value, if it has one; *used says how many words. */
@@ -83,31 +89,70 @@ static int parse_kw(int argc, char **argv, enum lb_op op,
 	return 0;
 }
 
-int backend_parse(int argc, char **argv, enum lb_op op, struct backend_spec *bs)
+/* One ADDR[:PORT] into bs; not the same as any of the n before it. */
+static int parse_one(const char *word, struct backend_spec *bs, int n)
 {
 	struct endpoint ep;
 	const char *why;
-	int used;
+	int i;
+
+	why = parse_endpoint(word, EP_ADDR_REQUIRED, &ep);
+	if (why)
+		return invarg(word, why);
+	bs[n].addr = ep.addr_min;
+	bs[n].port = ep.has_port ? ep.port_min : 0;
+	for (i = 0; i < n; i++)
+		if (bs[i].addr == bs[n].addr && bs[i].port == bs[n].port)
+			return invarg(word, "the same backend twice");
+	return 0;
+}
+
+int backend_parse_list(int argc, char **argv, enum lb_op op,
+		       struct backend_spec *bs, int max, int *n)
+{
+	struct backend_spec opts;
+	int used, i;
 
 	memset(bs, 0, sizeof(*bs));
+	*n = 0;
 	if (service_parse_id(argc, argv, &bs->svc))
 		return EXIT_USAGE;
 	if (argc < 3)
 		return missarg("ADDR[:PORT]");
-	why = parse_endpoint(argv[2], EP_ADDR_REQUIRED, &ep);
-	if (why)
-		return invarg(argv[2], why);
-	bs->addr = ep.addr_min;
-	bs->port = ep.has_port ? ep.port_min : 0;
-
-	for (argc -= 3, argv += 3; argc > 0; argc -= used, argv += used)
-		if (parse_kw(argc, argv, op, bs, &used))
+	/*
+	 * Addresses up to the first keyword of any backend command, so that
+	 * "add ... down" says "unexpected"; a typo reads as an address.
+	 */
+	for (argc -= 2, argv += 2; argc > 0 && *n < max && (!*n || !any_kw(argv[0]));
+	     argc--, argv++) {
+		if (parse_one(argv[0], bs, *n))
 			return EXIT_USAGE;
-	if (op == LB_SET && !bs->has_weight && !bs->has_state) {
+		(*n)++;
+	}
+
+	memset(&opts, 0, sizeof(opts));
+	for (; argc > 0; argc -= used, argv += used)
+		if (parse_kw(argc, argv, op, &opts, &used))
+			return EXIT_USAGE;
+	if (op == LB_SET && !opts.has_weight && !opts.has_state) {
 		pr_err("nothing to set.");
 		return EXIT_USAGE;
 	}
+	/* The options apply to each backend, all in the same service. */
+	for (i = 0; i < *n; i++) {
+		opts.svc = bs[0].svc;
+		opts.addr = bs[i].addr;
+		opts.port = bs[i].port;
+		bs[i] = opts;
+	}
 	return 0;
+}
+
+int backend_parse(int argc, char **argv, enum lb_op op, struct backend_spec *bs)
+{
+	int n;
+
+	return backend_parse_list(argc, argv, op, bs, 1, &n);
 }
 
 void backend_put(struct nlmsghdr *nlh, const struct backend_spec *bs)
@@ -133,6 +178,12 @@ static void put_cb(struct nlmsghdr *nlh, const void *arg)
 	backend_put(nlh, arg);
 }
 
+/*
+ * "add" takes several backends (as a shell brace expansion gives them):
+ * all the arguments are checked first, then the backends are added one by
+ * one; the first the kernel refuses ends the command, named, and those
+ * before it stay.
+ */
 static int backend_change(int argc, char **argv, enum lb_op op)
 {
 	static const uint8_t cmds[] = {
@@ -140,12 +191,21 @@ static int backend_change(int argc, char **argv, enum lb_op op)
 		[LB_SET] = KNAT_CMD_BACKEND_SET,
 		[LB_DEL] = KNAT_CMD_BACKEND_DEL,
 	};
-	struct backend_spec bs;
-	int ret;
+	struct backend_spec bs[BACKEND_ADD_MAX];
+	char addr[INET_ADDRSTRLEN];
+	int ret, n, i;
 
-	ret = backend_parse(argc, argv, op, &bs);
-	if (!ret)
-		ret = knat_do(cmds[op], put_cb, &bs);
+	ret = backend_parse_list(argc, argv, op, bs,
+				 op == LB_ADD ? BACKEND_ADD_MAX : 1, &n);
+	for (i = 0; !ret && i < n; i++) {
+		ret = knat_do(cmds[op], put_cb, &bs[i]);
+		if (ret && n > 1) {
+			inet_ntop(AF_INET, &bs[i].addr, addr, sizeof(addr));
+			pr_err("backend %s:%u (%d of %d) not added; %d added before it.",
+			       addr, bs[i].port ? bs[i].port : bs[i].svc.port,
+			       i + 1, n, i);
+		}
+	}
 	if (!ret)
 		print_empty_result();
 	return ret;

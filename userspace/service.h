@@ -81,6 +81,13 @@ int service_parse(int argc, char **argv, enum lb_op op,
 		  struct service_spec *ss);
 int backend_parse(int argc, char **argv, enum lb_op op,
 		  struct backend_spec *bs);
+/*
+ * The same with up to max ADDR[:PORT] words before the keywords (add takes
+ * several): bs[0..*n-1], each with the service and the options.
+ */
+#define BACKEND_ADD_MAX 64
+int backend_parse_list(int argc, char **argv, enum lb_op op,
+		       struct backend_spec *bs, int max, int *n);
 
 /* KNAT_A_SERVICE with PROTO, ADDR and PORT only. */
 void service_put_id(struct nlmsghdr *nlh, const struct service_id *id);

@@ -189,6 +189,12 @@ expect 1 'Error: argument ":8080" is wrong: missing address' backend add tcp 198
 expect 1 'Error: argument "65536" is wrong: weight must be 0..65535' \
 	backend add tcp 198.51.100.10:80 10.0.2.2:8080 weight 65536
 expect 1 'Error: unexpected argument "down".' backend add tcp 198.51.100.10:80 10.0.2.2 down
+# Several backends: all checked before the first is sent (1, not 2 "not loaded").
+expect 1 'Error: argument "10.0.2.300:8080" is wrong: invalid IPv4 address' \
+	backend add tcp 198.51.100.10:80 10.0.2.11:8080 10.0.2.300:8080
+expect 1 'Error: argument "10.0.2.11:8080" is wrong: the same backend twice' \
+	backend add tcp 198.51.100.10:80 10.0.2.11:8080 10.0.2.11:8080
+expect 1 'Error: unexpected argument "10.0.2.3".' backend del tcp 198.51.100.10:80 10.0.2.2 10.0.2.3
 expect 1 'Error: nothing to set.' backend set tcp 198.51.100.10:80 10.0.2.2:8080
 expect 1 'Error: "down" and "up" cannot be used together.' \
 	backend set tcp 198.51.100.10:80 10.0.2.2:8080 down up
@@ -237,6 +243,9 @@ else
 	expect 2 "$notloaded" service delete tcp 198.51.100.10:80
 	expect 2 "$notloaded" backend add tcp 198.51.100.10:80 10.0.2.2:8080 weight 2
 	expect 2 "$notloaded" backend add tcp 198.51.100.10:80 10.0.2.3
+	expect 2 "$notloaded
+Error: backend 10.0.2.11:8080 (1 of 2) not added; 0 added before it." \
+		backend add tcp 198.51.100.10:8080 10.0.2.11 10.0.2.12
 	expect 2 "$notloaded" backend set tcp 198.51.100.10:80 10.0.2.2:8080 weight 0 down
 	expect 2 "$notloaded" backend set tcp 198.51.100.10:80 10.0.2.2:8080 up
 	expect 2 "$notloaded" backend del tcp 198.51.100.10:80 10.0.2.2:8080 drain 30

@@ -734,6 +734,41 @@ static void test_service(void)
 
 /* ---- backend ---- */
 
+static void test_backend_list(void)
+{
+	struct backend_spec bl[BACKEND_ADD_MAX];
+	struct words w;
+	int n = 0, i;
+	bool same = true;
+
+	split(&w, "tcp 198.51.100.10:80 10.0.2.11:8080 10.0.2.12:8080 10.0.2.13 weight 3");
+	tap_num(backend_parse_list(w.argc, w.argv, LB_ADD, bl, BACKEND_ADD_MAX, &n), 0,
+		"backend add with three backends");
+	tap_num(n, 3, "backend add: three backends parsed");
+	for (i = 0; i < 3; i++)
+		same &= bl[i].svc.proto == IPPROTO_TCP && bl[i].svc.port == 80 &&
+			bl[i].svc.addr == A("198.51.100.10") && bl[i].has_weight &&
+			bl[i].weight == 3;
+	tap_ok(same, "backend add: each has the service and the weight");
+	tap_ok(bl[0].addr == A("10.0.2.11") && bl[0].port == 8080 &&
+	       bl[1].addr == A("10.0.2.12") && bl[1].port == 8080 &&
+	       bl[2].addr == A("10.0.2.13") && bl[2].port == 0,
+	       "backend add: addresses and ports in order, the third without port");
+	EXPECT_PARSE(backend_parse_list,
+		     "tcp 198.51.100.10:80 10.0.2.11:8080 10.0.2.1:8080 10.0.2.11:8080", EXIT_USAGE,
+		     "Error: argument \"10.0.2.11:8080\" is wrong: the same backend twice\n",
+		     LB_ADD, bl, BACKEND_ADD_MAX, &n);
+	EXPECT_PARSE(backend_parse_list, "tcp 198.51.100.10:80 10.0.2.11:8080 10.0.2.300", EXIT_USAGE,
+		     "Error: argument \"10.0.2.300\" is wrong: invalid IPv4 address\n",
+		     LB_ADD, bl, BACKEND_ADD_MAX, &n);
+	EXPECT_PARSE(backend_parse_list, "tcp 198.51.100.10:80 10.0.2.11 10.0.2.12 drain 5",
+		     EXIT_USAGE, "Error: unexpected argument \"drain\".\n",
+		     LB_ADD, bl, BACKEND_ADD_MAX, &n);
+	/* set and del take one backend, as before */
+	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.11 10.0.2.12 down", EXIT_USAGE,
+		     "Error: unexpected argument \"10.0.2.12\".\n", LB_SET, bl);
+}
+
 static void test_backend(void)
 {
 	struct backend_spec bs;
@@ -816,6 +851,9 @@ static void test_backend(void)
 		     "Error: unexpected argument \"down\".\n", LB_ADD, &bs);
 	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 drain 5", EXIT_USAGE,
 		     "Error: unexpected argument \"drain\".\n", LB_ADD, &bs);
+
+	/* add: several backends, as a shell brace expansion gives them */
+	test_backend_list();
 
 	/* set: weight, down, up */
 	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2:8080 down", 0, "",
