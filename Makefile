@@ -62,7 +62,7 @@ kunit:
 	scripts/kunit
 
 selftests: test-module userspace
-	scripts/vm -- selftests/run.sh
+	scripts/selftests
 
 check:
 	scripts/check
