@@ -21,8 +21,10 @@
 #   timeout=SECONDS            every test's limit (kselftest reads this too)
 #   timeout_NAME=SECONDS       the limit of NAME.sh, or of the program NAME
 #                              ('-' and '.' in NAME as '_': timeout_demo_guest)
-# They are for TCG on a busy 2-core machine: a few times what a test takes
-# on a quiet one.  KNAT_TIMEOUT_SCALE=N multiplies them all.  A test over
+# They are for TCG on a busy 2-core machine: about 3x what each took with
+# six VMs sharing 2 cores (lb_lifecycle.sh: 238 s; on a quiet machine a
+# fifth of that), 600 s for the rest.  KNAT_TIMEOUT_SCALE=N multiplies
+# them all.  A test over
 # its limit is killed with its whole process group, its namespaces are
 # deleted, it fails alone and the run goes on.
 
