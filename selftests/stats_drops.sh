@@ -134,7 +134,7 @@ expect_ok "udp server on srv:9000" raw srv 'udp_server(9000, "srv")'
 expect_ok "udp server on in2:5353" raw in2 'udp_server(5353, "in2")'
 expect_ok "masquerade 10.0.1.0/24 out r-wan" \
 	knat_r snat add from 10.0.1.0/24 out r-wan masquerade
-expect_eq "the CLI names 15 drop reasons" 15 "$(stats_of r drops | wc -l)"
+expect_eq "the CLI names 20 drop reasons" 20 "$(stats_of r drops | wc -l)"
 
 pcap="/tmp/drops-$$.pcap"
 capture wan wan-r "$pcap"
