@@ -335,3 +335,7 @@ void knat_health_net_exit(struct knat_net *kn)
 {
 	cancel_delayed_work_sync(&kn->health_work);
 }
+
+#if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
+#include "health_test.c"
+#endif

@@ -804,7 +804,7 @@ static unsigned int knat_new_flow_make(struct knat_net *kn,
 	/*
 	 * Its backend removed meanwhile: the removal's flush may have walked
 	 * past this flow, so it ends itself.  Pairs with the barrier in
-	 * knat_backend_unlink(): the flow is live before the mark is read,
+	 * knat_backend_kill(): the flow is live before the mark is read,
 	 * the mark set before the flush walks, so one of the two sees the
 	 * other.
 	 */

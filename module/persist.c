@@ -172,7 +172,7 @@ struct knat_backend *knat_persist_record(struct knat_net *kn,
 		atomic_inc(&kn->npersist);
 		/*
 		 * The service's or backend's removal may have walked past
-		 * the new entry: pairs with the barrier in knat_backend_unlink()
+		 * the new entry: pairs with the barrier in knat_backend_kill()
 		 * (set dead, then walk; here insert, then test dead).
 		 */
 		smp_mb();
@@ -321,3 +321,7 @@ void knat_persist_net_exit(struct knat_net *kn)
 {
 	rhashtable_free_and_destroy(&kn->persist, knat_persist_free, NULL);
 }
+
+#if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
+#include "persist_test.c"
+#endif

@@ -319,8 +319,8 @@ static void knat_service_empty_trash(struct knat_service *svc)
 {
 	struct knat_backend *be, *tmp;
 
-	list_for_each_entry_safe(be, tmp, &svc->trash, list) {
-		list_del(&be->list);
+	list_for_each_entry_safe(be, tmp, &svc->trash, trash) {
+		list_del(&be->trash);
 		knat_backend_put(be);
 	}
 }
@@ -337,18 +337,16 @@ static int knat_service_rebuild(struct knat_service *svc)
 /*
  * Mark a backend dead, before anything else, so that from here on no
  * scheduler, persistence lookup or probe hands it out and no new flow or
- * entry keeps it; then unlink it.  The pairing barrier is in
- * knat_new_flow_make(): a flow made meanwhile is seen by the flush that
- * follows, or sees the mark and ends itself.  kn->lock held.
+ * entry keeps it.  The pairing barrier is in knat_new_flow_make(): a flow
+ * made meanwhile is seen by the flush that follows, or sees the mark and
+ * ends itself.  kn->lock held.
  */
-static void knat_backend_unlink(struct knat_backend *be)
+static void knat_backend_kill(struct knat_backend *be)
 {
 	u8 old;
 
 	WRITE_ONCE(be->dead, 1);
 	smp_mb();	/* dead before the flush walks; pairs in nat.c */
-	list_del_rcu(&be->list);
-	WRITE_ONCE(be->svc->nbackends, be->svc->nbackends - 1);
 	/* A probing count is settled once: knat_health_* skip dead ones. */
 	old = xchg(&be->health, KNAT_HEALTH_FAILED);
 	if (old == KNAT_HEALTH_PROBING)
@@ -358,21 +356,25 @@ static void knat_backend_unlink(struct knat_backend *be)
 /*
  * Remove a backend and end its flows; kn->lock held.  No grace period is
  * waited for: whatever still holds the backend (a flow a reader found, a
- * persistence entry being forgotten) keeps it alive until it lets go.
+ * persistence entry being forgotten) keeps it alive until it lets go, and
+ * a reader still walking the service's list past it gets there by RCU.
  */
 static void knat_backend_remove(struct knat_backend *be)
 {
 	struct knat_service *svc = be->svc;
+	int err;
 
-	knat_backend_unlink(be);
+	knat_backend_kill(be);
+	list_del_rcu(&be->list);
+	WRITE_ONCE(svc->nbackends, svc->nbackends - 1);
+	err = knat_service_rebuild(svc);
 	knat_persist_forget_backend(svc->kn, be);
 	knat_flow_flush(svc->kn, knat_flow_of_backend, be);
-	if (knat_service_rebuild(svc)) {
+	if (err)
 		/* The scheduler may still name it (dead: never picked). */
-		list_add(&be->list, &svc->trash);
-		return;
-	}
-	knat_backend_put(be);
+		list_add(&be->trash, &svc->trash);
+	else
+		knat_backend_put(be);
 }
 
 int knat_service_del(struct knat_net *kn, struct knat_service *svc)
@@ -384,16 +386,18 @@ int knat_service_del(struct knat_net *kn, struct knat_service *svc)
 	list_del_rcu(&svc->list);
 	kn->nservices--;
 	list_for_each_entry(be, &svc->backends, list)
-		knat_backend_unlink(be);
+		knat_backend_kill(be);
 	knat_flow_flush(kn, knat_flow_of_service, svc);
 	knat_persist_forget_service(kn, svc);
 	if (svc->sched->done)
 		svc->sched->done(svc);
-	/* Flows and entries made meanwhile hold what they name. */
-	list_for_each_entry_safe(be, tmp, &svc->backends, list) {
-		list_del_rcu(&be->list);
+	/*
+	 * The backends stay on the list of the unlinked service: a reader
+	 * that found the service may still walk it, and each is freed after
+	 * such readers, by RCU, once flows and entries made meanwhile let go.
+	 */
+	list_for_each_entry_safe(be, tmp, &svc->backends, list)
 		knat_backend_put(be);
-	}
 	knat_service_empty_trash(svc);
 	knat_service_put(svc);
 	return knat_rules_changed(kn);

@@ -69,7 +69,8 @@ struct knat_backend_stats {
  * records it, no new flow takes a reference on it.  It holds its service.
  */
 struct knat_backend {
-	struct list_head list;		/* in its service (or its trash), RCU */
+	struct list_head list;		/* in its service, RCU */
+	struct list_head trash;		/* in its service's trash */
 	struct knat_service *svc;	/* held */
 	refcount_t refcnt;
 	u8 dead;			/* removed: never eligible again */
