@@ -268,11 +268,14 @@ static void knat_flow_half_published(struct kunit *test)
 	struct knat_net *kn = test->priv;
 	struct knat_flow *f = knat_test_flow(test, 40000);
 	struct knat_flow_half *h;
+	int err;
 
 	KUNIT_ASSERT_NOT_NULL(test, f);
 	/* What the creator's first insertion does, before the second. */
-	KUNIT_ASSERT_EQ(test, rhashtable_lookup_insert_fast(&kn->flows,
-			&f->h[KNAT_DIR_REPLY].node, knat_flow_params), 0);
+	err = rhashtable_lookup_insert_fast(&kn->flows,
+					    &f->h[KNAT_DIR_REPLY].node,
+					    knat_flow_params);
+	KUNIT_ASSERT_EQ(test, err, 0);
 	/* Even expired, it is not the GC's, nor anyone else's, to end. */
 	WRITE_ONCE(f->expires, (u32)jiffies - 1);
 	knat_flow_del(kn, f);

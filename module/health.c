@@ -4,10 +4,10 @@
  * A SYN to a backend answered by RST or by an ICMP unreachable from the
  * backend itself, or not answered by a SYN-ACK within check-timeout (the
  * client's SYN retransmission after that long says so), is a failed
- * handshake.  check-fails of them, with no handshake passing in between,
- * within 10 x check-timeout of the first, and from at least check-clients
- * distinct client addresses, take the backend out: a single client (who
- * may be lying: its SYNs may never reach the backend) cannot.  After
+ * handshake.  check-fails of them with no handshake passing in between
+ * take the backend out, if they came from at least check-clients distinct
+ * client addresses within 10 x check-timeout: a single client (who may be
+ * lying: its SYNs may never reach the backend) cannot.  After
  * check-holddown seconds one new flow is sent to it as a probe: its
  * SYN-ACK brings the backend back, a failure holds it down again.
  *
@@ -31,7 +31,7 @@
 #include "stats.h"
 #include "tcp_state.h"
 
-/* A run of failures counts within this many check-timeouts. */
+/* A run's clients count within this many check-timeouts. */
 #define KNAT_CHECK_WINDOW	10
 
 static void knat_health_kick(struct knat_net *kn)
@@ -64,8 +64,9 @@ static void knat_health_run_reset(struct knat_backend *be)
 
 /*
  * One more failed handshake of @client: does the run now take the backend
- * down?  A run too old starts afresh; clients are remembered until there
- * are as many as the service asks for.
+ * down?  Clients are remembered until there are as many as the service
+ * asks for; those of a window gone by are forgotten (the failures stay:
+ * only a passed handshake ends a run).
  */
 static bool knat_health_run_add(struct knat_backend *be, __be32 client)
 {
@@ -78,7 +79,7 @@ static bool knat_health_run_add(struct knat_backend *be, __be32 client)
 
 	spin_lock_bh(&be->check_lock);
 	if (!be->nfails || time_after(jiffies, be->check_since + window)) {
-		knat_health_run_reset(be);
+		be->nclients = 0;
 		be->check_since = jiffies;
 	}
 	WRITE_ONCE(be->nfails, be->nfails + 1);

@@ -197,12 +197,18 @@ static void knat_health_window(struct kunit *test)
 
 	knat_ht_retrans(test, KNAT_HT_CLIENT(2), 64);
 	knat_ht_retrans(test, KNAT_HT_CLIENT(3), 64);
-	/* The run began longer ago than 10 x check-timeout: it starts over. */
+	/*
+	 * The clients were seen longer ago than 10 x check-timeout: they are
+	 * forgotten, the failures are not.  A third client alone is too few.
+	 */
 	x->be.check_since = jiffies - (KNAT_CHECK_WINDOW *
 				       x->svc.check_timeout + 1) * HZ;
 	knat_ht_retrans(test, KNAT_HT_CLIENT(4), 64);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(x->be.nfails), 1U);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(x->be.nfails), 3U);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(x->be.nclients), (u8)1);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(x->be.health), (u8)KNAT_HEALTH_OK);
+	knat_ht_retrans(test, KNAT_HT_CLIENT(5), 64);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(x->be.health), (u8)KNAT_HEALTH_FAILED);
 }
 
 static void knat_health_ttl1_ignored(struct kunit *test)

@@ -39,9 +39,18 @@ for x in ps: send(x)
 "
 }
 
-health_of() {
-	knat_in r -j service list |
-		json_get "[b['health'] for b in j[0]['backends'] if b['addr'] == '$1'][0]"
+# state: "FAILED IGNORED DOWN HEALTH", the counters check-failed,
+# check-ignored, check-down and b1's health, with one Python.
+state() {
+	local st sl
+	st=$(knat_in r -j stats)
+	sl=$(knat_in r -j service list)
+	"${PYTHON[@]}" -c '
+import json, sys
+c = json.loads(sys.argv[1])["counters"]
+b = json.loads(sys.argv[2])[0]["backends"][0]
+print(c["check_failed"], c["check_ignored"], c["check_down"], b["health"])
+' "$st" "$sl"
 }
 
 expect_ok "service: check-fails 3 check-timeout 2 (check-clients: default)" \
@@ -53,31 +62,26 @@ in_ns b1 nft add chain inet t in '{ type filter hook input priority 0; }'
 in_ns b1 nft add rule inet t in tcp dport 8080 drop
 
 # 1. TTL 1, from both clients: they end at r, nothing reaches b1.
-f0=$(stat_of r check-failed)
+read -r f0 i0 d0 h <<<"$(state)"
+expect_eq "b1 starts ok" ok "$h"
 syns c1 198.51.100.2 1 2001 2002 2003 &
 syns c2 198.51.100.3 1 2101 2102 2103
 wait
 expect_eq "TTL-1 SYNs made no flow" 0 "$(knat_in r flow count proto tcp)"
-expect_eq "TTL-1 SYNs: no failed handshake" "$f0" "$(stat_of r check-failed)"
-expect_eq "TTL-1 SYNs from two clients: b1 still ok" ok "$(health_of 10.0.2.11)"
+expect_eq "TTL-1 SYNs from two clients: no failure, b1 ok (failed ignored down health)" \
+	"$f0 $i0 $d0 ok" "$(state)"
 
-# 2. One client, six handshakes unanswered: counted, never enough.
-f0=$(stat_of r check-failed)
-i0=$(stat_of r check-ignored)
-d0=$(stat_of r check-down)
+# 2. One client, six handshakes unanswered: counted, never enough;
+#    failures 3..6 are ignored (too few clients).
 syns c1 198.51.100.2 64 3001 3002 3003 3004 3005 3006
-expect_eq "one client: 6 failed handshakes counted" $((f0 + 6)) \
-	"$(stat_of r check-failed)"
-expect_eq "one client: failures 3..6 ignored (too few clients)" $((i0 + 4)) \
-	"$(stat_of r check-ignored)"
-expect_eq "one client: nobody taken down" "$d0" "$(stat_of r check-down)"
-expect_eq "one client: b1 still ok" ok "$(health_of 10.0.2.11)"
+expect_eq "one client: 6 failed, 4 ignored, none down, b1 ok (failed ignored down health)" \
+	"$((f0 + 6)) $((i0 + 4)) $d0 ok" "$(state)"
 
 # 3. A second client fails too, within the window (10 x check-timeout):
 #    two clients, seven failures: b1 goes down.
 syns c2 198.51.100.3 64 4001
-expect_eq "second client: b1 taken down" $((d0 + 1)) "$(stat_of r check-down)"
-expect_eq "second client: b1's health failed" failed "$(health_of 10.0.2.11)"
+expect_eq "second client: b1 taken down (failed ignored down health)" \
+	"$((f0 + 7)) $((i0 + 4)) $((d0 + 1)) failed" "$(state)"
 
 # 4. check-clients 1 restores the old rule: one client is enough.
 knat_in r backend set tcp $VIP:80 10.0.2.11:8080 up
@@ -85,10 +89,9 @@ expect_ok "service set check-clients 1" \
 	knat_in r service set tcp $VIP:80 check-clients 1
 expect_match "service list shows check-clients 1" 'check-clients 1' \
 	"$(knat_in r service list | head -n 1)"
-d0=$(stat_of r check-down)
 syns c1 198.51.100.2 64 5001 5002 5003
-expect_eq "check-clients 1: one client takes b1 down" $((d0 + 1)) \
-	"$(stat_of r check-down)"
+expect_eq "check-clients 1: one client takes b1 down (failed ignored down health)" \
+	"$((f0 + 10)) $((i0 + 4)) $((d0 + 2)) failed" "$(state)"
 expect_fail "check-clients 9 refused" \
 	knat_in r service set tcp $VIP:80 check-clients 9
 

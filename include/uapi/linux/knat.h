@@ -143,10 +143,10 @@
  *                                    before one probe flow; default 10
  *     KNAT_SVC_A_CHECK_CLIENTS u32   distinct client addresses whose
  *                                    handshakes must have failed (among
- *                                    the CHECK_FAILS, within 10 x
- *                                    CHECK_TIMEOUT) to take a backend
- *                                    down: one client alone cannot;
- *                                    1..8, default 2
+ *                                    the CHECK_FAILS; the clients within
+ *                                    10 x CHECK_TIMEOUT) to take a
+ *                                    backend down: one client alone
+ *                                    cannot; 1..8, default 2
  *     KNAT_SVC_A_HANDSHAKE   nest    dump only: enum knat_hs_attr, the
  *                                    sum of its backends'
  *     KNAT_SVC_A_RATE        nest    dump only: enum knat_rate_attr, the
@@ -618,7 +618,7 @@ enum knat_drop {
 					 */
 	KNAT_DROP_PICKUP_AMBIGUOUS,	/* a backend's answer of no flow, but
 					 * several services share that
-					 * backend: whose it is is unknown
+					 * backend: its owner is unknown
 					 */
 
 	__KNAT_DROP_MAX
