@@ -792,8 +792,11 @@ static unsigned int knat_new_flow_make(struct knat_net *kn,
 	f->state = d->tcp_state;
 	f->status |= d->status;
 	if (!knat_owner_get(f)) {
+		/* Its backend's last reference went: it was removed. */
 		atomic_dec(&kn->nflows);
 		knat_flow_free(f);
+		if (d->status & BIT(KNAT_FLOW_PROBE_BIT))
+			knat_health_probe_end(d->be);
 		return knat_drop(kn, KNAT_DROP_NO_BACKEND);
 	}
 	err = knat_flow_add(kn, f);
@@ -808,7 +811,7 @@ static unsigned int knat_new_flow_make(struct knat_net *kn,
 	 * the mark set before the flush walks, so one of the two sees the
 	 * other.
 	 */
-	smp_mb__after_atomic();
+	smp_mb();
 	if (d->be && READ_ONCE(d->be->dead)) {
 		knat_flow_del(kn, f);
 		return knat_drop(kn, KNAT_DROP_NO_BACKEND);
