@@ -18,7 +18,7 @@ require_cmd ip python3 nft
 lb_topology noserve || { fail "topology"; tap_end; }
 VIP=203.0.113.10
 RAWPKT="$SELFTESTS_DIR/rawpkt.py"
-N=${LB_DEL_CLIENTS:-4000}
+N=${LB_DEL_CLIENTS:-6000}
 ip -n "$(ns r)" route add 100.64.0.0/16 via 198.51.100.2
 # The backends take the datagrams silently: no answers, no unreachables.
 for i in 1 2 3 4; do
@@ -27,16 +27,19 @@ for i in 1 2 3 4; do
 	in_ns b$i nft add rule inet t in udp dport 5353 drop
 done
 
-# flood SECONDS ROUNDS: UDP to VIP:53 from each of the N clients in turn,
-# a new source port each round, for ROUNDS rounds or SECONDS, whichever
-# ends first; prints the datagrams sent.  One raw socket for all.
+# flood SECONDS ROUNDS [FILE]: UDP to VIP:53 from each of the N clients
+# (or those listed in FILE) in turn, a new source port each round, for
+# ROUNDS rounds or SECONDS, whichever ends first; prints the datagrams
+# sent.  One raw socket for all.
 flood() {
 	in_ns c1 "${PYTHON[@]}" "$RAWPKT" "
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
 end, sent = time.time() + $1, 0
+cs = ['100.64.%d.%d' % (c >> 8, c & 255) for c in range($N)]
+if '${3:-}':
+    cs = open('${3:-}').read().split()
 for r in range($2):
-    for c in range($N):
-        src = '100.64.%d.%d' % (c >> 8, c & 255)
+    for src in cs:
         s.sendto(ip(src, '$VIP', 17, udp(src, '$VIP', 10000 + r, 53, b'x')),
                  ('$VIP', 0))
         sent += 1
@@ -46,6 +49,8 @@ print(sent)
 "
 }
 
+# Unanswered flows must outlive the slow fill (30 s by default).
+knat_in r config set timeout udp-unreplied 3600
 expect_ok "udp service, persist 300" \
 	knat_in r service add udp $VIP:53 sched rr persist 300
 for i in 1 2 3 4; do
@@ -59,11 +64,16 @@ on_b1=$(knat_in r flow count backend 10.0.2.11:5353)
 [ "$on_b1" -gt $((N / 8)) ] && pass "b1 holds $on_b1 of the $N flows" ||
 	fail "b1 holds $on_b1 of the $N flows"
 
-# The clients keep opening flows while b1 goes.
-flood 20 100 >/tmp/lbdel.$$ &
+# b1's clients keep opening flows while b1 goes: each new one finds its
+# persistence entry still naming b1 until the removal forgets it.
+knat_in r -j flow list backend 10.0.2.11:5353 |
+	json_get '" ".join(f["orig"]["src"] for f in j)' >/tmp/lbdel-b1.$$
+on_exit rm -f /tmp/lbdel-b1.$$
+n0=$(knat_in r flow count)
+flood 20 100 /tmp/lbdel-b1.$$ >/tmp/lbdel.$$ &
 pid=$!
 on_exit kill $pid
-busywait 20000 sh -c "[ \$(ip netns exec $(ns r) $KNAT flow count) -gt $((N + 200)) ]" ||
+busywait 20000 sh -c "[ \$(ip netns exec $(ns r) $KNAT flow count) -gt $((n0 + 100)) ]" ||
 	fail "the clients' second round started"
 t0=$(date +%s%N)
 expect_ok "backend del b1 while flows keep coming" \
