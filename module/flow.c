@@ -82,7 +82,9 @@ struct knat_flow *knat_flow_alloc(struct knat_net *kn,
 	f->h[KNAT_DIR_REPLY].tuple = *reply;
 	f->h[KNAT_DIR_REPLY].tuple.dir = KNAT_DIR_REPLY;
 	f->start = now;
+	/* The real timeout from the start: a lookup must not find it expired. */
 	f->expires = now + timeout;
+	__set_bit(KNAT_FLOW_NEW_BIT, &f->status);
 	f->kind = kind;
 	f->owner = owner;
 	return f;
@@ -111,43 +113,58 @@ static void knat_flow_unhash(struct knat_net *kn, struct knat_flow *f)
 }
 
 /*
- * Publish both halves.  Either tuple may already be taken (another CPU made
- * the same flow, or a reply tuple clashes): then nothing is published, the
- * flow is freed after RCU (its creator may still read it, not publish it
- * again) and -EEXIST returned.  Any other error (-ENOMEM, -EBUSY
- * while the table grows) is returned the same way.
+ * Publish both halves as one step.  Until both are in, the flow carries
+ * KNAT_FLOW_NEW_BIT: a lookup may find the half already in (the memory is
+ * valid, and it holds its real timeout, so nobody sees it expired), but
+ * neither the GC nor any other deleter ends it (knat_flow_del() returns),
+ * so the half still to come can never be inserted for a flow already
+ * unhashed and queued for freeing, and only this function frees it on
+ * failure: once.
+ *
+ * The reply half goes first.  Only answers look it up, and none can exist
+ * before the packet creating the flow leaves; the original half is what
+ * the client's next packets (a retransmission on another CPU) look up, so
+ * publishing it last keeps them off the flow until it is whole.
+ *
+ * Either tuple may already be taken (another CPU made the same flow, or a
+ * reply tuple clashes): then nothing stays published, the flow is freed
+ * after RCU (its creator and any reader may still look at it) and -EEXIST
+ * returned.  Any other error (-ENOMEM, -EBUSY while the table grows) is
+ * returned the same way.
  */
 int knat_flow_add(struct knat_net *kn, struct knat_flow *f)
 {
 	int err;
 
 	err = rhashtable_lookup_insert_fast(&kn->flows,
-					    &f->h[KNAT_DIR_ORIG].node,
-					    knat_flow_params);
-	if (err) {
-		atomic_dec(&kn->nflows);
-		/* By RCU, as below: the caller may still look at it. */
-		call_rcu(&f->rcu, knat_flow_free_rcu);
-		return err;
-	}
-	err = rhashtable_lookup_insert_fast(&kn->flows,
 					    &f->h[KNAT_DIR_REPLY].node,
+					    knat_flow_params);
+	if (err)
+		goto free;
+	err = rhashtable_lookup_insert_fast(&kn->flows,
+					    &f->h[KNAT_DIR_ORIG].node,
 					    knat_flow_params);
 	if (err) {
 		/* The first half was visible: readers may hold it. */
 		set_bit(KNAT_FLOW_DEAD_BIT, &f->status);
-		rhashtable_remove_fast(&kn->flows, &f->h[KNAT_DIR_ORIG].node,
+		rhashtable_remove_fast(&kn->flows, &f->h[KNAT_DIR_REPLY].node,
 				       knat_flow_params);
-		atomic_dec(&kn->nflows);
-		call_rcu(&f->rcu, knat_flow_free_rcu);
-		return err;
+		goto free;
 	}
+	/* Live: from here on anyone may end it (knat_flow_del()). */
+	clear_bit(KNAT_FLOW_NEW_BIT, &f->status);
 	knat_event_flow(kn, f, KNAT_EVENT_FLOW_NEW);
 	/* The GC runs only while there are flows to collect. */
 	if (!delayed_work_pending(&kn->gc_work))
 		queue_delayed_work(system_power_efficient_wq, &kn->gc_work,
 				   KNAT_GC_INTERVAL);
 	return 0;
+
+free:
+	atomic_dec(&kn->nflows);
+	/* By RCU: the caller, and readers of the first half, may look at it. */
+	call_rcu(&f->rcu, knat_flow_free_rcu);
+	return err;
 }
 
 /* Caller holds rcu_read_lock().  Expired flows are still returned. */
@@ -173,7 +190,9 @@ bool knat_tuple_taken(struct knat_net *kn, const struct knat_tuple *t)
 /* Remove a flow from the table; safe from any context, against any racer. */
 void knat_flow_del(struct knat_net *kn, struct knat_flow *f)
 {
-	if (test_and_set_bit(KNAT_FLOW_DEAD_BIT, &f->status))
+	/* Half published: its creator finishes or undoes it. */
+	if (!knat_flow_live(f) ||
+	    test_and_set_bit(KNAT_FLOW_DEAD_BIT, &f->status))
 		return;
 	knat_event_flow(kn, f, KNAT_EVENT_FLOW_DESTROY);
 	knat_flow_unhash(kn, f);
@@ -203,7 +222,7 @@ unsigned int knat_flow_flush(struct knat_net *kn,
 			if (IS_ERR(h))
 				continue;	/* -EAGAIN: resized, go on */
 			f = knat_flow_of(h);
-			if (h->tuple.dir != KNAT_DIR_ORIG ||
+			if (h->tuple.dir != KNAT_DIR_ORIG || !knat_flow_live(f) ||
 			    test_bit(KNAT_FLOW_DEAD_BIT, &f->status) ||
 			    (match && !match(f, arg)))
 				continue;
@@ -291,7 +310,9 @@ static void knat_flow_gc(struct work_struct *work)
 			continue;
 		seen++;
 		f = knat_flow_of(h);
-		if (h->tuple.dir == KNAT_DIR_ORIG && knat_flow_expired(f) &&
+		/* Not yet live: its creator is still publishing it. */
+		if (h->tuple.dir == KNAT_DIR_ORIG && knat_flow_live(f) &&
+		    knat_flow_expired(f) &&
 		    !test_bit(KNAT_FLOW_DEAD_BIT, &f->status)) {
 			knat_flow_del(kn, f);
 			knat_count_expired(kn, f);
@@ -338,7 +359,14 @@ int knat_flow_init(void)
 
 void knat_flow_uninit(void)
 {
-	/* Flows freed by call_rcu() must be gone before their cache. */
+	/*
+	 * Flows freed by call_rcu() must be gone before their cache, and
+	 * every callback before the module's text.  Callbacks queue more:
+	 * a persistence entry puts its backend, a backend its service, each
+	 * freed after a grace period of its own; one barrier per link.
+	 */
+	rcu_barrier();
+	rcu_barrier();
 	rcu_barrier();
 	kmem_cache_destroy(knat_flow_cache);
 }

@@ -49,6 +49,7 @@ enum knat_flow_status_bit {
 	KNAT_FLOW_CHECKED_BIT,	/* its handshake had its verdict (health.c) */
 	KNAT_FLOW_PROBE_BIT,	/* the probe of a held-down backend */
 	KNAT_FLOW_ACTIVE_BIT,	/* counted in its backend's nactive (nat.c) */
+	KNAT_FLOW_NEW_BIT,	/* not yet live: only its creator may end it */
 };
 
 /*
@@ -79,6 +80,12 @@ static inline bool knat_flow_is_service(const struct knat_flow *f)
 static inline struct knat_flow *knat_flow_of(const struct knat_flow_half *h)
 {
 	return container_of(h - h->tuple.dir, struct knat_flow, h[0]);
+}
+
+/* Both halves published (knat_flow_add()): others may end it now. */
+static inline bool knat_flow_live(const struct knat_flow *f)
+{
+	return !test_bit(KNAT_FLOW_NEW_BIT, &f->status);
 }
 
 static inline bool knat_flow_expired(const struct knat_flow *f)

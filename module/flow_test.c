@@ -6,6 +6,7 @@
 
 #include <kunit/test.h>
 #include <linux/in.h>
+#include <linux/kthread.h>
 
 static struct knat_tuple knat_test_tuple(u32 src, u32 dst, u16 sport,
 					 u16 dport, u8 proto)
@@ -248,6 +249,131 @@ static void knat_flow_many(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 0);
 }
 
+/* One GC run, as the work item: never two at once on the iterator. */
+static void knat_test_gc(struct knat_net *kn)
+{
+	mod_delayed_work(system_power_efficient_wq, &kn->gc_work, 0);
+	flush_delayed_work(&kn->gc_work);
+}
+
+/*
+ * A flow half published: another CPU finds the half already in and, as
+ * the GC or a stale-flow check would, tries to end it.  It must stay (and
+ * stay allocated) until its creator finishes or undoes the publication:
+ * ending it there let the creator insert its second half into a flow
+ * already queued for freeing.
+ */
+static void knat_flow_half_published(struct kunit *test)
+{
+	struct knat_net *kn = test->priv;
+	struct knat_flow *f = knat_test_flow(test, 40000);
+	struct knat_flow_half *h;
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	/* What the creator's first insertion does, before the second. */
+	err = rhashtable_lookup_insert_fast(&kn->flows,
+					    &f->h[KNAT_DIR_REPLY].node,
+					    knat_flow_params);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	/* Even expired, it is not the GC's, nor anyone else's, to end. */
+	WRITE_ONCE(f->expires, (u32)jiffies - 1);
+	knat_flow_del(kn, f);
+	knat_test_gc(kn);
+	KUNIT_EXPECT_EQ(test, knat_flow_flush(kn, NULL, NULL), 0U);
+	rcu_read_lock();
+	h = knat_flow_find(kn, &f->h[KNAT_DIR_REPLY].tuple);
+	rcu_read_unlock();
+	KUNIT_EXPECT_PTR_EQ(test, h, &f->h[KNAT_DIR_REPLY]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 1);
+	KUNIT_EXPECT_FALSE(test, test_bit(KNAT_FLOW_DEAD_BIT, &f->status));
+
+	/* The creator undoes it: the half goes, the flow is freed once. */
+	rhashtable_remove_fast(&kn->flows, &f->h[KNAT_DIR_REPLY].node,
+			       knat_flow_params);
+	atomic_dec(&kn->nflows);
+	synchronize_rcu();
+	knat_flow_free(f);
+}
+
+/*
+ * A published flow starts with its real timeout and is live: nobody sees
+ * it expired before its first packet refreshes it, and it can be ended.
+ */
+static void knat_flow_published_live(struct kunit *test)
+{
+	struct knat_net *kn = test->priv;
+	struct knat_flow *f = knat_test_flow(test, 40000);
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_FALSE(test, knat_flow_live(f));
+	KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
+	KUNIT_EXPECT_TRUE(test, knat_flow_live(f));
+	KUNIT_EXPECT_FALSE(test, knat_flow_expired(f));
+	knat_test_gc(kn);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 1);
+	WRITE_ONCE(f->expires, (u32)jiffies - 1);
+	knat_test_gc(kn);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 0);
+}
+
+/*
+ * Flows published on one thread while another collects: every flow is
+ * found whole (both halves) or not at all, and the counts add up.
+ */
+struct knat_flow_race {
+	struct knat_net *kn;
+	struct completion done;
+	unsigned int added;
+};
+
+static int knat_flow_race_add(void *arg)
+{
+	struct knat_flow_race *r = arg;
+	unsigned int i;
+
+	for (i = 0; i < 20000; i++) {
+		struct knat_tuple orig = knat_test_tuple(0x0a000102, 0xc6336401,
+							 i, 8080, IPPROTO_TCP);
+		struct knat_tuple reply = knat_test_tuple(0x0a000202,
+							  0x0a000102, 80, i,
+							  IPPROTO_TCP);
+		struct knat_flow *f;
+
+		/* Timeout 0: expired from birth, bait for the collector. */
+		f = knat_flow_alloc(r->kn, &orig, &reply,
+				    KNAT_FLOW_KIND_FORWARD, NULL, 0);
+		if (IS_ERR(f))
+			continue;
+		if (!knat_flow_add(r->kn, f))
+			r->added++;
+		if (!(i & 255))
+			cond_resched();
+	}
+	complete(&r->done);
+	return 0;
+}
+
+static void knat_flow_add_vs_gc(struct kunit *test)
+{
+	struct knat_net *kn = test->priv;
+	struct knat_flow_race r = { .kn = kn };
+	struct task_struct *t;
+
+	init_completion(&r.done);
+	t = kthread_run(knat_flow_race_add, &r, "knat-flow-race");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	while (!completion_done(&r.done)) {
+		knat_test_gc(kn);
+		cond_resched();
+	}
+	wait_for_completion(&r.done);
+	KUNIT_EXPECT_EQ(test, r.added, 20000U);
+	knat_flow_flush(kn, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->flows.nelems), 0);
+}
+
 static void knat_flow_size(struct kunit *test)
 {
 	kunit_info(test, "sizeof(struct knat_flow) = %zu\n",
@@ -273,6 +399,9 @@ static struct kunit_case knat_flow_cases[] = {
 	KUNIT_CASE(knat_flow_limit),
 	KUNIT_CASE(knat_flow_many),
 	KUNIT_CASE(knat_flow_size),
+	KUNIT_CASE(knat_flow_half_published),
+	KUNIT_CASE(knat_flow_published_live),
+	KUNIT_CASE(knat_flow_add_vs_gc),
 	{}
 };
 

@@ -1,12 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Passive health checking: the handshakes knat forwards are the probes.
- * A SYN to a backend answered by RST or ICMP unreachable, or not answered
- * by a SYN-ACK within check-timeout (the client's SYN retransmission after
- * that long says so), is a failed handshake; check-fails of them in a row
- * take the backend out.  After check-holddown seconds one new flow is
- * sent to it as a probe: its SYN-ACK brings the backend back, a failure
- * holds it down again.
+ * A SYN to a backend answered by RST or by an ICMP unreachable from the
+ * backend itself, or not answered by a SYN-ACK within check-timeout (the
+ * client's SYN retransmission after that long says so), is a failed
+ * handshake.  check-fails of them with no handshake passing in between
+ * take the backend out, if they came from at least check-clients distinct
+ * client addresses within 10 x check-timeout: a single client (who may be
+ * lying: its SYNs may never reach the backend) cannot.  After
+ * check-holddown seconds one new flow is sent to it as a probe: its
+ * SYN-ACK brings the backend back, a failure holds it down again.
+ *
+ * What cannot tell about the backend is ignored (and counted in
+ * KNAT_CNT_HEALTH_IGNORED): a SYN whose TTL ends here, ICMP errors the
+ * router makes itself or that come from anyone but the backend, any but
+ * net/host/protocol/port unreachable (frag-needed says nothing about the
+ * backend's health), failures beyond the limit from too few clients.
  *
  * The packet path only flips be->health (one cmpxchg per verdict, once
  * per flow) and kicks a work item; the work does what needs the config
@@ -14,12 +23,16 @@
  */
 
 #include <linux/icmp.h>
+#include <linux/ip.h>
 
 #include "flow.h"
 #include "health.h"
 #include "service.h"
 #include "stats.h"
 #include "tcp_state.h"
+
+/* A run's clients count within this many check-timeouts. */
+#define KNAT_CHECK_WINDOW	10
 
 static void knat_health_kick(struct knat_net *kn)
 {
@@ -30,16 +43,57 @@ static void knat_health_down(struct knat_net *kn, struct knat_backend *be)
 {
 	u8 old = READ_ONCE(be->health);
 
-	if (old == KNAT_HEALTH_FAILED ||
+	/* A removed backend's health was settled by its removal. */
+	if (old == KNAT_HEALTH_FAILED || READ_ONCE(be->dead) ||
 	    cmpxchg(&be->health, old, KNAT_HEALTH_FAILED) != old)
 		return;
 	if (old == KNAT_HEALTH_PROBING)
 		atomic_dec(&be->svc->nprobing);
 	WRITE_ONCE(be->down_since, jiffies);
-	atomic_set(&be->check_fails, 0);
 	this_cpu_inc(be->stats->check_downs);
 	knat_count(kn, KNAT_CNT_CHECK_DOWN);
 	knat_health_kick(kn);
+}
+
+/* Forget the run of failures.  be->check_lock held. */
+static void knat_health_run_reset(struct knat_backend *be)
+{
+	WRITE_ONCE(be->nfails, 0);
+	be->nclients = 0;
+}
+
+/*
+ * One more failed handshake of @client: does the run now take the backend
+ * down?  Clients are remembered until there are as many as the service
+ * asks for; those of a window gone by are forgotten (the failures stay:
+ * only a passed handshake ends a run).
+ */
+static bool knat_health_run_add(struct knat_backend *be, __be32 client)
+{
+	const struct knat_service *svc = be->svc;
+	u32 window = READ_ONCE(svc->check_timeout) * KNAT_CHECK_WINDOW * HZ;
+	u32 need = clamp_t(u32, READ_ONCE(svc->check_clients), 1,
+			   KNAT_CHECK_CLIENTS_MAX);
+	bool down;
+	int i;
+
+	spin_lock_bh(&be->check_lock);
+	if (!be->nfails || time_after(jiffies, be->check_since + window)) {
+		be->nclients = 0;
+		be->check_since = jiffies;
+	}
+	WRITE_ONCE(be->nfails, be->nfails + 1);
+	for (i = 0; i < be->nclients; i++)
+		if (be->check_client[i] == client)
+			break;
+	if (i == be->nclients && be->nclients < need)
+		be->check_client[be->nclients++] = client;
+	down = be->nfails >= READ_ONCE(svc->check_fails) &&
+	       be->nclients >= need;
+	if (down)
+		knat_health_run_reset(be);
+	spin_unlock_bh(&be->check_lock);
+	return down;
 }
 
 static void knat_health_failed(struct knat_net *kn, struct knat_flow *f)
@@ -47,25 +101,38 @@ static void knat_health_failed(struct knat_net *kn, struct knat_flow *f)
 	struct knat_backend *be = f->owner;
 	u32 limit = READ_ONCE(be->svc->check_fails);
 
-	if (test_and_set_bit(KNAT_FLOW_CHECKED_BIT, &f->status))
+	if (test_and_set_bit(KNAT_FLOW_CHECKED_BIT, &f->status) ||
+	    READ_ONCE(be->dead))
 		return;
 	this_cpu_inc(be->stats->check_failed);
 	knat_count(kn, KNAT_CNT_CHECK_FAILED);
 	if (!limit)
 		return;
-	if (test_bit(KNAT_FLOW_PROBE_BIT, &f->status) ||
-	    atomic_inc_return(&be->check_fails) >= limit)
+	/* The probe is the one flow a held-down backend gets. */
+	if (test_bit(KNAT_FLOW_PROBE_BIT, &f->status)) {
 		knat_health_down(kn, be);
+		return;
+	}
+	if (knat_health_run_add(be, f->h[KNAT_DIR_ORIG].tuple.src))
+		knat_health_down(kn, be);
+	else if (READ_ONCE(be->nfails) >= limit)
+		/* Enough failures, too few clients: not taken down. */
+		knat_count(kn, KNAT_CNT_HEALTH_IGNORED);
 }
 
 static void knat_health_passed(struct knat_net *kn, struct knat_flow *f)
 {
 	struct knat_backend *be = f->owner;
 
-	if (test_and_set_bit(KNAT_FLOW_CHECKED_BIT, &f->status))
+	if (test_and_set_bit(KNAT_FLOW_CHECKED_BIT, &f->status) ||
+	    READ_ONCE(be->dead))
 		return;
-	if (atomic_read(&be->check_fails))
-		atomic_set(&be->check_fails, 0);
+	/* Once per handshake; the lock only while a run is on. */
+	if (READ_ONCE(be->nfails)) {
+		spin_lock_bh(&be->check_lock);
+		knat_health_run_reset(be);
+		spin_unlock_bh(&be->check_lock);
+	}
 	if (READ_ONCE(be->health) == KNAT_HEALTH_PROBING &&
 	    cmpxchg(&be->health, KNAT_HEALTH_PROBING, KNAT_HEALTH_OK) ==
 	    KNAT_HEALTH_PROBING) {
@@ -77,10 +144,12 @@ static void knat_health_passed(struct knat_net *kn, struct knat_flow *f)
 
 /*
  * A segment of a service flow still in SYN_SENT (the caller checks, so
- * established flows pay nothing here).
+ * established flows pay nothing here).  The SYN passed validation at
+ * parse (checksum, flags); one whose TTL ends here never reached the
+ * backend, and says nothing about it.
  */
 void knat_health_tcp(struct knat_net *kn, struct knat_flow *f, int dir,
-		     u8 flags)
+		     u8 flags, const struct sk_buff *skb)
 {
 	u32 timeout;
 
@@ -92,38 +161,84 @@ void knat_health_tcp(struct knat_net *kn, struct knat_flow *f, int dir,
 			knat_health_passed(kn, f);
 		return;
 	}
+	if ((flags & (KNAT_TCPF_SYN | KNAT_TCPF_ACK | KNAT_TCPF_RST |
+		      KNAT_TCPF_FIN)) != KNAT_TCPF_SYN)
+		return;
 	timeout = READ_ONCE(((struct knat_backend *)f->owner)->svc->check_timeout) *
 		  HZ;
 	/* The client sends its SYN again: no SYN-ACK came in time. */
-	if ((flags & (KNAT_TCPF_SYN | KNAT_TCPF_ACK | KNAT_TCPF_RST)) ==
-	    KNAT_TCPF_SYN && (u32)jiffies - f->start >= timeout)
-		knat_health_failed(kn, f);
+	if ((u32)jiffies - f->start < timeout)
+		return;
+	if (ip_hdr(skb)->ttl <= 1) {
+		knat_count(kn, KNAT_CNT_HEALTH_IGNORED);
+		return;
+	}
+	knat_health_failed(kn, f);
 }
 
-/* An ICMP error travelling in @dir about a service flow in SYN_SENT. */
+/*
+ * An ICMP error travelling in @dir about a service flow in SYN_SENT,
+ * which the caller found by the quoted tuple.  It fails the handshake
+ * only when the backend itself says net, host, protocol or port
+ * unreachable; @local: this host made it.
+ */
 void knat_health_icmp(struct knat_net *kn, struct knat_flow *f, int dir,
-		      u8 type)
+		      const struct sk_buff *skb, unsigned int thoff,
+		      bool local)
 {
-	if (dir == KNAT_DIR_REPLY && type == ICMP_DEST_UNREACH)
-		knat_health_failed(kn, f);
+	const struct knat_backend *be = f->owner;
+	struct icmphdr _ih;
+	const struct icmphdr *ih;
+
+	if (dir != KNAT_DIR_REPLY)
+		return;
+	ih = skb_header_pointer(skb, thoff, sizeof(_ih), &_ih);
+	if (!ih || ih->type != ICMP_DEST_UNREACH)
+		return;
+	if (local || ip_hdr(skb)->saddr != be->addr ||
+	    ih->code > ICMP_PORT_UNREACH) {
+		knat_count(kn, KNAT_CNT_HEALTH_IGNORED);
+		return;
+	}
+	knat_health_failed(kn, f);
 }
 
 /*
  * A backend whose hold-down is over takes the next new flow of its
- * service as its probe, one at a time.  @dry: the one that would, not
- * claimed.  RCU held.
+ * service as its probe, one at a time.  A probe with no verdict after
+ * check-timeout (its client gave up: no SYN again, no answer) frees its
+ * slot to the next flow, or the backend would wait for that flow to time
+ * out.  @dry: the one that would, not claimed.  RCU held.
  */
 struct knat_backend *knat_health_probe(struct knat_service *svc, bool dry)
 {
+	unsigned long timeout = READ_ONCE(svc->check_timeout) * HZ;
 	struct knat_backend *be;
 
-	list_for_each_entry_rcu(be, &svc->backends, list)
-		if (READ_ONCE(be->health) == KNAT_HEALTH_PROBING &&
-		    READ_ONCE(be->state) == KNAT_BACKEND_UP &&
-		    READ_ONCE(be->weight) &&
-		    (dry ? !atomic_read(&be->probe) :
-		     !atomic_cmpxchg(&be->probe, 0, 1)))
+	list_for_each_entry_rcu(be, &svc->backends, list) {
+		unsigned long since;
+
+		if (READ_ONCE(be->health) != KNAT_HEALTH_PROBING ||
+		    READ_ONCE(be->dead) ||
+		    READ_ONCE(be->state) != KNAT_BACKEND_UP ||
+		    !READ_ONCE(be->weight))
+			continue;
+		since = READ_ONCE(be->probe_since);
+		if (dry) {
+			if (!atomic_read(&be->probe) ||
+			    time_after_eq(jiffies, since + timeout))
+				return be;
+			continue;
+		}
+		if (!atomic_cmpxchg(&be->probe, 0, 1)) {
+			WRITE_ONCE(be->probe_since, jiffies);
 			return be;
+		}
+		/* Stale: one CPU takes it over. */
+		if (time_after_eq(jiffies, since + timeout) &&
+		    cmpxchg(&be->probe_since, since, jiffies) == since)
+			return be;
+	}
 	return NULL;
 }
 
@@ -139,20 +254,15 @@ void knat_health_reset(struct knat_backend *be)
 {
 	u8 old = READ_ONCE(be->health);
 
-	atomic_set(&be->check_fails, 0);
+	spin_lock_bh(&be->check_lock);
+	knat_health_run_reset(be);
+	spin_unlock_bh(&be->check_lock);
 	if (old == KNAT_HEALTH_OK ||
 	    cmpxchg(&be->health, old, KNAT_HEALTH_OK) != old)
 		return;
 	if (old == KNAT_HEALTH_PROBING)
 		atomic_dec(&be->svc->nprobing);
 	knat_health_kick(be->svc->kn);
-}
-
-/* Unlinked, flows gone, no reader left: settle the probing count. */
-void knat_health_backend_gone(struct knat_backend *be)
-{
-	if (READ_ONCE(be->health) == KNAT_HEALTH_PROBING)
-		atomic_dec(&be->svc->nprobing);
 }
 
 static u8 knat_health_event(u8 health)
@@ -226,3 +336,7 @@ void knat_health_net_exit(struct knat_net *kn)
 {
 	cancel_delayed_work_sync(&kn->health_work);
 }
+
+#if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
+#include "health_test.c"
+#endif

@@ -66,14 +66,9 @@ static unsigned int knat_icmp_error_entry(struct knat_net *kn,
 	/* An unreachable answering a SYN fails the backend's handshake. */
 	if (f->h[KNAT_DIR_ORIG].tuple.proto == IPPROTO_TCP &&
 	    (READ_ONCE(f->state) & KNAT_TCP_STATE_MASK) == KNAT_TCP_SYN_SENT &&
-	    knat_flow_is_service(f)) {
-		const u8 *type;
-		u8 _type;
-
-		type = skb_header_pointer(skb, p->thoff, 1, &_type);
-		if (type)
-			knat_health_icmp(kn, f, dir, *type);
-	}
+	    knat_flow_is_service(f))
+		knat_health_icmp(kn, f, dir, skb, p->thoff,
+				 state->hook == NF_INET_LOCAL_OUT);
 
 	if (knat_needs(f, dir, KNAT_MANIP_DST)) {
 		if (!knat_icmp_writable(skb, p))

@@ -348,7 +348,7 @@ static void knat_flow_account(struct knat_net *kn, struct knat_flow *f,
 		/* Handshakes to backends are their health checks. */
 		if ((old & KNAT_TCP_STATE_MASK) == KNAT_TCP_SYN_SENT &&
 		    knat_flow_is_service(f))
-			knat_health_tcp(kn, f, dir, p->tcpflags);
+			knat_health_tcp(kn, f, dir, p->tcpflags, skb);
 		if (p->tcpflags & ~KNAT_TCPF_ACK)
 			knat_tcp_count(kn, dir, old, p->tcpflags);
 		if ((old & KNAT_TCP_STATE_MASK) == KNAT_TCP_SYN_RECV &&
@@ -457,12 +457,16 @@ static unsigned int knat_alloc_drop(struct knat_net *kn, int err)
 /*
  * Count a forward's or a service backend's flow in, before the flow is
  * published: one made ESTABLISHED (a mid-flow pickup) is active at once.
+ * A service flow holds its backend (and so the service); false if the
+ * backend's last reference already went: it was removed, make no flow.
  */
-static void knat_owner_get(struct knat_flow *f)
+static bool knat_owner_get(struct knat_flow *f)
 {
 	if (knat_flow_is_service(f)) {
 		struct knat_backend *be = f->owner;
 
+		if (!knat_backend_hold(be))
+			return false;
 		atomic_inc(&be->nflows);
 		atomic_inc(&be->svc->nflows);
 		if (f->h[KNAT_DIR_ORIG].tuple.proto == IPPROTO_TCP &&
@@ -474,11 +478,13 @@ static void knat_owner_get(struct knat_flow *f)
 	} else if (f->owner) {
 		atomic_inc(&((struct knat_forward *)f->owner)->nflows);
 	}
+	return true;
 }
 
 /*
  * ... and out, at release or when knat_flow_add() failed (the flow then
- * waits for RCU, so it can still be looked at).
+ * waits for RCU, so it can still be looked at; so can the backend, which
+ * the last put frees by RCU too).
  */
 static void knat_owner_put(struct knat_flow *f)
 {
@@ -488,6 +494,7 @@ static void knat_owner_put(struct knat_flow *f)
 		atomic_dec(&be->nflows);
 		atomic_dec(&be->svc->nflows);
 		knat_active_leave(f);
+		knat_backend_put(be);
 	} else if (f->owner) {
 		atomic_dec(&((struct knat_forward *)f->owner)->nflows);
 	}
@@ -616,6 +623,13 @@ static void knat_service_decide(struct knat_net *kn, struct sk_buff *skb,
 {
 	struct knat_backend *be = NULL;
 
+	/*
+	 * Forwarded with TTL 1 or 0 it never reaches a backend: no flow, no
+	 * scheduling, no health verdict; routing answers it (time exceeded
+	 * about the VIP, as any router on the way would).
+	 */
+	if (state->hook == NF_INET_PRE_ROUTING && ip_hdr(skb)->ttl <= 1)
+		return;
 	d->svc = svc;
 	d->verdict = KNAT_EXPLAIN_SERVICE;
 	d->kind = KNAT_FLOW_KIND_SERVICE;
@@ -668,11 +682,17 @@ static void knat_pickup_decide(struct knat_net *kn, const struct knat_pkt *p,
 			       bool dry, struct knat_decision *d)
 {
 	struct knat_backend *be;
+	bool ambiguous;
 
 	if (p->t.proto == IPPROTO_TCP &&
 	    (p->tcpflags & KNAT_TCPF_RST || knat_pure_syn(p->tcpflags)))
 		return;
-	be = knat_backend_reply_match(kn, &p->t);
+	be = knat_backend_reply_match(kn, &p->t, &ambiguous);
+	if (ambiguous) {
+		/* Several services share the backend: whose answer is it? */
+		knat_decide_drop(d, KNAT_DROP_PICKUP_AMBIGUOUS);
+		return;
+	}
 	if (!be)
 		return;
 	d->verdict = KNAT_EXPLAIN_SERVICE;
@@ -724,6 +744,28 @@ void knat_decide(struct knat_net *kn, struct sk_buff *skb,
 		knat_pickup_decide(kn, p, dry, d);
 }
 
+/*
+ * The timeout a new flow starts with: what its first packet will set, so
+ * that no lookup finds it expired between its publication and that.
+ */
+static u32 knat_new_flow_timeout(struct knat_net *kn, u8 proto, u8 tcp_state)
+{
+	enum knat_timeout to;
+
+	switch (proto) {
+	case IPPROTO_TCP:
+		to = knat_tcp_timeout(tcp_state == KNAT_TCP_NONE ?
+				      KNAT_TCP_SYN_SENT : tcp_state);
+		break;
+	case IPPROTO_UDP:
+		to = KNAT_TIMEOUT_UDP_UNREPLIED;
+		break;
+	default:
+		to = KNAT_TIMEOUT_ICMP;
+	}
+	return READ_ONCE(kn->timeouts[to]);
+}
+
 /* Make the flow knat_decide() chose and let the packet through it. */
 static unsigned int knat_new_flow_make(struct knat_net *kn,
 				       struct sk_buff *skb,
@@ -740,18 +782,39 @@ static unsigned int knat_new_flow_make(struct knat_net *kn,
 		swap(orig, reply);
 	if (d->flags & KNAT_EXPLAIN_F_HAIRPIN)
 		knat_count(kn, KNAT_CNT_HAIRPIN);
-	f = knat_flow_alloc(kn, orig, reply, d->kind, owner, 0);
+	f = knat_flow_alloc(kn, orig, reply, d->kind, owner,
+			    knat_new_flow_timeout(kn, p->t.proto,
+						  d->tcp_state));
 	if (IS_ERR(f)) {
 		err = PTR_ERR(f);
 		goto fail;
 	}
 	f->state = d->tcp_state;
 	f->status |= d->status;
-	knat_owner_get(f);
+	if (!knat_owner_get(f)) {
+		/* Its backend's last reference went: it was removed. */
+		atomic_dec(&kn->nflows);
+		knat_flow_free(f);
+		if (d->status & BIT(KNAT_FLOW_PROBE_BIT))
+			knat_health_probe_end(d->be);
+		return knat_drop(kn, KNAT_DROP_NO_BACKEND);
+	}
 	err = knat_flow_add(kn, f);
 	if (err) {
 		knat_owner_put(f);
 		goto fail;
+	}
+	/*
+	 * Its backend removed meanwhile: the removal's flush may have walked
+	 * past this flow, so it ends itself.  Pairs with the barrier in
+	 * knat_backend_kill(): the flow is live before the mark is read,
+	 * the mark set before the flush walks, so one of the two sees the
+	 * other.
+	 */
+	smp_mb();
+	if (d->be && READ_ONCE(d->be->dead)) {
+		knat_flow_del(kn, f);
+		return knat_drop(kn, KNAT_DROP_NO_BACKEND);
 	}
 	if (d->dir == KNAT_DIR_ORIG && knat_flow_is_service(f) &&
 	    READ_ONCE(d->svc->persist))

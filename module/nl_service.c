@@ -27,6 +27,10 @@ static struct netlink_range_validation knat_check_holddown_range = {
 	.min = 1, .max = 86400,
 };
 
+static struct netlink_range_validation knat_check_clients_range = {
+	.min = 1, .max = KNAT_CHECK_CLIENTS_MAX,
+};
+
 const struct nla_policy knat_svc_policy[KNAT_SVC_A_MAX + 1] = {
 	[KNAT_SVC_A_PROTO]	= { .type = NLA_U8 },
 	[KNAT_SVC_A_ADDR]	= { .type = NLA_BE32 },
@@ -56,6 +60,8 @@ const struct nla_policy knat_svc_policy[KNAT_SVC_A_MAX + 1] = {
 	[KNAT_SVC_A_INACTIVE]	= { .type = NLA_REJECT },
 	[KNAT_SVC_A_ICMP]	= { .type = NLA_REJECT },
 	[KNAT_SVC_A_ICMP_DROPS]	= { .type = NLA_REJECT },
+	[KNAT_SVC_A_CHECK_CLIENTS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&knat_check_clients_range),
 };
 
 const struct nla_policy knat_be_policy[KNAT_BE_A_MAX + 1] = {
@@ -150,6 +156,9 @@ static void knat_nl_check_cfg(struct nlattr **tb, struct knat_service *svc)
 	if (tb[KNAT_SVC_A_CHECK_HOLDDOWN])
 		WRITE_ONCE(svc->check_holddown,
 			   nla_get_u32(tb[KNAT_SVC_A_CHECK_HOLDDOWN]));
+	if (tb[KNAT_SVC_A_CHECK_CLIENTS])
+		WRITE_ONCE(svc->check_clients,
+			   nla_get_u32(tb[KNAT_SVC_A_CHECK_CLIENTS]));
 }
 
 int knat_nl_service_new(struct sk_buff *skb, struct genl_info *info)
@@ -172,6 +181,7 @@ int knat_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 	tmpl.check_fails = KNAT_CHECK_FAILS_DEFAULT;
 	tmpl.check_timeout = KNAT_CHECK_TIMEOUT_DEFAULT;
 	tmpl.check_holddown = KNAT_CHECK_HOLDDOWN_DEFAULT;
+	tmpl.check_clients = KNAT_CHECK_CLIENTS_DEFAULT;
 	knat_nl_check_cfg(tb, &tmpl);
 
 	mutex_lock(&kn->lock);
@@ -500,7 +510,9 @@ static int knat_nl_fill_service(struct sk_buff *msg,
 	    nla_put_u32(msg, KNAT_SVC_A_CHECK_TIMEOUT,
 			READ_ONCE(svc->check_timeout)) ||
 	    nla_put_u32(msg, KNAT_SVC_A_CHECK_HOLDDOWN,
-			READ_ONCE(svc->check_holddown)))
+			READ_ONCE(svc->check_holddown)) ||
+	    nla_put_u32(msg, KNAT_SVC_A_CHECK_CLIENTS,
+			READ_ONCE(svc->check_clients)))
 		return -EMSGSIZE;
 	bes = nla_nest_start(msg, KNAT_SVC_A_BACKENDS);
 	if (!bes)

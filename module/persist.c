@@ -10,6 +10,12 @@
  * service had no persistence, never dropped.  Unlike IPVS, a backend that
  * is down, draining or of weight 0 gets no new connection through its
  * entries: the client is scheduled afresh and the entry follows.
+ *
+ * An entry holds its service (its key names it) and its backend, so
+ * neither can be freed while it points at them; a removed (dead) backend
+ * is never stored, and the one an entry names when it is removed is
+ * forgotten by knat_persist_forget_backend().  Removed entries drop what
+ * they hold after a grace period, once no record can race with them.
  */
 
 #include <linux/rhashtable.h>
@@ -27,8 +33,8 @@ struct knat_persist_key {
 
 struct knat_persist {
 	struct rhash_head node;
-	struct knat_persist_key key;
-	struct knat_backend *be;	/* NULL once its backend is gone */
+	struct knat_persist_key key;	/* ->svc held */
+	struct knat_backend *be;	/* held; NULL once its backend is gone */
 	atomic_t nflows;
 	u32 expires;			/* jiffies, once nflows is 0 */
 	struct rcu_head rcu;
@@ -77,21 +83,69 @@ struct knat_backend *knat_persist_lookup(struct knat_net *kn,
 	return be && knat_backend_eligible(be) ? be : NULL;
 }
 
+/* Drop an entry's backend if it is still @be; true if this did. */
+static bool knat_persist_clear(struct knat_persist *p, struct knat_backend *be)
+{
+	if (cmpxchg(&p->be, be, NULL) != be)
+		return false;
+	knat_backend_put(be);
+	return true;
+}
+
+/*
+ * Point @p at @be, which the caller holds a reference on for it.  If @be
+ * was removed meanwhile, its removal's walk may have passed @p already:
+ * the entry forgets it again.  The xchg() orders the store before the
+ * test, as the removal marks the backend dead before it walks.
+ */
+static void knat_persist_set(struct knat_persist *p, struct knat_backend *be)
+{
+	struct knat_backend *old = xchg(&p->be, be);
+
+	if (old)
+		knat_backend_put(old);
+	if (READ_ONCE(be->dead))
+		knat_persist_clear(p, be);
+}
+
+static void knat_persist_free_rcu(struct rcu_head *head)
+{
+	struct knat_persist *p = container_of(head, struct knat_persist, rcu);
+
+	/* No record can race with this now: it ran under RCU. */
+	if (p->be)
+		knat_backend_put(p->be);
+	knat_service_put((struct knat_service *)p->key.svc);
+	kfree(p);
+}
+
+static void knat_persist_remove(struct knat_net *kn, struct knat_persist *p)
+{
+	if (!rhashtable_remove_fast(&kn->persist, &p->node,
+				    knat_persist_params)) {
+		atomic_dec(&kn->npersist);
+		call_rcu(&p->rcu, knat_persist_free_rcu);
+	}
+}
+
 /*
  * A new flow of @client goes to @be: make or update the client's entry.
  * Returns the backend to use, another CPU's choice if it made the entry
- * first.  RCU held.
+ * first.  A removed backend or service records nothing.  RCU held.
  */
 struct knat_backend *knat_persist_record(struct knat_net *kn,
 					 struct knat_service *svc,
 					 __be32 client, struct knat_backend *be)
 {
-	struct knat_persist *p, *old;
+	struct knat_persist *p, *old = NULL;
+	struct knat_backend *cur;
 
+	if (READ_ONCE(be->dead) || READ_ONCE(svc->dead))
+		return be;
 	p = knat_persist_find(kn, svc, client);
 	if (p) {
-		if (READ_ONCE(p->be) != be)
-			WRITE_ONCE(p->be, be);
+		if (READ_ONCE(p->be) != be && knat_backend_hold(be))
+			knat_persist_set(p, be);
 		/* Keep the GC off it until the new flow holds it. */
 		WRITE_ONCE(p->expires, knat_persist_deadline(svc));
 		return be;
@@ -102,6 +156,12 @@ struct knat_backend *knat_persist_record(struct knat_net *kn,
 	p = kzalloc(sizeof(*p), GFP_ATOMIC);
 	if (!p)
 		return be;
+	if (!refcount_inc_not_zero(&svc->refcnt))
+		goto free;
+	if (!knat_backend_hold(be)) {
+		knat_service_put(svc);
+		goto free;
+	}
 	p->key.svc = svc;
 	p->key.client = client;
 	p->be = be;
@@ -110,13 +170,27 @@ struct knat_backend *knat_persist_record(struct knat_net *kn,
 						knat_persist_params);
 	if (!old) {
 		atomic_inc(&kn->npersist);
+		/*
+		 * The service's or backend's removal may have walked past
+		 * the new entry: pairs with the barrier in knat_backend_kill()
+		 * (set dead, then walk; here insert, then test dead).
+		 */
+		smp_mb();
+		if (READ_ONCE(svc->dead))
+			knat_persist_remove(kn, p);
+		else if (READ_ONCE(be->dead))
+			knat_persist_clear(p, be);
 		return be;
 	}
+	knat_backend_put(be);
+	knat_service_put(svc);
+free:
 	/* Another CPU made the client's entry first: follow it. */
 	kfree(p);
-	if (IS_ERR(old))
+	if (IS_ERR_OR_NULL(old))
 		return be;
-	return READ_ONCE(old->be) ?: be;
+	cur = READ_ONCE(old->be);
+	return cur && !READ_ONCE(cur->dead) ? cur : be;
 }
 
 /* A flow of a persistent service was added: it holds the entry. */
@@ -154,15 +228,6 @@ void knat_persist_release(struct knat_net *kn, const struct knat_flow *f)
 	rcu_read_unlock();
 }
 
-static void knat_persist_remove(struct knat_net *kn, struct knat_persist *p)
-{
-	if (!rhashtable_remove_fast(&kn->persist, &p->node,
-				    knat_persist_params)) {
-		atomic_dec(&kn->npersist);
-		kfree_rcu(p, rcu);
-	}
-}
-
 /*
  * Walk the entries, removing those @drop says so.  From process context;
  * the walk may see an entry twice or miss one added meanwhile, which
@@ -192,13 +257,13 @@ static bool knat_persist_of_backend(struct knat_persist *p, const void *arg)
 {
 	/* Keep the entry (its flows count on it), forget the backend. */
 	if (READ_ONCE(p->be) == arg)
-		WRITE_ONCE(p->be, NULL);
+		knat_persist_clear(p, (struct knat_backend *)arg);
 	return false;
 }
 
 /*
- * A backend is leaving: no entry may point at it once it is freed, after
- * the grace period its removal waits for.  kn->lock held.
+ * A backend was marked dead: no entry keeps it (knat_persist_record()
+ * forgets one it stores while this walks).  kn->lock held.
  */
 void knat_persist_forget_backend(struct knat_net *kn,
 				 const struct knat_backend *be)
@@ -243,7 +308,12 @@ int knat_persist_net_init(struct knat_net *kn)
 
 static void knat_persist_free(void *ptr, void *arg)
 {
-	kfree(ptr);
+	struct knat_persist *p = ptr;
+
+	if (p->be)
+		knat_backend_put(p->be);
+	knat_service_put((struct knat_service *)p->key.svc);
+	kfree(p);
 }
 
 /* Namespace exit: no flow and no reader left. */
@@ -251,3 +321,7 @@ void knat_persist_net_exit(struct knat_net *kn)
 {
 	rhashtable_free_and_destroy(&kn->persist, knat_persist_free, NULL);
 }
+
+#if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
+#include "persist_test.c"
+#endif

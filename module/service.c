@@ -4,10 +4,12 @@
  * Lists are RCU for the packet path; every change is made under
  * knat_net.lock and followed by the scheduler's ->update().
  *
- * A backend leaves in one of two ways.  Deleted outright, it is unlinked,
- * the scheduler forgets it, and once no packet can pick it any more its
- * flows are ended.  Deleted with a drain, it only stops taking new flows;
- * the flow GC removes it when its last flow ends or the drain time is up.
+ * A backend leaves in one of two ways.  Deleted outright, it is marked
+ * dead (no scheduler, persistence entry or probe takes it from then on),
+ * unlinked, and its flows are ended; flows and persistence entries that
+ * still hold it keep it alive until they go, so nothing waits for a grace
+ * period.  Deleted with a drain, it only stops taking new flows; the flow
+ * GC removes it when its last flow ends or the drain time is up.
  */
 
 #include <linux/rculist.h>
@@ -47,33 +49,45 @@ bool knat_service_is_vip(struct knat_net *kn, __be32 addr)
  * A packet of no flow from a backend's service port: is it the answer of
  * a flow another router behind the same ECMP group started?  Only maglev
  * services can say so, and only when maglev, asked about this client,
- * names this very backend.  RCU held.
+ * names this very backend.  The backend's address and port must belong to
+ * exactly one service: when several share them the answer could be any
+ * one's, and leaving from the wrong VIP is worse than not at all, so
+ * *@ambiguous is set and NULL returned.  RCU held.
  */
 struct knat_backend *knat_backend_reply_match(struct knat_net *kn,
-					      const struct knat_tuple *t)
+					      const struct knat_tuple *t,
+					      bool *ambiguous)
 {
-	struct knat_backend *be, *pick;
+	struct knat_backend *be, *found = NULL;
 	struct knat_service *svc;
 	struct knat_tuple orig;
+	unsigned int owners = 0;
 
+	*ambiguous = false;
 	list_for_each_entry_rcu(svc, &kn->services, list) {
-		if (svc->proto != t->proto ||
-		    READ_ONCE(svc->sched) != &knat_sched_maglev)
+		if (svc->proto != t->proto)
 			continue;
 		list_for_each_entry_rcu(be, &svc->backends, list) {
 			if (be->addr != t->src || be->port != t->sport)
 				continue;
+			owners++;
+			if (READ_ONCE(svc->sched) != &knat_sched_maglev)
+				break;
 			orig = (struct knat_tuple) {
 				.src = t->dst, .dst = svc->addr,
 				.sport = t->dport, .dport = svc->port,
 				.proto = t->proto,
 			};
-			pick = knat_sched_maglev.schedule(svc, &orig);
-			if (pick == be)
-				return be;
+			if (knat_sched_maglev.schedule(svc, &orig) == be)
+				found = be;
+			break;
 		}
 	}
-	return NULL;
+	if (found && owners > 1) {
+		*ambiguous = true;
+		return NULL;
+	}
+	return found;
 }
 
 /*
@@ -88,6 +102,46 @@ void knat_service_count_vip(struct knat_net *kn, __be32 addr,
 	list_for_each_entry_rcu(svc, &kn->services, list)
 		if (svc->addr == addr)
 			knat_svc_count_icmp(svc, c);
+}
+
+static void knat_service_free_rcu(struct rcu_head *head)
+{
+	struct knat_service *svc = container_of(head, struct knat_service, rcu);
+
+	free_percpu(svc->stats);
+	kfree(svc);
+}
+
+/* The last reference: free once no RCU reader can still hold it. */
+void knat_service_put(struct knat_service *svc)
+{
+	if (refcount_dec_and_test(&svc->refcnt))
+		call_rcu(&svc->rcu, knat_service_free_rcu);
+}
+
+static void knat_backend_free_rcu(struct rcu_head *head)
+{
+	struct knat_backend *be = container_of(head, struct knat_backend, rcu);
+
+	knat_service_put(be->svc);
+	free_percpu(be->stats);
+	kfree(be);
+}
+
+/*
+ * A reference for a flow or a persistence entry, on a backend found under
+ * RCU.  Fails once its last reference went (it is dead then, and freed
+ * after this reader): the caller makes no flow of it.
+ */
+bool knat_backend_hold(struct knat_backend *be)
+{
+	return refcount_inc_not_zero(&be->refcnt);
+}
+
+void knat_backend_put(struct knat_backend *be)
+{
+	if (refcount_dec_and_test(&be->refcnt))
+		call_rcu(&be->rcu, knat_backend_free_rcu);
 }
 
 /* Under kn->lock. */
@@ -160,11 +214,14 @@ int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,
 		return -ENOMEM;
 	}
 	svc->kn = kn;
+	refcount_set(&svc->refcnt, 1);
+	svc->dead = 0;
 	svc->sched = sched;
 	RCU_INIT_POINTER(svc->sched_data, NULL);
 	spin_lock_init(&svc->sched_lock);
 	svc->rr_last = NULL;
 	INIT_LIST_HEAD(&svc->backends);
+	INIT_LIST_HEAD(&svc->trash);
 	svc->nbackends = 0;
 	atomic_set(&svc->nflows, 0);
 	atomic_set(&svc->nactive, 0);
@@ -180,13 +237,13 @@ int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,
 	kn->nservices++;
 	err = knat_rules_changed(kn);
 	if (err) {
+		/* Packets may have found it: it goes as a deleted one does. */
+		WRITE_ONCE(svc->dead, 1);
 		list_del_rcu(&svc->list);
 		kn->nservices--;
-		synchronize_rcu();
 		if (sched->done)
 			sched->done(svc);
-		free_percpu(svc->stats);
-		kfree(svc);
+		knat_service_put(svc);
 		NL_SET_ERR_MSG(extack, "Cannot register netfilter hooks");
 		return err;
 	}
@@ -257,27 +314,67 @@ static bool knat_flow_of_service(const struct knat_flow *f, const void *arg)
 		f->kind == KNAT_FLOW_KIND_SERVICE_SNAT) && be->svc == arg;
 }
 
-static void knat_backend_free(struct knat_backend *be)
+/* Trashed backends the scheduler no longer names go.  kn->lock held. */
+static void knat_service_empty_trash(struct knat_service *svc)
 {
-	free_percpu(be->stats);
-	kfree(be);
+	struct knat_backend *be, *tmp;
+
+	list_for_each_entry_safe(be, tmp, &svc->trash, trash) {
+		list_del(&be->trash);
+		knat_backend_put(be);
+	}
 }
 
-/* Unlink a backend and end its flows; kn->lock held. */
+static int knat_service_rebuild(struct knat_service *svc)
+{
+	int err = knat_service_update(svc);
+
+	if (!err)
+		knat_service_empty_trash(svc);
+	return err;
+}
+
+/*
+ * Mark a backend dead, before anything else, so that from here on no
+ * scheduler, persistence lookup or probe hands it out and no new flow or
+ * entry keeps it.  The pairing barrier is in knat_new_flow_make(): a flow
+ * made meanwhile is seen by the flush that follows, or sees the mark and
+ * ends itself.  kn->lock held.
+ */
+static void knat_backend_kill(struct knat_backend *be)
+{
+	u8 old;
+
+	WRITE_ONCE(be->dead, 1);
+	smp_mb();	/* dead before the flush walks; pairs in nat.c */
+	/* A probing count is settled once: knat_health_* skip dead ones. */
+	old = xchg(&be->health, KNAT_HEALTH_FAILED);
+	if (old == KNAT_HEALTH_PROBING)
+		atomic_dec(&be->svc->nprobing);
+}
+
+/*
+ * Remove a backend and end its flows; kn->lock held.  No grace period is
+ * waited for: whatever still holds the backend (a flow a reader found, a
+ * persistence entry being forgotten) keeps it alive until it lets go, and
+ * a reader still walking the service's list past it gets there by RCU.
+ */
 static void knat_backend_remove(struct knat_backend *be)
 {
 	struct knat_service *svc = be->svc;
+	int err;
 
+	knat_backend_kill(be);
 	list_del_rcu(&be->list);
 	WRITE_ONCE(svc->nbackends, svc->nbackends - 1);
-	knat_service_update(svc);
-	/* No packet can pick it now; then its flows can go, then it. */
-	synchronize_rcu();
-	knat_flow_flush(svc->kn, knat_flow_of_backend, be);
+	err = knat_service_rebuild(svc);
 	knat_persist_forget_backend(svc->kn, be);
-	synchronize_rcu();
-	knat_health_backend_gone(be);
-	knat_backend_free(be);
+	knat_flow_flush(svc->kn, knat_flow_of_backend, be);
+	if (err)
+		/* The scheduler may still name it (dead: never picked). */
+		list_add(&be->trash, &svc->trash);
+	else
+		knat_backend_put(be);
 }
 
 int knat_service_del(struct knat_net *kn, struct knat_service *svc)
@@ -285,21 +382,24 @@ int knat_service_del(struct knat_net *kn, struct knat_service *svc)
 	struct knat_backend *be, *tmp;
 
 	lockdep_assert_held(&kn->lock);
+	WRITE_ONCE(svc->dead, 1);
 	list_del_rcu(&svc->list);
 	kn->nservices--;
-	synchronize_rcu();
+	list_for_each_entry(be, &svc->backends, list)
+		knat_backend_kill(be);
 	knat_flow_flush(kn, knat_flow_of_service, svc);
 	knat_persist_forget_service(kn, svc);
-	synchronize_rcu();
-	list_for_each_entry_safe(be, tmp, &svc->backends, list) {
-		list_del(&be->list);
-		knat_backend_free(be);
-	}
 	if (svc->sched->done)
 		svc->sched->done(svc);
-	/* Nothing reaches the service now: its list entry and flows went. */
-	free_percpu(svc->stats);
-	kfree_rcu(svc, rcu);
+	/*
+	 * The backends stay on the list of the unlinked service: a reader
+	 * that found the service may still walk it, and each is freed after
+	 * such readers, by RCU, once flows and entries made meanwhile let go.
+	 */
+	list_for_each_entry_safe(be, tmp, &svc->backends, list)
+		knat_backend_put(be);
+	knat_service_empty_trash(svc);
+	knat_service_put(svc);
 	return knat_rules_changed(kn);
 }
 
@@ -337,11 +437,14 @@ int knat_backend_add(struct knat_service *svc, __be32 addr, __be16 port,
 		kfree(be);
 		return -ENOMEM;
 	}
+	refcount_set(&be->refcnt, 1);
+	refcount_inc(&svc->refcnt);
 	be->svc = svc;
 	be->addr = addr;
 	be->port = port;
 	be->weight = weight;
 	be->state = KNAT_BACKEND_UP;
+	spin_lock_init(&be->check_lock);
 	be->key = (u64)ntohl(addr) << 16 | ntohs(port);
 	atomic_set(&be->nflows, 0);
 
@@ -367,7 +470,7 @@ int knat_backend_set(struct knat_backend *be, const u32 *weight,
 		if (*state == KNAT_BACKEND_UP)
 			knat_health_reset(be);
 	}
-	return knat_service_update(be->svc);
+	return knat_service_rebuild(be->svc);
 }
 
 int knat_backend_del(struct knat_backend *be, u32 drain)
@@ -379,7 +482,7 @@ int knat_backend_del(struct knat_backend *be, u32 drain)
 	}
 	be->drain_until = jiffies + (unsigned long)drain * HZ;
 	WRITE_ONCE(be->state, KNAT_BACKEND_DRAINING);
-	return knat_service_update(be->svc);
+	return knat_service_rebuild(be->svc);
 }
 
 /*
@@ -415,22 +518,27 @@ bool knat_service_gc(struct knat_net *kn)
 	return draining;
 }
 
-/* Namespace exit: flows are gone and no reader is left. */
+/*
+ * Namespace exit: flows are gone and no packet is left; persistence
+ * entries (freed next) drop what they hold.
+ */
 void knat_service_net_exit(struct knat_net *kn)
 {
 	struct knat_service *svc, *tmp;
 	struct knat_backend *be, *btmp;
 
 	list_for_each_entry_safe(svc, tmp, &kn->services, list) {
+		WRITE_ONCE(svc->dead, 1);
 		list_del(&svc->list);
 		list_for_each_entry_safe(be, btmp, &svc->backends, list) {
+			WRITE_ONCE(be->dead, 1);
 			list_del(&be->list);
-			knat_backend_free(be);
+			knat_backend_put(be);
 		}
+		knat_service_empty_trash(svc);
 		if (svc->sched->done)
 			svc->sched->done(svc);
-		free_percpu(svc->stats);
-		kfree(svc);
+		knat_service_put(svc);
 	}
 	kn->nservices = 0;
 }

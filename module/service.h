@@ -10,6 +10,7 @@
 
 #include <linux/list.h>
 #include <linux/netlink.h>
+#include <linux/refcount.h>
 #include <linux/spinlock.h>
 
 #include "knat.h"
@@ -59,9 +60,20 @@ struct knat_backend_stats {
 	struct knat_hs_hist hs;	/* handshake latency */
 };
 
+/*
+ * A backend's lifetime, as IPVS's destinations: its service's list holds
+ * one reference, every flow and persistence entry naming it one more;
+ * the last knat_backend_put() frees it after an RCU grace period, so a
+ * reader that found it under RCU may finish with it.  A backend removed
+ * from its service is marked dead first: nothing schedules it, no entry
+ * records it, no new flow takes a reference on it.  It holds its service.
+ */
 struct knat_backend {
 	struct list_head list;		/* in its service, RCU */
-	struct knat_service *svc;
+	struct list_head trash;		/* in its service's trash */
+	struct knat_service *svc;	/* held */
+	refcount_t refcnt;
+	u8 dead;			/* removed: never eligible again */
 	__be32 addr;
 	__be16 port;
 	u32 weight;
@@ -76,8 +88,13 @@ struct knat_backend {
 	/* Passive health check (health.c). */
 	u8 health;			/* enum knat_backend_health */
 	u8 health_reported;		/* as last told, under kn->lock */
-	atomic_t check_fails;		/* failed handshakes in a row */
+	u8 nclients;			/* of check_client[], under check_lock */
+	u32 nfails;			/* failed handshakes this run, ditto */
+	unsigned long check_since;	/* jiffies, the run's first failure */
+	__be32 check_client[KNAT_CHECK_CLIENTS_MAX];	/* who failed */
+	spinlock_t check_lock;		/* failures only, never per packet */
 	atomic_t probe;			/* a probe flow is out */
+	unsigned long probe_since;	/* jiffies, when it went out */
 	unsigned long down_since;	/* jiffies, when failed */
 	struct rcu_head rcu;
 };
@@ -102,9 +119,16 @@ struct knat_sched {
 				     const struct knat_tuple *t);
 };
 
+/*
+ * A service lives while its list entry or one of its backends holds it;
+ * the last knat_service_put() frees it by RCU.  Dead once deleted.
+ */
 struct knat_service {
 	struct list_head list;		/* in knat_net.services, RCU */
 	struct knat_net *kn;
+	refcount_t refcnt;
+	u8 dead;
+	u32 check_clients;		/* distinct clients to take one down */
 	u8 proto;
 	__be32 addr;
 	__be16 port;
@@ -120,6 +144,11 @@ struct knat_service {
 	spinlock_t sched_lock;		/* rr/wrr cursors, new flows only */
 	struct knat_backend *rr_last;	/* under sched_lock */
 	struct list_head backends;
+	/*
+	 * Removed backends a failed ->update() may leave in the scheduler's
+	 * state: kept (held) until an update succeeds or the service goes.
+	 */
+	struct list_head trash;
 	u32 nbackends;
 	atomic_t nflows;
 	atomic_t nactive;		/* of nflows, TCP ESTABLISHED */
@@ -130,7 +159,8 @@ struct knat_service {
 
 static inline bool knat_backend_eligible(const struct knat_backend *be)
 {
-	return READ_ONCE(be->state) == KNAT_BACKEND_UP &&
+	return !READ_ONCE(be->dead) &&
+	       READ_ONCE(be->state) == KNAT_BACKEND_UP &&
 	       READ_ONCE(be->weight) &&
 	       READ_ONCE(be->health) == KNAT_HEALTH_OK;
 }
@@ -178,11 +208,15 @@ static inline struct knat_backend *knat_sched_pick(struct knat_service *svc,
 }
 
 /* service.c */
+bool knat_backend_hold(struct knat_backend *be);
+void knat_backend_put(struct knat_backend *be);
+void knat_service_put(struct knat_service *svc);
 struct knat_service *knat_service_match(struct knat_net *kn, u8 proto,
 					__be32 daddr, __be16 dport);
 bool knat_service_is_vip(struct knat_net *kn, __be32 addr);
 struct knat_backend *knat_backend_reply_match(struct knat_net *kn,
-					      const struct knat_tuple *t);
+					      const struct knat_tuple *t,
+					      bool *ambiguous);
 struct knat_service *knat_service_get(struct knat_net *kn, u8 proto,
 				      __be32 addr, __be16 port);
 int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,

@@ -41,7 +41,7 @@ _Static_assert(ARRAY_SIZE(health_names) == __KNAT_HEALTH_MAX,
 /* The keywords add and set take, each followed by its value. */
 static const char *const option_kws[] = {
 	"sched", "persist", "maglev-size",
-	"check-fails", "check-timeout", "check-holddown",
+	"check-fails", "check-timeout", "check-holddown", "check-clients",
 };
 
 const char *service_sched_name(unsigned int sched)
@@ -67,9 +67,11 @@ void service_usage(FILE *f)
 		"Usage: knat service add PROTO VIP:PORT [ sched SCHED ] [ persist SECONDS ]\n"
 		"                        [ maglev-size PRIME ] [ check-fails N ]\n"
 		"                        [ check-timeout SECONDS ] [ check-holddown SECONDS ]\n"
+		"                        [ check-clients N ]\n"
 		"       knat service set PROTO VIP:PORT [ sched SCHED ] [ persist SECONDS ]\n"
 		"                        [ maglev-size PRIME ] [ check-fails N ]\n"
 		"                        [ check-timeout SECONDS ] [ check-holddown SECONDS ]\n"
+		"                        [ check-clients N ]\n"
 		"       knat service del PROTO VIP:PORT\n"
 		"       knat [ -s ] service list\n"
 		"where  PROTO := { tcp | udp }\n"
@@ -80,11 +82,12 @@ void service_usage(FILE *f)
 		"       SECONDS := %u..%u for persist, %u..%u for check-timeout,\n"
 		"                  %u..%u for check-holddown\n"
 		"       N := %u..%u failed TCP handshakes in a row take a backend down;\n"
-		"            0 turns the health check off\n"
+		"            0 turns the health check off; %u..%u for check-clients:\n"
+		"            distinct client addresses among them\n"
 		"       PRIME := a prime number in %u..%u\n",
 		0u, SERVICE_PERSIST_MAX, CHECK_TIMEOUT_MIN, CHECK_TIMEOUT_MAX,
 		CHECK_HOLDDOWN_MIN, CHECK_HOLDDOWN_MAX, 0u, CHECK_FAILS_MAX,
-		MAGLEV_SIZE_MIN, MAGLEV_SIZE_MAX);
+		CHECK_CLIENTS_MIN, CHECK_CLIENTS_MAX, MAGLEV_SIZE_MIN, MAGLEV_SIZE_MAX);
 }
 
 /* ---- add / set / del ---- */
@@ -172,6 +175,9 @@ static int parse_option(const char *kw, const char *arg, struct service_spec *ss
 	if (is_kw(kw, "check-holddown"))
 		return parse_num(kw, arg, CHECK_HOLDDOWN_MIN, CHECK_HOLDDOWN_MAX,
 				 &ss->has_check_holddown, &ss->check_holddown);
+	if (is_kw(kw, "check-clients"))
+		return parse_num(kw, arg, CHECK_CLIENTS_MIN, CHECK_CLIENTS_MAX,
+				 &ss->has_check_clients, &ss->check_clients);
 	/* maglev-size */
 	if (ss->has_maglev_size)
 		return duparg(kw, arg);
@@ -205,7 +211,8 @@ int service_parse(int argc, char **argv, enum lb_op op, struct service_spec *ss)
 	}
 	if (op == LB_SET && !ss->has_sched && !ss->has_persist &&
 	    !ss->has_maglev_size && !ss->has_check_fails &&
-	    !ss->has_check_timeout && !ss->has_check_holddown) {
+	    !ss->has_check_timeout && !ss->has_check_holddown &&
+	    !ss->has_check_clients) {
 		pr_err("nothing to set.");
 		return EXIT_USAGE;
 	}
@@ -246,6 +253,9 @@ void service_put(struct nlmsghdr *nlh, const struct service_spec *ss)
 	if (ss->has_check_holddown)
 		mnl_attr_put_u32(nlh, KNAT_SVC_A_CHECK_HOLDDOWN,
 				 ss->check_holddown);
+	if (ss->has_check_clients)
+		mnl_attr_put_u32(nlh, KNAT_SVC_A_CHECK_CLIENTS,
+				 ss->check_clients);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -297,6 +307,7 @@ const enum mnl_attr_data_type service_svc_policy[KNAT_SVC_A_MAX + 1] = {
 	[KNAT_SVC_A_CHECK_FAILS] = MNL_TYPE_U32,
 	[KNAT_SVC_A_CHECK_TIMEOUT] = MNL_TYPE_U32,
 	[KNAT_SVC_A_CHECK_HOLDDOWN] = MNL_TYPE_U32,
+	[KNAT_SVC_A_CHECK_CLIENTS] = MNL_TYPE_U32,
 	[KNAT_SVC_A_HANDSHAKE]	 = MNL_TYPE_NESTED,
 	[KNAT_SVC_A_RATE]	 = MNL_TYPE_NESTED,
 	[KNAT_SVC_A_ACTIVE]	 = MNL_TYPE_U32,
@@ -547,6 +558,9 @@ static void print_check(const struct nlattr *const *tb, bool tcp)
 	if (tb[KNAT_SVC_A_CHECK_HOLDDOWN])
 		print_uint(t, "check_holddown", " check-holddown %u",
 			   attr_u32(tb[KNAT_SVC_A_CHECK_HOLDDOWN]));
+	if (tb[KNAT_SVC_A_CHECK_CLIENTS])
+		print_uint(t, "check_clients", " check-clients %u",
+			   attr_u32(tb[KNAT_SVC_A_CHECK_CLIENTS]));
 }
 
 /*

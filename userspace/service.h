@@ -23,6 +23,8 @@
 #define CHECK_TIMEOUT_MAX	3600u
 #define CHECK_HOLDDOWN_MIN	1u		/* seconds */
 #define CHECK_HOLDDOWN_MAX	86400u
+#define CHECK_CLIENTS_MIN	1u		/* distinct failing clients */
+#define CHECK_CLIENTS_MAX	8u
 
 /* Which command the words belong to: the keywords each one takes differ. */
 enum lb_op {
@@ -53,6 +55,8 @@ struct service_spec {
 	uint32_t check_timeout;		/* seconds */
 	bool has_check_holddown;
 	uint32_t check_holddown;	/* seconds */
+	bool has_check_clients;
+	uint32_t check_clients;		/* client addresses */
 };
 
 /* A backend of a service as the command line gave it. */

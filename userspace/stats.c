@@ -84,6 +84,7 @@ static const char *const drop_names[] = {
 	[KNAT_DROP_TCP_OUT_OF_WINDOW]	= "tcp-out-of-window",
 	[KNAT_DROP_ICMP_REDIRECT]	= "icmp-redirect",
 	[KNAT_DROP_BAD_SOURCE]		= "bad-source",
+	[KNAT_DROP_PICKUP_AMBIGUOUS]	= "pickup-ambiguous",
 };
 _Static_assert(ARRAY_SIZE(drop_names) == __KNAT_DROP_MAX,
 	       "name every enum knat_drop");

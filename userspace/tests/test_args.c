@@ -710,6 +710,23 @@ static void test_service(void)
 		     LB_SET, &ss);
 	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-holddown", EXIT_USAGE,
 		     "Error: \"check-holddown\" requires an argument.\n", LB_SET, &ss);
+	EXPECT_PARSE(service_parse, "tcp 198.51.100.10:80 check-clients 3", 0, "",
+		     LB_SET, &ss);
+	tap_ok(ss.has_check_clients && ss.check_clients == 3 && !ss.has_check_fails,
+	       "service set check-clients alone");
+	nlh = msg_new();
+	service_put(nlh, &ss);
+	collect_msg(nlh, &top);
+	collect_nest(top.tb[KNAT_A_SERVICE], &at);
+	tap_ok(at.count == 4 && sized(&at, KNAT_SVC_A_CHECK_CLIENTS, 4) &&
+	       u32_at(&at, KNAT_SVC_A_CHECK_CLIENTS) == 3,
+	       "service set check-clients 3: identity and CHECK_CLIENTS 3");
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-clients 0", EXIT_USAGE,
+		     "Error: argument \"0\" is wrong: check-clients must be 1..8\n",
+		     LB_ADD, &ss);
+	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-clients 9", EXIT_USAGE,
+		     "Error: argument \"9\" is wrong: check-clients must be 1..8\n",
+		     LB_SET, &ss);
 	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check 3", EXIT_USAGE,
 		     "Error: unexpected argument \"check\".\n", LB_ADD, &ss);
 	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-fails 3", EXIT_USAGE,

@@ -1042,7 +1042,8 @@ static const char stats_text[] =
 	"  tcp-bad-flags           16\n"
 	"  tcp-out-of-window       17\n"
 	"  icmp-redirect           18\n"
-	"  bad-source              19\n";
+	"  bad-source              19\n"
+	"  pickup-ambiguous        20\n";
 
 static const char stats_tcp_text[] =
 	"  states: syn-sent 2  syn-recv 1  established 5  fin-wait 0  close-wait 0\n"

@@ -141,6 +141,12 @@
  *                                    retransmission tells); default 2
  *     KNAT_SVC_A_CHECK_HOLDDOWN u32  seconds a failed backend stays out
  *                                    before one probe flow; default 10
+ *     KNAT_SVC_A_CHECK_CLIENTS u32   distinct client addresses whose
+ *                                    handshakes must have failed (among
+ *                                    the CHECK_FAILS; the clients within
+ *                                    10 x CHECK_TIMEOUT) to take a
+ *                                    backend down: one client alone
+ *                                    cannot; 1..8, default 2
  *     KNAT_SVC_A_HANDSHAKE   nest    dump only: enum knat_hs_attr, the
  *                                    sum of its backends'
  *     KNAT_SVC_A_RATE        nest    dump only: enum knat_rate_attr, the
@@ -610,6 +616,10 @@ enum knat_drop {
 	KNAT_DROP_BAD_SOURCE,		/* martian source (0/8, 127/8,
 					 * broadcast, multicast)
 					 */
+	KNAT_DROP_PICKUP_AMBIGUOUS,	/* a backend's answer of no flow, but
+					 * several services share that
+					 * backend: its owner is unknown
+					 */
 
 	__KNAT_DROP_MAX
 };
@@ -643,6 +653,7 @@ enum knat_svc_attr {
 	KNAT_SVC_A_INACTIVE,
 	KNAT_SVC_A_ICMP,
 	KNAT_SVC_A_ICMP_DROPS,
+	KNAT_SVC_A_CHECK_CLIENTS,
 
 	__KNAT_SVC_A_MAX,
 	KNAT_SVC_A_MAX = __KNAT_SVC_A_MAX - 1
@@ -668,6 +679,8 @@ enum knat_backend_health {
 #define KNAT_CHECK_FAILS_DEFAULT	3	/* failed handshakes in a row */
 #define KNAT_CHECK_TIMEOUT_DEFAULT	2	/* s without SYN-ACK: failed */
 #define KNAT_CHECK_HOLDDOWN_DEFAULT	10	/* s down before the probe */
+#define KNAT_CHECK_CLIENTS_DEFAULT	2	/* distinct clients failing */
+#define KNAT_CHECK_CLIENTS_MAX		8
 
 enum knat_event_type {
 	KNAT_EVENT_UNSPEC,

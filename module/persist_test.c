@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: persistence entries (persist.c) and the references they hold.
+ * Included from persist.c.
+ *
+ * A fake namespace with a real entry table; a service with two backends
+ * made as service.c makes them (refcounted, freed by RCU at the last put),
+ * so that what the entries hold can be read off the reference counts.
+ */
+
+#include <kunit/test.h>
+
+#define KNAT_PT_CLIENT(n)	htonl(0xc6336400 + (n))	/* 198.51.100.n */
+
+struct knat_persist_fixture {
+	struct knat_net kn;
+	struct knat_service *svc;
+	struct knat_backend *be[2];
+};
+
+static struct knat_backend *knat_pt_backend(struct knat_service *svc, u8 n)
+{
+	struct knat_backend *be = kzalloc(sizeof(*be), GFP_KERNEL);
+
+	if (!be)
+		return NULL;
+	be->stats = alloc_percpu(struct knat_backend_stats);
+	if (!be->stats) {
+		kfree(be);
+		return NULL;
+	}
+	refcount_set(&be->refcnt, 1);
+	refcount_inc(&svc->refcnt);
+	be->svc = svc;
+	be->addr = htonl(0x0a000200 + n);
+	be->port = htons(8080);
+	be->weight = 1;
+	be->state = KNAT_BACKEND_UP;
+	spin_lock_init(&be->check_lock);
+	return be;
+}
+
+static int knat_persist_test_init(struct kunit *test)
+{
+	struct knat_persist_fixture *x;
+	int i;
+
+	x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
+	if (!x || knat_persist_net_init(&x->kn))
+		return -ENOMEM;
+	x->kn.max_flows = 1000;
+	x->svc = kzalloc(sizeof(*x->svc), GFP_KERNEL);
+	if (!x->svc)
+		goto err;
+	x->svc->stats = alloc_percpu(struct knat_svc_stats);
+	if (!x->svc->stats) {
+		kfree(x->svc);
+		goto err;
+	}
+	refcount_set(&x->svc->refcnt, 1);
+	x->svc->kn = &x->kn;
+	x->svc->persist = 300;
+	INIT_LIST_HEAD(&x->svc->backends);
+	for (i = 0; i < 2; i++) {
+		x->be[i] = knat_pt_backend(x->svc, 11 + i);
+		if (!x->be[i])
+			return -ENOMEM;	/* leaks the rest: the test fails anyway */
+	}
+	test->priv = x;
+	return 0;
+
+err:
+	knat_persist_net_exit(&x->kn);
+	return -ENOMEM;
+}
+
+static void knat_persist_test_exit(struct kunit *test)
+{
+	struct knat_persist_fixture *x = test->priv;
+
+	knat_persist_net_exit(&x->kn);
+	knat_backend_put(x->be[0]);
+	knat_backend_put(x->be[1]);
+	knat_service_put(x->svc);
+	/* The chain of callbacks: entry, backend, service. */
+	rcu_barrier();
+	rcu_barrier();
+	rcu_barrier();
+}
+
+static struct knat_backend *knat_pt_record(struct kunit *test, u8 client,
+					   struct knat_backend *be)
+{
+	struct knat_persist_fixture *x = test->priv;
+	struct knat_backend *got;
+
+	rcu_read_lock();
+	got = knat_persist_record(&x->kn, x->svc, KNAT_PT_CLIENT(client), be);
+	rcu_read_unlock();
+	return got;
+}
+
+static struct knat_backend *knat_pt_lookup(struct kunit *test, u8 client)
+{
+	struct knat_persist_fixture *x = test->priv;
+	struct knat_backend *got;
+
+	rcu_read_lock();
+	got = knat_persist_lookup(&x->kn, x->svc, KNAT_PT_CLIENT(client));
+	rcu_read_unlock();
+	return got;
+}
+
+static void knat_persist_record_lookup(struct kunit *test)
+{
+	struct knat_persist_fixture *x = test->priv;
+
+	KUNIT_EXPECT_NULL(test, knat_pt_lookup(test, 2));
+	KUNIT_EXPECT_PTR_EQ(test, knat_pt_record(test, 2, x->be[0]), x->be[0]);
+	KUNIT_EXPECT_PTR_EQ(test, knat_pt_record(test, 3, x->be[1]), x->be[1]);
+	KUNIT_EXPECT_PTR_EQ(test, knat_pt_lookup(test, 2), x->be[0]);
+	KUNIT_EXPECT_PTR_EQ(test, knat_pt_lookup(test, 3), x->be[1]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 2);
+	/* Each entry holds its backend, and the service. */
+	KUNIT_EXPECT_EQ(test, refcount_read(&x->be[0]->refcnt), 2U);
+	KUNIT_EXPECT_EQ(test, refcount_read(&x->be[1]->refcnt), 2U);
+	KUNIT_EXPECT_EQ(test, refcount_read(&x->svc->refcnt), 5U);
+}
+
+/* A client moved to another backend: the entry follows, refs move too. */
+static void knat_persist_follow(struct kunit *test)
+{
+	struct knat_persist_fixture *x = test->priv;
+
+	knat_pt_record(test, 2, x->be[0]);
+	KUNIT_EXPECT_PTR_EQ(test, knat_pt_record(test, 2, x->be[1]), x->be[1]);
+	KUNIT_EXPECT_PTR_EQ(test, knat_pt_lookup(test, 2), x->be[1]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 1);
+	KUNIT_EXPECT_EQ(test, refcount_read(&x->be[0]->refcnt), 1U);
+	KUNIT_EXPECT_EQ(test, refcount_read(&x->be[1]->refcnt), 2U);
+}
+
+/* Down, weight 0 or draining: the lookup sends the client elsewhere. */
+static void knat_persist_ineligible(struct kunit *test)
+{
+	struct knat_persist_fixture *x = test->priv;
+
+	knat_pt_record(test, 2, x->be[0]);
+	WRITE_ONCE(x->be[0]->weight, 0);
+	KUNIT_EXPECT_NULL(test, knat_pt_lookup(test, 2));
+	WRITE_ONCE(x->be[0]->weight, 1);
+	WRITE_ONCE(x->be[0]->state, KNAT_BACKEND_DOWN);
+	KUNIT_EXPECT_NULL(test, knat_pt_lookup(test, 2));
+	WRITE_ONCE(x->be[0]->state, KNAT_BACKEND_UP);
+	KUNIT_EXPECT_PTR_EQ(test, knat_pt_lookup(test, 2), x->be[0]);
+}
+
+/* A removed backend is never handed out, nor stored, nor kept. */
+static void knat_persist_removed_backend(struct kunit *test)
+{
+	struct knat_persist_fixture *x = test->priv;
+
+	knat_pt_record(test, 2, x->be[0]);
+	knat_pt_record(test, 3, x->be[0]);
+	WRITE_ONCE(x->be[0]->dead, 1);
+	KUNIT_EXPECT_NULL(test, knat_pt_lookup(test, 2));
+	/* A racing new flow tries to record it: nothing is stored. */
+	knat_pt_record(test, 4, x->be[0]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 2);
+	knat_persist_forget_backend(&x->kn, x->be[0]);
+	KUNIT_EXPECT_EQ(test, refcount_read(&x->be[0]->refcnt), 1U);
+	/* The entries stay (their flows count on them), pointing nowhere. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 2);
+	KUNIT_EXPECT_NULL(test, knat_pt_lookup(test, 2));
+	/* The client is scheduled afresh and the entry follows. */
+	KUNIT_EXPECT_PTR_EQ(test, knat_pt_record(test, 2, x->be[1]), x->be[1]);
+	KUNIT_EXPECT_PTR_EQ(test, knat_pt_lookup(test, 2), x->be[1]);
+}
+
+/* The service goes: its entries go, and drop what they hold by RCU. */
+static void knat_persist_forget_svc(struct kunit *test)
+{
+	struct knat_persist_fixture *x = test->priv;
+
+	knat_pt_record(test, 2, x->be[0]);
+	knat_pt_record(test, 3, x->be[1]);
+	WRITE_ONCE(x->svc->dead, 1);
+	/* Nothing is recorded for a deleted service. */
+	knat_pt_record(test, 4, x->be[1]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 2);
+	knat_persist_forget_service(&x->kn, x->svc);
+	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 0);
+	rcu_barrier();
+	KUNIT_EXPECT_EQ(test, refcount_read(&x->be[0]->refcnt), 1U);
+	KUNIT_EXPECT_EQ(test, refcount_read(&x->be[1]->refcnt), 1U);
+	KUNIT_EXPECT_EQ(test, refcount_read(&x->svc->refcnt), 3U);
+}
+
+/* Expired entries without flows are gone for lookups, then collected. */
+static void knat_persist_expiry(struct kunit *test)
+{
+	struct knat_persist_fixture *x = test->priv;
+	struct knat_persist *p;
+
+	knat_pt_record(test, 2, x->be[0]);
+	knat_pt_record(test, 3, x->be[1]);
+	rcu_read_lock();
+	p = knat_persist_find(&x->kn, x->svc, KNAT_PT_CLIENT(2));
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	WRITE_ONCE(p->expires, (u32)jiffies - 1);
+	rcu_read_unlock();
+	KUNIT_EXPECT_NULL(test, knat_pt_lookup(test, 2));
+	KUNIT_EXPECT_TRUE(test, knat_persist_gc(&x->kn));
+	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 1);
+	rcu_barrier();
+	KUNIT_EXPECT_EQ(test, refcount_read(&x->be[0]->refcnt), 1U);
+	KUNIT_EXPECT_PTR_EQ(test, knat_pt_lookup(test, 3), x->be[1]);
+}
+
+/* Past max-flows entries, clients are scheduled without one. */
+static void knat_persist_cap(struct kunit *test)
+{
+	struct knat_persist_fixture *x = test->priv;
+
+	x->kn.max_flows = 2;
+	knat_pt_record(test, 2, x->be[0]);
+	knat_pt_record(test, 3, x->be[0]);
+	KUNIT_EXPECT_PTR_EQ(test, knat_pt_record(test, 4, x->be[1]), x->be[1]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 2);
+	KUNIT_EXPECT_NULL(test, knat_pt_lookup(test, 4));
+}
+
+static struct kunit_case knat_persist_cases[] = {
+	KUNIT_CASE(knat_persist_record_lookup),
+	KUNIT_CASE(knat_persist_follow),
+	KUNIT_CASE(knat_persist_ineligible),
+	KUNIT_CASE(knat_persist_removed_backend),
+	KUNIT_CASE(knat_persist_forget_svc),
+	KUNIT_CASE(knat_persist_expiry),
+	KUNIT_CASE(knat_persist_cap),
+	{}
+};
+
+static struct kunit_suite knat_persist_suite = {
+	.name = "knat_persist",
+	.init = knat_persist_test_init,
+	.exit = knat_persist_test_exit,
+	.test_cases = knat_persist_cases,
+};
+
+kunit_test_suites(&knat_persist_suite);
