@@ -464,6 +464,7 @@ def send(a):
             prev = cur
         t1 = time.time()
         print(json.dumps({"kind": kind, "sent": sent,
+                          "sides": sorted({sd for sd, _ in frames[kind]}),
                           "frames": len(frames[kind]), "t0": t0, "t1": t1,
                           "delta": delta(before, prev)}), flush=True)
 
