@@ -3,7 +3,7 @@
 #
 # Hostile packets through a router with a forward, a masquerade and a
 # service, while three TCP connections (one through each) stay open:
-# ~5 900 frames of 30 kinds made by hostile.py with scapy (truncated and
+# 5 918 frames of 27 kinds made by hostile.py with scapy (truncated and
 # malformed IPv4/TCP/UDP/ICMP headers, every TCP flag byte from both
 # sides, bad checksums, IP options, fragments tiny, overlapping or missing
 # their last, ICMP errors quoting truncated packets, errors, no flow or
@@ -57,10 +57,16 @@ serve_start in1 serve-tcp 8080 in1
 serve_start in2 serve-tcp 8080 in2
 serve_start in2 serve-udp 5353 in2
 serve_start srv serve-udp 9000 srv
-serve_wait srv serve-tcp 8000 && serve_wait in2 serve-tcp 2222 &&
-	serve_wait in1 serve-tcp 8080 && serve_wait in2 serve-tcp 8080 &&
-	serve_wait in2 serve-udp 5353 && serve_wait srv serve-udp 9000 ||
-	fail "servers listening"
+# Python starts slowly under TCG on a busy host: a minute for all six.
+servers_up() {
+	local n
+	for n in "srv -ltn 8000" "in2 -ltn 2222" "in1 -ltn 8080" "in2 -ltn 8080" \
+		"in2 -lun 5353" "srv -lun 9000"; do
+		set -- $n
+		ip netns exec "$(ns "$1")" ss -H "$2" "sport = :$3" | grep -q . || return 1
+	done
+}
+busywait 60000 servers_up || fail "servers listening"
 
 knat_in r snat add from 10.0.1.0/24 out r-wan masquerade &&
 	knat_in r forward add tcp 198.51.100.1:2222 to 10.0.1.3:2222 &&
@@ -128,15 +134,20 @@ done
 # ---- then everything else.
 send --skip $BLIND >>"$tmp/results" || fail "hostile.py send"
 
-# delta KIND KEY: one delta of one kind ("drop.tcp_bad_flags" ...).
-delta() {
-	"${PYTHON[@]}" -c '
+# delta KIND KEY: one delta of one kind ("drop.tcp_bad_flags" ...), from
+# one read of the results (a Python start per value is slow under TCG).
+declare -A DELTA
+while read -r k v; do
+	DELTA[$k]=$v
+done < <("${PYTHON[@]}" -c '
 import json, sys
 for line in open(sys.argv[1]):
     r = json.loads(line)
-    if r["kind"] == sys.argv[2]:
-        print(r["delta"].get(sys.argv[3], 0) if sys.argv[3] != "sent" else r["sent"])
-' "$tmp/results" "$1" "$2"
+    for k, v in r["delta"].items():
+        print(r["kind"] + "/" + k, v)
+' "$tmp/results")
+delta() {
+	echo "${DELTA[$1/$2]:-0}"
 }
 
 # expect_at_least DESC MIN ACTUAL
@@ -206,6 +217,7 @@ expect_eq "no inside address on the outside link, outer or quoted header" \
 # (pkts_orig; a little generous: the live connections add a few).
 # Anything else passed untouched, which from the inside means out with an
 # inside address: the escapes check above must then have seen it too.
+# Source-routed frames are left out: the kernel drops them uncounted.
 echo "# $(printf '%s\n' "$esc" | tail -n 1)"
 unacc=$("${PYTHON[@]}" - "$tmp/results" <<-'PY'
 	import json, sys
@@ -223,7 +235,8 @@ unacc=$("${PYTHON[@]}" - "$tmp/results" <<-'PY'
 	    kd = sum(d.get(k, 0) for k in kern)
 	    frag = d.get("mib.Ip.ReasmReqds", 0) - d.get("mib.Ip.ReasmOKs", 0)
 	    x = d.get("cnt.pkts_orig", 0)
-	    inside = r["sides"] == ["in"]
+	    # The kernel drops source-routed frames uncounted (see hostile.py).
+	    inside = r["sides"] == ["in"] and r["kind"] != "ip-source-route"
 	    un = r["sent"] - sum(drops.values()) - kd - frag - x
 	    if inside and un > 0:
 	        bad.append(f"{r['kind']}:{un}")
