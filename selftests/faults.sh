@@ -74,8 +74,8 @@ knat_slabs() {
 
 # knat_ref: knat's use count in /proc/modules, empty when not loaded.
 knat_ref() {
-	local name size ref rest
-	while read -r name size ref rest; do
+	local name ref rest
+	while read -r name _ ref rest; do
 		[ "$name" = knat ] && { echo "$ref"; return; }
 	done </proc/modules
 }
