@@ -22,7 +22,7 @@ TEST_KDIR := /usr/src/linux-headers-$(KNAT_KREL)
 KBUILD_ARGS := -C $(KDIR) M=$(CURDIR) CONFIG_KNAT=m
 
 .PHONY: all module userspace install clean check demo kunit selftests \
-	lint checkpatch sparse w1 test-module deps
+	lint checkpatch sparse w1 test-module deps selftests-prep
 
 all: module userspace
 
@@ -61,7 +61,18 @@ lint:
 kunit:
 	scripts/kunit
 
-selftests: test-module userspace
+# What the selftests need built on the host before the VM starts: the
+# netlink fuzzer, and hostile.sh's frames (scapy is slow under TCG).
+selftests-prep: selftests/nlfuzz selftests/hostile.frames
+
+selftests/nlfuzz: selftests/nlfuzz.c include/uapi/linux/knat.h
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -Iinclude -o $@ $< \
+		$$(pkg-config --cflags --libs libmnl)
+
+selftests/hostile.frames: selftests/hostile.py
+	/usr/bin/python3 selftests/hostile.py gen $@.tmp && mv $@.tmp $@
+
+selftests: test-module userspace selftests-prep
 	scripts/selftests
 
 check:
