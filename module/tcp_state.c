@@ -174,9 +174,9 @@ static enum knat_tcp_verdict knat_tcp_fail(const struct knat_tcp_win *sender,
  * exactly the one the receiver expects; any other is passed to the
  * receiver, which answers a challenge ACK (RFC 5961), and changes nothing.
  */
-static enum knat_tcp_verdict knat_tcp_check(struct knat_tcp_win *win,
-					    u8 state, int dir,
-					    const struct knat_tcp_seg *s)
+static enum knat_tcp_verdict
+knat_tcp_in_window(struct knat_tcp_win *win, u8 state, int dir,
+		   const struct knat_tcp_seg *s)
 {
 	struct knat_tcp_win *sender = &win[dir], *receiver = &win[!dir];
 	bool syn = s->flags & KNAT_TCPF_SYN, ack_set = s->flags & KNAT_TCPF_ACK;
@@ -286,7 +286,7 @@ static enum knat_tcp_verdict knat_tcp_check(struct knat_tcp_win *win,
 }
 
 /*
- * knat_tcp_check() on a copy: a segment found INVALID must not leave
+ * knat_tcp_in_window() on a copy: a segment found INVALID must not leave
  * anything of itself behind (a blind SYN+ACK would otherwise set the
  * reply side's window to the attacker's numbers).
  */
@@ -294,7 +294,7 @@ enum knat_tcp_verdict knat_tcp_window(struct knat_tcp_win *win, u8 state,
 				      int dir, const struct knat_tcp_seg *s)
 {
 	struct knat_tcp_win w[2] = { win[0], win[1] };
-	enum knat_tcp_verdict v = knat_tcp_check(w, state, dir, s);
+	enum knat_tcp_verdict v = knat_tcp_in_window(w, state, dir, s);
 
 	if (v != KNAT_TCP_INVALID) {
 		win[0] = w[0];

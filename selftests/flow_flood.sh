@@ -41,9 +41,9 @@ for sp in range($2, $2 + $3):
 # expires PROTO PORT0 N: the expiry of every flow from c1's ports
 # [PORT0, PORT0 + N), as "min max count".
 expires() {
-	knat_in r -j flow list proto "$1" | json_get "
-e = [f['expires'] for f in j if $2 <= f['orig']['sport'] < $2 + $3]
-'%d %d %d' % (min(e), max(e), len(e)) if e else 'none'"
+	knat_in r -j flow list proto "$1" | json_get "(lambda e:
+	'%d %d %d' % (min(e), max(e), len(e)) if e else 'none')(
+	[f['expires'] for f in j if $2 <= f['orig']['sport'] < $2 + $3])"
 }
 nflows() { knat_in r -j status | json_get 'j["flows"]'; }
 
