@@ -310,7 +310,8 @@ static void knat_flow_size(struct kunit *test)
 {
 	kunit_info(test, "sizeof(struct knat_flow) = %zu\n",
 		   sizeof(struct knat_flow));
-	KUNIT_EXPECT_LE(test, sizeof(struct knat_flow), (size_t)128);
+	/* Three cache lines with the TCP window (see struct knat_flow). */
+	KUNIT_EXPECT_LE(test, sizeof(struct knat_flow), (size_t)192);
 }
 
 static struct kunit_case knat_hash_cases[] = {
