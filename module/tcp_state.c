@@ -167,9 +167,10 @@ static enum knat_tcp_verdict knat_tcp_fail(const struct knat_tcp_win *sender,
  * offered; its ACK may not cover data never sent, nor lag more than a
  * window.  Differences: every out-of-window segment is INVALID (dropped),
  * not only those above the window; a direction never seen sends only its
- * SYN+ACK or a RST acknowledging the SYN (RFC 793), unless the flow was
- * picked up mid-flow: then it accepts everything until both directions
- * have been seen (conntrack's td_maxwin == 0 case), and is strict after.
+ * SYN+ACK or a RST acknowledging the SYN (RFC 793), while the other one
+ * is not checked until it is answered (routes may differ); a flow picked
+ * up mid-flow accepts everything until both directions have been seen
+ * (conntrack's td_maxwin == 0 case), and is strict after.
  * An RST in the window closes the flow only when its sequence number is
  * exactly the one the receiver expects; any other is passed to the
  * receiver, which answers a challenge ACK (RFC 5961), and changes nothing.
@@ -221,6 +222,21 @@ knat_tcp_in_window(struct knat_tcp_win *win, u8 state, int dir,
 		knat_tcp_win_init(sender, receiver, dir, s);
 		if (dir && !ack_set)
 			return KNAT_TCP_ACCEPT;
+	}
+
+	/*
+	 * The other direction never came by: its packets take another
+	 * router (multipath both ways, as behind ECMP).  Nothing to check
+	 * this side's data against; learn its end, accept it.  Only an RST
+	 * must hit the next sequence number exactly, which a blind sender
+	 * cannot know.  The first answer seen makes the flow strict.
+	 */
+	if (!receiver->maxwin && !(sender->flags & KNAT_TCPW_LIBERAL)) {
+		if (rst && seq != sender->end)
+			return KNAT_TCP_INVALID;
+		if (after(end, sender->end))
+			sender->end = end;
+		return KNAT_TCP_ACCEPT;
 	}
 
 	/* Without ACK, or an RST's zero one (broken stacks): assume it fits. */

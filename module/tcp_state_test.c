@@ -506,6 +506,30 @@ static void knat_tcp_win_handshake(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f.state, KNAT_TCP_CLOSE);
 }
 
+/* Answers that take another router: the client's side goes unchecked. */
+static void knat_tcp_win_oneway(struct kunit *test)
+{
+	struct knat_t_flow f = {};
+	u32 c = 0xfffffff0;
+
+	knat_t_send(test, &f, KNAT_T_O, knat_t_seg(KNAT_T_S, c, 0, 0, 64240, 7),
+		    KNAT_T_ACCEPT, "SYN");
+	knat_t_send(test, &f, KNAT_T_O,
+		    knat_t_seg(KNAT_T_A, c + 1, 777, 0, 502, -1),
+		    KNAT_T_ACCEPT, "ACK of an unseen SYN+ACK");
+	knat_t_send(test, &f, KNAT_T_O,
+		    knat_t_seg(KNAT_T_A, c + 1, 777, 100000, 502, -1),
+		    KNAT_T_ACCEPT, "data");
+	knat_t_send(test, &f, KNAT_T_O,
+		    knat_t_seg(KNAT_T_RST, c + 1, 0, 0, 0, -1),
+		    KNAT_T_INVALID, "RST at an old sequence number");
+	KUNIT_EXPECT_EQ(test, f.state, KNAT_TCP_SYN_SENT);
+	knat_t_send(test, &f, KNAT_T_O,
+		    knat_t_seg(KNAT_T_RST, c + 100001, 0, 0, 0, -1),
+		    KNAT_T_ACCEPT, "RST at the next sequence number");
+	KUNIT_EXPECT_EQ(test, f.state, KNAT_TCP_CLOSE);
+}
+
 static void knat_tcp_win_pickup(struct kunit *test)
 {
 	struct knat_t_flow f = { .state = KNAT_TCP_ESTABLISHED };
@@ -576,6 +600,7 @@ static struct kunit_case knat_tcp_state_cases[] = {
 	KUNIT_CASE(knat_tcp_win_wrap),
 	KUNIT_CASE(knat_tcp_win_retrans),
 	KUNIT_CASE(knat_tcp_win_handshake),
+	KUNIT_CASE(knat_tcp_win_oneway),
 	KUNIT_CASE(knat_tcp_win_pickup),
 	KUNIT_CASE(knat_tcp_flags),
 	{}
