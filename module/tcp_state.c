@@ -242,6 +242,15 @@ knat_tcp_in_window(struct knat_tcp_win *win, u8 state, int dir,
 	/* Without ACK, or an RST's zero one (broken stacks): assume it fits. */
 	if (!ack_set || (rst && !ack))
 		ack = receiver->end;
+	/*
+	 * Multipath: the receiver's segments may now cross another router
+	 * (its route changed mid-flow).  An ACK above what we saw of it, but
+	 * within the window this sender offered it, shows data that went by
+	 * elsewhere: that is the receiver's end now.
+	 */
+	if (ack_set && after(ack, receiver->end) &&
+	    !after(ack, receiver->maxend))
+		receiver->end = ack;
 	if (rst && !seq && cur == KNAT_TCP_SYN_SENT) {
 		seq = sender->end;		/* RST answering a SYN */
 		end = seq;
@@ -256,7 +265,9 @@ knat_tcp_in_window(struct knat_tcp_win *win, u8 state, int dir,
 		    after(ack, receiver->end - knat_tcp_maxackwin(sender) - 1) &&
 		    before(ack, receiver->end + 1) &&
 		    overshot <= receiver->maxwin) {
+			/* ... or whose peer's ACKs take another route. */
 			sender->end = end;
+			sender->maxend = end;
 			return knat_tcp_fail(sender, KNAT_TCP_IGNORE);
 		}
 		return knat_tcp_fail(sender, KNAT_TCP_INVALID);

@@ -530,6 +530,27 @@ static void knat_tcp_win_oneway(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f.state, KNAT_TCP_CLOSE);
 }
 
+/* The client's segments move to another router mid-flow. */
+static void knat_tcp_win_moved(struct kunit *test)
+{
+	u32 c = 4000, s = 8000;
+	struct knat_t_flow f;
+
+	knat_t_open(test, &f, c, s, 7, 7);
+	/* 3000 bytes of the client went by elsewhere; the server ACKs them. */
+	knat_t_send(test, &f, KNAT_T_R,
+		    knat_t_seg(KNAT_T_A, s + 1, c + 3001, 100, 509, -1),
+		    KNAT_T_ACCEPT, "server ACKs data not seen here");
+	KUNIT_EXPECT_EQ(test, f.w[KNAT_T_O].end, c + 3001);
+	knat_t_send(test, &f, KNAT_T_R,
+		    knat_t_seg(KNAT_T_A, s + 101, c + 0x1000000, 0, 509, -1),
+		    KNAT_T_INVALID, "ACK beyond anything the client may send");
+	knat_t_send(test, &f, KNAT_T_R,
+		    knat_t_seg(KNAT_T_RST, s + 0x40000000, 0, 0, 0, -1),
+		    KNAT_T_INVALID, "blind RST");
+	KUNIT_EXPECT_EQ(test, f.state, KNAT_TCP_ESTABLISHED);
+}
+
 static void knat_tcp_win_pickup(struct kunit *test)
 {
 	struct knat_t_flow f = { .state = KNAT_TCP_ESTABLISHED };
@@ -601,6 +622,7 @@ static struct kunit_case knat_tcp_state_cases[] = {
 	KUNIT_CASE(knat_tcp_win_retrans),
 	KUNIT_CASE(knat_tcp_win_handshake),
 	KUNIT_CASE(knat_tcp_win_oneway),
+	KUNIT_CASE(knat_tcp_win_moved),
 	KUNIT_CASE(knat_tcp_win_pickup),
 	KUNIT_CASE(knat_tcp_flags),
 	{}
