@@ -19,13 +19,21 @@
 #include "service.h"
 #include "stats.h"
 
-/* The packet path touches at most two cache lines of a flow. */
-static_assert(sizeof(struct knat_flow) <= 128);
+/* Three cache lines in the slab; see struct knat_flow. */
+static_assert(sizeof(struct knat_flow) <= 192);
 
 /* How many table entries one GC run looks at, and how often it runs. */
 #define KNAT_GC_BUDGET		4096
 #define KNAT_GC_INTERVAL	HZ
 #define KNAT_GC_INTERVAL_BUSY	(HZ / 50)
+
+/*
+ * Early drop looks for an unreplied flow to evict in this many buckets,
+ * from a random one, and at this many flows at most: bounded work per new
+ * flow, as conntrack's early_drop() (8 entries).
+ */
+#define KNAT_EARLY_DROP_BUCKETS	64
+#define KNAT_EARLY_DROP_FLOWS	32
 
 static struct kmem_cache *knat_flow_cache __read_mostly;
 static siphash_key_t knat_hash_key __read_mostly;
@@ -58,6 +66,132 @@ static const struct rhashtable_params knat_flow_params = {
 	.automatic_shrinking = true,
 };
 
+/* Flows by protocol, in the order of enum knat_flows_attr - 1. */
+static int knat_flow_proto_idx(u8 proto)
+{
+	return proto == IPPROTO_TCP ? 0 : proto == IPPROTO_UDP ? 1 : 2;
+}
+
+/*
+ * The live gauges (struct knat_stats ->live, ->tcp) count each flow once,
+ * under the state in ->gauge: knat_flow_gauge() moves it when the state
+ * changed, knat_flow_ungauge() takes it out for good when the flow leaves
+ * the table.  Both swap ->gauge atomically, so a flow dying while a packet
+ * moves its state is counted out exactly once.  Per-CPU: a flow counted
+ * in on one CPU and out on another leaves -1 and +1 that sum to 0.
+ */
+static void knat_gauge_add(struct knat_net *kn, const struct knat_flow *f,
+			   u8 gauge, int v)
+{
+	u8 proto = f->h[KNAT_DIR_ORIG].tuple.proto;
+
+	this_cpu_add(kn->stats->live[knat_flow_proto_idx(proto)], v);
+	if (proto == IPPROTO_TCP)
+		this_cpu_add(kn->stats->tcp[gauge - 1], v);
+}
+
+/* Count @f under its current state; the packet path, after a state change. */
+void knat_flow_gauge(struct knat_net *kn, struct knat_flow *f)
+{
+	u8 now = 1 + (READ_ONCE(f->state) & KNAT_TCP_STATE_MASK);
+	u8 old = READ_ONCE(f->gauge);
+
+	do {
+		if (old == now || old == KNAT_FLOW_GAUGE_DEAD)
+			return;
+	} while (!try_cmpxchg(&f->gauge, &old, now));
+	if (old != KNAT_FLOW_GAUGE_NONE)
+		knat_gauge_add(kn, f, old, -1);
+	knat_gauge_add(kn, f, now, 1);
+}
+
+static void knat_flow_ungauge(struct knat_net *kn, struct knat_flow *f)
+{
+	u8 old = xchg(&f->gauge, KNAT_FLOW_GAUGE_DEAD);
+
+	if (old != KNAT_FLOW_GAUGE_NONE && old != KNAT_FLOW_GAUGE_DEAD)
+		knat_gauge_add(kn, f, old, -1);
+}
+
+/*
+ * May early drop evict @f for a new flow (@inbound: not outbound NAT)?
+ * One that never saw an answer, so no working connection is cut: a SYN
+ * nobody answered, a spoofed packet's pickup, a UDP probe.  An inbound
+ * flow only evicts inbound ones: outbound NAT keeps its share.
+ */
+static bool knat_flow_evictable(const struct knat_flow *f, bool inbound)
+{
+	if (test_bit(KNAT_FLOW_REPLIED_BIT, &f->status) ||
+	    test_bit(KNAT_FLOW_DEAD_BIT, &f->status))
+		return false;
+	return !inbound || f->kind != KNAT_FLOW_KIND_SNAT;
+}
+
+/*
+ * The table is full: evict one unreplied flow, found in a bounded look
+ * from a random bucket.  A flood of spoofed or unanswered packets then
+ * recycles its own entries instead of locking out new connections.
+ */
+static bool knat_flow_early_drop(struct knat_net *kn, bool inbound)
+{
+	struct knat_flow_half *h, *victim = NULL;
+	unsigned int i, b, seen = 0;
+	struct bucket_table *tbl;
+	struct rhash_head *pos;
+
+	rcu_read_lock();
+	tbl = rht_dereference_rcu(kn->flows.tbl, &kn->flows);
+	b = prandom_u32_max(tbl->size);
+	for (i = 0; i < KNAT_EARLY_DROP_BUCKETS && !victim &&
+	     seen < KNAT_EARLY_DROP_FLOWS; i++) {
+		rht_for_each_entry_rcu(h, pos, tbl, (b + i) & (tbl->size - 1),
+				       node) {
+			if (++seen > KNAT_EARLY_DROP_FLOWS)
+				break;
+			if (knat_flow_evictable(knat_flow_of(h), inbound)) {
+				victim = h;
+				break;
+			}
+		}
+	}
+	if (victim) {
+		struct knat_flow *f = knat_flow_of(victim);
+
+		if (knat_flow_expired(f)) {
+			knat_flow_del(kn, f);
+			knat_count_expired(kn, f);
+		} else {
+			knat_flow_del(kn, f);
+			knat_count(kn, KNAT_CNT_EARLY_DROP);
+		}
+	}
+	rcu_read_unlock();
+	return victim;
+}
+
+/*
+ * Take a place in max-flows.  Outbound NAT (SNAT, masquerade) may fill
+ * the table; flows the outside starts (forwards, services, pickups) stop
+ * at three quarters of it, so that a flood from outside cannot starve
+ * the inside's connections out.  When full, one unreplied flow is evicted.
+ */
+static bool knat_flow_charge(struct knat_net *kn, u8 kind)
+{
+	u32 max = READ_ONCE(kn->max_flows);
+	bool inbound = kind != KNAT_FLOW_KIND_SNAT;
+	u32 limit = inbound ? max - max / 4 : max;
+
+	if (atomic_inc_return(&kn->nflows) <= limit)
+		return true;
+	atomic_dec(&kn->nflows);
+	if (!knat_flow_early_drop(kn, inbound))
+		return false;
+	if (atomic_inc_return(&kn->nflows) <= limit)
+		return true;
+	atomic_dec(&kn->nflows);
+	return false;
+}
+
 /* A flow not yet in the table, or ERR_PTR -ENOSPC (max-flows), -ENOMEM. */
 struct knat_flow *knat_flow_alloc(struct knat_net *kn,
 				  const struct knat_tuple *orig,
@@ -67,10 +201,8 @@ struct knat_flow *knat_flow_alloc(struct knat_net *kn,
 	struct knat_flow *f;
 	u32 now = (u32)jiffies;
 
-	if (atomic_inc_return(&kn->nflows) > READ_ONCE(kn->max_flows)) {
-		atomic_dec(&kn->nflows);
+	if (!knat_flow_charge(kn, kind))
 		return ERR_PTR(-ENOSPC);
-	}
 	f = kmem_cache_zalloc(knat_flow_cache, GFP_ATOMIC);
 	if (!f) {
 		atomic_dec(&kn->nflows);
@@ -108,6 +240,7 @@ static void knat_flow_unhash(struct knat_net *kn, struct knat_flow *f)
 	rhashtable_remove_fast(&kn->flows, &f->h[KNAT_DIR_REPLY].node,
 			       knat_flow_params);
 	knat_nat_release(kn, f);
+	knat_flow_ungauge(kn, f);
 	atomic_dec(&kn->nflows);
 	call_rcu(&f->rcu, knat_flow_free_rcu);
 }
@@ -237,12 +370,6 @@ unsigned int knat_flow_flush(struct knat_net *kn,
 	return total;
 }
 
-/* Flows by protocol, in the order of enum knat_flows_attr - 1. */
-static int knat_flow_proto_idx(u8 proto)
-{
-	return proto == IPPROTO_TCP ? 0 : proto == IPPROTO_UDP ? 1 : 2;
-}
-
 /* A flow timed out: counted in total and by its protocol. */
 void knat_count_expired(struct knat_net *kn, const struct knat_flow *f)
 {
@@ -252,32 +379,29 @@ void knat_count_expired(struct knat_net *kn, const struct knat_flow *f)
 }
 
 /*
- * Live flows by protocol, and TCP flows per state, for stats: a walk of
- * the table, as the state lives in the flows only.  Costs O(flows) per
- * read, nothing per packet.  @counts: __KNAT_TCP_MAX, @live: 3.
+ * Live flows by protocol, and TCP flows per state, for stats: O(1), the
+ * sum of the per-CPU gauges.  A flow that expired but that the GC has not
+ * collected yet (at most a few seconds) still counts.  @counts:
+ * __KNAT_TCP_MAX, @live: 3.
  */
 void knat_flow_count_states(struct knat_net *kn, u32 *counts, u32 *live)
 {
-	struct rhashtable_iter iter;
-	struct knat_flow_half *h;
+	s32 sum[3] = {}, tcp[__KNAT_TCP_MAX] = {};
+	int cpu, i;
 
-	rhashtable_walk_enter(&kn->flows, &iter);
-	rhashtable_walk_start(&iter);
-	while ((h = rhashtable_walk_next(&iter))) {
-		const struct knat_flow *f;
+	for_each_possible_cpu(cpu) {
+		const struct knat_stats *s = per_cpu_ptr(kn->stats, cpu);
 
-		if (IS_ERR(h))
-			continue;
-		f = knat_flow_of(h);
-		if (h->tuple.dir != KNAT_DIR_ORIG || knat_flow_expired(f) ||
-		    test_bit(KNAT_FLOW_DEAD_BIT, &f->status))
-			continue;
-		live[knat_flow_proto_idx(h->tuple.proto)]++;
-		if (h->tuple.proto == IPPROTO_TCP)
-			counts[READ_ONCE(f->state) & KNAT_TCP_STATE_MASK]++;
+		for (i = 0; i < 3; i++)
+			sum[i] += READ_ONCE(s->live[i]);
+		for (i = 0; i < __KNAT_TCP_MAX; i++)
+			tcp[i] += READ_ONCE(s->tcp[i]);
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	/* Summed while others count: clamp a transient negative. */
+	for (i = 0; i < 3; i++)
+		live[i] += max(sum[i], 0);
+	for (i = 0; i < __KNAT_TCP_MAX; i++)
+		counts[i] += max(tcp[i], 0);
 }
 
 /*

@@ -7,6 +7,7 @@
 #include <linux/rhashtable.h>
 
 #include "knat.h"
+#include "tcp_state.h"
 
 /*
  * One direction of a flow as packets carry it on the wire.  For ICMP echo
@@ -50,13 +51,20 @@ enum knat_flow_status_bit {
 	KNAT_FLOW_PROBE_BIT,	/* the probe of a held-down backend */
 	KNAT_FLOW_ACTIVE_BIT,	/* counted in its backend's nactive (nat.c) */
 	KNAT_FLOW_NEW_BIT,	/* not yet live: only its creator may end it */
+	KNAT_FLOW_LOCK_BIT,	/* bit spinlock: ->state and ->win (nat.c) */
 };
+
+/* ->gauge: not counted in the live gauges, else 1 + the state counted. */
+#define KNAT_FLOW_GAUGE_NONE	0
+#define KNAT_FLOW_GAUGE_DEAD	0xff	/* counted out for good */
 
 /*
  * A translated connection.  Both tuples live in the same table, so a packet
  * of either direction finds the flow with one lookup; the rewrite a packet
- * needs is the other half's tuple reversed.  Kept to 128 bytes: the packet
- * path touches two cache lines per flow at most.
+ * needs is the other half's tuple reversed.  168 bytes, 192 in its slab:
+ * the TCP window (40 bytes) did not fit the 6 bytes left of 128, and
+ * nothing else could go (64-bit counters, rcu_head, tuples are all used),
+ * so the window and the counters share the third cache line.
  */
 struct knat_flow {
 	struct knat_flow_half h[2];
@@ -66,9 +74,11 @@ struct knat_flow {
 	unsigned long status;
 	u8 kind;		/* enum knat_flow_kind */
 	u8 state;		/* enum knat_tcp_state */
+	u8 gauge;		/* KNAT_FLOW_GAUGE_NONE or 1 + state counted */
 	void *owner;		/* the rule that made it */
 	atomic64_t pkts[2];
 	atomic64_t bytes[2];
+	struct knat_tcp_win win[2];	/* TCP, by direction; under LOCK_BIT */
 };
 
 static inline bool knat_flow_is_service(const struct knat_flow *f)
@@ -138,6 +148,7 @@ bool knat_tuple_taken(struct knat_net *kn, const struct knat_tuple *t);
 void knat_flow_del(struct knat_net *kn, struct knat_flow *f);
 void knat_flow_count_states(struct knat_net *kn, u32 *counts, u32 *live);
 void knat_count_expired(struct knat_net *kn, const struct knat_flow *f);
+void knat_flow_gauge(struct knat_net *kn, struct knat_flow *f);
 unsigned int knat_flow_flush(struct knat_net *kn,
 			     bool (*match)(const struct knat_flow *f,
 					   const void *arg),

@@ -14,6 +14,7 @@
  * tuple reversed; which parts differ says which rewrites d needs.
  */
 
+#include <linux/bit_spinlock.h>
 #include <linux/icmp.h>
 #include <linux/inetdevice.h>
 #include <linux/netfilter_ipv4.h>
@@ -21,6 +22,7 @@
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/route.h>
+#include <net/tcp.h>
 
 #include "health.h"
 #include "nat.h"
@@ -144,6 +146,55 @@ static int knat_parse_icmp_error(struct sk_buff *skb, struct knat_pkt *p)
 	return KNAT_PARSE_OK;
 }
 
+/* The window scale option of a SYN, as conntrack's tcp_options(); -1: none. */
+static s8 knat_tcp_wscale(const struct sk_buff *skb, unsigned int thoff,
+			  const struct tcphdr *th)
+{
+	u8 buf[MAX_TCP_OPTION_SPACE];
+	int len = th->doff * 4 - sizeof(*th), i = 0;
+	const u8 *opt;
+
+	if (!len)
+		return -1;
+	opt = skb_header_pointer(skb, thoff + sizeof(*th), len, buf);
+	if (!opt)
+		return -1;
+	while (i < len) {
+		u8 kind = opt[i], olen;
+
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len)
+			break;
+		olen = opt[i + 1];
+		if (olen < 2 || i + olen > len)
+			break;		/* bad length: no option is trusted */
+		if (kind == TCPOPT_WINDOW && olen == TCPOLEN_WINDOW)
+			return min_t(u8, opt[i + 2], TCP_MAX_WSCALE);
+		i += olen;
+	}
+	return -1;
+}
+
+/* What the window check needs of a TCP segment (tcp_state.c). */
+static void knat_parse_seg(const struct sk_buff *skb, unsigned int thoff,
+			   const struct tcphdr *th, struct knat_pkt *p)
+{
+	struct knat_tcp_seg *s = &p->seg;
+
+	s->seq = ntohl(th->seq);
+	s->ack = ntohl(th->ack_seq);
+	s->win = ntohs(th->window);
+	s->flags = p->tcpflags;
+	/* skb->len: a GSO packet's length is all of its segments'. */
+	s->end = s->seq + skb->len - thoff - th->doff * 4 + th->syn + th->fin;
+	s->wscale = th->syn ? knat_tcp_wscale(skb, thoff, th) : -1;
+}
+
 /*
  * Read the headers knat needs.  At these hooks skb->data is the IP
  * header, which IPv4 validated on input (or built on output).
@@ -175,7 +226,9 @@ int knat_parse(struct sk_buff *skb, struct knat_pkt *p)
 			      (th->ack ? KNAT_TCPF_ACK : 0) |
 			      (th->fin ? KNAT_TCPF_FIN : 0) |
 			      (th->rst ? KNAT_TCPF_RST : 0);
+		p->tcpraw = tcp_flag_byte(th);
 		p->l4len = sizeof(struct tcphdr);
+		knat_parse_seg(skb, thoff, th, p);
 		return KNAT_PARSE_OK;
 	}
 	case IPPROTO_UDP: {
@@ -217,24 +270,71 @@ int knat_parse(struct sk_buff *skb, struct knat_pkt *p)
 	return KNAT_PARSE_OTHER;
 }
 
+/* A connection's opening SYN: no ACK, RST or FIN with it. */
 static bool knat_pure_syn(u8 flags)
 {
-	return (flags & (KNAT_TCPF_SYN | KNAT_TCPF_ACK | KNAT_TCPF_RST)) ==
-	       KNAT_TCPF_SYN;
+	return (flags & (KNAT_TCPF_SYN | KNAT_TCPF_ACK | KNAT_TCPF_RST |
+			 KNAT_TCPF_FIN)) == KNAT_TCPF_SYN;
 }
 
-/* Move the flow's TCP state; *@oldp gets the state it moved from. */
-static u8 knat_tcp_update(struct knat_flow *f, int dir, u8 flags, u8 *oldp)
+/*
+ * What a host would refuse, as conntrack's tcp_error(), udp_error() and
+ * icmp_error() judge it: an impossible flag combination, a wrong
+ * checksum.  Asked only where knat acts (a packet of a flow, or one a
+ * rule takes) and before anything changes, so that such a packet neither
+ * makes a flow nor moves one, and untouched traffic pays nothing.  Sums
+ * are checked where packets arrive, as conntrack does, and only if no one
+ * did: nf_ip_checksum() trusts CHECKSUM_UNNECESSARY, uses COMPLETE's sum
+ * and skips PARTIAL (made here, summed by the device later).  A sum found
+ * good is remembered in the skb (UNNECESSARY): never done twice.
+ * __KNAT_DROP_MAX: nothing wrong.
+ */
+static enum knat_drop knat_pkt_invalid(struct sk_buff *skb,
+				       const struct knat_pkt *p,
+				       unsigned int hook)
 {
-	u8 old = READ_ONCE(f->state), new;
+	u8 proto = ip_hdr(skb)->protocol;
 
-	do {
-		new = knat_tcp_next(old, dir, flags);
-		if (new == old)
-			break;
-	} while (!try_cmpxchg(&f->state, &old, new));
+	if (proto == IPPROTO_TCP && !knat_tcp_flags_valid(p->tcpraw))
+		return KNAT_DROP_TCP_BAD_FLAGS;
+	if (hook != NF_INET_PRE_ROUTING && hook != NF_INET_POST_ROUTING)
+		return __KNAT_DROP_MAX;
+	if (proto == IPPROTO_UDP) {
+		const struct udphdr *uh;
+		struct udphdr _uh;
+
+		uh = skb_header_pointer(skb, p->thoff, sizeof(_uh), &_uh);
+		if (!uh || !uh->check)	/* IPv4 UDP may go unsummed */
+			return __KNAT_DROP_MAX;
+	}
+	if (nf_ip_checksum(skb, hook, p->thoff, proto))
+		return KNAT_DROP_BAD_CHECKSUM;
+	return __KNAT_DROP_MAX;
+}
+
+/*
+ * Check the segment against the flow's window, then move its TCP state;
+ * *@oldp gets the state it moved from.  Under the flow's bit lock: the
+ * window is several words that both directions update, possibly on two
+ * CPUs at once (conntrack holds ct->lock here).
+ */
+static enum knat_tcp_verdict knat_tcp_update(struct knat_flow *f, int dir,
+					     const struct knat_pkt *p,
+					     u8 *oldp, u8 *newp)
+{
+	enum knat_tcp_verdict v;
+	u8 old, new;
+
+	bit_spin_lock(KNAT_FLOW_LOCK_BIT, &f->status);
+	old = f->state;
+	v = knat_tcp_window(f->win, old, dir, &p->seg);
+	new = v == KNAT_TCP_ACCEPT ? knat_tcp_next(old, dir, p->tcpflags) : old;
+	if (new != old)
+		WRITE_ONCE(f->state, new);
+	bit_spin_unlock(KNAT_FLOW_LOCK_BIT, &f->status);
 	*oldp = old;
-	return new;
+	*newp = new;
+	return v;
 }
 
 /* The handshake completed: its latency at this box, SYN to ACK. */
@@ -312,13 +412,86 @@ static void knat_active_update(struct knat_flow *f, u8 old, u8 new)
 		knat_active_leave(f);
 }
 
-/* Counters, protocol state and timeout: once per packet, at entry. */
-static void knat_flow_account(struct knat_net *kn, struct knat_flow *f,
-			      int dir, struct sk_buff *skb,
-			      const struct knat_pkt *p)
+/*
+ * The TCP part of accounting: window, state, health, counters.  Returns
+ * the timeout to give the flow, __KNAT_TIMEOUT_MAX to leave it as it is;
+ * *@drop when the segment is out of the window (it changed nothing).
+ */
+static enum knat_timeout knat_tcp_account(struct knat_net *kn,
+					  struct knat_flow *f, int dir,
+					  const struct sk_buff *skb,
+					  const struct knat_pkt *p,
+					  u8 *oldp, u8 *newp, bool *drop)
+{
+	enum knat_tcp_verdict v;
+	u8 old, new;
+
+	v = knat_tcp_update(f, dir, p, &old, &new);
+	*oldp = old;
+	*newp = new;
+	if (v == KNAT_TCP_INVALID) {
+		*drop = true;
+		return __KNAT_TIMEOUT_MAX;
+	}
+	if (old != new) {
+		knat_active_update(f, old, new);
+		knat_flow_gauge(kn, f);
+	}
+	if (v == KNAT_TCP_IGNORE)
+		return __KNAT_TIMEOUT_MAX;
+	/* Handshakes to backends are their health checks. */
+	if ((old & KNAT_TCP_STATE_MASK) == KNAT_TCP_SYN_SENT &&
+	    knat_flow_is_service(f))
+		knat_health_tcp(kn, f, dir, p->tcpflags, skb);
+	if (p->tcpflags & ~KNAT_TCPF_ACK)
+		knat_tcp_count(kn, dir, old, p->tcpflags);
+	if ((old & KNAT_TCP_STATE_MASK) == KNAT_TCP_SYN_RECV &&
+	    (new & KNAT_TCP_STATE_MASK) == KNAT_TCP_ESTABLISHED)
+		knat_tcp_handshake(kn, f);
+	if (dir == KNAT_DIR_ORIG &&
+	    !test_bit(KNAT_FLOW_REPLIED_BIT, &f->status)) {
+		/*
+		 * Nobody answered yet (a SYN, or the pickup of a spoofed
+		 * ACK): the SYN_SENT timeout, set by the first packet only,
+		 * so that retransmissions or a flood of one tuple do not
+		 * keep it (and early drop may evict it when the table is
+		 * full).  Counted after this: 0 means the first packet.
+		 */
+		if (atomic64_read(&f->pkts[KNAT_DIR_ORIG]))
+			return __KNAT_TIMEOUT_MAX;
+		return KNAT_TIMEOUT_TCP_SYN_SENT;
+	}
+	return knat_tcp_timeout(new);
+}
+
+/*
+ * Counters, protocol state and timeout: once per packet, at entry.  A
+ * drop reason when the packet must go (out of the TCP window: counted,
+ * and it changed nothing), else __KNAT_DROP_MAX.
+ */
+static enum knat_drop knat_flow_account(struct knat_net *kn,
+					struct knat_flow *f, int dir,
+					struct sk_buff *skb,
+					const struct knat_pkt *p)
 {
 	enum knat_timeout to;
 	u8 old = 0, new = 0;
+	bool drop = false;
+
+	switch (f->h[KNAT_DIR_ORIG].tuple.proto) {
+	case IPPROTO_TCP:
+		to = knat_tcp_account(kn, f, dir, skb, p, &old, &new, &drop);
+		if (drop)
+			return KNAT_DROP_TCP_OUT_OF_WINDOW;
+		break;
+	case IPPROTO_UDP:
+		to = dir == KNAT_DIR_REPLY ||
+		     test_bit(KNAT_FLOW_REPLIED_BIT, &f->status) ?
+		     KNAT_TIMEOUT_UDP_REPLIED : KNAT_TIMEOUT_UDP_UNREPLIED;
+		break;
+	default:
+		to = KNAT_TIMEOUT_ICMP;
+	}
 
 	atomic64_inc(&f->pkts[dir]);
 	atomic64_add(skb->len, &f->bytes[dir]);
@@ -340,34 +513,16 @@ static void knat_flow_account(struct knat_net *kn, struct knat_flow *f,
 	    !test_bit(KNAT_FLOW_REPLIED_BIT, &f->status))
 		set_bit(KNAT_FLOW_REPLIED_BIT, &f->status);
 
-	switch (f->h[KNAT_DIR_ORIG].tuple.proto) {
-	case IPPROTO_TCP:
-		new = knat_tcp_update(f, dir, p->tcpflags, &old);
-		if (old != new)
-			knat_active_update(f, old, new);
-		/* Handshakes to backends are their health checks. */
-		if ((old & KNAT_TCP_STATE_MASK) == KNAT_TCP_SYN_SENT &&
-		    knat_flow_is_service(f))
-			knat_health_tcp(kn, f, dir, p->tcpflags, skb);
-		if (p->tcpflags & ~KNAT_TCPF_ACK)
-			knat_tcp_count(kn, dir, old, p->tcpflags);
-		if ((old & KNAT_TCP_STATE_MASK) == KNAT_TCP_SYN_RECV &&
-		    (new & KNAT_TCP_STATE_MASK) == KNAT_TCP_ESTABLISHED)
-			knat_tcp_handshake(kn, f);
-		to = knat_tcp_timeout(new);
-		break;
-	case IPPROTO_UDP:
-		to = test_bit(KNAT_FLOW_REPLIED_BIT, &f->status) ?
-		     KNAT_TIMEOUT_UDP_REPLIED : KNAT_TIMEOUT_UDP_UNREPLIED;
-		break;
-	default:
-		to = KNAT_TIMEOUT_ICMP;
-	}
-	knat_flow_refresh(f, READ_ONCE(kn->timeouts[to]));
+	/* Its first packet: the flow enters the live gauges. */
+	if (READ_ONCE(f->gauge) == KNAT_FLOW_GAUGE_NONE)
+		knat_flow_gauge(kn, f);
+	if (to != __KNAT_TIMEOUT_MAX)
+		knat_flow_refresh(f, READ_ONCE(kn->timeouts[to]));
 	/* Last: the event shows the new state's timeout. */
 	if ((old ^ new) & KNAT_TCP_STATE_MASK)
 		knat_event_flow_state(kn, f, old & KNAT_TCP_STATE_MASK,
 				      new & KNAT_TCP_STATE_MASK);
+	return __KNAT_DROP_MAX;
 }
 
 /*
@@ -426,8 +581,11 @@ static unsigned int knat_flow_packet(struct knat_net *kn, struct knat_flow *f,
 				     bool routed)
 {
 	const struct knat_tuple *o = &f->h[!dir].tuple;
+	enum knat_drop why;
 
-	knat_flow_account(kn, f, dir, skb, p);
+	why = knat_flow_account(kn, f, dir, skb, p);
+	if (why != __KNAT_DROP_MAX)
+		return knat_drop(kn, why);
 	if (knat_needs(f, dir, KNAT_MANIP_DST)) {
 		if (skb_ensure_writable(skb, p->thoff + p->l4len))
 			return knat_drop(kn, KNAT_DROP_UNWRITABLE);
@@ -885,8 +1043,21 @@ static unsigned int knat_new_flow(struct knat_net *kn, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
 	struct knat_decision d;
+	enum knat_drop why;
 
 	knat_decide(kn, skb, p, state, false, &d);
+	/*
+	 * A packet knat acts on that its host would refuse makes no flow,
+	 * takes no backend and is dropped under its own reason.
+	 */
+	if (d.verdict != KNAT_EXPLAIN_PASS || d.fwd) {
+		why = knat_pkt_invalid(skb, p, state->hook);
+		if (why != __KNAT_DROP_MAX) {
+			if (d.status & BIT(KNAT_FLOW_PROBE_BIT))
+				knat_health_probe_end(d.be);
+			return knat_drop(kn, why);
+		}
+	}
 	/* Counted when chosen, as IPVS counts connections it schedules. */
 	if (d.be && d.dir == KNAT_DIR_ORIG)
 		this_cpu_inc(d.be->stats->conns);
@@ -958,11 +1129,30 @@ static void knat_count_icmp(struct knat_net *kn, const struct sk_buff *skb,
 		knat_count(kn, c);
 }
 
+/*
+ * An ICMP error about one of our flows whose own checksum is wrong: it
+ * would be translated and summed afresh, laundering the corruption, so
+ * it goes here.  Errors about anything else pass untouched, unsummed.
+ */
+static enum knat_drop knat_icmp_error_invalid(struct knat_net *kn,
+					      struct sk_buff *skb,
+					      const struct knat_pkt *p,
+					      unsigned int hook)
+{
+	struct knat_tuple key;
+
+	knat_tuple_invert(&key, &p->t);
+	if (!knat_flow_find(kn, &key))
+		return __KNAT_DROP_MAX;
+	return knat_pkt_invalid(skb, p, hook);
+}
+
 unsigned int knat_nat_entry(void *priv, struct sk_buff *skb,
 			    const struct nf_hook_state *state)
 {
 	struct knat_net *kn = knat_net(state->net);
 	struct knat_flow_half *h;
+	enum knat_drop why;
 	struct knat_pkt p;
 
 	knat_note(skb, KNAT_CB_MISS, NULL);
@@ -983,14 +1173,22 @@ unsigned int knat_nat_entry(void *priv, struct sk_buff *skb,
 	default:
 		return knat_drop(kn, KNAT_DROP_MALFORMED);
 	}
-	if (p.icmp_err)
+	if (p.icmp_err) {
+		why = knat_icmp_error_invalid(kn, skb, &p, state->hook);
+		if (why != __KNAT_DROP_MAX)
+			return knat_drop(kn, why);
 		return knat_icmp_error(kn, skb, &p, true, state);
+	}
 
 	h = knat_flow_find(kn, &p.t);
 	if (h) {
 		struct knat_flow *f = knat_flow_of(h);
 		int dir = h->tuple.dir;
 
+		/* Before the flow looks at it: a SYN+FIN is no reuse. */
+		why = knat_pkt_invalid(skb, &p, state->hook);
+		if (why != __KNAT_DROP_MAX)
+			return knat_drop(kn, why);
 		if (knat_flow_usable(kn, f, dir, &p))
 			return knat_flow_packet(kn, f, dir, skb, &p, state,
 						false);
@@ -1107,6 +1305,7 @@ static unsigned int knat_snat_new(struct knat_net *kn, struct sk_buff *skb,
 	struct knat_mapping *m;
 	struct knat_tuple reply;
 	struct knat_flow *f;
+	enum knat_drop why;
 	struct knat_pkt p;
 	bool preserved;
 	int res, err;
@@ -1115,6 +1314,14 @@ static unsigned int knat_snat_new(struct knat_net *kn, struct sk_buff *skb,
 	if (res == KNAT_PARSE_FRAG || res == KNAT_PARSE_BAD)
 		return NF_ACCEPT;	/* entry dropped such packets */
 	knat_snat_decide(kn, skb, res, &p, state, &d);
+	if (d.verdict == KNAT_EXPLAIN_PASS)
+		return NF_ACCEPT;
+	/* Refused by its host: no flow, no port, and its own reason. */
+	if (res == KNAT_PARSE_OK) {
+		why = knat_pkt_invalid(skb, &p, state->hook);
+		if (why != __KNAT_DROP_MAX)
+			return knat_drop(kn, why);
+	}
 	if (d.verdict == KNAT_EXPLAIN_DROP)
 		return knat_drop(kn, d.drop);
 	if (d.verdict != KNAT_EXPLAIN_SNAT)
@@ -1142,7 +1349,9 @@ static unsigned int knat_snat_new(struct knat_net *kn, struct sk_buff *skb,
 	if (preserved)
 		knat_count(kn, KNAT_CNT_PORT_PRESERVED);
 
-	knat_flow_account(kn, f, KNAT_DIR_ORIG, skb, &p);
+	why = knat_flow_account(kn, f, KNAT_DIR_ORIG, skb, &p);
+	if (why != __KNAT_DROP_MAX)
+		return knat_drop(kn, why);
 	if (skb_ensure_writable(skb, p.thoff + p.l4len))
 		return knat_drop(kn, KNAT_DROP_UNWRITABLE);
 	knat_manip(skb, 0, p.l4len, false, KNAT_MANIP_SRC, m->out_addr,

@@ -14,9 +14,11 @@ struct knat_pkt {
 	unsigned int thoff;	/* L4 header offset */
 	unsigned int l4len;	/* L4 header bytes to make writable */
 	u8 tcpflags;		/* KNAT_TCPF_* */
+	u8 tcpraw;		/* the header's flag byte, TCPHDR_* */
 	bool icmp_err;
 	unsigned int inner_nhoff; /* ICMP error: quoted IP header offset */
 	unsigned int inner_l4avail; /* ... and the quoted L4 bytes present */
+	struct knat_tcp_seg seg;	/* TCP: what the window check reads */
 };
 
 enum knat_parse_result {

@@ -37,14 +37,16 @@ void knat_stats_sum(struct knat_net *kn, struct knat_stats *sum)
 /*
  * Zeroing another CPU's copy races with its increments; an event counted
  * during the reset may survive it or vanish, which is what "reset" means to
- * anyone reading the counters afterwards.
+ * anyone reading the counters afterwards.  The live gauges stay: they
+ * count what is in the table, not what happened.
  */
 void knat_stats_reset(struct knat_net *kn)
 {
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		memset(per_cpu_ptr(kn->stats, cpu), 0, sizeof(struct knat_stats));
+		memset(per_cpu_ptr(kn->stats, cpu), 0,
+		       offsetof(struct knat_stats, live));
 }
 
 int knat_stats_net_init(struct knat_net *kn)

@@ -21,6 +21,13 @@ struct knat_stats {
 	u64 cnt[__KNAT_CNT_MAX];
 	u64 drop[__KNAT_DROP_MAX];
 	struct knat_hs_hist hs;
+	/*
+	 * Gauges, not counters, and never reset: live flows by protocol
+	 * (TCP, UDP, ICMP) and TCP flows by state (flow.c).  One CPU's
+	 * share may be negative; the sum is not.
+	 */
+	s32 live[3];
+	s32 tcp[__KNAT_TCP_MAX];
 };
 
 static inline void knat_count(struct knat_net *kn, enum knat_counter c)
