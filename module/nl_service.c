@@ -280,12 +280,10 @@ static int knat_nl_backend(struct genl_info *info, u8 cmd)
 			err = -EEXIST;
 			break;
 		}
-		if (!addr || ipv4_is_multicast(addr) || ipv4_is_lbcast(addr)) {
-			NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_BE_A_ADDR],
-					    "Backend must be a unicast address");
-			err = -EINVAL;
+		err = knat_nl_check_host(info->extack, tb[KNAT_BE_A_ADDR],
+					 addr, KNAT_NL_HOST_BACKEND);
+		if (err)
 			break;
-		}
 		err = knat_backend_add(svc, addr, port,
 				       tb[KNAT_BE_A_WEIGHT] ?
 				       nla_get_u32(tb[KNAT_BE_A_WEIGHT]) : 1,

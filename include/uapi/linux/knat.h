@@ -11,10 +11,15 @@
  * every other integer is host order.  IPv4 only for now: an address is a
  * __be32.
  *
- * Permissions: the *_GET commands, KNAT_CMD_EXPLAIN and the event group
- * are open to any user of the namespace; every command that changes something (NEW, SET,
- * DEL, STATS_RESET) needs CAP_NET_ADMIN in the namespace's user namespace
- * (EPERM otherwise).
+ * Permissions: status, configuration, rules, services and aggregate
+ * statistics (STATUS_GET, CONFIG_GET, FORWARD_GET, SNAT_GET, SERVICE_GET,
+ * STATS_GET) are open to any user of the namespace.  Per-flow data names
+ * every translated connection's endpoints, so, as with ctnetlink, it needs
+ * CAP_NET_ADMIN in the namespace's user namespace: FLOW_GET (list and
+ * count), FLOW_DEL, KNAT_CMD_EXPLAIN and joining the event group.  So
+ * does every command that changes something (NEW, SET, DEL, STATS_RESET).
+ * EPERM otherwise.  Every command's header is validated strictly
+ * (genlmsghdr.reserved 0; only REQUEST, ACK, ECHO and DUMP flags).
  *
  * KNAT_CMD_STATUS_GET: no attributes.  Reply:
  *   KNAT_A_VERSION           string  module version
@@ -189,8 +194,9 @@
  *     KNAT_BE_A_ACTIVE       u32     dump only: TCP flows in ESTABLISHED
  *     KNAT_BE_A_INACTIVE     u32     dump only: its other flows
  *
- * KNAT_CMD_EVENT, multicast to the "events" group (listening needs no
- * privilege, as reading stats):
+ * KNAT_CMD_EVENT, multicast to the "events" group (joining it needs
+ * CAP_NET_ADMIN in the namespace's user namespace: flow events name
+ * connections):
  *   KNAT_A_EVENT             nest
  *     KNAT_EV_A_TYPE         u8      enum knat_event_type
  *     KNAT_EV_A_SEQ          u32     per namespace, +1 each event made while
