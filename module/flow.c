@@ -64,6 +64,7 @@ struct knat_flow *knat_flow_alloc(struct knat_net *kn,
 				  const struct knat_tuple *reply,
 				  u8 kind, void *owner, u32 timeout)
 {
+	struct mem_cgroup *memcg;
 	struct knat_flow *f;
 	u32 now = (u32)jiffies;
 
@@ -71,7 +72,9 @@ struct knat_flow *knat_flow_alloc(struct knat_net *kn,
 		atomic_dec(&kn->nflows);
 		return ERR_PTR(-ENOSPC);
 	}
+	memcg = knat_memcg_enter(kn);
 	f = kmem_cache_zalloc(knat_flow_cache, GFP_ATOMIC);
+	knat_memcg_exit(memcg);
 	if (!f) {
 		atomic_dec(&kn->nflows);
 		return ERR_PTR(-ENOMEM);
@@ -332,7 +335,9 @@ void knat_flow_net_exit(struct knat_net *kn)
 int knat_flow_init(void)
 {
 	get_random_bytes(&knat_hash_key, sizeof(knat_hash_key));
-	knat_flow_cache = KMEM_CACHE(knat_flow, SLAB_HWCACHE_ALIGN);
+	/* Flows are charged to their namespace's memory cgroup. */
+	knat_flow_cache = KMEM_CACHE(knat_flow,
+				     SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT);
 	return knat_flow_cache ? 0 : -ENOMEM;
 }
 

@@ -45,6 +45,19 @@
  *                                    last interval's (all of it when the
  *                                    window is not longer than the
  *                                    interval), as IPVS's 2 s / 8 s one
+ *     KNAT_CFG_A_LIMITS      nest    attribute type = enum knat_limit + 1
+ *       <limit>              u32     1 .. 16777216: what each network
+ *                                    namespace but the initial one may
+ *                                    hold; module-wide.  Setting any
+ *                                    needs the initial namespace and
+ *                                    CAP_NET_ADMIN over the initial user
+ *                                    namespace (EPERM otherwise).  A
+ *                                    change applies to later requests;
+ *                                    nothing that exists is removed.
+ *                                    Requests beyond a limit fail with
+ *                                    ENOSPC; MAX_FLOWS and MAGLEV_SIZE
+ *                                    cap the values a namespace may set
+ *                                    (EINVAL beyond them).
  *
  * KNAT_CMD_FORWARD_NEW / KNAT_CMD_FORWARD_DEL / KNAT_CMD_FORWARD_GET (dump):
  *   KNAT_A_FORWARD           nest
@@ -348,9 +361,27 @@ enum knat_cfg_attr {
 	KNAT_CFG_A_TIMEOUTS,
 	KNAT_CFG_A_RATE_INTERVAL,
 	KNAT_CFG_A_RATE_WINDOW,
+	KNAT_CFG_A_LIMITS,
 
 	__KNAT_CFG_A_MAX,
 	KNAT_CFG_A_MAX = __KNAT_CFG_A_MAX - 1
+};
+
+/*
+ * What one network namespace other than the initial one may hold (the
+ * nest's attribute type is index + 1).  Module-wide; set from the initial
+ * namespace only.  Defaults in comments.
+ */
+enum knat_limit {
+	KNAT_LIMIT_FORWARDS,		/* 1024 */
+	KNAT_LIMIT_SNATS,		/* 64 */
+	KNAT_LIMIT_SERVICES,		/* 256 */
+	KNAT_LIMIT_BACKENDS,		/* 4096, over all services */
+	KNAT_LIMIT_SVC_BACKENDS,	/* 1024, of one service */
+	KNAT_LIMIT_MAGLEV_SIZE,		/* 65537, largest maglev-size */
+	KNAT_LIMIT_MAX_FLOWS,		/* 262144, largest max-flows */
+
+	__KNAT_LIMIT_MAX
 };
 
 /* Flow timeouts; defaults follow RFC 4787 (UDP) and RFC 5382 (TCP). */
