@@ -61,7 +61,9 @@ static int __net_init knat_net_init(struct net *net)
 	ratelimit_set_flags(&kn->event_rs, RATELIMIT_MSG_ON_RELEASE);
 	ratelimit_state_init(&kn->exhausted_rs, HZ, 10);
 	ratelimit_set_flags(&kn->exhausted_rs, RATELIMIT_MSG_ON_RELEASE);
-	kn->max_flows = KNAT_DEFAULT_MAX_FLOWS;
+	/* A namespace starts within the limits the host set (nl_config.c). */
+	kn->max_flows = min_t(u32, KNAT_DEFAULT_MAX_FLOWS,
+			      knat_limit(kn, KNAT_LIMIT_MAX_FLOWS));
 	for (i = 0; i < __KNAT_TIMEOUT_MAX; i++)
 		kn->timeouts[i] = knat_default_timeouts[i] * HZ;
 
