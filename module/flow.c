@@ -182,42 +182,70 @@ void knat_flow_del(struct knat_net *kn, struct knat_flow *f)
 	knat_flow_unhash(kn, f);
 }
 
+/* Flow halves examined between two chances to reschedule. */
+#define KNAT_FLUSH_RESCHED	256
+
 /*
  * Delete every flow @match accepts (all of them when @match is NULL).  A
- * walk can restart when the table resizes under it, so walk until one pass
- * finds nothing left to delete.  Process context only.
+ * walk can restart when the table resizes under it, so walk again while a
+ * pass deletes something, but only until as many flows as the table held
+ * at the start are gone: flows that keep arriving must not keep "flow
+ * del" or "backend del" from returning.  A pass sees every flow that was
+ * in the table throughout it, so none of those is left; one made during
+ * the flush may be.  Process context only: it reschedules every
+ * KNAT_FLUSH_RESCHED halves.
  */
 unsigned int knat_flow_flush(struct knat_net *kn,
 			     bool (*match)(const struct knat_flow *f,
 					   const void *arg),
 			     const void *arg)
 {
+	unsigned int start = atomic_read(&kn->nflows), total = 0, pass, seen;
 	struct rhashtable_iter iter;
 	struct knat_flow_half *h;
-	unsigned int total = 0, pass;
+	bool kept;
 
 	do {
 		pass = 0;
+		seen = 0;
 		rhashtable_walk_enter(&kn->flows, &iter);
 		rhashtable_walk_start(&iter);
-		while ((h = rhashtable_walk_next(&iter))) {
+		for (kept = false;;) {
 			struct knat_flow *f;
 
+			/*
+			 * Between two halves, none held across it, and only
+			 * after one left in the table: the walk resumes by
+			 * finding it again, and counts its way past a
+			 * deleted one (skipping what moved up).
+			 */
+			if (++seen >= KNAT_FLUSH_RESCHED && kept) {
+				rhashtable_walk_stop(&iter);
+				cond_resched();
+				rhashtable_walk_start(&iter);
+				seen = 0;
+			}
+			h = rhashtable_walk_next(&iter);
+			kept = false;
+			if (!h)
+				break;
 			if (IS_ERR(h))
 				continue;	/* -EAGAIN: resized, go on */
 			f = knat_flow_of(h);
+			kept = true;
 			if (h->tuple.dir != KNAT_DIR_ORIG ||
 			    test_bit(KNAT_FLOW_DEAD_BIT, &f->status) ||
 			    (match && !match(f, arg)))
 				continue;
 			knat_flow_del(kn, f);
+			kept = false;
 			pass++;
 		}
 		rhashtable_walk_stop(&iter);
 		rhashtable_walk_exit(&iter);
 		total += pass;
 		cond_resched();
-	} while (pass);
+	} while (pass && total < start);
 	return total;
 }
 

@@ -131,7 +131,11 @@
  *   A filter uses PROTO, KIND, STATE, the ORIG tuple's fields, SERVICE and
  *   BACKEND (both by the service and backend that own the flow, so
  *   hairpinned flows of a service match too); an absent field matches
- *   anything.  DEL with no filter flushes the table.
+ *   anything.  DEL with no filter flushes the table.  A dump examines at
+ *   most 1024 flow halves per answer: one that found nothing to show is
+ *   an NLMSG_NOOP (skip it and read on, as libmnl does).  DEL deletes
+ *   what matched when it started and returns once as many flows as the
+ *   table then held are gone, even if matching flows keep arriving.
  *
  * KNAT_CMD_SERVICE_NEW / _SET / _DEL / KNAT_CMD_SERVICE_GET (dump):
  *   KNAT_A_SERVICE           nest
