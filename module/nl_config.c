@@ -279,6 +279,11 @@ int knat_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 
 int knat_nl_stats_reset(struct sk_buff *skb, struct genl_info *info)
 {
-	knat_stats_reset(knat_nl_net(info));
+	struct knat_net *kn = knat_nl_net(info);
+
+	/* parallel_ops: one reset at a time, as before. */
+	mutex_lock(&kn->lock);
+	knat_stats_reset(kn);
+	mutex_unlock(&kn->lock);
 	return 0;
 }
