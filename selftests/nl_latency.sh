@@ -74,9 +74,11 @@ echo "# b: $n status requests, p50 ${p50} ms, p99 ${p99} ms, max ${max} ms;" \
 rm -f "/tmp/nl-latency-adds-$$"
 expect_eq "a: 3 backends" 3 \
 	"$(knat_in a -j service list | json_get 'len(j[0]["backends"])')"
-# Waiting for a rebuild would cost b as long as the rebuild: its slowest
-# answer must stay well below the quickest add.
-expect_eq "b: slowest answer < half the quickest add of a" 1 \
-	$(( ${max%.*} * 2 < ${add_min:-0} ))
+# Waiting for a rebuild costs b the rebuild (under TCG ~300 ms of an add
+# that takes ~1 s with the CLI's start): b's slowest answer must stay
+# below a fifth of a's quickest add (measured: 340 ms of 912 ms under the
+# genl mutex, 29 ms of 709 ms without).
+expect_eq "b: slowest answer < a fifth of the quickest add of a" 1 \
+	$(( ${max%.*} * 5 < ${add_min:-0} ))
 
 tap_end
