@@ -198,12 +198,15 @@ struct knat_flow *knat_flow_alloc(struct knat_net *kn,
 				  const struct knat_tuple *reply,
 				  u8 kind, void *owner, u32 timeout)
 {
+	struct mem_cgroup *memcg;
 	struct knat_flow *f;
 	u32 now = (u32)jiffies;
 
 	if (!knat_flow_charge(kn, kind))
 		return ERR_PTR(-ENOSPC);
+	memcg = knat_memcg_enter(kn);
 	f = kmem_cache_zalloc(knat_flow_cache, GFP_ATOMIC);
+	knat_memcg_exit(memcg);
 	if (!f) {
 		atomic_dec(&kn->nflows);
 		return ERR_PTR(-ENOMEM);
@@ -331,42 +334,70 @@ void knat_flow_del(struct knat_net *kn, struct knat_flow *f)
 	knat_flow_unhash(kn, f);
 }
 
+/* Flow halves examined between two chances to reschedule. */
+#define KNAT_FLUSH_RESCHED	256
+
 /*
  * Delete every flow @match accepts (all of them when @match is NULL).  A
- * walk can restart when the table resizes under it, so walk until one pass
- * finds nothing left to delete.  Process context only.
+ * walk can restart when the table resizes under it, so walk again while a
+ * pass deletes something, but only until as many flows as the table held
+ * at the start are gone: flows that keep arriving must not keep "flow
+ * del" or "backend del" from returning.  A pass sees every flow that was
+ * in the table throughout it, so none of those is left; one made during
+ * the flush may be.  Process context only: it reschedules every
+ * KNAT_FLUSH_RESCHED halves.
  */
 unsigned int knat_flow_flush(struct knat_net *kn,
 			     bool (*match)(const struct knat_flow *f,
 					   const void *arg),
 			     const void *arg)
 {
+	unsigned int start = atomic_read(&kn->nflows), total = 0, pass, seen;
 	struct rhashtable_iter iter;
 	struct knat_flow_half *h;
-	unsigned int total = 0, pass;
+	bool kept;
 
 	do {
 		pass = 0;
+		seen = 0;
 		rhashtable_walk_enter(&kn->flows, &iter);
 		rhashtable_walk_start(&iter);
-		while ((h = rhashtable_walk_next(&iter))) {
+		for (kept = false;;) {
 			struct knat_flow *f;
 
+			/*
+			 * Between two halves, none held across it, and only
+			 * after one left in the table: the walk resumes by
+			 * finding it again, and counts its way past a
+			 * deleted one (skipping what moved up).
+			 */
+			if (++seen >= KNAT_FLUSH_RESCHED && kept) {
+				rhashtable_walk_stop(&iter);
+				cond_resched();
+				rhashtable_walk_start(&iter);
+				seen = 0;
+			}
+			h = rhashtable_walk_next(&iter);
+			kept = false;
+			if (!h)
+				break;
 			if (IS_ERR(h))
 				continue;	/* -EAGAIN: resized, go on */
 			f = knat_flow_of(h);
+			kept = true;
 			if (h->tuple.dir != KNAT_DIR_ORIG || !knat_flow_live(f) ||
 			    test_bit(KNAT_FLOW_DEAD_BIT, &f->status) ||
 			    (match && !match(f, arg)))
 				continue;
 			knat_flow_del(kn, f);
+			kept = false;
 			pass++;
 		}
 		rhashtable_walk_stop(&iter);
 		rhashtable_walk_exit(&iter);
 		total += pass;
 		cond_resched();
-	} while (pass);
+	} while (pass && total < start);
 	return total;
 }
 
@@ -477,7 +508,9 @@ void knat_flow_net_exit(struct knat_net *kn)
 int knat_flow_init(void)
 {
 	get_random_bytes(&knat_hash_key, sizeof(knat_hash_key));
-	knat_flow_cache = KMEM_CACHE(knat_flow, SLAB_HWCACHE_ALIGN);
+	/* Flows are charged to their namespace's memory cgroup. */
+	knat_flow_cache = KMEM_CACHE(knat_flow,
+				     SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT);
 	return knat_flow_cache ? 0 : -ENOMEM;
 }
 

@@ -432,6 +432,60 @@ static void knat_flow_add_vs_gc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->flows.nelems), 0);
 }
 
+/* Traffic during a flush: every flow looked at brings a new one. */
+struct knat_test_arrivals {
+	struct kunit *test;
+	unsigned int made, cap;
+};
+
+static bool knat_test_arrive(const struct knat_flow *f, const void *arg)
+{
+	struct knat_test_arrivals *a = (struct knat_test_arrivals *)arg;
+	struct knat_flow *n;
+
+	if (a->made < a->cap) {
+		n = knat_test_flow(a->test, 20000 + a->made++);
+		if (n)
+			knat_flow_add(a->test->priv, n);	/* frees on error */
+	}
+	return true;
+}
+
+/*
+ * A flush while flows keep arriving returns after about as many as the
+ * table held at the start, not when the arrivals stop (here: after 40000
+ * more, as an unbounded flush would).
+ */
+static void knat_flow_flush_bounded(struct kunit *test)
+{
+	struct knat_test_arrivals a = { .test = test, .cap = 40000 };
+	struct knat_net *kn = test->priv;
+	const unsigned int n = 1000;
+	unsigned int i, total;
+
+	for (i = 0; i < n; i++) {
+		struct knat_flow *f = knat_test_flow(test, 1000 + i);
+
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
+	}
+	total = knat_flow_flush(kn, knat_test_arrive, &a);
+	kunit_info(test, "flushed %u with %u arrivals\n", total, a.made);
+	KUNIT_EXPECT_GE(test, total, n);
+	KUNIT_EXPECT_LE(test, total, 10 * n);
+	KUNIT_EXPECT_LT(test, a.made, a.cap);
+	/* Every flow of the start is gone. */
+	rcu_read_lock();
+	for (i = 0; i < n; i++) {
+		struct knat_tuple t = knat_test_tuple(0x0a000102, 0xc6336401,
+						      1000 + i, 8080,
+						      IPPROTO_TCP);
+
+		KUNIT_EXPECT_NULL(test, knat_flow_find(kn, &t));
+	}
+	rcu_read_unlock();
+}
+
 static void knat_flow_size(struct kunit *test)
 {
 	kunit_info(test, "sizeof(struct knat_flow) = %zu\n",
@@ -458,6 +512,7 @@ static struct kunit_case knat_flow_cases[] = {
 	KUNIT_CASE(knat_flow_limit),
 	KUNIT_CASE(knat_flow_early_drop_case),
 	KUNIT_CASE(knat_flow_many),
+	KUNIT_CASE(knat_flow_flush_bounded),
 	KUNIT_CASE(knat_flow_size),
 	KUNIT_CASE(knat_flow_half_published),
 	KUNIT_CASE(knat_flow_published_live),

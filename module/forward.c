@@ -27,6 +27,11 @@ int knat_forward_add(struct knat_net *kn, const struct knat_forward *tmpl,
 	int err;
 
 	lockdep_assert_held(&kn->lock);
+	if (kn->nforwards >= knat_limit(kn, KNAT_LIMIT_FORWARDS)) {
+		NL_SET_ERR_MSG(extack,
+			       "Namespace holds as many forwards as its limit allows");
+		return -ENOSPC;
+	}
 	list_for_each_entry(f, &kn->forwards, list) {
 		if (knat_forward_overlaps(f, tmpl)) {
 			NL_SET_ERR_MSG(extack,
@@ -35,10 +40,10 @@ int knat_forward_add(struct knat_net *kn, const struct knat_forward *tmpl,
 		}
 	}
 
-	f = kmemdup(tmpl, sizeof(*f), GFP_KERNEL);
+	f = kmemdup(tmpl, sizeof(*f), GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return -ENOMEM;
-	f->stats = alloc_percpu(struct knat_rule_stats);
+	f->stats = alloc_percpu_gfp(struct knat_rule_stats, GFP_KERNEL_ACCOUNT);
 	if (!f->stats) {
 		kfree(f);
 		return -ENOMEM;

@@ -26,6 +26,16 @@ static bool knat_icmp_writable(struct sk_buff *skb, const struct knat_pkt *p)
 	return !skb_ensure_writable(skb, p->thoff + p->l4len);
 }
 
+/* The error's ICMP type; knat_parse() has seen its header. */
+static u8 knat_icmp_type(const struct sk_buff *skb, const struct knat_pkt *p)
+{
+	const u8 *type;
+	u8 _type;
+
+	type = skb_header_pointer(skb, p->thoff, 1, &_type);
+	return type ? *type : ICMP_DEST_UNREACH;
+}
+
 static unsigned int knat_icmp_error_entry(struct knat_net *kn,
 					  struct sk_buff *skb,
 					  struct knat_pkt *p,
@@ -47,6 +57,14 @@ static unsigned int knat_icmp_error_entry(struct knat_net *kn,
 	f = knat_flow_of(h);
 	dir = h->tuple.dir;
 	o = &f->h[!dir].tuple;
+
+	/*
+	 * A redirect about a translated flow would name a next hop for
+	 * addresses one side never sees (and reveal them): drop it, as
+	 * nf_nat does.  Every flow of knat is translated.
+	 */
+	if (knat_icmp_type(skb, p) == ICMP_REDIRECT)
+		return knat_drop(kn, KNAT_DROP_ICMP_REDIRECT);
 
 	svc = knat_flow_is_service(f) ?
 	      ((struct knat_backend *)f->owner)->svc : NULL;

@@ -15,9 +15,11 @@
 #ifndef _KNAT_H
 #define _KNAT_H
 
+#include <linux/memcontrol.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/ratelimit_types.h>
+#include <linux/sched/mm.h>
 #include <linux/rhashtable-types.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
@@ -25,11 +27,16 @@
 
 #define KNAT_VERSION "0.1.0"
 
+/* A namespace's max-flows until it sets one. */
+#define KNAT_DEFAULT_MAX_FLOWS	262144
+
 struct knat_stats;
 
 /* Per-namespace state; found with knat_net(net). */
 struct knat_net {
 	struct net *net;
+	/* Charged for the packet path's allocations; NULL: nobody. */
+	struct mem_cgroup *memcg;
 	/* Serialises configuration changes; never taken on the packet path. */
 	struct mutex lock;
 	bool hooks_active;
@@ -83,6 +90,33 @@ struct knat_net {
 };
 
 struct knat_net *knat_net(const struct net *net);
+
+/*
+ * What a namespace other than the initial one may hold (nl_config.c):
+ * module-wide, changed from the initial namespace only.  The initial
+ * namespace belongs to the host's administrator and has no limit.
+ */
+extern u32 knat_limits[__KNAT_LIMIT_MAX];
+
+static inline u32 knat_limit(const struct knat_net *kn, enum knat_limit l)
+{
+	return net_eq(kn->net, &init_net) ? U32_MAX : READ_ONCE(knat_limits[l]);
+}
+
+/*
+ * Charge what the packet path allocates for @kn (flows, mappings) to the
+ * memory cgroup of the namespace's creator, as its configuration is
+ * charged to the configuring task: softirq has no task to charge.
+ */
+static inline struct mem_cgroup *knat_memcg_enter(const struct knat_net *kn)
+{
+	return set_active_memcg(kn->memcg);
+}
+
+static inline void knat_memcg_exit(struct mem_cgroup *old)
+{
+	set_active_memcg(old);
+}
 
 int knat_netns_init(void);
 void knat_netns_uninit(void);

@@ -179,7 +179,7 @@ int knat_maglev_build(struct knat_maglev **out,
 		return -EINVAL;
 
 	keys_off = ALIGN(struct_size(t, slots, m), sizeof(u64));
-	t = kvmalloc(keys_off + n * sizeof(u64), GFP_KERNEL);
+	t = kvmalloc(keys_off + n * sizeof(u64), GFP_KERNEL_ACCOUNT);
 	if (!t)
 		return -ENOMEM;
 	t->m = m;
@@ -192,8 +192,8 @@ int knat_maglev_build(struct knat_maglev **out,
 		keys[i] = be[i].key;
 
 	if (n) {
-		perm = kvmalloc_array(n, sizeof(*perm), GFP_KERNEL);
-		heap = kvmalloc_array(n, sizeof(*heap), GFP_KERNEL);
+		perm = kvmalloc_array(n, sizeof(*perm), GFP_KERNEL_ACCOUNT);
+		heap = kvmalloc_array(n, sizeof(*heap), GFP_KERNEL_ACCOUNT);
 		err = -ENOMEM;
 		if (!perm || !heap)
 			goto err;

@@ -262,6 +262,7 @@ int knat_parse(struct sk_buff *skb, struct knat_pkt *p)
 		case ICMP_DEST_UNREACH:
 		case ICMP_TIME_EXCEEDED:
 		case ICMP_PARAMETERPROB:
+		case ICMP_REDIRECT:	/* only to drop it: icmp.c */
 			return knat_parse_icmp_error(skb, p);
 		}
 		return KNAT_PARSE_OTHER;
@@ -1007,7 +1008,18 @@ static unsigned int knat_vip_echo(struct knat_net *kn, struct sk_buff *skb,
 	struct iphdr *iph;
 	struct rtable *rt;
 
+	unsigned int optlen;
+
 	knat_service_count_vip(kn, p->t.dst, KNAT_CNT_ICMP_ECHO_REQUEST);
+	/*
+	 * As icmp_echo() in effect: no answer to a source that is no one
+	 * host (0/8, loopback, multicast, any broadcast), which would make
+	 * knat answer spoofed requests to a whole subnet or to itself.
+	 */
+	if (ipv4_is_zeronet(p->t.src) || ipv4_is_loopback(p->t.src) ||
+	    ipv4_is_multicast(p->t.src) || ipv4_is_lbcast(p->t.src) ||
+	    inet_addr_type(state->net, p->t.src) == RTN_BROADCAST)
+		return knat_drop(kn, KNAT_DROP_BAD_SOURCE);
 	if (!__ratelimit(&kn->vip_echo_rs))
 		return knat_drop(kn, KNAT_DROP_RATE_LIMITED);
 	if (skb_ensure_writable(skb, p->thoff + sizeof(*ih)))
@@ -1016,8 +1028,24 @@ static unsigned int knat_vip_echo(struct knat_net *kn, struct sk_buff *skb,
 	if (IS_ERR(rt))
 		return knat_drop(kn, KNAT_DROP_NO_ROUTE);
 
+	/*
+	 * IP options are not echoed verbatim (a source route or a record
+	 * route would be sent back as the client wrote it): strip them, as
+	 * the answer needs none.  The ICMP checksum does not cover them.
+	 */
+	optlen = ip_hdrlen(skb) - sizeof(*iph);
+	if (optlen) {
+		memmove(skb->data + optlen, skb->data, sizeof(*iph));
+		__skb_pull(skb, optlen);
+		skb_reset_network_header(skb);
+		skb_set_transport_header(skb, sizeof(*iph));
+		iph = ip_hdr(skb);
+		iph->ihl = sizeof(*iph) / 4;
+		iph->tot_len = htons(ntohs(iph->tot_len) - optlen);
+		skb->ip_summed = CHECKSUM_NONE;
+	}
 	iph = ip_hdr(skb);
-	ih = (struct icmphdr *)(skb->data + p->thoff);
+	ih = (struct icmphdr *)(skb->data + p->thoff - optlen);
 	/* Type 8 -> 0: the checksum follows the one changed word. */
 	inet_proto_csum_replace2(&ih->checksum, skb,
 				 htons(ICMP_ECHO << 8 | ih->code),
@@ -1235,8 +1263,12 @@ static __be32 knat_masq_addr(const struct net_device *dev, __be32 nexthop)
 	if (!in_dev)
 		return 0;
 	in_dev_for_each_ifa_rcu(ifa, in_dev) {
+		/* As inet_select_addr(..., RT_SCOPE_UNIVERSE): never a
+		 * link- or host-scope address, which no one past the next
+		 * hop could answer.
+		 */
 		if ((ifa->ifa_flags & IFA_F_SECONDARY) ||
-		    ifa->ifa_scope > RT_SCOPE_LINK)
+		    ifa->ifa_scope != RT_SCOPE_UNIVERSE)
 			continue;
 		if (inet_ifa_match(nexthop, ifa))
 			return ifa->ifa_local;

@@ -49,6 +49,59 @@ struct sk_buff *knat_nl_reply_new(struct genl_info *info, u8 cmd, void **hdr)
 	return msg;
 }
 
+/*
+ * No rule may name "this network" (0/8: not a destination), loopback (a
+ * router's packets to 127/8 are martians that only reach the host itself),
+ * multicast or the limited broadcast: none is one host behind knat.
+ */
+int knat_nl_check_host(struct netlink_ext_ack *extack, const struct nlattr *a,
+		       __be32 addr, enum knat_nl_host what)
+{
+	static const char * const msg[][4] = {
+		[KNAT_NL_HOST_SNAT] = {
+			"SNAT address in 0.0.0.0/8",
+			"SNAT address is a loopback address",
+			"SNAT address is a multicast address",
+			"SNAT address is the broadcast address",
+		},
+		[KNAT_NL_HOST_FWD_TO] = {
+			"Forward destination in 0.0.0.0/8",
+			"Forward destination is a loopback address",
+			"Forward destination is a multicast address",
+			"Forward destination is the broadcast address",
+		},
+		[KNAT_NL_HOST_FWD_MATCH] = {
+			"Forward address in 0.0.0.0/8",
+			"Forward address is a loopback address",
+			"Forward address is a multicast address",
+			"Forward address is the broadcast address",
+		},
+		[KNAT_NL_HOST_BACKEND] = {
+			"Backend address in 0.0.0.0/8",
+			"Backend address is a loopback address",
+			"Backend address is a multicast address",
+			"Backend address is the broadcast address",
+		},
+	};
+	int why;
+
+	if (ipv4_is_zeronet(addr))
+		why = 0;
+	else if (ipv4_is_loopback(addr))
+		why = 1;
+	else if (ipv4_is_multicast(addr))
+		why = 2;
+	else if (ipv4_is_lbcast(addr))
+		why = 3;
+	else
+		return 0;
+	if (extack) {
+		extack->_msg = msg[what][why];
+		extack->bad_attr = a;
+	}
+	return -EINVAL;
+}
+
 static int knat_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_nl_net(info);
@@ -78,11 +131,13 @@ static int knat_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * Reading is open to any user of the namespace, as "ip route" and "ss"
- * are: the event group cannot be closed on this kernel anyway, and a
- * monitoring agent should need no privilege.  Every change needs
- * CAP_NET_ADMIN in the namespace's own user namespace
- * (GENL_UNS_ADMIN_PERM), so a container's root manages its own knat.
+ * Configuration and aggregate counters are open to any user of the
+ * namespace, as "ip route" and "ip -s link" are, so a monitoring agent
+ * needs no privilege.  Per-flow data (flow list/count/del, explain, the
+ * event group) names every NAT'd connection's endpoints: like ctnetlink,
+ * it needs CAP_NET_ADMIN in the namespace's own user namespace
+ * (GENL_UNS_ADMIN_PERM), as every change does, so a container's root
+ * manages and inspects its own knat and nobody else's.
  */
 static const struct genl_ops knat_nl_ops[] = {
 	{
@@ -131,6 +186,7 @@ static const struct genl_ops knat_nl_ops[] = {
 		.start = knat_nl_flow_dump_start,
 		.dumpit = knat_nl_flow_dump,
 		.done = knat_nl_flow_dump_done,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = KNAT_CMD_FLOW_DEL,
@@ -183,11 +239,15 @@ static const struct genl_ops knat_nl_ops[] = {
 	{
 		.cmd = KNAT_CMD_EXPLAIN,
 		.doit = knat_nl_explain,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
 static const struct genl_multicast_group knat_nl_mcgrps[] = {
-	{ .name = KNAT_GENL_MCGRP_EVENTS },
+	{
+		.name = KNAT_GENL_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 struct genl_family knat_genl_family __ro_after_init = {
@@ -196,11 +256,22 @@ struct genl_family knat_genl_family __ro_after_init = {
 	.maxattr = KNAT_A_MAX,
 	.policy = knat_nl_policy,
 	.netnsok = true,
-	.parallel_ops = false,
+	/*
+	 * Not under the kernel-wide genl_mutex, which a maglev rebuild of a
+	 * million slots would hold for half a second against every genl
+	 * user of the host (ethtool, iw, devlink): each handler serialises
+	 * on its own namespace's ->lock where it changes or needs a
+	 * consistent view, and reads the rest under RCU.
+	 */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = knat_nl_ops,
 	.n_ops = ARRAY_SIZE(knat_nl_ops),
-	.resv_start_op = KNAT_CMD_MAX + 1,
+	/*
+	 * Every command validates its header strictly: no trailing bytes,
+	 * no unknown attributes (resv_start_op only exempts older ops).
+	 */
+	.resv_start_op = 0,
 	.mcgrps = knat_nl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(knat_nl_mcgrps),
 };

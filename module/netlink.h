@@ -67,6 +67,21 @@ int knat_nl_explain(struct sk_buff *skb, struct genl_info *info);
 struct sk_buff *knat_nl_reply_new(struct genl_info *info, u8 cmd,
 				  void **hdr);
 
+/* What a rule's address stands for, for knat_nl_check_host()'s message. */
+enum knat_nl_host {
+	KNAT_NL_HOST_SNAT,		/* a SNAT rule's outside address */
+	KNAT_NL_HOST_FWD_TO,		/* where a forward sends */
+	KNAT_NL_HOST_FWD_MATCH,		/* the address a forward matches */
+	KNAT_NL_HOST_BACKEND,		/* a service's backend */
+};
+
+/*
+ * 0 when @addr (attribute @a) may stand for one host in a rule; else
+ * -EINVAL and extack names the attribute and why.
+ */
+int knat_nl_check_host(struct netlink_ext_ack *extack, const struct nlattr *a,
+		       __be32 addr, enum knat_nl_host what);
+
 static inline struct knat_net *knat_nl_net(struct genl_info *info)
 {
 	return knat_net(genl_info_net(info));

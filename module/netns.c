@@ -33,8 +33,6 @@ static const u32 knat_default_timeouts[__KNAT_TIMEOUT_MAX] = {
 	[KNAT_TIMEOUT_ICMP]		= 30,
 };
 
-#define KNAT_DEFAULT_MAX_FLOWS	262144
-
 struct knat_net *knat_net(const struct net *net)
 {
 	return net_generic(net, knat_net_id);
@@ -46,6 +44,8 @@ static int __net_init knat_net_init(struct net *net)
 	int i, err;
 
 	kn->net = net;
+	/* The creator's cgroup (unshare, ip netns add), or insmod's. */
+	kn->memcg = current->mm ? get_mem_cgroup_from_mm(current->mm) : NULL;
 	mutex_init(&kn->lock);
 	knat_health_net_init(kn);
 	knat_rate_net_init(kn);
@@ -61,13 +61,15 @@ static int __net_init knat_net_init(struct net *net)
 	ratelimit_set_flags(&kn->event_rs, RATELIMIT_MSG_ON_RELEASE);
 	ratelimit_state_init(&kn->exhausted_rs, HZ, 10);
 	ratelimit_set_flags(&kn->exhausted_rs, RATELIMIT_MSG_ON_RELEASE);
-	kn->max_flows = KNAT_DEFAULT_MAX_FLOWS;
+	/* A namespace starts within the limits the host set (nl_config.c). */
+	kn->max_flows = min_t(u32, KNAT_DEFAULT_MAX_FLOWS,
+			      knat_limit(kn, KNAT_LIMIT_MAX_FLOWS));
 	for (i = 0; i < __KNAT_TIMEOUT_MAX; i++)
 		kn->timeouts[i] = knat_default_timeouts[i] * HZ;
 
 	err = knat_stats_net_init(kn);
 	if (err)
-		return err;
+		goto err_memcg;
 	err = knat_flow_net_init(kn);
 	if (err)
 		goto err_stats;
@@ -85,6 +87,8 @@ err_flow:
 	knat_flow_net_exit(kn);
 err_stats:
 	knat_stats_net_exit(kn);
+err_memcg:
+	mem_cgroup_put(kn->memcg);
 	return err;
 }
 
@@ -103,6 +107,7 @@ static void __net_exit knat_net_exit(struct net *net)
 	knat_persist_net_exit(kn);
 	knat_portalloc_net_exit(kn);
 	knat_stats_net_exit(kn);
+	mem_cgroup_put(kn->memcg);
 	mutex_destroy(&kn->lock);
 }
 

@@ -2,6 +2,7 @@
 /* Netlink: the config object (limits, timeouts) and the stats object. */
 
 #include "flow.h"
+#include "maglev.h"
 #include "netlink.h"
 #include "service.h"
 #include "stats.h"
@@ -26,6 +27,31 @@ static struct netlink_range_validation knat_rate_window_range = {
 	.min = 1, .max = KNAT_RATE_WINDOW_MAX,
 };
 
+/*
+ * Each limit bounds what one unprivileged user can make the kernel hold
+ * (every allocation is charged to its memory cgroup too, but a cgroup
+ * need not be limited), and each is far above what one site needs:
+ * forwards and SNAT rules are lists walked for every new flow, so they
+ * also bound the packet path's work; a SNAT rule holds up to 1.5 MiB of
+ * port bitmaps; a service a 2-byte-a-slot maglev table (65537 slots:
+ * 128 KiB); a backend per-CPU counters; max-flows the default of
+ * max-flows, so a namespace can lower it but only the host raise it.
+ */
+u32 knat_limits[__KNAT_LIMIT_MAX] = {
+	[KNAT_LIMIT_FORWARDS]		= 1024,
+	[KNAT_LIMIT_SNATS]		= 64,
+	[KNAT_LIMIT_SERVICES]		= 256,
+	[KNAT_LIMIT_BACKENDS]		= 4096,
+	[KNAT_LIMIT_SVC_BACKENDS]	= 1024,
+	[KNAT_LIMIT_MAGLEV_SIZE]	= KNAT_MAGLEV_M_DEFAULT,
+	[KNAT_LIMIT_MAX_FLOWS]		= KNAT_DEFAULT_MAX_FLOWS,
+};
+
+static const struct nla_policy knat_limits_policy[__KNAT_LIMIT_MAX + 1] = {
+	[1 ... __KNAT_LIMIT_MAX] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &knat_max_flows_range),
+};
+
 static const struct nla_policy knat_timeouts_policy[__KNAT_TIMEOUT_MAX + 1] = {
 	[1 ... __KNAT_TIMEOUT_MAX] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &knat_timeout_range),
@@ -39,6 +65,7 @@ const struct nla_policy knat_cfg_policy[KNAT_CFG_A_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U32, &knat_rate_interval_range),
 	[KNAT_CFG_A_RATE_WINDOW] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &knat_rate_window_range),
+	[KNAT_CFG_A_LIMITS] = NLA_POLICY_NESTED(knat_limits_policy),
 };
 
 int knat_nl_config_get(struct sk_buff *skb, struct genl_info *info)
@@ -63,6 +90,13 @@ int knat_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 		if (nla_put_u32(msg, i + 1, READ_ONCE(kn->timeouts[i]) / HZ))
 			goto nospace;
 	nla_nest_end(msg, tos);
+	tos = nla_nest_start(msg, KNAT_CFG_A_LIMITS);
+	if (!tos)
+		goto nospace;
+	for (i = 0; i < __KNAT_LIMIT_MAX; i++)
+		if (nla_put_u32(msg, i + 1, READ_ONCE(knat_limits[i])))
+			goto nospace;
+	nla_nest_end(msg, tos);
 	if (nla_put_u32(msg, KNAT_CFG_A_RATE_INTERVAL,
 			READ_ONCE(kn->rate_interval)) ||
 	    nla_put_u32(msg, KNAT_CFG_A_RATE_WINDOW,
@@ -77,12 +111,33 @@ nospace:
 	return -EMSGSIZE;
 }
 
+/*
+ * Limits protect the host from its namespaces, so only the host may set
+ * them: the initial namespace, and CAP_NET_ADMIN over the initial user
+ * namespace (a container's root has it only over its own).
+ */
+static int knat_nl_limits_parse(struct sk_buff *skb, struct genl_info *info,
+				struct nlattr *a, struct nlattr **lim)
+{
+	if (!a)
+		return 0;
+	if (!net_eq(genl_info_net(info), &init_net) ||
+	    !netlink_capable(skb, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "Limits are set from the initial namespace only");
+		return -EPERM;
+	}
+	return nla_parse_nested(lim, __KNAT_LIMIT_MAX, a, knat_limits_policy,
+				info->extack);
+}
+
 /* All or nothing: the policy has checked every value already. */
 int knat_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_nl_net(info);
 	struct nlattr *tb[KNAT_CFG_A_MAX + 1];
 	struct nlattr *tos[__KNAT_TIMEOUT_MAX + 1];
+	struct nlattr *lim[__KNAT_LIMIT_MAX + 1] = {};
 	int err, i;
 
 	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_CONFIG))
@@ -99,7 +154,21 @@ int knat_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 			return err;
 	}
 
+	err = knat_nl_limits_parse(skb, info, tb[KNAT_CFG_A_LIMITS], lim);
+	if (err)
+		return err;
+	if (tb[KNAT_CFG_A_MAX_FLOWS] &&
+	    nla_get_u32(tb[KNAT_CFG_A_MAX_FLOWS]) >
+	    knat_limit(kn, KNAT_LIMIT_MAX_FLOWS)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_CFG_A_MAX_FLOWS],
+				    "max-flows above this namespace's limit (limit max-flows, set by the host)");
+		return -EINVAL;
+	}
+
 	mutex_lock(&kn->lock);
+	for (i = 0; i < __KNAT_LIMIT_MAX; i++)
+		if (lim[i + 1])
+			WRITE_ONCE(knat_limits[i], nla_get_u32(lim[i + 1]));
 	if (tb[KNAT_CFG_A_MAX_FLOWS])
 		WRITE_ONCE(kn->max_flows, nla_get_u32(tb[KNAT_CFG_A_MAX_FLOWS]));
 	/* Flows take a new timeout with their next packet. */
@@ -210,6 +279,11 @@ int knat_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 
 int knat_nl_stats_reset(struct sk_buff *skb, struct genl_info *info)
 {
-	knat_stats_reset(knat_nl_net(info));
+	struct knat_net *kn = knat_nl_net(info);
+
+	/* parallel_ops: one reset at a time, as before. */
+	mutex_lock(&kn->lock);
+	knat_stats_reset(kn);
+	mutex_unlock(&kn->lock);
 	return 0;
 }

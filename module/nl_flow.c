@@ -303,9 +303,27 @@ int knat_nl_flow_dump_done(struct netlink_callback *cb)
 	return 0;
 }
 
+/*
+ * Flow halves one dump call examines at most: a filter that matches
+ * nothing must not walk a table of millions in one RCU section, holding
+ * up the caller and whoever waits for it.  A call that examined its
+ * budget without filling anything sends an NLMSG_NOOP, since an empty
+ * answer would end the dump.
+ */
+#define KNAT_FLOW_DUMP_BUDGET	1024
+
+/* Keep the dump going with nothing to show yet. */
+static void knat_nl_flow_dump_noop(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	nlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+		  NLMSG_NOOP, 0, NLM_F_MULTI);
+}
+
 int knat_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct knat_flow_dump *d = (struct knat_flow_dump *)cb->args[0];
+	unsigned int budget = KNAT_FLOW_DUMP_BUDGET;
 	struct knat_flow_half *h;
 
 	rhashtable_walk_start(&d->iter);
@@ -313,6 +331,11 @@ int knat_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		const struct knat_flow *f;
 		void *hdr;
 
+		if (!budget--) {
+			if (!skb->len)
+				knat_nl_flow_dump_noop(skb, cb);
+			break;
+		}
 		h = d->resume ? rhashtable_walk_peek(&d->iter) :
 			rhashtable_walk_next(&d->iter);
 		d->resume = false;

@@ -116,12 +116,14 @@ int knat_nl_forward_new(struct sk_buff *skb, struct genl_info *info)
 				    "Port range ends before it starts");
 		return -EINVAL;
 	}
-	if (!f.to_addr || ipv4_is_multicast(f.to_addr) ||
-	    ipv4_is_lbcast(f.to_addr)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_FWD_A_TO_ADDR],
-				    "Destination must be a unicast address");
-		return -EINVAL;
-	}
+	err = knat_nl_check_host(info->extack, tb[KNAT_FWD_A_TO_ADDR],
+				 f.to_addr, KNAT_NL_HOST_FWD_TO);
+	/* 0 matches any local address; anything else must be one host. */
+	if (!err && f.addr)
+		err = knat_nl_check_host(info->extack, tb[KNAT_FWD_A_ADDR],
+					 f.addr, KNAT_NL_HOST_FWD_MATCH);
+	if (err)
+		return err;
 	if (f.to_port && f.to_port + (f.port_max - f.port_min) > 65535) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_FWD_A_TO_PORT],
 				    "Destination port range passes 65535");
@@ -363,11 +365,18 @@ int knat_nl_snat_new(struct sk_buff *skb, struct genl_info *info)
 		r.to_min = nla_get_be32(tb[KNAT_SNAT_A_TO_MIN]);
 		r.to_max = tb[KNAT_SNAT_A_TO_MAX] ?
 			   nla_get_be32(tb[KNAT_SNAT_A_TO_MAX]) : r.to_min;
-		if (!r.to_min || ipv4_is_multicast(r.to_min)) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_SNAT_A_TO_MIN],
-					    "Outside address must be unicast");
-			return -EINVAL;
-		}
+		/*
+		 * Both ends: 0/8, 127/8 and 224/3 are each far wider than
+		 * the 64 addresses a range may span, so a range with both
+		 * ends outside them holds none of theirs.
+		 */
+		err = knat_nl_check_host(extack, tb[KNAT_SNAT_A_TO_MIN],
+					 r.to_min, KNAT_NL_HOST_SNAT);
+		if (!err && tb[KNAT_SNAT_A_TO_MAX])
+			err = knat_nl_check_host(extack, tb[KNAT_SNAT_A_TO_MAX],
+						 r.to_max, KNAT_NL_HOST_SNAT);
+		if (err)
+			return err;
 		if (ntohl(r.to_max) < ntohl(r.to_min) ||
 		    ntohl(r.to_max) - ntohl(r.to_min) >= KNAT_SNAT_MAX_ADDRS) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_SNAT_A_TO_MAX],

@@ -161,6 +161,44 @@ static void knat_nl_check_cfg(struct nlattr **tb, struct knat_service *svc)
 			   nla_get_u32(tb[KNAT_SVC_A_CHECK_CLIENTS]));
 }
 
+/* A maglev table larger than the namespace may hold: extack says so. */
+static bool knat_nl_maglev_limit(struct knat_net *kn, struct nlattr **tb,
+				 struct genl_info *info)
+{
+	struct nlattr *a = tb[KNAT_SVC_A_MAGLEV_SIZE];
+
+	if (!a || nla_get_u32(a) <= knat_limit(kn, KNAT_LIMIT_MAGLEV_SIZE))
+		return false;
+	NL_SET_ERR_MSG_ATTR(info->extack, a,
+			    "maglev-size above this namespace's limit (limit maglev-size, set by the host)");
+	return true;
+}
+
+/* Whether @svc may take one more backend; extack says why not. */
+static bool knat_nl_backend_room(struct knat_net *kn,
+				 const struct knat_service *svc,
+				 struct netlink_ext_ack *extack)
+{
+	const struct knat_service *s;
+	u32 total = 0;
+
+	lockdep_assert_held(&kn->lock);
+	if (svc->nbackends >= knat_limit(kn, KNAT_LIMIT_SVC_BACKENDS)) {
+		NL_SET_ERR_MSG(extack,
+			       "Service holds as many backends as its limit allows");
+		return false;
+	}
+	/* Services are few (limit services): no count to keep in step. */
+	list_for_each_entry(s, &kn->services, list)
+		total += s->nbackends;
+	if (total >= knat_limit(kn, KNAT_LIMIT_BACKENDS)) {
+		NL_SET_ERR_MSG(extack,
+			       "Namespace holds as many backends as its limit allows");
+		return false;
+	}
+	return true;
+}
+
 int knat_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_nl_net(info);
@@ -184,9 +222,19 @@ int knat_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 	tmpl.check_clients = KNAT_CHECK_CLIENTS_DEFAULT;
 	knat_nl_check_cfg(tb, &tmpl);
 
+	if (knat_nl_maglev_limit(kn, tb, info))
+		return -EINVAL;
+
 	mutex_lock(&kn->lock);
-	err = knat_service_add(kn, &tmpl, tb[KNAT_SVC_A_SCHED] ? sched : NULL,
-			       info->extack);
+	if (kn->nservices >= knat_limit(kn, KNAT_LIMIT_SERVICES)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "Namespace holds as many services as its limit allows");
+		err = -ENOSPC;
+	} else {
+		err = knat_service_add(kn, &tmpl,
+				       tb[KNAT_SVC_A_SCHED] ? sched : NULL,
+				       info->extack);
+	}
 	mutex_unlock(&kn->lock);
 	return err;
 }
@@ -205,6 +253,8 @@ int knat_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	if (tb[KNAT_SVC_A_SCHED])
 		nla_strscpy(sched, tb[KNAT_SVC_A_SCHED], sizeof(sched));
+	if (knat_nl_maglev_limit(kn, tb, info))
+		return -EINVAL;
 
 	mutex_lock(&kn->lock);
 	svc = knat_nl_svc_find(kn, &key, info);
@@ -290,10 +340,12 @@ static int knat_nl_backend(struct genl_info *info, u8 cmd)
 			err = -EEXIST;
 			break;
 		}
-		if (!addr || ipv4_is_multicast(addr) || ipv4_is_lbcast(addr)) {
-			NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_BE_A_ADDR],
-					    "Backend must be a unicast address");
-			err = -EINVAL;
+		err = knat_nl_check_host(info->extack, tb[KNAT_BE_A_ADDR],
+					 addr, KNAT_NL_HOST_BACKEND);
+		if (err)
+			break;
+		if (!knat_nl_backend_room(kn, svc, info->extack)) {
+			err = -ENOSPC;
 			break;
 		}
 		err = knat_backend_add(svc, addr, port,

@@ -58,14 +58,16 @@ int knat_port_map_alloc(struct knat_snat *rule)
 	unsigned int nports = rule->port_max - rule->port_min + 1;
 	unsigned int i, n = rule->naddrs * KNAT_NPROTO;
 
-	rule->stats = alloc_percpu(struct knat_snat_stats);
-	rule->ports = kcalloc(n, sizeof(*rule->ports), GFP_KERNEL);
+	rule->stats = alloc_percpu_gfp(struct knat_snat_stats,
+				       GFP_KERNEL_ACCOUNT);
+	rule->ports = kcalloc(n, sizeof(*rule->ports), GFP_KERNEL_ACCOUNT);
 	if (!rule->ports || !rule->stats) {
 		knat_port_map_free(rule);
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
-		rule->ports[i].bits = bitmap_zalloc(nports, GFP_KERNEL);
+		rule->ports[i].bits = bitmap_zalloc(nports,
+						    GFP_KERNEL_ACCOUNT);
 		if (!rule->ports[i].bits) {
 			knat_port_map_free(rule);
 			return -ENOMEM;
@@ -373,6 +375,7 @@ struct knat_mapping *knat_mapping_get(struct knat_net *kn,
 		.proto = orig->proto,
 	};
 	struct knat_mapping *m, *old;
+	struct mem_cgroup *memcg;
 	struct knat_port_map *map;
 	unsigned int bit, tries = 0;
 
@@ -384,7 +387,9 @@ struct knat_mapping *knat_mapping_get(struct knat_net *kn,
 			return m;
 	}
 
-	m = kzalloc(sizeof(*m), GFP_ATOMIC);
+	memcg = knat_memcg_enter(kn);
+	m = kzalloc(sizeof(*m), GFP_ATOMIC | __GFP_ACCOUNT);
+	knat_memcg_exit(memcg);
 	if (!m)
 		return ERR_PTR(-ENOMEM);
 	m->key = key;

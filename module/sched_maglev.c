@@ -34,8 +34,8 @@ static int knat_maglev_update(struct knat_service *svc)
 	unsigned int n = 0;
 	int err;
 
-	st = kzalloc(struct_size(st, be, svc->nbackends), GFP_KERNEL);
-	in = kcalloc(max(svc->nbackends, 1U), sizeof(*in), GFP_KERNEL);
+	st = kzalloc(struct_size(st, be, svc->nbackends), GFP_KERNEL_ACCOUNT);
+	in = kcalloc(max(svc->nbackends, 1U), sizeof(*in), GFP_KERNEL_ACCOUNT);
 	if (!st || !in) {
 		err = -ENOMEM;
 		goto out;

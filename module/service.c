@@ -205,10 +205,10 @@ int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,
 	if (err)
 		return err;
 
-	svc = kmemdup(tmpl, sizeof(*svc), GFP_KERNEL);
+	svc = kmemdup(tmpl, sizeof(*svc), GFP_KERNEL_ACCOUNT);
 	if (!svc)
 		return -ENOMEM;
-	svc->stats = alloc_percpu(struct knat_svc_stats);
+	svc->stats = alloc_percpu_gfp(struct knat_svc_stats, GFP_KERNEL_ACCOUNT);
 	if (!svc->stats) {
 		kfree(svc);
 		return -ENOMEM;
@@ -429,10 +429,10 @@ int knat_backend_add(struct knat_service *svc, __be32 addr, __be16 port,
 		NL_SET_ERR_MSG(extack, "Too many backends");
 		return -ENOSPC;
 	}
-	be = kzalloc(sizeof(*be), GFP_KERNEL);
+	be = kzalloc(sizeof(*be), GFP_KERNEL_ACCOUNT);
 	if (!be)
 		return -ENOMEM;
-	be->stats = alloc_percpu(struct knat_backend_stats);
+	be->stats = alloc_percpu_gfp(struct knat_backend_stats, GFP_KERNEL_ACCOUNT);
 	if (!be->stats) {
 		kfree(be);
 		return -ENOMEM;

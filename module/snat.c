@@ -48,6 +48,11 @@ int knat_snat_add(struct knat_net *kn, const struct knat_snat *tmpl,
 	int err;
 
 	lockdep_assert_held(&kn->lock);
+	if (kn->nsnats >= knat_limit(kn, KNAT_LIMIT_SNATS)) {
+		NL_SET_ERR_MSG(extack,
+			       "Namespace holds as many SNAT rules as its limit allows");
+		return -ENOSPC;
+	}
 	list_for_each_entry(r, &kn->snats, list) {
 		if (knat_snat_same(r, tmpl->src, tmpl->plen, tmpl->ifname)) {
 			NL_SET_ERR_MSG(extack, "SNAT rule already exists");
@@ -55,7 +60,7 @@ int knat_snat_add(struct knat_net *kn, const struct knat_snat *tmpl,
 		}
 	}
 
-	r = kmemdup(tmpl, sizeof(*r), GFP_KERNEL);
+	r = kmemdup(tmpl, sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return -ENOMEM;
 	r->naddrs = (tmpl->flags & KNAT_SNAT_F_MASQUERADE) ? 1 :

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* knat config: show and set max-flows and the flow timeouts. */
+/* knat config: show and set max-flows, the flow timeouts and the limits. */
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
@@ -29,6 +29,20 @@ _Static_assert(ARRAY_SIZE(timeout_names) == __KNAT_TIMEOUT_MAX,
 	       "name every enum knat_timeout");
 _Static_assert(__KNAT_TIMEOUT_MAX <= 32, "timeout_set is a 32-bit mask");
 
+/* Indexed by enum knat_limit; the nest's attribute type is index + 1. */
+static const char *const limit_names[] = {
+	[KNAT_LIMIT_FORWARDS]		= "forwards",
+	[KNAT_LIMIT_SNATS]		= "snats",
+	[KNAT_LIMIT_SERVICES]		= "services",
+	[KNAT_LIMIT_BACKENDS]		= "backends",
+	[KNAT_LIMIT_SVC_BACKENDS]	= "service-backends",
+	[KNAT_LIMIT_MAGLEV_SIZE]	= "maglev-size",
+	[KNAT_LIMIT_MAX_FLOWS]		= "max-flows",
+};
+_Static_assert(ARRAY_SIZE(limit_names) == __KNAT_LIMIT_MAX,
+	       "name every enum knat_limit");
+_Static_assert(__KNAT_LIMIT_MAX <= 32, "limit_set is a 32-bit mask");
+
 const char *config_timeout_name(unsigned int timeout)
 {
 	return timeout < ARRAY_SIZE(timeout_names) ? timeout_names[timeout] : NULL;
@@ -41,7 +55,8 @@ void config_usage(FILE *f)
 	fprintf(f,
 		"Usage: knat config [ show ]\n"
 		"       knat config set { max-flows N | timeout NAME SECONDS |\n"
-		"                         rate-interval SECONDS | rate-window SECONDS } ...\n"
+		"                         rate-interval SECONDS | rate-window SECONDS |\n"
+		"                         limit LIMIT N } ...\n"
 		"where  N := 1..%u\n"
 		"       SECONDS := 1..%u; rate-interval 1..%u, rate-window 1..%u\n"
 		"       NAME := {",
@@ -49,6 +64,9 @@ void config_usage(FILE *f)
 		KNAT_RATE_WINDOW_MAX);
 	for (i = 0; i < ARRAY_SIZE(timeout_names); i++)
 		fprintf(f, "%s %s", i ? " |" : "", timeout_names[i]);
+	fprintf(f, " }\n       LIMIT := {");
+	for (i = 0; i < ARRAY_SIZE(limit_names); i++)
+		fprintf(f, "%s %s", i ? " |" : "", limit_names[i]);
 	fprintf(f, " }\n");
 }
 
@@ -125,13 +143,32 @@ int config_parse_set(int argc, char **argv, struct config_spec *cs)
 			cs->timeout_set |= 1u << t;
 			argc -= 3;
 			argv += 3;
+		} else if (is_kw(kw, "limit")) {
+			int l;
+
+			if (argc < 2)
+				return needarg(kw);
+			l = name_index(limit_names, ARRAY_SIZE(limit_names),
+				       argv[1]);
+			if (l < 0)
+				return invarg(argv[1], "unknown limit name");
+			if (argc < 3)
+				return needarg(argv[1]);
+			if (cs->limit_set & (1u << l))
+				return duparg(argv[1], argv[2]);
+			if (parse_bounded(argv[2], "limit", CONFIG_MAX_FLOWS_MAX,
+					  &cs->limits[l]))
+				return EXIT_USAGE;
+			cs->limit_set |= 1u << l;
+			argc -= 3;
+			argv += 3;
 		} else {
 			return unexpected(kw);
 		}
 	}
 	if (!cs->has_max_flows && !cs->timeout_set && !cs->has_rate_interval &&
-	    !cs->has_rate_window) {
-		pr_err("\"max-flows\", \"timeout\", \"rate-interval\" or \"rate-window\" is required.");
+	    !cs->has_rate_window && !cs->limit_set) {
+		pr_err("\"max-flows\", \"timeout\", \"rate-interval\", \"rate-window\" or \"limit\" is required.");
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -157,6 +194,14 @@ void config_put(struct nlmsghdr *nlh, const struct config_spec *cs)
 		mnl_attr_put_u32(nlh, KNAT_CFG_A_RATE_INTERVAL, cs->rate_interval);
 	if (cs->has_rate_window)
 		mnl_attr_put_u32(nlh, KNAT_CFG_A_RATE_WINDOW, cs->rate_window);
+	if (cs->limit_set) {
+		tmo = mnl_attr_nest_start(nlh, KNAT_CFG_A_LIMITS);
+		for (i = 0; i < __KNAT_LIMIT_MAX; i++)
+			if (cs->limit_set & (1u << i))
+				mnl_attr_put_u32(nlh, (uint16_t)(i + 1),
+						 cs->limits[i]);
+		mnl_attr_nest_end(nlh, tmo);
+	}
 	mnl_attr_nest_end(nlh, cfg);
 }
 
@@ -176,7 +221,27 @@ static const enum mnl_attr_data_type cfg_policy[KNAT_CFG_A_MAX + 1] = {
 	[KNAT_CFG_A_TIMEOUTS]	= MNL_TYPE_NESTED,
 	[KNAT_CFG_A_RATE_INTERVAL] = MNL_TYPE_U32,
 	[KNAT_CFG_A_RATE_WINDOW] = MNL_TYPE_U32,
+	[KNAT_CFG_A_LIMITS]	= MNL_TYPE_NESTED,
 };
+
+static void print_limit(const struct nlattr *a)
+{
+	unsigned int idx = mnl_attr_get_type(a) - 1u;
+	char fallback[32], key[32];
+	const char *name;
+
+	if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+		return;
+	/* A limit a newer kernel knows and we do not: show its number. */
+	name = idx < ARRAY_SIZE(limit_names) ? limit_names[idx] : NULL;
+	if (!name) {
+		snprintf(fallback, sizeof(fallback), "limit-%u", idx);
+		name = fallback;
+	}
+	json_key_from_name(key, sizeof(key), name);
+	print_string(PRINT_FP, NULL, "limit %s", name);
+	print_uint(PRINT_ANY, key, " %u\n", mnl_attr_get_u32(a));
+}
 
 static void print_timeout(const struct nlattr *a)
 {
@@ -221,6 +286,13 @@ int config_print(const struct nlmsghdr *nlh, void *data)
 		mnl_attr_for_each_nested(a, tb[KNAT_CFG_A_TIMEOUTS])
 			print_timeout(a);
 	close_json_object();
+	/* Only from a kernel that has limits: older output stays as it was. */
+	if (tb[KNAT_CFG_A_LIMITS]) {
+		open_json_object("limits");
+		mnl_attr_for_each_nested(a, tb[KNAT_CFG_A_LIMITS])
+			print_limit(a);
+		close_json_object();
+	}
 	close_json_object();
 	return MNL_CB_OK;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* knat config: the flow table's size limit and timeouts. */
+/* knat config: the flow table's size limit, timeouts and namespace limits. */
 #ifndef KNAT_CONFIG_H
 #define KNAT_CONFIG_H
 
@@ -20,6 +20,8 @@ struct config_spec {
 	uint32_t timeouts[__KNAT_TIMEOUT_MAX];	/* seconds */
 	bool has_rate_interval, has_rate_window;
 	uint32_t rate_interval, rate_window;	/* seconds */
+	uint32_t limit_set;	/* bit i: limits[i] given */
+	uint32_t limits[__KNAT_LIMIT_MAX];
 };
 
 /* The words after "set"; 0 or EXIT_USAGE after printing the error. */

@@ -129,7 +129,7 @@ expect 1 'Error: argument "bogus" is wrong: unknown TCP state' flow list state b
 expect 1 'Error: "state" applies only to tcp flows.' flow count proto udp state established
 expect 1 'Error: argument "0" is wrong: max-flows must be 1..16777216' config set max-flows 0
 expect 1 'Error: argument "nope" is wrong: unknown timeout name' config set timeout nope 5
-expect 1 'Error: "max-flows", "timeout", "rate-interval" or "rate-window" is required.' config set
+expect 1 'Error: "max-flows", "timeout", "rate-interval", "rate-window" or "limit" is required.' config set
 expect 1 'Error: argument "0" is wrong: rate-interval must be 1..60' config set rate-interval 0
 expect 1 'Error: argument "nat" is wrong: kind must be forward, snat, hairpin, service or service-hairpin' \
 	flow list kind nat

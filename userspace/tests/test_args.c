@@ -997,8 +997,27 @@ static void test_config(void)
 	tap_num(config_parse_set(w.argc, w.argv, &cs), 0, "config set: max-flows 16M");
 
 	EXPECT_PARSE(config_parse_set, "", EXIT_USAGE,
-		     "Error: \"max-flows\", \"timeout\", \"rate-interval\" or \"rate-window\" is required.\n",
+		     "Error: \"max-flows\", \"timeout\", \"rate-interval\", \"rate-window\" or \"limit\" is required.\n",
 		     &cs);
+
+	split(&w, "limit snats 8 limit max-flows 1000000");
+	tap_num(config_parse_set(w.argc, w.argv, &cs), 0, "config set: two limits");
+	nlh = msg_new();
+	config_put(nlh, &cs);
+	collect_msg(nlh, &top);
+	collect_nest(top.tb[KNAT_A_CONFIG], &at);
+	tap_ok(at.count == 1 && at.tb[KNAT_CFG_A_LIMITS],
+	       "config set: LIMITS, nothing else");
+	collect_nest(at.tb[KNAT_CFG_A_LIMITS], &at);
+	tap_ok(at.count == 2 && u32_at(&at, KNAT_LIMIT_SNATS + 1) == 8 &&
+	       u32_at(&at, KNAT_LIMIT_MAX_FLOWS + 1) == 1000000,
+	       "config set: limit snats 8, limit max-flows 1000000");
+	EXPECT_PARSE(config_parse_set, "limit ports 8", EXIT_USAGE,
+		     "Error: argument \"ports\" is wrong: unknown limit name\n", &cs);
+	EXPECT_PARSE(config_parse_set, "limit snats 0", EXIT_USAGE,
+		     "Error: argument \"0\" is wrong: limit must be 1..16777216\n", &cs);
+	EXPECT_PARSE(config_parse_set, "limit snats", EXIT_USAGE,
+		     "Error: \"snats\" requires an argument.\n", &cs);
 
 	split(&w, "rate-interval 1 rate-window 3600");
 	tap_num(config_parse_set(w.argc, w.argv, &cs), 0, "config set: rate-interval and rate-window");

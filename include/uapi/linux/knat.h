@@ -11,10 +11,15 @@
  * every other integer is host order.  IPv4 only for now: an address is a
  * __be32.
  *
- * Permissions: the *_GET commands, KNAT_CMD_EXPLAIN and the event group
- * are open to any user of the namespace; every command that changes something (NEW, SET,
- * DEL, STATS_RESET) needs CAP_NET_ADMIN in the namespace's user namespace
- * (EPERM otherwise).
+ * Permissions: status, configuration, rules, services and aggregate
+ * statistics (STATUS_GET, CONFIG_GET, FORWARD_GET, SNAT_GET, SERVICE_GET,
+ * STATS_GET) are open to any user of the namespace.  Per-flow data names
+ * every translated connection's endpoints, so, as with ctnetlink, it needs
+ * CAP_NET_ADMIN in the namespace's user namespace: FLOW_GET (list and
+ * count), FLOW_DEL, KNAT_CMD_EXPLAIN and joining the event group.  So
+ * does every command that changes something (NEW, SET, DEL, STATS_RESET).
+ * EPERM otherwise.  Every command's header is validated strictly
+ * (genlmsghdr.reserved 0; only REQUEST, ACK, ECHO and DUMP flags).
  *
  * KNAT_CMD_STATUS_GET: no attributes.  Reply:
  *   KNAT_A_VERSION           string  module version
@@ -40,6 +45,19 @@
  *                                    last interval's (all of it when the
  *                                    window is not longer than the
  *                                    interval), as IPVS's 2 s / 8 s one
+ *     KNAT_CFG_A_LIMITS      nest    attribute type = enum knat_limit + 1
+ *       <limit>              u32     1 .. 16777216: what each network
+ *                                    namespace but the initial one may
+ *                                    hold; module-wide.  Setting any
+ *                                    needs the initial namespace and
+ *                                    CAP_NET_ADMIN over the initial user
+ *                                    namespace (EPERM otherwise).  A
+ *                                    change applies to later requests;
+ *                                    nothing that exists is removed.
+ *                                    Requests beyond a limit fail with
+ *                                    ENOSPC; MAX_FLOWS and MAGLEV_SIZE
+ *                                    cap the values a namespace may set
+ *                                    (EINVAL beyond them).
  *
  * KNAT_CMD_FORWARD_NEW / KNAT_CMD_FORWARD_DEL / KNAT_CMD_FORWARD_GET (dump):
  *   KNAT_A_FORWARD           nest
@@ -113,7 +131,11 @@
  *   A filter uses PROTO, KIND, STATE, the ORIG tuple's fields, SERVICE and
  *   BACKEND (both by the service and backend that own the flow, so
  *   hairpinned flows of a service match too); an absent field matches
- *   anything.  DEL with no filter flushes the table.
+ *   anything.  DEL with no filter flushes the table.  A dump examines at
+ *   most 1024 flow halves per answer: one that found nothing to show is
+ *   an NLMSG_NOOP (skip it and read on, as libmnl does).  DEL deletes
+ *   what matched when it started and returns once as many flows as the
+ *   table then held are gone, even if matching flows keep arriving.
  *
  * KNAT_CMD_SERVICE_NEW / _SET / _DEL / KNAT_CMD_SERVICE_GET (dump):
  *   KNAT_A_SERVICE           nest
@@ -195,8 +217,9 @@
  *     KNAT_BE_A_ACTIVE       u32     dump only: TCP flows in ESTABLISHED
  *     KNAT_BE_A_INACTIVE     u32     dump only: its other flows
  *
- * KNAT_CMD_EVENT, multicast to the "events" group (listening needs no
- * privilege, as reading stats):
+ * KNAT_CMD_EVENT, multicast to the "events" group (joining it needs
+ * CAP_NET_ADMIN in the namespace's user namespace: flow events name
+ * connections):
  *   KNAT_A_EVENT             nest
  *     KNAT_EV_A_TYPE         u8      enum knat_event_type
  *     KNAT_EV_A_SEQ          u32     per namespace, +1 each event made while
@@ -348,9 +371,27 @@ enum knat_cfg_attr {
 	KNAT_CFG_A_TIMEOUTS,
 	KNAT_CFG_A_RATE_INTERVAL,
 	KNAT_CFG_A_RATE_WINDOW,
+	KNAT_CFG_A_LIMITS,
 
 	__KNAT_CFG_A_MAX,
 	KNAT_CFG_A_MAX = __KNAT_CFG_A_MAX - 1
+};
+
+/*
+ * What one network namespace other than the initial one may hold (the
+ * nest's attribute type is index + 1).  Module-wide; set from the initial
+ * namespace only.  Defaults in comments.
+ */
+enum knat_limit {
+	KNAT_LIMIT_FORWARDS,		/* 1024 */
+	KNAT_LIMIT_SNATS,		/* 64 */
+	KNAT_LIMIT_SERVICES,		/* 256 */
+	KNAT_LIMIT_BACKENDS,		/* 4096, over all services */
+	KNAT_LIMIT_SVC_BACKENDS,	/* 1024, of one service */
+	KNAT_LIMIT_MAGLEV_SIZE,		/* 65537, largest maglev-size */
+	KNAT_LIMIT_MAX_FLOWS,		/* 262144, largest max-flows */
+
+	__KNAT_LIMIT_MAX
 };
 
 /* Flow timeouts; defaults follow RFC 4787 (UDP) and RFC 5382 (TCP). */
