@@ -5,6 +5,8 @@
 #                         and the knat CLI
 #   sudo make install     install both; then: sudo modprobe knat
 #   make check            everything the project tests, inside a VM
+#   make check-debug      the selftests on a debug kernel (KASAN, lockdep,
+#                         kmemleak, UBSAN); builds it first (~25 min once)
 #   make demo             boot the VM, configure knat, push traffic through it
 #
 # The test kernel is pinned in scripts/kernel.env.
@@ -22,7 +24,8 @@ TEST_KDIR := /usr/src/linux-headers-$(KNAT_KREL)
 KBUILD_ARGS := -C $(KDIR) M=$(CURDIR) CONFIG_KNAT=m
 
 .PHONY: all module userspace install clean check demo kunit selftests \
-	lint checkpatch sparse w1 test-module deps selftests-prep
+	lint checkpatch sparse w1 test-module deps selftests-prep debug-kernel \
+	check-debug
 
 all: module userspace
 
@@ -77,6 +80,13 @@ selftests: test-module userspace selftests-prep
 
 check:
 	scripts/check
+
+# Cached in ~/.cache/knat/debug-*: built once, again when its config changes.
+debug-kernel:
+	scripts/debug-kernel
+
+check-debug:
+	scripts/check-debug
 
 demo:
 	scripts/demo

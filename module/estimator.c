@@ -143,3 +143,7 @@ void knat_rate_net_exit(struct knat_net *kn)
 {
 	cancel_delayed_work_sync(&kn->rate_work);
 }
+
+#if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
+#include "estimator_test.c"
+#endif

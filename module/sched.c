@@ -42,3 +42,7 @@ u32 knat_sched_hash(const struct knat_tuple *t, bool client_only)
 
 	return (u32)siphash_2u64(addrs, ports, &knat_sched_key);
 }
+
+#if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
+#include "sched_test.c"
+#endif

@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the schedulers (rr, wrr, lc, wlc, sh) through their ops, as the
+ * packet path and knat explain call them.  Included from sched.c.
+ *
+ * Backends are named by their index: backend i is 10.0.0.(1 + i):8080,
+ * and a sequence of picks is compared as a string of letters 'a' + i, so
+ * a failure prints the whole sequence expected and the one seen.
+ */
+
+#include <kunit/test.h>
+#include <linux/in.h>
+#include <linux/rculist.h>
+
+#define KNAT_ST_MAX	8
+#define KNAT_ST_ADDR	0x0a000001
+
+struct knat_st {
+	struct knat_service svc;
+	struct knat_backend *be[KNAT_ST_MAX];
+	unsigned int n;
+};
+
+/* An empty service scheduled by @sched. */
+static struct knat_st *knat_st_service(struct kunit *test,
+				       const struct knat_sched *sched)
+{
+	struct knat_st *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	INIT_LIST_HEAD(&st->svc.backends);
+	spin_lock_init(&st->svc.sched_lock);
+	st->svc.proto = IPPROTO_TCP;
+	st->svc.addr = htonl(0xc0000201);
+	st->svc.port = htons(80);
+	st->svc.sched = sched;
+	return st;
+}
+
+/*
+ * Append backend st->n, up and healthy, of @weight.  The one place a test
+ * backend is made: fields added to struct knat_backend get set here.
+ */
+static struct knat_backend *knat_st_add(struct kunit *test, struct knat_st *st,
+					u32 weight)
+{
+	struct knat_backend *be;
+
+	KUNIT_ASSERT_LT(test, st->n, (unsigned int)KNAT_ST_MAX);
+	be = kunit_kzalloc(test, sizeof(*be), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, be);
+	be->svc = &st->svc;
+	be->addr = htonl(KNAT_ST_ADDR + st->n);
+	be->port = htons(8080);
+	be->weight = weight;
+	be->state = KNAT_BACKEND_UP;
+	be->health = KNAT_HEALTH_OK;
+	atomic_set(&be->nflows, 0);
+	list_add_tail_rcu(&be->list, &st->svc.backends);
+	st->svc.nbackends++;
+	st->be[st->n++] = be;
+	return be;
+}
+
+/* A service of @n backends with the given weights. */
+static struct knat_st *knat_st_weighted(struct kunit *test,
+					const struct knat_sched *sched,
+					const u32 *weights, unsigned int n)
+{
+	struct knat_st *st = knat_st_service(test, sched);
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		knat_st_add(test, st, weights[i]);
+	if (sched->update)
+		KUNIT_ASSERT_EQ(test, sched->update(&st->svc), 0);
+	return st;
+}
+
+/* A backend's letter, '-' for none, '?' for one not in the fixture. */
+static char knat_st_name(const struct knat_st *st, const struct knat_backend *be)
+{
+	unsigned int i;
+
+	if (!be)
+		return '-';
+	for (i = 0; i < st->n; i++)
+		if (st->be[i] == be)
+			return 'a' + i;
+	return '?';
+}
+
+static struct knat_backend *knat_st_pick(struct knat_st *st,
+					 const struct knat_tuple *t, bool dry)
+{
+	struct knat_backend *be;
+
+	/* The packet path holds RCU around ->schedule(). */
+	rcu_read_lock();
+	be = knat_sched_pick(&st->svc, t, dry);
+	rcu_read_unlock();
+	return be;
+}
+
+/* @len picks as letters into @buf (NUL-terminated). */
+static void knat_st_seq(struct knat_st *st, char *buf, unsigned int len)
+{
+	struct knat_tuple t = { .proto = IPPROTO_TCP };
+	unsigned int i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = knat_st_name(st, knat_st_pick(st, &t, false));
+	buf[len] = '\0';
+}
+
+#define KNAT_ST_EXPECT_SEQ(test, st, want) do {				\
+	char __seq[sizeof(want)];					\
+									\
+	knat_st_seq(st, __seq, sizeof(want) - 1);			\
+	KUNIT_EXPECT_STREQ(test, __seq, want);				\
+} while (0)
+
+static void knat_sched_find_names(struct kunit *test)
+{
+	static const char *const names[] = {
+		"rr", "wrr", "lc", "wlc", "sh", "maglev",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		const struct knat_sched *s = knat_sched_find(names[i]);
+
+		KUNIT_ASSERT_NOT_NULL_MSG(test, s, "scheduler %s", names[i]);
+		KUNIT_EXPECT_STREQ(test, s->name, names[i]);
+	}
+	KUNIT_EXPECT_NULL(test, knat_sched_find("RR"));
+	KUNIT_EXPECT_NULL(test, knat_sched_find("r"));
+	KUNIT_EXPECT_NULL(test, knat_sched_find(""));
+}
+
+static void knat_sched_rr_sequence(struct kunit *test)
+{
+	static const u32 w[] = { 1, 1, 1 };
+	struct knat_st *st = knat_st_weighted(test, &knat_sched_rr, w, 3);
+
+	KNAT_ST_EXPECT_SEQ(test, st, "abcabcabc");
+}
+
+/* rr ignores the weight's size, but weight 0 and down backends sit out. */
+static void knat_sched_rr_skips(struct kunit *test)
+{
+	static const u32 w[] = { 5, 0, 1, 2 };
+	struct knat_st *st = knat_st_weighted(test, &knat_sched_rr, w, 4);
+
+	KNAT_ST_EXPECT_SEQ(test, st, "acdacd");
+	st->be[2]->state = KNAT_BACKEND_DOWN;
+	knat_sched_rr.update(&st->svc);
+	KNAT_ST_EXPECT_SEQ(test, st, "adad");
+	st->be[3]->health = KNAT_HEALTH_FAILED;
+	knat_sched_rr.update(&st->svc);
+	KNAT_ST_EXPECT_SEQ(test, st, "aaa");
+	st->be[0]->state = KNAT_BACKEND_DRAINING;
+	knat_sched_rr.update(&st->svc);
+	KNAT_ST_EXPECT_SEQ(test, st, "---");
+}
+
+/* ->update() (a set change) restarts at the first backend. */
+static void knat_sched_rr_update_restarts(struct kunit *test)
+{
+	static const u32 w[] = { 1, 1, 1 };
+	struct knat_st *st = knat_st_weighted(test, &knat_sched_rr, w, 3);
+
+	KNAT_ST_EXPECT_SEQ(test, st, "ab");
+	knat_st_add(test, st, 1);
+	knat_sched_rr.update(&st->svc);
+	KNAT_ST_EXPECT_SEQ(test, st, "abcdab");
+}
+
+/*
+ * The last pick unlinked before ->update() clears the cursor: the next
+ * pick still moves on to its successor (list_del_rcu keeps ->next).
+ */
+static void knat_sched_rr_cursor_unlinked(struct kunit *test)
+{
+	static const u32 w[] = { 1, 1, 1 };
+	struct knat_st *st = knat_st_weighted(test, &knat_sched_rr, w, 3);
+
+	KNAT_ST_EXPECT_SEQ(test, st, "ab");
+	list_del_rcu(&st->be[1]->list);
+	st->svc.nbackends--;
+	KNAT_ST_EXPECT_SEQ(test, st, "c");
+	knat_sched_rr.update(&st->svc);
+	KNAT_ST_EXPECT_SEQ(test, st, "acac");
+}
+
+/*
+ * The smooth wrr sequences: each pick adds the weights to the credits and
+ * the richest pays the total; ties go to the earlier backend.
+ */
+static void knat_sched_wrr_sequence(struct kunit *test)
+{
+	static const u32 w511[] = { 5, 1, 1 };
+	static const u32 w21[] = { 2, 1 };
+	static const u32 w432[] = { 4, 3, 2 };
+	static const u32 w111[] = { 1, 1, 1 };
+	struct knat_st *st;
+
+	st = knat_st_weighted(test, &knat_sched_wrr, w511, 3);
+	KNAT_ST_EXPECT_SEQ(test, st, "aabacaaaabacaa");
+	st = knat_st_weighted(test, &knat_sched_wrr, w21, 2);
+	KNAT_ST_EXPECT_SEQ(test, st, "abaaba");
+	st = knat_st_weighted(test, &knat_sched_wrr, w432, 3);
+	KNAT_ST_EXPECT_SEQ(test, st, "abcabacbaabcabacba");
+	st = knat_st_weighted(test, &knat_sched_wrr, w111, 3);
+	KNAT_ST_EXPECT_SEQ(test, st, "abcabc");
+}
+
+/* Over a whole period every backend gets exactly its weight. */
+static void knat_sched_wrr_shares(struct kunit *test)
+{
+	static const u32 w[] = { 7, 3, 1, 4, 5 };
+	struct knat_tuple t = { .proto = IPPROTO_TCP };
+	unsigned int count[ARRAY_SIZE(w)] = {}, i, run = 0, maxrun = 0;
+	struct knat_st *st = knat_st_weighted(test, &knat_sched_wrr, w, 5);
+	struct knat_backend *prev = NULL;
+
+	for (i = 0; i < 3 * 20; i++) {
+		struct knat_backend *be = knat_st_pick(st, &t, false);
+		char c = knat_st_name(st, be);
+
+		KUNIT_ASSERT_TRUE_MSG(test, c >= 'a' && c < 'a' + 5,
+				      "pick %u: %c", i, c);
+		count[c - 'a']++;
+		run = be == prev ? run + 1 : 1;
+		maxrun = max(maxrun, run);
+		prev = be;
+	}
+	for (i = 0; i < ARRAY_SIZE(w); i++)
+		KUNIT_EXPECT_EQ_MSG(test, count[i], 3 * w[i], "backend %c",
+				    'a' + i);
+	/* Smooth: the heaviest (7 of 20) never gets more than 2 in a row. */
+	KUNIT_EXPECT_LE(test, maxrun, 2U);
+	/* And the credits are back where they started. */
+	for (i = 0; i < ARRAY_SIZE(w); i++)
+		KUNIT_EXPECT_EQ_MSG(test, st->be[i]->wrr_current, 0,
+				    "backend %c", 'a' + i);
+}
+
+static void knat_sched_wrr_skips(struct kunit *test)
+{
+	static const u32 w[] = { 2, 3, 0, 1 };
+	struct knat_st *st = knat_st_weighted(test, &knat_sched_wrr, w, 4);
+
+	/* Weight 0 (c) never comes up: b a b d a b for 3, 2, 1. */
+	KNAT_ST_EXPECT_SEQ(test, st, "babdab");
+	st->be[1]->state = KNAT_BACKEND_DOWN;
+	knat_sched_wrr.update(&st->svc);
+	KNAT_ST_EXPECT_SEQ(test, st, "adaada");
+	st->be[0]->health = KNAT_HEALTH_PROBING;
+	st->be[3]->state = KNAT_BACKEND_DRAINING;
+	knat_sched_wrr.update(&st->svc);
+	KNAT_ST_EXPECT_SEQ(test, st, "--");
+}
+
+/* A weight change with ->update() starts a fresh period. */
+static void knat_sched_wrr_reweight(struct kunit *test)
+{
+	static const u32 w[] = { 1, 1 };
+	struct knat_st *st = knat_st_weighted(test, &knat_sched_wrr, w, 2);
+
+	KNAT_ST_EXPECT_SEQ(test, st, "a");
+	st->be[1]->weight = 3;
+	knat_sched_wrr.update(&st->svc);
+	KNAT_ST_EXPECT_SEQ(test, st, "babbbabb");
+}
+
+/*
+ * ->peek() names what ->schedule() returns next, however often it is
+ * asked, and moves nothing: the sequence with peeks in between is the
+ * sequence without them.
+ */
+static void knat_sched_peek_check(struct kunit *test,
+				  const struct knat_sched *sched,
+				  const u32 *w, unsigned int n, const char *want)
+{
+	struct knat_st *st = knat_st_weighted(test, sched, w, n);
+	struct knat_tuple t = { .proto = IPPROTO_TCP };
+	char seq[32];
+	unsigned int i, len = strlen(want);
+
+	KUNIT_ASSERT_NOT_NULL(test, sched->peek);
+	KUNIT_ASSERT_LT(test, len, (unsigned int)sizeof(seq));
+	for (i = 0; i < len; i++) {
+		struct knat_backend *p1 = knat_st_pick(st, &t, true);
+		struct knat_backend *p2 = knat_st_pick(st, &t, true);
+		struct knat_backend *be = knat_st_pick(st, &t, false);
+
+		KUNIT_EXPECT_EQ_MSG(test, knat_st_name(st, p1),
+				    knat_st_name(st, be), "%s pick %u",
+				    sched->name, i);
+		KUNIT_EXPECT_EQ_MSG(test, knat_st_name(st, p2),
+				    knat_st_name(st, be), "%s pick %u",
+				    sched->name, i);
+		seq[i] = knat_st_name(st, be);
+	}
+	seq[len] = '\0';
+	KUNIT_EXPECT_STREQ_MSG(test, seq, want, "%s", sched->name);
+}
+
+static void knat_sched_rr_peek(struct kunit *test)
+{
+	static const u32 w[] = { 1, 0, 1, 1 };
+
+	knat_sched_peek_check(test, &knat_sched_rr, w, 4, "acdacdacd");
+}
+
+static void knat_sched_wrr_peek(struct kunit *test)
+{
+	static const u32 w[] = { 5, 1, 1 };
+
+	knat_sched_peek_check(test, &knat_sched_wrr, w, 3, "aabacaaaabacaa");
+}
+
+/* No backend at all: NULL from both, and peek on an empty ring too. */
+static void knat_sched_empty(struct kunit *test)
+{
+	static const struct knat_sched *const scheds[] = {
+		&knat_sched_rr, &knat_sched_wrr, &knat_sched_lc,
+		&knat_sched_wlc, &knat_sched_sh,
+	};
+	struct knat_tuple t = { .src = htonl(0xc6336401), .proto = IPPROTO_TCP };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(scheds); i++) {
+		struct knat_st *st = knat_st_service(test, scheds[i]);
+
+		KUNIT_EXPECT_NULL_MSG(test, knat_st_pick(st, &t, false), "%s",
+				      scheds[i]->name);
+		KUNIT_EXPECT_NULL_MSG(test, knat_st_pick(st, &t, true), "%s",
+				      scheds[i]->name);
+	}
+}
+
+/* @nflows per backend, then the letter lc/wlc picks. */
+static char knat_st_least(struct knat_st *st, const int *nflows)
+{
+	struct knat_tuple t = { .proto = IPPROTO_TCP };
+	unsigned int i;
+
+	for (i = 0; i < st->n; i++)
+		atomic_set(&st->be[i]->nflows, nflows[i]);
+	return knat_st_name(st, knat_st_pick(st, &t, false));
+}
+
+#define KNAT_ST_LEAST(st, ...) knat_st_least(st, (const int[]){ __VA_ARGS__ })
+
+static void knat_sched_lc_least(struct kunit *test)
+{
+	static const u32 w[] = { 1, 9, 1, 1 };
+	struct knat_st *st = knat_st_weighted(test, &knat_sched_lc, w, 4);
+
+	KUNIT_EXPECT_EQ(test, KNAT_ST_LEAST(st, 3, 2, 5, 4), 'b');
+	KUNIT_EXPECT_EQ(test, KNAT_ST_LEAST(st, 3, 2, 5, 0), 'd');
+	/* Ties: the first in the list. */
+	KUNIT_EXPECT_EQ(test, KNAT_ST_LEAST(st, 1, 1, 1, 1), 'a');
+	/* Picking does not count: that is the flow table's job. */
+	KUNIT_EXPECT_EQ(test, KNAT_ST_LEAST(st, 1, 1, 1, 1), 'a');
+	/* lc ignores the weight's size: b (weight 9) with more loses. */
+	KUNIT_EXPECT_EQ(test, KNAT_ST_LEAST(st, 7, 8, 9, 9), 'a');
+	/* Ineligible ones are skipped even when idle. */
+	st->be[0]->weight = 0;
+	st->be[1]->state = KNAT_BACKEND_DOWN;
+	st->be[2]->health = KNAT_HEALTH_FAILED;
+	KUNIT_EXPECT_EQ(test, KNAT_ST_LEAST(st, 0, 0, 0, 100), 'd');
+	st->be[3]->state = KNAT_BACKEND_DRAINING;
+	KUNIT_EXPECT_EQ(test, KNAT_ST_LEAST(st, 0, 0, 0, 0), '-');
+}
+
+/* wlc: the fewest flows per unit of weight (n_i / w_i smallest). */
+static void knat_sched_wlc_least(struct kunit *test)
+{
+	static const u32 w[] = { 5, 1, 4 };
+	struct knat_st *st = knat_st_weighted(test, &knat_sched_wlc, w, 3);
+
+	/* 10/5 = 2, 3/1 = 3, 4/4 = 1 */
+	KUNIT_EXPECT_EQ(test, KNAT_ST_LEAST(st, 10, 3, 4), 'c');
+	/* 10/5 = 2, 1/1 = 1, 9/4 = 2.25 */
+	KUNIT_EXPECT_EQ(test, KNAT_ST_LEAST(st, 10, 1, 9), 'b');
+	/* All idle: the first; equal ratios 5/5 = 1/1 = 4/4: the first. */
+	KUNIT_EXPECT_EQ(test, KNAT_ST_LEAST(st, 0, 0, 0), 'a');
+	KUNIT_EXPECT_EQ(test, KNAT_ST_LEAST(st, 5, 1, 4), 'a');
+	/* Big counts and weights: the cross products need 64 bits. */
+	st->be[0]->weight = 1000000;
+	KUNIT_EXPECT_EQ(test, KNAT_ST_LEAST(st, 1 << 30, 1100, 4400), 'a');
+	/* Skipped: down, failed, weight 0. */
+	st->be[0]->state = KNAT_BACKEND_DOWN;
+	st->be[2]->weight = 0;
+	KUNIT_EXPECT_EQ(test, KNAT_ST_LEAST(st, 0, 50, 0), 'b');
+	st->be[1]->health = KNAT_HEALTH_FAILED;
+	KUNIT_EXPECT_EQ(test, KNAT_ST_LEAST(st, 0, 0, 0), '-');
+}
+
+static struct knat_tuple knat_st_client(u32 src, u16 sport, u32 dst)
+{
+	return (struct knat_tuple) {
+		.src = htonl(src), .dst = htonl(dst), .sport = htons(sport),
+		.dport = htons(80), .proto = IPPROTO_TCP,
+	};
+}
+
+/* sh: one client, one backend, whatever its ports or the VIP. */
+static void knat_sched_sh_stable(struct kunit *test)
+{
+	static const u32 w[] = { 1, 1, 1, 1 };
+	struct knat_st *st = knat_st_weighted(test, &knat_sched_sh, w, 4);
+	struct knat_backend *be;
+	unsigned int c, p;
+
+	for (c = 0; c < 64; c++) {
+		struct knat_tuple t0 = knat_st_client(0xc6336400 + c, 1024,
+						      0xc0000201);
+		char first = knat_st_name(st, knat_st_pick(st, &t0, false));
+
+		KUNIT_ASSERT_NE(test, first, '-');
+		for (p = 1; p < 8; p++) {
+			struct knat_tuple t = knat_st_client(0xc6336400 + c,
+							     1024 + 1111 * p,
+							     0xc0000201 + p);
+
+			be = knat_st_pick(st, &t, false);
+			KUNIT_EXPECT_EQ_MSG(test, knat_st_name(st, be), first,
+					    "client %u port %u", c, p);
+		}
+	}
+}
+
+/*
+ * sh spreads clients by weight: 4000 clients over weights 1, 1, 2, 4 land
+ * within 15% of each backend's share (binomial sigma is under 3%).
+ */
+static void knat_sched_sh_spread(struct kunit *test)
+{
+	static const u32 w[] = { 1, 1, 2, 4 };
+	struct knat_st *st = knat_st_weighted(test, &knat_sched_sh, w, 4);
+	unsigned int count[4] = {}, i, total = 4000;
+
+	for (i = 0; i < total; i++) {
+		struct knat_tuple t = knat_st_client(0x0a800000 + i * 7, 5000,
+						     0xc0000201);
+		char c = knat_st_name(st, knat_st_pick(st, &t, false));
+
+		KUNIT_ASSERT_TRUE_MSG(test, c >= 'a' && c <= 'd',
+				      "client %u: %c", i, c);
+		count[c - 'a']++;
+	}
+	for (i = 0; i < 4; i++) {
+		unsigned int share = total * w[i] / 8;
+
+		KUNIT_EXPECT_LE_MSG(test, count[i], share + share * 15 / 100,
+				    "backend %c", 'a' + i);
+		KUNIT_EXPECT_GE_MSG(test, count[i], share - share * 15 / 100,
+				    "backend %c", 'a' + i);
+	}
+}
+
+/*
+ * sh skips ineligible backends: clients of the others stay where they
+ * were only when the skipped one is last (the hash space is cut in list
+ * order); nobody lands on the skipped one; none at all gives NULL.
+ */
+static void knat_sched_sh_skips(struct kunit *test)
+{
+	static const u32 w[] = { 1, 1, 1, 0 };
+	struct knat_st *st = knat_st_weighted(test, &knat_sched_sh, w, 4);
+	char before[200];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(before); i++) {
+		struct knat_tuple t = knat_st_client(0xac100000 + i, 4000,
+						     0xc0000201);
+
+		before[i] = knat_st_name(st, knat_st_pick(st, &t, false));
+		KUNIT_EXPECT_TRUE_MSG(test, before[i] >= 'a' && before[i] <= 'c',
+				      "client %u: %c (d has weight 0)", i,
+				      before[i]);
+	}
+	/* d up at weight 1, then down: everyone is back where they were. */
+	st->be[3]->weight = 1;
+	st->be[3]->state = KNAT_BACKEND_DOWN;
+	for (i = 0; i < ARRAY_SIZE(before); i++) {
+		struct knat_tuple t = knat_st_client(0xac100000 + i, 4000,
+						     0xc0000201);
+
+		char c = knat_st_name(st, knat_st_pick(st, &t, false));
+
+		KUNIT_EXPECT_EQ_MSG(test, c, before[i], "client %u", i);
+	}
+	st->be[0]->health = KNAT_HEALTH_FAILED;
+	for (i = 0; i < ARRAY_SIZE(before); i++) {
+		struct knat_tuple t = knat_st_client(0xac100000 + i, 4000,
+						     0xc0000201);
+		char c = knat_st_name(st, knat_st_pick(st, &t, false));
+
+		KUNIT_EXPECT_TRUE_MSG(test, c == 'b' || c == 'c',
+				      "client %u: %c", i, c);
+	}
+	st->be[1]->weight = 0;
+	st->be[2]->state = KNAT_BACKEND_DRAINING;
+	for (i = 0; i < 8; i++) {
+		struct knat_tuple t = knat_st_client(0xac100000 + i, 4000,
+						     0xc0000201);
+
+		KUNIT_EXPECT_NULL(test, knat_st_pick(st, &t, false));
+	}
+}
+
+/* The flow hash: client_only ignores ports and the VIP, not the client. */
+static void knat_sched_hash_inputs(struct kunit *test)
+{
+	struct knat_tuple a = knat_st_client(0xc6336401, 1000, 0xc0000201);
+	struct knat_tuple b = knat_st_client(0xc6336401, 2000, 0xc0000202);
+	struct knat_tuple c = knat_st_client(0xc6336402, 1000, 0xc0000201);
+
+	KUNIT_EXPECT_EQ(test, knat_sched_hash(&a, true),
+			knat_sched_hash(&b, true));
+	KUNIT_EXPECT_NE(test, knat_sched_hash(&a, true),
+			knat_sched_hash(&c, true));
+	KUNIT_EXPECT_NE(test, knat_sched_hash(&a, false),
+			knat_sched_hash(&b, false));
+	/* The direction byte is not part of a flow's identity. */
+	b = a;
+	b.dir = KNAT_DIR_REPLY;
+	KUNIT_EXPECT_EQ(test, knat_sched_hash(&a, false),
+			knat_sched_hash(&b, false));
+}
+
+static struct kunit_case knat_sched_cases[] = {
+	KUNIT_CASE(knat_sched_find_names),
+	KUNIT_CASE(knat_sched_rr_sequence),
+	KUNIT_CASE(knat_sched_rr_skips),
+	KUNIT_CASE(knat_sched_rr_update_restarts),
+	KUNIT_CASE(knat_sched_rr_cursor_unlinked),
+	KUNIT_CASE(knat_sched_rr_peek),
+	KUNIT_CASE(knat_sched_wrr_sequence),
+	KUNIT_CASE(knat_sched_wrr_shares),
+	KUNIT_CASE(knat_sched_wrr_skips),
+	KUNIT_CASE(knat_sched_wrr_reweight),
+	KUNIT_CASE(knat_sched_wrr_peek),
+	KUNIT_CASE(knat_sched_empty),
+	KUNIT_CASE(knat_sched_lc_least),
+	KUNIT_CASE(knat_sched_wlc_least),
+	KUNIT_CASE(knat_sched_sh_stable),
+	KUNIT_CASE(knat_sched_sh_spread),
+	KUNIT_CASE(knat_sched_sh_skips),
+	KUNIT_CASE(knat_sched_hash_inputs),
+	{}
+};
+
+static struct kunit_suite knat_sched_suite = {
+	.name = "knat_sched",
+	.test_cases = knat_sched_cases,
+};
+
+kunit_test_suite(knat_sched_suite);
