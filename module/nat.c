@@ -14,7 +14,6 @@
  * tuple reversed; which parts differ says which rewrites d needs.
  */
 
-#include <linux/bit_spinlock.h>
 #include <linux/icmp.h>
 #include <linux/inetdevice.h>
 #include <linux/netfilter_ipv4.h>
@@ -23,6 +22,8 @@
 #include <linux/udp.h>
 #include <net/route.h>
 #include <net/tcp.h>
+/* After the rest: on UML it relies on cpu_relax() declared before it. */
+#include <linux/bit_spinlock.h>
 
 #include "health.h"
 #include "nat.h"
