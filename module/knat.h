@@ -59,6 +59,9 @@ struct knat_net {
 	/* Service persistence: client address -> backend (persist.c). */
 	struct rhashtable persist;
 	atomic_t npersist;
+	/* Where the last GC run stopped in ->persist (persist.c). */
+	struct rhashtable_iter persist_gc_iter;
+	bool persist_gc_iter_live;
 
 	/* Rate estimator of services and backends (estimator.c). */
 	struct delayed_work rate_work;

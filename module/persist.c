@@ -25,6 +25,9 @@
 #include "persist.h"
 #include "service.h"
 
+/* Entries one GC run looks at (the flow GC's budget, KNAT_GC_BUDGET, too). */
+#define KNAT_PERSIST_GC_BUDGET	4096
+
 struct knat_persist_key {
 	const struct knat_service *svc;
 	__be32 client;
@@ -291,12 +294,41 @@ static bool knat_persist_expired(struct knat_persist *p, const void *arg)
 	       (s32)(READ_ONCE(p->expires) - (u32)jiffies) <= 0;
 }
 
-/* From the flow GC, kn->lock held.  Are entries left? */
+/*
+ * From the flow GC, kn->lock held.  Looks at no more than
+ * KNAT_PERSIST_GC_BUDGET entries a run and resumes where the last run
+ * stopped: the GC comes back every 20 ms while busy, and a whole walk of a
+ * table a client population filled would cost each of those runs.  Are
+ * entries left?
+ */
 bool knat_persist_gc(struct knat_net *kn)
 {
+	struct rhashtable_iter *iter = &kn->persist_gc_iter;
+	struct knat_persist *p = NULL;
+	unsigned int seen = 0;
+
 	if (!atomic_read(&kn->npersist))
 		return false;
-	knat_persist_walk(kn, knat_persist_expired, NULL);
+	if (!kn->persist_gc_iter_live) {
+		rhashtable_walk_enter(&kn->persist, iter);
+		kn->persist_gc_iter_live = true;
+	}
+	rhashtable_walk_start(iter);
+	while (seen < KNAT_PERSIST_GC_BUDGET) {
+		p = rhashtable_walk_next(iter);
+		if (!p)
+			break;
+		if (IS_ERR(p))
+			continue;	/* -EAGAIN: resized, go on */
+		seen++;
+		if (knat_persist_expired(p, NULL))
+			knat_persist_remove(kn, p);
+	}
+	rhashtable_walk_stop(iter);
+	if (!p) {
+		rhashtable_walk_exit(iter);
+		kn->persist_gc_iter_live = false;
+	}
 	return atomic_read(&kn->npersist);
 }
 
@@ -319,6 +351,10 @@ static void knat_persist_free(void *ptr, void *arg)
 /* Namespace exit: no flow and no reader left. */
 void knat_persist_net_exit(struct knat_net *kn)
 {
+	if (kn->persist_gc_iter_live) {
+		rhashtable_walk_exit(&kn->persist_gc_iter);
+		kn->persist_gc_iter_live = false;
+	}
 	rhashtable_free_and_destroy(&kn->persist, knat_persist_free, NULL);
 }
 

@@ -217,6 +217,39 @@ static void knat_persist_expiry(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, knat_pt_lookup(test, 3), x->be[1]);
 }
 
+/*
+ * A GC run looks at a bounded number of entries and the next one resumes
+ * there: a whole walk on every run (every 20 ms while flows are busy) cost
+ * O(entries) each time.
+ */
+static void knat_persist_gc_bounded(struct kunit *test)
+{
+	struct knat_persist_fixture *x = test->priv;
+	const int n = 2 * KNAT_PERSIST_GC_BUDGET + 100;
+	struct knat_persist *p;
+	int i, runs = 0;
+
+	x->kn.max_flows = 2 * n;
+	rcu_read_lock();
+	for (i = 0; i < n; i++) {
+		__be32 client = htonl(0xc6330000 + i);
+
+		knat_persist_record(&x->kn, x->svc, client, x->be[i & 1]);
+		p = knat_persist_find(&x->kn, x->svc, client);
+		if (p)
+			WRITE_ONCE(p->expires, (u32)jiffies - 1);
+	}
+	rcu_read_unlock();
+	KUNIT_ASSERT_EQ(test, atomic_read(&x->kn.npersist), n);
+	KUNIT_EXPECT_TRUE(test, knat_persist_gc(&x->kn));
+	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist),
+			n - KNAT_PERSIST_GC_BUDGET);
+	while (knat_persist_gc(&x->kn) && runs < 10)
+		runs++;
+	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 0);
+	KUNIT_EXPECT_LE(test, runs, 3);
+}
+
 /* Past max-flows entries, clients are scheduled without one. */
 static void knat_persist_cap(struct kunit *test)
 {
@@ -238,6 +271,7 @@ static struct kunit_case knat_persist_cases[] = {
 	KUNIT_CASE(knat_persist_forget_svc),
 	KUNIT_CASE(knat_persist_expiry),
 	KUNIT_CASE(knat_persist_cap),
+	KUNIT_CASE(knat_persist_gc_bounded),
 	{}
 };
 
