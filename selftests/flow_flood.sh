@@ -7,12 +7,15 @@
 # unanswered flow is evicted for a new one (early-drop), so a SYN flood
 # does not lock out a legitimate client; and flows the outside starts
 # stop at three quarters of max-flows, so the inside's outbound NAT keeps
-# room.  Flood packets leave c1 with TTL 1: r takes them up, then cannot
-# forward them, so no backend ever answers.
+# room.  Flood packets go to VIP:8081, whose backends r routes to a
+# blackhole: r takes them up and makes their flows, then routing drops
+# them silently, so no backend ever answers.  (Not TTL 1: a packet whose
+# TTL ends at r never reaches a backend, and knat makes no flow for it.)
 #
 #  c1 198.51.100.2 --+                              +-- b1 10.0.2.11
 #                    +-- br0 198.51.100.1 [ r ] br1 10.0.2.1 -- b2 10.0.2.12
 #  c2 198.51.100.3 --+   VIP 203.0.113.10           +-- b3 10.0.2.13
+#                        :8081 -> 10.9.0.11, 10.9.0.12 (blackhole)
 . "$(dirname "$0")/lib.sh"
 tap_begin
 require_cmd ip python3
@@ -25,17 +28,22 @@ for b in 11 12; do
 	knat_in r backend add tcp $VIP:8080 10.0.2.$b || fail "backend add tcp"
 	knat_in r backend add udp $VIP:5353 10.0.2.$b || fail "backend add udp"
 done
+knat_in r service add tcp $VIP:8081 sched maglev || fail "service add tcp 8081"
+for b in 11 12; do
+	knat_in r backend add tcp $VIP:8081 10.9.0.$b || fail "backend add 8081"
+done
+ip -n "$(ns r)" route add blackhole 10.9.0.0/24 || fail "blackhole route"
 
-# flood FLAGS SPORT0 N [TTL]: N TCP segments (or UDP datagrams: FLAGS udp)
-# from c1 to the VIP, one per source port from SPORT0.
+# flood FLAGS SPORT0 N: N TCP segments to VIP:8081 (or UDP datagrams to
+# VIP:5353: FLAGS udp) from c1, one per source port from SPORT0.
 flood() {
 	in_ns c1 python3 "$(dirname "$0")/rawpkt.py" "
 s, d = '198.51.100.2', '$VIP'
 for sp in range($2, $2 + $3):
     if '$1' == 'udp':
-        send(ip(s, d, 17, udp(s, d, sp, 5353, b'hi'), ttl=${4:-64}))
+        send(ip(s, d, 17, udp(s, d, sp, 5353, b'hi'), ttl=64))
     else:
-        send(ip(s, d, 6, tcp(s, d, sp, 8080, '$1', seq=sp * 7919, ack=sp), ttl=${4:-64}))
+        send(ip(s, d, 6, tcp(s, d, sp, 8081, '$1', seq=sp * 7919, ack=sp), ttl=64))
 "
 }
 # expires PROTO PORT0 N: the expiry of every flow from c1's ports
@@ -49,7 +57,7 @@ nflows() { knat_in r -j status | json_get 'j["flows"]'; }
 
 # ---- spoofed ACKs: maglev picks them up, for the SYN_SENT timeout -----
 before=$(stat_of r pickup-client)
-flood A 20000 300 1 || fail "300 spoofed ACKs sent"
+flood A 20000 300 || fail "300 spoofed ACKs sent"
 expect_eq "300 ACKs picked up" 300 "$(( $(stat_of r pickup-client) - before ))"
 read -r lo hi n <<<"$(expires tcp 20000 300)"
 [ "$n" = 300 ] && [ "$hi" -le 120 ] &&
@@ -57,13 +65,13 @@ read -r lo hi n <<<"$(expires tcp 20000 300)"
 	fail "300 picked-up flows expire within the 120 s SYN_SENT timeout (expires $lo..$hi, $n flows)"
 
 # ---- retransmitted SYNs and repeated ACKs do not renew it -------------
-flood S 21000 1 1 || fail "a SYN"
+flood S 21000 1 || fail "a SYN"
 first=$(expires tcp 21000 1)
 # Time must pass for the expiry to show it was not renewed: 3 s, so a
 # flow not renewed lost at least 3 s of it between the two reads.
 sleep 3
-flood S 21000 1 1 || fail "the SYN again"
-flood A 20000 1 1 || fail "an ACK again"
+flood S 21000 1 || fail "the SYN again"
+flood A 20000 1 || fail "an ACK again"
 read -r lo _ _ <<<"$first"
 read -r now _ _ <<<"$(expires tcp 21000 1)"
 [ "$now" -le $((lo - 3)) ] &&
@@ -78,7 +86,7 @@ knat_in r flow flush
 knat_in r config set max-flows 200 || fail "max-flows 200"
 before_ed=$(stat_of r early-drop)
 before_full=$(stat_of r table-full)
-flood S 30000 400 1 || fail "400 SYNs sent"
+flood S 30000 400 || fail "400 SYNs sent"
 expect_eq "150 fit (3/4 of 200), each of the other 250 evicted an unanswered one" \
 	"early-drop:+250 table-full:+0 flows:150" \
 	"early-drop:+$(( $(stat_of r early-drop) - before_ed )) table-full:+$(( $(stat_of r table-full) - before_full )) flows:$(nflows)"
