@@ -111,13 +111,23 @@ for i in 1 2 3; do
 done
 knat_in r2 service set tcp $VIP:80 sched rr
 before=$(stat_of r2 tcp-no-flow)
-nettool c1 hold $VIP 80 4 --timeout 2 >/tmp/ecmp.$$ 2>&1 &
+# Held until told (a fixed few seconds could end before the flush under
+# load, and a closed connection would then prove nothing): the flush
+# comes once the connection is open and r2's flow established, and the
+# test then waits for the connection's fate, an echo that never comes.
+rm -f /tmp/ecmp.$$.stop
+nettool c1 hold $VIP 80 120 --timeout 2 --until /tmp/ecmp.$$.stop \
+	>/tmp/ecmp.$$ 2>&1 &
 pid=$!
-busywait 5000 sh -c "[ \$(ip netns exec $(ns r2) $KNAT flow count proto tcp state established) -ge 1 ]"
+busywait 30000 sh -c "grep -q state=open /tmp/ecmp.$$ &&
+	[ \$(ip netns exec $(ns r2) $KNAT flow count proto tcp state established) -ge 1 ]" ||
+	fail "rr: the connection open, its flow established"
 knat_in r2 flow flush
+busywait 20000 sh -c "grep -q -e state=broken -e error= /tmp/ecmp.$$"
+touch /tmp/ecmp.$$.stop
 wait $pid
 out=$(cat /tmp/ecmp.$$)
-rm -f /tmp/ecmp.$$
+rm -f /tmp/ecmp.$$ /tmp/ecmp.$$.stop
 [ "$(field state "$out")" != closed ] &&
 	pass "rr: a flow forgotten mid-way is not taken up" ||
 	fail "rr: a flow forgotten mid-way is not taken up"

@@ -61,16 +61,27 @@ knat_in r backend add tcp $VIP:80 10.0.2.1${nb: -1}:8080
 # see it go, the scheduler must have another opinion: sh always sends c1
 # to S; c1 is pinned elsewhere first, and returns to S once persist is up.
 # (persist 5, not less: python starts slowly in the emulated VM, and the
-# connections of one check must come within persist of each other's end.)
+# connections of one check must come within persist of each other's end.
+# So c1's connection to F is held open while the service changes, and
+# only the next Python's start lies between its end and the check.)
 knat_in r config set timeout tcp-time-wait 1 timeout tcp-close 1
 knat_in r service set tcp $VIP:80 sched sh persist 0
 S=$(field name "$(nettool c1 tcp $VIP 80 100)")
 knat_in r backend set tcp $VIP:80 10.0.2.1${S: -1}:8080 weight 0
 knat_in r service set tcp $VIP:80 sched rr persist 5
 knat_in r flow flush
-F=$(field name "$(nettool c1 tcp $VIP 80 100)")
+HOLD=/tmp/persist.$$
+rm -f $HOLD.stop
+nettool c1 hold $VIP 80 120 --until $HOLD.stop >$HOLD 2>&1 &
+pid=$!
+busywait 30000 grep -q state=open $HOLD || fail "c1's held connection opens"
+a=$(knat_in r -j flow list proto tcp | json_get 'j[0]["reply"]["src"]')
+F=b${a: -1}
 knat_in r backend set tcp $VIP:80 10.0.2.1${S: -1}:8080 weight 1
 knat_in r service set tcp $VIP:80 sched sh
+touch $HOLD.stop
+wait $pid
+rm -f $HOLD $HOLD.stop
 expect_eq "within persist 5: c1 stays on $F though sh says $S" "$F:2" \
 	"$(spread c1 2 $VIP 80 100)"
 busywait 15000 sh -c "[ \$(ip netns exec $(ns r) $KNAT flow count proto tcp) = 0 ]" ||

@@ -36,7 +36,10 @@ late() {
 	local pid a
 	rm -f "$OUT"
 	a=$(stat_of r pickup-ambiguous)
-	in_ns c1 "${PYTHON[@]}" "$RAWPKT" "
+	# Not through in_ns (a function, so a subshell of its own): $! must
+	# be the listener itself, which the kill below ends; a listener left
+	# behind would hold port 40000 and make the next case's bind fail.
+	ip netns exec "$(ns c1)" "${PYTHON[@]}" "$RAWPKT" "
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(('0.0.0.0', 40000))
 s.settimeout(20)
@@ -76,6 +79,8 @@ expect_eq "no flow taken up" "$p0" "$(stat_of r pickup-backend)"
 # One owner left: the answer is taken up, from that owner's VIP.
 knat_in r backend del udp $VIP:54 10.0.2.11:5353
 out=$(late single)
+expect_eq "one owner: the flow's answer came from VIP:53" "$VIP:53" \
+	"$(field first "$out")"
 expect_eq "one owner: the late answer leaves from VIP:53" "$VIP:53" \
 	"$(field late "$out")"
 expect_eq "one owner: taken up (pickup-backend +1)" $((p0 + 1)) \
