@@ -104,8 +104,8 @@ int knat_forward_del(struct knat_net *kn, u8 proto, __be32 addr, u16 port,
 }
 
 /* The forward a new flow to DADDR:DPORT takes.  Caller holds RCU. */
-struct knat_forward *knat_forward_match(struct knat_net *kn, u8 proto,
-					__be32 daddr, u16 dport)
+struct knat_forward *knat_forward_find(struct knat_net *kn, u8 proto,
+				       __be32 daddr, u16 dport)
 {
 	struct knat_forward *f;
 

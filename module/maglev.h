@@ -60,12 +60,12 @@ bool knat_maglev_m_valid(u32 m);
  * shares the table's configuration (not with a per-boot secret) for a
  * flow to reach the same backend whichever router ECMP picks.
  */
-static inline u32 knat_maglev_lookup(const struct knat_maglev *t, u32 hash)
+static inline u32 knat_maglev_find(const struct knat_maglev *t, u32 hash)
 {
 	return t->slots[hash % t->m];
 }
 
-/* The key of the backend at @idx, a value knat_maglev_lookup() returned. */
+/* The key of the backend at @idx, a value knat_maglev_find() returned. */
 static inline u64 knat_maglev_key(const struct knat_maglev *t, u32 idx)
 {
 	return t->keys[idx];

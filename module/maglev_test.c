@@ -217,7 +217,7 @@ static void knat_maglev_lookup_slot(struct kunit *test)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(hashes); i++) {
-		u32 idx = knat_maglev_lookup(t, hashes[i]);
+		u32 idx = knat_maglev_find(t, hashes[i]);
 
 		KUNIT_EXPECT_EQ(test, idx, (u32)t->slots[hashes[i] % 65537]);
 		KUNIT_ASSERT_LT(test, idx, 10U);
@@ -419,22 +419,22 @@ static void knat_maglev_empty(struct kunit *test)
 	t = knat_mt_build(test, 0, be, 3, 251);
 	KUNIT_EXPECT_EQ(test, t->nlive, 0U);
 	for (i = 0; i < 251; i++)
-		none += knat_maglev_lookup(t, i) == KNAT_MAGLEV_NONE;
+		none += knat_maglev_find(t, i) == KNAT_MAGLEV_NONE;
 	KUNIT_EXPECT_EQ(test, none, 251U);
-	KUNIT_EXPECT_EQ(test, knat_maglev_lookup(t, U32_MAX),
+	KUNIT_EXPECT_EQ(test, knat_maglev_find(t, U32_MAX),
 			KNAT_MAGLEV_NONE);
 	KUNIT_EXPECT_EQ(test, knat_maglev_moved(t, NULL), 0U);
 
 	t = knat_mt_build(test, 0, NULL, 0, 65537);
 	KUNIT_EXPECT_EQ(test, t->nlive, 0U);
-	KUNIT_EXPECT_EQ(test, knat_maglev_lookup(t, 12345), KNAT_MAGLEV_NONE);
-	KUNIT_EXPECT_EQ(test, knat_maglev_lookup(t, 65536), KNAT_MAGLEV_NONE);
+	KUNIT_EXPECT_EQ(test, knat_maglev_find(t, 12345), KNAT_MAGLEV_NONE);
+	KUNIT_EXPECT_EQ(test, knat_maglev_find(t, 65536), KNAT_MAGLEV_NONE);
 
 	/* Every flow moves when the first backend comes up. */
 	be[1].weight = 1;
 	full = knat_mt_build(test, 1, be, 3, 65537);
 	KUNIT_EXPECT_EQ(test, knat_maglev_moved(t, full), 65537U);
-	KUNIT_EXPECT_EQ(test, knat_maglev_lookup(full, 12345), 1U);
+	KUNIT_EXPECT_EQ(test, knat_maglev_find(full, 12345), 1U);
 	KUNIT_EXPECT_EQ(test, knat_maglev_moved(NULL, NULL), 0U);
 }
 

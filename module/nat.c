@@ -625,7 +625,7 @@ static bool knat_owner_get(struct knat_flow *f)
 	if (knat_flow_is_service(f)) {
 		struct knat_backend *be = f->owner;
 
-		if (!knat_backend_hold(be))
+		if (!knat_backend_get(be))
 			return false;
 		atomic_inc(&be->nflows);
 		atomic_inc(&be->svc->nflows);
@@ -813,7 +813,7 @@ static void knat_service_decide(struct knat_net *kn, struct sk_buff *skb,
 		}
 	}
 	if (!be && READ_ONCE(svc->persist) && d->tcp_state == KNAT_TCP_NONE) {
-		be = knat_persist_lookup(kn, svc, p->t.src);
+		be = knat_persist_find(kn, svc, p->t.src);
 		if (be)
 			d->flags |= KNAT_EXPLAIN_F_PERSIST_HIT;
 		else
@@ -847,7 +847,7 @@ static void knat_pickup_decide(struct knat_net *kn, const struct knat_pkt *p,
 	if (p->t.proto == IPPROTO_TCP &&
 	    (p->tcpflags & KNAT_TCPF_RST || knat_pure_syn(p->tcpflags)))
 		return;
-	be = knat_backend_reply_match(kn, &p->t, &ambiguous);
+	be = knat_backend_find_reply(kn, &p->t, &ambiguous);
 	if (ambiguous) {
 		/* Several services share the backend: whose answer is it? */
 		knat_decide_drop(d, KNAT_DROP_PICKUP_AMBIGUOUS);
@@ -894,10 +894,10 @@ void knat_decide(struct knat_net *kn, struct sk_buff *skb,
 	}
 	if (p->t.proto != IPPROTO_TCP && p->t.proto != IPPROTO_UDP)
 		return;
-	svc = knat_service_match(kn, p->t.proto, p->t.dst, p->t.dport);
+	svc = knat_service_find(kn, p->t.proto, p->t.dst, p->t.dport);
 	if (svc)
 		return knat_service_decide(kn, skb, p, state, svc, dry, d);
-	fwd = knat_forward_match(kn, p->t.proto, p->t.dst, ntohs(p->t.dport));
+	fwd = knat_forward_find(kn, p->t.proto, p->t.dst, ntohs(p->t.dport));
 	if (fwd)
 		return knat_forward_decide(kn, skb, p, state, fwd, dry, d);
 	if (state->hook == NF_INET_PRE_ROUTING)
@@ -978,7 +978,7 @@ static unsigned int knat_new_flow_make(struct knat_net *kn,
 	}
 	if (d->dir == KNAT_DIR_ORIG && knat_flow_is_service(f) &&
 	    READ_ONCE(d->svc->persist))
-		knat_persist_hold(kn, f);
+		knat_persist_get(kn, f);
 	knat_count_created(kn, p->t.proto);
 	if (d->dir == KNAT_DIR_REPLY)
 		knat_count(kn, KNAT_CNT_PICKUP_REPLY);
@@ -1294,7 +1294,7 @@ void knat_snat_decide(struct knat_net *kn, struct sk_buff *skb, int res,
 
 	memset(d, 0, sizeof(*d));
 	/* The sender, not the quoted packet's source of an ICMP error. */
-	rule = knat_snat_match(kn, ip_hdr(skb)->saddr, state->out->ifindex);
+	rule = knat_snat_find(kn, ip_hdr(skb)->saddr, state->out->ifindex);
 	if (!rule)
 		return;
 	d->snat = rule;
@@ -1452,7 +1452,7 @@ void knat_nat_release(struct knat_net *kn, struct knat_flow *f)
 		return;
 	}
 	if (test_bit(KNAT_FLOW_PERSIST_BIT, &f->status))
-		knat_persist_release(kn, f);
+		knat_persist_put(kn, f);
 	if (test_bit(KNAT_FLOW_PROBE_BIT, &f->status))
 		knat_health_probe_end(f->owner);
 	knat_owner_put(f);

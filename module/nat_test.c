@@ -588,7 +588,7 @@ static void knat_icmp_unrelated(struct kunit *test)
  * finds the flow, a request from outside with the same identifier finds
  * nothing (it must not reach the inside host).
  */
-static void knat_icmp_echo_lookup(struct kunit *test)
+static void knat_icmp_echo_mapping(struct kunit *test)
 {
 	struct knat_icmp_fixture *fx = test->priv;
 	struct knat_it_pkt echo = {
@@ -691,7 +691,7 @@ static struct kunit_case knat_icmp_cases[] = {
 	KUNIT_CASE(knat_icmp_echo_error),
 	KUNIT_CASE(knat_icmp_unknown),
 	KUNIT_CASE(knat_icmp_unrelated),
-	KUNIT_CASE(knat_icmp_echo_lookup),
+	KUNIT_CASE(knat_icmp_echo_mapping),
 	{}
 };
 

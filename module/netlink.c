@@ -102,7 +102,7 @@ int knat_nl_check_host(struct netlink_ext_ack *extack, const struct nlattr *a,
 	return -EINVAL;
 }
 
-static int knat_nl_status_get(struct sk_buff *skb, struct genl_info *info)
+static int knat_nl_status_show(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_nl_net(info);
 	struct sk_buff *msg;
@@ -142,11 +142,11 @@ static int knat_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 static const struct genl_ops knat_nl_ops[] = {
 	{
 		.cmd = KNAT_CMD_STATUS_GET,
-		.doit = knat_nl_status_get,
+		.doit = knat_nl_status_show,
 	},
 	{
 		.cmd = KNAT_CMD_CONFIG_GET,
-		.doit = knat_nl_config_get,
+		.doit = knat_nl_config_show,
 	},
 	{
 		.cmd = KNAT_CMD_CONFIG_SET,
@@ -195,7 +195,7 @@ static const struct genl_ops knat_nl_ops[] = {
 	},
 	{
 		.cmd = KNAT_CMD_STATS_GET,
-		.doit = knat_nl_stats_get,
+		.doit = knat_nl_stats_show,
 	},
 	{
 		.cmd = KNAT_CMD_SERVICE_NEW,

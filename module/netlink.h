@@ -32,9 +32,9 @@ extern const struct nla_policy knat_be_policy[KNAT_BE_A_MAX + 1];
 extern const struct nla_policy knat_explain_policy[KNAT_EXP_A_MAX + 1];
 
 /* nl_config.c */
-int knat_nl_config_get(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_config_show(struct sk_buff *skb, struct genl_info *info);
 int knat_nl_config_set(struct sk_buff *skb, struct genl_info *info);
-int knat_nl_stats_get(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_stats_show(struct sk_buff *skb, struct genl_info *info);
 int knat_nl_stats_reset(struct sk_buff *skb, struct genl_info *info);
 
 /* nl_rules.c */

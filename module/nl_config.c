@@ -68,7 +68,7 @@ const struct nla_policy knat_cfg_policy[KNAT_CFG_A_MAX + 1] = {
 	[KNAT_CFG_A_LIMITS] = NLA_POLICY_NESTED(knat_limits_policy),
 };
 
-int knat_nl_config_get(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_config_show(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_nl_net(info);
 	struct nlattr *cfg, *tos;
@@ -249,7 +249,7 @@ static int knat_nl_put_states(struct sk_buff *msg, struct knat_net *kn)
 	return 0;
 }
 
-int knat_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_stats_show(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_nl_net(info);
 	struct knat_stats sum;

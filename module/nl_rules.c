@@ -238,7 +238,7 @@ static int knat_nl_fill_snat(struct sk_buff *msg, const struct knat_snat *r)
  * A rule added or removed between two parts of a dump may be missed or
  * repeated; NLM_F_DUMP_INTR is not worth it for lists this small.
  */
-static void *knat_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
+static void *knat_nl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
 			      u8 cmd)
 {
 	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
@@ -271,7 +271,7 @@ int knat_nl_forward_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			idx++;
 			continue;
 		}
-		hdr = knat_nl_dump_put(skb, cb, KNAT_CMD_FORWARD_GET);
+		hdr = knat_nl_dump_hdr(skb, cb, KNAT_CMD_FORWARD_GET);
 		if (!knat_nl_dump_end(skb, hdr, hdr ? knat_nl_fill_forward(skb, f) : 0))
 			break;
 		idx++;
@@ -295,7 +295,7 @@ int knat_nl_snat_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			idx++;
 			continue;
 		}
-		hdr = knat_nl_dump_put(skb, cb, KNAT_CMD_SNAT_GET);
+		hdr = knat_nl_dump_hdr(skb, cb, KNAT_CMD_SNAT_GET);
 		if (!knat_nl_dump_end(skb, hdr, hdr ? knat_nl_fill_snat(skb, r) : 0))
 			break;
 		idx++;

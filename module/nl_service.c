@@ -130,7 +130,7 @@ static struct knat_service *knat_nl_svc_find(struct knat_net *kn,
 {
 	struct knat_service *svc;
 
-	svc = knat_service_get(kn, key->proto, key->addr, key->port);
+	svc = knat_service_find_locked(kn, key->proto, key->addr, key->port);
 	if (!svc)
 		NL_SET_ERR_MSG(info->extack, "No such service");
 	return svc;
@@ -296,7 +296,7 @@ static struct knat_backend *knat_nl_be_find(struct knat_service *svc,
 	*addr = nla_get_be32(tb[KNAT_BE_A_ADDR]);
 	*port = tb[KNAT_BE_A_PORT] && nla_get_be16(tb[KNAT_BE_A_PORT]) ?
 		nla_get_be16(tb[KNAT_BE_A_PORT]) : svc->port;
-	return knat_backend_get(svc, *addr, *port);
+	return knat_backend_find_locked(svc, *addr, *port);
 }
 
 static int knat_nl_backend(struct genl_info *info, u8 cmd)

@@ -50,9 +50,9 @@ static const struct rhashtable_params knat_persist_params = {
 	.automatic_shrinking = true,
 };
 
-static struct knat_persist *knat_persist_find(struct knat_net *kn,
-					      const struct knat_service *svc,
-					      __be32 client)
+static struct knat_persist *
+knat_persist_entry_find(struct knat_net *kn, const struct knat_service *svc,
+			__be32 client)
 {
 	struct knat_persist_key key = { .svc = svc, .client = client };
 
@@ -69,11 +69,11 @@ static u32 knat_persist_deadline(const struct knat_service *svc)
  * none that may take one (then the scheduler picks, and
  * knat_persist_record() follows).  Changes nothing.  RCU held.
  */
-struct knat_backend *knat_persist_lookup(struct knat_net *kn,
-					 struct knat_service *svc,
-					 __be32 client)
+struct knat_backend *knat_persist_find(struct knat_net *kn,
+				       struct knat_service *svc,
+				       __be32 client)
 {
-	struct knat_persist *p = knat_persist_find(kn, svc, client);
+	struct knat_persist *p = knat_persist_entry_find(kn, svc, client);
 	struct knat_backend *be;
 
 	if (!p)
@@ -122,7 +122,7 @@ static void knat_persist_free_rcu(struct rcu_head *head)
 	kfree(p);
 }
 
-static void knat_persist_remove(struct knat_net *kn, struct knat_persist *p)
+static void knat_persist_entry_del(struct knat_net *kn, struct knat_persist *p)
 {
 	if (!rhashtable_remove_fast(&kn->persist, &p->node,
 				    knat_persist_params)) {
@@ -145,9 +145,9 @@ struct knat_backend *knat_persist_record(struct knat_net *kn,
 
 	if (READ_ONCE(be->dead) || READ_ONCE(svc->dead))
 		return be;
-	p = knat_persist_find(kn, svc, client);
+	p = knat_persist_entry_find(kn, svc, client);
 	if (p) {
-		if (READ_ONCE(p->be) != be && knat_backend_hold(be))
+		if (READ_ONCE(p->be) != be && knat_backend_get(be))
 			knat_persist_set(p, be);
 		/* Keep the GC off it until the new flow holds it. */
 		WRITE_ONCE(p->expires, knat_persist_deadline(svc));
@@ -161,7 +161,7 @@ struct knat_backend *knat_persist_record(struct knat_net *kn,
 		return be;
 	if (!refcount_inc_not_zero(&svc->refcnt))
 		goto free;
-	if (!knat_backend_hold(be)) {
+	if (!knat_backend_get(be)) {
 		knat_service_put(svc);
 		goto free;
 	}
@@ -180,7 +180,7 @@ struct knat_backend *knat_persist_record(struct knat_net *kn,
 		 */
 		smp_mb();
 		if (READ_ONCE(svc->dead))
-			knat_persist_remove(kn, p);
+			knat_persist_entry_del(kn, p);
 		else if (READ_ONCE(be->dead))
 			knat_persist_clear(p, be);
 		return be;
@@ -197,12 +197,12 @@ free:
 }
 
 /* A flow of a persistent service was added: it holds the entry. */
-void knat_persist_hold(struct knat_net *kn, struct knat_flow *f)
+void knat_persist_get(struct knat_net *kn, struct knat_flow *f)
 {
 	const struct knat_backend *be = f->owner;
 	struct knat_persist *p;
 
-	p = knat_persist_find(kn, be->svc, f->h[KNAT_DIR_ORIG].tuple.src);
+	p = knat_persist_entry_find(kn, be->svc, f->h[KNAT_DIR_ORIG].tuple.src);
 	if (!p)
 		return;
 	atomic_inc(&p->nflows);
@@ -210,13 +210,13 @@ void knat_persist_hold(struct knat_net *kn, struct knat_flow *f)
 }
 
 /* Such a flow is gone: the entry's time starts when its last one is. */
-void knat_persist_release(struct knat_net *kn, const struct knat_flow *f)
+void knat_persist_put(struct knat_net *kn, const struct knat_flow *f)
 {
 	const struct knat_backend *be = f->owner;
 	struct knat_persist *p;
 
 	rcu_read_lock();
-	p = knat_persist_find(kn, be->svc, f->h[KNAT_DIR_ORIG].tuple.src);
+	p = knat_persist_entry_find(kn, be->svc, f->h[KNAT_DIR_ORIG].tuple.src);
 	if (p) {
 		/*
 		 * The flow ended when it expired, not when the GC came by;
@@ -250,7 +250,7 @@ static void knat_persist_walk(struct knat_net *kn,
 		if (IS_ERR(p))
 			continue;
 		if (drop(p, arg))
-			knat_persist_remove(kn, p);
+			knat_persist_entry_del(kn, p);
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
@@ -322,7 +322,7 @@ bool knat_persist_gc(struct knat_net *kn)
 			continue;	/* -EAGAIN: resized, go on */
 		seen++;
 		if (knat_persist_expired(p, NULL))
-			knat_persist_remove(kn, p);
+			knat_persist_entry_del(kn, p);
 	}
 	rhashtable_walk_stop(iter);
 	if (!p) {

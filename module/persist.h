@@ -9,14 +9,14 @@ struct knat_flow;
 struct knat_service;
 struct knat_tuple;
 
-struct knat_backend *knat_persist_lookup(struct knat_net *kn,
-					 struct knat_service *svc,
-					 __be32 client);
+struct knat_backend *knat_persist_find(struct knat_net *kn,
+				       struct knat_service *svc,
+				       __be32 client);
 struct knat_backend *knat_persist_record(struct knat_net *kn,
 					 struct knat_service *svc,
 					 __be32 client, struct knat_backend *be);
-void knat_persist_hold(struct knat_net *kn, struct knat_flow *f);
-void knat_persist_release(struct knat_net *kn, const struct knat_flow *f);
+void knat_persist_get(struct knat_net *kn, struct knat_flow *f);
+void knat_persist_put(struct knat_net *kn, const struct knat_flow *f);
 void knat_persist_forget_backend(struct knat_net *kn,
 				 const struct knat_backend *be);
 void knat_persist_forget_service(struct knat_net *kn,

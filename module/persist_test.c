@@ -100,26 +100,26 @@ static struct knat_backend *knat_pt_record(struct kunit *test, u8 client,
 	return got;
 }
 
-static struct knat_backend *knat_pt_lookup(struct kunit *test, u8 client)
+static struct knat_backend *knat_pt_find(struct kunit *test, u8 client)
 {
 	struct knat_persist_fixture *x = test->priv;
 	struct knat_backend *got;
 
 	rcu_read_lock();
-	got = knat_persist_lookup(&x->kn, x->svc, KNAT_PT_CLIENT(client));
+	got = knat_persist_find(&x->kn, x->svc, KNAT_PT_CLIENT(client));
 	rcu_read_unlock();
 	return got;
 }
 
-static void knat_persist_record_lookup(struct kunit *test)
+static void knat_persist_record_find(struct kunit *test)
 {
 	struct knat_persist_fixture *x = test->priv;
 
-	KUNIT_EXPECT_NULL(test, knat_pt_lookup(test, 2));
+	KUNIT_EXPECT_NULL(test, knat_pt_find(test, 2));
 	KUNIT_EXPECT_PTR_EQ(test, knat_pt_record(test, 2, x->be[0]), x->be[0]);
 	KUNIT_EXPECT_PTR_EQ(test, knat_pt_record(test, 3, x->be[1]), x->be[1]);
-	KUNIT_EXPECT_PTR_EQ(test, knat_pt_lookup(test, 2), x->be[0]);
-	KUNIT_EXPECT_PTR_EQ(test, knat_pt_lookup(test, 3), x->be[1]);
+	KUNIT_EXPECT_PTR_EQ(test, knat_pt_find(test, 2), x->be[0]);
+	KUNIT_EXPECT_PTR_EQ(test, knat_pt_find(test, 3), x->be[1]);
 	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 2);
 	/* Each entry holds its backend, and the service. */
 	KUNIT_EXPECT_EQ(test, refcount_read(&x->be[0]->refcnt), 2U);
@@ -134,7 +134,7 @@ static void knat_persist_follow(struct kunit *test)
 
 	knat_pt_record(test, 2, x->be[0]);
 	KUNIT_EXPECT_PTR_EQ(test, knat_pt_record(test, 2, x->be[1]), x->be[1]);
-	KUNIT_EXPECT_PTR_EQ(test, knat_pt_lookup(test, 2), x->be[1]);
+	KUNIT_EXPECT_PTR_EQ(test, knat_pt_find(test, 2), x->be[1]);
 	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 1);
 	KUNIT_EXPECT_EQ(test, refcount_read(&x->be[0]->refcnt), 1U);
 	KUNIT_EXPECT_EQ(test, refcount_read(&x->be[1]->refcnt), 2U);
@@ -147,12 +147,12 @@ static void knat_persist_ineligible(struct kunit *test)
 
 	knat_pt_record(test, 2, x->be[0]);
 	WRITE_ONCE(x->be[0]->weight, 0);
-	KUNIT_EXPECT_NULL(test, knat_pt_lookup(test, 2));
+	KUNIT_EXPECT_NULL(test, knat_pt_find(test, 2));
 	WRITE_ONCE(x->be[0]->weight, 1);
 	WRITE_ONCE(x->be[0]->state, KNAT_BACKEND_DOWN);
-	KUNIT_EXPECT_NULL(test, knat_pt_lookup(test, 2));
+	KUNIT_EXPECT_NULL(test, knat_pt_find(test, 2));
 	WRITE_ONCE(x->be[0]->state, KNAT_BACKEND_UP);
-	KUNIT_EXPECT_PTR_EQ(test, knat_pt_lookup(test, 2), x->be[0]);
+	KUNIT_EXPECT_PTR_EQ(test, knat_pt_find(test, 2), x->be[0]);
 }
 
 /* A removed backend is never handed out, nor stored, nor kept. */
@@ -163,7 +163,7 @@ static void knat_persist_removed_backend(struct kunit *test)
 	knat_pt_record(test, 2, x->be[0]);
 	knat_pt_record(test, 3, x->be[0]);
 	WRITE_ONCE(x->be[0]->dead, 1);
-	KUNIT_EXPECT_NULL(test, knat_pt_lookup(test, 2));
+	KUNIT_EXPECT_NULL(test, knat_pt_find(test, 2));
 	/* A racing new flow tries to record it: nothing is stored. */
 	knat_pt_record(test, 4, x->be[0]);
 	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 2);
@@ -171,10 +171,10 @@ static void knat_persist_removed_backend(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, refcount_read(&x->be[0]->refcnt), 1U);
 	/* The entries stay (their flows count on them), pointing nowhere. */
 	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 2);
-	KUNIT_EXPECT_NULL(test, knat_pt_lookup(test, 2));
+	KUNIT_EXPECT_NULL(test, knat_pt_find(test, 2));
 	/* The client is scheduled afresh and the entry follows. */
 	KUNIT_EXPECT_PTR_EQ(test, knat_pt_record(test, 2, x->be[1]), x->be[1]);
-	KUNIT_EXPECT_PTR_EQ(test, knat_pt_lookup(test, 2), x->be[1]);
+	KUNIT_EXPECT_PTR_EQ(test, knat_pt_find(test, 2), x->be[1]);
 }
 
 /* The service goes: its entries go, and drop what they hold by RCU. */
@@ -205,16 +205,16 @@ static void knat_persist_expiry(struct kunit *test)
 	knat_pt_record(test, 2, x->be[0]);
 	knat_pt_record(test, 3, x->be[1]);
 	rcu_read_lock();
-	p = knat_persist_find(&x->kn, x->svc, KNAT_PT_CLIENT(2));
+	p = knat_persist_entry_find(&x->kn, x->svc, KNAT_PT_CLIENT(2));
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	WRITE_ONCE(p->expires, (u32)jiffies - 1);
 	rcu_read_unlock();
-	KUNIT_EXPECT_NULL(test, knat_pt_lookup(test, 2));
+	KUNIT_EXPECT_NULL(test, knat_pt_find(test, 2));
 	KUNIT_EXPECT_TRUE(test, knat_persist_gc(&x->kn));
 	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 1);
 	rcu_barrier();
 	KUNIT_EXPECT_EQ(test, refcount_read(&x->be[0]->refcnt), 1U);
-	KUNIT_EXPECT_PTR_EQ(test, knat_pt_lookup(test, 3), x->be[1]);
+	KUNIT_EXPECT_PTR_EQ(test, knat_pt_find(test, 3), x->be[1]);
 }
 
 /*
@@ -235,7 +235,7 @@ static void knat_persist_gc_bounded(struct kunit *test)
 		__be32 client = htonl(0xc6330000 + i);
 
 		knat_persist_record(&x->kn, x->svc, client, x->be[i & 1]);
-		p = knat_persist_find(&x->kn, x->svc, client);
+		p = knat_persist_entry_find(&x->kn, x->svc, client);
 		if (p)
 			WRITE_ONCE(p->expires, (u32)jiffies - 1);
 	}
@@ -260,11 +260,11 @@ static void knat_persist_cap(struct kunit *test)
 	knat_pt_record(test, 3, x->be[0]);
 	KUNIT_EXPECT_PTR_EQ(test, knat_pt_record(test, 4, x->be[1]), x->be[1]);
 	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 2);
-	KUNIT_EXPECT_NULL(test, knat_pt_lookup(test, 4));
+	KUNIT_EXPECT_NULL(test, knat_pt_find(test, 4));
 }
 
 static struct kunit_case knat_persist_cases[] = {
-	KUNIT_CASE(knat_persist_record_lookup),
+	KUNIT_CASE(knat_persist_record_find),
 	KUNIT_CASE(knat_persist_follow),
 	KUNIT_CASE(knat_persist_ineligible),
 	KUNIT_CASE(knat_persist_removed_backend),

@@ -78,8 +78,8 @@ int knat_forward_add(struct knat_net *kn, const struct knat_forward *tmpl,
 		     struct netlink_ext_ack *extack);
 int knat_forward_del(struct knat_net *kn, u8 proto, __be32 addr, u16 port,
 		     struct netlink_ext_ack *extack);
-struct knat_forward *knat_forward_match(struct knat_net *kn, u8 proto,
-					__be32 daddr, u16 dport);
+struct knat_forward *knat_forward_find(struct knat_net *kn, u8 proto,
+				       __be32 daddr, u16 dport);
 bool knat_forward_covers(struct knat_net *kn, u8 proto, __be32 addr,
 			 u16 port);
 void knat_forward_net_exit(struct knat_net *kn);
@@ -89,8 +89,8 @@ int knat_snat_add(struct knat_net *kn, const struct knat_snat *tmpl,
 		  struct netlink_ext_ack *extack);
 int knat_snat_del(struct knat_net *kn, __be32 src, u8 plen,
 		  const char *ifname, struct netlink_ext_ack *extack);
-struct knat_snat *knat_snat_match(struct knat_net *kn, __be32 saddr,
-				  int oif);
+struct knat_snat *knat_snat_find(struct knat_net *kn, __be32 saddr,
+				 int oif);
 void knat_snat_net_exit(struct knat_net *kn);
 int knat_snat_init(void);
 void knat_snat_uninit(void);

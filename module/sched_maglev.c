@@ -88,7 +88,7 @@ static struct knat_backend *knat_maglev_schedule(struct knat_service *svc,
 	 * By client address: a client's connections share a backend, and a
 	 * router that sees a flow mid-way derives the same choice.
 	 */
-	idx = knat_maglev_lookup(st->table, knat_sched_hash(t, true));
+	idx = knat_maglev_find(st->table, knat_sched_hash(t, true));
 	if (idx == KNAT_MAGLEV_NONE)
 		return NULL;
 	be = st->be[idx];

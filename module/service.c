@@ -22,8 +22,8 @@
 #include "rules.h"
 #include "service.h"
 
-struct knat_service *knat_service_match(struct knat_net *kn, u8 proto,
-					__be32 daddr, __be16 dport)
+struct knat_service *knat_service_find(struct knat_net *kn, u8 proto,
+				       __be32 daddr, __be16 dport)
 {
 	struct knat_service *svc;
 
@@ -54,9 +54,9 @@ bool knat_service_is_vip(struct knat_net *kn, __be32 addr)
  * one's, and leaving from the wrong VIP is worse than not at all, so
  * *@ambiguous is set and NULL returned.  RCU held.
  */
-struct knat_backend *knat_backend_reply_match(struct knat_net *kn,
-					      const struct knat_tuple *t,
-					      bool *ambiguous)
+struct knat_backend *knat_backend_find_reply(struct knat_net *kn,
+					     const struct knat_tuple *t,
+					     bool *ambiguous)
 {
 	struct knat_backend *be, *found = NULL;
 	struct knat_service *svc;
@@ -133,7 +133,7 @@ static void knat_backend_free_rcu(struct rcu_head *head)
  * RCU.  Fails once its last reference went (it is dead then, and freed
  * after this reader): the caller makes no flow of it.
  */
-bool knat_backend_hold(struct knat_backend *be)
+bool knat_backend_get(struct knat_backend *be)
 {
 	return refcount_inc_not_zero(&be->refcnt);
 }
@@ -145,8 +145,8 @@ void knat_backend_put(struct knat_backend *be)
 }
 
 /* Under kn->lock. */
-struct knat_service *knat_service_get(struct knat_net *kn, u8 proto,
-				      __be32 addr, __be16 port)
+struct knat_service *knat_service_find_locked(struct knat_net *kn, u8 proto,
+					      __be32 addr, __be16 port)
 {
 	struct knat_service *svc;
 
@@ -192,7 +192,7 @@ int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,
 	int err;
 
 	lockdep_assert_held(&kn->lock);
-	if (knat_service_get(kn, tmpl->proto, tmpl->addr, tmpl->port)) {
+	if (knat_service_find_locked(kn, tmpl->proto, tmpl->addr, tmpl->port)) {
 		NL_SET_ERR_MSG(extack, "Service already exists");
 		return -EEXIST;
 	}
@@ -359,7 +359,7 @@ static void knat_backend_kill(struct knat_backend *be)
  * persistence entry being forgotten) keeps it alive until it lets go, and
  * a reader still walking the service's list past it gets there by RCU.
  */
-static void knat_backend_remove(struct knat_backend *be)
+static void knat_backend_unlink(struct knat_backend *be)
 {
 	struct knat_service *svc = be->svc;
 	int err;
@@ -403,8 +403,8 @@ int knat_service_del(struct knat_net *kn, struct knat_service *svc)
 	return knat_rules_changed(kn);
 }
 
-struct knat_backend *knat_backend_get(struct knat_service *svc, __be32 addr,
-				      __be16 port)
+struct knat_backend *knat_backend_find_locked(struct knat_service *svc,
+					      __be32 addr, __be16 port)
 {
 	struct knat_backend *be;
 
@@ -421,7 +421,7 @@ int knat_backend_add(struct knat_service *svc, __be32 addr, __be16 port,
 	int err;
 
 	lockdep_assert_held(&svc->kn->lock);
-	if (knat_backend_get(svc, addr, port)) {
+	if (knat_backend_find_locked(svc, addr, port)) {
 		NL_SET_ERR_MSG(extack, "Backend already exists");
 		return -EEXIST;
 	}
@@ -452,7 +452,7 @@ int knat_backend_add(struct knat_service *svc, __be32 addr, __be16 port,
 	WRITE_ONCE(svc->nbackends, svc->nbackends + 1);
 	err = knat_service_update(svc);
 	if (err) {
-		knat_backend_remove(be);
+		knat_backend_unlink(be);
 		NL_SET_ERR_MSG(extack, "Scheduler could not take the backend");
 	}
 	return err;
@@ -477,7 +477,7 @@ int knat_backend_del(struct knat_backend *be, u32 drain)
 {
 	lockdep_assert_held(&be->svc->kn->lock);
 	if (!drain || !atomic_read(&be->nflows)) {
-		knat_backend_remove(be);
+		knat_backend_unlink(be);
 		return 0;
 	}
 	be->drain_until = jiffies + (unsigned long)drain * HZ;
@@ -505,7 +505,7 @@ bool knat_service_gc(struct knat_net *kn)
 			    time_after_eq(jiffies, be->drain_until)) {
 				knat_event_backend(kn, be,
 						   KNAT_EVENT_BACKEND_DRAINED);
-				knat_backend_remove(be);
+				knat_backend_unlink(be);
 			} else {
 				draining = true;
 			}

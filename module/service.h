@@ -208,17 +208,17 @@ static inline struct knat_backend *knat_sched_pick(struct knat_service *svc,
 }
 
 /* service.c */
-bool knat_backend_hold(struct knat_backend *be);
+bool knat_backend_get(struct knat_backend *be);
 void knat_backend_put(struct knat_backend *be);
 void knat_service_put(struct knat_service *svc);
-struct knat_service *knat_service_match(struct knat_net *kn, u8 proto,
-					__be32 daddr, __be16 dport);
+struct knat_service *knat_service_find(struct knat_net *kn, u8 proto,
+				       __be32 daddr, __be16 dport);
 bool knat_service_is_vip(struct knat_net *kn, __be32 addr);
-struct knat_backend *knat_backend_reply_match(struct knat_net *kn,
-					      const struct knat_tuple *t,
-					      bool *ambiguous);
-struct knat_service *knat_service_get(struct knat_net *kn, u8 proto,
-				      __be32 addr, __be16 port);
+struct knat_backend *knat_backend_find_reply(struct knat_net *kn,
+					     const struct knat_tuple *t,
+					     bool *ambiguous);
+struct knat_service *knat_service_find_locked(struct knat_net *kn, u8 proto,
+					      __be32 addr, __be16 port);
 int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,
 		     const char *sched, struct netlink_ext_ack *extack);
 int knat_service_set(struct knat_net *kn, struct knat_service *svc,
@@ -226,8 +226,8 @@ int knat_service_set(struct knat_net *kn, struct knat_service *svc,
 		     const u32 *maglev_size, struct netlink_ext_ack *extack);
 int knat_service_del(struct knat_net *kn, struct knat_service *svc);
 int knat_service_update(struct knat_service *svc);
-struct knat_backend *knat_backend_get(struct knat_service *svc, __be32 addr,
-				      __be16 port);
+struct knat_backend *knat_backend_find_locked(struct knat_service *svc,
+					      __be32 addr, __be16 port);
 int knat_backend_add(struct knat_service *svc, __be32 addr, __be16 port,
 		     u32 weight, struct netlink_ext_ack *extack);
 int knat_backend_set(struct knat_backend *be, const u32 *weight,

@@ -135,7 +135,7 @@ int knat_snat_del(struct knat_net *kn, __be32 src, u8 plen,
 }
 
 /* The rule for a packet from SADDR leaving through OIF.  RCU held. */
-struct knat_snat *knat_snat_match(struct knat_net *kn, __be32 saddr, int oif)
+struct knat_snat *knat_snat_find(struct knat_net *kn, __be32 saddr, int oif)
 {
 	struct knat_snat *r;
 
