@@ -22,6 +22,9 @@ CLEANUP_HOOKS=()
 
 _tap_n=0
 _tap_failed=0
+# A fail from a subshell ($(...), a pipeline, ( ... )) cannot reach the
+# counters above: it is written here and reported by tap_end.
+_tap_lost=$(mktemp /tmp/knat-tap.XXXXXX)
 
 tap_begin() {
 	echo "TAP version 13"
@@ -29,6 +32,11 @@ tap_begin() {
 
 # Print the plan and exit with the kselftest code for what happened.
 tap_end() {
+	local l
+	while IFS= read -r l; do
+		fail "$l (reported from a subshell)"
+	done <"$_tap_lost"
+	rm -f "$_tap_lost"
 	echo "1..$_tap_n"
 	[ "$_tap_failed" -eq 0 ] && exit $KSFT_PASS
 	exit $KSFT_FAIL
@@ -40,6 +48,11 @@ pass() {
 }
 
 fail() {
+	if [ "$BASHPID" != "$$" ]; then
+		echo "$*" >>"$_tap_lost"
+		echo "# not ok (in a subshell, counted at the end): $*" >&2
+		return 0
+	fi
 	_tap_n=$((_tap_n + 1))
 	_tap_failed=$((_tap_failed + 1))
 	echo "not ok $_tap_n - $*"
@@ -192,6 +205,7 @@ on_exit() {
 
 _cleanup() {
 	local h n
+	rm -f "$_tap_lost"
 	for h in "${CLEANUP_HOOKS[@]}"; do
 		eval "$h" >/dev/null 2>&1
 	done
