@@ -17,6 +17,7 @@
 
 #include <linux/math64.h>
 
+#include "estimator.h"
 #include "service.h"
 
 static void knat_rate_read(const struct knat_backend *be, u64 *cur)

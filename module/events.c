@@ -7,8 +7,8 @@
 
 #include <net/genetlink.h>
 
+#include "events.h"
 #include "flow.h"
-#include "health.h"
 #include "netlink.h"
 #include "rules.h"
 #include "service.h"

@@ -18,6 +18,7 @@
 #include <linux/udp.h>
 #include <net/route.h>
 
+#include "decide.h"
 #include "explain.h"
 #include "portalloc.h"
 #include "rules.h"
@@ -128,11 +129,10 @@ static void knat_explain_flow(struct knat_explain *x,
 {
 	const struct knat_tuple *o = &f->h[!dir].tuple;
 
-	x->d.verdict = KNAT_EXPLAIN_FLOW;
+	x->flow = true;
 	x->d.kind = f->kind;
 	x->state = READ_ONCE(f->state) & KNAT_TCP_STATE_MASK;
-	if (test_bit(KNAT_FLOW_REPLIED_BIT, &f->status))
-		x->d.flags |= KNAT_EXPLAIN_F_REPLIED;
+	x->replied = test_bit(KNAT_FLOW_REPLIED_BIT, &f->status);
 	x->reply = *o;
 	knat_tuple_invert(&x->out, o);
 	x->has_tuples = true;
@@ -155,10 +155,10 @@ static void knat_explain_dnat(struct knat_explain *x, struct sk_buff *skb,
 	x->reply = x->d.reply;
 	knat_tuple_invert(&x->out, &x->reply);
 	x->has_tuples = true;
-	if (x->d.flags & KNAT_EXPLAIN_F_PORT_RANDOM) {
+	if (x->d.flags & KNAT_DECIDE_F_PORT_RANDOM) {
 		/* knat_hairpin()'s draw */
-		x->port_min = 1024;
-		x->port_max = 65535;
+		x->port_min = KNAT_HAIRPIN_PORT_MIN;
+		x->port_max = KNAT_HAIRPIN_PORT_MAX;
 		x->out.sport = 0;
 		x->reply.dport = 0;
 	}
@@ -180,8 +180,7 @@ static void knat_explain_snat(struct knat_explain *x, struct sk_buff *skb,
 	__be16 port;
 	__be32 addr;
 
-	if (ip_route_input_noref(skb, p->t.dst, p->t.src, ip_hdr(skb)->tos,
-				 state->in))
+	if (knat_decide_route(skb, p->t.dst, p->t.src, state->in))
 		return;
 	rt = skb_rtable(skb);
 	if (rt->rt_type != RTN_UNICAST)
@@ -189,19 +188,16 @@ static void knat_explain_snat(struct knat_explain *x, struct sk_buff *skb,
 	x->oif = rt->dst.dev;
 	state->out = rt->dst.dev;
 	knat_snat_decide(x->kn, skb, KNAT_PARSE_OK, p, state, &x->d);
-	if (x->d.verdict != KNAT_EXPLAIN_SNAT)
+	if (x->d.verdict != KNAT_VERDICT_SNAT)
 		return;
 	if (knat_mapping_peek(x->kn, x->d.snat, &p->t, x->d.out_addr, &addr,
 			      &port, &x->d.flags)) {
-		x->d.verdict = KNAT_EXPLAIN_DROP;
+		x->d.verdict = KNAT_VERDICT_DROP;
 		x->d.drop = KNAT_DROP_NO_PORT;
 		return;
 	}
-	if (knat_flows_full(x->kn)) {
-		x->d.verdict = KNAT_EXPLAIN_DROP;
-		x->d.drop = KNAT_DROP_TABLE_FULL;
+	if (knat_decide_full(x->kn, &x->d))
 		return;
-	}
 	x->out = p->t;
 	x->out.src = addr;
 	x->out.sport = port;
@@ -209,7 +205,7 @@ static void knat_explain_snat(struct knat_explain *x, struct sk_buff *skb,
 		x->out.dport = port;
 	knat_snat_reply(&p->t, addr, port, &x->reply);
 	x->has_tuples = true;
-	if (x->d.flags & KNAT_EXPLAIN_F_PORT_RANDOM) {
+	if (x->d.flags & KNAT_DECIDE_F_PORT_RANDOM) {
 		x->port_min = x->d.snat->port_min;
 		x->port_max = x->d.snat->port_max;
 	}
@@ -270,18 +266,16 @@ int knat_explain(struct knat_net *kn, struct sk_buff *skb,
 
 	knat_decide(kn, skb, &p, &state, true, &x->d);
 	switch (x->d.verdict) {
-	case KNAT_EXPLAIN_FORWARD:
-	case KNAT_EXPLAIN_SERVICE:
+	case KNAT_VERDICT_FORWARD:
+	case KNAT_VERDICT_SERVICE:
 		knat_explain_dnat(x, skb, &p);
 		break;
-	case KNAT_EXPLAIN_PASS:
+	case KNAT_VERDICT_PASS:
 		/* SNAT is for forwarded traffic, not this host's own. */
 		if (!x->local)
 			knat_explain_snat(x, skb, &p, &state);
 		break;
 	}
-	if (x->replaces)
-		x->d.flags |= KNAT_EXPLAIN_F_REPLACES;
 	skb_dst_drop(skb);
 	return 0;
 }

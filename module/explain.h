@@ -4,6 +4,7 @@
 
 #include <linux/if.h>
 
+#include "decide.h"
 #include "nat.h"
 
 /* A KNAT_CMD_EXPLAIN request. */
@@ -22,6 +23,8 @@ struct knat_explain {
 	struct knat_net *kn;
 	struct net *net;
 	struct knat_decision d;	/* verdict, drop, flags and what matched */
+	bool flow;		/* an existing flow carries it: not ->d's */
+	bool replied;		/* ->flow: answers seen */
 	bool local;		/* evaluated at LOCAL_OUT */
 	bool replaces;		/* a stale flow holds the tuple */
 	bool has_tuples;	/* ->out and ->reply are set */

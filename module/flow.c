@@ -13,8 +13,8 @@
 #include <linux/siphash.h>
 #include <linux/slab.h>
 
+#include "events.h"
 #include "flow.h"
-#include "health.h"
 #include "tcp_state.h"
 #include "service.h"
 #include "stats.h"

@@ -49,9 +49,9 @@ enum knat_flow_status_bit {
 	KNAT_FLOW_PERSIST_BIT,	/* holds a persistence entry (persist.c) */
 	KNAT_FLOW_CHECKED_BIT,	/* its handshake had its verdict (health.c) */
 	KNAT_FLOW_PROBE_BIT,	/* the probe of a held-down backend */
-	KNAT_FLOW_ACTIVE_BIT,	/* counted in its backend's nactive (nat.c) */
+	KNAT_FLOW_ACTIVE_BIT,	/* counted in its backend's nactive (account.c) */
 	KNAT_FLOW_NEW_BIT,	/* not yet live: only its creator may end it */
-	KNAT_FLOW_LOCK_BIT,	/* bit spinlock: ->state and ->win (nat.c) */
+	KNAT_FLOW_LOCK_BIT,	/* bit spinlock: ->state and ->win (account.c) */
 };
 
 /* ->gauge: not counted in the live gauges, else 1 + the state counted. */

@@ -25,6 +25,7 @@
 #include <linux/icmp.h>
 #include <linux/ip.h>
 
+#include "events.h"
 #include "flow.h"
 #include "health.h"
 #include "service.h"

@@ -22,16 +22,4 @@ void knat_health_reset(struct knat_backend *be);
 void knat_health_net_init(struct knat_net *kn);
 void knat_health_net_exit(struct knat_net *kn);
 
-/* events.c: multicast to "events" listeners. */
-void knat_event_backend(struct knat_net *kn, const struct knat_backend *be,
-			u8 type);
-void knat_event_flow(struct knat_net *kn, const struct knat_flow *f, u8 type);
-void knat_event_flow_state(struct knat_net *kn, const struct knat_flow *f,
-			   u8 old, u8 new);
-void knat_event_port_exhausted(struct knat_net *kn,
-			       const struct knat_snat *rule,
-			       const struct knat_tuple *orig, __be32 out_addr);
-void knat_events_start(void);
-void knat_events_stop(void);
-
 #endif /* _KNAT_HEALTH_H */

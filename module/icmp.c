@@ -14,7 +14,9 @@
 
 #include <linux/icmp.h>
 
+#include "account.h"
 #include "health.h"
+#include "icmp.h"
 #include "nat.h"
 #include "service.h"
 #include "stats.h"

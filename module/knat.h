@@ -79,7 +79,7 @@ struct knat_net {
 	/* Port exhaustion events' rate: a flood of them tells nothing more. */
 	struct ratelimit_state exhausted_rs;
 
-	/* Answers to pings of service VIPs (nat.c). */
+	/* Answers to pings of service VIPs (vip.c). */
 	struct ratelimit_state vip_echo_rs;
 
 	/* Configuration read locklessly by the packet path. */

@@ -12,8 +12,11 @@
  */
 
 #include <kunit/test.h>
+#include <linux/icmp.h>
 #include <linux/if_ether.h>
 #include <linux/netdevice.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
 
 #define KNAT_IT_HEADROOM	64
 #define KNAT_IT_NSKBS		4
@@ -262,7 +265,7 @@ static unsigned int knat_it_exit(struct kunit *test, struct sk_buff *skb)
 	};
 	unsigned int verdict = NF_ACCEPT;
 
-	KUNIT_ASSERT_EQ(test, KNAT_CB(skb)->cookie, knat_cb_cookie);
+	KUNIT_ASSERT_TRUE(test, knat_noted(skb));
 	rcu_read_lock();
 	switch (KNAT_CB(skb)->state) {
 	case KNAT_CB_SRC:

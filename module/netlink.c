@@ -8,8 +8,8 @@
 
 #include <linux/utsname.h>
 
+#include "events.h"
 #include "flow.h"
-#include "health.h"
 #include "netlink.h"
 
 #ifndef KNAT_BUILD_ID

@@ -9,6 +9,7 @@
 #include <linux/ratelimit.h>
 #include <net/netns/generic.h>
 
+#include "estimator.h"
 #include "health.h"
 #include "knat.h"
 #include "persist.h"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Netlink: the config object (limits, timeouts) and the stats object. */
 
+#include "estimator.h"
 #include "flow.h"
 #include "maglev.h"
 #include "netlink.h"

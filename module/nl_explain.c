@@ -166,11 +166,63 @@ static int knat_nl_explain_snat(struct sk_buff *msg,
 	return 0;
 }
 
+/*
+ * The packet path's words (decide.h) in the uapi's: the two may part
+ * without either changing the other.
+ */
+static const u8 knat_nl_verdicts[] = {
+	[KNAT_VERDICT_PASS]	= KNAT_EXPLAIN_PASS,
+	[KNAT_VERDICT_FORWARD]	= KNAT_EXPLAIN_FORWARD,
+	[KNAT_VERDICT_SERVICE]	= KNAT_EXPLAIN_SERVICE,
+	[KNAT_VERDICT_SNAT]	= KNAT_EXPLAIN_SNAT,
+	[KNAT_VERDICT_DROP]	= KNAT_EXPLAIN_DROP,
+	[KNAT_VERDICT_VIP_ECHO]	= KNAT_EXPLAIN_VIP_ECHO,
+};
+
+static const struct {
+	u32 decide;
+	u32 explain;
+} knat_nl_flags[] = {
+	{ KNAT_DECIDE_F_PORT_PRESERVED,	KNAT_EXPLAIN_F_PORT_PRESERVED },
+	{ KNAT_DECIDE_F_PORT_RANDOM,	KNAT_EXPLAIN_F_PORT_RANDOM },
+	{ KNAT_DECIDE_F_HAIRPIN,	KNAT_EXPLAIN_F_HAIRPIN },
+	{ KNAT_DECIDE_F_PERSIST_HIT,	KNAT_EXPLAIN_F_PERSIST_HIT },
+	{ KNAT_DECIDE_F_MAPPING_HIT,	KNAT_EXPLAIN_F_MAPPING_HIT },
+	{ KNAT_DECIDE_F_PROBE,		KNAT_EXPLAIN_F_PROBE },
+	{ KNAT_DECIDE_F_PICKUP,		KNAT_EXPLAIN_F_PICKUP },
+};
+
+static u8 knat_nl_explain_verdict(const struct knat_explain *x)
+{
+	if (x->flow)
+		return KNAT_EXPLAIN_FLOW;
+	if (WARN_ON_ONCE(x->d.verdict >= ARRAY_SIZE(knat_nl_verdicts)))
+		return KNAT_EXPLAIN_PASS;
+	return knat_nl_verdicts[x->d.verdict];
+}
+
+static u32 knat_nl_explain_flags(const struct knat_explain *x)
+{
+	u32 flags = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(knat_nl_flags); i++)
+		if (x->d.flags & knat_nl_flags[i].decide)
+			flags |= knat_nl_flags[i].explain;
+	if (x->replaces)
+		flags |= KNAT_EXPLAIN_F_REPLACES;
+	if (x->replied)
+		flags |= KNAT_EXPLAIN_F_REPLIED;
+	return flags;
+}
+
 static int knat_nl_fill_explain(struct sk_buff *msg,
 				const struct knat_explain_req *req,
 				const struct knat_explain *x)
 {
 	const struct knat_decision *d = &x->d;
+	u8 verdict = knat_nl_explain_verdict(x);
+	u32 flags = knat_nl_explain_flags(x);
 	struct nlattr *nest = nla_nest_start(msg, KNAT_A_EXPLAIN);
 
 	if (!nest ||
@@ -182,10 +234,10 @@ static int knat_nl_fill_explain(struct sk_buff *msg,
 	     nla_put_be16(msg, KNAT_EXP_A_DPORT, req->dport)) ||
 	    (x->iif && nla_put_string(msg, KNAT_EXP_A_IIF, x->iif->name)) ||
 	    (x->local && nla_put_flag(msg, KNAT_EXP_A_LOCAL)) ||
-	    nla_put_u8(msg, KNAT_EXP_A_VERDICT, d->verdict) ||
-	    (d->verdict == KNAT_EXPLAIN_DROP &&
+	    nla_put_u8(msg, KNAT_EXP_A_VERDICT, verdict) ||
+	    (verdict == KNAT_EXPLAIN_DROP &&
 	     nla_put_u8(msg, KNAT_EXP_A_DROP, d->drop)) ||
-	    nla_put_u32(msg, KNAT_EXP_A_FLAGS, d->flags) ||
+	    nla_put_u32(msg, KNAT_EXP_A_FLAGS, flags) ||
 	    (x->oif && nla_put_string(msg, KNAT_EXP_A_OIF, x->oif->name)))
 		return -EMSGSIZE;
 	if (x->has_tuples &&
@@ -193,10 +245,10 @@ static int knat_nl_fill_explain(struct sk_buff *msg,
 	     knat_nl_put_tuple(msg, KNAT_EXP_A_REPLY, &x->reply) ||
 	     nla_put_u8(msg, KNAT_EXP_A_KIND, d->kind)))
 		return -EMSGSIZE;
-	if (d->verdict == KNAT_EXPLAIN_FLOW && req->proto == IPPROTO_TCP &&
+	if (x->flow && req->proto == IPPROTO_TCP &&
 	    nla_put_u8(msg, KNAT_EXP_A_STATE, x->state))
 		return -EMSGSIZE;
-	if ((d->flags & KNAT_EXPLAIN_F_PORT_RANDOM) &&
+	if ((d->flags & KNAT_DECIDE_F_PORT_RANDOM) &&
 	    (nla_put_be16(msg, KNAT_EXP_A_PORT_MIN, htons(x->port_min)) ||
 	     nla_put_be16(msg, KNAT_EXP_A_PORT_MAX, htons(x->port_max))))
 		return -EMSGSIZE;

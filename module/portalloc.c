@@ -25,7 +25,8 @@
 #include <net/inet_hashtables.h>
 #include <net/udp.h>
 
-#include "health.h"
+#include "decide.h"
+#include "events.h"
 #include "portalloc.h"
 
 /* The search bounds the attempts: the last bucket is no catch-all. */
@@ -317,9 +318,9 @@ static bool knat_port_choose(struct knat_net *kn, struct knat_snat *rule,
 
 /*
  * What knat_mapping_get() would answer now, taking nothing: the outside
- * address and port and how they come (KNAT_EXPLAIN_F_*).  A port that is
+ * address and port and how they come (KNAT_DECIDE_F_*).  A port that is
  * neither kept nor already mapped is drawn at random: *@portp is then 0
- * and KNAT_EXPLAIN_F_PORT_RANDOM set.  -ENOSPC when no port is left.
+ * and KNAT_DECIDE_F_PORT_RANDOM set.  -ENOSPC when no port is left.
  * RCU held.
  */
 int knat_mapping_peek(struct knat_net *kn, struct knat_snat *rule,
@@ -342,7 +343,7 @@ int knat_mapping_peek(struct knat_net *kn, struct knat_snat *rule,
 		m = rhashtable_lookup(&kn->mappings, &key, knat_mapping_params);
 		if (m && m->out_addr == out_addr && refcount_read(&m->ref)) {
 			*portp = m->out_port;
-			*flags |= KNAT_EXPLAIN_F_MAPPING_HIT;
+			*flags |= KNAT_DECIDE_F_MAPPING_HIT;
 			return 0;
 		}
 	}
@@ -352,9 +353,9 @@ int knat_mapping_peek(struct knat_net *kn, struct knat_snat *rule,
 		return -ENOSPC;
 	if (preserved) {
 		*portp = orig->sport;
-		*flags |= KNAT_EXPLAIN_F_PORT_PRESERVED;
+		*flags |= KNAT_DECIDE_F_PORT_PRESERVED;
 	} else {
-		*flags |= KNAT_EXPLAIN_F_PORT_RANDOM;
+		*flags |= KNAT_DECIDE_F_PORT_RANDOM;
 	}
 	return 0;
 }

@@ -15,6 +15,8 @@
 #include <linux/rculist.h>
 #include <linux/slab.h>
 
+#include "estimator.h"
+#include "events.h"
 #include "flow.h"
 #include "health.h"
 #include "maglev.h"

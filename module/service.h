@@ -237,11 +237,6 @@ bool knat_service_gc(struct knat_net *kn);
 void knat_service_count_vip(struct knat_net *kn, __be32 addr,
 			    enum knat_counter c);
 
-/* estimator.c */
-void knat_rate_start(struct knat_net *kn);
-void knat_rate_config(struct knat_net *kn);
-void knat_rate_net_init(struct knat_net *kn);
-void knat_rate_net_exit(struct knat_net *kn);
 void knat_service_net_exit(struct knat_net *kn);
 
 #endif /* _KNAT_SERVICE_H */
