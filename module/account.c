@@ -48,18 +48,14 @@ static enum knat_tcp_verdict knat_tcp_update(struct knat_flow *f, int dir,
 static void knat_tcp_handshake(struct knat_net *kn, struct knat_flow *f)
 {
 	u32 us = jiffies_to_usecs((u32)jiffies - f->start);
-	struct knat_hs_hist *h;
 
 	knat_count(kn, KNAT_CNT_TCP_HANDSHAKES);
-	h = get_cpu_ptr(&kn->stats->hs);
-	knat_hs_record(h, us);
-	put_cpu_ptr(&kn->stats->hs);
+	knat_hs_record(&kn->stats->hs, us, knat_stats_epoch(kn));
 	if (knat_flow_is_service(f)) {
 		struct knat_backend *be = f->owner;
 
-		h = get_cpu_ptr(&be->stats->hs);
-		knat_hs_record(h, us);
-		put_cpu_ptr(&be->stats->hs);
+		/* A backend's counters are never reset: epoch 0. */
+		knat_hs_record(&be->stats->hs, us, 0);
 	}
 }
 

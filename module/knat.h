@@ -31,6 +31,7 @@
 #define KNAT_DEFAULT_MAX_FLOWS	262144
 
 struct knat_stats;
+struct knat_stats_zero;
 
 /* Per-namespace state; found with knat_net(net). */
 struct knat_net {
@@ -42,6 +43,7 @@ struct knat_net {
 	bool hooks_active;
 
 	struct knat_stats __percpu *stats;
+	struct knat_stats_zero __rcu *stats0;	/* at the last reset (stats.c) */
 
 	/* Flow table (flow.c). */
 	struct rhashtable flows;

@@ -281,10 +281,11 @@ int knat_nl_stats_show(struct sk_buff *skb, struct genl_info *info)
 int knat_nl_stats_reset(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_nl_net(info);
+	int err;
 
 	/* parallel_ops: one reset at a time, as before. */
 	mutex_lock(&kn->lock);
-	knat_stats_reset(kn);
+	err = knat_stats_reset(kn);
 	mutex_unlock(&kn->lock);
-	return 0;
+	return err;
 }

@@ -47,6 +47,11 @@ enum {
 	KNAT_SVC_ICMP_N
 };
 
+/*
+ * Per-CPU, bumped by this_cpu ops on the owning CPU only, as the
+ * namespace's (stats.h: plain u64 on 64BIT).  Nothing resets them, so
+ * they need no zero point; knat_hs_record() gets epoch 0 for a backend.
+ */
 struct knat_svc_stats {
 	u64 icmp[KNAT_SVC_ICMP_N];
 };

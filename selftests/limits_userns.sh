@@ -97,20 +97,11 @@ PY
 echo "flows|$("$KNAT" flow count)"
 # A dump whose filter (tcp) matches none of the UDP flows: how many
 # answers (datagrams) it takes, and how many flows they carry.
-python3 -S - <<'PY'
-import socket, struct
-s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
-s.bind((0, 0))
-name = b"knat\0"
-a = struct.pack("=HH", 4 + len(name), 2) + name + b"\0" * 3
-s.send(struct.pack("=IHHII", 20 + len(a), 0x10, 1, 1, 0) + struct.pack("=BBH", 3, 1, 0) + a)
-d = s.recv(65536)
-off, fid = 20, None
-while off < len(d):
-    ln, t = struct.unpack_from("=HH", d, off)
-    if t == 1:
-        fid = struct.unpack_from("=H", d, off + 4)[0]
-    off += (ln + 3) & ~3
+python3 -S -B - "$NETTOOL" <<'PY'
+import os, struct, sys
+sys.path.insert(0, os.path.dirname(sys.argv[1]))
+from nettool import genl_open
+s, fid = genl_open("knat")
 proto = struct.pack("=HHB", 5, 2, 6) + b"\0" * 3          # KNAT_FLOW_A_PROTO tcp
 nest = struct.pack("=HH", 4 + len(proto), 12 | 0x8000) + proto  # KNAT_A_FLOW
 s.send(struct.pack("=IHHII", 20 + len(nest), fid, 1 | 0x300, 2, 0) + struct.pack("=BBH", 10, 1, 0) + nest)
@@ -137,7 +128,8 @@ EOF
 run_inner() {
 	[ "$memcg" = 1 ] && echo $BASHPID > "$CG/cgroup.procs"
 	exec setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-		unshare -Urn env KNAT="$KNAT" CG="$CG" FLOWS="$FLOWS" bash "$INNER"
+		unshare -Urn env KNAT="$KNAT" CG="$CG" FLOWS="$FLOWS" \
+		NETTOOL="$NETTOOL" bash "$INNER"
 }
 out=$(run_inner 2>&1)
 res() { printf '%s\n' "$out" | awk -F'|' -v k="$1" '$1 == k { print $2 }'; }

@@ -57,6 +57,43 @@ import time
 
 _log_lock = threading.Lock()
 
+# Generic netlink, for the selftests that speak knat's family raw (their
+# own request, timed or counted by the datagram): import nettool, then
+# genl_open().
+NETLINK_GENERIC = 16
+GENL_ID_CTRL = 0x10
+CTRL_CMD_GETFAMILY = 3
+CTRL_ATTR_FAMILY_ID = 1
+CTRL_ATTR_FAMILY_NAME = 2
+NLMSG_ERROR = 2
+NLM_F_REQUEST = 1
+
+
+def genl_open(family="knat"):
+    """A bound NETLINK_GENERIC socket and the id of FAMILY, as nlctrl
+    answers CTRL_CMD_GETFAMILY; OSError if there is no such family."""
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+    s.bind((0, 0))
+    name = family.encode() + b"\0"
+    a = struct.pack("=HH", 4 + len(name), CTRL_ATTR_FAMILY_NAME) + name
+    a += b"\0" * (-len(a) % 4)
+    s.send(struct.pack("=IHHII", 20 + len(a), GENL_ID_CTRL, NLM_F_REQUEST, 1, 0)
+           + struct.pack("=BBH", CTRL_CMD_GETFAMILY, 1, 0) + a)
+    d = s.recv(65536)
+    ln, t = struct.unpack_from("=IH", d, 0)
+    if t == NLMSG_ERROR:
+        err = -struct.unpack_from("=i", d, 16)[0]
+        s.close()
+        raise OSError(err, "genl family %s: %s" % (family, os.strerror(err)))
+    off = 20
+    while off + 4 <= min(ln, len(d)):
+        alen, atype = struct.unpack_from("=HH", d, off)
+        if atype == CTRL_ATTR_FAMILY_ID:
+            return s, struct.unpack_from("=H", d, off + 4)[0]
+        off += max((alen + 3) & ~3, 4)
+    s.close()
+    raise OSError(2, "genl family %s: no id in the answer" % family)
+
 
 def log(**kv):
     with _log_lock:

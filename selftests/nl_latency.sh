@@ -32,21 +32,12 @@ expect_ok "a: service add maglev-size 1000003" knat_in a service add \
 adds=$!
 
 # b: STATUS_GET over one socket until a is done; latencies in ms.
-probe=$(in_ns b "${PYTHON[@]}" - "$adds" <<'EOF'
-import os, socket, struct, sys, time
-pid = int(sys.argv[1])
-s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
-s.bind((0, 0))
-name = b"knat\0"
-a = struct.pack("=HH", 4 + len(name), 2) + name + b"\0" * 3
-s.send(struct.pack("=IHHII", 20 + len(a), 0x10, 1, 1, 0) + struct.pack("=BBH", 3, 1, 0) + a)
-d = s.recv(65536)
-off, fid = 20, None
-while off < len(d):
-    ln, t = struct.unpack_from("=HH", d, off)
-    if t == 1:
-        fid = struct.unpack_from("=H", d, off + 4)[0]
-    off += (ln + 3) & ~3
+probe=$(in_ns b "${PYTHON[@]}" -B - "$NETTOOL" "$adds" <<'EOF'
+import os, struct, sys, time
+sys.path.insert(0, os.path.dirname(sys.argv[1]))
+from nettool import genl_open
+pid = int(sys.argv[2])
+s, fid = genl_open("knat")
 lat = []
 seq = 2
 def alive():

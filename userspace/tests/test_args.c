@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Object argument parsing: the plain structs the words become, every usage
- * error with its exact message, and the attributes put into the request.
+ * Object argument parsing, as a table: each case is a command line for one
+ * parser, the exit code and everything printed (the exact error line, or
+ * nothing), and the attributes the request built from it must hold.  One
+ * loop runs them all.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -18,12 +20,681 @@
 #include "tap.h"
 #include "unit.h"
 
-static uint32_t A(const char *s)
+/* ---- the parsers under test, by the command they serve ---- */
+
+enum parser {
+	FWD_ADD, FWD_DEL, SNAT_ADD, SNAT_DEL, FLOW, CONFIG,
+	SVC_ADD, SVC_SET, SVC_DEL, BE_ADD, BE_SET, BE_DEL, BE_LIST,
+};
+
+static const char *const parser_name[] = {
+	[FWD_ADD] = "forward add", [FWD_DEL] = "forward del",
+	[SNAT_ADD] = "snat add", [SNAT_DEL] = "snat del",
+	[FLOW] = "flow filter", [CONFIG] = "config set",
+	[SVC_ADD] = "service add", [SVC_SET] = "service set",
+	[SVC_DEL] = "service del", [BE_ADD] = "backend add",
+	[BE_SET] = "backend set", [BE_DEL] = "backend del",
+	[BE_LIST] = "backend add (list)",
+};
+
+union spec {
+	struct forward_spec fwd;
+	struct snat_spec snat;
+	struct flow_filter flow;
+	struct config_spec cfg;
+	struct service_spec svc;
+	struct backend_spec be[BACKEND_ADD_MAX];
+};
+
+static int parse(enum parser p, int argc, char **argv, union spec *u, int *n)
 {
-	return inet_addr(s);
+	switch (p) {
+	case FWD_ADD:
+	case FWD_DEL:
+		return forward_parse(argc, argv, p == FWD_ADD, &u->fwd);
+	case SNAT_ADD:
+	case SNAT_DEL:
+		return snat_parse(argc, argv, p == SNAT_ADD, &u->snat);
+	case FLOW:
+		return flow_parse_filter(argc, argv, &u->flow);
+	case CONFIG:
+		return config_parse_set(argc, argv, &u->cfg);
+	case SVC_ADD:
+		return service_parse(argc, argv, LB_ADD, &u->svc);
+	case SVC_SET:
+		return service_parse(argc, argv, LB_SET, &u->svc);
+	case SVC_DEL:
+		return service_parse(argc, argv, LB_DEL, &u->svc);
+	case BE_ADD:
+		return backend_parse(argc, argv, LB_ADD, u->be);
+	case BE_SET:
+		return backend_parse(argc, argv, LB_SET, u->be);
+	case BE_DEL:
+		return backend_parse(argc, argv, LB_DEL, u->be);
+	case BE_LIST:
+		return backend_parse_list(argc, argv, LB_ADD, u->be,
+					  BACKEND_ADD_MAX, n);
+	}
+	return -1;
 }
 
-/* ---- running a parser on a command line given as one string ---- */
+/* The request for what parse() filled in; @item: which listed backend. */
+static void put(enum parser p, struct nlmsghdr *nlh, const union spec *u,
+		int item)
+{
+	switch (p) {
+	case FWD_ADD:
+	case FWD_DEL:
+		forward_put(nlh, &u->fwd, p == FWD_ADD);
+		break;
+	case SNAT_ADD:
+	case SNAT_DEL:
+		snat_put(nlh, &u->snat, p == SNAT_ADD);
+		break;
+	case FLOW:
+		flow_put_filter(nlh, &u->flow);
+		break;
+	case CONFIG:
+		config_put(nlh, &u->cfg);
+		break;
+	case SVC_ADD:
+	case SVC_SET:
+	case SVC_DEL:
+		service_put(nlh, &u->svc);
+		break;
+	case BE_ADD:
+	case BE_SET:
+	case BE_DEL:
+	case BE_LIST:
+		backend_put(nlh, &u->be[item]);
+		break;
+	}
+}
+
+/* ---- what a request must hold ---- */
+
+enum want_kind {
+	W_COUNT,	/* @num attributes in the nest (duplicates count) */
+	W_ABSENT,
+	W_NEST,		/* present, NLA_F_NESTED set (strict validation) */
+	W_U8,		/* each of these: exactly this payload size */
+	W_BE16,
+	W_U32,		/* host order */
+	W_ADDR,		/* be32, @str as dotted quad */
+	W_STR,		/* NUL-terminated @str, payload at most @num if set */
+};
+
+/*
+ * One attribute: @type in nest @nest (0: the top level) or, with @sub, in
+ * @nest's nest @sub.  W_COUNT counts that level (@type unused).
+ */
+struct want {
+	enum want_kind kind;
+	uint16_t nest, sub, type;
+	uint32_t num;
+	const char *str;
+	int item;		/* BE_LIST: which backend's request */
+	const char *name;	/* the names, for the TAP line */
+	const char *nest_name, *sub_name;
+};
+
+#define WANT(k, n, s, t, v, st, i) \
+	{ .kind = (k), .nest = (n), .sub = (s), .type = (t), .num = (v), \
+	  .str = (st), .item = (i), .name = #t, .nest_name = #n, \
+	  .sub_name = #s }
+#define COUNT(n, v)		WANT(W_COUNT, n, 0, 0, v, NULL, 0)
+#define COUNT_IN(n, s, v)	WANT(W_COUNT, n, s, 0, v, NULL, 0)
+#define ABSENT(n, t)		WANT(W_ABSENT, n, 0, t, 0, NULL, 0)
+#define ABSENT_IN(n, s, t)	WANT(W_ABSENT, n, s, t, 0, NULL, 0)
+#define NEST(n, t)		WANT(W_NEST, n, 0, t, 0, NULL, 0)
+#define U8(n, t, v)		WANT(W_U8, n, 0, t, v, NULL, 0)
+#define BE16(n, t, v)		WANT(W_BE16, n, 0, t, v, NULL, 0)
+#define BE16_IN(n, s, t, v)	WANT(W_BE16, n, s, t, v, NULL, 0)
+#define U32(n, t, v)		WANT(W_U32, n, 0, t, v, NULL, 0)
+#define U32_IN(n, s, t, v)	WANT(W_U32, n, s, t, v, NULL, 0)
+#define ADDR(n, t, a)		WANT(W_ADDR, n, 0, t, 0, a, 0)
+#define ADDR_IN(n, s, t, a)	WANT(W_ADDR, n, s, t, 0, a, 0)
+#define STR(n, t, s, max)	WANT(W_STR, n, 0, t, max, s, 0)
+
+/* A service's identity in the nest @n: PROTO u8, ADDR be32, PORT be16. */
+#define SVC_ID_IN(n, proto, addr, port, i)				\
+	WANT(W_U8, n, 0, KNAT_SVC_A_PROTO, proto, NULL, i),		\
+	WANT(W_ADDR, n, 0, KNAT_SVC_A_ADDR, 0, addr, i),		\
+	WANT(W_BE16, n, 0, KNAT_SVC_A_PORT, port, NULL, i)
+#define SVC_ID(proto, addr, port) \
+	SVC_ID_IN(KNAT_A_SERVICE, proto, addr, port, 0)
+
+#define FWD		KNAT_A_FORWARD
+#define SNAT		KNAT_A_SNAT
+#define FLW		KNAT_A_FLOW
+#define CFG		KNAT_A_CONFIG
+#define SVC		KNAT_A_SERVICE
+#define BE		KNAT_A_BACKEND
+#define TCP		IPPROTO_TCP
+#define UDP		IPPROTO_UDP
+
+#define MAX_WANTS 24
+
+struct args_case {
+	enum parser p;
+	const char *line;
+	int rc;
+	const char *out;	/* all that is printed: "" on success */
+	int items;		/* BE_LIST: backends parsed */
+	struct want want[MAX_WANTS];
+};
+
+/* Parsed, printing nothing, and the request holds ...; or refused. */
+#define OK(p, line, ...)	{ p, line, 0, "", 0, { __VA_ARGS__ } }
+#define OK_N(p, line, n, ...)	{ p, line, 0, "", n, { __VA_ARGS__ } }
+#define BAD(p, line, msg)	{ p, line, EXIT_USAGE, msg, 0, { } }
+
+static const struct args_case cases[] = {
+	/* ---- forward ---- */
+	OK(FWD_ADD, "tcp :8080 to 10.0.2.2:80",
+	   COUNT(0, 1), NEST(0, FWD), COUNT(FWD, 6),
+	   U8(FWD, KNAT_FWD_A_PROTO, TCP), ADDR(FWD, KNAT_FWD_A_ADDR, "0.0.0.0"),
+	   BE16(FWD, KNAT_FWD_A_PORT_MIN, 8080), BE16(FWD, KNAT_FWD_A_PORT_MAX, 8080),
+	   ADDR(FWD, KNAT_FWD_A_TO_ADDR, "10.0.2.2"), BE16(FWD, KNAT_FWD_A_TO_PORT, 80)),
+	OK(FWD_ADD, "udp 198.51.100.1:5000-5010 to 10.0.2.2:6000-6010",
+	   U8(FWD, KNAT_FWD_A_PROTO, UDP), ADDR(FWD, KNAT_FWD_A_ADDR, "198.51.100.1"),
+	   BE16(FWD, KNAT_FWD_A_PORT_MIN, 5000), BE16(FWD, KNAT_FWD_A_PORT_MAX, 5010),
+	   BE16(FWD, KNAT_FWD_A_TO_PORT, 6000)),
+	/* keep-port: TO_PORT 0 */
+	OK(FWD_ADD, "tcp :22 to 10.0.2.2",
+	   ADDR(FWD, KNAT_FWD_A_TO_ADDR, "10.0.2.2"), BE16(FWD, KNAT_FWD_A_TO_PORT, 0)),
+	/* a range to a single first port */
+	OK(FWD_ADD, "tcp :5000-5010 to 10.0.2.2:6000",
+	   BE16(FWD, KNAT_FWD_A_TO_PORT, 6000)),
+	OK(FWD_ADD, "tcp :8080 to 10.0.2.2:80-80",
+	   BE16(FWD, KNAT_FWD_A_TO_PORT, 80)),
+	BAD(FWD_ADD, "tcp :5000-5010 to 10.0.2.2:6000-6005",
+	    "Error: argument \"10.0.2.2:6000-6005\" is wrong: port range size "
+	    "differs from the match range (6 vs 11 ports)\n"),
+	BAD(FWD_ADD, "tcp :80 to 10.0.2.2:6000-6010",
+	    "Error: argument \"10.0.2.2:6000-6010\" is wrong: port range size "
+	    "differs from the match range (11 vs 1 ports)\n"),
+	BAD(FWD_ADD, "tcp :65530-65535 to 10.0.2.2:65534",
+	    "Error: argument \"10.0.2.2:65534\" is wrong: port range would end past 65535\n"),
+	BAD(FWD_ADD, "", "Error: \"tcp|udp\" is required.\n"),
+	BAD(FWD_ADD, "sctp :80 to 1.1.1.1",
+	    "Error: argument \"sctp\" is wrong: protocol must be tcp or udp\n"),
+	BAD(FWD_ADD, "icmp :80 to 1.1.1.1",
+	    "Error: argument \"icmp\" is wrong: protocol must be tcp or udp\n"),
+	BAD(FWD_ADD, "tcp", "Error: \"[ADDR]:PORT\" is required.\n"),
+	BAD(FWD_ADD, "tcp 1.2.3.4:99999 to 1.1.1.1",
+	    "Error: argument \"1.2.3.4:99999\" is wrong: port out of range\n"),
+	BAD(FWD_ADD, "tcp 8080 to 1.1.1.1",
+	    "Error: argument \"8080\" is wrong: missing port\n"),
+	BAD(FWD_ADD, "tcp :8090-8080 to 1.1.1.1",
+	    "Error: argument \":8090-8080\" is wrong: port range is reversed\n"),
+	BAD(FWD_ADD, "tcp :8080", "Error: \"to\" is required.\n"),
+	BAD(FWD_ADD, "tcp :8080 to", "Error: \"to\" requires an argument.\n"),
+	BAD(FWD_ADD, "tcp :8080 to :80",
+	    "Error: argument \":80\" is wrong: missing address\n"),
+	BAD(FWD_ADD, "tcp :8080 to 10.0.2.2:0",
+	    "Error: argument \"10.0.2.2:0\" is wrong: port out of range\n"),
+	BAD(FWD_ADD, "tcp :8080 to 1.1.1.1 to 2.2.2.2",
+	    "Error: duplicate \"to\": \"2.2.2.2\" is the second value.\n"),
+	BAD(FWD_ADD, "tcp :8080 to 1.1.1.1 xyz",
+	    "Error: unexpected argument \"xyz\".\n"),
+	/* del: PROTO, ADDR and PORT_MIN only */
+	OK(FWD_DEL, "udp 198.51.100.1:5000-5010",
+	   COUNT(FWD, 3), U8(FWD, KNAT_FWD_A_PROTO, UDP),
+	   ADDR(FWD, KNAT_FWD_A_ADDR, "198.51.100.1"),
+	   BE16(FWD, KNAT_FWD_A_PORT_MIN, 5000)),
+	BAD(FWD_DEL, "tcp :8080 to 10.0.2.2", "Error: unexpected argument \"to\".\n"),
+
+	/* ---- snat ---- */
+	OK(SNAT_ADD, "from 10.0.1.0/24 out eth1 masquerade",
+	   COUNT(0, 1), NEST(0, SNAT), COUNT(SNAT, 4),
+	   ADDR(SNAT, KNAT_SNAT_A_SRC, "10.0.1.0"), U8(SNAT, KNAT_SNAT_A_SRC_PLEN, 24),
+	   STR(SNAT, KNAT_SNAT_A_OUT_IFNAME, "eth1", 0),
+	   U32(SNAT, KNAT_SNAT_A_FLAGS, KNAT_SNAT_F_MASQUERADE),
+	   ABSENT(SNAT, KNAT_SNAT_A_TO_MIN), ABSENT(SNAT, KNAT_SNAT_A_PORT_MIN)),
+	OK(SNAT_ADD, "from 10.0.1.0/24 to 198.51.100.1-198.51.100.2:1024-2047 "
+		     "mapping address-port-dependent",
+	   COUNT(SNAT, 7), ABSENT(SNAT, KNAT_SNAT_A_OUT_IFNAME),
+	   ADDR(SNAT, KNAT_SNAT_A_TO_MIN, "198.51.100.1"),
+	   ADDR(SNAT, KNAT_SNAT_A_TO_MAX, "198.51.100.2"),
+	   BE16(SNAT, KNAT_SNAT_A_PORT_MIN, 1024), BE16(SNAT, KNAT_SNAT_A_PORT_MAX, 2047),
+	   U32(SNAT, KNAT_SNAT_A_FLAGS, KNAT_SNAT_F_APDM)),
+	/* to ADDR ports RANGE, in any order */
+	OK(SNAT_ADD, "from 10.0.1.0/24 to 198.51.100.1 ports 20000-29999 out eth1",
+	   ADDR(SNAT, KNAT_SNAT_A_TO_MIN, "198.51.100.1"),
+	   ADDR(SNAT, KNAT_SNAT_A_TO_MAX, "198.51.100.1"),
+	   BE16(SNAT, KNAT_SNAT_A_PORT_MIN, 20000), BE16(SNAT, KNAT_SNAT_A_PORT_MAX, 29999),
+	   U32(SNAT, KNAT_SNAT_A_FLAGS, 0)),
+	/* without ports: the kernel's default range, TO_MAX = TO_MIN */
+	OK(SNAT_ADD, "from 10.0.1.0/24 to 198.51.100.1",
+	   ABSENT(SNAT, KNAT_SNAT_A_PORT_MIN), ABSENT(SNAT, KNAT_SNAT_A_PORT_MAX),
+	   ADDR(SNAT, KNAT_SNAT_A_TO_MAX, "198.51.100.1")),
+	/* mapping endpoint-independent: no APDM flag */
+	OK(SNAT_ADD, "from 10.0.1.0/24 out eth1 masquerade ports 1024-65535 "
+		     "mapping endpoint-independent",
+	   BE16(SNAT, KNAT_SNAT_A_PORT_MIN, 1024), BE16(SNAT, KNAT_SNAT_A_PORT_MAX, 65535),
+	   U32(SNAT, KNAT_SNAT_A_FLAGS, KNAT_SNAT_F_MASQUERADE)),
+	BAD(SNAT_ADD, "out eth1 masquerade", "Error: \"from\" is required.\n"),
+	BAD(SNAT_ADD, "from 10.0.1.0/24",
+	    "Error: \"to\" or \"masquerade\" is required.\n"),
+	BAD(SNAT_ADD, "from 10.0.1.0/24 masquerade",
+	    "Error: \"masquerade\" requires \"out\".\n"),
+	BAD(SNAT_ADD, "from 10.0.1.0/24 out eth1 masquerade to 1.1.1.1",
+	    "Error: \"masquerade\" and \"to\" cannot be used together.\n"),
+	BAD(SNAT_ADD, "from 10.0.1.0/24 out eth1 masquerade masquerade",
+	    "Error: duplicate \"masquerade\".\n"),
+	BAD(SNAT_ADD, "from 10.0.1.0/24 to 1.1.1.1:1024-2047 ports 1024-2047",
+	    "Error: duplicate \"ports\": \"1024-2047\" is the second value.\n"),
+	BAD(SNAT_ADD, "from 10.0.1.0/24 from 10.0.2.0/24 to 1.1.1.1",
+	    "Error: duplicate \"from\": \"10.0.2.0/24\" is the second value.\n"),
+	BAD(SNAT_ADD, "from 10.0.1.5/24 to 1.1.1.1",
+	    "Error: argument \"10.0.1.5/24\" is wrong: host bits set beyond the "
+	    "prefix length\n"),
+	BAD(SNAT_ADD, "from 10.0.1.0/33 to 1.1.1.1",
+	    "Error: argument \"10.0.1.0/33\" is wrong: prefix length out of range\n"),
+	BAD(SNAT_ADD, "from 10.0.1.0/24 to 1.1.1.2-1.1.1.1",
+	    "Error: argument \"1.1.1.2-1.1.1.1\" is wrong: address range is reversed\n"),
+	BAD(SNAT_ADD, "from 10.0.1.0/24 to 1.1.1.1 ports 2000-1000",
+	    "Error: argument \"2000-1000\" is wrong: port range is reversed\n"),
+	BAD(SNAT_ADD, "from 10.0.1.0/24 to 1.1.1.1 mapping full-cone",
+	    "Error: argument \"full-cone\" is wrong: mapping must be "
+	    "endpoint-independent or address-port-dependent\n"),
+	BAD(SNAT_ADD, "from 10.0.1.0/24 out a/b masquerade",
+	    "Error: argument \"a/b\" is wrong: invalid device name\n"),
+	BAD(SNAT_ADD, "from 10.0.1.0/24 out averyveryverylongname masquerade",
+	    "Error: argument \"averyveryverylongname\" is wrong: device name too long\n"),
+	BAD(SNAT_ADD, "from 10.0.1.0/24 to", "Error: \"to\" requires an argument.\n"),
+	BAD(SNAT_ADD, "from 10.0.1.0/24 to 1.1.1.1 bogus",
+	    "Error: unexpected argument \"bogus\".\n"),
+	/* del: SRC, SRC_PLEN, OUT_IFNAME */
+	OK(SNAT_DEL, "from 10.0.1.0/24 out eth1",
+	   COUNT(SNAT, 3), ADDR(SNAT, KNAT_SNAT_A_SRC, "10.0.1.0"),
+	   U8(SNAT, KNAT_SNAT_A_SRC_PLEN, 24), STR(SNAT, KNAT_SNAT_A_OUT_IFNAME, "eth1", 0)),
+	OK(SNAT_DEL, "from 10.0.1.0/24", COUNT(SNAT, 2)),
+	BAD(SNAT_DEL, "from 10.0.1.0/24 to 1.1.1.1", "Error: unexpected argument \"to\".\n"),
+	BAD(SNAT_DEL, "from 10.0.1.0/24 out eth1 masquerade",
+	    "Error: unexpected argument \"masquerade\".\n"),
+	BAD(SNAT_DEL, "", "Error: \"from\" is required.\n"),
+
+	/* ---- flow filter ---- */
+	OK(FLOW, "", COUNT(0, 0)),
+	OK(FLOW, "proto tcp src 10.0.1.2:40000 dst :8080 state ESTABLISHED kind hairpin",
+	   COUNT(0, 1), NEST(0, FLW), COUNT(FLW, 4),
+	   U8(FLW, KNAT_FLOW_A_PROTO, TCP), U8(FLW, KNAT_FLOW_A_STATE, KNAT_TCP_ESTABLISHED),
+	   U8(FLW, KNAT_FLOW_A_KIND, KNAT_FLOW_KIND_FORWARD_SNAT),
+	   NEST(FLW, KNAT_FLOW_A_ORIG),
+	   /* ORIG holds only the given fields */
+	   COUNT_IN(FLW, KNAT_FLOW_A_ORIG, 3), ABSENT_IN(FLW, KNAT_FLOW_A_ORIG, KNAT_TUPLE_A_DST),
+	   ADDR_IN(FLW, KNAT_FLOW_A_ORIG, KNAT_TUPLE_A_SRC, "10.0.1.2"),
+	   BE16_IN(FLW, KNAT_FLOW_A_ORIG, KNAT_TUPLE_A_SPORT, 40000),
+	   BE16_IN(FLW, KNAT_FLOW_A_ORIG, KNAT_TUPLE_A_DPORT, 8080)),
+	OK(FLOW, "proto icmp dst 198.51.100.9",
+	   COUNT(FLW, 2), U8(FLW, KNAT_FLOW_A_PROTO, IPPROTO_ICMP),
+	   COUNT_IN(FLW, KNAT_FLOW_A_ORIG, 1),
+	   ADDR_IN(FLW, KNAT_FLOW_A_ORIG, KNAT_TUPLE_A_DST, "198.51.100.9")),
+	/* ICMP id 0 as src :0 */
+	OK(FLOW, "src :0",
+	   COUNT(FLW, 1), COUNT_IN(FLW, KNAT_FLOW_A_ORIG, 1),
+	   BE16_IN(FLW, KNAT_FLOW_A_ORIG, KNAT_TUPLE_A_SPORT, 0)),
+	OK(FLOW, "kind service",
+	   COUNT(FLW, 1), U8(FLW, KNAT_FLOW_A_KIND, KNAT_FLOW_KIND_SERVICE)),
+	OK(FLOW, "kind service-hairpin proto udp",
+	   COUNT(FLW, 2), U8(FLW, KNAT_FLOW_A_KIND, KNAT_FLOW_KIND_SERVICE_SNAT),
+	   U8(FLW, KNAT_FLOW_A_PROTO, UDP)),
+	/* syn_sent is SYN-SENT */
+	OK(FLOW, "state syn_sent kind snat",
+	   U8(FLW, KNAT_FLOW_A_STATE, KNAT_TCP_SYN_SENT)),
+	BAD(FLOW, "proto sctp",
+	    "Error: argument \"sctp\" is wrong: protocol must be tcp, udp or icmp\n"),
+	BAD(FLOW, "state bogus", "Error: argument \"bogus\" is wrong: unknown TCP state\n"),
+	BAD(FLOW, "kind nat",
+	    "Error: argument \"nat\" is wrong: kind must be forward, snat, hairpin, "
+	    "service or service-hairpin\n"),
+	BAD(FLOW, "src 10.0.1.2 src 10.0.1.3",
+	    "Error: duplicate \"src\": \"10.0.1.3\" is the second value.\n"),
+	BAD(FLOW, "src 10.0.1.2:99999",
+	    "Error: argument \"10.0.1.2:99999\" is wrong: port out of range\n"),
+	BAD(FLOW, "dst 10.0.1.2:80-90",
+	    "Error: argument \"10.0.1.2:80-90\" is wrong: port range not allowed here\n"),
+	BAD(FLOW, "proto", "Error: \"proto\" requires an argument.\n"),
+	BAD(FLOW, "port 80", "Error: unexpected argument \"port\".\n"),
+	BAD(FLOW, "proto udp state established",
+	    "Error: \"state\" applies only to tcp flows.\n"),
+
+	/* ---- config ---- */
+	/* a timeout's attribute type is its enum + 1 */
+	OK(CONFIG, "max-flows 1000 timeout tcp-established 3600 timeout icmp 15",
+	   COUNT(0, 1), NEST(0, CFG), COUNT(CFG, 2),
+	   U32(CFG, KNAT_CFG_A_MAX_FLOWS, 1000), NEST(CFG, KNAT_CFG_A_TIMEOUTS),
+	   COUNT_IN(CFG, KNAT_CFG_A_TIMEOUTS, 2),
+	   U32_IN(CFG, KNAT_CFG_A_TIMEOUTS, KNAT_TIMEOUT_TCP_ESTABLISHED + 1, 3600),
+	   U32_IN(CFG, KNAT_CFG_A_TIMEOUTS, KNAT_TIMEOUT_ICMP + 1, 15)),
+	/* timeouts at both limits, no MAX_FLOWS when not given */
+	OK(CONFIG, "timeout tcp-syn-sent 1 timeout udp-replied 604800",
+	   COUNT(CFG, 1), ABSENT(CFG, KNAT_CFG_A_MAX_FLOWS),
+	   U32_IN(CFG, KNAT_CFG_A_TIMEOUTS, KNAT_TIMEOUT_TCP_SYN_SENT + 1, 1),
+	   U32_IN(CFG, KNAT_CFG_A_TIMEOUTS, KNAT_TIMEOUT_UDP_REPLIED + 1, 604800)),
+	OK(CONFIG, "max-flows 16777216", U32(CFG, KNAT_CFG_A_MAX_FLOWS, 16777216)),
+	BAD(CONFIG, "",
+	    "Error: \"max-flows\", \"timeout\", \"rate-interval\", \"rate-window\" or "
+	    "\"limit\" is required.\n"),
+	OK(CONFIG, "limit snats 8 limit max-flows 1000000",
+	   COUNT(CFG, 1), NEST(CFG, KNAT_CFG_A_LIMITS), COUNT_IN(CFG, KNAT_CFG_A_LIMITS, 2),
+	   U32_IN(CFG, KNAT_CFG_A_LIMITS, KNAT_LIMIT_SNATS + 1, 8),
+	   U32_IN(CFG, KNAT_CFG_A_LIMITS, KNAT_LIMIT_MAX_FLOWS + 1, 1000000)),
+	BAD(CONFIG, "limit ports 8",
+	    "Error: argument \"ports\" is wrong: unknown limit name\n"),
+	BAD(CONFIG, "limit snats 0",
+	    "Error: argument \"0\" is wrong: limit must be 1..16777216\n"),
+	BAD(CONFIG, "limit snats", "Error: \"snats\" requires an argument.\n"),
+	OK(CONFIG, "rate-interval 1 rate-window 3600",
+	   COUNT(CFG, 2), U32(CFG, KNAT_CFG_A_RATE_INTERVAL, 1),
+	   U32(CFG, KNAT_CFG_A_RATE_WINDOW, 3600)),
+	BAD(CONFIG, "rate-interval 0",
+	    "Error: argument \"0\" is wrong: rate-interval must be 1..60\n"),
+	BAD(CONFIG, "rate-interval 61",
+	    "Error: argument \"61\" is wrong: rate-interval must be 1..60\n"),
+	BAD(CONFIG, "rate-window 3601",
+	    "Error: argument \"3601\" is wrong: rate-window must be 1..3600\n"),
+	BAD(CONFIG, "rate-window soon",
+	    "Error: argument \"soon\" is wrong: rate-window is not a number\n"),
+	BAD(CONFIG, "rate-window 2 rate-window 4",
+	    "Error: duplicate \"rate-window\": \"4\" is the second value.\n"),
+	BAD(CONFIG, "rate-interval", "Error: \"rate-interval\" requires an argument.\n"),
+	BAD(CONFIG, "max-flows 0",
+	    "Error: argument \"0\" is wrong: max-flows must be 1..16777216\n"),
+	BAD(CONFIG, "max-flows 16777217",
+	    "Error: argument \"16777217\" is wrong: max-flows must be 1..16777216\n"),
+	BAD(CONFIG, "max-flows lots",
+	    "Error: argument \"lots\" is wrong: max-flows is not a number\n"),
+	BAD(CONFIG, "max-flows 1 max-flows 2",
+	    "Error: duplicate \"max-flows\": \"2\" is the second value.\n"),
+	BAD(CONFIG, "max-flows", "Error: \"max-flows\" requires an argument.\n"),
+	BAD(CONFIG, "timeout", "Error: \"timeout\" requires an argument.\n"),
+	BAD(CONFIG, "timeout tcp-close", "Error: \"tcp-close\" requires an argument.\n"),
+	BAD(CONFIG, "timeout tcp_close 10",
+	    "Error: argument \"tcp_close\" is wrong: unknown timeout name\n"),
+	BAD(CONFIG, "timeout icmp 0",
+	    "Error: argument \"0\" is wrong: timeout must be 1..604800\n"),
+	BAD(CONFIG, "timeout icmp 604801",
+	    "Error: argument \"604801\" is wrong: timeout must be 1..604800\n"),
+	BAD(CONFIG, "timeout icmp 10 timeout icmp 20",
+	    "Error: duplicate \"icmp\": \"20\" is the second value.\n"),
+	BAD(CONFIG, "max-flow 10", "Error: unexpected argument \"max-flow\".\n"),
+
+	/* ---- service ---- */
+	/* no options: SCHED, PERSIST, MAGLEV_SIZE omitted */
+	OK(SVC_ADD, "tcp 198.51.100.10:80",
+	   COUNT(0, 1), NEST(0, SVC), COUNT(SVC, 3), SVC_ID(TCP, "198.51.100.10", 80),
+	   ABSENT(SVC, KNAT_SVC_A_SCHED), ABSENT(SVC, KNAT_SVC_A_PERSIST),
+	   ABSENT(SVC, KNAT_SVC_A_MAGLEV_SIZE)),
+	OK(SVC_ADD, "udp 198.51.100.10:53 sched maglev persist 300 maglev-size 65537",
+	   COUNT(SVC, 6), SVC_ID(UDP, "198.51.100.10", 53),
+	   STR(SVC, KNAT_SVC_A_SCHED, "maglev", KNAT_SCHED_NAME_LEN),
+	   U32(SVC, KNAT_SVC_A_PERSIST, 300), U32(SVC, KNAT_SVC_A_MAGLEV_SIZE, 65537)),
+	/* every scheduler name, and the limits */
+	OK(SVC_ADD, "tcp 10.0.0.1:1 sched rr",
+	   BE16(SVC, KNAT_SVC_A_PORT, 1), STR(SVC, KNAT_SVC_A_SCHED, "rr", 0)),
+	OK(SVC_ADD, "tcp 10.0.0.1:65535 sched wrr",
+	   BE16(SVC, KNAT_SVC_A_PORT, 65535), STR(SVC, KNAT_SVC_A_SCHED, "wrr", 0)),
+	OK(SVC_ADD, "tcp 10.0.0.1:80 sched lc", STR(SVC, KNAT_SVC_A_SCHED, "lc", 0)),
+	OK(SVC_ADD, "tcp 10.0.0.1:80 sched wlc", STR(SVC, KNAT_SVC_A_SCHED, "wlc", 0)),
+	/* persist 0 is given (off), so it is sent */
+	OK(SVC_ADD, "tcp 10.0.0.1:80 sched sh persist 0",
+	   COUNT(SVC, 5), STR(SVC, KNAT_SVC_A_SCHED, "sh", 0),
+	   U32(SVC, KNAT_SVC_A_PERSIST, 0)),
+	/* maglev-size without sched maglev */
+	OK(SVC_ADD, "tcp 10.0.0.1:80 persist 86400 maglev-size 251",
+	   U32(SVC, KNAT_SVC_A_PERSIST, 86400), U32(SVC, KNAT_SVC_A_MAGLEV_SIZE, 251),
+	   ABSENT(SVC, KNAT_SVC_A_SCHED)),
+	/* the largest */
+	OK(SVC_ADD, "tcp 10.0.0.1:80 maglev-size 1000003",
+	   U32(SVC, KNAT_SVC_A_MAGLEV_SIZE, 1000003)),
+	BAD(SVC_ADD, "", "Error: \"tcp|udp\" is required.\n"),
+	BAD(SVC_ADD, "icmp 10.0.0.1:80",
+	    "Error: argument \"icmp\" is wrong: protocol must be tcp or udp\n"),
+	BAD(SVC_ADD, "tcp", "Error: \"VIP:PORT\" is required.\n"),
+	BAD(SVC_ADD, "tcp :80", "Error: argument \":80\" is wrong: missing address\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1", "Error: argument \"10.0.0.1\" is wrong: missing port\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:0",
+	    "Error: argument \"10.0.0.1:0\" is wrong: port out of range\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:65536",
+	    "Error: argument \"10.0.0.1:65536\" is wrong: port out of range\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80-81",
+	    "Error: argument \"10.0.0.1:80-81\" is wrong: port range not allowed here\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1-10.0.0.2:80",
+	    "Error: argument \"10.0.0.1-10.0.0.2:80\" is wrong: address range not "
+	    "allowed here\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.300:80",
+	    "Error: argument \"10.0.0.300:80\" is wrong: invalid IPv4 address\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 sched fifo",
+	    "Error: argument \"fifo\" is wrong: sched must be rr, wrr, lc, wlc, sh "
+	    "or maglev\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 sched WRR",
+	    "Error: argument \"WRR\" is wrong: sched must be rr, wrr, lc, wlc, sh "
+	    "or maglev\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 sched", "Error: \"sched\" requires an argument.\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 sched rr sched wrr",
+	    "Error: duplicate \"sched\": \"wrr\" is the second value.\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 persist 86401",
+	    "Error: argument \"86401\" is wrong: persist must be 0..86400\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 persist -1",
+	    "Error: argument \"-1\" is wrong: persist is not a number\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 persist 1h",
+	    "Error: argument \"1h\" is wrong: persist is not a number\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 persist", "Error: \"persist\" requires an argument.\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 persist 1 persist 2",
+	    "Error: duplicate \"persist\": \"2\" is the second value.\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 maglev-size 65536",
+	    "Error: argument \"65536\" is wrong: maglev-size must be a prime number\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 maglev-size 1000001",
+	    "Error: argument \"1000001\" is wrong: maglev-size must be a prime number\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 maglev-size 241",
+	    "Error: argument \"241\" is wrong: maglev-size must be 251..1000003\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 maglev-size 1000033",
+	    "Error: argument \"1000033\" is wrong: maglev-size must be 251..1000003\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 maglev-size 0x10001",
+	    "Error: argument \"0x10001\" is wrong: maglev-size is not a number\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 maglev-size",
+	    "Error: \"maglev-size\" requires an argument.\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 maglev-size 251 maglev-size 257",
+	    "Error: duplicate \"maglev-size\": \"257\" is the second value.\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 weight 1", "Error: unexpected argument \"weight\".\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 sched rr extra",
+	    "Error: unexpected argument \"extra\".\n"),
+	/* set: the same options, at least one */
+	OK(SVC_SET, "tcp 198.51.100.10:80 persist 60",
+	   COUNT(SVC, 4), SVC_ID(TCP, "198.51.100.10", 80),
+	   U32(SVC, KNAT_SVC_A_PERSIST, 60), ABSENT(SVC, KNAT_SVC_A_SCHED),
+	   ABSENT(SVC, KNAT_SVC_A_MAGLEV_SIZE)),
+	OK(SVC_SET, "tcp 198.51.100.10:80 sched maglev maglev-size 257",
+	   STR(SVC, KNAT_SVC_A_SCHED, "maglev", 0), U32(SVC, KNAT_SVC_A_MAGLEV_SIZE, 257),
+	   ABSENT(SVC, KNAT_SVC_A_PERSIST)),
+	BAD(SVC_SET, "tcp 198.51.100.10:80", "Error: nothing to set.\n"),
+	BAD(SVC_SET, "tcp 198.51.100.10:80 maglev-size 4",
+	    "Error: argument \"4\" is wrong: maglev-size must be 251..1000003\n"),
+	BAD(SVC_SET, "udp", "Error: \"VIP:PORT\" is required.\n"),
+	/* the passive health check: add and set, each option alone too */
+	OK(SVC_ADD, "tcp 198.51.100.10:80 sched wlc check-fails 5 check-timeout 3 "
+		    "check-holddown 30",
+	   COUNT(SVC, 7), STR(SVC, KNAT_SVC_A_SCHED, "wlc", 0),
+	   U32(SVC, KNAT_SVC_A_CHECK_FAILS, 5), U32(SVC, KNAT_SVC_A_CHECK_TIMEOUT, 3),
+	   U32(SVC, KNAT_SVC_A_CHECK_HOLDDOWN, 30), ABSENT(SVC, KNAT_SVC_A_PERSIST),
+	   ABSENT(SVC, KNAT_SVC_A_MAGLEV_SIZE)),
+	/* without check-*: the module's defaults */
+	OK(SVC_ADD, "tcp 198.51.100.10:80 sched rr",
+	   ABSENT(SVC, KNAT_SVC_A_CHECK_FAILS), ABSENT(SVC, KNAT_SVC_A_CHECK_TIMEOUT),
+	   ABSENT(SVC, KNAT_SVC_A_CHECK_HOLDDOWN), ABSENT(SVC, KNAT_SVC_A_CHECK_CLIENTS)),
+	/* check-fails 0: off */
+	OK(SVC_SET, "tcp 198.51.100.10:80 check-fails 0",
+	   COUNT(SVC, 4), U32(SVC, KNAT_SVC_A_CHECK_FAILS, 0),
+	   ABSENT(SVC, KNAT_SVC_A_CHECK_TIMEOUT), ABSENT(SVC, KNAT_SVC_A_CHECK_HOLDDOWN)),
+	OK(SVC_SET, "tcp 198.51.100.10:80 check-timeout 3600",
+	   U32(SVC, KNAT_SVC_A_CHECK_TIMEOUT, 3600), ABSENT(SVC, KNAT_SVC_A_CHECK_FAILS),
+	   ABSENT(SVC, KNAT_SVC_A_CHECK_HOLDDOWN)),
+	OK(SVC_SET, "tcp 198.51.100.10:80 check-holddown 86400",
+	   U32(SVC, KNAT_SVC_A_CHECK_HOLDDOWN, 86400), ABSENT(SVC, KNAT_SVC_A_CHECK_FAILS),
+	   ABSENT(SVC, KNAT_SVC_A_CHECK_TIMEOUT)),
+	/* the limits */
+	OK(SVC_SET, "tcp 198.51.100.10:80 check-fails 100 check-timeout 1 check-holddown 1",
+	   U32(SVC, KNAT_SVC_A_CHECK_FAILS, 100), U32(SVC, KNAT_SVC_A_CHECK_TIMEOUT, 1),
+	   U32(SVC, KNAT_SVC_A_CHECK_HOLDDOWN, 1)),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 check-fails 101",
+	    "Error: argument \"101\" is wrong: check-fails must be 0..100\n"),
+	BAD(SVC_SET, "tcp 10.0.0.1:80 check-fails three",
+	    "Error: argument \"three\" is wrong: check-fails is not a number\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 check-fails",
+	    "Error: \"check-fails\" requires an argument.\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 check-fails 1 check-fails 2",
+	    "Error: duplicate \"check-fails\": \"2\" is the second value.\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 check-timeout 0",
+	    "Error: argument \"0\" is wrong: check-timeout must be 1..3600\n"),
+	BAD(SVC_SET, "tcp 10.0.0.1:80 check-timeout 3601",
+	    "Error: argument \"3601\" is wrong: check-timeout must be 1..3600\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 check-timeout 2s",
+	    "Error: argument \"2s\" is wrong: check-timeout is not a number\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 check-timeout 2 check-timeout 2",
+	    "Error: duplicate \"check-timeout\": \"2\" is the second value.\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 check-holddown 0",
+	    "Error: argument \"0\" is wrong: check-holddown must be 1..86400\n"),
+	BAD(SVC_SET, "tcp 10.0.0.1:80 check-holddown 86401",
+	    "Error: argument \"86401\" is wrong: check-holddown must be 1..86400\n"),
+	BAD(SVC_SET, "tcp 10.0.0.1:80 check-holddown",
+	    "Error: \"check-holddown\" requires an argument.\n"),
+	OK(SVC_SET, "tcp 198.51.100.10:80 check-clients 3",
+	   COUNT(SVC, 4), U32(SVC, KNAT_SVC_A_CHECK_CLIENTS, 3),
+	   ABSENT(SVC, KNAT_SVC_A_CHECK_FAILS)),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 check-clients 0",
+	    "Error: argument \"0\" is wrong: check-clients must be 1..8\n"),
+	BAD(SVC_SET, "tcp 10.0.0.1:80 check-clients 9",
+	    "Error: argument \"9\" is wrong: check-clients must be 1..8\n"),
+	BAD(SVC_ADD, "tcp 10.0.0.1:80 check 3", "Error: unexpected argument \"check\".\n"),
+	BAD(SVC_DEL, "tcp 10.0.0.1:80 check-fails 3",
+	    "Error: unexpected argument \"check-fails\".\n"),
+	/* del: PROTO, ADDR and PORT only */
+	OK(SVC_DEL, "udp 198.51.100.10:53",
+	   COUNT(0, 1), NEST(0, SVC), COUNT(SVC, 3), SVC_ID(UDP, "198.51.100.10", 53)),
+	BAD(SVC_DEL, "udp 198.51.100.10:53 sched rr", "Error: unexpected argument \"sched\".\n"),
+	BAD(SVC_DEL, "udp 198.51.100.10:53 persist",
+	    "Error: unexpected argument \"persist\".\n"),
+	BAD(SVC_DEL, "", "Error: \"tcp|udp\" is required.\n"),
+
+	/* ---- backend ---- */
+	OK(BE_ADD, "tcp 198.51.100.10:80 10.0.2.2:8080 weight 2",
+	   COUNT(0, 2), NEST(0, SVC), NEST(0, BE),
+	   COUNT(SVC, 3), SVC_ID(TCP, "198.51.100.10", 80),
+	   COUNT(BE, 3), ADDR(BE, KNAT_BE_A_ADDR, "10.0.2.2"), BE16(BE, KNAT_BE_A_PORT, 8080),
+	   U32(BE, KNAT_BE_A_WEIGHT, 2), ABSENT(BE, KNAT_BE_A_STATE),
+	   ABSENT(BE, KNAT_BE_A_DRAIN)),
+	/* without port: PORT 0 (the service's), WEIGHT omitted */
+	OK(BE_ADD, "udp 198.51.100.10:53 10.0.2.3",
+	   COUNT(BE, 2), BE16(BE, KNAT_BE_A_PORT, 0), ABSENT(BE, KNAT_BE_A_WEIGHT)),
+	/* weight 0: drain */
+	OK(BE_ADD, "tcp 198.51.100.10:80 10.0.2.2 weight 0", U32(BE, KNAT_BE_A_WEIGHT, 0)),
+	OK(BE_ADD, "tcp 198.51.100.10:80 10.0.2.2 weight 65535",
+	   U32(BE, KNAT_BE_A_WEIGHT, 65535)),
+	BAD(BE_ADD, "", "Error: \"tcp|udp\" is required.\n"),
+	BAD(BE_ADD, "sctp 198.51.100.10:80 10.0.2.2",
+	    "Error: argument \"sctp\" is wrong: protocol must be tcp or udp\n"),
+	BAD(BE_ADD, "tcp", "Error: \"VIP:PORT\" is required.\n"),
+	BAD(BE_ADD, "tcp 198.51.100.10 10.0.2.2",
+	    "Error: argument \"198.51.100.10\" is wrong: missing port\n"),
+	BAD(BE_ADD, "tcp 198.51.100.10:80", "Error: \"ADDR[:PORT]\" is required.\n"),
+	BAD(BE_ADD, "tcp 198.51.100.10:80 :8080",
+	    "Error: argument \":8080\" is wrong: missing address\n"),
+	BAD(BE_ADD, "tcp 198.51.100.10:80 10.0.2.2:0",
+	    "Error: argument \"10.0.2.2:0\" is wrong: port out of range\n"),
+	BAD(BE_ADD, "tcp 198.51.100.10:80 10.0.2.2:8080-8081",
+	    "Error: argument \"10.0.2.2:8080-8081\" is wrong: port range not allowed "
+	    "here\n"),
+	BAD(BE_ADD, "tcp 198.51.100.10:80 10.0.2",
+	    "Error: argument \"10.0.2\" is wrong: invalid IPv4 address\n"),
+	BAD(BE_ADD, "tcp 198.51.100.10:80 10.0.2.2 weight 65536",
+	    "Error: argument \"65536\" is wrong: weight must be 0..65535\n"),
+	BAD(BE_ADD, "tcp 198.51.100.10:80 10.0.2.2 weight heavy",
+	    "Error: argument \"heavy\" is wrong: weight is not a number\n"),
+	BAD(BE_ADD, "tcp 198.51.100.10:80 10.0.2.2 weight",
+	    "Error: \"weight\" requires an argument.\n"),
+	BAD(BE_ADD, "tcp 198.51.100.10:80 10.0.2.2 weight 1 weight 2",
+	    "Error: duplicate \"weight\": \"2\" is the second value.\n"),
+	BAD(BE_ADD, "tcp 198.51.100.10:80 10.0.2.2 down",
+	    "Error: unexpected argument \"down\".\n"),
+	BAD(BE_ADD, "tcp 198.51.100.10:80 10.0.2.2 drain 5",
+	    "Error: unexpected argument \"drain\".\n"),
+	/* add: several backends, as a shell brace expansion gives them */
+	OK_N(BE_LIST, "tcp 198.51.100.10:80 10.0.2.11:8080 10.0.2.12:8080 10.0.2.13 weight 3",
+	     3,
+	     SVC_ID_IN(SVC, TCP, "198.51.100.10", 80, 0),
+	     SVC_ID_IN(SVC, TCP, "198.51.100.10", 80, 1),
+	     SVC_ID_IN(SVC, TCP, "198.51.100.10", 80, 2),
+	     WANT(W_ADDR, BE, 0, KNAT_BE_A_ADDR, 0, "10.0.2.11", 0),
+	     WANT(W_BE16, BE, 0, KNAT_BE_A_PORT, 8080, NULL, 0),
+	     WANT(W_U32, BE, 0, KNAT_BE_A_WEIGHT, 3, NULL, 0),
+	     WANT(W_ADDR, BE, 0, KNAT_BE_A_ADDR, 0, "10.0.2.12", 1),
+	     WANT(W_BE16, BE, 0, KNAT_BE_A_PORT, 8080, NULL, 1),
+	     WANT(W_U32, BE, 0, KNAT_BE_A_WEIGHT, 3, NULL, 1),
+	     WANT(W_ADDR, BE, 0, KNAT_BE_A_ADDR, 0, "10.0.2.13", 2),
+	     WANT(W_BE16, BE, 0, KNAT_BE_A_PORT, 0, NULL, 2),
+	     WANT(W_U32, BE, 0, KNAT_BE_A_WEIGHT, 3, NULL, 2)),
+	BAD(BE_LIST, "tcp 198.51.100.10:80 10.0.2.11:8080 10.0.2.1:8080 10.0.2.11:8080",
+	    "Error: argument \"10.0.2.11:8080\" is wrong: the same backend twice\n"),
+	BAD(BE_LIST, "tcp 198.51.100.10:80 10.0.2.11:8080 10.0.2.300",
+	    "Error: argument \"10.0.2.300\" is wrong: invalid IPv4 address\n"),
+	BAD(BE_LIST, "tcp 198.51.100.10:80 10.0.2.11 10.0.2.12 drain 5",
+	    "Error: unexpected argument \"drain\".\n"),
+	/* set and del take one backend */
+	BAD(BE_SET, "tcp 198.51.100.10:80 10.0.2.11 10.0.2.12 down",
+	    "Error: unexpected argument \"10.0.2.12\".\n"),
+	/* set: weight, down, up */
+	OK(BE_SET, "tcp 198.51.100.10:80 10.0.2.2:8080 down",
+	   COUNT(0, 2), NEST(0, SVC), NEST(0, BE), COUNT(BE, 3),
+	   U8(BE, KNAT_BE_A_STATE, KNAT_BACKEND_DOWN), ABSENT(BE, KNAT_BE_A_WEIGHT)),
+	OK(BE_SET, "tcp 198.51.100.10:80 10.0.2.2 weight 5 up",
+	   COUNT(BE, 4), U32(BE, KNAT_BE_A_WEIGHT, 5),
+	   U8(BE, KNAT_BE_A_STATE, KNAT_BACKEND_UP), BE16(BE, KNAT_BE_A_PORT, 0)),
+	OK(BE_SET, "tcp 198.51.100.10:80 10.0.2.2 weight 7",
+	   U32(BE, KNAT_BE_A_WEIGHT, 7), ABSENT(BE, KNAT_BE_A_STATE)),
+	BAD(BE_SET, "tcp 198.51.100.10:80 10.0.2.2", "Error: nothing to set.\n"),
+	BAD(BE_SET, "tcp 198.51.100.10:80 10.0.2.2 down up",
+	    "Error: \"down\" and \"up\" cannot be used together.\n"),
+	BAD(BE_SET, "tcp 198.51.100.10:80 10.0.2.2 up down",
+	    "Error: \"down\" and \"up\" cannot be used together.\n"),
+	BAD(BE_SET, "tcp 198.51.100.10:80 10.0.2.2 down down",
+	    "Error: duplicate \"down\".\n"),
+	BAD(BE_SET, "tcp 198.51.100.10:80 10.0.2.2 up weight",
+	    "Error: \"weight\" requires an argument.\n"),
+	BAD(BE_SET, "tcp 198.51.100.10:80 10.0.2.2 weight -1",
+	    "Error: argument \"-1\" is wrong: weight is not a number\n"),
+	BAD(BE_SET, "tcp 198.51.100.10:80 10.0.2.2 drain 10",
+	    "Error: unexpected argument \"drain\".\n"),
+	/* del: identity, optional drain */
+	OK(BE_DEL, "udp 198.51.100.10:53 10.0.2.3:5353",
+	   SVC_ID(UDP, "198.51.100.10", 53), COUNT(BE, 2),
+	   ADDR(BE, KNAT_BE_A_ADDR, "10.0.2.3"), BE16(BE, KNAT_BE_A_PORT, 5353),
+	   ABSENT(BE, KNAT_BE_A_DRAIN)),
+	OK(BE_DEL, "udp 198.51.100.10:53 10.0.2.3 drain 30",
+	   COUNT(BE, 3), U32(BE, KNAT_BE_A_DRAIN, 30), ABSENT(BE, KNAT_BE_A_WEIGHT),
+	   ABSENT(BE, KNAT_BE_A_STATE)),
+	/* drain 0: remove now, given */
+	OK(BE_DEL, "udp 198.51.100.10:53 10.0.2.3 drain 0", U32(BE, KNAT_BE_A_DRAIN, 0)),
+	OK(BE_DEL, "udp 198.51.100.10:53 10.0.2.3 drain 86400",
+	   U32(BE, KNAT_BE_A_DRAIN, 86400)),
+	BAD(BE_DEL, "udp 198.51.100.10:53 10.0.2.3 drain 86401",
+	    "Error: argument \"86401\" is wrong: drain must be 0..86400\n"),
+	BAD(BE_DEL, "udp 198.51.100.10:53 10.0.2.3 drain soon",
+	    "Error: argument \"soon\" is wrong: drain is not a number\n"),
+	BAD(BE_DEL, "udp 198.51.100.10:53 10.0.2.3 drain",
+	    "Error: \"drain\" requires an argument.\n"),
+	BAD(BE_DEL, "udp 198.51.100.10:53 10.0.2.3 drain 1 drain 2",
+	    "Error: duplicate \"drain\": \"2\" is the second value.\n"),
+	BAD(BE_DEL, "udp 198.51.100.10:53 10.0.2.3 weight 1",
+	    "Error: unexpected argument \"weight\".\n"),
+	BAD(BE_DEL, "udp 198.51.100.10:53 10.0.2.3 down",
+	    "Error: unexpected argument \"down\".\n"),
+	BAD(BE_DEL, "udp 198.51.100.10:53", "Error: \"ADDR[:PORT]\" is required.\n"),
+};
+
+/* ---- the loop ---- */
 
 #define MAX_WORDS 32
 
@@ -44,23 +715,6 @@ static void split(struct words *w, const char *line)
 		w->argv[w->argc++] = tok;
 	w->argv[w->argc] = NULL;
 }
-
-/* Parse line; check the exit code and everything printed. */
-#define EXPECT_PARSE(fn, line, want_ret, want_msg, ...)			\
-	do {								\
-		struct words w_;					\
-		const char *out_;					\
-		int ret_;						\
-									\
-		split(&w_, line);					\
-		capture_start(false, false);				\
-		ret_ = fn(w_.argc, w_.argv, __VA_ARGS__);		\
-		out_ = capture_end();					\
-		tap_num(ret_, want_ret, #fn " \"%s\": exit code", line); \
-		tap_str(out_, want_msg, #fn " \"%s\": message", line);	\
-	} while (0)
-
-/* ---- reading back the attributes we built ---- */
 
 static char msgbuf[MNLG_TX_SIZE];
 
@@ -91,12 +745,6 @@ static int collect_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
-static void collect_msg(const struct nlmsghdr *nlh, struct attrs *at)
-{
-	memset(at, 0, sizeof(*at));
-	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect_cb, at);
-}
-
 static void collect_nest(const struct nlattr *nest, struct attrs *at)
 {
 	memset(at, 0, sizeof(*at));
@@ -104,974 +752,111 @@ static void collect_nest(const struct nlattr *nest, struct attrs *at)
 		mnl_attr_parse_nested(nest, collect_cb, at);
 }
 
-/* Strict kernel validation wants NLA_F_NESTED on every nest. */
-static bool is_nest(const struct nlattr *a)
+/* The attributes at @w's level of the request for @u's backend w->item. */
+static void collect(enum parser p, const union spec *u, const struct want *w,
+		    struct attrs *at)
 {
-	return a && (a->nla_type & NLA_F_NESTED);
+	struct nlmsghdr *nlh = msg_new();
+
+	put(p, nlh, u, w->item);
+	memset(at, 0, sizeof(*at));
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect_cb, at);
+	if (w->nest)
+		collect_nest(at->tb[w->nest], at);
+	if (w->sub)
+		collect_nest(at->tb[w->sub], at);
 }
 
-static uint16_t be16_at(const struct attrs *at, int type)
+static bool sized(const struct nlattr *a, uint16_t len)
 {
-	return at->tb[type] ? ntohs(mnl_attr_get_u16(at->tb[type])) : 0xffff;
+	return a && mnl_attr_get_payload_len(a) == len;
 }
 
-static uint32_t u32_at(const struct attrs *at, int type)
+static void check(const char *what, enum parser p, const union spec *u,
+		  const struct want *w)
 {
-	return at->tb[type] ? mnl_attr_get_u32(at->tb[type]) : 0xdeadbeef;
+	const struct nlattr *a;
+	struct attrs at;
+	char where[64];
+
+	collect(p, u, w, &at);
+	snprintf(where, sizeof(where), "%s%s%s", w->nest ? w->nest_name : "top",
+		 w->sub ? "/" : "", w->sub ? w->sub_name : "");
+	if (p == BE_LIST)
+		snprintf(where + strlen(where), sizeof(where) - strlen(where),
+			 " of backend %d", w->item + 1);
+	a = w->type < TB_MAX ? at.tb[w->type] : NULL;
+	switch (w->kind) {
+	case W_COUNT:
+		tap_num(at.count, w->num, "%s: [%s] attribute count", what, where);
+		break;
+	case W_ABSENT:
+		tap_ok(!a, "%s: [%s] %s absent", what, where, w->name);
+		break;
+	case W_NEST:
+		tap_ok(a && (a->nla_type & NLA_F_NESTED),
+		       "%s: [%s] %s a nest, NLA_F_NESTED set", what, where, w->name);
+		break;
+	case W_U8:
+		tap_ok(sized(a, 1) && mnl_attr_get_u8(a) == w->num,
+		       "%s: [%s] %s u8 %u", what, where, w->name, w->num);
+		break;
+	case W_BE16:
+		tap_ok(sized(a, 2) && ntohs(mnl_attr_get_u16(a)) == w->num,
+		       "%s: [%s] %s be16 %u", what, where, w->name, w->num);
+		break;
+	case W_U32:
+		tap_ok(sized(a, 4) && mnl_attr_get_u32(a) == w->num,
+		       "%s: [%s] %s u32 %u", what, where, w->name, w->num);
+		break;
+	case W_ADDR:
+		tap_ok(sized(a, 4) && mnl_attr_get_u32(a) == inet_addr(w->str),
+		       "%s: [%s] %s be32 %s", what, where, w->name, w->str);
+		break;
+	case W_STR:
+		tap_ok(a && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0 &&
+		       !strcmp(mnl_attr_get_str(a), w->str) &&
+		       (!w->num || mnl_attr_get_payload_len(a) <= w->num),
+		       "%s: [%s] %s NUL-terminated \"%s\"%s", what, where,
+		       w->name, w->str, w->num ? ", within its limit" : "");
+		break;
+	}
 }
 
-/* An attribute of exactly this payload size: u8 1, be16 2, u32/be32 4. */
-static bool sized(const struct attrs *at, int type, uint16_t len)
+/* The end of a case's wants: the zeroed rest of the array. */
+static bool want_end(const struct want *w)
 {
-	return at->tb[type] && mnl_attr_get_payload_len(at->tb[type]) == len;
-}
-
-/* ---- forward ---- */
-
-static void test_forward(void)
-{
-	struct forward_spec fs;
-	struct nlmsghdr *nlh;
-	struct attrs top, at;
-	struct words w;
-
-	printf("# forward arguments\n");
-	split(&w, "tcp :8080 to 10.0.2.2:80");
-	tap_num(forward_parse(w.argc, w.argv, true, &fs), 0, "forward add tcp :8080 to 10.0.2.2:80");
-	tap_ok(fs.proto == IPPROTO_TCP && fs.addr == 0 && fs.port_min == 8080 &&
-	       fs.port_max == 8080 && fs.to_addr == A("10.0.2.2") && fs.to_port == 80,
-	       "forward add: struct values");
-
-	nlh = msg_new();
-	forward_put(nlh, &fs, true);
-	collect_msg(nlh, &top);
-	tap_ok(top.count == 1 && is_nest(top.tb[KNAT_A_FORWARD]),
-	       "forward add: one KNAT_A_FORWARD nest, NLA_F_NESTED set");
-	collect_nest(top.tb[KNAT_A_FORWARD], &at);
-	tap_num(at.count, 6, "forward add: six attributes");
-	tap_ok(at.tb[KNAT_FWD_A_PROTO] && mnl_attr_get_payload_len(at.tb[KNAT_FWD_A_PROTO]) == 1 &&
-	       mnl_attr_get_u8(at.tb[KNAT_FWD_A_PROTO]) == IPPROTO_TCP,
-	       "forward add: PROTO u8 tcp");
-	tap_num(u32_at(&at, KNAT_FWD_A_ADDR), 0, "forward add: ADDR 0 (any)");
-	tap_num(be16_at(&at, KNAT_FWD_A_PORT_MIN), 8080, "forward add: PORT_MIN be16");
-	tap_num(be16_at(&at, KNAT_FWD_A_PORT_MAX), 8080, "forward add: PORT_MAX be16");
-	tap_num(u32_at(&at, KNAT_FWD_A_TO_ADDR), A("10.0.2.2"), "forward add: TO_ADDR be32");
-	tap_num(be16_at(&at, KNAT_FWD_A_TO_PORT), 80, "forward add: TO_PORT be16");
-	tap_ok(mnl_attr_get_payload_len(at.tb[KNAT_FWD_A_PORT_MIN]) == 2 &&
-	       mnl_attr_get_payload_len(at.tb[KNAT_FWD_A_ADDR]) == 4,
-	       "forward add: be16 and be32 sizes");
-
-	split(&w, "udp 198.51.100.1:5000-5010 to 10.0.2.2:6000-6010");
-	tap_num(forward_parse(w.argc, w.argv, true, &fs), 0, "forward add udp range to range");
-	tap_ok(fs.proto == IPPROTO_UDP && fs.addr == A("198.51.100.1") &&
-	       fs.port_min == 5000 && fs.port_max == 5010 && fs.to_port == 6000,
-	       "forward add udp range: struct values");
-
-	split(&w, "tcp :22 to 10.0.2.2");
-	tap_num(forward_parse(w.argc, w.argv, true, &fs), 0, "forward add keep-port");
-	tap_ok(fs.to_port == 0 && fs.to_addr == A("10.0.2.2"), "forward add keep-port: TO_PORT 0");
-
-	split(&w, "tcp :5000-5010 to 10.0.2.2:6000");
-	tap_num(forward_parse(w.argc, w.argv, true, &fs), 0,
-		"forward add range to a single first port");
-	tap_num(fs.to_port, 6000, "forward add range to first port: TO_PORT");
-
-	split(&w, "tcp :8080 to 10.0.2.2:80-80");
-	tap_num(forward_parse(w.argc, w.argv, true, &fs), 0, "forward add to PORT-PORT of one port");
-
-	EXPECT_PARSE(forward_parse, "tcp :5000-5010 to 10.0.2.2:6000-6005", EXIT_USAGE,
-		     "Error: argument \"10.0.2.2:6000-6005\" is wrong: port range size "
-		     "differs from the match range (6 vs 11 ports)\n", true, &fs);
-	EXPECT_PARSE(forward_parse, "tcp :80 to 10.0.2.2:6000-6010", EXIT_USAGE,
-		     "Error: argument \"10.0.2.2:6000-6010\" is wrong: port range size "
-		     "differs from the match range (11 vs 1 ports)\n", true, &fs);
-	EXPECT_PARSE(forward_parse, "tcp :65530-65535 to 10.0.2.2:65534", EXIT_USAGE,
-		     "Error: argument \"10.0.2.2:65534\" is wrong: port range would end past 65535\n",
-		     true, &fs);
-	EXPECT_PARSE(forward_parse, "", EXIT_USAGE, "Error: \"tcp|udp\" is required.\n", true, &fs);
-	EXPECT_PARSE(forward_parse, "sctp :80 to 1.1.1.1", EXIT_USAGE,
-		     "Error: argument \"sctp\" is wrong: protocol must be tcp or udp\n", true, &fs);
-	EXPECT_PARSE(forward_parse, "icmp :80 to 1.1.1.1", EXIT_USAGE,
-		     "Error: argument \"icmp\" is wrong: protocol must be tcp or udp\n", true, &fs);
-	EXPECT_PARSE(forward_parse, "tcp", EXIT_USAGE, "Error: \"[ADDR]:PORT\" is required.\n",
-		     true, &fs);
-	EXPECT_PARSE(forward_parse, "tcp 1.2.3.4:99999 to 1.1.1.1", EXIT_USAGE,
-		     "Error: argument \"1.2.3.4:99999\" is wrong: port out of range\n", true, &fs);
-	EXPECT_PARSE(forward_parse, "tcp 8080 to 1.1.1.1", EXIT_USAGE,
-		     "Error: argument \"8080\" is wrong: missing port\n", true, &fs);
-	EXPECT_PARSE(forward_parse, "tcp :8090-8080 to 1.1.1.1", EXIT_USAGE,
-		     "Error: argument \":8090-8080\" is wrong: port range is reversed\n", true, &fs);
-	EXPECT_PARSE(forward_parse, "tcp :8080", EXIT_USAGE, "Error: \"to\" is required.\n",
-		     true, &fs);
-	EXPECT_PARSE(forward_parse, "tcp :8080 to", EXIT_USAGE,
-		     "Error: \"to\" requires an argument.\n", true, &fs);
-	EXPECT_PARSE(forward_parse, "tcp :8080 to :80", EXIT_USAGE,
-		     "Error: argument \":80\" is wrong: missing address\n", true, &fs);
-	EXPECT_PARSE(forward_parse, "tcp :8080 to 10.0.2.2:0", EXIT_USAGE,
-		     "Error: argument \"10.0.2.2:0\" is wrong: port out of range\n", true, &fs);
-	EXPECT_PARSE(forward_parse, "tcp :8080 to 1.1.1.1 to 2.2.2.2", EXIT_USAGE,
-		     "Error: duplicate \"to\": \"2.2.2.2\" is the second value.\n", true, &fs);
-	EXPECT_PARSE(forward_parse, "tcp :8080 to 1.1.1.1 xyz", EXIT_USAGE,
-		     "Error: unexpected argument \"xyz\".\n", true, &fs);
-
-	/* del: PROTO, ADDR and PORT_MIN only */
-	EXPECT_PARSE(forward_parse, "udp 198.51.100.1:5000-5010", 0, "", false, &fs);
-	nlh = msg_new();
-	forward_put(nlh, &fs, false);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_FORWARD], &at);
-	tap_ok(at.count == 3 && at.tb[KNAT_FWD_A_PROTO] && at.tb[KNAT_FWD_A_ADDR] &&
-	       at.tb[KNAT_FWD_A_PORT_MIN], "forward del: PROTO, ADDR, PORT_MIN only");
-	tap_num(u32_at(&at, KNAT_FWD_A_ADDR), A("198.51.100.1"), "forward del: ADDR");
-	tap_num(be16_at(&at, KNAT_FWD_A_PORT_MIN), 5000, "forward del: PORT_MIN");
-	EXPECT_PARSE(forward_parse, "tcp :8080 to 10.0.2.2", EXIT_USAGE,
-		     "Error: unexpected argument \"to\".\n", false, &fs);
-}
-
-/* ---- snat ---- */
-
-static void test_snat(void)
-{
-	struct nlmsghdr *nlh;
-	struct snat_spec ss;
-	struct attrs top, at;
-	struct words w;
-
-	printf("# snat arguments\n");
-	split(&w, "from 10.0.1.0/24 out eth1 masquerade");
-	tap_num(snat_parse(w.argc, w.argv, true, &ss), 0, "snat add masquerade");
-	tap_ok(ss.src == A("10.0.1.0") && ss.src_plen == 24 && !strcmp(ss.out, "eth1") &&
-	       !ss.has_to && !ss.has_ports && ss.flags == KNAT_SNAT_F_MASQUERADE,
-	       "snat add masquerade: struct values");
-	nlh = msg_new();
-	snat_put(nlh, &ss, true);
-	collect_msg(nlh, &top);
-	tap_ok(top.count == 1 && is_nest(top.tb[KNAT_A_SNAT]), "snat add: one KNAT_A_SNAT nest");
-	collect_nest(top.tb[KNAT_A_SNAT], &at);
-	tap_num(at.count, 4, "snat add masquerade: SRC, SRC_PLEN, OUT_IFNAME, FLAGS");
-	tap_num(u32_at(&at, KNAT_SNAT_A_SRC), A("10.0.1.0"), "snat add: SRC be32");
-	tap_ok(at.tb[KNAT_SNAT_A_SRC_PLEN] && mnl_attr_get_u8(at.tb[KNAT_SNAT_A_SRC_PLEN]) == 24,
-	       "snat add: SRC_PLEN u8");
-	tap_ok(at.tb[KNAT_SNAT_A_OUT_IFNAME] &&
-	       mnl_attr_validate(at.tb[KNAT_SNAT_A_OUT_IFNAME], MNL_TYPE_NUL_STRING) == 0 &&
-	       !strcmp(mnl_attr_get_str(at.tb[KNAT_SNAT_A_OUT_IFNAME]), "eth1"),
-	       "snat add: OUT_IFNAME NUL-terminated string");
-	tap_num(u32_at(&at, KNAT_SNAT_A_FLAGS), KNAT_SNAT_F_MASQUERADE, "snat add: FLAGS masquerade");
-
-	split(&w, "from 10.0.1.0/24 to 198.51.100.1-198.51.100.2:1024-2047 mapping address-port-dependent");
-	tap_num(snat_parse(w.argc, w.argv, true, &ss), 0, "snat add to range with ports, APDM");
-	tap_ok(ss.has_to && ss.to_min == A("198.51.100.1") && ss.to_max == A("198.51.100.2") &&
-	       ss.has_ports && ss.port_min == 1024 && ss.port_max == 2047 &&
-	       ss.flags == KNAT_SNAT_F_APDM && !ss.out[0], "snat add to range: struct values");
-	nlh = msg_new();
-	snat_put(nlh, &ss, true);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_SNAT], &at);
-	tap_ok(at.count == 7 && !at.tb[KNAT_SNAT_A_OUT_IFNAME], "snat add to range: no OUT_IFNAME");
-	tap_num(u32_at(&at, KNAT_SNAT_A_TO_MIN), A("198.51.100.1"), "snat add: TO_MIN");
-	tap_num(u32_at(&at, KNAT_SNAT_A_TO_MAX), A("198.51.100.2"), "snat add: TO_MAX");
-	tap_num(be16_at(&at, KNAT_SNAT_A_PORT_MIN), 1024, "snat add: PORT_MIN be16");
-	tap_num(be16_at(&at, KNAT_SNAT_A_PORT_MAX), 2047, "snat add: PORT_MAX be16");
-	tap_num(u32_at(&at, KNAT_SNAT_A_FLAGS), KNAT_SNAT_F_APDM, "snat add: FLAGS APDM");
-
-	split(&w, "from 10.0.1.0/24 to 198.51.100.1 ports 20000-29999 out eth1");
-	tap_num(snat_parse(w.argc, w.argv, true, &ss), 0, "snat add to ADDR ports RANGE, any order");
-	tap_ok(ss.to_min == ss.to_max && ss.port_min == 20000 && ss.port_max == 29999 &&
-	       ss.flags == 0, "snat add ports keyword: struct values");
-
-	split(&w, "from 10.0.1.0/24 to 198.51.100.1");
-	tap_num(snat_parse(w.argc, w.argv, true, &ss), 0, "snat add without ports");
-	nlh = msg_new();
-	snat_put(nlh, &ss, true);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_SNAT], &at);
-	tap_ok(!at.tb[KNAT_SNAT_A_PORT_MIN] && !at.tb[KNAT_SNAT_A_PORT_MAX] &&
-	       u32_at(&at, KNAT_SNAT_A_TO_MAX) == A("198.51.100.1"),
-	       "snat add without ports: kernel default (no PORT attrs), TO_MAX = TO_MIN");
-
-	split(&w, "from 10.0.1.0/24 out eth1 masquerade ports 1024-65535 mapping endpoint-independent");
-	tap_num(snat_parse(w.argc, w.argv, true, &ss), 0, "snat add masquerade ports mapping EIM");
-	tap_ok(ss.has_ports && ss.flags == KNAT_SNAT_F_MASQUERADE, "snat add EIM: no APDM flag");
-
-	EXPECT_PARSE(snat_parse, "out eth1 masquerade", EXIT_USAGE,
-		     "Error: \"from\" is required.\n", true, &ss);
-	EXPECT_PARSE(snat_parse, "from 10.0.1.0/24", EXIT_USAGE,
-		     "Error: \"to\" or \"masquerade\" is required.\n", true, &ss);
-	EXPECT_PARSE(snat_parse, "from 10.0.1.0/24 masquerade", EXIT_USAGE,
-		     "Error: \"masquerade\" requires \"out\".\n", true, &ss);
-	EXPECT_PARSE(snat_parse, "from 10.0.1.0/24 out eth1 masquerade to 1.1.1.1", EXIT_USAGE,
-		     "Error: \"masquerade\" and \"to\" cannot be used together.\n", true, &ss);
-	EXPECT_PARSE(snat_parse, "from 10.0.1.0/24 out eth1 masquerade masquerade", EXIT_USAGE,
-		     "Error: duplicate \"masquerade\".\n", true, &ss);
-	EXPECT_PARSE(snat_parse, "from 10.0.1.0/24 to 1.1.1.1:1024-2047 ports 1024-2047", EXIT_USAGE,
-		     "Error: duplicate \"ports\": \"1024-2047\" is the second value.\n", true, &ss);
-	EXPECT_PARSE(snat_parse, "from 10.0.1.0/24 from 10.0.2.0/24 to 1.1.1.1", EXIT_USAGE,
-		     "Error: duplicate \"from\": \"10.0.2.0/24\" is the second value.\n", true, &ss);
-	EXPECT_PARSE(snat_parse, "from 10.0.1.5/24 to 1.1.1.1", EXIT_USAGE,
-		     "Error: argument \"10.0.1.5/24\" is wrong: host bits set beyond the prefix length\n",
-		     true, &ss);
-	EXPECT_PARSE(snat_parse, "from 10.0.1.0/33 to 1.1.1.1", EXIT_USAGE,
-		     "Error: argument \"10.0.1.0/33\" is wrong: prefix length out of range\n", true, &ss);
-	EXPECT_PARSE(snat_parse, "from 10.0.1.0/24 to 1.1.1.2-1.1.1.1", EXIT_USAGE,
-		     "Error: argument \"1.1.1.2-1.1.1.1\" is wrong: address range is reversed\n",
-		     true, &ss);
-	EXPECT_PARSE(snat_parse, "from 10.0.1.0/24 to 1.1.1.1 ports 2000-1000", EXIT_USAGE,
-		     "Error: argument \"2000-1000\" is wrong: port range is reversed\n", true, &ss);
-	EXPECT_PARSE(snat_parse, "from 10.0.1.0/24 to 1.1.1.1 mapping full-cone", EXIT_USAGE,
-		     "Error: argument \"full-cone\" is wrong: mapping must be endpoint-independent "
-		     "or address-port-dependent\n", true, &ss);
-	EXPECT_PARSE(snat_parse, "from 10.0.1.0/24 out a/b masquerade", EXIT_USAGE,
-		     "Error: argument \"a/b\" is wrong: invalid device name\n", true, &ss);
-	EXPECT_PARSE(snat_parse, "from 10.0.1.0/24 out averyveryverylongname masquerade", EXIT_USAGE,
-		     "Error: argument \"averyveryverylongname\" is wrong: device name too long\n",
-		     true, &ss);
-	EXPECT_PARSE(snat_parse, "from 10.0.1.0/24 to", EXIT_USAGE,
-		     "Error: \"to\" requires an argument.\n", true, &ss);
-	EXPECT_PARSE(snat_parse, "from 10.0.1.0/24 to 1.1.1.1 bogus", EXIT_USAGE,
-		     "Error: unexpected argument \"bogus\".\n", true, &ss);
-
-	/* del: SRC, SRC_PLEN, OUT_IFNAME */
-	EXPECT_PARSE(snat_parse, "from 10.0.1.0/24 out eth1", 0, "", false, &ss);
-	nlh = msg_new();
-	snat_put(nlh, &ss, false);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_SNAT], &at);
-	tap_ok(at.count == 3 && at.tb[KNAT_SNAT_A_SRC] && at.tb[KNAT_SNAT_A_SRC_PLEN] &&
-	       at.tb[KNAT_SNAT_A_OUT_IFNAME], "snat del: SRC, SRC_PLEN, OUT_IFNAME only");
-	EXPECT_PARSE(snat_parse, "from 10.0.1.0/24", 0, "", false, &ss);
-	nlh = msg_new();
-	snat_put(nlh, &ss, false);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_SNAT], &at);
-	tap_num(at.count, 2, "snat del without out: SRC, SRC_PLEN");
-	EXPECT_PARSE(snat_parse, "from 10.0.1.0/24 to 1.1.1.1", EXIT_USAGE,
-		     "Error: unexpected argument \"to\".\n", false, &ss);
-	EXPECT_PARSE(snat_parse, "from 10.0.1.0/24 out eth1 masquerade", EXIT_USAGE,
-		     "Error: unexpected argument \"masquerade\".\n", false, &ss);
-	EXPECT_PARSE(snat_parse, "", EXIT_USAGE, "Error: \"from\" is required.\n", false, &ss);
-}
-
-/* ---- flow filter ---- */
-
-static void test_flow(void)
-{
-	struct flow_filter ff;
-	struct nlmsghdr *nlh;
-	struct attrs top, at, orig;
-	struct words w;
-	uint32_t len;
-
-	printf("# flow filter arguments\n");
-	split(&w, "");
-	tap_num(flow_parse_filter(w.argc, w.argv, &ff), 0, "flow filter: empty");
-	nlh = msg_new();
-	len = nlh->nlmsg_len;
-	flow_put_filter(nlh, &ff);
-	tap_ok(ff.has == 0 && nlh->nlmsg_len == len, "flow filter: empty puts no attribute");
-
-	split(&w, "proto tcp src 10.0.1.2:40000 dst :8080 state ESTABLISHED kind hairpin");
-	tap_num(flow_parse_filter(w.argc, w.argv, &ff), 0, "flow filter: every keyword");
-	tap_ok(ff.has == (FILTER_PROTO | FILTER_SRC | FILTER_SPORT | FILTER_DPORT |
-			  FILTER_STATE | FILTER_KIND) &&
-	       ff.proto == IPPROTO_TCP && ff.src == A("10.0.1.2") && ff.sport == 40000 &&
-	       ff.dport == 8080 && ff.state == KNAT_TCP_ESTABLISHED &&
-	       ff.kind == KNAT_FLOW_KIND_FORWARD_SNAT, "flow filter: struct values");
-	nlh = msg_new();
-	flow_put_filter(nlh, &ff);
-	collect_msg(nlh, &top);
-	tap_ok(top.count == 1 && is_nest(top.tb[KNAT_A_FLOW]), "flow filter: one KNAT_A_FLOW nest");
-	collect_nest(top.tb[KNAT_A_FLOW], &at);
-	tap_ok(at.count == 4 && at.tb[KNAT_FLOW_A_PROTO] && at.tb[KNAT_FLOW_A_STATE] &&
-	       at.tb[KNAT_FLOW_A_KIND] && is_nest(at.tb[KNAT_FLOW_A_ORIG]),
-	       "flow filter: PROTO, KIND, STATE and an ORIG nest");
-	tap_ok(mnl_attr_get_u8(at.tb[KNAT_FLOW_A_PROTO]) == IPPROTO_TCP &&
-	       mnl_attr_get_u8(at.tb[KNAT_FLOW_A_STATE]) == KNAT_TCP_ESTABLISHED &&
-	       mnl_attr_get_u8(at.tb[KNAT_FLOW_A_KIND]) == KNAT_FLOW_KIND_FORWARD_SNAT,
-	       "flow filter: u8 values");
-	collect_nest(at.tb[KNAT_FLOW_A_ORIG], &orig);
-	tap_ok(orig.count == 3 && !orig.tb[KNAT_TUPLE_A_DST],
-	       "flow filter: ORIG holds only the given fields (no DST)");
-	tap_num(u32_at(&orig, KNAT_TUPLE_A_SRC), A("10.0.1.2"), "flow filter: ORIG SRC");
-	tap_num(be16_at(&orig, KNAT_TUPLE_A_SPORT), 40000, "flow filter: ORIG SPORT be16");
-	tap_num(be16_at(&orig, KNAT_TUPLE_A_DPORT), 8080, "flow filter: ORIG DPORT be16");
-
-	split(&w, "proto icmp dst 198.51.100.9");
-	tap_num(flow_parse_filter(w.argc, w.argv, &ff), 0, "flow filter: icmp dst");
-	tap_ok(ff.has == (FILTER_PROTO | FILTER_DST) && ff.dst == A("198.51.100.9"),
-	       "flow filter: icmp dst values");
-	split(&w, "src :0");
-	tap_num(flow_parse_filter(w.argc, w.argv, &ff), 0, "flow filter: ICMP id 0 as src :0");
-	tap_ok(ff.has == FILTER_SPORT && ff.sport == 0, "flow filter: src :0 values");
-	split(&w, "kind service");
-	tap_ok(!flow_parse_filter(w.argc, w.argv, &ff) && ff.has == FILTER_KIND &&
-	       ff.kind == KNAT_FLOW_KIND_SERVICE, "flow filter: kind service");
-	split(&w, "kind service-hairpin proto udp");
-	tap_ok(!flow_parse_filter(w.argc, w.argv, &ff) &&
-	       ff.kind == KNAT_FLOW_KIND_SERVICE_SNAT, "flow filter: kind service-hairpin");
-	nlh = msg_new();
-	flow_put_filter(nlh, &ff);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_FLOW], &at);
-	tap_ok(at.count == 2 && mnl_attr_get_u8(at.tb[KNAT_FLOW_A_KIND]) ==
-	       KNAT_FLOW_KIND_SERVICE_SNAT, "flow filter: KIND u8 service-hairpin");
-	split(&w, "state syn_sent kind snat");
-	tap_num(flow_parse_filter(w.argc, w.argv, &ff), 0, "flow filter: state syn_sent");
-	tap_num(ff.state, KNAT_TCP_SYN_SENT, "flow filter: syn_sent is SYN-SENT");
-
-	EXPECT_PARSE(flow_parse_filter, "proto sctp", EXIT_USAGE,
-		     "Error: argument \"sctp\" is wrong: protocol must be tcp, udp or icmp\n", &ff);
-	EXPECT_PARSE(flow_parse_filter, "state bogus", EXIT_USAGE,
-		     "Error: argument \"bogus\" is wrong: unknown TCP state\n", &ff);
-	EXPECT_PARSE(flow_parse_filter, "kind nat", EXIT_USAGE,
-		     "Error: argument \"nat\" is wrong: kind must be forward, snat, hairpin, "
-		     "service or service-hairpin\n", &ff);
-	EXPECT_PARSE(flow_parse_filter, "src 10.0.1.2 src 10.0.1.3", EXIT_USAGE,
-		     "Error: duplicate \"src\": \"10.0.1.3\" is the second value.\n", &ff);
-	EXPECT_PARSE(flow_parse_filter, "src 10.0.1.2:99999", EXIT_USAGE,
-		     "Error: argument \"10.0.1.2:99999\" is wrong: port out of range\n", &ff);
-	EXPECT_PARSE(flow_parse_filter, "dst 10.0.1.2:80-90", EXIT_USAGE,
-		     "Error: argument \"10.0.1.2:80-90\" is wrong: port range not allowed here\n", &ff);
-	EXPECT_PARSE(flow_parse_filter, "proto", EXIT_USAGE,
-		     "Error: \"proto\" requires an argument.\n", &ff);
-	EXPECT_PARSE(flow_parse_filter, "port 80", EXIT_USAGE,
-		     "Error: unexpected argument \"port\".\n", &ff);
-	EXPECT_PARSE(flow_parse_filter, "proto udp state established", EXIT_USAGE,
-		     "Error: \"state\" applies only to tcp flows.\n", &ff);
-}
-
-/* ---- service ---- */
-
-/* The KNAT_A_SERVICE identity: PROTO u8, ADDR be32, PORT be16. */
-static void check_svc_id(const struct attrs *at, uint8_t proto, const char *addr,
-			 uint16_t port, const char *what)
-{
-	tap_ok(sized(at, KNAT_SVC_A_PROTO, 1) &&
-	       mnl_attr_get_u8(at->tb[KNAT_SVC_A_PROTO]) == proto,
-	       "%s: PROTO u8 %u", what, proto);
-	tap_ok(sized(at, KNAT_SVC_A_ADDR, 4) && u32_at(at, KNAT_SVC_A_ADDR) == A(addr),
-	       "%s: ADDR be32 %s", what, addr);
-	tap_ok(sized(at, KNAT_SVC_A_PORT, 2) && be16_at(at, KNAT_SVC_A_PORT) == port,
-	       "%s: PORT be16 %u", what, port);
-}
-
-static void test_service(void)
-{
-	struct service_spec ss;
-	struct nlmsghdr *nlh;
-	struct attrs top, at;
-	struct words w;
-
-	printf("# service arguments\n");
-	split(&w, "tcp 198.51.100.10:80");
-	tap_num(service_parse(w.argc, w.argv, LB_ADD, &ss), 0, "service add tcp VIP:PORT");
-	tap_ok(ss.id.proto == IPPROTO_TCP && ss.id.addr == A("198.51.100.10") &&
-	       ss.id.port == 80 && !ss.has_sched && !ss.has_persist && !ss.has_maglev_size,
-	       "service add, no options: struct values");
-	nlh = msg_new();
-	service_put(nlh, &ss);
-	collect_msg(nlh, &top);
-	tap_ok(top.count == 1 && is_nest(top.tb[KNAT_A_SERVICE]),
-	       "service add: one KNAT_A_SERVICE nest, NLA_F_NESTED set");
-	collect_nest(top.tb[KNAT_A_SERVICE], &at);
-	tap_num(at.count, 3, "service add, no options: PROTO, ADDR, PORT only");
-	check_svc_id(&at, IPPROTO_TCP, "198.51.100.10", 80, "service add");
-	tap_ok(!at.tb[KNAT_SVC_A_SCHED] && !at.tb[KNAT_SVC_A_PERSIST] &&
-	       !at.tb[KNAT_SVC_A_MAGLEV_SIZE],
-	       "service add, no options: SCHED, PERSIST, MAGLEV_SIZE omitted");
-
-	split(&w, "udp 198.51.100.10:53 sched maglev persist 300 maglev-size 65537");
-	tap_num(service_parse(w.argc, w.argv, LB_ADD, &ss), 0, "service add with every option");
-	tap_ok(ss.id.proto == IPPROTO_UDP && ss.id.port == 53 && ss.has_sched &&
-	       !strcmp(service_sched_name(ss.sched), "maglev") &&
-	       ss.has_persist && ss.persist == 300 &&
-	       ss.has_maglev_size && ss.maglev_size == 65537,
-	       "service add with every option: struct values");
-	nlh = msg_new();
-	service_put(nlh, &ss);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_SERVICE], &at);
-	tap_num(at.count, 6, "service add with every option: six attributes");
-	check_svc_id(&at, IPPROTO_UDP, "198.51.100.10", 53, "service add udp");
-	tap_ok(at.tb[KNAT_SVC_A_SCHED] &&
-	       mnl_attr_validate(at.tb[KNAT_SVC_A_SCHED], MNL_TYPE_NUL_STRING) == 0 &&
-	       !strcmp(mnl_attr_get_str(at.tb[KNAT_SVC_A_SCHED]), "maglev") &&
-	       mnl_attr_get_payload_len(at.tb[KNAT_SVC_A_SCHED]) <= KNAT_SCHED_NAME_LEN,
-	       "service add: SCHED NUL-terminated string within KNAT_SCHED_NAME_LEN");
-	tap_ok(sized(&at, KNAT_SVC_A_PERSIST, 4) && u32_at(&at, KNAT_SVC_A_PERSIST) == 300,
-	       "service add: PERSIST u32 host order");
-	tap_ok(sized(&at, KNAT_SVC_A_MAGLEV_SIZE, 4) &&
-	       u32_at(&at, KNAT_SVC_A_MAGLEV_SIZE) == 65537,
-	       "service add: MAGLEV_SIZE u32 host order");
-
-	/* Every scheduler name, and the limits. */
-	split(&w, "tcp 10.0.0.1:1 sched rr");
-	tap_ok(!service_parse(w.argc, w.argv, LB_ADD, &ss) && ss.sched == 0,
-	       "service add sched rr");
-	split(&w, "tcp 10.0.0.1:65535 sched wrr");
-	tap_ok(!service_parse(w.argc, w.argv, LB_ADD, &ss) && ss.id.port == 65535 &&
-	       !strcmp(service_sched_name(ss.sched), "wrr"), "service add sched wrr, port 65535");
-	split(&w, "tcp 10.0.0.1:80 sched lc");
-	tap_num(service_parse(w.argc, w.argv, LB_ADD, &ss), 0, "service add sched lc");
-	split(&w, "tcp 10.0.0.1:80 sched wlc");
-	tap_num(service_parse(w.argc, w.argv, LB_ADD, &ss), 0, "service add sched wlc");
-	split(&w, "tcp 10.0.0.1:80 sched sh persist 0");
-	tap_ok(!service_parse(w.argc, w.argv, LB_ADD, &ss) && ss.has_persist &&
-	       ss.persist == 0, "service add sched sh persist 0 (given, off)");
-	nlh = msg_new();
-	service_put(nlh, &ss);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_SERVICE], &at);
-	tap_ok(u32_at(&at, KNAT_SVC_A_PERSIST) == 0 && at.count == 5,
-	       "service add persist 0: PERSIST 0 is sent (it was given)");
-	split(&w, "tcp 10.0.0.1:80 persist 86400 maglev-size 251");
-	tap_ok(!service_parse(w.argc, w.argv, LB_ADD, &ss) && ss.persist == 86400 &&
-	       ss.maglev_size == 251 && !ss.has_sched,
-	       "service add persist 86400 maglev-size 251 without sched maglev");
-	split(&w, "tcp 10.0.0.1:80 maglev-size 1000003");
-	tap_ok(!service_parse(w.argc, w.argv, LB_ADD, &ss) && ss.maglev_size == 1000003,
-	       "service add maglev-size 1000003 (largest)");
-
-	EXPECT_PARSE(service_parse, "", EXIT_USAGE, "Error: \"tcp|udp\" is required.\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "icmp 10.0.0.1:80", EXIT_USAGE,
-		     "Error: argument \"icmp\" is wrong: protocol must be tcp or udp\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp", EXIT_USAGE, "Error: \"VIP:PORT\" is required.\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp :80", EXIT_USAGE,
-		     "Error: argument \":80\" is wrong: missing address\n", LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1", EXIT_USAGE,
-		     "Error: argument \"10.0.0.1\" is wrong: missing port\n", LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:0", EXIT_USAGE,
-		     "Error: argument \"10.0.0.1:0\" is wrong: port out of range\n", LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:65536", EXIT_USAGE,
-		     "Error: argument \"10.0.0.1:65536\" is wrong: port out of range\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80-81", EXIT_USAGE,
-		     "Error: argument \"10.0.0.1:80-81\" is wrong: port range not allowed here\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1-10.0.0.2:80", EXIT_USAGE,
-		     "Error: argument \"10.0.0.1-10.0.0.2:80\" is wrong: address range not "
-		     "allowed here\n", LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.300:80", EXIT_USAGE,
-		     "Error: argument \"10.0.0.300:80\" is wrong: invalid IPv4 address\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 sched fifo", EXIT_USAGE,
-		     "Error: argument \"fifo\" is wrong: sched must be rr, wrr, lc, wlc, sh "
-		     "or maglev\n", LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 sched WRR", EXIT_USAGE,
-		     "Error: argument \"WRR\" is wrong: sched must be rr, wrr, lc, wlc, sh "
-		     "or maglev\n", LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 sched", EXIT_USAGE,
-		     "Error: \"sched\" requires an argument.\n", LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 sched rr sched wrr", EXIT_USAGE,
-		     "Error: duplicate \"sched\": \"wrr\" is the second value.\n", LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 persist 86401", EXIT_USAGE,
-		     "Error: argument \"86401\" is wrong: persist must be 0..86400\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 persist -1", EXIT_USAGE,
-		     "Error: argument \"-1\" is wrong: persist is not a number\n", LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 persist 1h", EXIT_USAGE,
-		     "Error: argument \"1h\" is wrong: persist is not a number\n", LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 persist", EXIT_USAGE,
-		     "Error: \"persist\" requires an argument.\n", LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 persist 1 persist 2", EXIT_USAGE,
-		     "Error: duplicate \"persist\": \"2\" is the second value.\n", LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 maglev-size 65536", EXIT_USAGE,
-		     "Error: argument \"65536\" is wrong: maglev-size must be a prime number\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 maglev-size 1000001", EXIT_USAGE,
-		     "Error: argument \"1000001\" is wrong: maglev-size must be a prime number\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 maglev-size 241", EXIT_USAGE,
-		     "Error: argument \"241\" is wrong: maglev-size must be 251..1000003\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 maglev-size 1000033", EXIT_USAGE,
-		     "Error: argument \"1000033\" is wrong: maglev-size must be 251..1000003\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 maglev-size 0x10001", EXIT_USAGE,
-		     "Error: argument \"0x10001\" is wrong: maglev-size is not a number\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 maglev-size", EXIT_USAGE,
-		     "Error: \"maglev-size\" requires an argument.\n", LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 maglev-size 251 maglev-size 257",
-		     EXIT_USAGE, "Error: duplicate \"maglev-size\": \"257\" is the second value.\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 weight 1", EXIT_USAGE,
-		     "Error: unexpected argument \"weight\".\n", LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 sched rr extra", EXIT_USAGE,
-		     "Error: unexpected argument \"extra\".\n", LB_ADD, &ss);
-
-	/* set: the same options, at least one */
-	EXPECT_PARSE(service_parse, "tcp 198.51.100.10:80 persist 60", 0, "", LB_SET, &ss);
-	nlh = msg_new();
-	service_put(nlh, &ss);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_SERVICE], &at);
-	tap_ok(at.count == 4 && u32_at(&at, KNAT_SVC_A_PERSIST) == 60 &&
-	       !at.tb[KNAT_SVC_A_SCHED] && !at.tb[KNAT_SVC_A_MAGLEV_SIZE],
-	       "service set persist: identity and PERSIST only");
-	check_svc_id(&at, IPPROTO_TCP, "198.51.100.10", 80, "service set");
-	EXPECT_PARSE(service_parse, "tcp 198.51.100.10:80 sched maglev maglev-size 257", 0, "",
-		     LB_SET, &ss);
-	tap_ok(ss.has_sched && ss.has_maglev_size && !ss.has_persist,
-	       "service set sched maglev maglev-size: struct values");
-	EXPECT_PARSE(service_parse, "tcp 198.51.100.10:80", EXIT_USAGE,
-		     "Error: nothing to set.\n", LB_SET, &ss);
-	EXPECT_PARSE(service_parse, "tcp 198.51.100.10:80 maglev-size 4", EXIT_USAGE,
-		     "Error: argument \"4\" is wrong: maglev-size must be 251..1000003\n",
-		     LB_SET, &ss);
-	EXPECT_PARSE(service_parse, "udp", EXIT_USAGE, "Error: \"VIP:PORT\" is required.\n",
-		     LB_SET, &ss);
-
-	/* the passive health check: add and set, each option alone too */
-	split(&w, "tcp 198.51.100.10:80 sched wlc check-fails 5 check-timeout 3 "
-		  "check-holddown 30");
-	tap_num(service_parse(w.argc, w.argv, LB_ADD, &ss), 0,
-		"service add with check-fails, check-timeout, check-holddown");
-	tap_ok(ss.has_check_fails && ss.check_fails == 5 &&
-	       ss.has_check_timeout && ss.check_timeout == 3 &&
-	       ss.has_check_holddown && ss.check_holddown == 30 && ss.has_sched &&
-	       !ss.has_persist && !ss.has_maglev_size,
-	       "service add check-*: struct values");
-	nlh = msg_new();
-	service_put(nlh, &ss);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_SERVICE], &at);
-	tap_num(at.count, 7, "service add check-*: identity, SCHED and three CHECK_*");
-	tap_ok(sized(&at, KNAT_SVC_A_CHECK_FAILS, 4) &&
-	       u32_at(&at, KNAT_SVC_A_CHECK_FAILS) == 5,
-	       "service add: CHECK_FAILS u32 host order");
-	tap_ok(sized(&at, KNAT_SVC_A_CHECK_TIMEOUT, 4) &&
-	       u32_at(&at, KNAT_SVC_A_CHECK_TIMEOUT) == 3,
-	       "service add: CHECK_TIMEOUT u32 host order");
-	tap_ok(sized(&at, KNAT_SVC_A_CHECK_HOLDDOWN, 4) &&
-	       u32_at(&at, KNAT_SVC_A_CHECK_HOLDDOWN) == 30,
-	       "service add: CHECK_HOLDDOWN u32 host order");
-	split(&w, "tcp 198.51.100.10:80 sched rr");
-	service_parse(w.argc, w.argv, LB_ADD, &ss);
-	nlh = msg_new();
-	service_put(nlh, &ss);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_SERVICE], &at);
-	tap_ok(!ss.has_check_fails && !ss.has_check_timeout && !ss.has_check_holddown &&
-	       !at.tb[KNAT_SVC_A_CHECK_FAILS] && !at.tb[KNAT_SVC_A_CHECK_TIMEOUT] &&
-	       !at.tb[KNAT_SVC_A_CHECK_HOLDDOWN],
-	       "service add without check-*: no CHECK_* (the module's defaults)");
-	EXPECT_PARSE(service_parse, "tcp 198.51.100.10:80 check-fails 0", 0, "", LB_SET, &ss);
-	nlh = msg_new();
-	service_put(nlh, &ss);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_SERVICE], &at);
-	tap_ok(at.count == 4 && u32_at(&at, KNAT_SVC_A_CHECK_FAILS) == 0 &&
-	       !at.tb[KNAT_SVC_A_CHECK_TIMEOUT] && !at.tb[KNAT_SVC_A_CHECK_HOLDDOWN],
-	       "service set check-fails 0 (off): identity and CHECK_FAILS 0 only");
-	EXPECT_PARSE(service_parse, "tcp 198.51.100.10:80 check-timeout 3600", 0, "",
-		     LB_SET, &ss);
-	tap_ok(ss.has_check_timeout && ss.check_timeout == 3600 && !ss.has_check_fails &&
-	       !ss.has_check_holddown, "service set check-timeout alone, largest");
-	EXPECT_PARSE(service_parse, "tcp 198.51.100.10:80 check-holddown 86400", 0, "",
-		     LB_SET, &ss);
-	tap_ok(ss.has_check_holddown && ss.check_holddown == 86400 && !ss.has_check_fails &&
-	       !ss.has_check_timeout, "service set check-holddown alone, largest");
-	EXPECT_PARSE(service_parse, "tcp 198.51.100.10:80 check-fails 100 check-timeout 1 "
-		     "check-holddown 1", 0, "", LB_SET, &ss);
-	tap_ok(ss.check_fails == 100 && ss.check_timeout == 1 && ss.check_holddown == 1,
-	       "service set check-fails 100 check-timeout 1 check-holddown 1: the limits");
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-fails 101", EXIT_USAGE,
-		     "Error: argument \"101\" is wrong: check-fails must be 0..100\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-fails three", EXIT_USAGE,
-		     "Error: argument \"three\" is wrong: check-fails is not a number\n",
-		     LB_SET, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-fails", EXIT_USAGE,
-		     "Error: \"check-fails\" requires an argument.\n", LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-fails 1 check-fails 2", EXIT_USAGE,
-		     "Error: duplicate \"check-fails\": \"2\" is the second value.\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-timeout 0", EXIT_USAGE,
-		     "Error: argument \"0\" is wrong: check-timeout must be 1..3600\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-timeout 3601", EXIT_USAGE,
-		     "Error: argument \"3601\" is wrong: check-timeout must be 1..3600\n",
-		     LB_SET, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-timeout 2s", EXIT_USAGE,
-		     "Error: argument \"2s\" is wrong: check-timeout is not a number\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-timeout 2 check-timeout 2",
-		     EXIT_USAGE,
-		     "Error: duplicate \"check-timeout\": \"2\" is the second value.\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-holddown 0", EXIT_USAGE,
-		     "Error: argument \"0\" is wrong: check-holddown must be 1..86400\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-holddown 86401", EXIT_USAGE,
-		     "Error: argument \"86401\" is wrong: check-holddown must be 1..86400\n",
-		     LB_SET, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-holddown", EXIT_USAGE,
-		     "Error: \"check-holddown\" requires an argument.\n", LB_SET, &ss);
-	EXPECT_PARSE(service_parse, "tcp 198.51.100.10:80 check-clients 3", 0, "",
-		     LB_SET, &ss);
-	tap_ok(ss.has_check_clients && ss.check_clients == 3 && !ss.has_check_fails,
-	       "service set check-clients alone");
-	nlh = msg_new();
-	service_put(nlh, &ss);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_SERVICE], &at);
-	tap_ok(at.count == 4 && sized(&at, KNAT_SVC_A_CHECK_CLIENTS, 4) &&
-	       u32_at(&at, KNAT_SVC_A_CHECK_CLIENTS) == 3,
-	       "service set check-clients 3: identity and CHECK_CLIENTS 3");
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-clients 0", EXIT_USAGE,
-		     "Error: argument \"0\" is wrong: check-clients must be 1..8\n",
-		     LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-clients 9", EXIT_USAGE,
-		     "Error: argument \"9\" is wrong: check-clients must be 1..8\n",
-		     LB_SET, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check 3", EXIT_USAGE,
-		     "Error: unexpected argument \"check\".\n", LB_ADD, &ss);
-	EXPECT_PARSE(service_parse, "tcp 10.0.0.1:80 check-fails 3", EXIT_USAGE,
-		     "Error: unexpected argument \"check-fails\".\n", LB_DEL, &ss);
-
-	/* del: PROTO, ADDR and PORT only */
-	EXPECT_PARSE(service_parse, "udp 198.51.100.10:53", 0, "", LB_DEL, &ss);
-	nlh = msg_new();
-	service_put(nlh, &ss);
-	collect_msg(nlh, &top);
-	tap_ok(top.count == 1 && is_nest(top.tb[KNAT_A_SERVICE]), "service del: one nest");
-	collect_nest(top.tb[KNAT_A_SERVICE], &at);
-	tap_num(at.count, 3, "service del: PROTO, ADDR, PORT only");
-	check_svc_id(&at, IPPROTO_UDP, "198.51.100.10", 53, "service del");
-	EXPECT_PARSE(service_parse, "udp 198.51.100.10:53 sched rr", EXIT_USAGE,
-		     "Error: unexpected argument \"sched\".\n", LB_DEL, &ss);
-	EXPECT_PARSE(service_parse, "udp 198.51.100.10:53 persist", EXIT_USAGE,
-		     "Error: unexpected argument \"persist\".\n", LB_DEL, &ss);
-	EXPECT_PARSE(service_parse, "", EXIT_USAGE, "Error: \"tcp|udp\" is required.\n",
-		     LB_DEL, &ss);
-}
-
-/* ---- backend ---- */
-
-static void test_backend_list(void)
-{
-	struct backend_spec bl[BACKEND_ADD_MAX];
-	struct words w;
-	int n = 0, i;
-	bool same = true;
-
-	split(&w, "tcp 198.51.100.10:80 10.0.2.11:8080 10.0.2.12:8080 10.0.2.13 weight 3");
-	tap_num(backend_parse_list(w.argc, w.argv, LB_ADD, bl, BACKEND_ADD_MAX, &n), 0,
-		"backend add with three backends");
-	tap_num(n, 3, "backend add: three backends parsed");
-	for (i = 0; i < 3; i++)
-		same &= bl[i].svc.proto == IPPROTO_TCP && bl[i].svc.port == 80 &&
-			bl[i].svc.addr == A("198.51.100.10") && bl[i].has_weight &&
-			bl[i].weight == 3;
-	tap_ok(same, "backend add: each has the service and the weight");
-	tap_ok(bl[0].addr == A("10.0.2.11") && bl[0].port == 8080 &&
-	       bl[1].addr == A("10.0.2.12") && bl[1].port == 8080 &&
-	       bl[2].addr == A("10.0.2.13") && bl[2].port == 0,
-	       "backend add: addresses and ports in order, the third without port");
-	EXPECT_PARSE(backend_parse_list,
-		     "tcp 198.51.100.10:80 10.0.2.11:8080 10.0.2.1:8080 10.0.2.11:8080", EXIT_USAGE,
-		     "Error: argument \"10.0.2.11:8080\" is wrong: the same backend twice\n",
-		     LB_ADD, bl, BACKEND_ADD_MAX, &n);
-	EXPECT_PARSE(backend_parse_list, "tcp 198.51.100.10:80 10.0.2.11:8080 10.0.2.300", EXIT_USAGE,
-		     "Error: argument \"10.0.2.300\" is wrong: invalid IPv4 address\n",
-		     LB_ADD, bl, BACKEND_ADD_MAX, &n);
-	EXPECT_PARSE(backend_parse_list, "tcp 198.51.100.10:80 10.0.2.11 10.0.2.12 drain 5",
-		     EXIT_USAGE, "Error: unexpected argument \"drain\".\n",
-		     LB_ADD, bl, BACKEND_ADD_MAX, &n);
-	/* set and del take one backend, as before */
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.11 10.0.2.12 down", EXIT_USAGE,
-		     "Error: unexpected argument \"10.0.2.12\".\n", LB_SET, bl);
-}
-
-static void test_backend(void)
-{
-	struct backend_spec bs;
-	struct nlmsghdr *nlh;
-	struct attrs top, svc, be;
-	struct words w;
-
-	printf("# backend arguments\n");
-	split(&w, "tcp 198.51.100.10:80 10.0.2.2:8080 weight 2");
-	tap_num(backend_parse(w.argc, w.argv, LB_ADD, &bs), 0, "backend add ADDR:PORT weight");
-	tap_ok(bs.svc.proto == IPPROTO_TCP && bs.svc.addr == A("198.51.100.10") &&
-	       bs.svc.port == 80 && bs.addr == A("10.0.2.2") && bs.port == 8080 &&
-	       bs.has_weight && bs.weight == 2 && !bs.has_state && !bs.has_drain,
-	       "backend add: struct values");
-	nlh = msg_new();
-	backend_put(nlh, &bs);
-	collect_msg(nlh, &top);
-	tap_ok(top.count == 2 && is_nest(top.tb[KNAT_A_SERVICE]) &&
-	       is_nest(top.tb[KNAT_A_BACKEND]),
-	       "backend add: a KNAT_A_SERVICE and a KNAT_A_BACKEND nest, NLA_F_NESTED set");
-	collect_nest(top.tb[KNAT_A_SERVICE], &svc);
-	tap_num(svc.count, 3, "backend add: service nest holds PROTO, ADDR, PORT only");
-	check_svc_id(&svc, IPPROTO_TCP, "198.51.100.10", 80, "backend add service");
-	collect_nest(top.tb[KNAT_A_BACKEND], &be);
-	tap_num(be.count, 3, "backend add: ADDR, PORT, WEIGHT");
-	tap_ok(sized(&be, KNAT_BE_A_ADDR, 4) && u32_at(&be, KNAT_BE_A_ADDR) == A("10.0.2.2"),
-	       "backend add: ADDR be32");
-	tap_ok(sized(&be, KNAT_BE_A_PORT, 2) && be16_at(&be, KNAT_BE_A_PORT) == 8080,
-	       "backend add: PORT be16");
-	tap_ok(sized(&be, KNAT_BE_A_WEIGHT, 4) && u32_at(&be, KNAT_BE_A_WEIGHT) == 2,
-	       "backend add: WEIGHT u32 host order");
-
-	split(&w, "udp 198.51.100.10:53 10.0.2.3");
-	tap_num(backend_parse(w.argc, w.argv, LB_ADD, &bs), 0, "backend add ADDR without port");
-	tap_ok(bs.port == 0 && !bs.has_weight, "backend add without port: port 0, no weight");
-	nlh = msg_new();
-	backend_put(nlh, &bs);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_BACKEND], &be);
-	tap_ok(be.count == 2 && sized(&be, KNAT_BE_A_PORT, 2) &&
-	       be16_at(&be, KNAT_BE_A_PORT) == 0 && !be.tb[KNAT_BE_A_WEIGHT],
-	       "backend add without port: PORT 0 (the service's), WEIGHT omitted");
-	split(&w, "tcp 198.51.100.10:80 10.0.2.2 weight 0");
-	tap_ok(!backend_parse(w.argc, w.argv, LB_ADD, &bs) && bs.has_weight && bs.weight == 0,
-	       "backend add weight 0 (drain)");
-	split(&w, "tcp 198.51.100.10:80 10.0.2.2 weight 65535");
-	tap_ok(!backend_parse(w.argc, w.argv, LB_ADD, &bs) && bs.weight == 65535,
-	       "backend add weight 65535");
-
-	EXPECT_PARSE(backend_parse, "", EXIT_USAGE, "Error: \"tcp|udp\" is required.\n",
-		     LB_ADD, &bs);
-	EXPECT_PARSE(backend_parse, "sctp 198.51.100.10:80 10.0.2.2", EXIT_USAGE,
-		     "Error: argument \"sctp\" is wrong: protocol must be tcp or udp\n",
-		     LB_ADD, &bs);
-	EXPECT_PARSE(backend_parse, "tcp", EXIT_USAGE, "Error: \"VIP:PORT\" is required.\n",
-		     LB_ADD, &bs);
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10 10.0.2.2", EXIT_USAGE,
-		     "Error: argument \"198.51.100.10\" is wrong: missing port\n", LB_ADD, &bs);
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80", EXIT_USAGE,
-		     "Error: \"ADDR[:PORT]\" is required.\n", LB_ADD, &bs);
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 :8080", EXIT_USAGE,
-		     "Error: argument \":8080\" is wrong: missing address\n", LB_ADD, &bs);
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2:0", EXIT_USAGE,
-		     "Error: argument \"10.0.2.2:0\" is wrong: port out of range\n", LB_ADD, &bs);
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2:8080-8081", EXIT_USAGE,
-		     "Error: argument \"10.0.2.2:8080-8081\" is wrong: port range not allowed "
-		     "here\n", LB_ADD, &bs);
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2", EXIT_USAGE,
-		     "Error: argument \"10.0.2\" is wrong: invalid IPv4 address\n", LB_ADD, &bs);
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 weight 65536", EXIT_USAGE,
-		     "Error: argument \"65536\" is wrong: weight must be 0..65535\n", LB_ADD, &bs);
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 weight heavy", EXIT_USAGE,
-		     "Error: argument \"heavy\" is wrong: weight is not a number\n", LB_ADD, &bs);
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 weight", EXIT_USAGE,
-		     "Error: \"weight\" requires an argument.\n", LB_ADD, &bs);
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 weight 1 weight 2",
-		     EXIT_USAGE, "Error: duplicate \"weight\": \"2\" is the second value.\n",
-		     LB_ADD, &bs);
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 down", EXIT_USAGE,
-		     "Error: unexpected argument \"down\".\n", LB_ADD, &bs);
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 drain 5", EXIT_USAGE,
-		     "Error: unexpected argument \"drain\".\n", LB_ADD, &bs);
-
-	/* add: several backends, as a shell brace expansion gives them */
-	test_backend_list();
-
-	/* set: weight, down, up */
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2:8080 down", 0, "",
-		     LB_SET, &bs);
-	tap_ok(bs.has_state && bs.state == KNAT_BACKEND_DOWN && !bs.has_weight,
-	       "backend set down: struct values");
-	nlh = msg_new();
-	backend_put(nlh, &bs);
-	collect_msg(nlh, &top);
-	tap_ok(top.count == 2 && is_nest(top.tb[KNAT_A_SERVICE]) &&
-	       is_nest(top.tb[KNAT_A_BACKEND]), "backend set: service and backend nests");
-	collect_nest(top.tb[KNAT_A_BACKEND], &be);
-	tap_ok(be.count == 3 && sized(&be, KNAT_BE_A_STATE, 1) &&
-	       mnl_attr_get_u8(be.tb[KNAT_BE_A_STATE]) == KNAT_BACKEND_DOWN &&
-	       !be.tb[KNAT_BE_A_WEIGHT], "backend set down: ADDR, PORT, STATE u8 DOWN");
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 weight 5 up", 0, "",
-		     LB_SET, &bs);
-	nlh = msg_new();
-	backend_put(nlh, &bs);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_BACKEND], &be);
-	tap_ok(be.count == 4 && u32_at(&be, KNAT_BE_A_WEIGHT) == 5 &&
-	       mnl_attr_get_u8(be.tb[KNAT_BE_A_STATE]) == KNAT_BACKEND_UP &&
-	       be16_at(&be, KNAT_BE_A_PORT) == 0,
-	       "backend set weight up: WEIGHT 5, STATE UP, PORT 0");
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 weight 7", 0, "",
-		     LB_SET, &bs);
-	tap_ok(bs.has_weight && bs.weight == 7 && !bs.has_state,
-	       "backend set weight only: no state");
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2", EXIT_USAGE,
-		     "Error: nothing to set.\n", LB_SET, &bs);
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 down up", EXIT_USAGE,
-		     "Error: \"down\" and \"up\" cannot be used together.\n", LB_SET, &bs);
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 up down", EXIT_USAGE,
-		     "Error: \"down\" and \"up\" cannot be used together.\n", LB_SET, &bs);
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 down down", EXIT_USAGE,
-		     "Error: duplicate \"down\".\n", LB_SET, &bs);
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 up weight", EXIT_USAGE,
-		     "Error: \"weight\" requires an argument.\n", LB_SET, &bs);
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 weight -1", EXIT_USAGE,
-		     "Error: argument \"-1\" is wrong: weight is not a number\n", LB_SET, &bs);
-	EXPECT_PARSE(backend_parse, "tcp 198.51.100.10:80 10.0.2.2 drain 10", EXIT_USAGE,
-		     "Error: unexpected argument \"drain\".\n", LB_SET, &bs);
-
-	/* del: identity, optional drain */
-	EXPECT_PARSE(backend_parse, "udp 198.51.100.10:53 10.0.2.3:5353", 0, "", LB_DEL, &bs);
-	nlh = msg_new();
-	backend_put(nlh, &bs);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_SERVICE], &svc);
-	check_svc_id(&svc, IPPROTO_UDP, "198.51.100.10", 53, "backend del service");
-	collect_nest(top.tb[KNAT_A_BACKEND], &be);
-	tap_ok(be.count == 2 && u32_at(&be, KNAT_BE_A_ADDR) == A("10.0.2.3") &&
-	       be16_at(&be, KNAT_BE_A_PORT) == 5353 && !be.tb[KNAT_BE_A_DRAIN],
-	       "backend del: ADDR and PORT, no DRAIN when not given");
-	EXPECT_PARSE(backend_parse, "udp 198.51.100.10:53 10.0.2.3 drain 30", 0, "",
-		     LB_DEL, &bs);
-	nlh = msg_new();
-	backend_put(nlh, &bs);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_BACKEND], &be);
-	tap_ok(be.count == 3 && sized(&be, KNAT_BE_A_DRAIN, 4) &&
-	       u32_at(&be, KNAT_BE_A_DRAIN) == 30 && !be.tb[KNAT_BE_A_WEIGHT] &&
-	       !be.tb[KNAT_BE_A_STATE], "backend del drain 30: DRAIN u32");
-	split(&w, "udp 198.51.100.10:53 10.0.2.3 drain 0");
-	tap_ok(!backend_parse(w.argc, w.argv, LB_DEL, &bs) && bs.has_drain && bs.drain == 0,
-	       "backend del drain 0 (remove now) is given");
-	split(&w, "udp 198.51.100.10:53 10.0.2.3 drain 86400");
-	tap_ok(!backend_parse(w.argc, w.argv, LB_DEL, &bs) && bs.drain == 86400,
-	       "backend del drain 86400");
-	EXPECT_PARSE(backend_parse, "udp 198.51.100.10:53 10.0.2.3 drain 86401", EXIT_USAGE,
-		     "Error: argument \"86401\" is wrong: drain must be 0..86400\n", LB_DEL, &bs);
-	EXPECT_PARSE(backend_parse, "udp 198.51.100.10:53 10.0.2.3 drain soon", EXIT_USAGE,
-		     "Error: argument \"soon\" is wrong: drain is not a number\n", LB_DEL, &bs);
-	EXPECT_PARSE(backend_parse, "udp 198.51.100.10:53 10.0.2.3 drain", EXIT_USAGE,
-		     "Error: \"drain\" requires an argument.\n", LB_DEL, &bs);
-	EXPECT_PARSE(backend_parse, "udp 198.51.100.10:53 10.0.2.3 drain 1 drain 2", EXIT_USAGE,
-		     "Error: duplicate \"drain\": \"2\" is the second value.\n", LB_DEL, &bs);
-	EXPECT_PARSE(backend_parse, "udp 198.51.100.10:53 10.0.2.3 weight 1", EXIT_USAGE,
-		     "Error: unexpected argument \"weight\".\n", LB_DEL, &bs);
-	EXPECT_PARSE(backend_parse, "udp 198.51.100.10:53 10.0.2.3 down", EXIT_USAGE,
-		     "Error: unexpected argument \"down\".\n", LB_DEL, &bs);
-	EXPECT_PARSE(backend_parse, "udp 198.51.100.10:53", EXIT_USAGE,
-		     "Error: \"ADDR[:PORT]\" is required.\n", LB_DEL, &bs);
-}
-
-/* ---- config ---- */
-
-static void test_config(void)
-{
-	struct config_spec cs;
-	struct nlmsghdr *nlh;
-	struct attrs top, at, tmo;
-	struct words w;
-
-	printf("# config arguments\n");
-	split(&w, "max-flows 1000 timeout tcp-established 3600 timeout icmp 15");
-	tap_num(config_parse_set(w.argc, w.argv, &cs), 0, "config set: max-flows and two timeouts");
-	tap_ok(cs.has_max_flows && cs.max_flows == 1000 &&
-	       cs.timeout_set == ((1u << KNAT_TIMEOUT_TCP_ESTABLISHED) | (1u << KNAT_TIMEOUT_ICMP)) &&
-	       cs.timeouts[KNAT_TIMEOUT_TCP_ESTABLISHED] == 3600 &&
-	       cs.timeouts[KNAT_TIMEOUT_ICMP] == 15, "config set: struct values");
-	nlh = msg_new();
-	config_put(nlh, &cs);
-	collect_msg(nlh, &top);
-	tap_ok(top.count == 1 && is_nest(top.tb[KNAT_A_CONFIG]), "config set: one KNAT_A_CONFIG nest");
-	collect_nest(top.tb[KNAT_A_CONFIG], &at);
-	tap_ok(at.count == 2 && u32_at(&at, KNAT_CFG_A_MAX_FLOWS) == 1000 &&
-	       is_nest(at.tb[KNAT_CFG_A_TIMEOUTS]), "config set: MAX_FLOWS and a TIMEOUTS nest");
-	collect_nest(at.tb[KNAT_CFG_A_TIMEOUTS], &tmo);
-	tap_ok(tmo.count == 2 &&
-	       u32_at(&tmo, KNAT_TIMEOUT_TCP_ESTABLISHED + 1) == 3600 &&
-	       u32_at(&tmo, KNAT_TIMEOUT_ICMP + 1) == 15,
-	       "config set: timeout attribute type is enum + 1");
-
-	split(&w, "timeout tcp-syn-sent 1 timeout udp-replied 604800");
-	tap_num(config_parse_set(w.argc, w.argv, &cs), 0, "config set: timeouts at both limits");
-	nlh = msg_new();
-	config_put(nlh, &cs);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_CONFIG], &at);
-	tap_ok(at.count == 1 && !at.tb[KNAT_CFG_A_MAX_FLOWS], "config set: no MAX_FLOWS when not given");
-	split(&w, "max-flows 16777216");
-	tap_num(config_parse_set(w.argc, w.argv, &cs), 0, "config set: max-flows 16M");
-
-	EXPECT_PARSE(config_parse_set, "", EXIT_USAGE,
-		     "Error: \"max-flows\", \"timeout\", \"rate-interval\", \"rate-window\" or \"limit\" is required.\n",
-		     &cs);
-
-	split(&w, "limit snats 8 limit max-flows 1000000");
-	tap_num(config_parse_set(w.argc, w.argv, &cs), 0, "config set: two limits");
-	nlh = msg_new();
-	config_put(nlh, &cs);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_CONFIG], &at);
-	tap_ok(at.count == 1 && at.tb[KNAT_CFG_A_LIMITS],
-	       "config set: LIMITS, nothing else");
-	collect_nest(at.tb[KNAT_CFG_A_LIMITS], &at);
-	tap_ok(at.count == 2 && u32_at(&at, KNAT_LIMIT_SNATS + 1) == 8 &&
-	       u32_at(&at, KNAT_LIMIT_MAX_FLOWS + 1) == 1000000,
-	       "config set: limit snats 8, limit max-flows 1000000");
-	EXPECT_PARSE(config_parse_set, "limit ports 8", EXIT_USAGE,
-		     "Error: argument \"ports\" is wrong: unknown limit name\n", &cs);
-	EXPECT_PARSE(config_parse_set, "limit snats 0", EXIT_USAGE,
-		     "Error: argument \"0\" is wrong: limit must be 1..16777216\n", &cs);
-	EXPECT_PARSE(config_parse_set, "limit snats", EXIT_USAGE,
-		     "Error: \"snats\" requires an argument.\n", &cs);
-
-	split(&w, "rate-interval 1 rate-window 3600");
-	tap_num(config_parse_set(w.argc, w.argv, &cs), 0, "config set: rate-interval and rate-window");
-	nlh = msg_new();
-	config_put(nlh, &cs);
-	collect_msg(nlh, &top);
-	collect_nest(top.tb[KNAT_A_CONFIG], &at);
-	tap_ok(at.count == 2 && u32_at(&at, KNAT_CFG_A_RATE_INTERVAL) == 1 &&
-	       u32_at(&at, KNAT_CFG_A_RATE_WINDOW) == 3600,
-	       "config set: RATE_INTERVAL and RATE_WINDOW, nothing else");
-	EXPECT_PARSE(config_parse_set, "rate-interval 0", EXIT_USAGE,
-		     "Error: argument \"0\" is wrong: rate-interval must be 1..60\n", &cs);
-	EXPECT_PARSE(config_parse_set, "rate-interval 61", EXIT_USAGE,
-		     "Error: argument \"61\" is wrong: rate-interval must be 1..60\n", &cs);
-	EXPECT_PARSE(config_parse_set, "rate-window 3601", EXIT_USAGE,
-		     "Error: argument \"3601\" is wrong: rate-window must be 1..3600\n", &cs);
-	EXPECT_PARSE(config_parse_set, "rate-window soon", EXIT_USAGE,
-		     "Error: argument \"soon\" is wrong: rate-window is not a number\n", &cs);
-	EXPECT_PARSE(config_parse_set, "rate-window 2 rate-window 4", EXIT_USAGE,
-		     "Error: duplicate \"rate-window\": \"4\" is the second value.\n", &cs);
-	EXPECT_PARSE(config_parse_set, "rate-interval", EXIT_USAGE,
-		     "Error: \"rate-interval\" requires an argument.\n", &cs);
-	EXPECT_PARSE(config_parse_set, "max-flows 0", EXIT_USAGE,
-		     "Error: argument \"0\" is wrong: max-flows must be 1..16777216\n", &cs);
-	EXPECT_PARSE(config_parse_set, "max-flows 16777217", EXIT_USAGE,
-		     "Error: argument \"16777217\" is wrong: max-flows must be 1..16777216\n", &cs);
-	EXPECT_PARSE(config_parse_set, "max-flows lots", EXIT_USAGE,
-		     "Error: argument \"lots\" is wrong: max-flows is not a number\n", &cs);
-	EXPECT_PARSE(config_parse_set, "max-flows 1 max-flows 2", EXIT_USAGE,
-		     "Error: duplicate \"max-flows\": \"2\" is the second value.\n", &cs);
-	EXPECT_PARSE(config_parse_set, "max-flows", EXIT_USAGE,
-		     "Error: \"max-flows\" requires an argument.\n", &cs);
-	EXPECT_PARSE(config_parse_set, "timeout", EXIT_USAGE,
-		     "Error: \"timeout\" requires an argument.\n", &cs);
-	EXPECT_PARSE(config_parse_set, "timeout tcp-close", EXIT_USAGE,
-		     "Error: \"tcp-close\" requires an argument.\n", &cs);
-	EXPECT_PARSE(config_parse_set, "timeout tcp_close 10", EXIT_USAGE,
-		     "Error: argument \"tcp_close\" is wrong: unknown timeout name\n", &cs);
-	EXPECT_PARSE(config_parse_set, "timeout icmp 0", EXIT_USAGE,
-		     "Error: argument \"0\" is wrong: timeout must be 1..604800\n", &cs);
-	EXPECT_PARSE(config_parse_set, "timeout icmp 604801", EXIT_USAGE,
-		     "Error: argument \"604801\" is wrong: timeout must be 1..604800\n", &cs);
-	EXPECT_PARSE(config_parse_set, "timeout icmp 10 timeout icmp 20", EXIT_USAGE,
-		     "Error: duplicate \"icmp\": \"20\" is the second value.\n", &cs);
-	EXPECT_PARSE(config_parse_set, "max-flow 10", EXIT_USAGE,
-		     "Error: unexpected argument \"max-flow\".\n", &cs);
+	return !w->name;
 }
 
 void test_args(void)
 {
-	test_forward();
-	test_snat();
-	test_flow();
-	test_config();
-	test_service();
-	test_backend();
+	unsigned int i, j;
+
+	printf("# object arguments: %zu command lines\n",
+	       sizeof(cases) / sizeof(cases[0]));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct args_case *c = &cases[i];
+		static union spec u;
+		char what[160];
+		struct words w;
+		const char *out;
+		int rc, n = 0;
+
+		snprintf(what, sizeof(what), "%s \"%s\"", parser_name[c->p],
+			 c->line);
+		memset(&u, 0, sizeof(u));
+		split(&w, c->line);
+		capture_start(false, false);
+		rc = parse(c->p, w.argc, w.argv, &u, &n);
+		out = capture_end();
+		tap_num(rc, c->rc, "%s: exit code", what);
+		tap_str(out, c->out, "%s: message", what);
+		if (c->p == BE_LIST && !c->rc)
+			tap_num(n, c->items, "%s: backends parsed", what);
+		if (rc)
+			continue;
+		for (j = 0; j < MAX_WANTS && !want_end(&c->want[j]); j++)
+			check(what, c->p, &u, &c->want[j]);
+	}
 }
