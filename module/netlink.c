@@ -32,6 +32,7 @@ static const struct nla_policy knat_nl_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_SERVICE]	= NLA_POLICY_NESTED(knat_svc_policy),
 	[KNAT_A_BACKEND]	= NLA_POLICY_NESTED(knat_be_policy),
 	[KNAT_A_EXPLAIN]	= NLA_POLICY_NESTED(knat_explain_policy),
+	[KNAT_A_WITH_STATS]	= { .type = NLA_FLAG },
 };
 
 struct sk_buff *knat_nl_reply_new(struct genl_info *info, u8 cmd, void **hdr)
@@ -214,7 +215,13 @@ static const struct genl_ops knat_nl_ops[] = {
 	},
 	{
 		.cmd = KNAT_CMD_SERVICE_GET,
+		.start = knat_nl_service_dump_start,
 		.dumpit = knat_nl_service_dump,
+	},
+	{
+		.cmd = KNAT_CMD_BACKEND_GET,
+		.start = knat_nl_backend_dump_start,
+		.dumpit = knat_nl_backend_dump,
 	},
 	{
 		.cmd = KNAT_CMD_BACKEND_NEW,

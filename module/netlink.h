@@ -46,13 +46,25 @@ int knat_nl_snat_del(struct sk_buff *skb, struct genl_info *info);
 int knat_nl_snat_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
 /* nl_service.c */
+struct knat_service;
+/*
+ * The service a request names: PROTO, ADDR, PORT of KNAT_A_SERVICE into
+ * @key (its nest parsed into @tb); 0, or an error with extack set.
+ */
+int knat_nl_svc_key(struct genl_info *info, struct nlattr **tb,
+		    struct knat_service *key);
 int knat_nl_service_new(struct sk_buff *skb, struct genl_info *info);
 int knat_nl_service_set(struct sk_buff *skb, struct genl_info *info);
 int knat_nl_service_del(struct sk_buff *skb, struct genl_info *info);
-int knat_nl_service_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int knat_nl_backend_new(struct sk_buff *skb, struct genl_info *info);
 int knat_nl_backend_set(struct sk_buff *skb, struct genl_info *info);
 int knat_nl_backend_del(struct sk_buff *skb, struct genl_info *info);
+
+/* nl_lb_dump.c */
+int knat_nl_service_dump_start(struct netlink_callback *cb);
+int knat_nl_service_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int knat_nl_backend_dump_start(struct netlink_callback *cb);
+int knat_nl_backend_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
 /* nl_flow.c */
 int knat_nl_flow_dump_start(struct netlink_callback *cb);

@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Netlink: the service and backend objects. */
-
-#include <linux/rculist.h>
-#include <net/sock.h>
+/* Netlink: adding, changing and deleting services and backends. */
 
 #include "netlink.h"
 #include "service.h"
@@ -40,28 +37,17 @@ const struct nla_policy knat_svc_policy[KNAT_SVC_A_MAX + 1] = {
 	[KNAT_SVC_A_PERSIST]	= NLA_POLICY_FULL_RANGE(NLA_U32,
 							&knat_seconds_range),
 	[KNAT_SVC_A_MAGLEV_SIZE] = { .type = NLA_U32 },
-	[KNAT_SVC_A_FLOWS]	= { .type = NLA_REJECT },
-	[KNAT_SVC_A_CONNS]	= { .type = NLA_REJECT },
-	[KNAT_SVC_A_PKTS_IN]	= { .type = NLA_REJECT },
-	[KNAT_SVC_A_BYTES_IN]	= { .type = NLA_REJECT },
-	[KNAT_SVC_A_PKTS_OUT]	= { .type = NLA_REJECT },
-	[KNAT_SVC_A_BYTES_OUT]	= { .type = NLA_REJECT },
-	[KNAT_SVC_A_MOVED]	= { .type = NLA_REJECT },
-	[KNAT_SVC_A_BACKENDS]	= { .type = NLA_REJECT },
 	[KNAT_SVC_A_CHECK_FAILS] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						&knat_check_fails_range),
 	[KNAT_SVC_A_CHECK_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						&knat_check_timeout_range),
 	[KNAT_SVC_A_CHECK_HOLDDOWN] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						&knat_check_holddown_range),
-	[KNAT_SVC_A_HANDSHAKE]	= { .type = NLA_REJECT },
-	[KNAT_SVC_A_RATE]	= { .type = NLA_REJECT },
-	[KNAT_SVC_A_ACTIVE]	= { .type = NLA_REJECT },
-	[KNAT_SVC_A_INACTIVE]	= { .type = NLA_REJECT },
-	[KNAT_SVC_A_ICMP]	= { .type = NLA_REJECT },
-	[KNAT_SVC_A_ICMP_DROPS]	= { .type = NLA_REJECT },
 	[KNAT_SVC_A_CHECK_CLIENTS] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						&knat_check_clients_range),
+	/* Dump only: a request carrying them is wrong, not ignored. */
+	[KNAT_SVC_A_NUM_BACKENDS] = { .type = NLA_REJECT },
+	[KNAT_SVC_A_STATS]	= { .type = NLA_REJECT },
 };
 
 const struct nla_policy knat_be_policy[KNAT_BE_A_MAX + 1] = {
@@ -72,24 +58,12 @@ const struct nla_policy knat_be_policy[KNAT_BE_A_MAX + 1] = {
 	[KNAT_BE_A_STATE]	= NLA_POLICY_MAX(NLA_U8, KNAT_BACKEND_DOWN),
 	[KNAT_BE_A_DRAIN]	= NLA_POLICY_FULL_RANGE(NLA_U32,
 							&knat_seconds_range),
-	[KNAT_BE_A_FLOWS]	= { .type = NLA_REJECT },
-	[KNAT_BE_A_CONNS]	= { .type = NLA_REJECT },
-	[KNAT_BE_A_PKTS_IN]	= { .type = NLA_REJECT },
-	[KNAT_BE_A_BYTES_IN]	= { .type = NLA_REJECT },
-	[KNAT_BE_A_PKTS_OUT]	= { .type = NLA_REJECT },
-	[KNAT_BE_A_BYTES_OUT]	= { .type = NLA_REJECT },
 	[KNAT_BE_A_HEALTH]	= { .type = NLA_REJECT },
-	[KNAT_BE_A_CHECK_FAILED] = { .type = NLA_REJECT },
-	[KNAT_BE_A_CHECK_DOWNS]	= { .type = NLA_REJECT },
-	[KNAT_BE_A_HANDSHAKE]	= { .type = NLA_REJECT },
-	[KNAT_BE_A_RATE]	= { .type = NLA_REJECT },
-	[KNAT_BE_A_ACTIVE]	= { .type = NLA_REJECT },
-	[KNAT_BE_A_INACTIVE]	= { .type = NLA_REJECT },
+	[KNAT_BE_A_STATS]	= { .type = NLA_REJECT },
 };
 
-/* The service a request names: PROTO, ADDR, PORT of KNAT_A_SERVICE. */
-static int knat_nl_svc_key(struct genl_info *info, struct nlattr **tb,
-			   struct knat_service *key)
+int knat_nl_svc_key(struct genl_info *info, struct nlattr **tb,
+		    struct knat_service *key)
 {
 	struct nlattr *nest = info->attrs[KNAT_A_SERVICE];
 	int err;
@@ -188,7 +162,13 @@ static bool knat_nl_backend_room(struct knat_net *kn,
 			       "Service holds as many backends as its limit allows");
 		return false;
 	}
-	/* Services are few (limit services): no count to keep in step. */
+	/*
+	 * Services are few where a limit applies (limit services): no count
+	 * to keep in step.  The initial namespace has none, and may hold
+	 * many thousands of services: no walk per backend added there.
+	 */
+	if (knat_limit(kn, KNAT_LIMIT_BACKENDS) == U32_MAX)
+		return true;
 	list_for_each_entry(s, &kn->services, list)
 		total += s->nbackends;
 	if (total >= knat_limit(kn, KNAT_LIMIT_BACKENDS)) {
@@ -394,229 +374,4 @@ int knat_nl_backend_set(struct sk_buff *skb, struct genl_info *info)
 int knat_nl_backend_del(struct sk_buff *skb, struct genl_info *info)
 {
 	return knat_nl_backend(info, KNAT_CMD_BACKEND_DEL);
-}
-
-static void knat_be_sum(const struct knat_backend *be,
-			struct knat_backend_stats *sum)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		const struct knat_backend_stats *s = per_cpu_ptr(be->stats, cpu);
-
-		sum->conns += READ_ONCE(s->conns);
-		sum->pkts[0] += READ_ONCE(s->pkts[0]);
-		sum->pkts[1] += READ_ONCE(s->pkts[1]);
-		sum->bytes[0] += READ_ONCE(s->bytes[0]);
-		sum->bytes[1] += READ_ONCE(s->bytes[1]);
-		sum->check_failed += READ_ONCE(s->check_failed);
-		sum->check_downs += READ_ONCE(s->check_downs);
-		knat_hs_add(&sum->hs, &s->hs);
-	}
-}
-
-static int knat_nl_put_counters(struct sk_buff *msg,
-				const struct knat_backend_stats *s, int first,
-				int pad)
-{
-	/* CONNS, PKTS_IN, BYTES_IN, PKTS_OUT, BYTES_OUT: same order in both. */
-	return nla_put_u64_64bit(msg, first, s->conns, pad) ||
-	       nla_put_u64_64bit(msg, first + 1, s->pkts[0], pad) ||
-	       nla_put_u64_64bit(msg, first + 2, s->bytes[0], pad) ||
-	       nla_put_u64_64bit(msg, first + 3, s->pkts[1], pad) ||
-	       nla_put_u64_64bit(msg, first + 4, s->bytes[1], pad);
-}
-
-static int knat_nl_put_rate(struct sk_buff *msg, int type,
-			    const struct knat_rate_est *est)
-{
-	struct nlattr *nest = nla_nest_start(msg, type);
-	int i;
-
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < KNAT_RATE_N; i++)
-		if (nla_put_u64_64bit(msg, KNAT_RATE_A_CPS + i,
-				      READ_ONCE(est->rate[i]), KNAT_RATE_A_PAD))
-			return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-static_assert(KNAT_RATE_A_PPS_IN - KNAT_RATE_A_CPS == KNAT_RATE_PKTS_IN);
-static_assert(KNAT_RATE_A_PPS_OUT - KNAT_RATE_A_CPS == KNAT_RATE_PKTS_OUT);
-static_assert(KNAT_RATE_A_BPS_IN - KNAT_RATE_A_CPS == KNAT_RATE_BYTES_IN);
-static_assert(KNAT_RATE_A_BPS_OUT - KNAT_RATE_A_CPS == KNAT_RATE_BYTES_OUT);
-
-/*
- * ACTIVE and INACTIVE of @nflows flows, @nactive of them established.
- * The two are read apart, so a flow ending between the reads could make
- * the difference negative for a moment.
- */
-static int knat_nl_put_active(struct sk_buff *msg, int type,
-			      const atomic_t *nflows, const atomic_t *nactive)
-{
-	int active = max(atomic_read(nactive), 0);
-	int all = atomic_read(nflows);
-
-	return nla_put_u32(msg, type, active) ||
-	       nla_put_u32(msg, type + 1, max(all - active, 0));
-}
-
-static_assert(KNAT_SVC_A_INACTIVE - KNAT_SVC_A_ACTIVE == 1);
-static_assert(KNAT_BE_A_INACTIVE - KNAT_BE_A_ACTIVE == 1);
-
-/* The service's ICMP counters, under their global counters' numbers. */
-static int knat_nl_put_svc_icmp(struct sk_buff *msg,
-				const struct knat_service *svc)
-{
-	u64 sum[KNAT_SVC_ICMP_N] = {};
-	struct nlattr *nest;
-	int cpu, i;
-
-	for_each_possible_cpu(cpu) {
-		const struct knat_svc_stats *s = per_cpu_ptr(svc->stats, cpu);
-
-		for (i = 0; i < KNAT_SVC_ICMP_N; i++)
-			sum[i] += READ_ONCE(s->icmp[i]);
-	}
-	nest = nla_nest_start(msg, KNAT_SVC_A_ICMP);
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < __KNAT_CNT_MAX; i++) {
-		int idx = knat_svc_icmp_index(i);
-
-		if (idx >= 0 && nla_put_u64_64bit(msg, i + 1, sum[idx], 0))
-			return -EMSGSIZE;
-	}
-	nla_nest_end(msg, nest);
-	nest = nla_nest_start(msg, KNAT_SVC_A_ICMP_DROPS);
-	if (!nest ||
-	    nla_put_u64_64bit(msg, KNAT_DROP_ICMP_UNRELATED + 1,
-			      sum[KNAT_SVC_ICMP_UNRELATED], 0))
-		return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-static_assert(KNAT_SVC_A_BYTES_OUT - KNAT_SVC_A_CONNS == 4);
-static_assert(KNAT_BE_A_BYTES_OUT - KNAT_BE_A_CONNS == 4);
-
-static int knat_nl_fill_backend(struct sk_buff *msg,
-				const struct knat_backend *be,
-				struct knat_backend_stats *svc_sum)
-{
-	struct knat_backend_stats sum = {};
-	struct nlattr *nest;
-
-	knat_be_sum(be, &sum);
-	svc_sum->conns += sum.conns;
-	svc_sum->pkts[0] += sum.pkts[0];
-	svc_sum->pkts[1] += sum.pkts[1];
-	svc_sum->bytes[0] += sum.bytes[0];
-	svc_sum->bytes[1] += sum.bytes[1];
-	knat_hs_add(&svc_sum->hs, &sum.hs);
-
-	nest = nla_nest_start(msg, KNAT_A_BACKEND);
-	if (!nest ||
-	    nla_put_be32(msg, KNAT_BE_A_ADDR, be->addr) ||
-	    nla_put_be16(msg, KNAT_BE_A_PORT, be->port) ||
-	    nla_put_u32(msg, KNAT_BE_A_WEIGHT, READ_ONCE(be->weight)) ||
-	    nla_put_u8(msg, KNAT_BE_A_STATE, READ_ONCE(be->state)) ||
-	    nla_put_u32(msg, KNAT_BE_A_FLOWS, atomic_read(&be->nflows)) ||
-	    nla_put_u8(msg, KNAT_BE_A_HEALTH, READ_ONCE(be->health)) ||
-	    nla_put_u64_64bit(msg, KNAT_BE_A_CHECK_FAILED, sum.check_failed,
-			      KNAT_BE_A_PAD) ||
-	    nla_put_u64_64bit(msg, KNAT_BE_A_CHECK_DOWNS, sum.check_downs,
-			      KNAT_BE_A_PAD) ||
-	    knat_nl_put_hs(msg, KNAT_BE_A_HANDSHAKE, &sum.hs) ||
-	    knat_nl_put_counters(msg, &sum, KNAT_BE_A_CONNS, KNAT_BE_A_PAD) ||
-	    knat_nl_put_rate(msg, KNAT_BE_A_RATE, &be->est) ||
-	    knat_nl_put_active(msg, KNAT_BE_A_ACTIVE, &be->nflows,
-			       &be->nactive))
-		return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-static int knat_nl_fill_service(struct sk_buff *msg,
-				const struct knat_service *svc)
-{
-	struct knat_backend_stats sum = {};
-	const struct knat_sched *sched = READ_ONCE(svc->sched);
-	struct knat_backend *be;
-	struct nlattr *nest, *bes;
-
-	nest = nla_nest_start(msg, KNAT_A_SERVICE);
-	if (!nest ||
-	    nla_put_u8(msg, KNAT_SVC_A_PROTO, svc->proto) ||
-	    nla_put_be32(msg, KNAT_SVC_A_ADDR, svc->addr) ||
-	    nla_put_be16(msg, KNAT_SVC_A_PORT, svc->port) ||
-	    nla_put_string(msg, KNAT_SVC_A_SCHED, sched->name) ||
-	    nla_put_u32(msg, KNAT_SVC_A_PERSIST, svc->persist) ||
-	    nla_put_u32(msg, KNAT_SVC_A_MAGLEV_SIZE, svc->maglev_size) ||
-	    nla_put_u32(msg, KNAT_SVC_A_FLOWS, atomic_read(&svc->nflows)) ||
-	    nla_put_u32(msg, KNAT_SVC_A_MOVED, READ_ONCE(svc->moved)) ||
-	    nla_put_u32(msg, KNAT_SVC_A_CHECK_FAILS,
-			READ_ONCE(svc->check_fails)) ||
-	    nla_put_u32(msg, KNAT_SVC_A_CHECK_TIMEOUT,
-			READ_ONCE(svc->check_timeout)) ||
-	    nla_put_u32(msg, KNAT_SVC_A_CHECK_HOLDDOWN,
-			READ_ONCE(svc->check_holddown)) ||
-	    nla_put_u32(msg, KNAT_SVC_A_CHECK_CLIENTS,
-			READ_ONCE(svc->check_clients)))
-		return -EMSGSIZE;
-	bes = nla_nest_start(msg, KNAT_SVC_A_BACKENDS);
-	if (!bes)
-		return -EMSGSIZE;
-	list_for_each_entry_rcu(be, &svc->backends, list)
-		if (knat_nl_fill_backend(msg, be, &sum))
-			return -EMSGSIZE;
-	nla_nest_end(msg, bes);
-	if (knat_nl_put_counters(msg, &sum, KNAT_SVC_A_CONNS, KNAT_SVC_A_PAD) ||
-	    knat_nl_put_hs(msg, KNAT_SVC_A_HANDSHAKE, &sum.hs) ||
-	    knat_nl_put_rate(msg, KNAT_SVC_A_RATE, &svc->est) ||
-	    knat_nl_put_active(msg, KNAT_SVC_A_ACTIVE, &svc->nflows,
-			       &svc->nactive) ||
-	    knat_nl_put_svc_icmp(msg, svc))
-		return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-/* One message per service, its backends inside; resumed by position. */
-int knat_nl_service_dump(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct knat_net *kn = knat_net(sock_net(skb->sk));
-	struct knat_service *svc;
-	long idx = 0;
-
-	rcu_read_lock();
-	list_for_each_entry_rcu(svc, &kn->services, list) {
-		void *hdr;
-
-		if (idx < cb->args[0]) {
-			idx++;
-			continue;
-		}
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &knat_genl_family,
-				  NLM_F_MULTI, KNAT_CMD_SERVICE_GET);
-		if (!hdr)
-			break;
-		if (knat_nl_fill_service(skb, svc)) {
-			genlmsg_cancel(skb, hdr);
-			/* Alone in a message and still too big: say so. */
-			if (!skb->len) {
-				rcu_read_unlock();
-				return -EMSGSIZE;
-			}
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		idx++;
-	}
-	rcu_read_unlock();
-	cb->args[0] = idx;
-	return skb->len;
 }

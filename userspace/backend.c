@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * knat backend: add, change and delete the backends of a service.  They are
- * listed with their service: "knat service list".
+ * knat backend: add, change, delete and list the backends of a service.
+ * "knat service list" shows them under their service too.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -9,6 +9,7 @@
 
 #include "json_print.h"
 #include "knat_nl.h"
+#include "lb.h"
 #include "objects.h"
 #include "service.h"
 #include "utils.h"
@@ -19,7 +20,7 @@ void backend_usage(FILE *f)
 		"Usage: knat backend add PROTO VIP:PORT ADDR[:PORT]... [ weight WEIGHT ]\n"
 		"       knat backend set PROTO VIP:PORT ADDR[:PORT] { weight WEIGHT | down | up } ...\n"
 		"       knat backend del PROTO VIP:PORT ADDR[:PORT] [ drain SECONDS ]\n"
-		"       knat [ -s ] service list\n"
+		"       knat [ -s ] backend list [ PROTO VIP:PORT ]\n"
 		"where  PROTO := { tcp | udp }\n"
 		"       WEIGHT := 0..%u\n"
 		"       SECONDS := 0..%u\n",
@@ -211,12 +212,30 @@ static int backend_change(int argc, char **argv, enum lb_op op)
 	return ret;
 }
 
+/* Every backend, or those of one service. */
+static int backend_list(int argc, char **argv, const struct cli_opts *o)
+{
+	struct lb_table t = { 0 };
+	struct service_id id;
+	int ret;
+
+	if (argc && service_parse_id(argc, argv, &id))
+		return EXIT_USAGE;
+	if (argc > 2)
+		return unexpected(argv[2]);
+	ret = lb_collect(&t, o && o->stats, argc ? &id : NULL);
+	if (!ret)
+		backend_print_table(&t, o);
+	lb_table_free(&t);
+	return ret;
+}
+
 int do_backend(int argc, char **argv, const struct cli_opts *o)
 {
-	(void)o;
-	/* No list of its own: there is nothing to default to. */
 	if (!argc)
-		return missarg("add|set|del");
+		return backend_list(0, argv, o);
+	if (is_cmd(argv[0], "list"))
+		return backend_list(argc - 1, argv + 1, o);
 	if (is_kw(argv[0], "add"))
 		return backend_change(argc - 1, argv + 1, LB_ADD);
 	if (is_kw(argv[0], "set"))

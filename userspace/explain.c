@@ -538,6 +538,6 @@ int do_explain(int argc, char **argv, const struct cli_opts *o)
 	nlh = mnlg_msg(g, KNAT_CMD_EXPLAIN, NLM_F_ACK);
 	explain_put(nlh, &es);
 	ret = knat_run(g, nlh, explain_print, NULL);
-	mnlg_close(g);
+	knat_close(g);
 	return ret;
 }

@@ -485,7 +485,7 @@ static int flow_dump(int argc, char **argv, uint64_t *count)
 		if (!ret)
 			close_json_array();
 	}
-	mnlg_close(g);
+	knat_close(g);
 	return ret;
 }
 

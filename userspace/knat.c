@@ -9,10 +9,12 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "json_print.h"
+#include "knat_nl.h"
 #include "objects.h"
 #include "utils.h"
 #include "version.h"
@@ -41,10 +43,12 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: knat [ OPTIONS ] OBJECT { COMMAND | help }\n"
 		"       knat help\n"
+		"       knat [ OPTIONS ] -b[atch] FILE\n"
 		"where  OBJECT := { status | config | forward | snat | service | backend |\n"
 		"                   flow | stats | monitor | explain }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -s[tats] | -n[etns] NAME |\n"
-		"                    -V[ersion] | -h[elp] }\n");
+		"                    -V[ersion] | -h[elp] }\n"
+		"       FILE := commands, one a line, without \"knat\"; \"-\" is stdin\n");
 	for (i = 0; i < ARRAY_SIZE(objects); i++) {
 		fputc('\n', f);
 		objects[i].usage(f);
@@ -97,6 +101,78 @@ static int finish(int ret)
 	return ret;
 }
 
+/* One command: OBJECT { COMMAND | help } and its words. */
+static int run(int argc, char **argv, const struct cli_opts *o)
+{
+	const struct object *obj;
+
+	if (is_kw(argv[0], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	obj = find_object(argv[0]);
+	if (!obj) {
+		pr_err("unknown object \"%s\", try \"knat help\".", argv[0]);
+		return EXIT_USAGE;
+	}
+	if (argc > 1 && is_kw(argv[1], "help")) {
+		obj->usage(stdout);
+		return 0;
+	}
+	return obj->run(argc - 1, argv + 1, o);
+}
+
+#define BATCH_WORDS 256
+
+/*
+ * "knat -b FILE", as "ip -batch": each line a command, words apart by
+ * blanks, "#" to the end of a line a comment; all on one netlink socket.
+ * The first command that fails ends the batch, its line named.
+ */
+static int batch(const char *name, const struct cli_opts *o)
+{
+	char *line = NULL, *words[BATCH_WORDS], *save, *w;
+	unsigned long lineno = 0;
+	size_t cap = 0;
+	FILE *f;
+	int n, ret = 0;
+
+	f = strcmp(name, "-") ? fopen(name, "r") : stdin;
+	if (!f) {
+		pr_err("cannot open \"%s\": %s.", name, strerror(errno));
+		return EXIT_USAGE;
+	}
+	ret = knat_batch_begin();
+	while (!ret && getline(&line, &cap, f) > 0) {
+		lineno++;
+		line[strcspn(line, "#\n")] = '\0';
+		n = 0;
+		for (w = strtok_r(line, " \t\r", &save); w && n < BATCH_WORDS;
+		     w = strtok_r(NULL, " \t\r", &save))
+			words[n++] = w;
+		if (w) {
+			pr_err("%s:%lu: more than %d words.", name, lineno,
+			       BATCH_WORDS);
+			ret = EXIT_USAGE;
+			break;
+		}
+		if (!n)
+			continue;
+		ret = run(n, words, o);
+		if (ret)
+			pr_err("command failed %s:%lu.", name, lineno);
+	}
+	if (!ret && ferror(f)) {
+		pr_err("cannot read \"%s\": %s.", name, strerror(errno));
+		ret = EXIT_USAGE;
+	}
+	knat_batch_end();
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
@@ -106,17 +182,21 @@ int main(int argc, char **argv)
 		{ "netns",   required_argument, NULL, 'n' },
 		{ "version", no_argument,       NULL, 'V' },
 		{ "help",    no_argument,       NULL, 'h' },
+		{ "batch",   required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_opts opts = { 0 };
-	const struct object *obj;
 	bool json = false, pretty = false;
-	const char *netns = NULL;
+	const char *netns = NULL, *batch_file = NULL;
 	int c, ret;
 
+	/* "ip -batch FILE" spells it with one dash: so may knat. */
+	for (c = 1; c < argc && argv[c][0] == '-'; c++)
+		if (!strcmp(argv[c], "-batch"))
+			argv[c] = "--batch";
 	/* "+": options end at the object, as in ip; ":": we word the errors. */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:jpsn:Vh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jpsn:Vhb:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -129,6 +209,9 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			netns = optarg;
+			break;
+		case 'b':
+			batch_file = optarg;
 			break;
 		case 'V':
 			printf("knat utility, %s\n", KNAT_VERSION);
@@ -151,21 +234,24 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
-	if (!argc) {
+	if (batch_file && argc) {
+		pr_err("-batch takes no command line command: \"%s\".", argv[0]);
+		return EXIT_USAGE;
+	}
+	if (!argc && !batch_file) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (is_kw(argv[0], "help")) {
+	if (argc && is_kw(argv[0], "help")) {
 		usage(stdout);
 		return finish(0);
 	}
-	obj = find_object(argv[0]);
-	if (!obj) {
+	if (argc && !find_object(argv[0])) {
 		pr_err("unknown object \"%s\", try \"knat help\".", argv[0]);
 		return EXIT_USAGE;
 	}
 	if (argc > 1 && is_kw(argv[1], "help")) {
-		obj->usage(stdout);
+		find_object(argv[0])->usage(stdout);
 		return finish(0);
 	}
 	if (netns) {
@@ -175,6 +261,6 @@ int main(int argc, char **argv)
 	}
 	/* -p only shapes JSON, as in iproute2. */
 	json_print_init(stdout, json, pretty);
-	ret = obj->run(argc - 1, argv + 1, &opts);
+	ret = batch_file ? batch(batch_file, &opts) : run(argc, argv, &opts);
 	return finish(ret);
 }

@@ -8,10 +8,16 @@
 #include "knat_nl.h"
 #include "utils.h"
 
+/* In batch mode: the one socket every request uses. */
+static struct mnlg *batch_g;
+
 struct mnlg *knat_open(void)
 {
-	struct mnlg *g = mnlg_open(KNAT_GENL_NAME, KNAT_GENL_VERSION);
+	struct mnlg *g;
 
+	if (batch_g)
+		return batch_g;
+	g = mnlg_open(KNAT_GENL_NAME, KNAT_GENL_VERSION);
 	if (g)
 		return g;
 	if (errno == ENOENT)
@@ -21,6 +27,26 @@ struct mnlg *knat_open(void)
 		pr_err("cannot reach generic netlink family \"%s\": %s.",
 		       KNAT_GENL_NAME, strerror(errno));
 	return NULL;
+}
+
+void knat_close(struct mnlg *g)
+{
+	if (g != batch_g)
+		mnlg_close(g);
+}
+
+int knat_batch_begin(void)
+{
+	batch_g = NULL;
+	batch_g = knat_open();
+	return batch_g ? 0 : EXIT_KERNEL;
+}
+
+void knat_batch_end(void)
+{
+	if (batch_g)
+		mnlg_close(batch_g);
+	batch_g = NULL;
 }
 
 /* Kernel messages normally lack the final period; never print two. */
@@ -67,7 +93,7 @@ int knat_do(uint8_t cmd, knat_put_fn put, const void *arg)
 	if (put)
 		put(nlh, arg);
 	ret = knat_run(g, nlh, NULL, NULL);
-	mnlg_close(g);
+	knat_close(g);
 	return ret;
 }
 
@@ -87,7 +113,7 @@ int knat_query(uint8_t cmd, uint16_t flags, mnl_cb_t cb, void *data)
 	ret = knat_run(g, nlh, cb, data);
 	if (dump && !ret)
 		close_json_array();
-	mnlg_close(g);
+	knat_close(g);
 	return ret;
 }
 

@@ -17,6 +17,15 @@
 
 /* NULL after printing why; the caller exits with EXIT_KERNEL. */
 struct mnlg *knat_open(void);
+/* Done with what knat_open() gave. */
+void knat_close(struct mnlg *g);
+/*
+ * Batch mode ("knat -b FILE"): from begin to end every knat_open() gives
+ * the same socket, as iproute2's batch keeps one rtnl handle.  begin: 0,
+ * or EXIT_KERNEL after printing why.
+ */
+int knat_batch_begin(void);
+void knat_batch_end(void);
 
 /*
  * Run a request built with mnlg_msg().  0 on success (an extack message

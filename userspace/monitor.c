@@ -11,6 +11,7 @@
 #include "flow.h"
 #include "json_print.h"
 #include "knat_nl.h"
+#include "lb.h"
 #include "monitor.h"
 #include "objects.h"
 #include "service.h"
@@ -108,7 +109,7 @@ static void print_service(const struct nlattr *nest, uint16_t *port)
 	char abuf[ADDR_BUF], nbuf[4];
 	const char *proto;
 
-	knat_parse_nested(nest, service_svc_policy, KNAT_SVC_A_MAX, tb);
+	knat_parse_nested(nest, lb_svc_policy, KNAT_SVC_A_MAX, tb);
 	*port = attr_port(tb[KNAT_SVC_A_PORT]);
 	proto = proto_name(attr_u8(tb[KNAT_SVC_A_PROTO]));
 	if (!proto) {
@@ -135,7 +136,7 @@ static void print_backend(const struct nlattr *nest, uint16_t svc_port)
 	char abuf[ADDR_BUF], sbuf[16], hbuf[16];
 	uint16_t port;
 
-	knat_parse_nested(nest, service_be_policy, KNAT_BE_A_MAX, tb);
+	knat_parse_nested(nest, lb_be_policy, KNAT_BE_A_MAX, tb);
 	state = tb[KNAT_BE_A_STATE];
 	health = tb[KNAT_BE_A_HEALTH];
 	port = attr_port(tb[KNAT_BE_A_PORT]);

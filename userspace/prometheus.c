@@ -364,7 +364,7 @@ static void write_tcp(FILE *f, const struct prom_snapshot *s)
 }
 
 /* Per TCP service, and per backend of one: UDP has no handshakes. */
-static bool tcp_service(const struct prom_service *svc)
+static bool tcp_service(const struct lb_service *svc)
 {
 	return !strcmp(svc->proto, "tcp");
 }
@@ -377,11 +377,12 @@ static void write_service_hs(FILE *f, const struct prom_snapshot *s)
 	struct label l = { "service", NULL };
 	size_t i;
 
-	for (i = 0; i < s->nservices; i++) {
-		if (!tcp_service(&s->svcs[i]) || !s->svcs[i].hs.present)
+	for (i = 0; i < s->lb.nservices; i++) {
+		if (!tcp_service(&s->lb.svcs[i]) || !s->lb.svcs[i].st ||
+		    !s->lb.svcs[i].st->hs.present)
 			continue;
-		l.value = s->svcs[i].label;
-		histogram(f, &fam, &l, 1, &s->svcs[i].hs);
+		l.value = s->lb.svcs[i].label;
+		histogram(f, &fam, &l, 1, &s->lb.svcs[i].st->hs);
 	}
 }
 
@@ -391,19 +392,19 @@ static void write_backend_hs(FILE *f, const struct prom_snapshot *s)
 		"knat_backend_tcp_handshake_seconds", "histogram", hs_help, false,
 	};
 	struct label l[2] = { { "service", NULL }, { "backend", NULL } };
-	const struct prom_backend *be;
+	const struct lb_backend *be;
 	size_t i, j;
 
-	for (i = 0; i < s->nservices; i++) {
-		if (!tcp_service(&s->svcs[i]))
+	for (i = 0; i < s->lb.nservices; i++) {
+		if (!tcp_service(&s->lb.svcs[i]))
 			continue;
-		l[0].value = s->svcs[i].label;
-		for (j = 0; j < s->svcs[i].nbackends; j++) {
-			be = &s->svcs[i].backends[j];
-			if (!be->hs.present)
+		l[0].value = s->lb.svcs[i].label;
+		for (j = 0; j < s->lb.svcs[i].nbackends; j++) {
+			be = &s->lb.svcs[i].backends[j];
+			if (!be->st || !be->st->hs.present)
 				continue;
 			l[1].value = be->label;
-			histogram(f, &fam, l, 2, &be->hs);
+			histogram(f, &fam, l, 2, &be->st->hs);
 		}
 	}
 }
@@ -433,7 +434,7 @@ static void write_status(FILE *f, const struct prom_snapshot *s)
 
 /* ---- services and backends ---- */
 
-/* The value at offset off of a struct prom_service or prom_backend. */
+/* The value at offset off of a struct lb_stats. */
 #define FIELD(p, off) (*(const uint64_t *)((const char *)(p) + (off)))
 
 /* Which services or backends a family covers, and how it prints. */
@@ -462,12 +463,12 @@ static void obj_samples(FILE *f, struct family *fam, struct label *l,
 	}
 }
 
-static bool covered(unsigned int flags, bool maglev, bool has_active,
-		    bool has_rate)
+static bool covered(unsigned int flags, bool maglev,
+		    const struct lb_stats *st)
 {
-	return (!(flags & F_MAGLEV) || maglev) &&
-	       (!(flags & F_ACTIVE) || has_active) &&
-	       (!(flags & F_RATE) || has_rate);
+	return st && (!(flags & F_MAGLEV) || maglev) &&
+	       (!(flags & F_ACTIVE) || st->has_active) &&
+	       (!(flags & F_RATE) || st->has_rate);
 }
 
 static void svc_family(FILE *f, const struct prom_snapshot *s,
@@ -476,15 +477,15 @@ static void svc_family(FILE *f, const struct prom_snapshot *s,
 {
 	struct family fam = { name, type, help, false };
 	struct label l[2] = { { "service", NULL }, { "direction", NULL } };
-	const struct prom_service *svc;
+	const struct lb_service *svc;
 	size_t i;
 
-	for (i = 0; i < s->nservices; i++) {
-		svc = &s->svcs[i];
-		if (!covered(flags, svc->maglev, svc->has_active, svc->has_rate))
+	for (i = 0; i < s->lb.nservices; i++) {
+		svc = &s->lb.svcs[i];
+		if (!covered(flags, svc->maglev, svc->st))
 			continue;
 		l[0].value = svc->label;
-		obj_samples(f, &fam, l, 1, svc, off, off_out, flags);
+		obj_samples(f, &fam, l, 1, svc->st, off, off_out, flags);
 	}
 }
 
@@ -496,17 +497,17 @@ static void be_family(FILE *f, const struct prom_snapshot *s,
 	struct label l[3] = {
 		{ "service", NULL }, { "backend", NULL }, { "direction", NULL },
 	};
-	const struct prom_backend *be;
+	const struct lb_backend *be;
 	size_t i, j;
 
-	for (i = 0; i < s->nservices; i++) {
-		l[0].value = s->svcs[i].label;
-		for (j = 0; j < s->svcs[i].nbackends; j++) {
-			be = &s->svcs[i].backends[j];
-			if (!covered(flags, false, be->has_active, be->has_rate))
+	for (i = 0; i < s->lb.nservices; i++) {
+		l[0].value = s->lb.svcs[i].label;
+		for (j = 0; j < s->lb.svcs[i].nbackends; j++) {
+			be = &s->lb.svcs[i].backends[j];
+			if (!covered(flags, false, be->st))
 				continue;
 			l[1].value = be->label;
-			obj_samples(f, &fam, l, 2, be, off, off_out, flags);
+			obj_samples(f, &fam, l, 2, be->st, off, off_out, flags);
 		}
 	}
 }
@@ -525,17 +526,21 @@ static void write_service_icmp(FILE *f, const struct prom_snapshot *s)
 		false,
 	};
 	struct label l[2] = { { "service", NULL }, { "type", NULL } };
-	const struct prom_service *svc;
+	const struct lb_service *svc;
+	const struct lb_stats *st;
 	char unknown[24];
 	size_t i, k;
 
-	for (i = 0; i < s->nservices; i++) {
-		svc = &s->svcs[i];
+	for (i = 0; i < s->lb.nservices; i++) {
+		svc = &s->lb.svcs[i];
+		st = svc->st;
+		if (!st)
+			continue;
 		l[0].value = svc->label;
-		for (k = 0; k < svc->nicmp + svc->nicmp_drops; k++) {
-			bool drop = k >= svc->nicmp;
-			const struct prom_counter *c = drop ?
-				&svc->icmp_drops[k - svc->nicmp] : &svc->icmp[k];
+		for (k = 0; k < st->nicmp + st->nicmp_drops; k++) {
+			bool drop = k >= st->nicmp;
+			const struct lb_counter *c = drop ?
+				&st->icmp_drops[k - st->nicmp] : &st->icmp[k];
 
 			l[1].value = drop ? stats_drop_name(c->idx) :
 				     stats_counter_name(c->idx);
@@ -556,12 +561,12 @@ static void write_service_info(FILE *f, const struct prom_snapshot *s)
 		"A service: its protocol, virtual address, port and scheduler; always 1.",
 		false,
 	};
-	const struct prom_service *svc;
+	const struct lb_service *svc;
 	char port[8];
 	size_t i;
 
-	for (i = 0; i < s->nservices; i++) {
-		svc = &s->svcs[i];
+	for (i = 0; i < s->lb.nservices; i++) {
+		svc = &s->lb.svcs[i];
 		snprintf(port, sizeof(port), "%u", svc->port);
 		struct label l[] = {
 			{ "service", svc->label }, { "proto", svc->proto },
@@ -579,15 +584,15 @@ static void write_backend_weight(FILE *f, const struct prom_snapshot *s)
 		"Scheduling weight of a backend; 0 takes no new flows.", false,
 	};
 	struct label l[2] = { { "service", NULL }, { "backend", NULL } };
-	const struct prom_backend *be;
+	const struct lb_backend *be;
 	size_t i, j;
 
-	for (i = 0; i < s->nservices; i++)
-		for (j = 0; j < s->svcs[i].nbackends; j++) {
-			be = &s->svcs[i].backends[j];
+	for (i = 0; i < s->lb.nservices; i++)
+		for (j = 0; j < s->lb.svcs[i].nbackends; j++) {
+			be = &s->lb.svcs[i].backends[j];
 			if (!be->has_weight)
 				continue;
-			l[0].value = s->svcs[i].label;
+			l[0].value = s->lb.svcs[i].label;
 			l[1].value = be->label;
 			sample(f, &fam, l, 2, be->weight);
 		}
@@ -607,17 +612,17 @@ static void write_backend_state(FILE *f, const struct prom_snapshot *s)
 	struct label l[3] = {
 		{ "service", NULL }, { "backend", NULL }, { "state", NULL },
 	};
-	const struct prom_backend *be;
+	const struct lb_backend *be;
 	char unknown[16];
 	unsigned int st;
 	size_t i, j;
 
-	for (i = 0; i < s->nservices; i++)
-		for (j = 0; j < s->svcs[i].nbackends; j++) {
-			be = &s->svcs[i].backends[j];
+	for (i = 0; i < s->lb.nservices; i++)
+		for (j = 0; j < s->lb.svcs[i].nbackends; j++) {
+			be = &s->lb.svcs[i].backends[j];
 			if (!be->has_state)
 				continue;
-			l[0].value = s->svcs[i].label;
+			l[0].value = s->lb.svcs[i].label;
 			l[1].value = be->label;
 			for (st = 0; st < __KNAT_BACKEND_STATE_MAX; st++) {
 				l[2].value = backend_state_name(st);
@@ -632,8 +637,8 @@ static void write_backend_state(FILE *f, const struct prom_snapshot *s)
 		}
 }
 
-#define SVC(field) offsetof(struct prom_service, field)
-#define BE(field) offsetof(struct prom_backend, field)
+#define SVC(field) offsetof(struct lb_stats, field)
+#define BE(field) offsetof(struct lb_stats, field)
 
 static void write_services(FILE *f, const struct prom_snapshot *s)
 {
@@ -788,31 +793,13 @@ void prom_write(FILE *f, const struct prom_snapshot *s)
 		write_services(f, s);
 	if (s->have_snats)
 		write_snats(f, s);
-	/* A comment: the format allows them and parsers skip them. */
-	if (s->denied)
-		fputs("# knat: status, max-flows, service, backend and SNAT "
-		      "metrics need CAP_NET_ADMIN: left out\n", f);
 }
 
 /* ---- collecting replies ---- */
 
-void prom_services_clear(struct prom_snapshot *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->nservices; i++) {
-		free(s->svcs[i].backends);
-		free(s->svcs[i].icmp);
-		free(s->svcs[i].icmp_drops);
-	}
-	free(s->svcs);
-	s->svcs = NULL;
-	s->nservices = 0;
-}
-
 void prom_snapshot_free(struct prom_snapshot *s)
 {
-	prom_services_clear(s);
+	lb_table_free(&s->lb);
 	free(s->snat_rules);
 	free(s->counters);
 	free(s->drops);
@@ -943,111 +930,6 @@ int prom_config_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* A rate nest into the five values from *rates on; false when absent. */
-static bool parse_rate(const struct nlattr *nest, uint64_t *rates)
-{
-	const struct nlattr *tb[KNAT_RATE_A_MAX + 1];
-	int i;
-
-	if (!nest)
-		return false;
-	knat_parse_nested(nest, service_rate_policy, KNAT_RATE_A_MAX, tb);
-	for (i = KNAT_RATE_A_CPS; i <= KNAT_RATE_A_BPS_OUT; i++)
-		rates[i - KNAT_RATE_A_CPS] = attr_u64(tb[i]);
-	return true;
-}
-
-static int add_backend(struct prom_service *svc, const struct nlattr *nest)
-{
-	const struct nlattr *tb[KNAT_BE_A_MAX + 1];
-	struct prom_backend *be;
-	char abuf[ADDR_BUF];
-	uint16_t port;
-
-	be = push(&svc->backends, &svc->nbackends, sizeof(*be));
-	if (!be)
-		return -1;
-	knat_parse_nested(nest, service_be_policy, KNAT_BE_A_MAX, tb);
-	port = attr_port(tb[KNAT_BE_A_PORT]);
-	snprintf(be->label, sizeof(be->label), "%s:%u",
-		 fmt_addr(attr_addr(tb[KNAT_BE_A_ADDR]), abuf),
-		 port ? port : svc->port);
-	be->has_weight = tb[KNAT_BE_A_WEIGHT] != NULL;
-	be->weight = attr_u32(tb[KNAT_BE_A_WEIGHT]);
-	be->has_state = tb[KNAT_BE_A_STATE] != NULL;
-	be->state = attr_u8(tb[KNAT_BE_A_STATE]);
-	be->flows = attr_u32(tb[KNAT_BE_A_FLOWS]);
-	be->conns = attr_u64(tb[KNAT_BE_A_CONNS]);
-	be->pkts_in = attr_u64(tb[KNAT_BE_A_PKTS_IN]);
-	be->bytes_in = attr_u64(tb[KNAT_BE_A_BYTES_IN]);
-	be->pkts_out = attr_u64(tb[KNAT_BE_A_PKTS_OUT]);
-	be->bytes_out = attr_u64(tb[KNAT_BE_A_BYTES_OUT]);
-	be->has_active = tb[KNAT_BE_A_ACTIVE] != NULL;
-	be->active = attr_u32(tb[KNAT_BE_A_ACTIVE]);
-	be->inactive = attr_u32(tb[KNAT_BE_A_INACTIVE]);
-	be->has_rate = parse_rate(tb[KNAT_BE_A_RATE], &be->rate_cps);
-	hs_parse(tb[KNAT_BE_A_HANDSHAKE], &be->hs);
-	return 0;
-}
-
-int prom_service_cb(const struct nlmsghdr *nlh, void *data)
-{
-	static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
-		[KNAT_A_SERVICE] = MNL_TYPE_NESTED,
-	};
-	const struct nlattr *top[KNAT_A_MAX + 1];
-	const struct nlattr *tb[KNAT_SVC_A_MAX + 1];
-	struct prom_snapshot *s = data;
-	struct prom_service *svc;
-	const struct nlattr *a;
-	const char *proto;
-
-	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
-	if (!top[KNAT_A_SERVICE])
-		return MNL_CB_OK;
-	knat_parse_nested(top[KNAT_A_SERVICE], service_svc_policy, KNAT_SVC_A_MAX, tb);
-
-	svc = push(&s->svcs, &s->nservices, sizeof(*svc));
-	if (!svc)
-		return MNL_CB_ERROR;
-	proto = proto_name(attr_u8(tb[KNAT_SVC_A_PROTO]));
-	if (proto)
-		snprintf(svc->proto, sizeof(svc->proto), "%s", proto);
-	else
-		snprintf(svc->proto, sizeof(svc->proto), "%u",
-			 attr_u8(tb[KNAT_SVC_A_PROTO]));
-	fmt_addr(attr_addr(tb[KNAT_SVC_A_ADDR]), svc->vip);
-	svc->port = attr_port(tb[KNAT_SVC_A_PORT]);
-	snprintf(svc->label, sizeof(svc->label), "%s/%s:%u", svc->proto,
-		 svc->vip, svc->port);
-	copy_str(svc->sched, sizeof(svc->sched), tb[KNAT_SVC_A_SCHED]);
-	svc->maglev = is_kw(svc->sched, "maglev");
-	svc->flows = attr_u32(tb[KNAT_SVC_A_FLOWS]);
-	svc->conns = attr_u64(tb[KNAT_SVC_A_CONNS]);
-	svc->pkts_in = attr_u64(tb[KNAT_SVC_A_PKTS_IN]);
-	svc->bytes_in = attr_u64(tb[KNAT_SVC_A_BYTES_IN]);
-	svc->pkts_out = attr_u64(tb[KNAT_SVC_A_PKTS_OUT]);
-	svc->bytes_out = attr_u64(tb[KNAT_SVC_A_BYTES_OUT]);
-	svc->moved = attr_u32(tb[KNAT_SVC_A_MOVED]);
-	svc->has_active = tb[KNAT_SVC_A_ACTIVE] != NULL;
-	svc->active = attr_u32(tb[KNAT_SVC_A_ACTIVE]);
-	svc->inactive = attr_u32(tb[KNAT_SVC_A_INACTIVE]);
-	svc->has_rate = parse_rate(tb[KNAT_SVC_A_RATE], &svc->rate_cps);
-	hs_parse(tb[KNAT_SVC_A_HANDSHAKE], &svc->hs);
-	if (collect(tb[KNAT_SVC_A_ICMP], &svc->icmp, &svc->nicmp, false) ||
-	    collect(tb[KNAT_SVC_A_ICMP_DROPS], &svc->icmp_drops,
-		    &svc->nicmp_drops, false))
-		return MNL_CB_ERROR;
-
-	if (tb[KNAT_SVC_A_BACKENDS])
-		mnl_attr_for_each_nested(a, tb[KNAT_SVC_A_BACKENDS])
-			if (mnl_attr_get_type(a) == KNAT_A_BACKEND &&
-			    mnl_attr_validate(a, MNL_TYPE_NESTED) == 0 &&
-			    add_backend(svc, a))
-				return MNL_CB_ERROR;
-	return MNL_CB_OK;
-}
-
 int prom_snat_cb(const struct nlmsghdr *nlh, void *data)
 {
 	static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
@@ -1080,90 +962,20 @@ int prom_snat_cb(const struct nlmsghdr *nlh, void *data)
 
 /* ---- the command ---- */
 
-#define DUMP_TRIES 5
-
-/*
- * One request on a socket of its own (an interrupted dump leaves messages
- * behind).  0; -EPERM when optional and refused for want of CAP_NET_ADMIN;
- * -EINTR when a dump was interrupted by a change; EXIT_KERNEL after
- * printing why, in knat_run()'s words.
- */
+/* One request; 0, or EXIT_KERNEL after printing why (knat_run()). */
 static int query(uint8_t cmd, uint16_t flags, mnl_cb_t cb,
-		 struct prom_snapshot *s, bool optional)
+		 struct prom_snapshot *s)
 {
 	const struct nlmsghdr *nlh;
-	const char *msg;
 	struct mnlg *g;
-	int err, ret = 0;
+	int ret;
 
 	g = knat_open();
 	if (!g)
 		return EXIT_KERNEL;
 	nlh = mnlg_msg(g, cmd, flags);
-	if (mnlg_run(g, nlh, cb, s) < 0) {
-		err = errno;
-		msg = mnlg_ext_ack_msg(g);
-		if (optional && err == EPERM) {
-			ret = -EPERM;
-		} else if (err == EINTR && (flags & NLM_F_DUMP)) {
-			ret = -EINTR;
-		} else {
-			if (msg)
-				pr_err("%s%s", msg,
-				       *msg && msg[strlen(msg) - 1] == '.' ? "" : ".");
-			else
-				pr_err("%s.", strerror(err));
-			ret = EXIT_KERNEL;
-		}
-	}
-	mnlg_close(g);
-	return ret;
-}
-
-/* An optional query: refused is fine, and noted in the output. */
-static int query_admin(uint8_t cmd, uint16_t flags, mnl_cb_t cb,
-		       struct prom_snapshot *s)
-{
-	int ret = query(cmd, flags, cb, s, true);
-
-	if (ret == -EPERM) {
-		s->denied = true;
-		return 0;
-	}
-	return ret;
-}
-
-static int collect_services(struct prom_snapshot *s)
-{
-	int tries, ret = 0;
-
-	for (tries = 0; tries < DUMP_TRIES; tries++) {
-		prom_services_clear(s);
-		ret = query_admin(KNAT_CMD_SERVICE_GET, NLM_F_DUMP,
-				  prom_service_cb, s);
-		if (ret != -EINTR)
-			break;
-	}
-	if (ret == -EINTR) {
-		pr_err("the services changed during every dump, try again.");
-		return EXIT_KERNEL;
-	}
-	if (!ret && !s->denied)
-		s->have_services = true;
-	return ret;
-}
-
-/* The SNAT dump is not interrupted by changes: one try. */
-static int collect_snats(struct prom_snapshot *s)
-{
-	bool denied = s->denied;
-	int ret;
-
-	s->denied = false;
-	ret = query_admin(KNAT_CMD_SNAT_GET, NLM_F_DUMP, prom_snat_cb, s);
-	if (!ret && !s->denied)
-		s->have_snats = true;
-	s->denied |= denied;
+	ret = knat_run(g, nlh, cb, s);
+	knat_close(g);
 	return ret;
 }
 
@@ -1179,15 +991,17 @@ int prom_show(void)
 		pr_err("--prometheus prints text: it does not go with -j.");
 		return EXIT_USAGE;
 	}
-	ret = query(KNAT_CMD_STATS_GET, NLM_F_ACK, prom_stats_cb, &s, false);
+	ret = query(KNAT_CMD_STATS_GET, NLM_F_ACK, prom_stats_cb, &s);
 	if (!ret)
-		ret = query_admin(KNAT_CMD_STATUS_GET, NLM_F_ACK, prom_status_cb, &s);
+		ret = query(KNAT_CMD_STATUS_GET, NLM_F_ACK, prom_status_cb, &s);
 	if (!ret)
-		ret = query_admin(KNAT_CMD_CONFIG_GET, NLM_F_ACK, prom_config_cb, &s);
+		ret = query(KNAT_CMD_CONFIG_GET, NLM_F_ACK, prom_config_cb, &s);
 	if (!ret)
-		ret = collect_services(&s);
+		ret = lb_collect(&s.lb, true, NULL);
+	s.have_services = !ret;
 	if (!ret)
-		ret = collect_snats(&s);
+		ret = query(KNAT_CMD_SNAT_GET, NLM_F_DUMP, prom_snat_cb, &s);
+	s.have_snats = !ret;
 	if (ret) {
 		prom_snapshot_free(&s);
 		return ret;

@@ -21,45 +21,13 @@
 #include <linux/knat.h>
 
 #include "handshake.h"
+#include "lb.h"
 #include "snat.h"
 
 /* One counter or drop reason as the kernel sent it: index = type - 1. */
 struct prom_counter {
 	unsigned int idx;
 	uint64_t value;
-};
-
-struct prom_backend {
-	char label[32];			/* "10.0.2.11:8080" */
-	bool has_weight, has_state;
-	uint32_t weight;
-	uint8_t state;			/* enum knat_backend_state */
-	/* All uint64_t: prometheus.c reads them by offset. */
-	uint64_t flows, conns, pkts_in, bytes_in, pkts_out, bytes_out;
-	uint64_t active, inactive;
-	/* Thousandths per second, in the order of enum knat_rate_attr. */
-	uint64_t rate_cps, rate_pps_in, rate_pps_out, rate_bps_in, rate_bps_out;
-	bool has_active, has_rate;
-	struct hs_hist hs;		/* KNAT_BE_A_HANDSHAKE */
-};
-
-struct prom_service {
-	char label[48];			/* "tcp/203.0.113.10:80" */
-	char proto[8], vip[16];		/* "tcp", "203.0.113.10" */
-	uint16_t port;
-	char sched[KNAT_SCHED_NAME_LEN + 1];	/* "" when absent */
-	bool maglev;
-	/* All uint64_t: prometheus.c reads them by offset. */
-	uint64_t flows, moved, conns, pkts_in, bytes_in, pkts_out, bytes_out;
-	uint64_t active, inactive;
-	uint64_t rate_cps, rate_pps_in, rate_pps_out, rate_bps_in, rate_bps_out;
-	bool has_active, has_rate;
-	struct hs_hist hs;		/* KNAT_SVC_A_HANDSHAKE */
-	/* KNAT_SVC_A_ICMP (idx = enum knat_counter), _ICMP_DROPS (knat_drop). */
-	size_t nicmp, nicmp_drops;
-	struct prom_counter *icmp, *icmp_drops;
-	size_t nbackends;
-	struct prom_backend *backends;
 };
 
 struct prom_snat {
@@ -80,41 +48,36 @@ struct prom_snapshot {
 	struct prom_counter *tcp_states;
 	struct hs_hist hs;		/* KNAT_STATS_A_HANDSHAKE */
 
-	/* KNAT_CMD_STATUS_GET (CAP_NET_ADMIN). */
+	/* KNAT_CMD_STATUS_GET. */
 	bool have_status;
 	char version[64], build_id[128];
 	bool hooks_active;
 	uint32_t forwards, snats, services, flows;
 
-	/* KNAT_CMD_CONFIG_GET (CAP_NET_ADMIN). */
+	/* KNAT_CMD_CONFIG_GET. */
 	bool have_config;
 	uint32_t max_flows;
 
-	/* KNAT_CMD_SERVICE_GET dump (CAP_NET_ADMIN). */
+	/* KNAT_CMD_SERVICE_GET and BACKEND_GET dumps, with their counters. */
 	bool have_services;
-	size_t nservices;
-	struct prom_service *svcs;
+	struct lb_table lb;
 
-	/* KNAT_CMD_SNAT_GET dump (CAP_NET_ADMIN). */
+	/* KNAT_CMD_SNAT_GET dump. */
 	bool have_snats;
 	size_t nsnat_rules;
 	struct prom_snat *snat_rules;
 
-	/* A query that needs CAP_NET_ADMIN was refused (EPERM). */
-	bool denied;
 	/* Memory ran out while collecting: the snapshot is incomplete. */
 	bool nomem;
 };
 
 void prom_snapshot_free(struct prom_snapshot *s);
-/* Forget the services (before a dump is retried). */
-void prom_services_clear(struct prom_snapshot *s);
 
 /* mnl callbacks; data is the struct prom_snapshot. */
 int prom_stats_cb(const struct nlmsghdr *nlh, void *data);
 int prom_status_cb(const struct nlmsghdr *nlh, void *data);
 int prom_config_cb(const struct nlmsghdr *nlh, void *data);
-int prom_service_cb(const struct nlmsghdr *nlh, void *data);
+/* The service and backend dumps: lb_msg_cb() on the snapshot's lb. */
 int prom_snat_cb(const struct nlmsghdr *nlh, void *data);
 
 /* The whole exposition: every family with samples, # HELP and # TYPE first. */

@@ -8,6 +8,7 @@
 #include "handshake.h"
 #include "json_print.h"
 #include "knat_nl.h"
+#include "lb.h"
 #include "objects.h"
 #include "service.h"
 #include "stats.h"
@@ -284,83 +285,20 @@ static int service_change(int argc, char **argv, enum lb_op op)
 
 /* ---- list ---- */
 
-static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
-	[KNAT_A_SERVICE] = MNL_TYPE_NESTED,
-};
-
-/* The service dump's attribute types, for every reader of it. */
-const enum mnl_attr_data_type service_svc_policy[KNAT_SVC_A_MAX + 1] = {
-	[KNAT_SVC_A_PROTO]	 = MNL_TYPE_U8,
-	[KNAT_SVC_A_ADDR]	 = MNL_TYPE_U32,
-	[KNAT_SVC_A_PORT]	 = MNL_TYPE_U16,
-	[KNAT_SVC_A_SCHED]	 = MNL_TYPE_NUL_STRING,
-	[KNAT_SVC_A_PERSIST]	 = MNL_TYPE_U32,
-	[KNAT_SVC_A_MAGLEV_SIZE] = MNL_TYPE_U32,
-	[KNAT_SVC_A_FLOWS]	 = MNL_TYPE_U32,
-	[KNAT_SVC_A_CONNS]	 = MNL_TYPE_U64,
-	[KNAT_SVC_A_PKTS_IN]	 = MNL_TYPE_U64,
-	[KNAT_SVC_A_BYTES_IN]	 = MNL_TYPE_U64,
-	[KNAT_SVC_A_PKTS_OUT]	 = MNL_TYPE_U64,
-	[KNAT_SVC_A_BYTES_OUT]	 = MNL_TYPE_U64,
-	[KNAT_SVC_A_MOVED]	 = MNL_TYPE_U32,
-	[KNAT_SVC_A_BACKENDS]	 = MNL_TYPE_NESTED,
-	[KNAT_SVC_A_CHECK_FAILS] = MNL_TYPE_U32,
-	[KNAT_SVC_A_CHECK_TIMEOUT] = MNL_TYPE_U32,
-	[KNAT_SVC_A_CHECK_HOLDDOWN] = MNL_TYPE_U32,
-	[KNAT_SVC_A_CHECK_CLIENTS] = MNL_TYPE_U32,
-	[KNAT_SVC_A_HANDSHAKE]	 = MNL_TYPE_NESTED,
-	[KNAT_SVC_A_RATE]	 = MNL_TYPE_NESTED,
-	[KNAT_SVC_A_ACTIVE]	 = MNL_TYPE_U32,
-	[KNAT_SVC_A_INACTIVE]	 = MNL_TYPE_U32,
-	[KNAT_SVC_A_ICMP]	 = MNL_TYPE_NESTED,
-	[KNAT_SVC_A_ICMP_DROPS]	 = MNL_TYPE_NESTED,
-};
-
-const enum mnl_attr_data_type service_be_policy[KNAT_BE_A_MAX + 1] = {
-	[KNAT_BE_A_ADDR]	= MNL_TYPE_U32,
-	[KNAT_BE_A_PORT]	= MNL_TYPE_U16,
-	[KNAT_BE_A_WEIGHT]	= MNL_TYPE_U32,
-	[KNAT_BE_A_STATE]	= MNL_TYPE_U8,
-	[KNAT_BE_A_FLOWS]	= MNL_TYPE_U32,
-	[KNAT_BE_A_CONNS]	= MNL_TYPE_U64,
-	[KNAT_BE_A_PKTS_IN]	= MNL_TYPE_U64,
-	[KNAT_BE_A_BYTES_IN]	= MNL_TYPE_U64,
-	[KNAT_BE_A_PKTS_OUT]	= MNL_TYPE_U64,
-	[KNAT_BE_A_BYTES_OUT]	= MNL_TYPE_U64,
-	[KNAT_BE_A_HEALTH]	= MNL_TYPE_U8,
-	[KNAT_BE_A_CHECK_FAILED] = MNL_TYPE_U64,
-	[KNAT_BE_A_CHECK_DOWNS]	= MNL_TYPE_U64,
-	[KNAT_BE_A_HANDSHAKE]	= MNL_TYPE_NESTED,
-	[KNAT_BE_A_RATE]	= MNL_TYPE_NESTED,
-	[KNAT_BE_A_ACTIVE]	= MNL_TYPE_U32,
-	[KNAT_BE_A_INACTIVE]	= MNL_TYPE_U32,
-};
-
-const enum mnl_attr_data_type service_rate_policy[KNAT_RATE_A_MAX + 1] = {
-	[KNAT_RATE_A_CPS]	= MNL_TYPE_U64,
-	[KNAT_RATE_A_PPS_IN]	= MNL_TYPE_U64,
-	[KNAT_RATE_A_PPS_OUT]	= MNL_TYPE_U64,
-	[KNAT_RATE_A_BPS_IN]	= MNL_TYPE_U64,
-	[KNAT_RATE_A_BPS_OUT]	= MNL_TYPE_U64,
-};
-
 /*
  * The counters services and backends share: text
  * " flows N conns N packets IN/OUT bytes IN/OUT", JSON one key each.
  */
-static void print_counters(const struct nlattr *flows, const struct nlattr *conns,
-			   const struct nlattr *pkts_in, const struct nlattr *bytes_in,
-			   const struct nlattr *pkts_out, const struct nlattr *bytes_out)
+static void print_counters(const struct lb_stats *st)
 {
-	print_uint(PRINT_ANY, "flows", " flows %u", attr_u32(flows));
-	print_u64(PRINT_ANY, "conns", " conns %" PRIu64, attr_u64(conns));
-	print_u64(PRINT_JSON, "packets_in", NULL, attr_u64(pkts_in));
-	print_u64(PRINT_JSON, "bytes_in", NULL, attr_u64(bytes_in));
-	print_u64(PRINT_JSON, "packets_out", NULL, attr_u64(pkts_out));
-	print_u64(PRINT_JSON, "bytes_out", NULL, attr_u64(bytes_out));
+	print_uint(PRINT_ANY, "flows", " flows %u", (unsigned int)st->flows);
+	print_u64(PRINT_ANY, "conns", " conns %" PRIu64, st->conns);
+	print_u64(PRINT_JSON, "packets_in", NULL, st->pkts_in);
+	print_u64(PRINT_JSON, "bytes_in", NULL, st->bytes_in);
+	print_u64(PRINT_JSON, "packets_out", NULL, st->pkts_out);
+	print_u64(PRINT_JSON, "bytes_out", NULL, st->bytes_out);
 	print_fp(" packets %" PRIu64 "/%" PRIu64 " bytes %" PRIu64 "/%" PRIu64,
-		 attr_u64(pkts_in), attr_u64(pkts_out),
-		 attr_u64(bytes_in), attr_u64(bytes_out));
+		 st->pkts_in, st->pkts_out, st->bytes_in, st->bytes_out);
 }
 
 /*
@@ -368,14 +306,13 @@ static void print_counters(const struct nlattr *flows, const struct nlattr *conn
  * and InActConn: text " active N inactive N", JSON "active", "inactive";
  * nothing from a kernel that does not count them.
  */
-static void print_active(const struct nlattr *active,
-			 const struct nlattr *inactive)
+static void print_active(const struct lb_stats *st)
 {
-	if (active)
-		print_uint(PRINT_ANY, "active", " active %u", attr_u32(active));
-	if (inactive)
-		print_uint(PRINT_ANY, "inactive", " inactive %u",
-			   attr_u32(inactive));
+	if (!st->has_active)
+		return;
+	print_uint(PRINT_ANY, "active", " active %u", (unsigned int)st->active);
+	print_uint(PRINT_ANY, "inactive", " inactive %u",
+		   (unsigned int)st->inactive);
 }
 
 /*
@@ -414,32 +351,26 @@ const char *fmt_rate(char *buf, size_t size, uint64_t milli, bool bytes)
  * "packets_in", "packets_out", "bytes_in", "bytes_out" } per second, with
  * up to 3 decimals.  Nothing from a kernel without the estimator.
  */
-static void print_rate(const struct nlattr *a, unsigned int indent)
+static void print_rate(const struct lb_stats *st, unsigned int indent)
 {
-	const struct nlattr *tb[KNAT_RATE_A_MAX + 1];
 	char c[32], pi[32], po[32], bi[32], bo[32];
 
-	if (!a)
+	if (!st->has_rate)
 		return;
-	knat_parse_nested(a, service_rate_policy, KNAT_RATE_A_MAX, tb);
 	open_json_object("rate");
-	print_milli(PRINT_JSON, "conns", NULL, attr_u64(tb[KNAT_RATE_A_CPS]));
-	print_milli(PRINT_JSON, "packets_in", NULL,
-		    attr_u64(tb[KNAT_RATE_A_PPS_IN]));
-	print_milli(PRINT_JSON, "packets_out", NULL,
-		    attr_u64(tb[KNAT_RATE_A_PPS_OUT]));
-	print_milli(PRINT_JSON, "bytes_in", NULL,
-		    attr_u64(tb[KNAT_RATE_A_BPS_IN]));
-	print_milli(PRINT_JSON, "bytes_out", NULL,
-		    attr_u64(tb[KNAT_RATE_A_BPS_OUT]));
+	print_milli(PRINT_JSON, "conns", NULL, st->rate_cps);
+	print_milli(PRINT_JSON, "packets_in", NULL, st->rate_pps_in);
+	print_milli(PRINT_JSON, "packets_out", NULL, st->rate_pps_out);
+	print_milli(PRINT_JSON, "bytes_in", NULL, st->rate_bps_in);
+	print_milli(PRINT_JSON, "bytes_out", NULL, st->rate_bps_out);
 	close_json_object();
 	print_fp("\n%*srate conns %s/s in %s pkt/s %s/s out %s pkt/s %s/s",
 		 (int)indent, "",
-		 fmt_rate(c, sizeof(c), attr_u64(tb[KNAT_RATE_A_CPS]), false),
-		 fmt_rate(pi, sizeof(pi), attr_u64(tb[KNAT_RATE_A_PPS_IN]), false),
-		 fmt_rate(bi, sizeof(bi), attr_u64(tb[KNAT_RATE_A_BPS_IN]), true),
-		 fmt_rate(po, sizeof(po), attr_u64(tb[KNAT_RATE_A_PPS_OUT]), false),
-		 fmt_rate(bo, sizeof(bo), attr_u64(tb[KNAT_RATE_A_BPS_OUT]), true));
+		 fmt_rate(c, sizeof(c), st->rate_cps, false),
+		 fmt_rate(pi, sizeof(pi), st->rate_pps_in, false),
+		 fmt_rate(bi, sizeof(bi), st->rate_bps_in, true),
+		 fmt_rate(po, sizeof(po), st->rate_pps_out, false),
+		 fmt_rate(bo, sizeof(bo), st->rate_bps_out, true));
 }
 
 /*
@@ -448,45 +379,37 @@ static void print_rate(const struct nlattr *a, unsigned int indent)
  * JSON "icmp": { "icmp_echo_request": N, ... } every one the kernel sent,
  * "icmp_unrelated" (the drop reason) among them.
  */
-static void print_icmp_one(const struct nlattr *a, bool drop, bool *any)
+static void print_icmp_one(const struct lb_counter *c, bool drop, bool *any)
 {
-	unsigned int idx;
 	const char *name;
 	char key[48], num[24];
-	uint64_t v;
 
-	if (!mnl_attr_get_type(a) || mnl_attr_validate(a, MNL_TYPE_U64) < 0)
-		return;
-	idx = mnl_attr_get_type(a) - 1u;
-	name = drop ? stats_drop_name(idx) : stats_counter_name(idx);
+	name = drop ? stats_drop_name(c->idx) : stats_counter_name(c->idx);
 	if (!name) {
 		snprintf(num, sizeof(num), "%s-%u", drop ? "drop" : "counter",
-			 idx);
+			 c->idx);
 		name = num;
 	}
-	v = mnl_attr_get_u64(a);
 	json_key_from_name(key, sizeof(key), name);
-	print_u64(PRINT_JSON, key, NULL, v);
-	if (!v)
+	print_u64(PRINT_JSON, key, NULL, c->value);
+	if (!c->value)
 		return;
-	print_fp("%s %s %" PRIu64, *any ? "" : "\n  icmp", name, v);
+	print_fp("%s %s %" PRIu64, *any ? "" : "\n  icmp", name, c->value);
 	*any = true;
 }
 
-static void print_svc_icmp(const struct nlattr *icmp, const struct nlattr *drops)
+static void print_svc_icmp(const struct lb_stats *st)
 {
-	const struct nlattr *a;
 	bool any = false;
+	size_t i;
 
-	if (!icmp && !drops)
+	if (!st->nicmp && !st->nicmp_drops)
 		return;
 	open_json_object("icmp");
-	if (icmp)
-		mnl_attr_for_each_nested(a, icmp)
-			print_icmp_one(a, false, &any);
-	if (drops)
-		mnl_attr_for_each_nested(a, drops)
-			print_icmp_one(a, true, &any);
+	for (i = 0; i < st->nicmp; i++)
+		print_icmp_one(&st->icmp[i], false, &any);
+	for (i = 0; i < st->nicmp_drops; i++)
+		print_icmp_one(&st->icmp_drops[i], true, &any);
 	close_json_object();
 }
 
@@ -496,37 +419,34 @@ static void print_svc_icmp(const struct nlattr *icmp, const struct nlattr *drops
  * max Z"; JSON "handshake", the histogram whole, whenever the kernel sent
  * it.
  */
-static void print_handshake(const struct nlattr *a, unsigned int indent)
+static void print_handshake(const struct hs_hist *h, unsigned int indent)
 {
-	struct hs_hist h;
-
-	if (!a)
+	if (!h->present)
 		return;
-	hs_parse(a, &h);
-	hs_print_json("handshake", &h);
-	if (!h.count)
+	hs_print_json("handshake", h);
+	if (!h->count)
 		return;
 	print_fp("\n%*shandshake ", (int)indent, "");
-	hs_print_summary(&h);
+	hs_print_summary(h);
 }
 
 /*
  * What the health check makes of a backend: text " health H" unless ok,
  * JSON "health" always; nothing from a kernel without the health check.
  */
-static void print_health(const struct nlattr *a)
+static void print_health(const struct lb_backend *be)
 {
 	const char *health;
 	char hnum[16];
 
-	if (!a)
+	if (!be->has_health)
 		return;
-	health = backend_health_name(attr_u8(a));
+	health = backend_health_name(be->health);
 	if (!health) {	/* a newer kernel's: its number */
-		snprintf(hnum, sizeof(hnum), "health-%u", attr_u8(a));
+		snprintf(hnum, sizeof(hnum), "health-%u", be->health);
 		health = hnum;
 	}
-	print_string(attr_u8(a) == KNAT_HEALTH_OK ? PRINT_JSON : PRINT_ANY,
+	print_string(be->health == KNAT_HEALTH_OK ? PRINT_JSON : PRINT_ANY,
 		     "health", " health %s", health);
 }
 
@@ -536,168 +456,180 @@ static void print_health(const struct nlattr *a)
  * or " check off"; JSON one key each.  A kernel without the health check
  * sends none of them, and nothing is printed.
  */
-static void print_check(const struct nlattr *const *tb, bool tcp)
+static void print_check(const struct lb_service *svc, bool tcp)
 {
-	const struct nlattr *fails = tb[KNAT_SVC_A_CHECK_FAILS];
 	enum output_type t = tcp ? PRINT_ANY : PRINT_JSON;
-	bool off = fails && attr_u32(fails) == 0;
+	bool off = svc->has_check_fails && svc->check_fails == 0;
 
 	if (off) {
 		print_uint(PRINT_JSON, "check_fails", NULL, 0);
 		if (tcp)
 			print_fp(" check off");
-	} else if (fails) {
-		print_uint(t, "check_fails", " check-fails %u", attr_u32(fails));
+	} else if (svc->has_check_fails) {
+		print_uint(t, "check_fails", " check-fails %u", svc->check_fails);
 	}
 	/* Kept while the check is off: JSON only then. */
 	if (off)
 		t = PRINT_JSON;
-	if (tb[KNAT_SVC_A_CHECK_TIMEOUT])
+	if (svc->has_check_timeout)
 		print_uint(t, "check_timeout", " check-timeout %u",
-			   attr_u32(tb[KNAT_SVC_A_CHECK_TIMEOUT]));
-	if (tb[KNAT_SVC_A_CHECK_HOLDDOWN])
+			   svc->check_timeout);
+	if (svc->has_check_holddown)
 		print_uint(t, "check_holddown", " check-holddown %u",
-			   attr_u32(tb[KNAT_SVC_A_CHECK_HOLDDOWN]));
-	if (tb[KNAT_SVC_A_CHECK_CLIENTS])
+			   svc->check_holddown);
+	if (svc->has_check_clients)
 		print_uint(t, "check_clients", " check-clients %u",
-			   attr_u32(tb[KNAT_SVC_A_CHECK_CLIENTS]));
+			   svc->check_clients);
 }
 
 /*
- * "  -> ADDR:PORT weight W STATE [health H]": a backend without a port of its own
- * (PORT 0) uses the service's, which is what it prints.
+ * "ADDR:PORT weight W STATE [health H]" after what the caller printed: a
+ * backend without a port of its own (PORT 0) uses the service's, which
+ * is what it prints.  With -s its counters, the handshake and the rate
+ * lines indented by indent.
  */
-static void print_backend(const struct nlattr *nest, uint16_t svc_port,
-			  const struct cli_opts *o)
+static void print_backend_fields(const struct lb_backend *be,
+				 uint16_t svc_port, const struct cli_opts *o,
+				 unsigned int indent)
 {
-	const struct nlattr *tb[KNAT_BE_A_MAX + 1];
 	char abuf[ADDR_BUF], snum[16];
 	const char *state;
-	uint16_t port;
 
-	knat_parse_nested(nest, service_be_policy, KNAT_BE_A_MAX, tb);
-	port = attr_port(tb[KNAT_BE_A_PORT]);
-	if (!port)
-		port = svc_port;
-
-	open_json_object(NULL);
-	print_string(PRINT_ANY, "addr", "  -> %s",
-		     fmt_addr(attr_addr(tb[KNAT_BE_A_ADDR]), abuf));
-	print_uint(PRINT_ANY, "port", ":%u", port);
-	if (tb[KNAT_BE_A_WEIGHT])
-		print_uint(PRINT_ANY, "weight", " weight %u",
-			   attr_u32(tb[KNAT_BE_A_WEIGHT]));
+	print_string(PRINT_ANY, "addr", "%s", fmt_addr(be->addr, abuf));
+	print_uint(PRINT_ANY, "port", ":%u", be->port ? be->port : svc_port);
+	if (be->has_weight)
+		print_uint(PRINT_ANY, "weight", " weight %u", be->weight);
 	else
 		print_null(PRINT_JSON, "weight", NULL);
-	if (tb[KNAT_BE_A_STATE]) {
+	if (be->has_state) {
 		/* A state a newer kernel has: its number, not nothing. */
-		state = backend_state_name(attr_u8(tb[KNAT_BE_A_STATE]));
+		state = backend_state_name(be->state);
 		if (!state) {
-			snprintf(snum, sizeof(snum), "state-%u",
-				 attr_u8(tb[KNAT_BE_A_STATE]));
+			snprintf(snum, sizeof(snum), "state-%u", be->state);
 			state = snum;
 		}
 		print_string(PRINT_ANY, "state", " %s", state);
 	} else {
 		print_null(PRINT_JSON, "state", NULL);
 	}
-	print_health(tb[KNAT_BE_A_HEALTH]);
-	if (o && o->stats) {
-		print_counters(tb[KNAT_BE_A_FLOWS], tb[KNAT_BE_A_CONNS],
-			       tb[KNAT_BE_A_PKTS_IN], tb[KNAT_BE_A_BYTES_IN],
-			       tb[KNAT_BE_A_PKTS_OUT], tb[KNAT_BE_A_BYTES_OUT]);
-		if (tb[KNAT_BE_A_CHECK_FAILED])
+	print_health(be);
+	if (o && o->stats && be->st) {
+		print_counters(be->st);
+		if (be->st->has_check_failed)
 			print_u64(PRINT_ANY, "check_failed", " check-failed %" PRIu64,
-				  attr_u64(tb[KNAT_BE_A_CHECK_FAILED]));
-		if (tb[KNAT_BE_A_CHECK_DOWNS])
+				  be->st->check_failed);
+		if (be->st->has_check_downs)
 			print_u64(PRINT_ANY, "check_downs", " downs %" PRIu64,
-				  attr_u64(tb[KNAT_BE_A_CHECK_DOWNS]));
-		print_active(tb[KNAT_BE_A_ACTIVE], tb[KNAT_BE_A_INACTIVE]);
-		/* Under the address, past "  -> ". */
-		print_handshake(tb[KNAT_BE_A_HANDSHAKE], 5);
-		print_rate(tb[KNAT_BE_A_RATE], 5);
+				  be->st->check_downs);
+		print_active(be->st);
+		print_handshake(&be->st->hs, indent);
+		print_rate(be->st, indent);
 	}
+}
+
+/* "  -> ADDR:PORT ...": one line under its service. */
+static void print_backend(const struct lb_backend *be, uint16_t svc_port,
+			  const struct cli_opts *o)
+{
+	open_json_object(NULL);
+	print_fp("  -> ");
+	/* Under the address, past "  -> ". */
+	print_backend_fields(be, svc_port, o, 5);
 	close_json_object();
 	print_nl();
 }
 
-int service_print(const struct nlmsghdr *nlh, void *data)
+void service_print_one(const struct lb_service *svc, const struct cli_opts *o)
 {
-	const struct cli_opts *o = data;
-	const struct nlattr *top[KNAT_A_MAX + 1];
-	const struct nlattr *tb[KNAT_SVC_A_MAX + 1];
-	const struct nlattr *a;
-	const char *proto, *sched;
-	char abuf[ADDR_BUF], nbuf[4];
-	uint32_t persist;
-	uint16_t port;
-	bool maglev;
-
-	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
-	if (!top[KNAT_A_SERVICE])
-		return MNL_CB_OK;
-	knat_parse_nested(top[KNAT_A_SERVICE], service_svc_policy, KNAT_SVC_A_MAX, tb);
-
-	proto = proto_name(attr_u8(tb[KNAT_SVC_A_PROTO]));
-	if (!proto) {
-		snprintf(nbuf, sizeof(nbuf), "%u", attr_u8(tb[KNAT_SVC_A_PROTO]));
-		proto = nbuf;
-	}
-	port = attr_port(tb[KNAT_SVC_A_PORT]);
-	sched = tb[KNAT_SVC_A_SCHED] ? mnl_attr_get_str(tb[KNAT_SVC_A_SCHED]) : NULL;
-	maglev = sched && is_kw(sched, sched_names[SCHED_MAGLEV]);
-	persist = attr_u32(tb[KNAT_SVC_A_PERSIST]);
+	size_t i;
 
 	open_json_object(NULL);
-	print_string(PRINT_ANY, "proto", "%s", proto);
-	print_string(PRINT_ANY, "addr", " %s",
-		     fmt_addr(attr_addr(tb[KNAT_SVC_A_ADDR]), abuf));
-	print_uint(PRINT_ANY, "port", ":%u", port);
-	if (sched)
-		print_string(PRINT_ANY, "sched", " sched %s", sched);
+	print_string(PRINT_ANY, "proto", "%s", svc->proto);
+	print_string(PRINT_ANY, "addr", " %s", svc->vip);
+	print_uint(PRINT_ANY, "port", ":%u", svc->port);
+	if (svc->has_sched)
+		print_string(PRINT_ANY, "sched", " sched %s", svc->sched);
 	else
 		print_null(PRINT_JSON, "sched", NULL);
-	print_uint(PRINT_JSON, "persist", NULL, persist);
+	print_uint(PRINT_JSON, "persist", NULL, svc->persist);
 	/* Stored for every scheduler; it only means something for maglev. */
-	if (tb[KNAT_SVC_A_MAGLEV_SIZE])
-		print_uint(maglev ? PRINT_ANY : PRINT_JSON, "maglev_size",
-			   " maglev-size %u", attr_u32(tb[KNAT_SVC_A_MAGLEV_SIZE]));
+	if (svc->has_maglev_size)
+		print_uint(svc->maglev ? PRINT_ANY : PRINT_JSON, "maglev_size",
+			   " maglev-size %u", svc->maglev_size);
 	else
 		print_null(PRINT_JSON, "maglev_size", NULL);
-	if (persist)
-		print_uint(PRINT_FP, NULL, " persist %u", persist);
-	print_check(tb, attr_u8(tb[KNAT_SVC_A_PROTO]) == IPPROTO_TCP);
-	if (o && o->stats) {
-		print_counters(tb[KNAT_SVC_A_FLOWS], tb[KNAT_SVC_A_CONNS],
-			       tb[KNAT_SVC_A_PKTS_IN], tb[KNAT_SVC_A_BYTES_IN],
-			       tb[KNAT_SVC_A_PKTS_OUT], tb[KNAT_SVC_A_BYTES_OUT]);
-		print_uint(maglev ? PRINT_ANY : PRINT_JSON, "moved", " moved %u",
-			   attr_u32(tb[KNAT_SVC_A_MOVED]));
-		print_active(tb[KNAT_SVC_A_ACTIVE], tb[KNAT_SVC_A_INACTIVE]);
-		print_handshake(tb[KNAT_SVC_A_HANDSHAKE], 2);
-		print_rate(tb[KNAT_SVC_A_RATE], 2);
-		print_svc_icmp(tb[KNAT_SVC_A_ICMP], tb[KNAT_SVC_A_ICMP_DROPS]);
+	if (svc->persist)
+		print_uint(PRINT_FP, NULL, " persist %u", svc->persist);
+	print_check(svc, svc->proto_num == IPPROTO_TCP);
+	if (o && o->stats && svc->st) {
+		print_counters(svc->st);
+		print_uint(svc->maglev ? PRINT_ANY : PRINT_JSON, "moved",
+			   " moved %u", (unsigned int)svc->st->moved);
+		print_active(svc->st);
+		print_handshake(&svc->st->hs, 2);
+		print_rate(svc->st, 2);
+		print_svc_icmp(svc->st);
 	}
 	print_nl();
 
 	/* Backends: one line each under the service, an array in JSON. */
 	open_json_array("backends");
-	if (tb[KNAT_SVC_A_BACKENDS])
-		mnl_attr_for_each_nested(a, tb[KNAT_SVC_A_BACKENDS])
-			if (mnl_attr_get_type(a) == KNAT_A_BACKEND &&
-			    mnl_attr_validate(a, MNL_TYPE_NESTED) == 0)
-				print_backend(a, port, o);
+	for (i = 0; i < svc->nbackends; i++)
+		print_backend(&svc->backends[i], svc->port, o);
 	close_json_array();
 	close_json_object();
-	return MNL_CB_OK;
+}
+
+void service_print_table(const struct lb_table *t, const struct cli_opts *o)
+{
+	size_t i;
+
+	open_json_array(NULL);
+	for (i = 0; i < t->nservices; i++)
+		service_print_one(&t->svcs[i], o);
+	close_json_array();
+}
+
+/*
+ * "PROTO VIP:PORT -> ADDR:PORT ...": a backend on a line of its own, with
+ * its service; JSON the backend's keys and "service": { proto, addr, port }.
+ */
+void backend_print_table(const struct lb_table *t, const struct cli_opts *o)
+{
+	const struct lb_service *svc;
+	size_t i, j;
+
+	open_json_array(NULL);
+	for (i = 0; i < t->nservices; i++) {
+		svc = &t->svcs[i];
+		for (j = 0; j < svc->nbackends; j++) {
+			open_json_object(NULL);
+			open_json_object("service");
+			print_string(PRINT_ANY, "proto", "%s", svc->proto);
+			print_string(PRINT_ANY, "addr", " %s", svc->vip);
+			print_uint(PRINT_ANY, "port", ":%u", svc->port);
+			close_json_object();
+			print_fp(" -> ");
+			print_backend_fields(&svc->backends[j], svc->port, o, 2);
+			close_json_object();
+			print_nl();
+		}
+	}
+	close_json_array();
 }
 
 static int service_list(int argc, char **argv, const struct cli_opts *o)
 {
+	struct lb_table t = { 0 };
+	int ret;
+
 	if (argc)
 		return unexpected(argv[0]);
-	return knat_query(KNAT_CMD_SERVICE_GET, NLM_F_DUMP, service_print,
-			  (void *)o);
+	ret = lb_collect(&t, o && o->stats, NULL);
+	if (!ret)
+		service_print_table(&t, o);
+	lb_table_free(&t);
+	return ret;
 }
 
 int do_service(int argc, char **argv, const struct cli_opts *o)

@@ -2,7 +2,8 @@
 /*
  * knat service and knat backend: the layer-4 load balancer.  A service is a
  * virtual IP and port with a scheduler; its backends are the real servers.
- * Backends are listed with their service ("knat service list").
+ * Backends are listed with their service ("knat service list") or alone
+ * ("knat backend list").
  */
 #ifndef KNAT_SERVICE_H
 #define KNAT_SERVICE_H
@@ -100,14 +101,14 @@ void service_put(struct nlmsghdr *nlh, const struct service_spec *ss);
 /* KNAT_A_SERVICE (identity) and KNAT_A_BACKEND with what was given. */
 void backend_put(struct nlmsghdr *nlh, const struct backend_spec *bs);
 
-/* Print one SERVICE_GET dump message; data is the const struct cli_opts. */
-int service_print(const struct nlmsghdr *nlh, void *data);
-
-/* Attribute types of a service nest and a backend nest, as dumped. */
-extern const enum mnl_attr_data_type service_svc_policy[];
-extern const enum mnl_attr_data_type service_be_policy[];
-/* ... and of a KNAT_SVC_A_RATE / KNAT_BE_A_RATE nest. */
-extern const enum mnl_attr_data_type service_rate_policy[];
+struct lb_table;
+struct lb_service;
+struct cli_opts;
+/* "knat service list" of what lb_collect() gathered: text or JSON. */
+void service_print_table(const struct lb_table *t, const struct cli_opts *o);
+void service_print_one(const struct lb_service *svc, const struct cli_opts *o);
+/* "knat backend list": one backend a line, with its service. */
+void backend_print_table(const struct lb_table *t, const struct cli_opts *o);
 
 /*
  * A rate of thousandths per second as text: "12", "1.5"; with bytes, a

@@ -181,8 +181,13 @@ expect 1 'Error: unexpected argument "xyz".' monitor xyz
 expect 1 'Error: unexpected argument "-s".' monitor -s
 
 # backend
-expect 1 'Error: "add|set|del" is required.' backend
-expect 1 'Error: unknown command "list", try "knat backend help".' backend list
+expect 1 'Error: unknown command "xyz", try "knat backend help".' backend xyz
+expect 1 'Error: argument "sctp" is wrong: protocol must be tcp or udp' backend list sctp 198.51.100.10:80
+expect 1 'Error: "VIP:PORT" is required.' backend list tcp
+expect 1 'Error: unexpected argument "x".' backend list tcp 198.51.100.10:80 x
+# batch
+expect 1 'Error: -batch takes no command line command: "status".' -batch /dev/null status
+expect 1 'Error: cannot open "/nonexistent": No such file or directory.' -b /nonexistent
 expect 1 'Error: "tcp|udp" is required.' backend add
 expect 1 'Error: "ADDR[:PORT]" is required.' backend add tcp 198.51.100.10:80
 expect 1 'Error: argument ":8080" is wrong: missing address' backend add tcp 198.51.100.10:80 :8080
@@ -237,6 +242,10 @@ else
 	expect 2 "$notloaded" service ls
 	expect 2 "$notloaded" -s service show
 	expect 2 "$notloaded" -j -s service list
+	expect 2 "$notloaded" backend
+	expect 2 "$notloaded" -s backend list
+	expect 2 "$notloaded" -j backend list tcp 198.51.100.10:80
+	expect 2 "$notloaded" -batch /dev/null
 	expect 2 "$notloaded" service add tcp 198.51.100.10:80
 	expect 2 "$notloaded" service add udp 198.51.100.10:53 sched maglev maglev-size 65537 persist 300
 	expect 2 "$notloaded" service set tcp 198.51.100.10:80 sched wlc

@@ -22,6 +22,7 @@
 #include "../stats.h"
 #include "../status.h"
 #include "../utils.h"
+#include "lbmsg.h"
 #include "tap.h"
 #include "unit.h"
 
@@ -298,58 +299,73 @@ struct be {
 	uint64_t n;		/* counters: flows n, conns 10n, packets 100n/90n... */
 };
 
-static void put_counters(struct nlmsghdr *nlh, uint16_t flows, uint16_t first_u64,
-			 uint16_t pad, uint64_t n)
+/* The counters of an open STATS nest: flows n, conns 10n, packets ... */
+static void put_counters(struct nlmsghdr *nlh, uint64_t n)
 {
-	mnl_attr_put_u32(nlh, flows, (uint32_t)n);
+	mnl_attr_put_u32(nlh, KNAT_LBSTATS_A_FLOWS, (uint32_t)n);
 	/* u64 attributes come after a PAD in real replies, maybe unaligned */
-	mnl_attr_put(nlh, pad, 0, NULL);
-	mnl_attr_put_u64(nlh, first_u64, 10 * n);		/* CONNS */
-	mnl_attr_put_u64(nlh, first_u64 + 1, 100 * n);	/* PKTS_IN */
-	mnl_attr_put_u64(nlh, first_u64 + 2, 6400 * n);	/* BYTES_IN */
-	mnl_attr_put_u64(nlh, first_u64 + 3, 90 * n);	/* PKTS_OUT */
-	mnl_attr_put_u64(nlh, first_u64 + 4, 120000 * n);	/* BYTES_OUT */
+	mnl_attr_put(nlh, KNAT_LBSTATS_A_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, KNAT_LBSTATS_A_CONNS, 10 * n);
+	mnl_attr_put_u64(nlh, KNAT_LBSTATS_A_PKTS_IN, 100 * n);
+	mnl_attr_put_u64(nlh, KNAT_LBSTATS_A_BYTES_IN, 6400 * n);
+	mnl_attr_put_u64(nlh, KNAT_LBSTATS_A_PKTS_OUT, 90 * n);
+	mnl_attr_put_u64(nlh, KNAT_LBSTATS_A_BYTES_OUT, 120000 * n);
 }
 
-_Static_assert(KNAT_SVC_A_CONNS + 4 == KNAT_SVC_A_BYTES_OUT &&
-	       KNAT_BE_A_CONNS + 4 == KNAT_BE_A_BYTES_OUT,
-	       "put_counters relies on the counter attribute order");
+/* What "knat service list" prints of one listing built with lbmsg. */
+static int service_print(const struct nlmsghdr *nlh, void *data)
+{
+	struct lb_table t = { 0 };
+	size_t i;
+
+	lbmsg_feed(nlh, &t);
+	for (i = 0; i < t.nservices; i++)
+		service_print_one(&t.svcs[i], data);
+	lb_table_free(&t);
+	return MNL_CB_OK;
+}
+
+/* ... and "knat backend list". */
+static int backend_print(const struct nlmsghdr *nlh, void *data)
+{
+	struct lb_table t = { 0 };
+
+	lbmsg_feed(nlh, &t);
+	backend_print_table(&t, data);
+	lb_table_free(&t);
+	return MNL_CB_OK;
+}
 
 static const struct nlmsghdr *service_reply(uint8_t proto, const char *vip, uint16_t port,
 					    const char *sched, uint32_t persist,
 					    int maglev_size, uint64_t n,
 					    const struct be *bes, unsigned int nbe)
 {
-	struct nlmsghdr *nlh = reply_new();
-	struct nlattr *nest, *list, *one;
+	struct lbmsg m;
+	struct nlmsghdr *nlh = lbmsg_service(&m, buf, proto, vip, port);
 	unsigned int i;
 
-	nest = mnl_attr_nest_start(nlh, KNAT_A_SERVICE);
-	mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, proto);
-	put_ip(nlh, KNAT_SVC_A_ADDR, vip);
-	put_be16(nlh, KNAT_SVC_A_PORT, port);
 	if (sched)
 		mnl_attr_put_strz(nlh, KNAT_SVC_A_SCHED, sched);
 	mnl_attr_put_u32(nlh, KNAT_SVC_A_PERSIST, persist);
 	if (maglev_size >= 0)
 		mnl_attr_put_u32(nlh, KNAT_SVC_A_MAGLEV_SIZE, (uint32_t)maglev_size);
-	put_counters(nlh, KNAT_SVC_A_FLOWS, KNAT_SVC_A_CONNS, KNAT_SVC_A_PAD, n);
-	mnl_attr_put_u32(nlh, KNAT_SVC_A_MOVED, 42);
-	list = mnl_attr_nest_start(nlh, KNAT_SVC_A_BACKENDS);
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_NUM_BACKENDS, nbe);
+	lbmsg_stats(&m);
+	put_counters(nlh, n);
+	mnl_attr_put_u32(nlh, KNAT_LBSTATS_A_MOVED, 42);
 	for (i = 0; i < nbe; i++) {
-		one = mnl_attr_nest_start(nlh, KNAT_A_BACKEND);
+		nlh = lbmsg_backend(&m);
 		put_ip(nlh, KNAT_BE_A_ADDR, bes[i].addr);
 		put_be16(nlh, KNAT_BE_A_PORT, bes[i].port);
 		if (bes[i].weight >= 0)
 			mnl_attr_put_u32(nlh, KNAT_BE_A_WEIGHT, (uint32_t)bes[i].weight);
 		if (bes[i].state >= 0)
 			mnl_attr_put_u8(nlh, KNAT_BE_A_STATE, (uint8_t)bes[i].state);
-		put_counters(nlh, KNAT_BE_A_FLOWS, KNAT_BE_A_CONNS, KNAT_BE_A_PAD, bes[i].n);
-		mnl_attr_nest_end(nlh, one);
+		lbmsg_stats(&m);
+		put_counters(nlh, bes[i].n);
 	}
-	mnl_attr_nest_end(nlh, list);
-	mnl_attr_nest_end(nlh, nest);
-	return nlh;
+	return lbmsg_end(&m);
 }
 
 static const struct be two_be[] = {
@@ -395,44 +411,38 @@ static const struct nlmsghdr *check_reply(uint8_t proto, int fails, uint32_t tim
 					  uint32_t holddown, const struct hbe *bes,
 					  unsigned int nbe)
 {
-	struct nlmsghdr *nlh = reply_new();
-	struct nlattr *nest, *list, *one;
+	struct lbmsg m;
+	struct nlmsghdr *nlh = lbmsg_service(&m, buf, proto, "203.0.113.10", 80);
 	unsigned int i;
 
-	nest = mnl_attr_nest_start(nlh, KNAT_A_SERVICE);
-	mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, proto);
-	put_ip(nlh, KNAT_SVC_A_ADDR, "203.0.113.10");
-	put_be16(nlh, KNAT_SVC_A_PORT, 80);
 	mnl_attr_put_strz(nlh, KNAT_SVC_A_SCHED, "wrr");
 	mnl_attr_put_u32(nlh, KNAT_SVC_A_PERSIST, 0);
 	mnl_attr_put_u32(nlh, KNAT_SVC_A_MAGLEV_SIZE, 65537);
-	put_counters(nlh, KNAT_SVC_A_FLOWS, KNAT_SVC_A_CONNS, KNAT_SVC_A_PAD, 1);
-	mnl_attr_put_u32(nlh, KNAT_SVC_A_MOVED, 0);
-	list = mnl_attr_nest_start(nlh, KNAT_SVC_A_BACKENDS);
-	for (i = 0; i < nbe; i++) {
-		one = mnl_attr_nest_start(nlh, KNAT_A_BACKEND);
-		put_ip(nlh, KNAT_BE_A_ADDR, bes[i].addr);
-		put_be16(nlh, KNAT_BE_A_PORT, 8080);
-		mnl_attr_put_u32(nlh, KNAT_BE_A_WEIGHT, 1);
-		if (bes[i].state >= 0)
-			mnl_attr_put_u8(nlh, KNAT_BE_A_STATE, (uint8_t)bes[i].state);
-		put_counters(nlh, KNAT_BE_A_FLOWS, KNAT_BE_A_CONNS, KNAT_BE_A_PAD, 0);
-		if (bes[i].health >= 0) {
-			mnl_attr_put_u8(nlh, KNAT_BE_A_HEALTH, (uint8_t)bes[i].health);
-			mnl_attr_put(nlh, KNAT_BE_A_PAD, 0, NULL);
-			mnl_attr_put_u64(nlh, KNAT_BE_A_CHECK_FAILED, bes[i].failed);
-			mnl_attr_put_u64(nlh, KNAT_BE_A_CHECK_DOWNS, bes[i].downs);
-		}
-		mnl_attr_nest_end(nlh, one);
-	}
-	mnl_attr_nest_end(nlh, list);
 	if (fails >= 0) {
 		mnl_attr_put_u32(nlh, KNAT_SVC_A_CHECK_FAILS, (uint32_t)fails);
 		mnl_attr_put_u32(nlh, KNAT_SVC_A_CHECK_TIMEOUT, timeout);
 		mnl_attr_put_u32(nlh, KNAT_SVC_A_CHECK_HOLDDOWN, holddown);
 	}
-	mnl_attr_nest_end(nlh, nest);
-	return nlh;
+	lbmsg_stats(&m);
+	put_counters(nlh, 1);
+	mnl_attr_put_u32(nlh, KNAT_LBSTATS_A_MOVED, 0);
+	for (i = 0; i < nbe; i++) {
+		nlh = lbmsg_backend(&m);
+		put_ip(nlh, KNAT_BE_A_ADDR, bes[i].addr);
+		put_be16(nlh, KNAT_BE_A_PORT, 8080);
+		mnl_attr_put_u32(nlh, KNAT_BE_A_WEIGHT, 1);
+		if (bes[i].state >= 0)
+			mnl_attr_put_u8(nlh, KNAT_BE_A_STATE, (uint8_t)bes[i].state);
+		if (bes[i].health >= 0)
+			mnl_attr_put_u8(nlh, KNAT_BE_A_HEALTH, (uint8_t)bes[i].health);
+		lbmsg_stats(&m);
+		put_counters(nlh, 0);
+		if (bes[i].health >= 0) {
+			mnl_attr_put_u64(nlh, KNAT_LBSTATS_A_CHECK_FAILED, bes[i].failed);
+			mnl_attr_put_u64(nlh, KNAT_LBSTATS_A_CHECK_DOWNS, bes[i].downs);
+		}
+	}
+	return lbmsg_end(&m);
 }
 
 static const struct hbe health_be[] = {
@@ -527,45 +537,38 @@ static void test_service_check(void)
 static const struct nlmsghdr *hs_service_reply(bool with_hs)
 {
 	static const uint64_t none[KNAT_HS_BUCKETS];
-	struct nlmsghdr *nlh = reply_new();
-	struct nlattr *nest, *list, *one;
+	struct lbmsg m;
+	struct nlmsghdr *nlh = lbmsg_service(&m, buf, IPPROTO_TCP, "203.0.113.10", 80);
 	unsigned int i;
 
-	nest = mnl_attr_nest_start(nlh, KNAT_A_SERVICE);
-	mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, IPPROTO_TCP);
-	put_ip(nlh, KNAT_SVC_A_ADDR, "203.0.113.10");
-	put_be16(nlh, KNAT_SVC_A_PORT, 80);
 	mnl_attr_put_strz(nlh, KNAT_SVC_A_SCHED, "rr");
 	mnl_attr_put_u32(nlh, KNAT_SVC_A_PERSIST, 0);
 	mnl_attr_put_u32(nlh, KNAT_SVC_A_MAGLEV_SIZE, 65537);
-	mnl_attr_put_u32(nlh, KNAT_SVC_A_MOVED, 0);
-	list = mnl_attr_nest_start(nlh, KNAT_SVC_A_BACKENDS);
+	lbmsg_stats(&m);
+	mnl_attr_put_u32(nlh, KNAT_LBSTATS_A_MOVED, 0);
+	put_counters(nlh, 1);
+	if (with_hs)
+		test_put_hs(nlh, KNAT_LBSTATS_A_HANDSHAKE, test_hs_buckets,
+			    KNAT_HS_BUCKETS, 142500, 1, 24000);
 	for (i = 0; i < 2; i++) {
-		one = mnl_attr_nest_start(nlh, KNAT_A_BACKEND);
+		nlh = lbmsg_backend(&m);
 		put_ip(nlh, KNAT_BE_A_ADDR, i ? "10.0.2.12" : "10.0.2.11");
 		put_be16(nlh, KNAT_BE_A_PORT, 8080);
 		mnl_attr_put_u32(nlh, KNAT_BE_A_WEIGHT, 1);
 		mnl_attr_put_u8(nlh, KNAT_BE_A_STATE, KNAT_BACKEND_UP);
+		lbmsg_stats(&m);
 		if (with_hs) {
 			if (i)
-				test_put_hs(nlh, KNAT_BE_A_HANDSHAKE, none,
+				test_put_hs(nlh, KNAT_LBSTATS_A_HANDSHAKE, none,
 					    KNAT_HS_BUCKETS, 0, 0, 0);
 			else
-				test_put_hs(nlh, KNAT_BE_A_HANDSHAKE,
+				test_put_hs(nlh, KNAT_LBSTATS_A_HANDSHAKE,
 					    test_hs_buckets, KNAT_HS_BUCKETS,
 					    142500, 1, 24000);
 		}
-		put_counters(nlh, KNAT_BE_A_FLOWS, KNAT_BE_A_CONNS, KNAT_BE_A_PAD,
-			     1 - i);
-		mnl_attr_nest_end(nlh, one);
+		put_counters(nlh, 1 - i);
 	}
-	mnl_attr_nest_end(nlh, list);
-	put_counters(nlh, KNAT_SVC_A_FLOWS, KNAT_SVC_A_CONNS, KNAT_SVC_A_PAD, 1);
-	if (with_hs)
-		test_put_hs(nlh, KNAT_SVC_A_HANDSHAKE, test_hs_buckets,
-			    KNAT_HS_BUCKETS, 142500, 1, 24000);
-	mnl_attr_nest_end(nlh, nest);
-	return nlh;
+	return lbmsg_end(&m);
 }
 
 #define HS_JSON_30 \
@@ -625,7 +628,7 @@ static void test_service(void)
 {
 	struct cli_opts plain = { .stats = false }, stats = { .stats = true };
 	struct nlmsghdr *nlh;
-	struct nlattr *nest, *list, *one;
+	struct lbmsg m;
 	const char *out;
 
 	printf("# service list output\n");
@@ -703,22 +706,27 @@ static void test_service(void)
 	       json_print_depth() == 0, "service JSON pretty: nested backends indented");
 	tap_save("service-list-pretty.json", out);
 
-	/* Sparse: no SCHED, WEIGHT or STATE; stray attributes in BACKENDS. */
-	nlh = reply_new();
-	nest = mnl_attr_nest_start(nlh, KNAT_A_SERVICE);
-	mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, IPPROTO_TCP);
-	put_ip(nlh, KNAT_SVC_A_ADDR, "198.51.100.12");
-	put_be16(nlh, KNAT_SVC_A_PORT, 443);
+	/*
+	 * Sparse: no SCHED, WEIGHT or STATE; attributes of a newer kernel; a
+	 * backend message without its backend, one too short, and one of a
+	 * service the service dump did not have (added in between).
+	 */
+	nlh = lbmsg_service(&m, buf, IPPROTO_TCP, "198.51.100.12", 443);
 	mnl_attr_put_u16(nlh, KNAT_SVC_A_PERSIST, 9);	/* wrong size: ignored */
-	list = mnl_attr_nest_start(nlh, KNAT_SVC_A_BACKENDS);
-	mnl_attr_put_u32(nlh, KNAT_A_BACKEND + 1, 5);	/* not a backend: skipped */
-	mnl_attr_put_u16(nlh, KNAT_A_BACKEND, 5);	/* too short a nest: skipped */
-	one = mnl_attr_nest_start(nlh, KNAT_A_BACKEND);
+	nlh = lbmsg_backend(&m);
 	put_ip(nlh, KNAT_BE_A_ADDR, "10.0.4.1");
 	mnl_attr_put_u32(nlh, KNAT_BE_A_MAX + 3, 1);	/* newer kernel: ignored */
-	mnl_attr_nest_end(nlh, one);
-	mnl_attr_nest_end(nlh, list);
-	mnl_attr_nest_end(nlh, nest);
+	lbmsg_close(&m);
+	mnl_attr_put_u32(nlh, KNAT_A_MAX + 3, 5);	/* newer kernel: ignored */
+	nlh = lbmsg_backend(&m);
+	m.obj = NULL;				/* no KNAT_A_BACKEND: skipped */
+	nlh = lbmsg_backend(&m);
+	m.obj = NULL;
+	mnl_attr_put_u16(nlh, KNAT_A_BACKEND + 0, 5);	/* too short: skipped */
+	m.port = 444;
+	nlh = lbmsg_backend(&m);
+	put_ip(nlh, KNAT_BE_A_ADDR, "10.0.4.2");	/* no such service: left out */
+	nlh = (struct nlmsghdr *)lbmsg_end(&m);
 	tap_str(render(service_print, nlh, &plain, false),
 		"tcp 198.51.100.12:443\n"
 		"  -> 10.0.4.1:443\n",
@@ -739,8 +747,31 @@ static void test_service(void)
 
 	nlh = reply_new();
 	mnl_attr_put_u32(nlh, KNAT_A_NUM_FLOWS, 1);
+	memset((char *)nlh + NLMSG_ALIGN(nlh->nlmsg_len), 0, sizeof(*nlh));
 	tap_str(render(service_print, nlh, &plain, false), "",
 		"service: a message without KNAT_A_SERVICE prints nothing");
+
+	printf("# backend list output\n");
+	tap_str(render(backend_print, svc_wrr(), &plain, false),
+		"tcp 198.51.100.10:80 -> 10.0.2.2:8080 weight 1 up\n"
+		"tcp 198.51.100.10:80 -> 10.0.2.3:8080 weight 2 draining\n",
+		"backend text: one a line with its service");
+	tap_str(render(backend_print, svc_three(), &stats, false),
+		"udp 198.51.100.11:53 -> 10.0.3.1:53 weight 0 down flows 0 conns 0 "
+		"packets 0/0 bytes 0/0\n"
+		"udp 198.51.100.11:53 -> 10.0.3.2:5353 weight 65535 up flows 3 conns 30 "
+		"packets 300/270 bytes 19200/360000\n"
+		"udp 198.51.100.11:53 -> 10.0.3.3:5353 weight 1 state-7 flows 1 conns 10 "
+		"packets 100/90 bytes 6400/120000\n",
+		"backend text -s: counters, port 0 is the service's");
+	out = render(backend_print, svc_wrr(), &plain, true);
+	tap_str(out,
+		"[{\"service\":{\"proto\":\"tcp\",\"addr\":\"198.51.100.10\",\"port\":80},"
+		"\"addr\":\"10.0.2.2\",\"port\":8080,\"weight\":1,\"state\":\"up\"},"
+		"{\"service\":{\"proto\":\"tcp\",\"addr\":\"198.51.100.10\",\"port\":80},"
+		"\"addr\":\"10.0.2.3\",\"port\":8080,\"weight\":2,\"state\":\"draining\"}]\n",
+		"backend JSON: an array, each with its service");
+	tap_save("backend-list.json", out);
 	test_service_check();
 	save_names("backend-states.names", backend_state_name, __KNAT_BACKEND_STATE_MAX);
 }
@@ -1253,39 +1284,34 @@ static const struct nlmsghdr *rate_service_reply(void)
 {
 	static const uint64_t rate[5] = { 2500, 48000, 999, 3600000, 1234567890 };
 	static const uint64_t zero[5];
-	struct nlmsghdr *nlh = reply_new();
-	struct nlattr *nest, *list, *one;
+	struct lbmsg m;
+	struct nlmsghdr *nlh = lbmsg_service(&m, buf, IPPROTO_UDP, "203.0.113.10", 53);
+	struct nlattr *one;
 
-	nest = mnl_attr_nest_start(nlh, KNAT_A_SERVICE);
-	mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, IPPROTO_UDP);
-	put_ip(nlh, KNAT_SVC_A_ADDR, "203.0.113.10");
-	put_be16(nlh, KNAT_SVC_A_PORT, 53);
 	mnl_attr_put_strz(nlh, KNAT_SVC_A_SCHED, "rr");
-	list = mnl_attr_nest_start(nlh, KNAT_SVC_A_BACKENDS);
-	one = mnl_attr_nest_start(nlh, KNAT_A_BACKEND);
-	put_ip(nlh, KNAT_BE_A_ADDR, "10.0.2.11");
-	put_be16(nlh, KNAT_BE_A_PORT, 5353);
-	mnl_attr_put_u32(nlh, KNAT_BE_A_WEIGHT, 1);
-	mnl_attr_put_u8(nlh, KNAT_BE_A_STATE, KNAT_BACKEND_UP);
-	put_rate(nlh, KNAT_BE_A_RATE, zero);
-	mnl_attr_put_u32(nlh, KNAT_BE_A_ACTIVE, 0);
-	mnl_attr_put_u32(nlh, KNAT_BE_A_INACTIVE, 7);
-	mnl_attr_nest_end(nlh, one);
-	mnl_attr_nest_end(nlh, list);
-	put_rate(nlh, KNAT_SVC_A_RATE, rate);
-	mnl_attr_put_u32(nlh, KNAT_SVC_A_ACTIVE, 4);
-	mnl_attr_put_u32(nlh, KNAT_SVC_A_INACTIVE, 3);
-	one = mnl_attr_nest_start(nlh, KNAT_SVC_A_ICMP);
+	lbmsg_stats(&m);
+	put_rate(nlh, KNAT_LBSTATS_A_RATE, rate);
+	mnl_attr_put_u32(nlh, KNAT_LBSTATS_A_ACTIVE, 4);
+	mnl_attr_put_u32(nlh, KNAT_LBSTATS_A_INACTIVE, 3);
+	one = mnl_attr_nest_start(nlh, KNAT_LBSTATS_A_ICMP);
 	mnl_attr_put_u64(nlh, KNAT_CNT_ICMP_ERR_TRANSLATED + 1, 1);
 	mnl_attr_put_u64(nlh, KNAT_CNT_VIP_ECHO + 1, 0);
 	mnl_attr_put_u64(nlh, KNAT_CNT_ICMP_UNREACH_PORT + 1, 1);
 	mnl_attr_put_u64(nlh, 250, 5);
 	mnl_attr_nest_end(nlh, one);
-	one = mnl_attr_nest_start(nlh, KNAT_SVC_A_ICMP_DROPS);
+	one = mnl_attr_nest_start(nlh, KNAT_LBSTATS_A_ICMP_DROPS);
 	mnl_attr_put_u64(nlh, KNAT_DROP_ICMP_UNRELATED + 1, 2);
 	mnl_attr_nest_end(nlh, one);
-	mnl_attr_nest_end(nlh, nest);
-	return nlh;
+	nlh = lbmsg_backend(&m);
+	put_ip(nlh, KNAT_BE_A_ADDR, "10.0.2.11");
+	put_be16(nlh, KNAT_BE_A_PORT, 5353);
+	mnl_attr_put_u32(nlh, KNAT_BE_A_WEIGHT, 1);
+	mnl_attr_put_u8(nlh, KNAT_BE_A_STATE, KNAT_BACKEND_UP);
+	lbmsg_stats(&m);
+	put_rate(nlh, KNAT_LBSTATS_A_RATE, zero);
+	mnl_attr_put_u32(nlh, KNAT_LBSTATS_A_ACTIVE, 0);
+	mnl_attr_put_u32(nlh, KNAT_LBSTATS_A_INACTIVE, 7);
+	return lbmsg_end(&m);
 }
 
 static void test_service_rates(void)

@@ -13,7 +13,7 @@
  *
  * Permissions: status, configuration, rules, services and aggregate
  * statistics (STATUS_GET, CONFIG_GET, FORWARD_GET, SNAT_GET, SERVICE_GET,
- * STATS_GET) are open to any user of the namespace.  Per-flow data names
+ * BACKEND_GET, STATS_GET) are open to any user of the namespace.  Per-flow data names
  * every translated connection's endpoints, so, as with ctnetlink, it needs
  * CAP_NET_ADMIN in the namespace's user namespace: FLOW_GET (list and
  * count), FLOW_DEL, KNAT_CMD_EXPLAIN and joining the event group.  So
@@ -146,15 +146,6 @@
  *     KNAT_SVC_A_PERSIST     u32     seconds a client address stays on its
  *                                    backend across connections; 0 = off
  *     KNAT_SVC_A_MAGLEV_SIZE u32     maglev table size, prime, default 65537
- *     KNAT_SVC_A_FLOWS       u32     dump only: live flows
- *     KNAT_SVC_A_CONNS       u64     dump only: flows ever scheduled
- *     KNAT_SVC_A_PKTS_IN     u64     dump only: client -> backend
- *     KNAT_SVC_A_BYTES_IN    u64
- *     KNAT_SVC_A_PKTS_OUT    u64     dump only: backend -> client
- *     KNAT_SVC_A_BYTES_OUT   u64
- *     KNAT_SVC_A_MOVED       u32     dump only: maglev slots that changed
- *                                    backend at the last backend-set change
- *     KNAT_SVC_A_BACKENDS    nest    dump only: KNAT_A_BACKEND nests
  *     KNAT_SVC_A_CHECK_FAILS u32     passive health check: failed TCP
  *                                    handshakes in a row that take a
  *                                    backend down; 0 = off; default 3
@@ -169,29 +160,9 @@
  *                                    10 x CHECK_TIMEOUT) to take a
  *                                    backend down: one client alone
  *                                    cannot; 1..8, default 2
- *     KNAT_SVC_A_HANDSHAKE   nest    dump only: enum knat_hs_attr, the
- *                                    sum of its backends'
- *     KNAT_SVC_A_RATE        nest    dump only: enum knat_rate_attr, the
- *                                    sum of its backends' rates
- *     KNAT_SVC_A_ACTIVE      u32     dump only: TCP flows in ESTABLISHED
- *     KNAT_SVC_A_INACTIVE    u32     dump only: all its other flows (other
- *                                    TCP states, UDP), as ipvsadm's
- *                                    ActiveConn / InActConn
- *     KNAT_SVC_A_ICMP        nest    dump only: attribute type = enum
- *                                    knat_counter + 1, u64, only the
- *                                    KNAT_CNT_ICMP_* type/code counters,
- *                                    ICMP_ERR_TRANSLATED and VIP_ECHO: the
- *                                    ICMP messages that belong to the
- *                                    service, i.e. errors about its flows
- *                                    (either direction, translated or
- *                                    dropped) and echo requests to its VIP.
- *                                    A VIP shared by several services
- *                                    counts its pings on each of them (and
- *                                    once in the global counters)
- *     KNAT_SVC_A_ICMP_DROPS  nest    dump only: attribute type = enum
- *                                    knat_drop + 1, u64; only
- *                                    ICMP_UNRELATED, for errors about its
- *                                    flows
+ *     KNAT_SVC_A_NUM_BACKENDS u32    dump only: backends BACKEND_GET lists
+ *                                    for it (draining ones too)
+ *     KNAT_SVC_A_STATS       nest    dump only, when asked: see below
  *   SET changes SCHED, PERSIST, MAGLEV_SIZE or CHECK_* of the service
  *   named by PROTO, ADDR, PORT; DEL ends its flows.
  *
@@ -206,16 +177,61 @@
  *                                    enum knat_backend_state
  *     KNAT_BE_A_DRAIN        u32     DEL: seconds to drain before removal
  *                                    (0 = remove now and end its flows)
- *     KNAT_BE_A_FLOWS        u32     dump only: active flows
- *     KNAT_BE_A_CONNS        u64     dump only: flows ever scheduled
- *     KNAT_BE_A_PKTS_IN .. KNAT_BE_A_BYTES_OUT   u64   dump only
  *     KNAT_BE_A_HEALTH       u8      dump only: enum knat_backend_health
- *     KNAT_BE_A_CHECK_FAILED u64     dump only: failed handshakes seen
- *     KNAT_BE_A_CHECK_DOWNS  u64     dump only: times taken down
- *     KNAT_BE_A_HANDSHAKE    nest    dump only: enum knat_hs_attr
- *     KNAT_BE_A_RATE         nest    dump only: enum knat_rate_attr
- *     KNAT_BE_A_ACTIVE       u32     dump only: TCP flows in ESTABLISHED
- *     KNAT_BE_A_INACTIVE     u32     dump only: its other flows
+ *     KNAT_BE_A_STATS        nest    dump only, when asked: see below
+ *
+ * Listing services and backends, as IPVS does (IPVS_CMD_GET_SERVICE and
+ * IPVS_CMD_GET_DEST): two dumps, each one object per message, so no
+ * message grows with the number of backends.
+ *   KNAT_CMD_SERVICE_GET (dump): one message per service, a KNAT_A_SERVICE
+ *     nest with no backend in it.  Request: optional KNAT_A_WITH_STATS.
+ *   KNAT_CMD_BACKEND_GET (dump): one message per backend: KNAT_A_SERVICE
+ *     (PROTO, ADDR, PORT of its service) and KNAT_A_BACKEND.  Request:
+ *     optional KNAT_A_SERVICE (PROTO, ADDR, PORT): that service's backends
+ *     only (ENOENT if there is no such service); without it every
+ *     service's, service by service in SERVICE_GET's order.  Optional
+ *     KNAT_A_WITH_STATS.
+ *   KNAT_A_WITH_STATS        flag    add the STATS nest to each object;
+ *                                    without it a dump carries no counter
+ *   Both dumps fill each answer as far as it goes and resume from the
+ *   position they stopped at (service, then backend within it).  An
+ *   object added or removed during a dump may be missed or, moving an
+ *   other one, make it seen twice; a quiet table is listed whole.
+ *   The STATS nest, enum knat_lbstats_attr, the same for both:
+ *     KNAT_LBSTATS_A_FLOWS   u32     live flows
+ *     KNAT_LBSTATS_A_ACTIVE  u32     TCP flows in ESTABLISHED
+ *     KNAT_LBSTATS_A_INACTIVE u32    all its other flows (other TCP
+ *                                    states, UDP), as ipvsadm's
+ *                                    ActiveConn / InActConn
+ *     KNAT_LBSTATS_A_CONNS   u64     flows ever scheduled
+ *     KNAT_LBSTATS_A_PKTS_IN u64     client -> backend
+ *     KNAT_LBSTATS_A_BYTES_IN u64
+ *     KNAT_LBSTATS_A_PKTS_OUT u64    backend -> client
+ *     KNAT_LBSTATS_A_BYTES_OUT u64
+ *     KNAT_LBSTATS_A_HANDSHAKE nest  enum knat_hs_attr; a service's is the
+ *                                    sum of its backends'
+ *     KNAT_LBSTATS_A_RATE    nest    enum knat_rate_attr; a service's is
+ *                                    the sum of its backends' rates
+ *     KNAT_LBSTATS_A_CHECK_FAILED u64  backend only: failed handshakes seen
+ *     KNAT_LBSTATS_A_CHECK_DOWNS u64   backend only: times taken down
+ *     KNAT_LBSTATS_A_MOVED   u32     service only: maglev slots that
+ *                                    changed backend at the last
+ *                                    backend-set change
+ *     KNAT_LBSTATS_A_ICMP    nest    service only: attribute type = enum
+ *                                    knat_counter + 1, u64, only the
+ *                                    KNAT_CNT_ICMP_* type/code counters,
+ *                                    ICMP_ERR_TRANSLATED and VIP_ECHO: the
+ *                                    ICMP messages that belong to the
+ *                                    service, i.e. errors about its flows
+ *                                    (either direction, translated or
+ *                                    dropped) and echo requests to its VIP.
+ *                                    A VIP shared by several services
+ *                                    counts its pings on each of them (and
+ *                                    once in the global counters)
+ *     KNAT_LBSTATS_A_ICMP_DROPS nest service only: attribute type = enum
+ *                                    knat_drop + 1, u64; only
+ *                                    ICMP_UNRELATED, for errors about its
+ *                                    flows
  *
  * KNAT_CMD_EVENT, multicast to the "events" group (joining it needs
  * CAP_NET_ADMIN in the namespace's user namespace: flow events name
@@ -336,6 +352,7 @@ enum knat_cmd {
 	KNAT_CMD_BACKEND_DEL,
 	KNAT_CMD_EVENT,		/* multicast on "events" only */
 	KNAT_CMD_EXPLAIN,
+	KNAT_CMD_BACKEND_GET,
 
 	__KNAT_CMD_MAX,
 	KNAT_CMD_MAX = __KNAT_CMD_MAX - 1
@@ -360,6 +377,7 @@ enum knat_attr {
 	KNAT_A_BACKEND,
 	KNAT_A_EVENT,
 	KNAT_A_EXPLAIN,
+	KNAT_A_WITH_STATS,
 
 	__KNAT_A_MAX,
 	KNAT_A_MAX = __KNAT_A_MAX - 1
@@ -677,24 +695,12 @@ enum knat_svc_attr {
 	KNAT_SVC_A_SCHED,
 	KNAT_SVC_A_PERSIST,
 	KNAT_SVC_A_MAGLEV_SIZE,
-	KNAT_SVC_A_FLOWS,
-	KNAT_SVC_A_CONNS,
-	KNAT_SVC_A_PKTS_IN,
-	KNAT_SVC_A_BYTES_IN,
-	KNAT_SVC_A_PKTS_OUT,
-	KNAT_SVC_A_BYTES_OUT,
-	KNAT_SVC_A_MOVED,
-	KNAT_SVC_A_BACKENDS,
 	KNAT_SVC_A_CHECK_FAILS,
 	KNAT_SVC_A_CHECK_TIMEOUT,
 	KNAT_SVC_A_CHECK_HOLDDOWN,
-	KNAT_SVC_A_HANDSHAKE,
-	KNAT_SVC_A_RATE,
-	KNAT_SVC_A_ACTIVE,
-	KNAT_SVC_A_INACTIVE,
-	KNAT_SVC_A_ICMP,
-	KNAT_SVC_A_ICMP_DROPS,
 	KNAT_SVC_A_CHECK_CLIENTS,
+	KNAT_SVC_A_NUM_BACKENDS,
+	KNAT_SVC_A_STATS,
 
 	__KNAT_SVC_A_MAX,
 	KNAT_SVC_A_MAX = __KNAT_SVC_A_MAX - 1
@@ -758,26 +764,43 @@ enum knat_be_attr {
 	KNAT_BE_A_WEIGHT,
 	KNAT_BE_A_STATE,
 	KNAT_BE_A_DRAIN,
-	KNAT_BE_A_FLOWS,
-	KNAT_BE_A_CONNS,
-	KNAT_BE_A_PKTS_IN,
-	KNAT_BE_A_BYTES_IN,
-	KNAT_BE_A_PKTS_OUT,
-	KNAT_BE_A_BYTES_OUT,
 	KNAT_BE_A_HEALTH,
-	KNAT_BE_A_CHECK_FAILED,
-	KNAT_BE_A_CHECK_DOWNS,
-	KNAT_BE_A_HANDSHAKE,
-	KNAT_BE_A_RATE,
-	KNAT_BE_A_ACTIVE,
-	KNAT_BE_A_INACTIVE,
+	KNAT_BE_A_STATS,
 
 	__KNAT_BE_A_MAX,
 	KNAT_BE_A_MAX = __KNAT_BE_A_MAX - 1
 };
 
 /*
- * Smoothed rates of a service or backend (KNAT_SVC_A_RATE, KNAT_BE_A_RATE),
+ * KNAT_SVC_A_STATS and KNAT_BE_A_STATS: one nest for both, as IPVS's
+ * IPVS_SVC_ATTR_STATS64.  A service's counters are the sum of its
+ * backends'; some members belong to one of the two only (see the top).
+ */
+enum knat_lbstats_attr {
+	KNAT_LBSTATS_A_UNSPEC,
+	KNAT_LBSTATS_A_PAD,
+	KNAT_LBSTATS_A_FLOWS,		/* u32: live flows */
+	KNAT_LBSTATS_A_ACTIVE,		/* u32: TCP flows in ESTABLISHED */
+	KNAT_LBSTATS_A_INACTIVE,	/* u32: all its other flows */
+	KNAT_LBSTATS_A_CONNS,		/* u64: flows ever scheduled */
+	KNAT_LBSTATS_A_PKTS_IN,		/* u64: client -> backend */
+	KNAT_LBSTATS_A_BYTES_IN,	/* u64 */
+	KNAT_LBSTATS_A_PKTS_OUT,	/* u64: backend -> client */
+	KNAT_LBSTATS_A_BYTES_OUT,	/* u64 */
+	KNAT_LBSTATS_A_HANDSHAKE,	/* nest: enum knat_hs_attr */
+	KNAT_LBSTATS_A_RATE,		/* nest: enum knat_rate_attr */
+	KNAT_LBSTATS_A_CHECK_FAILED,	/* u64, backend: failed handshakes */
+	KNAT_LBSTATS_A_CHECK_DOWNS,	/* u64, backend: times taken down */
+	KNAT_LBSTATS_A_MOVED,		/* u32, service: maglev slots moved */
+	KNAT_LBSTATS_A_ICMP,		/* nest, service: see the top */
+	KNAT_LBSTATS_A_ICMP_DROPS,	/* nest, service: see the top */
+
+	__KNAT_LBSTATS_A_MAX,
+	KNAT_LBSTATS_A_MAX = __KNAT_LBSTATS_A_MAX - 1
+};
+
+/*
+ * Smoothed rates of a service or backend (KNAT_LBSTATS_A_RATE),
  * each a u64 in thousandths per second: 1500 is 1.5 packets a second.
  */
 #define KNAT_RATE_INTERVAL_DEFAULT	2	/* s between estimates */
