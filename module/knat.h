@@ -56,6 +56,10 @@ struct knat_net {
 	struct list_head forwards;
 	struct list_head snats;
 	struct list_head services;
+	/* Lookups of services and backends (svc_index.c). */
+	struct rhashtable svc_index;
+	struct rhltable vip_index;
+	struct rhltable be_index;
 	/* SNAT endpoint-independent mappings (portalloc.c). */
 	struct rhashtable mappings;
 	/* Service persistence: client address -> backend (persist.c). */
@@ -92,6 +96,7 @@ struct knat_net {
 	u32 nforwards;
 	u32 nsnats;
 	u32 nservices;
+	u32 nbackends;			/* of all services */
 };
 
 struct knat_net *knat_net(const struct net *net);

@@ -80,8 +80,13 @@ static int __net_init knat_net_init(struct net *net)
 	err = knat_persist_net_init(kn);
 	if (err)
 		goto err_portalloc;
+	err = knat_svc_index_net_init(kn);
+	if (err)
+		goto err_persist;
 	return 0;
 
+err_persist:
+	knat_persist_net_exit(kn);
 err_portalloc:
 	knat_portalloc_net_exit(kn);
 err_flow:

@@ -153,25 +153,13 @@ static bool knat_nl_backend_room(struct knat_net *kn,
 				 const struct knat_service *svc,
 				 struct netlink_ext_ack *extack)
 {
-	const struct knat_service *s;
-	u32 total = 0;
-
 	lockdep_assert_held(&kn->lock);
 	if (svc->nbackends >= knat_limit(kn, KNAT_LIMIT_SVC_BACKENDS)) {
 		NL_SET_ERR_MSG(extack,
 			       "Service holds as many backends as its limit allows");
 		return false;
 	}
-	/*
-	 * Services are few where a limit applies (limit services): no count
-	 * to keep in step.  The initial namespace has none, and may hold
-	 * many thousands of services: no walk per backend added there.
-	 */
-	if (knat_limit(kn, KNAT_LIMIT_BACKENDS) == U32_MAX)
-		return true;
-	list_for_each_entry(s, &kn->services, list)
-		total += s->nbackends;
-	if (total >= knat_limit(kn, KNAT_LIMIT_BACKENDS)) {
+	if (kn->nbackends >= knat_limit(kn, KNAT_LIMIT_BACKENDS)) {
 		NL_SET_ERR_MSG(extack,
 			       "Namespace holds as many backends as its limit allows");
 		return false;

@@ -24,88 +24,6 @@
 #include "rules.h"
 #include "service.h"
 
-struct knat_service *knat_service_find(struct knat_net *kn, u8 proto,
-				       __be32 daddr, __be16 dport)
-{
-	struct knat_service *svc;
-
-	list_for_each_entry_rcu(svc, &kn->services, list)
-		if (svc->proto == proto && svc->addr == daddr &&
-		    svc->port == dport)
-			return svc;
-	return NULL;
-}
-
-/* Is @addr a service's virtual IP?  RCU held. */
-bool knat_service_is_vip(struct knat_net *kn, __be32 addr)
-{
-	struct knat_service *svc;
-
-	list_for_each_entry_rcu(svc, &kn->services, list)
-		if (svc->addr == addr)
-			return true;
-	return false;
-}
-
-/*
- * A packet of no flow from a backend's service port: is it the answer of
- * a flow another router behind the same ECMP group started?  Only maglev
- * services can say so, and only when maglev, asked about this client,
- * names this very backend.  The backend's address and port must belong to
- * exactly one service: when several share them the answer could be any
- * one's, and leaving from the wrong VIP is worse than not at all, so
- * *@ambiguous is set and NULL returned.  RCU held.
- */
-struct knat_backend *knat_backend_find_reply(struct knat_net *kn,
-					     const struct knat_tuple *t,
-					     bool *ambiguous)
-{
-	struct knat_backend *be, *found = NULL;
-	struct knat_service *svc;
-	struct knat_tuple orig;
-	unsigned int owners = 0;
-
-	*ambiguous = false;
-	list_for_each_entry_rcu(svc, &kn->services, list) {
-		if (svc->proto != t->proto)
-			continue;
-		list_for_each_entry_rcu(be, &svc->backends, list) {
-			if (be->addr != t->src || be->port != t->sport)
-				continue;
-			owners++;
-			if (READ_ONCE(svc->sched) != &knat_sched_maglev)
-				break;
-			orig = (struct knat_tuple) {
-				.src = t->dst, .dst = svc->addr,
-				.sport = t->dport, .dport = svc->port,
-				.proto = t->proto,
-			};
-			if (knat_sched_maglev.schedule(svc, &orig) == be)
-				found = be;
-			break;
-		}
-	}
-	if (found && owners > 1) {
-		*ambiguous = true;
-		return NULL;
-	}
-	return found;
-}
-
-/*
- * An ICMP echo request to @addr, or its answer (@c): each service of that
- * VIP counts it, none being more its owner than another.  RCU held.
- */
-void knat_service_count_vip(struct knat_net *kn, __be32 addr,
-			    enum knat_counter c)
-{
-	struct knat_service *svc;
-
-	list_for_each_entry_rcu(svc, &kn->services, list)
-		if (svc->addr == addr)
-			knat_svc_count_icmp(svc, c);
-}
-
 static void knat_service_free_rcu(struct rcu_head *head)
 {
 	struct knat_service *svc = container_of(head, struct knat_service, rcu);
@@ -144,19 +62,6 @@ void knat_backend_put(struct knat_backend *be)
 {
 	if (refcount_dec_and_test(&be->refcnt))
 		call_rcu(&be->rcu, knat_backend_free_rcu);
-}
-
-/* Under kn->lock. */
-struct knat_service *knat_service_find_locked(struct knat_net *kn, u8 proto,
-					      __be32 addr, __be16 port)
-{
-	struct knat_service *svc;
-
-	list_for_each_entry(svc, &kn->services, list)
-		if (svc->proto == proto && svc->addr == addr &&
-		    svc->port == port)
-			return svc;
-	return NULL;
 }
 
 int knat_service_update(struct knat_service *svc)
@@ -235,12 +140,22 @@ int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,
 		return err;
 	}
 
+	err = knat_svc_index_add(svc);
+	if (err) {
+		if (sched->done)
+			sched->done(svc);
+		free_percpu(svc->stats);
+		kfree(svc);
+		NL_SET_ERR_MSG(extack, "Cannot index the service");
+		return err;
+	}
 	list_add_tail_rcu(&svc->list, &kn->services);
 	kn->nservices++;
 	err = knat_rules_changed(kn);
 	if (err) {
 		/* Packets may have found it: it goes as a deleted one does. */
 		WRITE_ONCE(svc->dead, 1);
+		knat_svc_index_del(svc);
 		list_del_rcu(&svc->list);
 		kn->nservices--;
 		if (sched->done)
@@ -367,8 +282,10 @@ static void knat_backend_unlink(struct knat_backend *be)
 	int err;
 
 	knat_backend_kill(be);
+	knat_be_index_del(be);
 	list_del_rcu(&be->list);
 	WRITE_ONCE(svc->nbackends, svc->nbackends - 1);
+	svc->kn->nbackends--;
 	err = knat_service_rebuild(svc);
 	knat_persist_forget_backend(svc->kn, be);
 	knat_flow_flush(svc->kn, knat_flow_of_backend, be);
@@ -385,10 +302,14 @@ int knat_service_del(struct knat_net *kn, struct knat_service *svc)
 
 	lockdep_assert_held(&kn->lock);
 	WRITE_ONCE(svc->dead, 1);
+	knat_svc_index_del(svc);
 	list_del_rcu(&svc->list);
 	kn->nservices--;
-	list_for_each_entry(be, &svc->backends, list)
+	kn->nbackends -= svc->nbackends;
+	list_for_each_entry(be, &svc->backends, list) {
 		knat_backend_kill(be);
+		knat_be_index_del(be);
+	}
 	knat_flow_flush(kn, knat_flow_of_service, svc);
 	knat_persist_forget_service(kn, svc);
 	if (svc->sched->done)
@@ -403,17 +324,6 @@ int knat_service_del(struct knat_net *kn, struct knat_service *svc)
 	knat_service_empty_trash(svc);
 	knat_service_put(svc);
 	return knat_rules_changed(kn);
-}
-
-struct knat_backend *knat_backend_find_locked(struct knat_service *svc,
-					      __be32 addr, __be16 port)
-{
-	struct knat_backend *be;
-
-	list_for_each_entry(be, &svc->backends, list)
-		if (be->addr == addr && be->port == port)
-			return be;
-	return NULL;
 }
 
 int knat_backend_add(struct knat_service *svc, __be32 addr, __be16 port,
@@ -450,8 +360,15 @@ int knat_backend_add(struct knat_service *svc, __be32 addr, __be16 port,
 	be->key = (u64)ntohl(addr) << 16 | ntohs(port);
 	atomic_set(&be->nflows, 0);
 
+	err = knat_be_index_add(be);
+	if (err) {
+		knat_backend_put(be);
+		NL_SET_ERR_MSG(extack, "Cannot index the backend");
+		return err;
+	}
 	list_add_tail_rcu(&be->list, &svc->backends);
 	WRITE_ONCE(svc->nbackends, svc->nbackends + 1);
+	svc->kn->nbackends++;
 	err = knat_service_update(svc);
 	if (err) {
 		knat_backend_unlink(be);
@@ -543,4 +460,6 @@ void knat_service_net_exit(struct knat_net *kn)
 		knat_service_put(svc);
 	}
 	kn->nservices = 0;
+	kn->nbackends = 0;
+	knat_svc_index_net_exit(kn);
 }

@@ -11,6 +11,7 @@
 #include <linux/list.h>
 #include <linux/netlink.h>
 #include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
 
 #include "knat.h"
@@ -75,6 +76,7 @@ struct knat_backend_stats {
  */
 struct knat_backend {
 	struct list_head list;		/* in its service, RCU */
+	struct rhlist_head node;	/* in knat_net.be_index */
 	struct list_head trash;		/* in its service's trash */
 	struct knat_service *svc;	/* held */
 	refcount_t refcnt;
@@ -130,13 +132,16 @@ struct knat_sched {
  */
 struct knat_service {
 	struct list_head list;		/* in knat_net.services, RCU */
+	struct rhash_head node;		/* in knat_net.svc_index */
+	struct rhlist_head vip_node;	/* in knat_net.vip_index */
 	struct knat_net *kn;
 	refcount_t refcnt;
 	u8 dead;
 	u32 check_clients;		/* distinct clients to take one down */
-	u8 proto;
+	/* The services index's key (svc_index.c): these three, in order. */
 	__be32 addr;
 	__be16 port;
+	u8 proto;
 	u32 persist;
 	u32 maglev_size;
 	u32 moved;			/* maglev slots moved, last change */
@@ -212,18 +217,30 @@ static inline struct knat_backend *knat_sched_pick(struct knat_service *svc,
 	return sched->schedule(svc, t);
 }
 
-/* service.c */
-bool knat_backend_get(struct knat_backend *be);
-void knat_backend_put(struct knat_backend *be);
-void knat_service_put(struct knat_service *svc);
+/* svc_index.c */
 struct knat_service *knat_service_find(struct knat_net *kn, u8 proto,
 				       __be32 daddr, __be16 dport);
 bool knat_service_is_vip(struct knat_net *kn, __be32 addr);
+void knat_service_count_vip(struct knat_net *kn, __be32 addr,
+			    enum knat_counter c);
 struct knat_backend *knat_backend_find_reply(struct knat_net *kn,
 					     const struct knat_tuple *t,
 					     bool *ambiguous);
 struct knat_service *knat_service_find_locked(struct knat_net *kn, u8 proto,
 					      __be32 addr, __be16 port);
+struct knat_backend *knat_backend_find_locked(struct knat_service *svc,
+					      __be32 addr, __be16 port);
+int knat_svc_index_add(struct knat_service *svc);
+void knat_svc_index_del(struct knat_service *svc);
+int knat_be_index_add(struct knat_backend *be);
+void knat_be_index_del(struct knat_backend *be);
+int knat_svc_index_net_init(struct knat_net *kn);
+void knat_svc_index_net_exit(struct knat_net *kn);
+
+/* service.c */
+bool knat_backend_get(struct knat_backend *be);
+void knat_backend_put(struct knat_backend *be);
+void knat_service_put(struct knat_service *svc);
 int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,
 		     const char *sched, struct netlink_ext_ack *extack);
 int knat_service_set(struct knat_net *kn, struct knat_service *svc,
@@ -231,16 +248,12 @@ int knat_service_set(struct knat_net *kn, struct knat_service *svc,
 		     const u32 *maglev_size, struct netlink_ext_ack *extack);
 int knat_service_del(struct knat_net *kn, struct knat_service *svc);
 int knat_service_update(struct knat_service *svc);
-struct knat_backend *knat_backend_find_locked(struct knat_service *svc,
-					      __be32 addr, __be16 port);
 int knat_backend_add(struct knat_service *svc, __be32 addr, __be16 port,
 		     u32 weight, struct netlink_ext_ack *extack);
 int knat_backend_set(struct knat_backend *be, const u32 *weight,
 		     const u8 *state);
 int knat_backend_del(struct knat_backend *be, u32 drain);
 bool knat_service_gc(struct knat_net *kn);
-void knat_service_count_vip(struct knat_net *kn, __be32 addr,
-			    enum knat_counter c);
 
 void knat_service_net_exit(struct knat_net *kn);
 

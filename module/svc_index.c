@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Indexes of a namespace's services and backends, so that nothing on the
+ * packet path walks the configuration: a namespace may hold ten thousand
+ * services, and every packet of no flow asks "is this a service?", "is
+ * this a VIP?", or (a backend's answer, picked up) "whose backend is
+ * this?".  Each is one hash lookup:
+ *
+ *   services  proto, VIP, port -> the service (unique)
+ *   vips      VIP -> its services (one per port and protocol)
+ *   backends  address, port -> the backends (one per service using it)
+ *
+ * Entries go in before the object is published on its list and come out
+ * when it is unlinked, under kn->lock; lookups are RCU.  The tables are
+ * rhashtables, resized in the background; their buckets (a pointer or two
+ * per object) are not charged to the namespace, the objects are, and the
+ * namespace's limits cap them.
+ */
+
+#include <linux/rhashtable.h>
+
+#include "flow.h"
+#include "service.h"
+
+/* The part of struct knat_service the services table hashes, in order. */
+struct knat_svc_key {
+	__be32 addr;
+	__be16 port;
+	u8 proto;
+};
+
+/* And of struct knat_backend the backends table hashes. */
+struct knat_be_key {
+	__be32 addr;
+	__be16 port;
+};
+
+#define KNAT_SVC_KEY_LEN	(offsetofend(struct knat_svc_key, proto))
+
+static const struct rhashtable_params knat_svc_params = {
+	.head_offset = offsetof(struct knat_service, node),
+	.key_offset = offsetof(struct knat_service, addr),
+	.key_len = KNAT_SVC_KEY_LEN,
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params knat_vip_params = {
+	.head_offset = offsetof(struct knat_service, vip_node),
+	.key_offset = offsetof(struct knat_service, addr),
+	.key_len = sizeof(__be32),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params knat_be_params = {
+	.head_offset = offsetof(struct knat_backend, node),
+	.key_offset = offsetof(struct knat_backend, addr),
+	.key_len = offsetofend(struct knat_be_key, port),
+	.automatic_shrinking = true,
+};
+
+static void knat_svc_index_layout(void)
+{
+	/* Each hashed key is a run of adjacent fields, as laid out above. */
+	BUILD_BUG_ON(offsetof(struct knat_service, port) -
+		     offsetof(struct knat_service, addr) !=
+		     offsetof(struct knat_svc_key, port));
+	BUILD_BUG_ON(offsetof(struct knat_service, proto) -
+		     offsetof(struct knat_service, addr) !=
+		     offsetof(struct knat_svc_key, proto));
+	BUILD_BUG_ON(offsetof(struct knat_backend, port) -
+		     offsetof(struct knat_backend, addr) !=
+		     offsetof(struct knat_be_key, port));
+}
+
+struct knat_service *knat_service_find(struct knat_net *kn, u8 proto,
+				       __be32 daddr, __be16 dport)
+{
+	struct knat_svc_key key = {
+		.addr = daddr, .port = dport, .proto = proto,
+	};
+
+	return rhashtable_lookup(&kn->svc_index, &key, knat_svc_params);
+}
+
+/* Under kn->lock. */
+struct knat_service *knat_service_find_locked(struct knat_net *kn, u8 proto,
+					      __be32 addr, __be16 port)
+{
+	struct knat_svc_key key = {
+		.addr = addr, .port = port, .proto = proto,
+	};
+
+	lockdep_assert_held(&kn->lock);
+	return rhashtable_lookup_fast(&kn->svc_index, &key, knat_svc_params);
+}
+
+/* Is @addr a service's virtual IP?  RCU held. */
+bool knat_service_is_vip(struct knat_net *kn, __be32 addr)
+{
+	return rhltable_lookup(&kn->vip_index, &addr, knat_vip_params);
+}
+
+/*
+ * An ICMP echo request to @addr, or its answer (@c): each service of that
+ * VIP counts it, none being more its owner than another.  RCU held.
+ */
+void knat_service_count_vip(struct knat_net *kn, __be32 addr,
+			    enum knat_counter c)
+{
+	struct knat_service *svc;
+	struct rhlist_head *list, *pos;
+
+	list = rhltable_lookup(&kn->vip_index, &addr, knat_vip_params);
+	rhl_for_each_entry_rcu(svc, pos, list, vip_node)
+		knat_svc_count_icmp(svc, c);
+}
+
+/*
+ * A packet of no flow from a backend's service port: is it the answer of
+ * a flow another router behind the same ECMP group started?  Only maglev
+ * services can say so, and only when maglev, asked about this client,
+ * names this very backend.  The backend's address and port must belong to
+ * exactly one service: when several share them the answer could be any
+ * one's, and leaving from the wrong VIP is worse than not at all, so
+ * *@ambiguous is set and NULL returned.  RCU held.
+ */
+struct knat_backend *knat_backend_find_reply(struct knat_net *kn,
+					     const struct knat_tuple *t,
+					     bool *ambiguous)
+{
+	struct knat_backend *be, *found = NULL;
+	struct rhlist_head *list, *pos;
+	struct knat_service *svc;
+	struct knat_tuple orig;
+	unsigned int owners = 0;
+	struct knat_be_key k = { .addr = t->src, .port = t->sport };
+
+	*ambiguous = false;
+	list = rhltable_lookup(&kn->be_index, &k, knat_be_params);
+	rhl_for_each_entry_rcu(be, pos, list, node) {
+		svc = be->svc;
+		if (svc->proto != t->proto)
+			continue;
+		owners++;
+		if (READ_ONCE(svc->sched) != &knat_sched_maglev)
+			continue;
+		orig = (struct knat_tuple) {
+			.src = t->dst, .dst = svc->addr,
+			.sport = t->dport, .dport = svc->port,
+			.proto = t->proto,
+		};
+		if (knat_sched_maglev.schedule(svc, &orig) == be)
+			found = be;
+	}
+	if (found && owners > 1) {
+		*ambiguous = true;
+		return NULL;
+	}
+	return found;
+}
+
+/* @svc's backend at @addr:@port.  Under kn->lock. */
+struct knat_backend *knat_backend_find_locked(struct knat_service *svc,
+					      __be32 addr, __be16 port)
+{
+	struct knat_backend *be, *found = NULL;
+	struct rhlist_head *list, *pos;
+	struct knat_be_key k = { .addr = addr, .port = port };
+
+	lockdep_assert_held(&svc->kn->lock);
+	rcu_read_lock();
+	list = rhltable_lookup(&svc->kn->be_index, &k, knat_be_params);
+	rhl_for_each_entry_rcu(be, pos, list, node)
+		if (be->svc == svc) {
+			found = be;
+			break;
+		}
+	rcu_read_unlock();
+	return found;
+}
+
+/* Before @svc is published.  Under kn->lock. */
+int knat_svc_index_add(struct knat_service *svc)
+{
+	struct knat_net *kn = svc->kn;
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+	err = rhashtable_insert_fast(&kn->svc_index, &svc->node,
+				     knat_svc_params);
+	if (err)
+		return err;
+	err = rhltable_insert(&kn->vip_index, &svc->vip_node, knat_vip_params);
+	if (err)
+		rhashtable_remove_fast(&kn->svc_index, &svc->node,
+				       knat_svc_params);
+	return err;
+}
+
+/* When @svc is unlinked.  Under kn->lock. */
+void knat_svc_index_del(struct knat_service *svc)
+{
+	struct knat_net *kn = svc->kn;
+
+	lockdep_assert_held(&kn->lock);
+	rhashtable_remove_fast(&kn->svc_index, &svc->node, knat_svc_params);
+	rhltable_remove(&kn->vip_index, &svc->vip_node, knat_vip_params);
+}
+
+int knat_be_index_add(struct knat_backend *be)
+{
+	lockdep_assert_held(&be->svc->kn->lock);
+	return rhltable_insert(&be->svc->kn->be_index, &be->node,
+			       knat_be_params);
+}
+
+void knat_be_index_del(struct knat_backend *be)
+{
+	lockdep_assert_held(&be->svc->kn->lock);
+	rhltable_remove(&be->svc->kn->be_index, &be->node, knat_be_params);
+}
+
+int knat_svc_index_net_init(struct knat_net *kn)
+{
+	int err;
+
+	knat_svc_index_layout();
+	err = rhashtable_init(&kn->svc_index, &knat_svc_params);
+	if (err)
+		return err;
+	err = rhltable_init(&kn->vip_index, &knat_vip_params);
+	if (err)
+		goto err_svc;
+	err = rhltable_init(&kn->be_index, &knat_be_params);
+	if (err)
+		goto err_vip;
+	return 0;
+
+err_vip:
+	rhltable_destroy(&kn->vip_index);
+err_svc:
+	rhashtable_destroy(&kn->svc_index);
+	return err;
+}
+
+/* The objects are freed on their own (service.c); only the tables go. */
+void knat_svc_index_net_exit(struct knat_net *kn)
+{
+	rhltable_destroy(&kn->be_index);
+	rhltable_destroy(&kn->vip_index);
+	rhashtable_destroy(&kn->svc_index);
+}
+
+#if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
+#include "svc_index_test.c"
+#endif
