@@ -132,4 +132,5 @@ void knat_icmp_csum(struct sk_buff *skb, unsigned int thoff)
 
 #if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
 #include "manip_test.c"
+#include "manip_icmp_test.c"
 #endif

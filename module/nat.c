@@ -491,4 +491,5 @@ int knat_nat_init(void)
 
 #if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
 #include "nat_test.c"
+#include "nat_icmp_translate_test.c"
 #endif

@@ -454,4 +454,5 @@ void knat_portalloc_net_exit(struct knat_net *kn)
 
 #if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
 #include "portalloc_test.c"
+#include "portalloc_search_test.c"
 #endif

@@ -332,4 +332,5 @@ enum knat_tcp_verdict knat_tcp_window(struct knat_tcp_win *win, u8 state,
 
 #if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
 #include "tcp_state_test.c"
+#include "tcp_window_test.c"
 #endif
