@@ -97,6 +97,7 @@ static struct knat_backend *knat_maglev_schedule(struct knat_service *svc,
 
 const struct knat_sched knat_sched_maglev = {
 	.name = "maglev",
+	.flags = KNAT_SCHED_F_CONSISTENT,
 	.init = knat_maglev_init,
 	.done = knat_maglev_done,
 	.update = knat_maglev_update,

@@ -8,6 +8,7 @@
 #ifndef _KNAT_SERVICE_H
 #define _KNAT_SERVICE_H
 
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/netlink.h>
 #include <linux/refcount.h>
@@ -107,6 +108,15 @@ struct knat_backend {
 };
 
 /*
+ * The scheduler's choice depends only on the client and the backend set,
+ * and ->schedule() moves no state: another router with the same set
+ * derives the same backend, so a packet of no flow (a client's mid-flow
+ * segment, a backend's reply) may be taken up as the flow that router
+ * started, and a reply may be checked by scheduling its client again.
+ */
+#define KNAT_SCHED_F_CONSISTENT	BIT(0)
+
+/*
  * A scheduler, as IPVS's struct ip_vs_scheduler: one file fills one of
  * these.  ->update() runs under the config lock whenever the set of
  * backends, their weights or states change; ->schedule() runs on the
@@ -117,6 +127,7 @@ struct knat_backend {
  */
 struct knat_sched {
 	const char *name;
+	unsigned int flags;		/* KNAT_SCHED_F_* */
 	int (*init)(struct knat_service *svc);
 	void (*done)(struct knat_service *svc);
 	int (*update)(struct knat_service *svc);
