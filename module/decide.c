@@ -150,8 +150,9 @@ static void knat_forward_decide(struct knat_net *kn, struct sk_buff *skb,
 
 /*
  * A packet of no flow to a service.  A TCP segment that is not a SYN
- * is taken up mid-flow only under maglev: another router behind the same
- * ECMP group started the flow, and maglev picks the same backend here.
+ * is taken up mid-flow only under a consistent scheduler (maglev):
+ * another router behind the same ECMP group started the flow, and the
+ * scheduler picks the same backend here.
  * Not @dry, the choice is taken: the scheduler moves on, persistence
  * records it, a probe slot is claimed.
  */
@@ -175,7 +176,7 @@ static void knat_service_decide(struct knat_net *kn, struct sk_buff *skb,
 	d->kind = KNAT_FLOW_KIND_SERVICE;
 	d->tcp_state = KNAT_TCP_NONE;
 	if (p->t.proto == IPPROTO_TCP && !knat_pure_syn(p->tcpflags)) {
-		if (READ_ONCE(svc->sched) != &knat_sched_maglev ||
+		if (!(READ_ONCE(svc->sched)->flags & KNAT_SCHED_F_CONSISTENT) ||
 		    (p->tcpflags & KNAT_TCPF_RST)) {
 			knat_decide_drop(d, KNAT_DROP_TCP_NO_FLOW);
 			return;

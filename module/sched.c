@@ -23,6 +23,21 @@ const struct knat_sched *knat_sched_find(const char *name)
 }
 
 /*
+ * A service's scheduler state goes with the service: out of the slot
+ * first, so that no reader starting now finds it, then freed by ->done()
+ * after those that did.  Config lock held, or no reader left.
+ */
+void knat_sched_done(struct knat_service *svc)
+{
+	const struct knat_sched *sched = svc->sched;
+	struct knat_sched_data *d = knat_sched_data_locked(svc, sched);
+
+	RCU_INIT_POINTER(svc->sched_data, NULL);
+	if (sched->done)
+		sched->done(svc, d);
+}
+
+/*
  * A fixed key, not a per-boot secret: every knat router behind one ECMP
  * group must send a given flow (or client) to the same backend.  Clients
  * choose their tuples, but they can only aim at one backend with them,

@@ -13,10 +13,14 @@
 #include "service.h"
 
 struct knat_maglev_state {
+	struct knat_sched_data hdr;
 	struct rcu_head rcu;
 	struct knat_maglev *table;
 	struct knat_backend *be[];	/* table index -> backend */
 };
+
+/* knat_sched_data() returns the state through its head. */
+static_assert(offsetof(struct knat_maglev_state, hdr) == 0);
 
 static void knat_maglev_state_free(struct knat_maglev_state *st)
 {
@@ -40,6 +44,7 @@ static int knat_maglev_update(struct knat_service *svc)
 		err = -ENOMEM;
 		goto out;
 	}
+	st->hdr.sched = &knat_sched_maglev;
 	list_for_each_entry(be, &svc->backends, list) {
 		st->be[n] = be;
 		in[n].key = be->key;
@@ -50,9 +55,9 @@ static int knat_maglev_update(struct knat_service *svc)
 	if (err)
 		goto out;
 
-	old = rcu_dereference_protected(svc->sched_data, true);
+	old = knat_sched_data_locked(svc, &knat_sched_maglev);
 	svc->moved = knat_maglev_moved(old ? old->table : NULL, st->table);
-	rcu_assign_pointer(svc->sched_data, st);
+	rcu_assign_pointer(svc->sched_data, &st->hdr);
 	knat_maglev_state_free(old);
 	st = NULL;
 out:
@@ -66,19 +71,18 @@ static int knat_maglev_init(struct knat_service *svc)
 	return knat_maglev_update(svc);
 }
 
-static void knat_maglev_done(struct knat_service *svc)
+static void knat_maglev_done(struct knat_service *svc,
+			     struct knat_sched_data *d)
 {
-	struct knat_maglev_state *st;
-
-	st = rcu_dereference_protected(svc->sched_data, true);
-	RCU_INIT_POINTER(svc->sched_data, NULL);
-	knat_maglev_state_free(st);
+	if (d)
+		knat_maglev_state_free(container_of(d, struct knat_maglev_state,
+						    hdr));
 }
 
 static struct knat_backend *knat_maglev_schedule(struct knat_service *svc,
 						 const struct knat_tuple *t)
 {
-	struct knat_maglev_state *st = rcu_dereference(svc->sched_data);
+	struct knat_maglev_state *st = knat_sched_data(svc, &knat_sched_maglev);
 	struct knat_backend *be;
 	u32 idx;
 
@@ -97,6 +101,7 @@ static struct knat_backend *knat_maglev_schedule(struct knat_service *svc,
 
 const struct knat_sched knat_sched_maglev = {
 	.name = "maglev",
+	.flags = KNAT_SCHED_F_CONSISTENT,
 	.init = knat_maglev_init,
 	.done = knat_maglev_done,
 	.update = knat_maglev_update,

@@ -125,8 +125,6 @@ int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,
 	svc->dead = 0;
 	svc->sched = sched;
 	RCU_INIT_POINTER(svc->sched_data, NULL);
-	spin_lock_init(&svc->sched_lock);
-	svc->rr_last = NULL;
 	INIT_LIST_HEAD(&svc->backends);
 	INIT_LIST_HEAD(&svc->trash);
 	svc->nbackends = 0;
@@ -142,8 +140,7 @@ int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,
 
 	err = knat_svc_index_add(svc);
 	if (err) {
-		if (sched->done)
-			sched->done(svc);
+		knat_sched_done(svc);
 		free_percpu(svc->stats);
 		kfree(svc);
 		NL_SET_ERR_MSG(extack, "Cannot index the service");
@@ -158,8 +155,7 @@ int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,
 		knat_svc_index_del(svc);
 		list_del_rcu(&svc->list);
 		kn->nservices--;
-		if (sched->done)
-			sched->done(svc);
+		knat_sched_done(svc);
 		knat_service_put(svc);
 		NL_SET_ERR_MSG(extack, "Cannot register netfilter hooks");
 		return err;
@@ -192,17 +188,24 @@ int knat_service_set(struct knat_net *kn, struct knat_service *svc,
 		WRITE_ONCE(svc->persist, *persist);
 
 	if (sched != old) {
+		struct knat_sched_data *prev = knat_sched_data_locked(svc, old);
+
 		/*
 		 * The new scheduler's state first, then the switch, then the
 		 * old one's state goes (after readers, by RCU): a packet sees
-		 * one scheduler or the other, each with its own state.
+		 * one scheduler or the other, with its own state or, in
+		 * between, none (knat_sched_data()).  A failed ->init() left
+		 * the old one's in place, and the old scheduler with it.
 		 */
 		err = sched->init ? sched->init(svc) : 0;
 		if (err)
 			goto undo;
 		WRITE_ONCE(svc->sched, sched);
+		/* A scheduler without state of its own leaves the old one's. */
+		if (!knat_sched_data_locked(svc, sched))
+			RCU_INIT_POINTER(svc->sched_data, NULL);
 		if (old->done)
-			old->done(svc);
+			old->done(svc, prev);
 		return knat_service_update(svc);
 	}
 	if (maglev_size && old_size != *maglev_size) {
@@ -312,8 +315,7 @@ int knat_service_del(struct knat_net *kn, struct knat_service *svc)
 	}
 	knat_flow_flush(kn, knat_flow_of_service, svc);
 	knat_persist_forget_service(kn, svc);
-	if (svc->sched->done)
-		svc->sched->done(svc);
+	knat_sched_done(svc);
 	/*
 	 * The backends stay on the list of the unlinked service: a reader
 	 * that found the service may still walk it, and each is freed after
@@ -455,8 +457,7 @@ void knat_service_net_exit(struct knat_net *kn)
 			knat_backend_put(be);
 		}
 		knat_service_empty_trash(svc);
-		if (svc->sched->done)
-			svc->sched->done(svc);
+		knat_sched_done(svc);
 		knat_service_put(svc);
 	}
 	kn->nservices = 0;

@@ -8,8 +8,10 @@
 #ifndef _KNAT_SERVICE_H
 #define _KNAT_SERVICE_H
 
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/netlink.h>
+#include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
@@ -90,7 +92,6 @@ struct knat_backend {
 	struct knat_backend_stats __percpu *stats;
 	struct knat_rate_est est;
 	u64 key;			/* identity for maglev: addr:port */
-	int wrr_current;		/* smooth wrr, under svc->sched_lock */
 	unsigned long drain_until;	/* jiffies, when draining */
 	/* Passive health check (health.c). */
 	u8 health;			/* enum knat_backend_health */
@@ -107,18 +108,45 @@ struct knat_backend {
 };
 
 /*
+ * The head of a scheduler's private state (svc->sched_data, as IPVS's):
+ * whose it is.  A scheduler switch publishes the new state and the new
+ * scheduler as two stores, so a packet may read one scheduler and the
+ * other's state; knat_sched_data() gives it none then, never the wrong
+ * type.  Each state is freed by RCU, after the readers that found it.
+ * A state begins with this head.
+ */
+struct knat_sched_data {
+	const struct knat_sched *sched;
+};
+
+/*
+ * The scheduler's choice depends only on the client and the backend set,
+ * and ->schedule() moves no state: another router with the same set
+ * derives the same backend, so a packet of no flow (a client's mid-flow
+ * segment, a backend's reply) may be taken up as the flow that router
+ * started, and a reply may be checked by scheduling its client again.
+ */
+#define KNAT_SCHED_F_CONSISTENT	BIT(0)
+
+/*
  * A scheduler, as IPVS's struct ip_vs_scheduler: one file fills one of
- * these.  ->update() runs under the config lock whenever the set of
- * backends, their weights or states change; ->schedule() runs on the
- * packet path under RCU for each new flow and returns an eligible backend
- * (state up, weight > 0) or NULL.  A scheduler whose ->schedule() moves
- * state on (rr, wrr cursors) also has ->peek(): the backend ->schedule()
- * would return now, with nothing moved, for knat explain.
+ * these.  ->init() publishes the scheduler's own state, if it has any, in
+ * svc->sched_data (which may hold another scheduler's, during a switch:
+ * it neither uses nor frees that one) and leaves it as it was on failure;
+ * ->done() frees @data, its state, after RCU readers (the caller has
+ * taken it out of svc->sched_data or put another's there).  ->update()
+ * runs under the config lock whenever the set of backends, their weights
+ * or states change; ->schedule() runs on the packet path under RCU for
+ * each new flow and returns an eligible backend (state up, weight > 0) or
+ * NULL.  A scheduler whose ->schedule() moves state on (rr, wrr cursors)
+ * also has ->peek(): the backend ->schedule() would return now, with
+ * nothing moved, for knat explain.
  */
 struct knat_sched {
 	const char *name;
+	unsigned int flags;		/* KNAT_SCHED_F_* */
 	int (*init)(struct knat_service *svc);
-	void (*done)(struct knat_service *svc);
+	void (*done)(struct knat_service *svc, struct knat_sched_data *data);
 	int (*update)(struct knat_service *svc);
 	struct knat_backend *(*schedule)(struct knat_service *svc,
 					 const struct knat_tuple *t);
@@ -150,9 +178,7 @@ struct knat_service {
 	u32 check_holddown;		/* seconds */
 	atomic_t nprobing;		/* backends waiting for a probe */
 	const struct knat_sched *sched;
-	void __rcu *sched_data;
-	spinlock_t sched_lock;		/* rr/wrr cursors, new flows only */
-	struct knat_backend *rr_last;	/* under sched_lock */
+	struct knat_sched_data __rcu *sched_data;	/* sched's own */
 	struct list_head backends;
 	/*
 	 * Removed backends a failed ->update() may leave in the scheduler's
@@ -204,6 +230,27 @@ const struct knat_sched *knat_sched_find(const char *name);
 extern const struct knat_sched knat_sched_rr, knat_sched_wrr, knat_sched_lc,
 	knat_sched_wlc, knat_sched_sh, knat_sched_maglev;
 u32 knat_sched_hash(const struct knat_tuple *t, bool client_only);
+
+void knat_sched_done(struct knat_service *svc);
+
+/* @sched's state of @svc, or NULL (none yet, or another's).  RCU held. */
+static inline void *knat_sched_data(struct knat_service *svc,
+				    const struct knat_sched *sched)
+{
+	struct knat_sched_data *d = rcu_dereference(svc->sched_data);
+
+	return d && d->sched == sched ? d : NULL;
+}
+
+/* The same under the config lock (or with no reader left). */
+static inline void *knat_sched_data_locked(struct knat_service *svc,
+					   const struct knat_sched *sched)
+{
+	struct knat_sched_data *d = rcu_dereference_protected(svc->sched_data,
+							      true);
+
+	return d && d->sched == sched ? d : NULL;
+}
 
 /* The backend for a new flow; @dry: what it would be, nothing moved. */
 static inline struct knat_backend *knat_sched_pick(struct knat_service *svc,

@@ -117,18 +117,20 @@ void knat_service_count_vip(struct knat_net *kn, __be32 addr,
 
 /*
  * A packet of no flow from a backend's service port: is it the answer of
- * a flow another router behind the same ECMP group started?  Only maglev
- * services can say so, and only when maglev, asked about this client,
- * names this very backend.  The backend's address and port must belong to
- * exactly one service: when several share them the answer could be any
- * one's, and leaving from the wrong VIP is worse than not at all, so
- * *@ambiguous is set and NULL returned.  RCU held.
+ * a flow another router behind the same ECMP group started?  Only
+ * services of a consistent scheduler (maglev) can say so, and only when
+ * it, asked about this client, names this very backend.  The backend's
+ * address and port must belong to exactly one service: when several share
+ * them the answer could be any one's, and leaving from the wrong VIP is
+ * worse than not at all, so *@ambiguous is set and NULL returned.  RCU
+ * held.
  */
 struct knat_backend *knat_backend_find_reply(struct knat_net *kn,
 					     const struct knat_tuple *t,
 					     bool *ambiguous)
 {
 	struct knat_backend *be, *found = NULL;
+	const struct knat_sched *sched;
 	struct rhlist_head *list, *pos;
 	struct knat_service *svc;
 	struct knat_tuple orig;
@@ -142,14 +144,15 @@ struct knat_backend *knat_backend_find_reply(struct knat_net *kn,
 		if (svc->proto != t->proto)
 			continue;
 		owners++;
-		if (READ_ONCE(svc->sched) != &knat_sched_maglev)
+		sched = READ_ONCE(svc->sched);
+		if (!(sched->flags & KNAT_SCHED_F_CONSISTENT))
 			continue;
 		orig = (struct knat_tuple) {
 			.src = t->dst, .dst = svc->addr,
 			.sport = t->dport, .dport = svc->port,
 			.proto = t->proto,
 		};
-		if (knat_sched_maglev.schedule(svc, &orig) == be)
+		if (sched->schedule(svc, &orig) == be)
 			found = be;
 	}
 	if (found && owners > 1) {

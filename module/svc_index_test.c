@@ -47,8 +47,7 @@ static void knat_it_exit(struct kunit *test)
 	for (i = 0; i < x->nsvc; i++) {
 		struct knat_service *svc = x->svc[i];
 
-		if (svc->sched->done)
-			svc->sched->done(svc);
+		knat_sched_done(svc);
 		free_percpu(svc->stats);
 	}
 	rcu_barrier();	/* maglev tables go by RCU */
@@ -72,11 +71,12 @@ static struct knat_service *knat_it_service(struct kunit *test, u8 proto,
 	svc->sched = sched;
 	svc->maglev_size = 251;
 	INIT_LIST_HEAD(&svc->backends);
-	spin_lock_init(&svc->sched_lock);
 	svc->stats = alloc_percpu(struct knat_svc_stats);
 	KUNIT_ASSERT_NOT_NULL(test, svc->stats);
 	x->svc[x->nsvc++] = svc;
 	mutex_lock(&x->kn.lock);
+	if (sched->init)
+		KUNIT_EXPECT_EQ(test, sched->init(svc), 0);
 	KUNIT_EXPECT_EQ(test, knat_svc_index_add(svc), 0);
 	mutex_unlock(&x->kn.lock);
 	return svc;
