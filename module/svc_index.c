@@ -186,8 +186,9 @@ int knat_svc_index_add(struct knat_service *svc)
 	int err;
 
 	lockdep_assert_held(&kn->lock);
-	err = rhashtable_insert_fast(&kn->svc_index, &svc->node,
-				     knat_svc_params);
+	/* Not rhashtable_insert_fast(): that one takes a second of a key. */
+	err = rhashtable_lookup_insert_fast(&kn->svc_index, &svc->node,
+					    knat_svc_params);
 	if (err)
 		return err;
 	err = rhltable_insert(&kn->vip_index, &svc->vip_node, knat_vip_params);
