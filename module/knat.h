@@ -76,6 +76,9 @@ struct knat_net {
 	u32 rate_interval;		/* seconds */
 	u32 rate_window;		/* seconds */
 
+	/* Ends what removed backends and services leave (reap.c). */
+	struct work_struct reap_work;
+
 	/* Passive health check verdicts to act on (health.c). */
 	struct delayed_work health_work;
 	/* Sequence number of the last event sent, flow events' rate. */

@@ -26,6 +26,7 @@
 #include "nat.h"
 #include "persist.h"
 #include "portalloc.h"
+#include "reap.h"
 #include "rules.h"
 #include "service.h"
 #include "stats.h"
@@ -53,7 +54,7 @@ bool knat_needs(const struct knat_flow *f, int dir, enum knat_manip_type t)
 
 /*
  * May the flow found for this packet carry it?  Not when it is dead or
- * expired; nor a UDP flow whose backend went down (UDP has no end: it
+ * expired, or its backend was removed; nor a UDP flow whose backend went down (UDP has no end: it
  * would black-hole until it timed out, so its next packet is scheduled
  * afresh); nor a closed TCP flow whose tuple a SYN reuses: that starts a
  * fresh one at once instead of waiting out TIME_WAIT.  Changes nothing.
@@ -67,6 +68,9 @@ enum knat_flow_stale knat_flow_stale(const struct knat_flow *f, int dir,
 		return KNAT_FLOW_STALE_DEAD;
 	if (knat_flow_expired(f))
 		return KNAT_FLOW_STALE_EXPIRED;
+	/* The reaper has yet to come by: it goes now. */
+	if (knat_flow_orphaned(f))
+		return KNAT_FLOW_STALE_REMOVED;
 	if (p->t.proto == IPPROTO_UDP && knat_flow_is_service(f) &&
 	    READ_ONCE(((struct knat_backend *)f->owner)->state) ==
 	    KNAT_BACKEND_DOWN)
@@ -192,10 +196,10 @@ static unsigned int knat_new_flow_make(struct knat_net *kn,
 		goto fail;
 	}
 	/*
-	 * Its backend removed meanwhile: the removal's flush may have walked
-	 * past this flow, so it ends itself.  Pairs with the barrier in
+	 * Its backend removed meanwhile: the reaper's walk may have passed
+	 * this flow, so it ends itself.  Pairs with the barrier in
 	 * knat_backend_kill(): the flow is live before the mark is read,
-	 * the mark set before the flush walks, so one of the two sees the
+	 * the mark set before the reaper walks, so one of the two sees the
 	 * other.
 	 */
 	smp_mb();

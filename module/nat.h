@@ -18,6 +18,7 @@ enum knat_flow_stale {
 	KNAT_FLOW_STALE_EXPIRED,
 	KNAT_FLOW_STALE_DOWN,		/* UDP to a backend set down */
 	KNAT_FLOW_STALE_REUSED,		/* a SYN on a closed TCP flow */
+	KNAT_FLOW_STALE_REMOVED,	/* its backend was removed */
 };
 
 enum knat_flow_stale knat_flow_stale(const struct knat_flow *f, int dir,

@@ -14,6 +14,7 @@
 #include "knat.h"
 #include "persist.h"
 #include "portalloc.h"
+#include "reap.h"
 #include "rules.h"
 #include "service.h"
 
@@ -49,6 +50,7 @@ static int __net_init knat_net_init(struct net *net)
 	kn->memcg = current->mm ? get_mem_cgroup_from_mm(current->mm) : NULL;
 	mutex_init(&kn->lock);
 	knat_health_net_init(kn);
+	knat_reap_net_init(kn);
 	knat_rate_net_init(kn);
 	spin_lock_init(&kn->event_lock);
 	kn->event_seq = 0;
@@ -106,6 +108,7 @@ static void __net_exit knat_net_exit(struct net *net)
 	knat_hooks_disable(kn);
 	knat_health_net_exit(kn);
 	knat_rate_net_exit(kn);
+	knat_reap_net_exit(kn);
 	knat_flow_net_exit(kn);
 	knat_forward_net_exit(kn);
 	knat_snat_net_exit(kn);

@@ -11,6 +11,7 @@
 
 #include "flow.h"
 #include "netlink.h"
+#include "reap.h"
 #include "service.h"
 #include "tcp_state.h"
 
@@ -346,6 +347,7 @@ int knat_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		f = knat_flow_of(h);
 		if (h->tuple.dir != KNAT_DIR_ORIG || knat_flow_expired(f) ||
 		    test_bit(KNAT_FLOW_DEAD_BIT, &f->status) ||
+		    knat_flow_orphaned(f) ||
 		    !knat_flow_filter_match(f, &d->filter))
 			continue;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,

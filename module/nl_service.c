@@ -2,6 +2,7 @@
 /* Netlink: adding, changing and deleting services and backends. */
 
 #include "netlink.h"
+#include "reap.h"
 #include "service.h"
 
 static struct netlink_range_validation knat_weight_range = {
@@ -253,6 +254,7 @@ int knat_nl_service_del(struct sk_buff *skb, struct genl_info *info)
 	svc = knat_nl_svc_find(kn, &key, info);
 	err = svc ? knat_service_del(kn, svc) : -ENOENT;
 	mutex_unlock(&kn->lock);
+	knat_reap_wait(kn);
 	return err;
 }
 
@@ -346,6 +348,8 @@ static int knat_nl_backend(struct genl_info *info, u8 cmd)
 	}
 out:
 	mutex_unlock(&kn->lock);
+	if (cmd == KNAT_CMD_BACKEND_DEL)
+		knat_reap_wait(kn);
 	return err;
 }
 

@@ -14,7 +14,7 @@
  * An entry holds its service (its key names it) and its backend, so
  * neither can be freed while it points at them; a removed (dead) backend
  * is never stored, and the one an entry names when it is removed is
- * forgotten by knat_persist_forget_backend().  Removed entries drop what
+ * forgotten by knat_persist_forget_dead().  Removed entries drop what
  * they hold after a grace period, once no record can race with them.
  */
 
@@ -256,36 +256,32 @@ static void knat_persist_walk(struct knat_net *kn,
 	rhashtable_walk_exit(&iter);
 }
 
-static bool knat_persist_of_backend(struct knat_persist *p, const void *arg)
+/*
+ * An entry of a deleted service goes; one naming a removed backend stays
+ * (its flows count on it) and forgets the backend.  The walk holds RCU:
+ * a backend a racing knat_persist_set() lets go is not freed under it.
+ */
+static bool knat_persist_of_dead(struct knat_persist *p, const void *arg)
 {
-	/* Keep the entry (its flows count on it), forget the backend. */
-	if (READ_ONCE(p->be) == arg)
-		knat_persist_clear(p, (struct knat_backend *)arg);
+	struct knat_backend *be = READ_ONCE(p->be);
+
+	if (READ_ONCE(p->key.svc->dead))
+		return true;
+	if (be && READ_ONCE(be->dead))
+		knat_persist_clear(p, be);
 	return false;
 }
 
 /*
- * A backend was marked dead: no entry keeps it (knat_persist_record()
- * forgets one it stores while this walks).  kn->lock held.
+ * Backends or services were marked dead: no entry keeps them
+ * (knat_persist_record() forgets one it stores while this walks).  From
+ * the reaper, kn->lock held.
  */
-void knat_persist_forget_backend(struct knat_net *kn,
-				 const struct knat_backend *be)
+void knat_persist_forget_dead(struct knat_net *kn)
 {
+	lockdep_assert_held(&kn->lock);
 	if (atomic_read(&kn->npersist))
-		knat_persist_walk(kn, knat_persist_of_backend, be);
-}
-
-static bool knat_persist_of_service(struct knat_persist *p, const void *arg)
-{
-	return p->key.svc == arg;
-}
-
-/* A service is gone, and its flows: its entries go too.  kn->lock held. */
-void knat_persist_forget_service(struct knat_net *kn,
-				 const struct knat_service *svc)
-{
-	if (atomic_read(&kn->npersist))
-		knat_persist_walk(kn, knat_persist_of_service, svc);
+		knat_persist_walk(kn, knat_persist_of_dead, NULL);
 }
 
 static bool knat_persist_expired(struct knat_persist *p, const void *arg)

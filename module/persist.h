@@ -17,10 +17,7 @@ struct knat_backend *knat_persist_record(struct knat_net *kn,
 					 __be32 client, struct knat_backend *be);
 void knat_persist_get(struct knat_net *kn, struct knat_flow *f);
 void knat_persist_put(struct knat_net *kn, const struct knat_flow *f);
-void knat_persist_forget_backend(struct knat_net *kn,
-				 const struct knat_backend *be);
-void knat_persist_forget_service(struct knat_net *kn,
-				 const struct knat_service *svc);
+void knat_persist_forget_dead(struct knat_net *kn);
 bool knat_persist_gc(struct knat_net *kn);
 int knat_persist_net_init(struct knat_net *kn);
 void knat_persist_net_exit(struct knat_net *kn);

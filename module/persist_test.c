@@ -48,6 +48,7 @@ static int knat_persist_test_init(struct kunit *test)
 	x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
 	if (!x || knat_persist_net_init(&x->kn))
 		return -ENOMEM;
+	mutex_init(&x->kn.lock);
 	x->kn.max_flows = 1000;
 	x->svc = kzalloc(sizeof(*x->svc), GFP_KERNEL);
 	if (!x->svc)
@@ -167,7 +168,9 @@ static void knat_persist_removed_backend(struct kunit *test)
 	/* A racing new flow tries to record it: nothing is stored. */
 	knat_pt_record(test, 4, x->be[0]);
 	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 2);
-	knat_persist_forget_backend(&x->kn, x->be[0]);
+	mutex_lock(&x->kn.lock);
+	knat_persist_forget_dead(&x->kn);
+	mutex_unlock(&x->kn.lock);
 	KUNIT_EXPECT_EQ(test, refcount_read(&x->be[0]->refcnt), 1U);
 	/* The entries stay (their flows count on them), pointing nowhere. */
 	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 2);
@@ -188,7 +191,9 @@ static void knat_persist_forget_svc(struct kunit *test)
 	/* Nothing is recorded for a deleted service. */
 	knat_pt_record(test, 4, x->be[1]);
 	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 2);
-	knat_persist_forget_service(&x->kn, x->svc);
+	mutex_lock(&x->kn.lock);
+	knat_persist_forget_dead(&x->kn);
+	mutex_unlock(&x->kn.lock);
 	KUNIT_EXPECT_EQ(test, atomic_read(&x->kn.npersist), 0);
 	rcu_barrier();
 	KUNIT_EXPECT_EQ(test, refcount_read(&x->be[0]->refcnt), 1U);

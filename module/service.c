@@ -21,6 +21,7 @@
 #include "health.h"
 #include "maglev.h"
 #include "persist.h"
+#include "reap.h"
 #include "rules.h"
 #include "service.h"
 
@@ -220,20 +221,6 @@ undo:
 	return err;
 }
 
-static bool knat_flow_of_backend(const struct knat_flow *f, const void *arg)
-{
-	return (f->kind == KNAT_FLOW_KIND_SERVICE ||
-		f->kind == KNAT_FLOW_KIND_SERVICE_SNAT) && f->owner == arg;
-}
-
-static bool knat_flow_of_service(const struct knat_flow *f, const void *arg)
-{
-	const struct knat_backend *be = f->owner;
-
-	return (f->kind == KNAT_FLOW_KIND_SERVICE ||
-		f->kind == KNAT_FLOW_KIND_SERVICE_SNAT) && be->svc == arg;
-}
-
 /* Trashed backends the scheduler no longer names go.  kn->lock held. */
 static void knat_service_empty_trash(struct knat_service *svc)
 {
@@ -258,15 +245,15 @@ static int knat_service_rebuild(struct knat_service *svc)
  * Mark a backend dead, before anything else, so that from here on no
  * scheduler, persistence lookup or probe hands it out and no new flow or
  * entry keeps it.  The pairing barrier is in knat_new_flow_make(): a flow
- * made meanwhile is seen by the flush that follows, or sees the mark and
- * ends itself.  kn->lock held.
+ * made meanwhile is seen by the reaper's walk that follows, or sees the
+ * mark and ends itself.  kn->lock held.
  */
 static void knat_backend_kill(struct knat_backend *be)
 {
 	u8 old;
 
 	WRITE_ONCE(be->dead, 1);
-	smp_mb();	/* dead before the flush walks; pairs in nat.c */
+	smp_mb();	/* dead before the reaper walks; pairs in nat.c */
 	/* A probing count is settled once: knat_health_* skip dead ones. */
 	old = xchg(&be->health, KNAT_HEALTH_FAILED);
 	if (old == KNAT_HEALTH_PROBING)
@@ -290,8 +277,7 @@ static void knat_backend_unlink(struct knat_backend *be)
 	WRITE_ONCE(svc->nbackends, svc->nbackends - 1);
 	svc->kn->nbackends--;
 	err = knat_service_rebuild(svc);
-	knat_persist_forget_backend(svc->kn, be);
-	knat_flow_flush(svc->kn, knat_flow_of_backend, be);
+	knat_reap_queue(svc->kn);
 	if (err)
 		/* The scheduler may still name it (dead: never picked). */
 		list_add(&be->trash, &svc->trash);
@@ -313,8 +299,7 @@ int knat_service_del(struct knat_net *kn, struct knat_service *svc)
 		knat_backend_kill(be);
 		knat_be_index_del(be);
 	}
-	knat_flow_flush(kn, knat_flow_of_service, svc);
-	knat_persist_forget_service(kn, svc);
+	knat_reap_queue(kn);
 	knat_sched_done(svc);
 	/*
 	 * The backends stay on the list of the unlinked service: a reader
