@@ -42,7 +42,9 @@ knat_in r backend set tcp $VIP:80 10.0.2.12:8080 up
 
 # Draining by weight 0: a long flow continues, new ones go elsewhere.
 knat_in r service set tcp $VIP:80 sched rr
-nettool c2 hold $VIP 80 6 >/tmp/hold.$$ &
+# The test ends the long flows (--until), not the clock: a loaded VM may
+# take longer than any fixed hold to look at them.
+nettool c2 hold $VIP 80 120 --until /tmp/hold.$$.stop >/tmp/hold.$$ &
 holder=$!
 busywait 10000 sh -c "ip netns exec $(ns r) $KNAT flow list proto tcp state established | grep -q ." ||
 	fail "long flow established"
@@ -51,26 +53,29 @@ expect_ok "weight 0 on the long flow's backend" knat_in r backend set tcp $VIP:8
 seen=$(spread c1 9 $VIP 80 100)
 [ -n "$long_be" ] && [[ $seen != *"b${long_be: -1}:"* ]] && pass "draining backend ($long_be) gets no new flows: $seen" ||
 	fail "draining backend ($long_be) gets no new flows: $seen"
+touch /tmp/hold.$$.stop
 wait $holder
 expect_eq "the long flow survived draining, byte for byte" "closed" "$(field state "$(tail -n 1 /tmp/hold.$$)")"
-rm -f /tmp/hold.$$
+rm -f /tmp/hold.$$ /tmp/hold.$$.stop
 knat_in r backend set tcp $VIP:80 "$long_be:8080" weight 1
 
 # Least connections: two long flows occupy two backends; lc then picks
 # the idle one.
 knat_in r flow flush
 knat_in r service set tcp $VIP:80 sched lc
-nettool c2 hold $VIP 80 5 >/dev/null &
+nettool c2 hold $VIP 80 120 --until /tmp/hold.$$.stop >/dev/null &
 h1=$!
 busywait 10000 sh -c "[ \$(ip netns exec $(ns r) $KNAT flow count proto tcp state established) = 1 ]"
-nettool c2 hold $VIP 80 5 >/dev/null &
+nettool c2 hold $VIP 80 120 --until /tmp/hold.$$.stop >/dev/null &
 h2=$!
 busywait 10000 sh -c "[ \$(ip netns exec $(ns r) $KNAT flow count proto tcp state established) = 2 ]"
 busy=$(knat_in r -j flow list proto tcp state established | json_get '" ".join(sorted(f["reply"]["src"] for f in j))')
 idle=$(printf '%s\n' 10.0.2.11 10.0.2.12 10.0.2.13 | grep -vxF -e "${busy% *}" -e "${busy#* }")
 out=$(nettool c1 tcp $VIP 80 100)
 expect_eq "lc picks the idle backend ($idle; busy: $busy)" "b${idle: -1}" "$(field name "$out")"
+touch /tmp/hold.$$.stop
 wait $h1 $h2
+rm -f /tmp/hold.$$.stop
 
 # Source hash and maglev: every connection of a client lands on one
 # backend.

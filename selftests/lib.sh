@@ -118,15 +118,25 @@ require_cmd() {
 }
 
 # busywait TIMEOUT_MS CMD...: poll until CMD succeeds; no blind sleeps.
+# TIMEOUT_MS is what a quiet VM needs; the limit is KNAT_WAIT_SCALE (3)
+# times that, since a VM sharing its host with a CPU hog runs about three
+# times slower and a limit only costs time when a test fails.  The poll
+# backs off from 50 to 400 ms so that a slow wait does not starve the
+# process it waits for of the VM's one CPU.
 busywait() {
-	local timeout_ms=$1 start now
+	local timeout_ms=$(($1 * ${KNAT_WAIT_SCALE:-3})) start now pause=0.05
 	shift
 	start=$(date +%s%3N)
 	while true; do
 		"$@" && return 0
 		now=$(date +%s%3N)
 		[ $((now - start)) -ge "$timeout_ms" ] && return 1
-		sleep 0.05
+		sleep $pause
+		case $pause in
+		0.05) pause=0.1 ;;
+		0.1) pause=0.2 ;;
+		*) pause=0.4 ;;
+		esac
 	done
 }
 
