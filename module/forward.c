@@ -50,18 +50,18 @@ int knat_forward_add(struct knat_net *kn, const struct knat_forward *tmpl,
 	}
 	atomic_set(&f->nflows, 0);
 
-	list_add_tail_rcu(&f->list, &kn->forwards);
+	/* Hooks first: a rule no packet has seen goes without a grace period. */
 	kn->nforwards++;
 	err = knat_rules_changed(kn);
 	if (err) {
-		list_del_rcu(&f->list);
 		kn->nforwards--;
-		synchronize_rcu();
 		free_percpu(f->stats);
 		kfree(f);
 		NL_SET_ERR_MSG(extack, "Cannot register netfilter hooks");
+		return err;
 	}
-	return err;
+	list_add_tail_rcu(&f->list, &kn->forwards);
+	return 0;
 }
 
 static bool knat_flow_of_forward(const struct knat_flow *flow,
@@ -72,6 +72,14 @@ static bool knat_flow_of_forward(const struct knat_flow *flow,
 	       flow->owner == arg;
 }
 
+static void knat_forward_free_rcu(struct rcu_head *head)
+{
+	struct knat_forward *f = container_of(head, struct knat_forward, rcu);
+
+	free_percpu(f->stats);
+	kfree(f);
+}
+
 /* Unlink, end its flows, free once no reader can see it or its flows. */
 static void knat_forward_destroy(struct knat_net *kn, struct knat_forward *f)
 {
@@ -80,10 +88,8 @@ static void knat_forward_destroy(struct knat_net *kn, struct knat_forward *f)
 	/* No packet can match it any more, so no new flow can name it. */
 	synchronize_rcu();
 	knat_flow_flush(kn, knat_flow_of_forward, f);
-	/* Packets that found one of its flows before the flush are done. */
-	synchronize_rcu();
-	free_percpu(f->stats);
-	kfree(f);
+	/* A packet may still hold one of its flows, and so the rule. */
+	call_rcu(&f->rcu, knat_forward_free_rcu);
 }
 
 int knat_forward_del(struct knat_net *kn, u8 proto, __be32 addr, u16 port,

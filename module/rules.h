@@ -34,6 +34,7 @@ struct knat_forward {
 	u16 to_port;		/* 0: keep the port */
 	atomic_t nflows;
 	struct knat_rule_stats __percpu *stats;
+	struct rcu_head rcu;
 };
 
 /* Ports of one protocol on one outside address: one bit a port. */
@@ -71,6 +72,7 @@ struct knat_snat {
 	u32 naddrs;
 	/* [addr index][proto index]: ports handed out to mappings. */
 	struct knat_port_map *ports;
+	struct rcu_head rcu;
 };
 
 /* forward.c */

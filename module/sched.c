@@ -60,4 +60,5 @@ u32 knat_sched_hash(const struct knat_tuple *t, bool client_only)
 
 #if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
 #include "sched_test.c"
+#include "sched_state_test.c"
 #endif

@@ -75,18 +75,18 @@ int knat_snat_add(struct knat_net *kn, const struct knat_snat *tmpl,
 	}
 	r->ifindex = knat_snat_ifindex(kn->net, r->ifname);
 
-	list_add_tail_rcu(&r->list, &kn->snats);
+	/* Hooks first: a rule no packet has seen goes without a grace period. */
 	kn->nsnats++;
 	err = knat_rules_changed(kn);
 	if (err) {
-		list_del_rcu(&r->list);
 		kn->nsnats--;
-		synchronize_rcu();
 		knat_port_map_free(r);
 		kfree(r);
 		NL_SET_ERR_MSG(extack, "Cannot register netfilter hooks");
+		return err;
 	}
-	return err;
+	list_add_tail_rcu(&r->list, &kn->snats);
+	return 0;
 }
 
 struct knat_snat_flush_arg {
@@ -111,6 +111,14 @@ static void knat_snat_flush(struct knat_net *kn, const struct knat_snat *r,
 	knat_flow_flush(kn, knat_flow_of_snat, &arg);
 }
 
+static void knat_snat_free_rcu(struct rcu_head *head)
+{
+	struct knat_snat *r = container_of(head, struct knat_snat, rcu);
+
+	knat_port_map_free(r);
+	kfree(r);
+}
+
 int knat_snat_del(struct knat_net *kn, __be32 src, u8 plen,
 		  const char *ifname, struct netlink_ext_ack *extack)
 {
@@ -125,9 +133,8 @@ int knat_snat_del(struct knat_net *kn, __be32 src, u8 plen,
 		/* Then no packet can make a flow for it: end those it made. */
 		synchronize_rcu();
 		knat_snat_flush(kn, r, 0);
-		synchronize_rcu();
-		knat_port_map_free(r);
-		kfree(r);
+		/* A packet may still hold one of its flows, and so the rule. */
+		call_rcu(&r->rcu, knat_snat_free_rcu);
 		return knat_rules_changed(kn);
 	}
 	NL_SET_ERR_MSG(extack, "No such SNAT rule");
