@@ -59,7 +59,8 @@ struct knat_net {
 	/* Lookups of services and backends (svc_index.c). */
 	struct rhashtable svc_index;
 	struct rhltable vip_index;
-	struct rhltable be_index;
+	struct rhashtable be_index;	/* of struct knat_be_group */
+	struct rhashtable be_svc_index;
 	/* SNAT endpoint-independent mappings (portalloc.c). */
 	struct rhashtable mappings;
 	/* Service persistence: client address -> backend (persist.c). */

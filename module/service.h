@@ -78,13 +78,16 @@ struct knat_backend_stats {
  */
 struct knat_backend {
 	struct list_head list;		/* in its service, RCU */
-	struct rhlist_head node;	/* in knat_net.be_index */
+	struct hlist_node group_node;	/* in group->backends, RCU */
+	struct knat_be_group *group;	/* all backends at this addr:port */
+	struct rhash_head svc_node;	/* in knat_net.be_svc_index */
 	struct list_head trash;		/* in its service's trash */
+	/* svc, addr, port: adjacent, the be_svc_index key (svc_index.c). */
 	struct knat_service *svc;	/* held */
-	refcount_t refcnt;
-	u8 dead;			/* removed: never eligible again */
 	__be32 addr;
 	__be16 port;
+	refcount_t refcnt;
+	u8 dead;			/* removed: never eligible again */
 	u32 weight;
 	u8 state;			/* enum knat_backend_state */
 	atomic_t nflows;

@@ -8,7 +8,12 @@
  *
  *   services  proto, VIP, port -> the service (unique)
  *   vips      VIP -> its services (one per port and protocol)
- *   backends  address, port -> the backends (one per service using it)
+ *   backends  address, port -> their group: the backends of that address
+ *             and port, one per service using it (a pool of servers behind
+ *             many VIPs makes groups of thousands, so a backend leaves
+ *             its group in O(1), not by a walk of it)
+ *   backends  service, address, port -> the backend (unique: the config
+ *             path's lookup, no walk of the group either)
  *
  * Entries go in before the object is published on its list and come out
  * when it is unlinked, under kn->lock; lookups are RCU.  The tables are
@@ -29,8 +34,24 @@ struct knat_svc_key {
 	u8 proto;
 };
 
-/* And of struct knat_backend the backends table hashes. */
+/* And of struct knat_backend the backends tables hash. */
 struct knat_be_key {
+	__be32 addr;
+	__be16 port;
+};
+
+/* The backends of one address and port, whichever services they serve. */
+struct knat_be_group {
+	struct rhash_head node;		/* in knat_net.be_index */
+	__be32 addr;
+	__be16 port;
+	unsigned int n;			/* on the list, under kn->lock */
+	struct hlist_head backends;	/* knat_backend.group_node, RCU */
+	struct rcu_head rcu;
+};
+
+struct knat_be_svc_key {
+	const struct knat_service *svc;
 	__be32 addr;
 	__be16 port;
 };
@@ -52,11 +73,24 @@ static const struct rhashtable_params knat_vip_params = {
 };
 
 static const struct rhashtable_params knat_be_params = {
-	.head_offset = offsetof(struct knat_backend, node),
-	.key_offset = offsetof(struct knat_backend, addr),
+	.head_offset = offsetof(struct knat_be_group, node),
+	.key_offset = offsetof(struct knat_be_group, addr),
 	.key_len = offsetofend(struct knat_be_key, port),
 	.automatic_shrinking = true,
 };
+
+static const struct rhashtable_params knat_be_svc_params = {
+	.head_offset = offsetof(struct knat_backend, svc_node),
+	.key_offset = offsetof(struct knat_backend, svc),
+	.key_len = offsetofend(struct knat_be_svc_key, port),
+	.automatic_shrinking = true,
+};
+
+/*
+ * The answer of a backend shared by more services than this is not
+ * picked up: one packet of no flow must not walk thousands of them.
+ */
+#define KNAT_PICKUP_OWNERS_MAX	64
 
 static void knat_svc_index_layout(void)
 {
@@ -67,9 +101,15 @@ static void knat_svc_index_layout(void)
 	BUILD_BUG_ON(offsetof(struct knat_service, proto) -
 		     offsetof(struct knat_service, addr) !=
 		     offsetof(struct knat_svc_key, proto));
-	BUILD_BUG_ON(offsetof(struct knat_backend, port) -
-		     offsetof(struct knat_backend, addr) !=
+	BUILD_BUG_ON(offsetof(struct knat_be_group, port) -
+		     offsetof(struct knat_be_group, addr) !=
 		     offsetof(struct knat_be_key, port));
+	BUILD_BUG_ON(offsetof(struct knat_backend, addr) -
+		     offsetof(struct knat_backend, svc) !=
+		     offsetof(struct knat_be_svc_key, addr));
+	BUILD_BUG_ON(offsetof(struct knat_backend, port) -
+		     offsetof(struct knat_backend, svc) !=
+		     offsetof(struct knat_be_svc_key, port));
 }
 
 struct knat_service *knat_service_find(struct knat_net *kn, u8 proto,
@@ -122,7 +162,8 @@ void knat_service_count_vip(struct knat_net *kn, __be32 addr,
  * it, asked about this client, names this very backend.  The backend's
  * address and port must belong to exactly one service: when several share
  * them the answer could be any one's, and leaving from the wrong VIP is
- * worse than not at all, so *@ambiguous is set and NULL returned.  RCU
+ * worse than not at all, so *@ambiguous is set and NULL returned; so it
+ * is when more than KNAT_PICKUP_OWNERS_MAX services share them.  RCU
  * held.
  */
 struct knat_backend *knat_backend_find_reply(struct knat_net *kn,
@@ -131,15 +172,21 @@ struct knat_backend *knat_backend_find_reply(struct knat_net *kn,
 {
 	struct knat_backend *be, *found = NULL;
 	const struct knat_sched *sched;
-	struct rhlist_head *list, *pos;
 	struct knat_service *svc;
+	struct knat_be_group *g;
 	struct knat_tuple orig;
-	unsigned int owners = 0;
+	unsigned int owners = 0, seen = 0;
 	struct knat_be_key k = { .addr = t->src, .port = t->sport };
 
 	*ambiguous = false;
-	list = rhltable_lookup(&kn->be_index, &k, knat_be_params);
-	rhl_for_each_entry_rcu(be, pos, list, node) {
+	g = rhashtable_lookup(&kn->be_index, &k, knat_be_params);
+	if (!g)
+		return NULL;
+	hlist_for_each_entry_rcu(be, &g->backends, group_node) {
+		if (++seen > KNAT_PICKUP_OWNERS_MAX) {
+			*ambiguous = true;
+			return NULL;
+		}
 		svc = be->svc;
 		if (svc->proto != t->proto)
 			continue;
@@ -166,20 +213,11 @@ struct knat_backend *knat_backend_find_reply(struct knat_net *kn,
 struct knat_backend *knat_backend_find_locked(struct knat_service *svc,
 					      __be32 addr, __be16 port)
 {
-	struct knat_backend *be, *found = NULL;
-	struct rhlist_head *list, *pos;
-	struct knat_be_key k = { .addr = addr, .port = port };
+	struct knat_be_svc_key k = { .svc = svc, .addr = addr, .port = port };
 
 	lockdep_assert_held(&svc->kn->lock);
-	rcu_read_lock();
-	list = rhltable_lookup(&svc->kn->be_index, &k, knat_be_params);
-	rhl_for_each_entry_rcu(be, pos, list, node)
-		if (be->svc == svc) {
-			found = be;
-			break;
-		}
-	rcu_read_unlock();
-	return found;
+	return rhashtable_lookup_fast(&svc->kn->be_svc_index, &k,
+				      knat_be_svc_params);
 }
 
 /* Before @svc is published.  Under kn->lock. */
@@ -211,17 +249,68 @@ void knat_svc_index_del(struct knat_service *svc)
 	rhltable_remove(&kn->vip_index, &svc->vip_node, knat_vip_params);
 }
 
+/* The group of @be's address and port, made if it is the first. */
+static struct knat_be_group *knat_be_group_get(struct knat_net *kn,
+					       const struct knat_backend *be)
+{
+	struct knat_be_key k = { .addr = be->addr, .port = be->port };
+	struct knat_be_group *g;
+	int err;
+
+	g = rhashtable_lookup_fast(&kn->be_index, &k, knat_be_params);
+	if (g)
+		return g;
+	g = kzalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
+	if (!g)
+		return ERR_PTR(-ENOMEM);
+	g->addr = be->addr;
+	g->port = be->port;
+	INIT_HLIST_HEAD(&g->backends);
+	err = rhashtable_lookup_insert_fast(&kn->be_index, &g->node,
+					    knat_be_params);
+	if (err) {
+		kfree(g);
+		return ERR_PTR(err);
+	}
+	return g;
+}
+
 int knat_be_index_add(struct knat_backend *be)
 {
-	lockdep_assert_held(&be->svc->kn->lock);
-	return rhltable_insert(&be->svc->kn->be_index, &be->node,
-			       knat_be_params);
+	struct knat_net *kn = be->svc->kn;
+	struct knat_be_group *g;
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+	err = rhashtable_lookup_insert_fast(&kn->be_svc_index, &be->svc_node,
+					    knat_be_svc_params);
+	if (err)
+		return err;
+	g = knat_be_group_get(kn, be);
+	if (IS_ERR(g)) {
+		rhashtable_remove_fast(&kn->be_svc_index, &be->svc_node,
+				       knat_be_svc_params);
+		return PTR_ERR(g);
+	}
+	hlist_add_head_rcu(&be->group_node, &g->backends);
+	g->n++;
+	be->group = g;
+	return 0;
 }
 
 void knat_be_index_del(struct knat_backend *be)
 {
-	lockdep_assert_held(&be->svc->kn->lock);
-	rhltable_remove(&be->svc->kn->be_index, &be->node, knat_be_params);
+	struct knat_net *kn = be->svc->kn;
+	struct knat_be_group *g = be->group;
+
+	lockdep_assert_held(&kn->lock);
+	hlist_del_rcu(&be->group_node);
+	if (!--g->n) {
+		rhashtable_remove_fast(&kn->be_index, &g->node, knat_be_params);
+		kfree_rcu(g, rcu);
+	}
+	rhashtable_remove_fast(&kn->be_svc_index, &be->svc_node,
+			       knat_be_svc_params);
 }
 
 int knat_svc_index_net_init(struct knat_net *kn)
@@ -235,11 +324,16 @@ int knat_svc_index_net_init(struct knat_net *kn)
 	err = rhltable_init(&kn->vip_index, &knat_vip_params);
 	if (err)
 		goto err_svc;
-	err = rhltable_init(&kn->be_index, &knat_be_params);
+	err = rhashtable_init(&kn->be_index, &knat_be_params);
 	if (err)
 		goto err_vip;
+	err = rhashtable_init(&kn->be_svc_index, &knat_be_svc_params);
+	if (err)
+		goto err_be;
 	return 0;
 
+err_be:
+	rhashtable_destroy(&kn->be_index);
 err_vip:
 	rhltable_destroy(&kn->vip_index);
 err_svc:
@@ -247,10 +341,19 @@ err_svc:
 	return err;
 }
 
-/* The objects are freed on their own (service.c); only the tables go. */
+static void knat_be_group_free(void *ptr, void *arg)
+{
+	kfree(ptr);
+}
+
+/*
+ * The objects are freed on their own (service.c); the tables go, and the
+ * backend groups, which no packet can reach any more.
+ */
 void knat_svc_index_net_exit(struct knat_net *kn)
 {
-	rhltable_destroy(&kn->be_index);
+	rhashtable_destroy(&kn->be_svc_index);
+	rhashtable_free_and_destroy(&kn->be_index, knat_be_group_free, NULL);
 	rhltable_destroy(&kn->vip_index);
 	rhashtable_destroy(&kn->svc_index);
 }

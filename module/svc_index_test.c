@@ -300,12 +300,62 @@ static void knat_it_many(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, knat_it_find(x, IPPROTO_TCP, KNAT_IT_VIP, 999));
 }
 
+/*
+ * One backend address behind thousands of services, as a pool of servers
+ * behind many VIPs: the configuration path finds each service's own in
+ * one lookup, refuses it twice, and a packet of no flow from it walks
+ * no more than KNAT_PICKUP_OWNERS_MAX of them.
+ */
+static void knat_it_shared_many(struct kunit *test)
+{
+	struct knat_it *x = test->priv;
+	const unsigned int n = 3000;
+	struct knat_backend **be, dup = {};
+	struct knat_service **svc;
+	unsigned int i, own = 0;
+	bool ambiguous;
+
+	be = kunit_kcalloc(test, n, sizeof(*be), GFP_KERNEL);
+	svc = kunit_kcalloc(test, n, sizeof(*svc), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, be);
+	KUNIT_ASSERT_NOT_NULL(test, svc);
+	for (i = 0; i < 3; i++) {
+		svc[i] = knat_it_service(test, IPPROTO_TCP, KNAT_IT_VIP,
+					 1000 + i, &knat_sched_rr);
+		be[i] = knat_it_backend(test, svc[i], KNAT_IT_BE, 8080);
+	}
+	/* A few round-robin owners: no pickup, and no reason to drop. */
+	KUNIT_EXPECT_NULL(test, knat_it_reply(x, IPPROTO_TCP, &ambiguous));
+	KUNIT_EXPECT_FALSE(test, ambiguous);
+
+	for (; i < n; i++) {
+		svc[i] = knat_it_service(test, IPPROTO_TCP, KNAT_IT_VIP,
+					 1000 + i, &knat_sched_rr);
+		be[i] = knat_it_backend(test, svc[i], KNAT_IT_BE, 8080);
+	}
+	mutex_lock(&x->kn.lock);
+	for (i = 0; i < n; i++)
+		own += knat_backend_find_locked(svc[i], KNAT_IT_BE,
+						htons(8080)) == be[i];
+	dup.svc = svc[7];
+	dup.addr = KNAT_IT_BE;
+	dup.port = htons(8080);
+	KUNIT_EXPECT_EQ(test, knat_be_index_add(&dup), -EEXIST);
+	mutex_unlock(&x->kn.lock);
+	KUNIT_EXPECT_EQ(test, own, n);
+
+	/* Too many owners to look at: dropped as ambiguous, not walked. */
+	KUNIT_EXPECT_NULL(test, knat_it_reply(x, IPPROTO_TCP, &ambiguous));
+	KUNIT_EXPECT_TRUE(test, ambiguous);
+}
+
 static struct kunit_case knat_svc_index_cases[] = {
 	KUNIT_CASE(knat_it_service_key),
 	KUNIT_CASE(knat_it_vip),
 	KUNIT_CASE(knat_it_backend_shared),
 	KUNIT_CASE(knat_it_reply_owner),
 	KUNIT_CASE(knat_it_many),
+	KUNIT_CASE(knat_it_shared_many),
 	{}
 };
 
