@@ -56,6 +56,7 @@ struct knat_net {
 	struct list_head forwards;
 	struct list_head snats;
 	struct list_head services;
+	struct list_head draining;	/* backends draining, under lock */
 	/* Lookups of services and backends (svc_index.c). */
 	struct rhashtable svc_index;
 	struct rhltable vip_index;

@@ -57,6 +57,7 @@ static int __net_init knat_net_init(struct net *net)
 	INIT_LIST_HEAD(&kn->forwards);
 	INIT_LIST_HEAD(&kn->snats);
 	INIT_LIST_HEAD(&kn->services);
+	INIT_LIST_HEAD(&kn->draining);
 	/* Like ICMP's own rate limit: a burst of 100, then 100 a second. */
 	ratelimit_state_init(&kn->vip_echo_rs, HZ, 100);
 	ratelimit_set_flags(&kn->vip_echo_rs, RATELIMIT_MSG_ON_RELEASE);

@@ -261,6 +261,17 @@ static void knat_backend_kill(struct knat_backend *be)
 }
 
 /*
+ * Draining backends are on the namespace's list, so that the GC looks at
+ * them and not at every backend of every service.  State DRAINING is
+ * never left but by removal: on the list exactly while in that state.
+ */
+static void knat_backend_undrain(struct knat_backend *be)
+{
+	if (be->state == KNAT_BACKEND_DRAINING)
+		list_del(&be->drain_node);
+}
+
+/*
  * Remove a backend and end its flows; kn->lock held.  No grace period is
  * waited for: whatever still holds the backend (a flow a reader found, a
  * persistence entry being forgotten) keeps it alive until it lets go, and
@@ -273,6 +284,7 @@ static void knat_backend_unlink(struct knat_backend *be)
 
 	knat_backend_kill(be);
 	knat_be_index_del(be);
+	knat_backend_undrain(be);
 	list_del_rcu(&be->list);
 	WRITE_ONCE(svc->nbackends, svc->nbackends - 1);
 	svc->kn->nbackends--;
@@ -298,6 +310,7 @@ int knat_service_del(struct knat_net *kn, struct knat_service *svc)
 	list_for_each_entry(be, &svc->backends, list) {
 		knat_backend_kill(be);
 		knat_be_index_del(be);
+		knat_backend_undrain(be);
 	}
 	knat_reap_queue(kn);
 	knat_sched_done(svc);
@@ -387,6 +400,8 @@ int knat_backend_del(struct knat_backend *be, u32 drain)
 		return 0;
 	}
 	be->drain_until = jiffies + (unsigned long)drain * HZ;
+	if (be->state != KNAT_BACKEND_DRAINING)
+		list_add_tail(&be->drain_node, &be->svc->kn->draining);
 	WRITE_ONCE(be->state, KNAT_BACKEND_DRAINING);
 	return knat_service_rebuild(be->svc);
 }
@@ -399,22 +414,16 @@ int knat_backend_del(struct knat_backend *be, u32 drain)
 bool knat_service_gc(struct knat_net *kn)
 {
 	struct knat_backend *be, *tmp;
-	struct knat_service *svc;
 	bool draining = false;
 
 	mutex_lock(&kn->lock);
-	list_for_each_entry(svc, &kn->services, list) {
-		list_for_each_entry_safe(be, tmp, &svc->backends, list) {
-			if (be->state != KNAT_BACKEND_DRAINING)
-				continue;
-			if (!atomic_read(&be->nflows) ||
-			    time_after_eq(jiffies, be->drain_until)) {
-				knat_event_backend(kn, be,
-						   KNAT_EVENT_BACKEND_DRAINED);
-				knat_backend_unlink(be);
-			} else {
-				draining = true;
-			}
+	list_for_each_entry_safe(be, tmp, &kn->draining, drain_node) {
+		if (!atomic_read(&be->nflows) ||
+		    time_after_eq(jiffies, be->drain_until)) {
+			knat_event_backend(kn, be, KNAT_EVENT_BACKEND_DRAINED);
+			knat_backend_unlink(be);
+		} else {
+			draining = true;
 		}
 	}
 	/* Persistence entries wait out their time. */
@@ -447,5 +456,6 @@ void knat_service_net_exit(struct knat_net *kn)
 	}
 	kn->nservices = 0;
 	kn->nbackends = 0;
+	INIT_LIST_HEAD(&kn->draining);
 	knat_svc_index_net_exit(kn);
 }

@@ -96,6 +96,7 @@ struct knat_backend {
 	struct knat_rate_est est;
 	u64 key;			/* identity for maglev: addr:port */
 	unsigned long drain_until;	/* jiffies, when draining */
+	struct list_head drain_node;	/* in knat_net.draining, ditto */
 	/* Passive health check (health.c). */
 	u8 health;			/* enum knat_backend_health */
 	u8 health_reported;		/* as last told, under kn->lock */

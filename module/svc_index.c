@@ -249,48 +249,27 @@ void knat_svc_index_del(struct knat_service *svc)
 	rhltable_remove(&kn->vip_index, &svc->vip_node, knat_vip_params);
 }
 
-/* The group of @be's address and port, made if it is the first. */
-static struct knat_be_group *knat_be_group_get(struct knat_net *kn,
-					       const struct knat_backend *be)
+/* @be joins the group of its address and port, made if it is the first. */
+static int knat_be_group_join(struct knat_net *kn, struct knat_backend *be)
 {
 	struct knat_be_key k = { .addr = be->addr, .port = be->port };
 	struct knat_be_group *g;
 	int err;
 
 	g = rhashtable_lookup_fast(&kn->be_index, &k, knat_be_params);
-	if (g)
-		return g;
-	g = kzalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
-	if (!g)
-		return ERR_PTR(-ENOMEM);
-	g->addr = be->addr;
-	g->port = be->port;
-	INIT_HLIST_HEAD(&g->backends);
-	err = rhashtable_lookup_insert_fast(&kn->be_index, &g->node,
-					    knat_be_params);
-	if (err) {
-		kfree(g);
-		return ERR_PTR(err);
-	}
-	return g;
-}
-
-int knat_be_index_add(struct knat_backend *be)
-{
-	struct knat_net *kn = be->svc->kn;
-	struct knat_be_group *g;
-	int err;
-
-	lockdep_assert_held(&kn->lock);
-	err = rhashtable_lookup_insert_fast(&kn->be_svc_index, &be->svc_node,
-					    knat_be_svc_params);
-	if (err)
-		return err;
-	g = knat_be_group_get(kn, be);
-	if (IS_ERR(g)) {
-		rhashtable_remove_fast(&kn->be_svc_index, &be->svc_node,
-				       knat_be_svc_params);
-		return PTR_ERR(g);
+	if (!g) {
+		g = kzalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
+		if (!g)
+			return -ENOMEM;
+		g->addr = be->addr;
+		g->port = be->port;
+		INIT_HLIST_HEAD(&g->backends);
+		err = rhashtable_lookup_insert_fast(&kn->be_index, &g->node,
+						    knat_be_params);
+		if (err) {
+			kfree(g);
+			return err;
+		}
 	}
 	hlist_add_head_rcu(&be->group_node, &g->backends);
 	g->n++;
@@ -298,17 +277,41 @@ int knat_be_index_add(struct knat_backend *be)
 	return 0;
 }
 
-void knat_be_index_del(struct knat_backend *be)
+/* And leaves it; the last one out frees it (readers may be in it). */
+static void knat_be_group_leave(struct knat_net *kn, struct knat_backend *be)
 {
-	struct knat_net *kn = be->svc->kn;
 	struct knat_be_group *g = be->group;
 
-	lockdep_assert_held(&kn->lock);
 	hlist_del_rcu(&be->group_node);
 	if (!--g->n) {
 		rhashtable_remove_fast(&kn->be_index, &g->node, knat_be_params);
 		kfree_rcu(g, rcu);
 	}
+}
+
+int knat_be_index_add(struct knat_backend *be)
+{
+	struct knat_net *kn = be->svc->kn;
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+	err = rhashtable_lookup_insert_fast(&kn->be_svc_index, &be->svc_node,
+					    knat_be_svc_params);
+	if (err)
+		return err;
+	err = knat_be_group_join(kn, be);
+	if (err)
+		rhashtable_remove_fast(&kn->be_svc_index, &be->svc_node,
+				       knat_be_svc_params);
+	return err;
+}
+
+void knat_be_index_del(struct knat_backend *be)
+{
+	struct knat_net *kn = be->svc->kn;
+
+	lockdep_assert_held(&kn->lock);
+	knat_be_group_leave(kn, be);
 	rhashtable_remove_fast(&kn->be_svc_index, &be->svc_node,
 			       knat_be_svc_params);
 }

@@ -104,7 +104,7 @@ hold_stop() {
 # An ended TCP flow lives on in TIME_WAIT (120 s by default) and still
 # counts as a flow of its backend; a short TIME_WAIT lets it leave the
 # table by itself here, well within the drain time.
-TW=4
+TW=10
 knat_in r config set timeout tcp-time-wait $TW
 hold_start 41001 || fail "drain: long flow established"
 be=$(backend_of $C2:41001)
@@ -309,6 +309,26 @@ out=$HOLD_OUT
 expect_match "changes: the long flow ran to its end, byte for byte ($out)" \
 	'^state=closed ticks=([6-9]|[1-9][0-9])$' "$out"
 expect_eq "changes: its reply source never changed" "$be $be $be $be $be $be" "$seen"
+
+# ---- a service deleted while one of its backends drains --------------
+#
+# Draining backends are on a list of the namespace, which the flow GC
+# walks: the backend leaves it with its service, and the GC, running on
+# for the flows made next, finds nothing of it.
+hold_start 41005 || fail "drain, then service del: long flow established"
+be=$(backend_of $C2:41005)
+expect_ok "drain, then service del: backend del $be drain 300" \
+	knat_in r backend del tcp $VIP:80 "$be:8080" drain 300
+expect_eq "drain, then service del: $be draining" draining "$(be_state 80 "$be")"
+expect_ok "drain, then service del: service del" knat_in r service del tcp $VIP:80
+hold_stop 41005
+expect_ok "drain, then service del: the service again" \
+	knat_in r service add tcp $VIP:80 sched rr
+for i in 1 2 3; do
+	knat_in r backend add tcp $VIP:80 10.0.2.1$i:8080
+done
+expect_eq "drain, then service del: it serves, every backend up" "b1:2 b2:2 b3:2" \
+	"$(spread c1 6 $VIP 80 100)"
 
 knat_in r service del tcp $VIP:80
 knat_in r service del tcp $VIP:81
