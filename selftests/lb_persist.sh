@@ -60,15 +60,17 @@ knat_in r backend add tcp $VIP:80 10.0.2.1${nb: -1}:8080
 # The entry outlives the connection by `persist` seconds, then goes.  To
 # see it go, the scheduler must have another opinion: sh always sends c1
 # to S; c1 is pinned elsewhere first, and returns to S once persist is up.
-# (persist 5, not less: python starts slowly in the emulated VM, and the
-# connections of one check must come within persist of each other's end.
-# So c1's connection to F is held open while the service changes, and
-# only the next Python's start lies between its end and the check.)
+# (persist 15, not less: python starts slowly in the emulated VM, a VM
+# beside a CPU hog slower still, and the connections of one check must
+# come within persist of each other's end.  So c1's connection to F is
+# held open while the service changes, and only the next Python's start
+# lies between its end and the check.)
+P=15
 knat_in r config set timeout tcp-time-wait 1 timeout tcp-close 1
 knat_in r service set tcp $VIP:80 sched sh persist 0
 S=$(field name "$(nettool c1 tcp $VIP 80 100)")
 knat_in r backend set tcp $VIP:80 10.0.2.1${S: -1}:8080 weight 0
-knat_in r service set tcp $VIP:80 sched rr persist 5
+knat_in r service set tcp $VIP:80 sched rr persist $P
 knat_in r flow flush
 HOLD=/tmp/persist.$$
 rm -f $HOLD.stop
@@ -82,12 +84,12 @@ knat_in r service set tcp $VIP:80 sched sh
 touch $HOLD.stop
 wait $pid
 rm -f $HOLD $HOLD.stop
-expect_eq "within persist 5: c1 stays on $F though sh says $S" "$F:2" \
+expect_eq "within persist $P: c1 stays on $F though sh says $S" "$F:2" \
 	"$(spread c1 2 $VIP 80 100)"
 busywait 15000 sh -c "[ \$(ip netns exec $(ns r) $KNAT flow count proto tcp) = 0 ]" ||
 	fail "flows expired"
-sleep 5.5
-expect_eq "persist 5 after the last flow: the entry is gone, sh decides" "$S:2" \
+sleep $P.5
+expect_eq "persist $P after the last flow: the entry is gone, sh decides" "$S:2" \
 	"$(spread c1 2 $VIP 80 100)"
 
 expect_fail "persist over a day refused" knat_in r service set tcp $VIP:80 persist 86401

@@ -108,7 +108,11 @@ r3=$(svc 5353 "s['rate']['packets_in']")
 out=$(cat "$TMP/send.out")
 sent=$(field sent "$out")
 secs=$(field secs "$out")
-expect_match "the client sent about 600 datagrams" '^(5[5-9][0-9]|600)$' "$sent"
+# About 600; fewer when a loaded VM starves the sender near its end (the
+# rates below are compared with what it really sent per second).
+[ "$sent" -ge 300 ] && [ "$sent" -le 600 ] &&
+	pass "the client sent 300 .. 600 datagrams ($sent)" ||
+	fail "the client sent 300 .. 600 datagrams ($sent)"
 # What the client really sent per second, and what the kernel said then.
 sent_rate=$(python3 -S -c "print(round($sent / $secs, 3))")
 busy() {
@@ -130,10 +134,11 @@ expect_eq "per backend: the service's rates are its backends' sum" True \
 expect_eq "the other services: no rate" 0 \
 	"$(knat_in r -s -j service list | json_get 'sum(v for s in j if s["port"] != 5353 for v in s["rate"].values())')"
 
-expect_eq "stopped: packets in/s decays, each read smaller ($r1 > $r2 > $r3 > 0)" True \
-	"$(python3 -S -c "print($r1 > $r2 > $r3 > 0)")"
-expect_eq "stopped: backends decay too ($b2 then under it)" True \
-	"$(svc 5353 "all(x['rate']['packets_in'] < $b2 for x in b.values())")"
+# Each read smaller, down to 0 at the latest: a loaded VM may read late.
+expect_eq "stopped: packets in/s decays, each read smaller ($r1 > $r2 > $r3, or 0)" True \
+	"$(python3 -S -c "print($r1 > 0 and $r1 > $r2 and ($r2 > $r3 or $r2 == $r3 == 0))")"
+expect_eq "stopped: backends decay too ($b2 then under it, or 0)" True \
+	"$(svc 5353 "all(x['rate']['packets_in'] < $b2 or x['rate']['packets_in'] == 0 for x in b.values())")"
 sleep 3
 expect_eq "4 windows later: every rate of the service and its backends under 1/s, bytes under 128/s" True \
 	"$(svc 5353 "all(x['rate'][k] < (128 if k.startswith('bytes') else 1) for x in [s] + list(b.values()) for k in x['rate'])")"
