@@ -74,12 +74,12 @@ be_flows() {
 
 # hold_start SPORT [ARGS]: a long flow from c2 in the background (pid in
 # HOLD, output in $TMP/hold-SPORT), a tick a second until hold_stop or
-# 90 s; wait until knat has it established.  The VM is emulated and
+# 300 s; wait until knat has it established.  The VM is emulated and
 # shared: the test decides when the flow ends, not the clock.
 hold_start() {
 	local sport=$1
 	shift
-	nettool c2 hold $VIP 80 90 --sport "$sport" --until "$TMP/stop-$sport" \
+	nettool c2 hold $VIP 80 300 --sport "$sport" --until "$TMP/stop-$sport" \
 		"$@" >"$TMP/hold-$sport" &
 	HOLD=$!
 	busywait 10000 flows_are 1 "$C2:$sport" state established
