@@ -8,6 +8,12 @@
 #   make check-debug      the selftests on a debug kernel (KASAN, lockdep,
 #                         kmemleak, UBSAN); builds it first (~25 min once)
 #   make demo             boot the VM, configure knat, push traffic through it
+#   make deb              Debian packages knat and knat-dkms into dist/
+#   sudo make dkms-install  register the module's source with DKMS, build
+#                         and install it for the running kernel
+#   make bench            knat's instructions per packet beside plain routing,
+#                         nftables, flowtable and IPVS (one VM boot, -icount);
+#                         make bench ARGS=--quick for the short run
 #
 # The test kernel is pinned in scripts/kernel.env.
 
@@ -25,7 +31,7 @@ KBUILD_ARGS := -C $(KDIR) M=$(CURDIR) CONFIG_KNAT=m
 
 .PHONY: all module userspace install clean check demo kunit selftests \
 	lint checkpatch sparse w1 test-module deps selftests-prep debug-kernel \
-	check-debug
+	check-debug bench deb dkms-install
 
 all: module userspace
 
@@ -90,3 +96,17 @@ check-debug:
 
 demo:
 	scripts/demo
+
+bench:
+	scripts/bench $(ARGS)
+
+deb:
+	scripts/deb
+
+KNAT_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+
+dkms-install:
+	scripts/dkms-src /usr/src/knat-$(KNAT_VERSION)
+	dkms add knat/$(KNAT_VERSION)
+	dkms build knat/$(KNAT_VERSION)
+	dkms install knat/$(KNAT_VERSION)

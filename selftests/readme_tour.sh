@@ -8,6 +8,7 @@
 # Each code block of the tour is a scenario of its own: the services of
 # the block before are deleted first (forwards, SNAT rules and settings
 # stay, as a reader's would).  `knat monitor` runs for 2 s.
+# KNAT_TOUR_SHOW=1 prints what each command printed.
 #
 #   c1, c2 --- br0 198.51.100.1 [ r ] br1 10.0.2.1 --- b1..b4 10.0.2.11-14
 #                                 r-wan 192.0.2.1 --- wan 192.0.2.2
@@ -78,6 +79,8 @@ while IFS=$'\x1f' read -r -u 3 block want cmd; do
 	esac
 	rc=$?
 	[ "$rc" = 124 ] && [[ $args == monitor* ]] && rc=0
+	# KNAT_TOUR_SHOW=1: each command's output, to paste into README.
+	[ -z "${KNAT_TOUR_SHOW:-}" ] || printf '%s\n' "$cmd" "$out" | sed 's/^/#   | /'
 	if [ -n "$want" ]; then
 		if [ "$rc" != 0 ] && [ "$out" = "$want" ]; then
 			pass "$cmd: fails as README shows"

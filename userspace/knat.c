@@ -34,6 +34,8 @@ static const struct object {
 	{ "stats",   do_stats,   stats_usage },
 	{ "monitor", do_monitor, monitor_usage },
 	{ "explain", do_explain, explain_usage },
+	{ "save",    do_save,    save_usage },
+	{ "flush",   do_flush,   flush_usage },
 };
 
 static void usage(FILE *f)
@@ -43,9 +45,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: knat [ OPTIONS ] OBJECT { COMMAND | help }\n"
 		"       knat help\n"
-		"       knat [ OPTIONS ] -b[atch] FILE\n"
+		"       knat [ OPTIONS ] [ -force ] -b[atch] FILE\n"
 		"where  OBJECT := { status | config | forward | snat | service | backend |\n"
-		"                   flow | stats | monitor | explain }\n"
+		"                   flow | stats | monitor | explain | save | flush }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -s[tats] | -n[etns] NAME |\n"
 		"                    -V[ersion] | -h[elp] }\n"
 		"       FILE := commands, one a line, without \"knat\"; \"-\" is stdin\n");
@@ -127,15 +129,16 @@ static int run(int argc, char **argv, const struct cli_opts *o)
 /*
  * "knat -b FILE", as "ip -batch": each line a command, words apart by
  * blanks, "#" to the end of a line a comment; all on one netlink socket.
- * The first command that fails ends the batch, its line named.
+ * The first command that fails ends the batch, its line named; with
+ * -force every line runs and the batch fails if any of them did.
  */
-static int batch(const char *name, const struct cli_opts *o)
+static int batch(const char *name, const struct cli_opts *o, bool force)
 {
 	char *line = NULL, *words[BATCH_WORDS], *save, *w;
 	unsigned long lineno = 0;
 	size_t cap = 0;
 	FILE *f;
-	int n, ret = 0;
+	int n, cmd_ret, ret = 0;
 
 	f = strcmp(name, "-") ? fopen(name, "r") : stdin;
 	if (!f) {
@@ -143,7 +146,9 @@ static int batch(const char *name, const struct cli_opts *o)
 		return EXIT_USAGE;
 	}
 	ret = knat_batch_begin();
-	while (!ret && getline(&line, &cap, f) > 0) {
+	if (ret)
+		goto out;
+	while (getline(&line, &cap, f) > 0) {
 		lineno++;
 		line[strcspn(line, "#\n")] = '\0';
 		n = 0;
@@ -153,24 +158,43 @@ static int batch(const char *name, const struct cli_opts *o)
 		if (w) {
 			pr_err("%s:%lu: more than %d words.", name, lineno,
 			       BATCH_WORDS);
-			ret = EXIT_USAGE;
-			break;
-		}
-		if (!n)
+			cmd_ret = EXIT_USAGE;
+		} else if (n) {
+			cmd_ret = run(n, words, o);
+			if (cmd_ret)
+				pr_err("command failed %s:%lu.", name, lineno);
+		} else {
 			continue;
-		ret = run(n, words, o);
-		if (ret)
-			pr_err("command failed %s:%lu.", name, lineno);
+		}
+		if (cmd_ret && !ret)
+			ret = cmd_ret;
+		if (ret && !force)
+			break;
 	}
 	if (!ret && ferror(f)) {
 		pr_err("cannot read \"%s\": %s.", name, strerror(errno));
 		ret = EXIT_USAGE;
 	}
+out:
 	knat_batch_end();
 	free(line);
 	if (f != stdin)
 		fclose(f);
 	return ret;
+}
+
+/* The options whose value is the next word. */
+static bool takes_value(const char *opt)
+{
+	static const char *const with_value[] = {
+		"-n", "--netns", "-b", "--batch",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(with_value); i++)
+		if (!strcmp(opt, with_value[i]))
+			return true;
+	return false;
 }
 
 int main(int argc, char **argv)
@@ -183,17 +207,24 @@ int main(int argc, char **argv)
 		{ "version", no_argument,       NULL, 'V' },
 		{ "help",    no_argument,       NULL, 'h' },
 		{ "batch",   required_argument, NULL, 'b' },
+		{ "force",   no_argument,       NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_opts opts = { 0 };
-	bool json = false, pretty = false;
+	bool json = false, pretty = false, force = false;
 	const char *netns = NULL, *batch_file = NULL;
 	int c, ret;
 
 	/* "ip -batch FILE" spells it with one dash: so may knat. */
-	for (c = 1; c < argc && argv[c][0] == '-'; c++)
+	for (c = 1; c < argc && argv[c][0] == '-'; c++) {
 		if (!strcmp(argv[c], "-batch"))
 			argv[c] = "--batch";
+		else if (!strcmp(argv[c], "-force"))
+			argv[c] = "--force";
+		/* The value of "-n NAME" or "-b FILE" is not an option. */
+		if (takes_value(argv[c]) && c + 1 < argc)
+			c++;
+	}
 	/* "+": options end at the object, as in ip; ":": we word the errors. */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:jpsn:Vhb:", long_opts, NULL)) != -1) {
@@ -212,6 +243,9 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			batch_file = optarg;
+			break;
+		case 'f':
+			force = true;
 			break;
 		case 'V':
 			printf("knat utility, %s\n", KNAT_VERSION);
@@ -234,6 +268,10 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
+	if (force && !batch_file) {
+		pr_err("-force goes with -batch only.");
+		return EXIT_USAGE;
+	}
 	if (batch_file && argc) {
 		pr_err("-batch takes no command line command: \"%s\".", argv[0]);
 		return EXIT_USAGE;
@@ -261,6 +299,6 @@ int main(int argc, char **argv)
 	}
 	/* -p only shapes JSON, as in iproute2. */
 	json_print_init(stdout, json, pretty);
-	ret = batch_file ? batch(batch_file, &opts) : run(argc, argv, &opts);
+	ret = batch_file ? batch(batch_file, &opts, force) : run(argc, argv, &opts);
 	return finish(ret);
 }

@@ -25,6 +25,8 @@ int do_flow(int argc, char **argv, const struct cli_opts *o);
 int do_stats(int argc, char **argv, const struct cli_opts *o);
 int do_monitor(int argc, char **argv, const struct cli_opts *o);
 int do_explain(int argc, char **argv, const struct cli_opts *o);
+int do_save(int argc, char **argv, const struct cli_opts *o);
+int do_flush(int argc, char **argv, const struct cli_opts *o);
 
 void status_usage(FILE *f);
 void config_usage(FILE *f);
@@ -36,5 +38,7 @@ void flow_usage(FILE *f);
 void stats_usage(FILE *f);
 void monitor_usage(FILE *f);
 void explain_usage(FILE *f);
+void save_usage(FILE *f);
+void flush_usage(FILE *f);
 
 #endif

@@ -188,6 +188,15 @@ expect 1 'Error: unexpected argument "x".' backend list tcp 198.51.100.10:80 x
 # batch
 expect 1 'Error: -batch takes no command line command: "status".' -batch /dev/null status
 expect 1 'Error: cannot open "/nonexistent": No such file or directory.' -b /nonexistent
+expect 1 'Error: -force goes with -batch only.' -force status
+expect 1 'Error: -force goes with -batch only.' -n nonexistent -force status
+expect 1 'Error: -batch takes no command line command: "status".' -n nonexistent -batch /dev/null status
+expect 1 'Error: -batch takes no command line command: "status".' -force -batch /dev/null status
+# save
+expect 1 'Error: unexpected argument "x".' save x
+expect 1 'Error: save prints knat commands, not JSON: drop -j.' -j save
+expect 1 'Error: unexpected argument "all".' flush all
+expect 1 'Error: flush prints nothing to put in JSON: drop -j.' -j flush
 expect 1 'Error: "tcp|udp" is required.' backend add
 expect 1 'Error: "ADDR[:PORT]" is required.' backend add tcp 198.51.100.10:80
 expect 1 'Error: argument ":8080" is wrong: missing address' backend add tcp 198.51.100.10:80 :8080
@@ -246,6 +255,9 @@ else
 	expect 2 "$notloaded" -s backend list
 	expect 2 "$notloaded" -j backend list tcp 198.51.100.10:80
 	expect 2 "$notloaded" -batch /dev/null
+	expect 2 "$notloaded" -force -batch /dev/null
+	expect 2 "$notloaded" save
+	expect 2 "$notloaded" flush
 	expect 2 "$notloaded" service add tcp 198.51.100.10:80
 	expect 2 "$notloaded" service add udp 198.51.100.10:53 sched maglev maglev-size 65537 persist 300
 	expect 2 "$notloaded" service set tcp 198.51.100.10:80 sched wlc

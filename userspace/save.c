@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The namespace's configuration as a whole.
+ *
+ * knat save: the configuration as knat commands, one a line, which
+ * "knat -b FILE" reads back.
+ *
+ * The order is fixed so that two saves of the same configuration are the
+ * same bytes whatever order its objects were made in (a saved file can be
+ * diffed and kept under version control): limits, config, forwards, SNAT
+ * rules, then each service followed by its backends; within each kind
+ * sorted by the text of the line.  Forwards and SNAT rules are printed by
+ * their own list code, whose text already is their add syntax.
+ *
+ * Not saved: draining backends (they are on their way out; a restore must
+ * not bring them back), flows and counters (state, not configuration), and
+ * the limits outside the initial namespace (the host sets those).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <linux/knat.h>
+
+#include "config.h"
+#include "forward.h"
+#include "json_print.h"
+#include "knat_nl.h"
+#include "lb.h"
+#include "objects.h"
+#include "snat.h"
+#include "utils.h"
+
+void save_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: knat save\n"
+		"       knat -b FILE        (reads back what save printed)\n");
+}
+
+void flush_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: knat flush\n"
+		"       (every forward, SNAT rule and service with its backends;\n"
+		"        config values stay)\n");
+}
+
+struct lines {
+	char *buf;
+	size_t len, n;
+	char **line;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * A dump printed by cb into memory, cut into lines and sorted.  The text
+ * printer is pointed at the memory for the dump and back at stdout after.
+ */
+static int capture(struct lines *l, uint8_t cmd, uint16_t flags, mnl_cb_t cb)
+{
+	FILE *m;
+	char *p, *nl;
+	int ret;
+
+	memset(l, 0, sizeof(*l));
+	m = open_memstream(&l->buf, &l->len);
+	if (!m) {
+		pr_err("%s.", strerror(errno));
+		return EXIT_KERNEL;
+	}
+	json_print_init(m, false, false);
+	ret = knat_query(cmd, flags, cb, NULL);
+	json_print_init(stdout, false, false);
+	if (fclose(m)) {
+		pr_err("%s.", strerror(errno));
+		ret = EXIT_KERNEL;
+	}
+	if (ret)
+		return ret;
+	for (p = l->buf; *p; p = nl + 1) {
+		char **grown;
+
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		if (!*p)
+			continue;
+		grown = realloc(l->line, (l->n + 1) * sizeof(*l->line));
+		if (!grown) {
+			pr_err("%s.", strerror(ENOMEM));
+			return EXIT_KERNEL;
+		}
+		l->line = grown;
+		l->line[l->n++] = p;
+	}
+	qsort(l->line, l->n, sizeof(*l->line), cmp_str);
+	return 0;
+}
+
+static void lines_free(struct lines *l)
+{
+	free(l->line);
+	free(l->buf);
+}
+
+/* The limits are the host's: only its own namespace saves them. */
+static bool in_initial_netns(void)
+{
+	struct stat self, init;
+
+	return !stat("/proc/self/ns/net", &self) &&
+	       !stat("/proc/1/ns/net", &init) &&
+	       self.st_ino == init.st_ino && self.st_dev == init.st_dev;
+}
+
+/*
+ * "config show" prints "NAME VALUE", "timeout NAME VALUE" and "limit NAME
+ * VALUE" lines: each is "config set" words.  Limits go on a line of their
+ * own before the rest, since max-flows may not exceed its limit.
+ */
+static int save_config(void)
+{
+	struct lines l;
+	size_t i;
+	int ret, pass;
+
+	ret = capture(&l, KNAT_CMD_CONFIG_GET, NLM_F_ACK, config_print);
+	if (ret)
+		goto out;
+	for (pass = 0; pass < 2; pass++) {
+		bool limits = pass == 0, any = false;
+
+		if (limits && !in_initial_netns())
+			continue;
+		for (i = 0; i < l.n; i++) {
+			bool is_limit = !strncmp(l.line[i], "limit ", 6);
+
+			if (is_limit != limits)
+				continue;
+			printf("%s%s", any ? " " : "config set ", l.line[i]);
+			any = true;
+		}
+		if (any)
+			putchar('\n');
+	}
+out:
+	lines_free(&l);
+	return ret;
+}
+
+static int save_rules(uint8_t cmd, mnl_cb_t cb, const char *prefix)
+{
+	struct lines l;
+	size_t i;
+	int ret;
+
+	ret = capture(&l, cmd, NLM_F_DUMP, cb);
+	for (i = 0; !ret && i < l.n; i++)
+		printf("%s %s\n", prefix, l.line[i]);
+	lines_free(&l);
+	return ret;
+}
+
+static int cmp_service(const void *a, const void *b)
+{
+	const struct lb_service *x = a, *y = b;
+
+	return strcmp(x->label, y->label);
+}
+
+static int cmp_backend(const void *a, const void *b)
+{
+	const struct lb_backend *x = a, *y = b;
+
+	return strcmp(x->label, y->label);
+}
+
+static void save_service(const struct lb_service *svc)
+{
+	char id[64], abuf[ADDR_BUF], be_id[ADDR_BUF + 8];
+	size_t i;
+
+	snprintf(id, sizeof(id), "%s %s:%u", svc->proto, svc->vip, svc->port);
+	printf("service add %s", id);
+	if (svc->has_sched)
+		printf(" sched %s", svc->sched);
+	if (svc->has_maglev_size)
+		printf(" maglev-size %u", svc->maglev_size);
+	if (svc->persist)
+		printf(" persist %u", svc->persist);
+	if (svc->has_check_fails)
+		printf(" check-fails %u", svc->check_fails);
+	if (svc->has_check_timeout)
+		printf(" check-timeout %u", svc->check_timeout);
+	if (svc->has_check_holddown)
+		printf(" check-holddown %u", svc->check_holddown);
+	if (svc->has_check_clients)
+		printf(" check-clients %u", svc->check_clients);
+	putchar('\n');
+
+	for (i = 0; i < svc->nbackends; i++) {
+		const struct lb_backend *be = &svc->backends[i];
+
+		if (be->has_state && be->state == KNAT_BACKEND_DRAINING)
+			continue;
+		/* PORT 0 is "the service's port", as it was added. */
+		fmt_addr(be->addr, abuf);
+		if (be->port)
+			snprintf(be_id, sizeof(be_id), "%s:%u", abuf, be->port);
+		else
+			snprintf(be_id, sizeof(be_id), "%s", abuf);
+		printf("backend add %s %s", id, be_id);
+		if (be->has_weight)
+			printf(" weight %u", be->weight);
+		putchar('\n');
+		/* Added up; "down" is the operator's, kept as a second step. */
+		if (be->has_state && be->state == KNAT_BACKEND_DOWN)
+			printf("backend set %s %s down\n", id, be_id);
+	}
+}
+
+static int save_services(void)
+{
+	struct lb_table t = { 0 };
+	size_t i;
+	int ret;
+
+	ret = lb_collect(&t, false, NULL);
+	if (!ret) {
+		qsort(t.svcs, t.nservices, sizeof(*t.svcs), cmp_service);
+		for (i = 0; i < t.nservices; i++) {
+			qsort(t.svcs[i].backends, t.svcs[i].nbackends,
+			      sizeof(*t.svcs[i].backends), cmp_backend);
+			save_service(&t.svcs[i]);
+		}
+	}
+	lb_table_free(&t);
+	return ret;
+}
+
+int do_save(int argc, char **argv, const struct cli_opts *o)
+{
+	int ret;
+
+	(void)o;
+	if (argc)
+		return unexpected(argv[0]);
+	if (is_json_context()) {
+		pr_err("save prints knat commands, not JSON: drop -j.");
+		return EXIT_USAGE;
+	}
+	ret = save_config();
+	if (!ret)
+		ret = save_rules(KNAT_CMD_FORWARD_GET, forward_print, "forward add");
+	if (!ret)
+		ret = save_rules(KNAT_CMD_SNAT_GET, snat_print, "snat add");
+	if (!ret)
+		ret = save_services();
+	return ret;
+}
+
+/*
+ * knat flush: every forward, SNAT rule and service goes, as "del" would
+ * remove each (their flows with them); config values stay, as "ip route
+ * flush" leaves sysctls.  What to delete is read from the same dumps save
+ * prints from: the words of a listed rule up to what "del" takes.
+ */
+static int flush_rules(uint8_t cmd, mnl_cb_t cb,
+		       int (*del)(int argc, char **argv, const struct cli_opts *o),
+		       unsigned int keep)
+{
+	char *words[6], *save_ptr;
+	struct lines l;
+	unsigned int n;
+	size_t i;
+	int ret;
+
+	ret = capture(&l, cmd, NLM_F_DUMP, cb);
+	for (i = 0; !ret && i < l.n; i++) {
+		words[0] = "del";
+		n = 1;
+		for (char *w = strtok_r(l.line[i], " ", &save_ptr);
+		     w && n <= keep; w = strtok_r(NULL, " ", &save_ptr))
+			words[n++] = w;
+		/* SNAT: "from PREFIX" and, when there, "out DEV". */
+		if (del == do_snat && n > 3 && strcmp(words[3], "out"))
+			n = 3;
+		ret = del((int)n, words, NULL);
+	}
+	lines_free(&l);
+	return ret;
+}
+
+int do_flush(int argc, char **argv, const struct cli_opts *o)
+{
+	struct lb_table t = { 0 };
+	char vip[ADDR_BUF + 8];
+	size_t i;
+	int ret;
+
+	(void)o;
+	if (argc)
+		return unexpected(argv[0]);
+	if (is_json_context()) {
+		pr_err("flush prints nothing to put in JSON: drop -j.");
+		return EXIT_USAGE;
+	}
+	/* "PROTO [ADDR]:PORT" of "tcp 0.0.0.0:8080 to ...". */
+	ret = flush_rules(KNAT_CMD_FORWARD_GET, forward_print, do_forward, 2);
+	/* "from PREFIX [out DEV]" of "from ... out DEV masquerade ...". */
+	if (!ret)
+		ret = flush_rules(KNAT_CMD_SNAT_GET, snat_print, do_snat, 4);
+	if (!ret)
+		ret = lb_collect(&t, false, NULL);
+	for (i = 0; !ret && i < t.nservices; i++) {
+		char *words[] = { "del", t.svcs[i].proto, vip };
+
+		snprintf(vip, sizeof(vip), "%s:%u", t.svcs[i].vip, t.svcs[i].port);
+		ret = do_service(3, words, NULL);
+	}
+	lb_table_free(&t);
+	return ret;
+}
