@@ -5,25 +5,58 @@
  * flow never sees this list.
  */
 
-#include <linux/rculist.h>
 #include <linux/slab.h>
 #include <net/route.h>
 
 #include "flow.h"
 #include "rules.h"
 
-static bool knat_forward_overlaps(const struct knat_forward *a,
-				  const struct knat_forward *b)
+bool knat_forward_overlaps(const struct knat_forward *a,
+			   const struct knat_forward *b)
 {
 	return a->proto == b->proto &&
 	       (a->addr == b->addr || !a->addr || !b->addr) &&
 	       a->port_min <= b->port_max && b->port_min <= a->port_max;
 }
 
+/* The same rule: a restore that names it keeps it, flows and all. */
+bool knat_forward_same(const struct knat_forward *a,
+		       const struct knat_forward *b)
+{
+	return a->proto == b->proto && a->addr == b->addr &&
+	       a->port_min == b->port_min && a->port_max == b->port_max &&
+	       a->to_addr == b->to_addr && a->to_port == b->to_port;
+}
+
+struct knat_forward *knat_forward_alloc(const struct knat_forward *tmpl)
+{
+	struct knat_forward *f;
+
+	f = kmemdup(tmpl, sizeof(*f), GFP_KERNEL_ACCOUNT);
+	if (!f)
+		return NULL;
+	f->stats = alloc_percpu_gfp(struct knat_rule_stats, GFP_KERNEL_ACCOUNT);
+	if (!f->stats) {
+		kfree(f);
+		return NULL;
+	}
+	f->removed = 0;
+	atomic_set(&f->nflows, 0);
+	return f;
+}
+
+void knat_forward_free(struct knat_forward *f)
+{
+	free_percpu(f->stats);
+	kfree(f);
+}
+
 int knat_forward_add(struct knat_net *kn, const struct knat_forward *tmpl,
 		     struct netlink_ext_ack *extack)
 {
+	struct knat_rule_table *t = knat_rule_table_locked(kn, kn->forwards);
 	struct knat_forward *f;
+	unsigned int i;
 	int err;
 
 	lockdep_assert_held(&kn->lock);
@@ -32,36 +65,32 @@ int knat_forward_add(struct knat_net *kn, const struct knat_forward *tmpl,
 			       "Namespace holds as many forwards as its limit allows");
 		return -ENOSPC;
 	}
-	list_for_each_entry(f, &kn->forwards, list) {
-		if (knat_forward_overlaps(f, tmpl)) {
+	for (i = 0; t && i < t->n; i++) {
+		if (knat_forward_overlaps(t->rule[i], tmpl)) {
 			NL_SET_ERR_MSG(extack,
 				       "Forward overlaps an existing forward");
 			return -EEXIST;
 		}
 	}
 
-	f = kmemdup(tmpl, sizeof(*f), GFP_KERNEL_ACCOUNT);
+	f = knat_forward_alloc(tmpl);
 	if (!f)
 		return -ENOMEM;
-	f->stats = alloc_percpu_gfp(struct knat_rule_stats, GFP_KERNEL_ACCOUNT);
-	if (!f->stats) {
-		kfree(f);
-		return -ENOMEM;
-	}
-	atomic_set(&f->nflows, 0);
-
 	/* Hooks first: a rule no packet has seen goes without a grace period. */
 	kn->nforwards++;
 	err = knat_rules_changed(kn);
 	if (err) {
-		kn->nforwards--;
-		free_percpu(f->stats);
-		kfree(f);
 		NL_SET_ERR_MSG(extack, "Cannot register netfilter hooks");
-		return err;
+		goto fail;
 	}
-	list_add_tail_rcu(&f->list, &kn->forwards);
-	return 0;
+	err = knat_rule_table_append(kn, &kn->forwards, f);
+	if (!err)
+		return 0;
+fail:
+	kn->nforwards--;
+	knat_rules_changed(kn);
+	knat_forward_free(f);
+	return err;
 }
 
 static bool knat_flow_of_forward(const struct knat_flow *flow,
@@ -69,39 +98,52 @@ static bool knat_flow_of_forward(const struct knat_flow *flow,
 {
 	return (flow->kind == KNAT_FLOW_KIND_FORWARD ||
 		flow->kind == KNAT_FLOW_KIND_FORWARD_SNAT) &&
-	       flow->owner == arg;
+	       READ_ONCE(((const struct knat_forward *)flow->owner)->removed);
 }
 
 static void knat_forward_free_rcu(struct rcu_head *head)
 {
-	struct knat_forward *f = container_of(head, struct knat_forward, rcu);
-
-	free_percpu(f->stats);
-	kfree(f);
+	knat_forward_free(container_of(head, struct knat_forward, rcu));
 }
 
-/* Unlink, end its flows, free once no reader can see it or its flows. */
-static void knat_forward_destroy(struct knat_net *kn, struct knat_forward *f)
+/*
+ * Forwards no published table names any more: end their flows (one walk
+ * for all of them) and free each once no reader can see it or its flows.
+ */
+void knat_forwards_destroy(struct knat_net *kn, void **rules, unsigned int n)
 {
-	list_del_rcu(&f->list);
-	kn->nforwards--;
-	/* No packet can match it any more, so no new flow can name it. */
+	struct knat_forward **f = (struct knat_forward **)rules;
+	unsigned int i;
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++)
+		WRITE_ONCE(f[i]->removed, 1);
+	/* No packet can match them any more, so no new flow can name one. */
 	synchronize_rcu();
-	knat_flow_flush(kn, knat_flow_of_forward, f);
-	/* A packet may still hold one of its flows, and so the rule. */
-	call_rcu(&f->rcu, knat_forward_free_rcu);
+	knat_flow_flush(kn, knat_flow_of_forward, NULL);
+	/* A packet may still hold one of their flows, and so the rule. */
+	for (i = 0; i < n; i++)
+		call_rcu(&f[i]->rcu, knat_forward_free_rcu);
 }
 
 int knat_forward_del(struct knat_net *kn, u8 proto, __be32 addr, u16 port,
 		     struct netlink_ext_ack *extack)
 {
+	struct knat_rule_table *t = knat_rule_table_locked(kn, kn->forwards);
 	struct knat_forward *f;
+	unsigned int i;
 
 	lockdep_assert_held(&kn->lock);
-	list_for_each_entry(f, &kn->forwards, list) {
+	for (i = 0; t && i < t->n; i++) {
+		f = t->rule[i];
 		if (f->proto == proto && f->addr == addr &&
 		    f->port_min == port) {
-			knat_forward_destroy(kn, f);
+			void *rule = f;
+
+			knat_rule_table_remove(kn, &kn->forwards, f);
+			kn->nforwards--;
+			knat_forwards_destroy(kn, &rule, 1);
 			return knat_rules_changed(kn);
 		}
 	}
@@ -113,9 +155,12 @@ int knat_forward_del(struct knat_net *kn, u8 proto, __be32 addr, u16 port,
 struct knat_forward *knat_forward_find(struct knat_net *kn, u8 proto,
 				       __be32 daddr, u16 dport)
 {
+	struct knat_rule_table *t = rcu_dereference(kn->forwards);
+	unsigned int i, n = t ? READ_ONCE(t->n) : 0;
 	struct knat_forward *f;
 
-	list_for_each_entry_rcu(f, &kn->forwards, list) {
+	for (i = 0; i < n; i++) {
+		f = READ_ONCE(t->rule[i]);
 		if (f->proto != proto || dport < f->port_min ||
 		    dport > f->port_max)
 			continue;
@@ -133,11 +178,16 @@ struct knat_forward *knat_forward_find(struct knat_net *kn, u8 proto,
 bool knat_forward_covers(struct knat_net *kn, u8 proto, __be32 addr,
 			 u16 port)
 {
+	struct knat_rule_table *t;
 	struct knat_forward *f;
+	unsigned int i, n;
 	bool hit = false;
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(f, &kn->forwards, list) {
+	t = rcu_dereference(kn->forwards);
+	n = t ? READ_ONCE(t->n) : 0;
+	for (i = 0; i < n; i++) {
+		f = READ_ONCE(t->rule[i]);
 		if (f->proto == proto && (!f->addr || f->addr == addr) &&
 		    port >= f->port_min && port <= f->port_max) {
 			hit = true;
@@ -151,12 +201,13 @@ bool knat_forward_covers(struct knat_net *kn, u8 proto, __be32 addr,
 /* Namespace exit: flows are gone already, and no reader is left. */
 void knat_forward_net_exit(struct knat_net *kn)
 {
-	struct knat_forward *f, *tmp;
+	struct knat_rule_table *t = rcu_dereference_protected(kn->forwards,
+							       true);
+	unsigned int i;
 
-	list_for_each_entry_safe(f, tmp, &kn->forwards, list) {
-		list_del(&f->list);
-		free_percpu(f->stats);
-		kfree(f);
-	}
+	for (i = 0; t && i < t->n; i++)
+		knat_forward_free(t->rule[i]);
+	kvfree(t);
+	RCU_INIT_POINTER(kn->forwards, NULL);
 	kn->nforwards = 0;
 }

@@ -30,6 +30,7 @@
 /* A namespace's max-flows until it sets one. */
 #define KNAT_DEFAULT_MAX_FLOWS	262144
 
+struct knat_rule_table;
 struct knat_stats;
 struct knat_stats_zero;
 
@@ -52,9 +53,9 @@ struct knat_net {
 	struct rhashtable_iter gc_iter;
 	bool gc_iter_live;
 
-	/* Rules (rules.h): RCU lists, changed under ->lock. */
-	struct list_head forwards;
-	struct list_head snats;
+	/* Rules (rules.h): RCU tables and lists, changed under ->lock. */
+	struct knat_rule_table __rcu *forwards;
+	struct knat_rule_table __rcu *snats;
 	struct list_head services;
 	struct list_head draining;	/* backends draining, under lock */
 	/* Lookups of services and backends (svc_index.c). */

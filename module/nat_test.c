@@ -457,8 +457,8 @@ static int knat_icmp_test_init(struct kunit *test)
 	kn = &fx->kn;
 	kn->net = &init_net;
 	kn->max_flows = 1000;
-	INIT_LIST_HEAD(&kn->forwards);
-	INIT_LIST_HEAD(&kn->snats);
+	RCU_INIT_POINTER(kn->forwards, NULL);
+	RCU_INIT_POINTER(kn->snats, NULL);
 	if (knat_stats_net_init(kn))
 		return -ENOMEM;
 	if (knat_flow_net_init(kn)) {

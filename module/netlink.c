@@ -33,6 +33,8 @@ static const struct nla_policy knat_nl_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_BACKEND]	= NLA_POLICY_NESTED(knat_be_policy),
 	[KNAT_A_EXPLAIN]	= NLA_POLICY_NESTED(knat_explain_policy),
 	[KNAT_A_WITH_STATS]	= { .type = NLA_FLAG },
+	[KNAT_A_RESTORE_FLUSH]	= { .type = NLA_FLAG },
+	[KNAT_A_RESTORE_OPS]	= NLA_POLICY_NESTED(knat_restore_policy),
 };
 
 struct sk_buff *knat_nl_reply_new(struct genl_info *info, u8 cmd, void **hdr)
@@ -246,6 +248,11 @@ static const struct genl_ops knat_nl_ops[] = {
 	{
 		.cmd = KNAT_CMD_EXPLAIN,
 		.doit = knat_nl_explain,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNAT_CMD_RESTORE,
+		.doit = knat_nl_restore,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

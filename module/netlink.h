@@ -30,14 +30,45 @@ extern const struct nla_policy knat_flow_policy[KNAT_FLOW_A_MAX + 1];
 extern const struct nla_policy knat_svc_policy[KNAT_SVC_A_MAX + 1];
 extern const struct nla_policy knat_be_policy[KNAT_BE_A_MAX + 1];
 extern const struct nla_policy knat_explain_policy[KNAT_EXP_A_MAX + 1];
+extern const struct nla_policy knat_op_policy[KNAT_OP_A_MAX + 1];
+extern const struct nla_policy knat_restore_policy[KNAT_RESTORE_A_MAX + 1];
 
 /* nl_config.c */
 int knat_nl_config_show(struct sk_buff *skb, struct genl_info *info);
 int knat_nl_config_set(struct sk_buff *skb, struct genl_info *info);
+
+/* A CONFIG_SET request, parsed and checked but for what needs the lock. */
+struct knat_nl_cfg_req {
+	struct nlattr *tb[KNAT_CFG_A_MAX + 1];
+	struct nlattr *tos[__KNAT_TIMEOUT_MAX + 1];
+	struct nlattr *lim[__KNAT_LIMIT_MAX + 1];
+};
+
+int knat_nl_config_parse(struct sk_buff *skb, struct genl_info *info,
+			 struct knat_nl_cfg_req *req);
+/* Under kn->lock: the rest of the checks, then every value at once. */
+int knat_nl_config_apply(struct knat_net *kn, const struct knat_nl_cfg_req *req,
+			 struct netlink_ext_ack *extack);
+
+/* Every value CONFIG_SET can change, to put back (restore.c). */
+struct knat_cfg_snapshot {
+	u32 limits[__KNAT_LIMIT_MAX];
+	u32 max_flows;
+	u32 timeouts[__KNAT_TIMEOUT_MAX];
+	u32 rate_interval;
+	u32 rate_window;
+};
+
+void knat_config_save(struct knat_net *kn, struct knat_cfg_snapshot *c);
+void knat_config_load(struct knat_net *kn, const struct knat_cfg_snapshot *c);
 int knat_nl_stats_show(struct sk_buff *skb, struct genl_info *info);
 int knat_nl_stats_reset(struct sk_buff *skb, struct genl_info *info);
 
 /* nl_rules.c */
+struct knat_forward;
+/* A FORWARD_NEW or SNAT_NEW request's rule, checked but against others. */
+int knat_nl_forward_parse(struct genl_info *info, struct knat_forward *f);
+int knat_nl_snat_parse(struct genl_info *info, struct knat_snat *r);
 int knat_nl_forward_new(struct sk_buff *skb, struct genl_info *info);
 int knat_nl_forward_del(struct sk_buff *skb, struct genl_info *info);
 int knat_nl_forward_dump(struct sk_buff *skb, struct netlink_callback *cb);
@@ -53,6 +84,23 @@ struct knat_service;
  */
 int knat_nl_svc_key(struct genl_info *info, struct nlattr **tb,
 		    struct knat_service *key);
+/*
+ * A SERVICE_NEW request: the key and every option into @tmpl (the
+ * defaults where the request has none), the scheduler's name into @sched
+ * ("wrr" by default).  Checked but against the namespace's limits.
+ */
+int knat_nl_service_parse(struct genl_info *info, struct knat_service *tmpl,
+			  char *sched);
+/* The maglev-size of @tb above the namespace's limit: extack says so. */
+bool knat_nl_maglev_limit(struct knat_net *kn, struct nlattr **tb,
+			  struct genl_info *info);
+/* Whether @svc may take one more backend; extack says why not. */
+bool knat_nl_backend_room(struct knat_net *kn,
+			  const struct knat_service *svc,
+			  struct netlink_ext_ack *extack);
+/* A BACKEND_* request: its service's key and its KNAT_A_BACKEND nest. */
+int knat_nl_backend_parse(struct genl_info *info, struct knat_service *key,
+			  struct nlattr **tb);
 int knat_nl_service_new(struct sk_buff *skb, struct genl_info *info);
 int knat_nl_service_set(struct sk_buff *skb, struct genl_info *info);
 int knat_nl_service_del(struct sk_buff *skb, struct genl_info *info);
@@ -71,6 +119,9 @@ int knat_nl_flow_dump_start(struct netlink_callback *cb);
 int knat_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int knat_nl_flow_dump_done(struct netlink_callback *cb);
 int knat_nl_flow_del(struct sk_buff *skb, struct genl_info *info);
+
+/* restore.c */
+int knat_nl_restore(struct sk_buff *skb, struct genl_info *info);
 
 /* nl_explain.c */
 int knat_nl_explain(struct sk_buff *skb, struct genl_info *info);

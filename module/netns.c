@@ -54,8 +54,8 @@ static int __net_init knat_net_init(struct net *net)
 	knat_rate_net_init(kn);
 	spin_lock_init(&kn->event_lock);
 	kn->event_seq = 0;
-	INIT_LIST_HEAD(&kn->forwards);
-	INIT_LIST_HEAD(&kn->snats);
+	RCU_INIT_POINTER(kn->forwards, NULL);
+	RCU_INIT_POINTER(kn->snats, NULL);
 	INIT_LIST_HEAD(&kn->services);
 	INIT_LIST_HEAD(&kn->draining);
 	/* Like ICMP's own rate limit: a burst of 100, then 100 a second. */

@@ -32,7 +32,7 @@ static struct netlink_range_validation knat_rate_window_range = {
  * Each limit bounds what one unprivileged user can make the kernel hold
  * (every allocation is charged to its memory cgroup too, but a cgroup
  * need not be limited), and each is far above what one site needs:
- * forwards and SNAT rules are lists walked for every new flow, so they
+ * forwards and SNAT rules are tables walked for every new flow, so they
  * also bound the packet path's work; a SNAT rule holds up to 1.5 MiB of
  * port bitmaps; a service a 2-byte-a-slot maglev table (65537 slots:
  * 128 KiB); a backend per-CPU counters; max-flows the default of
@@ -132,51 +132,58 @@ static int knat_nl_limits_parse(struct sk_buff *skb, struct genl_info *info,
 				info->extack);
 }
 
-/* All or nothing: the policy has checked every value already. */
-int knat_nl_config_set(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_config_parse(struct sk_buff *skb, struct genl_info *info,
+			 struct knat_nl_cfg_req *req)
 {
-	struct knat_net *kn = knat_nl_net(info);
-	struct nlattr *tb[KNAT_CFG_A_MAX + 1];
-	struct nlattr *tos[__KNAT_TIMEOUT_MAX + 1];
-	struct nlattr *lim[__KNAT_LIMIT_MAX + 1] = {};
-	int err, i;
+	int err;
 
+	memset(req, 0, sizeof(*req));
 	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_CONFIG))
 		return -EINVAL;
-	err = nla_parse_nested(tb, KNAT_CFG_A_MAX, info->attrs[KNAT_A_CONFIG],
-			       knat_cfg_policy, info->extack);
+	err = nla_parse_nested(req->tb, KNAT_CFG_A_MAX,
+			       info->attrs[KNAT_A_CONFIG], knat_cfg_policy,
+			       info->extack);
 	if (err)
 		return err;
-	if (tb[KNAT_CFG_A_TIMEOUTS]) {
-		err = nla_parse_nested(tos, __KNAT_TIMEOUT_MAX,
-				       tb[KNAT_CFG_A_TIMEOUTS],
+	if (req->tb[KNAT_CFG_A_TIMEOUTS]) {
+		err = nla_parse_nested(req->tos, __KNAT_TIMEOUT_MAX,
+				       req->tb[KNAT_CFG_A_TIMEOUTS],
 				       knat_timeouts_policy, info->extack);
 		if (err)
 			return err;
 	}
+	return knat_nl_limits_parse(skb, info, req->tb[KNAT_CFG_A_LIMITS],
+				    req->lim);
+}
 
-	err = knat_nl_limits_parse(skb, info, tb[KNAT_CFG_A_LIMITS], lim);
-	if (err)
-		return err;
+/* All or nothing: the policy has checked every value already. */
+int knat_nl_config_apply(struct knat_net *kn, const struct knat_nl_cfg_req *req,
+			 struct netlink_ext_ack *extack)
+{
+	struct nlattr *const *tb = req->tb;
+	int i;
+
+	lockdep_assert_held(&kn->lock);
+	/* Against the limit as it is, or as this same request sets it. */
 	if (tb[KNAT_CFG_A_MAX_FLOWS] &&
 	    nla_get_u32(tb[KNAT_CFG_A_MAX_FLOWS]) >
-	    knat_limit(kn, KNAT_LIMIT_MAX_FLOWS)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_CFG_A_MAX_FLOWS],
+	    (req->lim[KNAT_LIMIT_MAX_FLOWS + 1] ?
+	     nla_get_u32(req->lim[KNAT_LIMIT_MAX_FLOWS + 1]) :
+	     knat_limit(kn, KNAT_LIMIT_MAX_FLOWS))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_CFG_A_MAX_FLOWS],
 				    "max-flows above this namespace's limit (limit max-flows, set by the host)");
 		return -EINVAL;
 	}
-
-	mutex_lock(&kn->lock);
 	for (i = 0; i < __KNAT_LIMIT_MAX; i++)
-		if (lim[i + 1])
-			WRITE_ONCE(knat_limits[i], nla_get_u32(lim[i + 1]));
+		if (req->lim[i + 1])
+			WRITE_ONCE(knat_limits[i], nla_get_u32(req->lim[i + 1]));
 	if (tb[KNAT_CFG_A_MAX_FLOWS])
 		WRITE_ONCE(kn->max_flows, nla_get_u32(tb[KNAT_CFG_A_MAX_FLOWS]));
 	/* Flows take a new timeout with their next packet. */
 	for (i = 0; tb[KNAT_CFG_A_TIMEOUTS] && i < __KNAT_TIMEOUT_MAX; i++)
-		if (tos[i + 1])
+		if (req->tos[i + 1])
 			WRITE_ONCE(kn->timeouts[i],
-				   nla_get_u32(tos[i + 1]) * HZ);
+				   nla_get_u32(req->tos[i + 1]) * HZ);
 	if (tb[KNAT_CFG_A_RATE_WINDOW])
 		WRITE_ONCE(kn->rate_window,
 			   nla_get_u32(tb[KNAT_CFG_A_RATE_WINDOW]));
@@ -185,8 +192,48 @@ int knat_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 			   nla_get_u32(tb[KNAT_CFG_A_RATE_INTERVAL]));
 		knat_rate_config(kn);
 	}
-	mutex_unlock(&kn->lock);
 	return 0;
+}
+
+void knat_config_save(struct knat_net *kn, struct knat_cfg_snapshot *c)
+{
+	memcpy(c->limits, knat_limits, sizeof(c->limits));
+	c->max_flows = kn->max_flows;
+	memcpy(c->timeouts, kn->timeouts, sizeof(c->timeouts));
+	c->rate_interval = kn->rate_interval;
+	c->rate_window = kn->rate_window;
+}
+
+/* Back to @c; kn->lock held.  Limits too: only the host can have set them. */
+void knat_config_load(struct knat_net *kn, const struct knat_cfg_snapshot *c)
+{
+	int i;
+
+	for (i = 0; i < __KNAT_LIMIT_MAX; i++)
+		WRITE_ONCE(knat_limits[i], c->limits[i]);
+	WRITE_ONCE(kn->max_flows, c->max_flows);
+	for (i = 0; i < __KNAT_TIMEOUT_MAX; i++)
+		WRITE_ONCE(kn->timeouts[i], c->timeouts[i]);
+	WRITE_ONCE(kn->rate_window, c->rate_window);
+	if (kn->rate_interval != c->rate_interval) {
+		WRITE_ONCE(kn->rate_interval, c->rate_interval);
+		knat_rate_config(kn);
+	}
+}
+
+int knat_nl_config_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	struct knat_nl_cfg_req req;
+	int err;
+
+	err = knat_nl_config_parse(skb, info, &req);
+	if (err)
+		return err;
+	mutex_lock(&kn->lock);
+	err = knat_nl_config_apply(kn, &req, info->extack);
+	mutex_unlock(&kn->lock);
+	return err;
 }
 
 int knat_nl_put_array(struct sk_buff *msg, int type, const u64 *v, int n)

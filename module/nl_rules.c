@@ -2,7 +2,6 @@
 /* Netlink: the forward and snat objects. */
 
 #include <linux/inetdevice.h>
-#include <linux/rculist.h>
 #include <net/sock.h>
 
 #include "netlink.h"
@@ -80,9 +79,8 @@ static int knat_nl_fwd_proto(struct nlattr **tb, struct genl_info *info)
 	return proto;
 }
 
-int knat_nl_forward_new(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_forward_parse(struct genl_info *info, struct knat_forward *fp)
 {
-	struct knat_net *kn = knat_nl_net(info);
 	struct nlattr *tb[KNAT_FWD_A_MAX + 1];
 	struct nlattr *nest = info->attrs[KNAT_A_FORWARD];
 	struct knat_forward f = {};
@@ -130,6 +128,19 @@ int knat_nl_forward_new(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 
+	*fp = f;
+	return 0;
+}
+
+int knat_nl_forward_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	struct knat_forward f;
+	int err;
+
+	err = knat_nl_forward_parse(info, &f);
+	if (err)
+		return err;
 	mutex_lock(&kn->lock);
 	err = knat_forward_add(kn, &f, info->extack);
 	mutex_unlock(&kn->lock);
@@ -236,7 +247,7 @@ static int knat_nl_fill_snat(struct sk_buff *msg, const struct knat_snat *r)
 /*
  * Rule dumps: one message per rule, resumed by position (cb->args[0]).
  * A rule added or removed between two parts of a dump may be missed or
- * repeated; NLM_F_DUMP_INTR is not worth it for lists this small.
+ * repeated; NLM_F_DUMP_INTR is not worth it for tables this small.
  */
 static void *knat_nl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
 			      u8 cmd)
@@ -260,21 +271,17 @@ static bool knat_nl_dump_end(struct sk_buff *skb, void *hdr, int err)
 int knat_nl_forward_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct knat_net *kn = knat_net(sock_net(skb->sk));
-	struct knat_forward *f;
-	long idx = 0;
+	struct knat_rule_table *t;
+	long idx = cb->args[0];
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(f, &kn->forwards, list) {
-		void *hdr;
+	t = rcu_dereference(kn->forwards);
+	for (; t && idx < READ_ONCE(t->n); idx++) {
+		void *hdr = knat_nl_dump_hdr(skb, cb, KNAT_CMD_FORWARD_GET);
 
-		if (idx < cb->args[0]) {
-			idx++;
-			continue;
-		}
-		hdr = knat_nl_dump_hdr(skb, cb, KNAT_CMD_FORWARD_GET);
-		if (!knat_nl_dump_end(skb, hdr, hdr ? knat_nl_fill_forward(skb, f) : 0))
+		if (!knat_nl_dump_end(skb, hdr, hdr ?
+				      knat_nl_fill_forward(skb, READ_ONCE(t->rule[idx])) : 0))
 			break;
-		idx++;
 	}
 	rcu_read_unlock();
 	cb->args[0] = idx;
@@ -284,21 +291,17 @@ int knat_nl_forward_dump(struct sk_buff *skb, struct netlink_callback *cb)
 int knat_nl_snat_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct knat_net *kn = knat_net(sock_net(skb->sk));
-	struct knat_snat *r;
-	long idx = 0;
+	struct knat_rule_table *t;
+	long idx = cb->args[0];
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(r, &kn->snats, list) {
-		void *hdr;
+	t = rcu_dereference(kn->snats);
+	for (; t && idx < READ_ONCE(t->n); idx++) {
+		void *hdr = knat_nl_dump_hdr(skb, cb, KNAT_CMD_SNAT_GET);
 
-		if (idx < cb->args[0]) {
-			idx++;
-			continue;
-		}
-		hdr = knat_nl_dump_hdr(skb, cb, KNAT_CMD_SNAT_GET);
-		if (!knat_nl_dump_end(skb, hdr, hdr ? knat_nl_fill_snat(skb, r) : 0))
+		if (!knat_nl_dump_end(skb, hdr, hdr ?
+				      knat_nl_fill_snat(skb, READ_ONCE(t->rule[idx])) : 0))
 			break;
-		idx++;
 	}
 	rcu_read_unlock();
 	cb->args[0] = idx;
@@ -326,9 +329,8 @@ static int knat_nl_snat_key(struct nlattr **tb, struct genl_info *info,
 	return 0;
 }
 
-int knat_nl_snat_new(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_snat_parse(struct genl_info *info, struct knat_snat *rp)
 {
-	struct knat_net *kn = knat_nl_net(info);
 	struct nlattr *tb[KNAT_SNAT_A_MAX + 1];
 	struct netlink_ext_ack *extack = info->extack;
 	struct knat_snat r = {};
@@ -391,8 +393,21 @@ int knat_nl_snat_new(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 
+	*rp = r;
+	return 0;
+}
+
+int knat_nl_snat_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	struct knat_snat r;
+	int err;
+
+	err = knat_nl_snat_parse(info, &r);
+	if (err)
+		return err;
 	mutex_lock(&kn->lock);
-	err = knat_snat_add(kn, &r, extack);
+	err = knat_snat_add(kn, &r, info->extack);
 	mutex_unlock(&kn->lock);
 	return err;
 }

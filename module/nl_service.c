@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Netlink: adding, changing and deleting services and backends. */
 
+#include "maglev.h"
 #include "netlink.h"
 #include "reap.h"
 #include "service.h"
@@ -137,8 +138,8 @@ static void knat_nl_check_cfg(struct nlattr **tb, struct knat_service *svc)
 }
 
 /* A maglev table larger than the namespace may hold: extack says so. */
-static bool knat_nl_maglev_limit(struct knat_net *kn, struct nlattr **tb,
-				 struct genl_info *info)
+bool knat_nl_maglev_limit(struct knat_net *kn, struct nlattr **tb,
+			  struct genl_info *info)
 {
 	struct nlattr *a = tb[KNAT_SVC_A_MAGLEV_SIZE];
 
@@ -149,10 +150,9 @@ static bool knat_nl_maglev_limit(struct knat_net *kn, struct nlattr **tb,
 	return true;
 }
 
-/* Whether @svc may take one more backend; extack says why not. */
-static bool knat_nl_backend_room(struct knat_net *kn,
-				 const struct knat_service *svc,
-				 struct netlink_ext_ack *extack)
+bool knat_nl_backend_room(struct knat_net *kn,
+			  const struct knat_service *svc,
+			  struct netlink_ext_ack *extack)
 {
 	lockdep_assert_held(&kn->lock);
 	if (svc->nbackends >= knat_limit(kn, KNAT_LIMIT_SVC_BACKENDS)) {
@@ -168,41 +168,52 @@ static bool knat_nl_backend_room(struct knat_net *kn,
 	return true;
 }
 
-int knat_nl_service_new(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_service_parse(struct genl_info *info, struct knat_service *tmpl,
+			  char *sched)
 {
 	struct knat_net *kn = knat_nl_net(info);
 	struct nlattr *tb[KNAT_SVC_A_MAX + 1];
-	struct knat_service tmpl = {};
-	char sched[KNAT_SCHED_NAME_LEN];
 	int err;
 
-	err = knat_nl_svc_key(info, tb, &tmpl);
+	memset(tmpl, 0, sizeof(*tmpl));
+	err = knat_nl_svc_key(info, tb, tmpl);
 	if (err)
 		return err;
+	strscpy(sched, "wrr", KNAT_SCHED_NAME_LEN);
 	if (tb[KNAT_SVC_A_SCHED])
-		nla_strscpy(sched, tb[KNAT_SVC_A_SCHED], sizeof(sched));
+		nla_strscpy(sched, tb[KNAT_SVC_A_SCHED], KNAT_SCHED_NAME_LEN);
 	if (tb[KNAT_SVC_A_PERSIST])
-		tmpl.persist = nla_get_u32(tb[KNAT_SVC_A_PERSIST]);
+		tmpl->persist = nla_get_u32(tb[KNAT_SVC_A_PERSIST]);
+	tmpl->maglev_size = KNAT_MAGLEV_M_DEFAULT;
 	if (tb[KNAT_SVC_A_MAGLEV_SIZE])
-		tmpl.maglev_size = nla_get_u32(tb[KNAT_SVC_A_MAGLEV_SIZE]);
-	tmpl.check_fails = KNAT_CHECK_FAILS_DEFAULT;
-	tmpl.check_timeout = KNAT_CHECK_TIMEOUT_DEFAULT;
-	tmpl.check_holddown = KNAT_CHECK_HOLDDOWN_DEFAULT;
-	tmpl.check_clients = KNAT_CHECK_CLIENTS_DEFAULT;
-	knat_nl_check_cfg(tb, &tmpl);
-
+		tmpl->maglev_size = nla_get_u32(tb[KNAT_SVC_A_MAGLEV_SIZE]);
+	tmpl->check_fails = KNAT_CHECK_FAILS_DEFAULT;
+	tmpl->check_timeout = KNAT_CHECK_TIMEOUT_DEFAULT;
+	tmpl->check_holddown = KNAT_CHECK_HOLDDOWN_DEFAULT;
+	tmpl->check_clients = KNAT_CHECK_CLIENTS_DEFAULT;
+	knat_nl_check_cfg(tb, tmpl);
 	if (knat_nl_maglev_limit(kn, tb, info))
 		return -EINVAL;
+	return 0;
+}
 
+int knat_nl_service_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	char sched[KNAT_SCHED_NAME_LEN];
+	struct knat_service tmpl;
+	int err;
+
+	err = knat_nl_service_parse(info, &tmpl, sched);
+	if (err)
+		return err;
 	mutex_lock(&kn->lock);
 	if (kn->nservices >= knat_limit(kn, KNAT_LIMIT_SERVICES)) {
 		NL_SET_ERR_MSG(info->extack,
 			       "Namespace holds as many services as its limit allows");
 		err = -ENOSPC;
 	} else {
-		err = knat_service_add(kn, &tmpl,
-				       tb[KNAT_SVC_A_SCHED] ? sched : NULL,
-				       info->extack);
+		err = knat_service_add(kn, &tmpl, sched, info->extack);
 	}
 	mutex_unlock(&kn->lock);
 	return err;
@@ -269,19 +280,13 @@ static struct knat_backend *knat_nl_be_find(struct knat_service *svc,
 	return knat_backend_find_locked(svc, *addr, *port);
 }
 
-static int knat_nl_backend(struct genl_info *info, u8 cmd)
+int knat_nl_backend_parse(struct genl_info *info, struct knat_service *key,
+			  struct nlattr **tb)
 {
-	struct knat_net *kn = knat_nl_net(info);
-	struct nlattr *ts[KNAT_SVC_A_MAX + 1], *tb[KNAT_BE_A_MAX + 1];
-	struct knat_service key = {}, *svc;
-	struct knat_backend *be;
-	u32 weight, drain = 0;
-	__be32 addr;
-	__be16 port;
-	u8 state;
+	struct nlattr *ts[KNAT_SVC_A_MAX + 1];
 	int err;
 
-	err = knat_nl_svc_key(info, ts, &key);
+	err = knat_nl_svc_key(info, ts, key);
 	if (err)
 		return err;
 	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_BACKEND))
@@ -295,6 +300,24 @@ static int knat_nl_backend(struct genl_info *info, u8 cmd)
 				     KNAT_BE_A_ADDR);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+static int knat_nl_backend(struct genl_info *info, u8 cmd)
+{
+	struct knat_net *kn = knat_nl_net(info);
+	struct nlattr *tb[KNAT_BE_A_MAX + 1];
+	struct knat_service key = {}, *svc;
+	struct knat_backend *be;
+	u32 weight, drain = 0;
+	__be32 addr;
+	__be16 port;
+	u8 state;
+	int err;
+
+	err = knat_nl_backend_parse(info, &key, tb);
+	if (err)
+		return err;
 
 	mutex_lock(&kn->lock);
 	svc = knat_nl_svc_find(kn, &key, info);

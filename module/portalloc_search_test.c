@@ -82,6 +82,7 @@ static void knat_portalloc_forward(struct kunit *test)
 	struct knat_snat *rule = knat_pa_rule(test, KNAT_PA_PUBLIC,
 					      KNAT_PA_PUBLIC, 5000, 5015, 0);
 	struct knat_mapping *m[16], *x;
+	struct knat_rule_table *fwds;
 	struct knat_forward *fwd;
 	unsigned int i, n = 0;
 	struct knat_tuple t;
@@ -94,7 +95,11 @@ static void knat_portalloc_forward(struct kunit *test)
 	fwd->port_min = 5000;
 	fwd->port_max = 5009;
 	fwd->to_addr = htonl(0x0a000202);
-	list_add_rcu(&fwd->list, &fx->kn.forwards);
+	fwds = kunit_kzalloc(test, struct_size(fwds, rule, 1), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fwds);
+	fwds->n = 1;
+	fwds->rule[0] = fwd;
+	rcu_assign_pointer(fx->kn.forwards, fwds);
 
 	/*
 	 * Inside ports the forward has: none kept, only 5010-5015 handed
@@ -137,7 +142,7 @@ static void knat_portalloc_forward(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, knat_pa_port(m[n]), 5003);
 	n++;
 
-	list_del_rcu(&fwd->list);
+	RCU_INIT_POINTER(fx->kn.forwards, NULL);
 	for (i = 0; i < n; i++)
 		knat_pa_put(test, m[i]);
 }

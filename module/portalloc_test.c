@@ -40,7 +40,6 @@ static struct knat_snat *knat_pa_rule(struct kunit *test, u32 to_min,
 	KUNIT_ASSERT_LT(test, fx->nrules, (unsigned int)KNAT_PA_RULES);
 	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	INIT_LIST_HEAD(&r->list);
 	r->src = htonl(0x0a000000);
 	r->mask = htonl(0xff000000);
 	r->plen = 8;
@@ -277,8 +276,8 @@ static int knat_portalloc_test_init(struct kunit *test)
 	kn = &fx->kn;
 	kn->net = &init_net;
 	kn->max_flows = 1000;
-	INIT_LIST_HEAD(&kn->forwards);
-	INIT_LIST_HEAD(&kn->snats);
+	RCU_INIT_POINTER(kn->forwards, NULL);
+	RCU_INIT_POINTER(kn->snats, NULL);
 	if (knat_stats_net_init(kn))
 		return -ENOMEM;
 	if (knat_flow_net_init(kn))

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Configured rules: port forwards (forward.c) and source NAT (snat.c).
- * Lists are RCU: the packet path reads them without a lock; changes are
- * made under knat_net.lock.  A rule is freed only after every flow it made
+ * Each kind is one array of rules behind an RCU pointer: the packet path
+ * reads it without a lock; a change builds a new array under
+ * knat_net.lock and swaps it in, so that a restore (restore.c) replaces
+ * every rule of a kind at once and SNAT's first match follows the order
+ * the rules were given in.  A rule is freed only after every flow it made
  * is gone and an RCU grace period has passed.
  */
 #ifndef _KNAT_RULES_H
@@ -24,9 +27,16 @@ struct knat_rule_stats {
 	u64 bytes;
 };
 
+/* Rules of one kind, in matching order; never changed once published. */
+struct knat_rule_table {
+	struct rcu_head rcu;
+	unsigned int n;
+	void *rule[];
+};
+
 struct knat_forward {
-	struct list_head list;
 	u8 proto;
+	u8 removed;		/* on its way out: its flows go (restore.c) */
 	__be32 addr;		/* 0: any local address */
 	u16 port_min;		/* host order */
 	u16 port_max;
@@ -56,7 +66,6 @@ struct knat_snat_stats {
 };
 
 struct knat_snat {
-	struct list_head list;
 	__be32 src;
 	__be32 mask;
 	u8 plen;
@@ -67,6 +76,7 @@ struct knat_snat {
 	u16 port_min;
 	u16 port_max;
 	u32 flags;		/* KNAT_SNAT_F_* */
+	u8 removed;		/* on its way out: its flows go (restore.c) */
 	atomic_t nflows;
 	struct knat_snat_stats __percpu *stats;
 	u32 naddrs;
@@ -75,7 +85,30 @@ struct knat_snat {
 	struct rcu_head rcu;
 };
 
+/* rules.c: tables of rules, changed under kn->lock. */
+struct knat_rule_table *knat_rule_table_alloc(unsigned int size);
+/* The published table of @slot (forwards or snats); kn->lock held. */
+#define knat_rule_table_locked(kn, slot) \
+	rcu_dereference_protected(slot, lockdep_is_held(&(kn)->lock))
+/* Publish @t (NULL: none) in @slot; the old one goes after readers. */
+void knat_rule_table_swap(struct knat_net *kn,
+			  struct knat_rule_table __rcu **slot,
+			  struct knat_rule_table *t);
+/* The published table plus @rule at its end, or minus @rule. */
+int knat_rule_table_append(struct knat_net *kn,
+			   struct knat_rule_table __rcu **slot, void *rule);
+void knat_rule_table_remove(struct knat_net *kn,
+			    struct knat_rule_table __rcu **slot, void *rule);
+
 /* forward.c */
+bool knat_forward_overlaps(const struct knat_forward *a,
+			   const struct knat_forward *b);
+bool knat_forward_same(const struct knat_forward *a,
+		       const struct knat_forward *b);
+struct knat_forward *knat_forward_alloc(const struct knat_forward *tmpl);
+void knat_forward_free(struct knat_forward *f);
+/* Unpublished already: wait for readers, end their flows, free them. */
+void knat_forwards_destroy(struct knat_net *kn, void **f, unsigned int n);
 int knat_forward_add(struct knat_net *kn, const struct knat_forward *tmpl,
 		     struct netlink_ext_ack *extack);
 int knat_forward_del(struct knat_net *kn, u8 proto, __be32 addr, u16 port,
@@ -87,6 +120,12 @@ bool knat_forward_covers(struct knat_net *kn, u8 proto, __be32 addr,
 void knat_forward_net_exit(struct knat_net *kn);
 
 /* snat.c */
+bool knat_snat_same_key(const struct knat_snat *a, const struct knat_snat *b);
+bool knat_snat_same(const struct knat_snat *a, const struct knat_snat *b);
+struct knat_snat *knat_snat_alloc(struct knat_net *kn,
+				  const struct knat_snat *tmpl);
+void knat_snat_free(struct knat_snat *r);
+void knat_snats_destroy(struct knat_net *kn, void **r, unsigned int n);
 int knat_snat_add(struct knat_net *kn, const struct knat_snat *tmpl,
 		  struct netlink_ext_ack *extack);
 int knat_snat_del(struct knat_net *kn, __be32 src, u8 plen,

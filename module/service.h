@@ -88,6 +88,7 @@ struct knat_backend {
 	__be16 port;
 	refcount_t refcnt;
 	u8 dead;			/* removed: never eligible again */
+	u8 restore_mark;		/* restore.c, under kn->lock */
 	u32 weight;
 	u8 state;			/* enum knat_backend_state */
 	atomic_t nflows;
@@ -169,6 +170,7 @@ struct knat_service {
 	struct knat_net *kn;
 	refcount_t refcnt;
 	u8 dead;
+	u8 restore_mark;		/* restore.c, under kn->lock */
 	u32 check_clients;		/* distinct clients to take one down */
 	/* The services index's key (svc_index.c): these three, in order. */
 	__be32 addr;
@@ -190,6 +192,7 @@ struct knat_service {
 	 */
 	struct list_head trash;
 	u32 nbackends;
+	u32 restore_drop;		/* backends a restore drops, ditto */
 	atomic_t nflows;
 	atomic_t nactive;		/* of nflows, TCP ESTABLISHED */
 	struct knat_svc_stats __percpu *stats;

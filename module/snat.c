@@ -10,7 +10,6 @@
 
 #include <linux/inetdevice.h>
 #include <linux/netdevice.h>
-#include <linux/rculist.h>
 #include <linux/slab.h>
 
 #include "flow.h"
@@ -20,11 +19,25 @@
 /* Rule names a device that does not exist (now): matches nothing. */
 #define KNAT_IFINDEX_ABSENT	(-1)
 
-static bool knat_snat_same(const struct knat_snat *r, __be32 src, u8 plen,
-			   const char *ifname)
+static bool knat_snat_key_is(const struct knat_snat *r, __be32 src, u8 plen,
+			     const char *ifname)
 {
 	return r->src == src && r->plen == plen &&
 	       !strncmp(r->ifname, ifname, IFNAMSIZ);
+}
+
+/* One rule's key: what "snat del" names. */
+bool knat_snat_same_key(const struct knat_snat *a, const struct knat_snat *b)
+{
+	return knat_snat_key_is(a, b->src, b->plen, b->ifname);
+}
+
+/* The same rule: a restore that names it keeps it, flows and all. */
+bool knat_snat_same(const struct knat_snat *a, const struct knat_snat *b)
+{
+	return knat_snat_same_key(a, b) && a->to_min == b->to_min &&
+	       a->to_max == b->to_max && a->port_min == b->port_min &&
+	       a->port_max == b->port_max && a->flags == b->flags;
 }
 
 static int knat_snat_ifindex(struct net *net, const char *ifname)
@@ -41,10 +54,40 @@ static int knat_snat_ifindex(struct net *net, const char *ifname)
 	return ifindex;
 }
 
+struct knat_snat *knat_snat_alloc(struct knat_net *kn,
+				  const struct knat_snat *tmpl)
+{
+	struct knat_snat *r;
+
+	r = kmemdup(tmpl, sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return NULL;
+	r->naddrs = (tmpl->flags & KNAT_SNAT_F_MASQUERADE) ? 1 :
+		    ntohl(tmpl->to_max) - ntohl(tmpl->to_min) + 1;
+	r->removed = 0;
+	atomic_set(&r->nflows, 0);
+	r->ports = NULL;
+	r->stats = NULL;
+	if (knat_port_map_alloc(r)) {
+		kfree(r);
+		return NULL;
+	}
+	r->ifindex = knat_snat_ifindex(kn->net, r->ifname);
+	return r;
+}
+
+void knat_snat_free(struct knat_snat *r)
+{
+	knat_port_map_free(r);
+	kfree(r);
+}
+
 int knat_snat_add(struct knat_net *kn, const struct knat_snat *tmpl,
 		  struct netlink_ext_ack *extack)
 {
+	struct knat_rule_table *t = knat_rule_table_locked(kn, kn->snats);
 	struct knat_snat *r;
+	unsigned int i;
 	int err;
 
 	lockdep_assert_held(&kn->lock);
@@ -53,44 +96,35 @@ int knat_snat_add(struct knat_net *kn, const struct knat_snat *tmpl,
 			       "Namespace holds as many SNAT rules as its limit allows");
 		return -ENOSPC;
 	}
-	list_for_each_entry(r, &kn->snats, list) {
-		if (knat_snat_same(r, tmpl->src, tmpl->plen, tmpl->ifname)) {
+	for (i = 0; t && i < t->n; i++) {
+		if (knat_snat_same_key(t->rule[i], tmpl)) {
 			NL_SET_ERR_MSG(extack, "SNAT rule already exists");
 			return -EEXIST;
 		}
 	}
 
-	r = kmemdup(tmpl, sizeof(*r), GFP_KERNEL_ACCOUNT);
+	r = knat_snat_alloc(kn, tmpl);
 	if (!r)
 		return -ENOMEM;
-	r->naddrs = (tmpl->flags & KNAT_SNAT_F_MASQUERADE) ? 1 :
-		    ntohl(tmpl->to_max) - ntohl(tmpl->to_min) + 1;
-	atomic_set(&r->nflows, 0);
-	r->ports = NULL;
-	r->stats = NULL;
-	err = knat_port_map_alloc(r);
-	if (err) {
-		kfree(r);
-		return err;
-	}
-	r->ifindex = knat_snat_ifindex(kn->net, r->ifname);
-
 	/* Hooks first: a rule no packet has seen goes without a grace period. */
 	kn->nsnats++;
 	err = knat_rules_changed(kn);
 	if (err) {
-		kn->nsnats--;
-		knat_port_map_free(r);
-		kfree(r);
 		NL_SET_ERR_MSG(extack, "Cannot register netfilter hooks");
-		return err;
+		goto fail;
 	}
-	list_add_tail_rcu(&r->list, &kn->snats);
-	return 0;
+	err = knat_rule_table_append(kn, &kn->snats, r);
+	if (!err)
+		return 0;
+fail:
+	kn->nsnats--;
+	knat_rules_changed(kn);
+	knat_snat_free(r);
+	return err;
 }
 
 struct knat_snat_flush_arg {
-	const struct knat_snat *rule;
+	const struct knat_snat *rule;	/* NULL: every rule marked removed */
 	__be32 addr;	/* 0: any outside address */
 };
 
@@ -99,8 +133,11 @@ static bool knat_flow_of_snat(const struct knat_flow *f, const void *arg)
 	const struct knat_snat_flush_arg *a = arg;
 	const struct knat_mapping *m = f->owner;
 
-	return f->kind == KNAT_FLOW_KIND_SNAT && m->key.rule == a->rule &&
-	       (!a->addr || m->out_addr == a->addr);
+	if (f->kind != KNAT_FLOW_KIND_SNAT)
+		return false;
+	if (a->rule ? m->key.rule != a->rule : !READ_ONCE(m->key.rule->removed))
+		return false;
+	return !a->addr || m->out_addr == a->addr;
 }
 
 static void knat_snat_flush(struct knat_net *kn, const struct knat_snat *r,
@@ -113,28 +150,46 @@ static void knat_snat_flush(struct knat_net *kn, const struct knat_snat *r,
 
 static void knat_snat_free_rcu(struct rcu_head *head)
 {
-	struct knat_snat *r = container_of(head, struct knat_snat, rcu);
+	knat_snat_free(container_of(head, struct knat_snat, rcu));
+}
 
-	knat_port_map_free(r);
-	kfree(r);
+/*
+ * Rules no published table names any more: end their flows (one walk for
+ * all of them) and free each once no reader can see it or its flows.
+ */
+void knat_snats_destroy(struct knat_net *kn, void **rules, unsigned int n)
+{
+	struct knat_snat **r = (struct knat_snat **)rules;
+	struct knat_snat_flush_arg arg = {};
+	unsigned int i;
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++)
+		WRITE_ONCE(r[i]->removed, 1);
+	/* Then no packet can make a flow for them: end those they made. */
+	synchronize_rcu();
+	knat_flow_flush(kn, knat_flow_of_snat, &arg);
+	/* A packet may still hold one of their flows, and so the rule. */
+	for (i = 0; i < n; i++)
+		call_rcu(&r[i]->rcu, knat_snat_free_rcu);
 }
 
 int knat_snat_del(struct knat_net *kn, __be32 src, u8 plen,
 		  const char *ifname, struct netlink_ext_ack *extack)
 {
-	struct knat_snat *r;
+	struct knat_rule_table *t = knat_rule_table_locked(kn, kn->snats);
+	unsigned int i;
+	void *r;
 
 	lockdep_assert_held(&kn->lock);
-	list_for_each_entry(r, &kn->snats, list) {
-		if (!knat_snat_same(r, src, plen, ifname))
+	for (i = 0; t && i < t->n; i++) {
+		r = t->rule[i];
+		if (!knat_snat_key_is(r, src, plen, ifname))
 			continue;
-		list_del_rcu(&r->list);
+		knat_rule_table_remove(kn, &kn->snats, r);
 		kn->nsnats--;
-		/* Then no packet can make a flow for it: end those it made. */
-		synchronize_rcu();
-		knat_snat_flush(kn, r, 0);
-		/* A packet may still hold one of its flows, and so the rule. */
-		call_rcu(&r->rcu, knat_snat_free_rcu);
+		knat_snats_destroy(kn, &r, 1);
 		return knat_rules_changed(kn);
 	}
 	NL_SET_ERR_MSG(extack, "No such SNAT rule");
@@ -144,10 +199,15 @@ int knat_snat_del(struct knat_net *kn, __be32 src, u8 plen,
 /* The rule for a packet from SADDR leaving through OIF.  RCU held. */
 struct knat_snat *knat_snat_find(struct knat_net *kn, __be32 saddr, int oif)
 {
+	struct knat_rule_table *t = rcu_dereference(kn->snats);
+	unsigned int i, n = t ? READ_ONCE(t->n) : 0;
 	struct knat_snat *r;
 
-	list_for_each_entry_rcu(r, &kn->snats, list) {
-		int ifindex = READ_ONCE(r->ifindex);
+	for (i = 0; i < n; i++) {
+		int ifindex;
+
+		r = READ_ONCE(t->rule[i]);
+		ifindex = READ_ONCE(r->ifindex);
 
 		if ((saddr & r->mask) == r->src && (!ifindex || ifindex == oif))
 			return r;
@@ -157,13 +217,13 @@ struct knat_snat *knat_snat_find(struct knat_net *kn, __be32 saddr, int oif)
 
 void knat_snat_net_exit(struct knat_net *kn)
 {
-	struct knat_snat *r, *tmp;
+	struct knat_rule_table *t = rcu_dereference_protected(kn->snats, true);
+	unsigned int i;
 
-	list_for_each_entry_safe(r, tmp, &kn->snats, list) {
-		list_del(&r->list);
-		knat_port_map_free(r);
-		kfree(r);
-	}
+	for (i = 0; t && i < t->n; i++)
+		knat_snat_free(t->rule[i]);
+	kvfree(t);
+	RCU_INIT_POINTER(kn->snats, NULL);
 	kn->nsnats = 0;
 }
 
@@ -174,15 +234,20 @@ static int knat_inetaddr_event(struct notifier_block *nb, unsigned long event,
 	const struct in_ifaddr *ifa = ptr;
 	struct net_device *dev = ifa->ifa_dev->dev;
 	struct knat_net *kn = knat_net(dev_net(dev));
+	struct knat_rule_table *t;
 	struct knat_snat *r;
+	unsigned int i;
 
 	if (event != NETDEV_DOWN)
 		return NOTIFY_DONE;
 	mutex_lock(&kn->lock);
-	list_for_each_entry(r, &kn->snats, list)
+	t = knat_rule_table_locked(kn, kn->snats);
+	for (i = 0; t && i < t->n; i++) {
+		r = t->rule[i];
 		if ((r->flags & KNAT_SNAT_F_MASQUERADE) &&
 		    r->ifindex == dev->ifindex)
 			knat_snat_flush(kn, r, ifa->ifa_local);
+	}
 	mutex_unlock(&kn->lock);
 	return NOTIFY_DONE;
 }
@@ -193,15 +258,21 @@ static int knat_netdev_event(struct notifier_block *nb, unsigned long event,
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct knat_net *kn = knat_net(dev_net(dev));
+	struct knat_rule_table *t;
 	struct knat_snat *r;
+	unsigned int i;
 
 	if (event != NETDEV_REGISTER && event != NETDEV_UNREGISTER &&
 	    event != NETDEV_CHANGENAME)
 		return NOTIFY_DONE;
 	mutex_lock(&kn->lock);
-	list_for_each_entry(r, &kn->snats, list) {
-		bool named = r->ifname[0] &&
-			     !strncmp(r->ifname, dev->name, IFNAMSIZ);
+	t = knat_rule_table_locked(kn, kn->snats);
+	for (i = 0; t && i < t->n; i++) {
+		bool named;
+
+		r = t->rule[i];
+		named = r->ifname[0] &&
+			!strncmp(r->ifname, dev->name, IFNAMSIZ);
 
 		if (event != NETDEV_UNREGISTER && named) {
 			WRITE_ONCE(r->ifindex, dev->ifindex);

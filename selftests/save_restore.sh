@@ -23,7 +23,9 @@ TMP=$(mktemp -d)
 on_exit rm -rf "$TMP"
 
 # Made in an order save will not print them in: the round trip into r2
-# then also proves the order is the configuration's, not its history's.
+# then also proves the order is the configuration's, not its history's
+# (but for SNAT rules: their order is their matching order, which save
+# keeps; restore.sh checks it).
 conf=(
 	"service add udp $VIP:53 sched rr"
 	"backend add udp $VIP:53 10.0.2.14:5353"

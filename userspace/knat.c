@@ -19,6 +19,9 @@
 #include "utils.h"
 #include "version.h"
 
+static int do_restore(int argc, char **argv, const struct cli_opts *o);
+static void restore_usage(FILE *f);
+
 static const struct object {
 	const char *name;
 	int (*run)(int argc, char **argv, const struct cli_opts *o);
@@ -36,6 +39,7 @@ static const struct object {
 	{ "explain", do_explain, explain_usage },
 	{ "save",    do_save,    save_usage },
 	{ "flush",   do_flush,   flush_usage },
+	{ "restore", do_restore, restore_usage },
 };
 
 static void usage(FILE *f)
@@ -47,7 +51,8 @@ static void usage(FILE *f)
 		"       knat help\n"
 		"       knat [ OPTIONS ] [ -force ] -b[atch] FILE\n"
 		"where  OBJECT := { status | config | forward | snat | service | backend |\n"
-		"                   flow | stats | monitor | explain | save | flush }\n"
+		"                   flow | stats | monitor | explain | save | flush |\n"
+		"                   restore }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -s[tats] | -n[etns] NAME |\n"
 		"                    -V[ersion] | -h[elp] }\n"
 		"       FILE := commands, one a line, without \"knat\"; \"-\" is stdin\n");
@@ -126,43 +131,81 @@ static int run(int argc, char **argv, const struct cli_opts *o)
 
 #define BATCH_WORDS 256
 
-/*
- * "knat -b FILE", as "ip -batch": each line a command, words apart by
- * blanks, "#" to the end of a line a comment; all on one netlink socket.
- * The first command that fails ends the batch, its line named; with
- * -force every line runs and the batch fails if any of them did.
- */
-static int batch(const char *name, const struct cli_opts *o, bool force)
+/* FILE, or stdin for "-"; NULL after printing why. */
+static FILE *open_input(const char *name)
 {
-	char *line = NULL, *words[BATCH_WORDS], *save, *w;
-	unsigned long lineno = 0;
-	size_t cap = 0;
-	FILE *f;
-	int n, cmd_ret, ret = 0;
+	FILE *f = strcmp(name, "-") ? fopen(name, "r") : stdin;
 
-	f = strcmp(name, "-") ? fopen(name, "r") : stdin;
-	if (!f) {
+	if (!f)
 		pr_err("cannot open \"%s\": %s.", name, strerror(errno));
-		return EXIT_USAGE;
-	}
-	ret = knat_batch_begin();
-	if (ret)
-		goto out;
-	while (getline(&line, &cap, f) > 0) {
-		lineno++;
+	return f;
+}
+
+static void close_input(FILE *f)
+{
+	if (f != stdin)
+		fclose(f);
+}
+
+/* One line of a batch or restore file. */
+struct file_line {
+	const char *file;
+	unsigned long no;
+	const char *text;	/* without its comment and outer blanks */
+};
+
+typedef int (*line_fn)(int argc, char **argv, const struct file_line *l,
+		       void *arg);
+
+/*
+ * The lines of a batch or restore file, as "ip -batch" reads them: words
+ * apart by blanks, "#" to the end of a line a comment, lines without
+ * words skipped.  fn() gets each line's words and reports its own
+ * errors, naming the line.  The first failure ends the reading unless
+ * force; the result is the first failure's code.
+ */
+static int read_lines(FILE *f, const char *name, bool force, line_fn fn,
+		      void *arg)
+{
+	char *line = NULL, *text = NULL, *words[BATCH_WORDS], *save, *w;
+	struct file_line l = { .file = name };
+	size_t cap = 0, text_cap = 0, len;
+	int n, cmd_ret, ret = 0;
+	ssize_t got;
+
+	while ((got = getline(&line, &cap, f)) > 0) {
+		l.no++;
 		line[strcspn(line, "#\n")] = '\0';
+		/* The text, kept before strtok_r() cuts the line up. */
+		w = line + strspn(line, " \t\r");
+		len = strlen(w);
+		while (len && strchr(" \t\r", w[len - 1]))
+			len--;
+		if (len + 1 > text_cap) {
+			char *grown = realloc(text, (size_t)got + 1);
+
+			if (!grown) {
+				pr_err("%s.", strerror(ENOMEM));
+				ret = EXIT_KERNEL;
+				break;
+			}
+			text = grown;
+			text_cap = (size_t)got + 1;
+		}
+		memcpy(text, w, len);
+		text[len] = '\0';
+		l.text = text;
+
 		n = 0;
 		for (w = strtok_r(line, " \t\r", &save); w && n < BATCH_WORDS;
 		     w = strtok_r(NULL, " \t\r", &save))
 			words[n++] = w;
 		if (w) {
-			pr_err("%s:%lu: more than %d words.", name, lineno,
+			pr_err("%s:%lu: more than %d words.", name, l.no,
 			       BATCH_WORDS);
 			cmd_ret = EXIT_USAGE;
 		} else if (n) {
-			cmd_ret = run(n, words, o);
-			if (cmd_ret)
-				pr_err("command failed %s:%lu.", name, lineno);
+			cmd_ret = fn(n, words, &l, arg);
 		} else {
 			continue;
 		}
@@ -175,11 +218,136 @@ static int batch(const char *name, const struct cli_opts *o, bool force)
 		pr_err("cannot read \"%s\": %s.", name, strerror(errno));
 		ret = EXIT_USAGE;
 	}
-out:
-	knat_batch_end();
 	free(line);
-	if (f != stdin)
-		fclose(f);
+	free(text);
+	return ret;
+}
+
+static int batch_line(int argc, char **argv, const struct file_line *l,
+		      void *arg)
+{
+	int ret = run(argc, argv, arg);
+
+	if (ret)
+		pr_err("command failed %s:%lu.", l->file, l->no);
+	return ret;
+}
+
+/*
+ * "knat -b FILE", as "ip -batch": each line a command, all on one netlink
+ * socket.  The first command that fails ends the batch, its line named;
+ * with -force every line runs and the batch fails if any of them did.
+ */
+static int batch(const char *name, const struct cli_opts *o, bool force)
+{
+	FILE *f;
+	int ret;
+
+	f = open_input(name);
+	if (!f)
+		return EXIT_USAGE;
+	ret = knat_batch_begin();
+	if (!ret)
+		ret = read_lines(f, name, force, batch_line, (void *)o);
+	knat_batch_end();
+	close_input(f);
+	return ret;
+}
+
+static void restore_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: knat restore [ --flush ] FILE\n"
+		"       (the lines knat save prints, all applied or none;\n"
+		"        --flush: what FILE does not name goes; \"-\" is stdin)\n");
+}
+
+struct restore_ctx {
+	struct knat_restore *r;
+	const struct cli_opts *o;
+};
+
+/*
+ * A line of a restore file runs as in a batch, but what knat_do() would
+ * send becomes an op of the one request.  A line that asks for anything
+ * else (a del, a list, a flush, help, ...) is refused, named.
+ */
+static int restore_line(int argc, char **argv, const struct file_line *l,
+			void *arg)
+{
+	const struct restore_ctx *c = arg;
+	size_t before = knat_restore_nops(c->r);
+	int ret;
+
+	ret = knat_restore_line(c->r, l->no, l->text);
+	if (ret)
+		return ret;
+	/* help would print a usage and add nothing: not even run it. */
+	if (!is_kw(argv[0], "help") && !(argc > 1 && is_kw(argv[1], "help"))) {
+		ret = run(argc, argv, c->o);
+		if (!knat_restore_refused(c->r) &&
+		    (ret || knat_restore_nops(c->r) > before)) {
+			if (ret)
+				pr_err("command failed %s:%lu.", l->file, l->no);
+			return ret;
+		}
+	}
+	pr_err("%s:%lu: restore takes the lines knat save prints (config set, forward add, snat add, service add, backend add, backend set).",
+	       l->file, l->no);
+	return EXIT_USAGE;
+}
+
+/*
+ * knat restore [--flush] FILE: every line collected first, then one
+ * KNAT_CMD_RESTORE the kernel applies whole or not at all.  A line that
+ * does not parse, or is not one restore takes, ends it before anything
+ * is sent.
+ */
+static int do_restore(int argc, char **argv, const struct cli_opts *o)
+{
+	struct restore_ctx c = { .o = o };
+	bool flush = false;
+	const char *name;
+	FILE *f;
+	int ret;
+
+	/* "-" alone is stdin; "--" ends the options. */
+	for (; argc && argv[0][0] == '-' && argv[0][1]; argc--, argv++) {
+		if (!strcmp(argv[0], "--")) {
+			argc--, argv++;
+			break;
+		}
+		if (strcmp(argv[0], "--flush") && strcmp(argv[0], "-flush"))
+			return unexpected(argv[0]);
+		if (flush) {
+			pr_err("duplicate \"%s\".", argv[0]);
+			return EXIT_USAGE;
+		}
+		flush = true;
+	}
+	if (!argc)
+		return missarg("FILE");
+	if (argc > 1)
+		return unexpected(argv[1]);
+	name = argv[0];
+	if (is_json_context()) {
+		pr_err("restore prints nothing to put in JSON: drop -j.");
+		return EXIT_USAGE;
+	}
+	/* First: a restore line in a restore file is refused here. */
+	c.r = knat_restore_begin(name, flush);
+	if (!c.r)
+		return errno == EBUSY ? EXIT_USAGE : EXIT_KERNEL;
+	f = open_input(name);
+	if (!f) {
+		knat_restore_free(c.r);
+		return EXIT_USAGE;
+	}
+	ret = read_lines(f, name, false, restore_line, &c);
+	close_input(f);
+	if (!ret)
+		ret = knat_restore_send(c.r);
+	knat_restore_free(c.r);
 	return ret;
 }
 

@@ -43,6 +43,49 @@ typedef void (*knat_put_fn)(struct nlmsghdr *nlh, const void *arg);
 int knat_do(uint8_t cmd, knat_put_fn put, const void *arg);
 
 /*
+ * knat restore: a file's lines as one KNAT_CMD_RESTORE request, which the
+ * kernel applies whole or not at all.
+ *
+ * From knat_restore_begin() to knat_restore_finish() (or _free()) nothing
+ * is sent: knat_do() builds its command's message as ever, then appends
+ * it to the request as one KNAT_RESTORE_A_OP (KNAT_OP_A_CMD: the command;
+ * KNAT_OP_A_ATTRS: the message's attributes) and returns 0.  A command
+ * restore does not take (anything but CONFIG_SET, FORWARD_NEW, SNAT_NEW,
+ * SERVICE_NEW, BACKEND_NEW and BACKEND_SET: the lines "knat save"
+ * prints), and every knat_open() (what lists, shows and dumps go
+ * through), is refused: EXIT_USAGE or NULL, nothing printed, and
+ * knat_restore_refused() says so until the next line.  Each op remembers
+ * the line it came from, so that the kernel's extended ACK offset names
+ * the line that failed.
+ *
+ * begin: NULL with errno EBUSY while another restore collects (that one is
+ * refused: a restore line in a restore file), or ENOMEM, printed.  name is
+ * the file's, for the messages; flush: KNAT_A_RESTORE_FLUSH.
+ */
+struct knat_restore;
+struct knat_restore *knat_restore_begin(const char *name, bool flush);
+/* The ops knat_do() adds from now on come from this line.  0 or EXIT_KERNEL. */
+int knat_restore_line(struct knat_restore *r, unsigned long line,
+		      const char *text);
+/* Did a command since knat_restore_line() ask for what restore does not take? */
+bool knat_restore_refused(const struct knat_restore *r);
+/* The ops collected so far. */
+size_t knat_restore_nops(const struct knat_restore *r);
+/* Stop collecting and close the request (idempotent). */
+const struct nlmsghdr *knat_restore_finish(struct knat_restore *r);
+/* The line (and its text) of the op an offset into the request falls in. */
+bool knat_restore_line_at(const struct knat_restore *r, uint32_t offset,
+			  unsigned long *line, const char **text);
+/*
+ * Finish and send the request with NLM_F_ACK, unless it has no op and
+ * does not flush (nothing to do: 0).  0, EXIT_USAGE (too big, printed) or
+ * EXIT_KERNEL after printing "Error: FILE:LINE: <message>: "<line>"." when
+ * the kernel's offset points into an op, "Error: <message>." otherwise.
+ */
+int knat_restore_send(struct knat_restore *r);
+void knat_restore_free(struct knat_restore *r);
+
+/*
  * A request with no attributes whose answers cb() prints: a get, or a
  * dump when flags has NLM_F_DUMP (printed as one JSON array).  0 or
  * EXIT_KERNEL.

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A small generic netlink helper on libmnl; see mnlg.h. */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
@@ -31,22 +33,34 @@ struct mnlg {
 	struct mnlg_group groups[MNLG_MAX_GROUPS];
 	unsigned int ngroups;
 	char ext_msg[256];
+	bool has_ext_offset;
+	uint32_t ext_offset;
 	char tx[MNLG_TX_SIZE];
 	char rx[MNLG_RX_SIZE];
 };
+
+/* The header of a request whose genlmsghdr is in place already. */
+static void msg_header(struct mnlg *g, struct nlmsghdr *nlh, uint16_t type,
+		       uint8_t cmd, uint8_t version, uint16_t flags)
+{
+	struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++g->seq;
+	nlh->nlmsg_pid = 0;
+	genl->cmd = cmd;
+	genl->version = version;
+	genl->reserved = 0;
+}
 
 static struct nlmsghdr *msg_start(struct mnlg *g, uint16_t type, uint8_t cmd,
 				  uint8_t version, uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(g->tx);
-	struct genlmsghdr *genl;
 
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = ++g->seq;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = cmd;
-	genl->version = version;
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct genlmsghdr));
+	msg_header(g, nlh, type, cmd, version, flags);
 	return nlh;
 }
 
@@ -55,9 +69,56 @@ struct nlmsghdr *mnlg_msg(struct mnlg *g, uint8_t cmd, uint16_t flags)
 	return msg_start(g, g->family, cmd, g->version, flags);
 }
 
+void mnlg_msg_init(struct mnlg *g, struct nlmsghdr *nlh, uint8_t cmd,
+		   uint16_t flags)
+{
+	msg_header(g, nlh, g->family, cmd, g->version, flags);
+}
+
+/*
+ * Netlink refuses (EMSGSIZE) a request longer than the socket's send
+ * buffer less 32 bytes; the kernel doubles what SO_SNDBUF asks, up to
+ * net.core.wmem_max, and SO_SNDBUFFORCE (CAP_NET_ADMIN) goes past that.
+ */
+static bool sndbuf_fits(int fd, int want)
+{
+	socklen_t len = sizeof(int);
+	int val;
+
+	return !getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &val, &len) && val >= want;
+}
+
+int mnlg_sndbuf(struct mnlg *g, size_t len)
+{
+	int fd = mnl_socket_get_fd(g->nl), want;
+
+	if (len > INT_MAX / 2 - 64) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	want = (int)len + 64;
+	if (sndbuf_fits(fd, want))
+		return 0;
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
+	if (sndbuf_fits(fd, want))
+		return 0;
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want));
+	if (sndbuf_fits(fd, want))
+		return 0;
+	errno = EMSGSIZE;
+	return -1;
+}
+
 const char *mnlg_ext_ack_msg(const struct mnlg *g)
 {
 	return g->ext_msg[0] ? g->ext_msg : NULL;
+}
+
+bool mnlg_ext_ack_offset(const struct mnlg *g, uint32_t *offset)
+{
+	if (g->has_ext_offset)
+		*offset = g->ext_offset;
+	return g->has_ext_offset;
 }
 
 /* ---- extended ACK ---- */
@@ -67,10 +128,18 @@ static int ext_ack_attr_cb(const struct nlattr *attr, void *data)
 	const struct nlattr **tb = data;
 	uint16_t type = mnl_attr_get_type(attr);
 
-	/* Newer kernels add TLVs; only the message matters here. */
-	if (type == NLMSGERR_ATTR_MSG &&
-	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
-		tb[type] = attr;
+	/* Newer kernels add TLVs; the message and the offsets matter here. */
+	switch (type) {
+	case NLMSGERR_ATTR_MSG:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			tb[type] = attr;
+		break;
+	case NLMSGERR_ATTR_OFFS:
+	case NLMSGERR_ATTR_MISS_NEST:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			tb[type] = attr;
+		break;
+	}
 	return MNL_CB_OK;
 }
 
@@ -88,6 +157,16 @@ static void save_ext_ack(struct mnlg *g, const struct nlmsghdr *nlh,
 	if (tb[NLMSGERR_ATTR_MSG])
 		snprintf(g->ext_msg, sizeof(g->ext_msg), "%s",
 			 mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]));
+	/*
+	 * The attribute the kernel refused or, for one it missed, the nest
+	 * it was missing from: either way where in the request it stopped.
+	 */
+	if (!tb[NLMSGERR_ATTR_OFFS])
+		tb[NLMSGERR_ATTR_OFFS] = tb[NLMSGERR_ATTR_MISS_NEST];
+	if (tb[NLMSGERR_ATTR_OFFS]) {
+		g->ext_offset = mnl_attr_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+		g->has_ext_offset = true;
+	}
 }
 
 /* ---- running a request ---- */
@@ -157,6 +236,7 @@ int mnlg_run(struct mnlg *g, const struct nlmsghdr *nlh, mnl_cb_t cb,
 	int ret;
 
 	g->ext_msg[0] = '\0';
+	g->has_ext_offset = false;
 	if (mnl_socket_sendto(g->nl, nlh, nlh->nlmsg_len) < 0)
 		return -1;
 	do {

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A small generic netlink helper on libmnl: one socket bound to one family,
- * found by name; requests built in the helper's buffer; a request run to its
- * end (ACK, or DONE for a dump) with a callback per data message; and the
- * kernel's extended ACK message kept for the error report.
+ * found by name; requests built in the helper's buffer (or, when they are
+ * bigger, in the caller's); a request run to its end (ACK, or DONE for a
+ * dump) with a callback per data message; and the kernel's extended ACK
+ * message and offset kept for the error report.
  */
 #ifndef KNAT_MNLG_H
 #define KNAT_MNLG_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
@@ -32,6 +35,24 @@ uint32_t mnlg_mcgrp_id(const struct mnlg *g, const char *name);
 struct nlmsghdr *mnlg_msg(struct mnlg *g, uint8_t cmd, uint16_t flags);
 
 /*
+ * A request too big for that buffer, built in the caller's: nlh starts
+ * with a netlink header, then a genlmsghdr, its attributes after them,
+ * nlmsg_len covering them all.  This fills in what mnlg_msg() would
+ * (family, NLM_F_REQUEST | flags, sequence number, cmd and version) and
+ * leaves nlmsg_len and the attributes alone.
+ */
+void mnlg_msg_init(struct mnlg *g, struct nlmsghdr *nlh, uint8_t cmd,
+		   uint16_t flags);
+
+/*
+ * Make the socket's send buffer hold a request of len bytes: SO_SNDBUF,
+ * or SO_SNDBUFFORCE past net.core.wmem_max (needs CAP_NET_ADMIN).  0, or
+ * -1 with errno EMSGSIZE when neither got it that big (the request may
+ * still go: sending tells).
+ */
+int mnlg_sndbuf(struct mnlg *g, size_t len);
+
+/*
  * Send the request and read until its ACK or DONE, handing every data
  * message to cb (may be NULL).  0 on success; -1 with errno set on failure,
  * errno being the kernel's error when the kernel refused.
@@ -41,6 +62,15 @@ int mnlg_run(struct mnlg *g, const struct nlmsghdr *nlh, mnl_cb_t cb,
 
 /* The extended ACK message of the last mnlg_run(), or NULL. */
 const char *mnlg_ext_ack_msg(const struct mnlg *g);
+
+/*
+ * Where in its request the last mnlg_run()'s extended ACK pointed, in
+ * bytes from the start of the request's netlink header: the attribute
+ * the kernel refused (NLMSGERR_ATTR_OFFS) or, when it missed a required
+ * one, the nest it missed it in (NLMSGERR_ATTR_MISS_NEST).  false when
+ * the ACK said neither.
+ */
+bool mnlg_ext_ack_offset(const struct mnlg *g, uint32_t *offset);
 
 /*
  * Notifications.  mnlg_join() subscribes the socket to one of the family's

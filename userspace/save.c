@@ -3,14 +3,19 @@
  * The namespace's configuration as a whole.
  *
  * knat save: the configuration as knat commands, one a line, which
- * "knat -b FILE" reads back.
+ * "knat restore FILE" (or "knat -b FILE") reads back.
  *
  * The order is fixed so that two saves of the same configuration are the
  * same bytes whatever order its objects were made in (a saved file can be
  * diffed and kept under version control): limits, config, forwards, SNAT
- * rules, then each service followed by its backends; within each kind
- * sorted by the text of the line.  Forwards and SNAT rules are printed by
- * their own list code, whose text already is their add syntax.
+ * rules, then each service followed by its backends.  Config values,
+ * forwards, services and each service's backends are sorted by the text
+ * of the line: none of them depends on another's place.  SNAT rules are
+ * not: the first rule in the kernel's list that matches a packet takes
+ * it, and prefixes may overlap, so they keep the kernel's order (the
+ * order they were added in), which the restore adds them in again.
+ * Forwards and SNAT rules are printed by their own list code, whose text
+ * already is their add syntax.
  *
  * Not saved: draining backends (they are on their way out; a restore must
  * not bring them back), flows and counters (state, not configuration), and
@@ -35,7 +40,7 @@ void save_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: knat save\n"
-		"       knat -b FILE        (reads back what save printed)\n");
+		"       knat restore FILE   (reads back what save printed)\n");
 }
 
 void flush_usage(FILE *f)
@@ -58,10 +63,12 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /*
- * A dump printed by cb into memory, cut into lines and sorted.  The text
- * printer is pointed at the memory for the dump and back at stdout after.
+ * A dump printed by cb into memory, cut into lines, in the dump's order
+ * or sorted.  The text printer is pointed at the memory for the dump and
+ * back at stdout after.
  */
-static int capture(struct lines *l, uint8_t cmd, uint16_t flags, mnl_cb_t cb)
+static int capture(struct lines *l, uint8_t cmd, uint16_t flags, mnl_cb_t cb,
+		   bool sorted)
 {
 	FILE *m;
 	char *p, *nl;
@@ -99,7 +106,8 @@ static int capture(struct lines *l, uint8_t cmd, uint16_t flags, mnl_cb_t cb)
 		l->line = grown;
 		l->line[l->n++] = p;
 	}
-	qsort(l->line, l->n, sizeof(*l->line), cmp_str);
+	if (sorted)
+		qsort(l->line, l->n, sizeof(*l->line), cmp_str);
 	return 0;
 }
 
@@ -130,7 +138,7 @@ static int save_config(void)
 	size_t i;
 	int ret, pass;
 
-	ret = capture(&l, KNAT_CMD_CONFIG_GET, NLM_F_ACK, config_print);
+	ret = capture(&l, KNAT_CMD_CONFIG_GET, NLM_F_ACK, config_print, true);
 	if (ret)
 		goto out;
 	for (pass = 0; pass < 2; pass++) {
@@ -154,13 +162,15 @@ out:
 	return ret;
 }
 
-static int save_rules(uint8_t cmd, mnl_cb_t cb, const char *prefix)
+/* sorted: forwards, which cannot overlap; SNAT rules in the kernel's order. */
+static int save_rules(uint8_t cmd, mnl_cb_t cb, const char *prefix,
+		      bool sorted)
 {
 	struct lines l;
 	size_t i;
 	int ret;
 
-	ret = capture(&l, cmd, NLM_F_DUMP, cb);
+	ret = capture(&l, cmd, NLM_F_DUMP, cb, sorted);
 	for (i = 0; !ret && i < l.n; i++)
 		printf("%s %s\n", prefix, l.line[i]);
 	lines_free(&l);
@@ -257,9 +267,11 @@ int do_save(int argc, char **argv, const struct cli_opts *o)
 	}
 	ret = save_config();
 	if (!ret)
-		ret = save_rules(KNAT_CMD_FORWARD_GET, forward_print, "forward add");
+		ret = save_rules(KNAT_CMD_FORWARD_GET, forward_print,
+				 "forward add", true);
 	if (!ret)
-		ret = save_rules(KNAT_CMD_SNAT_GET, snat_print, "snat add");
+		ret = save_rules(KNAT_CMD_SNAT_GET, snat_print, "snat add",
+				 false);
 	if (!ret)
 		ret = save_services();
 	return ret;
@@ -281,7 +293,7 @@ static int flush_rules(uint8_t cmd, mnl_cb_t cb,
 	size_t i;
 	int ret;
 
-	ret = capture(&l, cmd, NLM_F_DUMP, cb);
+	ret = capture(&l, cmd, NLM_F_DUMP, cb, false);
 	for (i = 0; !ret && i < l.n; i++) {
 		words[0] = "del";
 		n = 1;

@@ -70,7 +70,7 @@ expect_help help
 expect_help -h
 expect_help --help
 expect_help -j help
-for obj in status config forward snat service backend flow stats monitor explain; do
+for obj in status config forward snat service backend flow stats monitor explain restore; do
 	expect_help $obj help
 done
 run help
@@ -197,6 +197,72 @@ expect 1 'Error: unexpected argument "x".' save x
 expect 1 'Error: save prints knat commands, not JSON: drop -j.' -j save
 expect 1 'Error: unexpected argument "all".' flush all
 expect 1 'Error: flush prints nothing to put in JSON: drop -j.' -j flush
+
+# restore: the arguments
+expect 1 'Error: "FILE" is required.' restore
+expect 1 'Error: "FILE" is required.' restore --flush
+expect 1 'Error: unexpected argument "b".' restore a b
+expect 1 'Error: unexpected argument "-x".' restore -x a
+expect 1 'Error: unexpected argument "a".' restore flush a
+expect 1 'Error: duplicate "-flush".' restore --flush -flush a
+expect 1 'Error: restore prints nothing to put in JSON: drop -j.' -j restore /dev/null
+expect 1 'Error: cannot open "/nonexistent": No such file or directory.' restore /nonexistent
+expect 1 'Error: cannot open "-x": No such file or directory.' restore --flush -- -x
+expect 1 'Error: -force goes with -batch only.' -force restore /dev/null
+# Without --flush an empty file asks nothing of the module (loaded or not).
+expect 0 '' restore /dev/null
+printf '# nothing\n\n   \t\n' >"$tmp/empty.conf"
+expect 0 '' restore "$tmp/empty.conf"
+
+# restore: every line is checked before anything is sent, so these are
+# the same with or without the module: exit 1, the line named.
+conf=$tmp/r.conf
+printf '%s\n' '# a saved configuration' '' \
+	'forward add tcp :8080 to 10.0.2.2:80   # web' \
+	'service add tcp 198.51.100.10:80 sched rr' \
+	'backend add tcp 198.51.100.10:80 10.0.2.2:8080 10.0.2.3:8080 weight 2' \
+	'forward add tcp 1.2.3.4:99999 to 10.0.2.2' \
+	'snat add from 10.0.1.0/24 out eth1 masquerade' >"$conf"
+expect 1 "Error: argument \"1.2.3.4:99999\" is wrong: port out of range
+Error: command failed $conf:6." restore "$conf"
+expect 1 "Error: argument \"1.2.3.4:99999\" is wrong: port out of range
+Error: command failed $conf:6." restore --flush "$conf"
+refusal='restore takes the lines knat save prints (config set, forward add, snat add, service add, backend add, backend set).'
+for line in 'forward del tcp :8080' 'snat del from 10.0.1.0/24' \
+	'service set tcp 198.51.100.10:80 sched wlc' 'service del tcp 198.51.100.10:80' \
+	'backend del tcp 198.51.100.10:80 10.0.2.2:8080' 'flow flush' 'flow del kind snat' \
+	'stats reset' 'forward list' 'snat' 'config show' 'status' 'service list' \
+	'backend list' 'flow count' 'stats --prometheus' 'explain tcp 1.2.3.4:1 5.6.7.8:9' \
+	'monitor' 'save' 'flush' 'restore /dev/null' 'help' 'forward help'; do
+	printf '%s\n' 'config set max-flows 1000' "  $line  # line 2" \
+		'forward add tcp :8080 to 10.0.2.2:80' >"$conf"
+	expect 1 "Error: $conf:2: $refusal" restore "$conf"
+done
+printf '%s\n' 'forward add tcp :8080 to 10.0.2.2:80' 'bogus add x' >"$conf"
+expect 1 "Error: unknown object \"bogus\", try \"knat help\".
+Error: command failed $conf:2." restore "$conf"
+# Standard input: "-".
+run restore - <"$conf"
+if [ "$rc" = 1 ] && [ "$(cat "$tmp/err")" = "Error: unknown object \"bogus\", try \"knat help\".
+Error: command failed -:2." ] && [ ! -s "$tmp/out" ]; then
+	ok "knat restore - reads standard input, names -:2"
+else
+	not_ok "knat restore - reads standard input, names -:2" "actual: rc=$rc stderr=\"$(cat "$tmp/err")\""
+fi
+awk 'BEGIN { printf "forward add"; for (i = 0; i < 260; i++) printf " x"; print "" }' >"$conf"
+expect 1 "Error: $conf:1: more than 256 words." restore "$conf"
+# More than one attribute's 64 KiB of ops: collected whole, then sent
+# (and here, without the module, refused as "not loaded").
+awk 'BEGIN { for (i = 0; i < 1000; i++) printf "forward add tcp :%d to 10.0.2.2:80\n", 10000 + i }' >"$conf"
+expect 2 'Error: knat is not loaded (no generic netlink family "knat").' \
+	restore --flush "$conf"
+printf '%s\n' '# knat save' 'config set max-flows 50000 timeout udp-replied 77' \
+	'forward add tcp 198.51.100.1:8080 to 10.0.2.11:8080' \
+	'snat add from 10.0.1.0/24 to 198.51.100.11' 'snat add from 10.0.0.0/16 to 198.51.100.12' \
+	'service add tcp 203.0.113.10:80 sched maglev maglev-size 251 persist 30' \
+	'backend add tcp 203.0.113.10:80 10.0.2.11:8080 weight 1' \
+	'backend add tcp 203.0.113.10:80 10.0.2.13:80 weight 0' \
+	'backend set tcp 203.0.113.10:80 10.0.2.13:80 down' >"$tmp/saved.conf"
 expect 1 'Error: "tcp|udp" is required.' backend add
 expect 1 'Error: "ADDR[:PORT]" is required.' backend add tcp 198.51.100.10:80
 expect 1 'Error: argument ":8080" is wrong: missing address' backend add tcp 198.51.100.10:80 :8080
@@ -258,6 +324,11 @@ else
 	expect 2 "$notloaded" -force -batch /dev/null
 	expect 2 "$notloaded" save
 	expect 2 "$notloaded" flush
+	# Collected whole, then sent: only then is the module missed.
+	expect 2 "$notloaded" restore "$tmp/saved.conf"
+	expect 2 "$notloaded" restore --flush "$tmp/saved.conf"
+	expect 2 "$notloaded" restore --flush /dev/null
+	expect 2 "$notloaded" restore -flush "$tmp/empty.conf"
 	expect 2 "$notloaded" service add tcp 198.51.100.10:80
 	expect 2 "$notloaded" service add udp 198.51.100.10:53 sched maglev maglev-size 65537 persist 300
 	expect 2 "$notloaded" service set tcp 198.51.100.10:80 sched wlc

@@ -18,5 +18,6 @@ int main(int argc, char **argv)
 	test_monitor();
 	test_mnlg();
 	test_prom();
+	test_restore();
 	return tap_end();
 }

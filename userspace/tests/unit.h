@@ -10,6 +10,7 @@ void test_print(void);	/* name tables and replies printed as text and JSON */
 void test_monitor(void);	/* monitor.c: events printed as text and JSON */
 void test_mnlg(void);	/* mnlg.c against the kernel's own nlctrl family */
 void test_prom(void);	/* prometheus.c: escapes, names, the exposition */
+void test_restore(void);	/* knat restore's request, mnlg's big requests */
 
 /* Shared reply builders (test_print.c). */
 #include <stdint.h>

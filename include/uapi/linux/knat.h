@@ -233,6 +233,31 @@
  *                                    ICMP_UNRELATED, for errors about its
  *                                    flows
  *
+ * KNAT_CMD_RESTORE: a whole configuration as one transaction ("knat
+ * restore"); needs what every change needs.
+ *   KNAT_A_RESTORE_FLUSH     flag    the ops are the whole configuration:
+ *                                    forwards, SNAT rules, services and
+ *                                    backends they do not name go (their
+ *                                    flows with them), as DEL removes
+ *                                    them; what they name stays, and what
+ *                                    they name unchanged keeps its flows
+ *                                    and counters.  Without it the ops add
+ *                                    to what exists (EEXIST as NEW would)
+ *   KNAT_A_RESTORE_OPS       nest    KNAT_RESTORE_A_OP nests, in order;
+ *                                    may repeat (an attribute holds 64 KiB
+ *                                    at most): their ops in their order
+ *     KNAT_OP_A_CMD          u8      KNAT_CMD_CONFIG_SET, _FORWARD_NEW,
+ *                                    _SNAT_NEW, _SERVICE_NEW, _BACKEND_NEW
+ *                                    or _BACKEND_SET
+ *     KNAT_OP_A_ATTRS        nest    the attributes that command takes,
+ *                                    checked as that command checks them
+ *   Either every op applies or none does: forwards and SNAT rules are
+ *   built as new tables beside the live ones and swapped in at once (in
+ *   the ops' order, which is SNAT's matching order); service changes are
+ *   undone on failure.  On failure extack's offset points into the
+ *   failing op (at least at its KNAT_RESTORE_A_OP nest), so a caller
+ *   can name its line.
+ *
  * KNAT_CMD_EVENT, multicast to the "events" group (joining it needs
  * CAP_NET_ADMIN in the namespace's user namespace: flow events name
  * connections):
@@ -353,6 +378,7 @@ enum knat_cmd {
 	KNAT_CMD_EVENT,		/* multicast on "events" only */
 	KNAT_CMD_EXPLAIN,
 	KNAT_CMD_BACKEND_GET,
+	KNAT_CMD_RESTORE,
 
 	__KNAT_CMD_MAX,
 	KNAT_CMD_MAX = __KNAT_CMD_MAX - 1
@@ -378,9 +404,28 @@ enum knat_attr {
 	KNAT_A_EVENT,
 	KNAT_A_EXPLAIN,
 	KNAT_A_WITH_STATS,
+	KNAT_A_RESTORE_FLUSH,
+	KNAT_A_RESTORE_OPS,
 
 	__KNAT_A_MAX,
 	KNAT_A_MAX = __KNAT_A_MAX - 1
+};
+
+enum knat_restore_attr {
+	KNAT_RESTORE_A_UNSPEC,
+	KNAT_RESTORE_A_OP,
+
+	__KNAT_RESTORE_A_MAX,
+	KNAT_RESTORE_A_MAX = __KNAT_RESTORE_A_MAX - 1
+};
+
+enum knat_op_attr {
+	KNAT_OP_A_UNSPEC,
+	KNAT_OP_A_CMD,
+	KNAT_OP_A_ATTRS,
+
+	__KNAT_OP_A_MAX,
+	KNAT_OP_A_MAX = __KNAT_OP_A_MAX - 1
 };
 
 enum knat_cfg_attr {
