@@ -76,20 +76,9 @@ int knat_forward_add(struct knat_net *kn, const struct knat_forward *tmpl,
 	f = knat_forward_alloc(tmpl);
 	if (!f)
 		return -ENOMEM;
-	/* Hooks first: a rule no packet has seen goes without a grace period. */
-	kn->nforwards++;
-	err = knat_rules_changed(kn);
-	if (err) {
-		NL_SET_ERR_MSG(extack, "Cannot register netfilter hooks");
-		goto fail;
-	}
-	err = knat_rule_table_append(kn, &kn->forwards, f);
-	if (!err)
-		return 0;
-fail:
-	kn->nforwards--;
-	knat_rules_changed(kn);
-	knat_forward_free(f);
+	err = knat_rule_table_add(kn, &kn->forwards, &kn->nforwards, f, extack);
+	if (err)
+		knat_forward_free(f);
 	return err;
 }
 

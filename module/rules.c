@@ -60,6 +60,31 @@ int knat_rule_table_append(struct knat_net *kn,
 }
 
 /*
+ * Publish @rule at the end of @slot's table, @count (kn->nforwards or
+ * kn->nsnats) one up.  Hooks first: a rule no packet has seen goes
+ * without a grace period.  On failure nothing changed and the caller
+ * still owns @rule.
+ */
+int knat_rule_table_add(struct knat_net *kn,
+			struct knat_rule_table __rcu **slot, u32 *count,
+			void *rule, struct netlink_ext_ack *extack)
+{
+	int err;
+
+	(*count)++;
+	err = knat_rules_changed(kn);
+	if (err)
+		NL_SET_ERR_MSG(extack, "Cannot register netfilter hooks");
+	else
+		err = knat_rule_table_append(kn, slot, rule);
+	if (err) {
+		(*count)--;
+		knat_rules_changed(kn);
+	}
+	return err;
+}
+
+/*
  * Without @rule.  Cannot fail: the old array is rewritten in place when
  * no memory is left for a copy, which a reader may then see one rule
  * twice or miss one in, for one lookup; better than failing a delete.

@@ -99,6 +99,10 @@ int knat_rule_table_append(struct knat_net *kn,
 			   struct knat_rule_table __rcu **slot, void *rule);
 void knat_rule_table_remove(struct knat_net *kn,
 			    struct knat_rule_table __rcu **slot, void *rule);
+/* Append @rule with *@count one up and the hooks in place, or nothing. */
+int knat_rule_table_add(struct knat_net *kn,
+			struct knat_rule_table __rcu **slot, u32 *count,
+			void *rule, struct netlink_ext_ack *extack);
 
 /* forward.c */
 bool knat_forward_overlaps(const struct knat_forward *a,

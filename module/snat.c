@@ -106,20 +106,9 @@ int knat_snat_add(struct knat_net *kn, const struct knat_snat *tmpl,
 	r = knat_snat_alloc(kn, tmpl);
 	if (!r)
 		return -ENOMEM;
-	/* Hooks first: a rule no packet has seen goes without a grace period. */
-	kn->nsnats++;
-	err = knat_rules_changed(kn);
-	if (err) {
-		NL_SET_ERR_MSG(extack, "Cannot register netfilter hooks");
-		goto fail;
-	}
-	err = knat_rule_table_append(kn, &kn->snats, r);
-	if (!err)
-		return 0;
-fail:
-	kn->nsnats--;
-	knat_rules_changed(kn);
-	knat_snat_free(r);
+	err = knat_rule_table_add(kn, &kn->snats, &kn->nsnats, r, extack);
+	if (err)
+		knat_snat_free(r);
 	return err;
 }
 

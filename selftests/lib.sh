@@ -209,6 +209,22 @@ knat_in() {
 	ip netns exec "$(ns "$n")" "$KNAT" "$@"
 }
 
+# knat_all NS LABEL CMD...: each CMD (knat words in one string) in NS;
+# one check "LABEL: N commands", each failing command named.
+knat_all() {
+	local n=$1 label=$2 c bad=0
+	shift 2
+	for c in "$@"; do
+		# shellcheck disable=SC2086 # the words of the command
+		knat_in "$n" $c || { bad=1; echo "# failed: $c"; }
+	done
+	if [ $bad -eq 0 ]; then
+		pass "$label: $# commands"
+	else
+		fail "$label: $# commands"
+	fi
+}
+
 on_exit() {
 	CLEANUP_HOOKS+=("$*")
 }

@@ -165,12 +165,7 @@ conf=(
 	"service add udp $VIP:53 sched rr"
 	"backend add udp $VIP:53 10.0.2.14:5353"
 )
-bad=0
-for c in "${conf[@]}"; do
-	# shellcheck disable=SC2086 # the words of the command
-	knat_in rt1 $c || { bad=1; echo "# failed: $c"; }
-done
-[ $bad -eq 0 ] && pass "rt1 configured: ${#conf[@]} commands" || fail "rt1 configured"
+knat_all rt1 "rt1 configured" "${conf[@]}"
 knat_in rt1 save >"$TMP/b1"
 restore_in rt2 --flush "$TMP/b1"
 expect_eq "restore --flush of rt1's save into a fresh namespace: exit 0, silent" "0::" \

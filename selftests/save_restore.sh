@@ -43,12 +43,7 @@ conf=(
 	"snat add from 10.0.2.0/24 out br0 masquerade ports 20000-29999"
 	"config set max-flows 50000 timeout udp-replied 77 timeout tcp-established 3600 rate-interval 2 rate-window 8"
 )
-bad=0
-for c in "${conf[@]}"; do
-	# shellcheck disable=SC2086 # the words of the command
-	knat_in r $c || { bad=1; echo "# failed: $c"; }
-done
-[ $bad -eq 0 ] && pass "configured: ${#conf[@]} commands" || fail "configured: ${#conf[@]} commands"
+knat_all r "configured" "${conf[@]}"
 
 # A draining backend: one UDP flow each on b1 and b4, then b4 goes with a
 # drain, which its flow keeps it in.
