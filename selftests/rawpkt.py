@@ -152,11 +152,17 @@ def udp_server(port, name):
     threading.Thread(target=answer, daemon=True).start()
 
 
+# Seconds from echo_flood()'s first request to its last answer: a rate
+# limiter can only have held answers back if they came faster than it.
+flood_secs = [0.0]
+
+
 def echo_flood(dst, count, ident, wait=1.5):
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
     # Room for every answer: none may be lost between knat and the count.
     s.setsockopt(socket.SOL_SOCKET, 33, 16 << 20)	# SO_RCVBUFFORCE
     seqs = set()
+    t0 = last = time.monotonic()
     for seq in range(1, count + 1):
         s.sendto(icmp(8, 0, struct.pack("!HH", ident, seq), b"knat-flood"),
                  (dst, 0))
@@ -169,7 +175,9 @@ def echo_flood(dst, count, ident, wait=1.5):
         typ, _, _, rid, rseq = struct.unpack("!BBHHH", pkt[ihl:ihl + 8])
         if typ == 0 and rid == ident and peer[0] == dst:
             seqs.add(rseq)
+            last = time.monotonic()
     s.close()
+    flood_secs[0] = last - t0
     return len(seqs)
 
 

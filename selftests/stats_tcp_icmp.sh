@@ -83,7 +83,11 @@ in_ns in1 tc qdisc del dev eth0 root
 hs=$(knat_in r -j stats | json_get '" ".join(str(x) for x in j["handshake"]["buckets"])')
 n32=$(echo "$hs" | awk '{ print $7 }')
 below=$(echo "$hs" | awk '{ s = 0; for (i = 1; i <= 6; i++) s += $i; print s }')
-[ "$n32" -ge 8 ] && [ "$below" -eq 0 ] &&
+# The debug kernel (KNAT_WAIT_SCALE above 3) adds milliseconds of its
+# own to a handshake: there some may land in 64-128 ms.
+min32=8
+[ "${KNAT_WAIT_SCALE:-3}" -gt 3 ] && min32=5
+[ "$n32" -ge "$min32" ] && [ "$below" -eq 0 ] &&
 	pass "10 handshakes behind 40 ms netem: $n32 in the 32-64 ms bucket, none faster ($hs)" ||
 	fail "10 handshakes behind 40 ms netem: $n32 in the 32-64 ms bucket, none faster ($hs)"
 min=$(knat_in r -j stats | json_get 'j["handshake"]["min_us"]')
