@@ -25,6 +25,7 @@ struct knat_explain {
 	struct knat_decision d;	/* verdict, drop, flags and what matched */
 	bool flow;		/* an existing flow carries it: not ->d's */
 	bool replied;		/* ->flow: answers seen */
+	bool fast;		/* ->flow: this direction's route cached */
 	bool local;		/* evaluated at LOCAL_OUT */
 	bool replaces;		/* a stale flow holds the tuple */
 	bool has_tuples;	/* ->out and ->reply are set */

@@ -12,6 +12,7 @@
 
 #include <linux/siphash.h>
 #include <linux/slab.h>
+#include <net/dst.h>
 
 #include "events.h"
 #include "flow.h"
@@ -227,7 +228,11 @@ struct knat_flow *knat_flow_alloc(struct knat_net *kn,
 
 static void knat_flow_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(knat_flow_cache, container_of(head, struct knat_flow, rcu));
+	struct knat_flow *f = container_of(head, struct knat_flow, rcu);
+
+	dst_release(f->fast_dst[KNAT_DIR_ORIG]);
+	dst_release(f->fast_dst[KNAT_DIR_REPLY]);
+	kmem_cache_free(knat_flow_cache, f);
 }
 
 /* Free a flow that was never added; the caller still counts it in nflows. */

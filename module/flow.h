@@ -61,10 +61,11 @@ enum knat_flow_status_bit {
 /*
  * A translated connection.  Both tuples live in the same table, so a packet
  * of either direction finds the flow with one lookup; the rewrite a packet
- * needs is the other half's tuple reversed.  168 bytes, 192 in its slab:
- * the TCP window (40 bytes) did not fit the 6 bytes left of 128, and
- * nothing else could go (64-bit counters, rcu_head, tuples are all used),
- * so the window and the counters share the third cache line.
+ * needs is the other half's tuple reversed.  192 bytes, as its slab
+ * aligns it: the TCP window (40 bytes) did not fit the 6 bytes left of
+ * 128, and nothing else could go (64-bit counters, rcu_head, tuples are
+ * all used), so the window and the counters share the third cache line,
+ * and the fast path's routes fill the 24 bytes the alignment left.
  */
 struct knat_flow {
 	struct knat_flow_half h[2];
@@ -79,6 +80,9 @@ struct knat_flow {
 	atomic64_t pkts[2];
 	atomic64_t bytes[2];
 	struct knat_tcp_win win[2];	/* TCP, by direction; under LOCK_BIT */
+	/* Fast path (fastpath.c), by direction: route held, device in. */
+	struct dst_entry *fast_dst[2];
+	int fast_iif[2];
 };
 
 static inline bool knat_flow_is_service(const struct knat_flow *f)
@@ -127,6 +131,17 @@ static inline void knat_tuple_invert(struct knat_tuple *dst,
 }
 
 u32 knat_tuple_hash(const struct knat_tuple *t, u32 seed);
+
+/* KNAT_FLOW_F_* of the uapi. */
+static inline u32 knat_flow_uflags(const struct knat_flow *f)
+{
+	return (test_bit(KNAT_FLOW_REPLIED_BIT, &f->status) ?
+		KNAT_FLOW_F_REPLIED : 0) |
+	       (READ_ONCE(f->fast_dst[KNAT_DIR_ORIG]) ?
+		KNAT_FLOW_F_FAST_ORIG : 0) |
+	       (READ_ONCE(f->fast_dst[KNAT_DIR_REPLY]) ?
+		KNAT_FLOW_F_FAST_REPLY : 0);
+}
 
 /* Would knat_flow_alloc() refuse a flow for max-flows now? */
 static inline bool knat_flows_full(struct knat_net *kn)

@@ -97,6 +97,7 @@ struct knat_net {
 	/* Configuration read locklessly by the packet path. */
 	u32 max_flows;
 	u32 timeouts[__KNAT_TIMEOUT_MAX];	/* jiffies */
+	bool fastpath;				/* fastpath.c */
 
 	/* Rule counts, kept for status; updated under ->lock. */
 	u32 nforwards;

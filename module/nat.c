@@ -21,6 +21,7 @@
 
 #include "account.h"
 #include "decide.h"
+#include "fastpath.h"
 #include "health.h"
 #include "icmp.h"
 #include "nat.h"
@@ -126,6 +127,8 @@ static unsigned int knat_flow_packet(struct knat_net *kn, struct knat_flow *f,
 	}
 	knat_note(skb, knat_needs(f, dir, KNAT_MANIP_SRC) ?
 		  KNAT_CB_SRC : KNAT_CB_DONE, &f->h[dir].tuple);
+	if (knat_fast_want(kn, f, dir, state))
+		KNAT_CB(skb)->flags |= KNAT_CB_F_LEARN;
 	return NF_ACCEPT;
 }
 
@@ -327,9 +330,14 @@ unsigned int knat_nat_entry(void *priv, struct sk_buff *skb,
 		why = knat_pkt_invalid(skb, &p, state->hook);
 		if (why != __KNAT_DROP_MAX)
 			return knat_drop(kn, why);
-		if (knat_flow_usable(kn, f, dir, &p))
+		if (knat_flow_usable(kn, f, dir, &p)) {
+			int v = knat_fast_xmit(kn, f, dir, skb, &p, state);
+
+			if (v != KNAT_FAST_SLOW)
+				return v;
 			return knat_flow_packet(kn, f, dir, skb, &p, state,
 						false);
+		}
 	}
 	return knat_new_flow(kn, skb, &p, state);
 }
@@ -356,7 +364,19 @@ static unsigned int knat_src_flow(struct knat_net *kn, struct sk_buff *skb,
 	if (skb_ensure_writable(skb, p.thoff + p.l4len))
 		return knat_drop(kn, KNAT_DROP_UNWRITABLE);
 	knat_manip(skb, 0, p.l4len, false, KNAT_MANIP_SRC, o->dst, o->dport);
+	if (KNAT_CB(skb)->flags & KNAT_CB_F_LEARN)
+		knat_fast_learn(kn, f, h->tuple.dir, skb, state);
 	return NF_ACCEPT;
+}
+
+/* A flow that needs no source rewrite, asked to learn its route. */
+static void knat_learn_flow(struct knat_net *kn, struct sk_buff *skb,
+			    const struct nf_hook_state *state)
+{
+	struct knat_flow_half *h = knat_flow_find(kn, &KNAT_CB(skb)->key);
+
+	if (h)
+		knat_fast_learn(kn, knat_flow_of(h), h->tuple.dir, skb, state);
 }
 
 /* A forwarded packet of no flow leaving: source NAT makes one. */
@@ -462,6 +482,10 @@ unsigned int knat_nat_exit(void *priv, struct sk_buff *skb,
 		if (state->hook == NF_INET_POST_ROUTING &&
 		    !(cb->flags & KNAT_CB_F_LOCAL))
 			return knat_snat_new(kn, skb, state);
+		return NF_ACCEPT;
+	case KNAT_CB_DONE:
+		if (cb->flags & KNAT_CB_F_LEARN)
+			knat_learn_flow(kn, skb, state);
 		fallthrough;
 	default:
 		return NF_ACCEPT;

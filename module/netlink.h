@@ -57,6 +57,7 @@ struct knat_cfg_snapshot {
 	u32 timeouts[__KNAT_TIMEOUT_MAX];
 	u32 rate_interval;
 	u32 rate_window;
+	bool fastpath;
 };
 
 void knat_config_save(struct knat_net *kn, struct knat_cfg_snapshot *c);

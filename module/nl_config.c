@@ -67,6 +67,7 @@ const struct nla_policy knat_cfg_policy[KNAT_CFG_A_MAX + 1] = {
 	[KNAT_CFG_A_RATE_WINDOW] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &knat_rate_window_range),
 	[KNAT_CFG_A_LIMITS] = NLA_POLICY_NESTED(knat_limits_policy),
+	[KNAT_CFG_A_FASTPATH] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 int knat_nl_config_show(struct sk_buff *skb, struct genl_info *info)
@@ -101,7 +102,8 @@ int knat_nl_config_show(struct sk_buff *skb, struct genl_info *info)
 	if (nla_put_u32(msg, KNAT_CFG_A_RATE_INTERVAL,
 			READ_ONCE(kn->rate_interval)) ||
 	    nla_put_u32(msg, KNAT_CFG_A_RATE_WINDOW,
-			READ_ONCE(kn->rate_window)))
+			READ_ONCE(kn->rate_window)) ||
+	    nla_put_u8(msg, KNAT_CFG_A_FASTPATH, READ_ONCE(kn->fastpath)))
 		goto nospace;
 	nla_nest_end(msg, cfg);
 	genlmsg_end(msg, hdr);
@@ -187,6 +189,9 @@ int knat_nl_config_apply(struct knat_net *kn, const struct knat_nl_cfg_req *req,
 	if (tb[KNAT_CFG_A_RATE_WINDOW])
 		WRITE_ONCE(kn->rate_window,
 			   nla_get_u32(tb[KNAT_CFG_A_RATE_WINDOW]));
+	/* Off: routes already learned stay unused until their flows end. */
+	if (tb[KNAT_CFG_A_FASTPATH])
+		WRITE_ONCE(kn->fastpath, nla_get_u8(tb[KNAT_CFG_A_FASTPATH]));
 	if (tb[KNAT_CFG_A_RATE_INTERVAL]) {
 		WRITE_ONCE(kn->rate_interval,
 			   nla_get_u32(tb[KNAT_CFG_A_RATE_INTERVAL]));
@@ -202,6 +207,7 @@ void knat_config_save(struct knat_net *kn, struct knat_cfg_snapshot *c)
 	memcpy(c->timeouts, kn->timeouts, sizeof(c->timeouts));
 	c->rate_interval = kn->rate_interval;
 	c->rate_window = kn->rate_window;
+	c->fastpath = kn->fastpath;
 }
 
 /* Back to @c; kn->lock held.  Limits too: only the host can have set them. */
@@ -215,6 +221,7 @@ void knat_config_load(struct knat_net *kn, const struct knat_cfg_snapshot *c)
 	for (i = 0; i < __KNAT_TIMEOUT_MAX; i++)
 		WRITE_ONCE(kn->timeouts[i], c->timeouts[i]);
 	WRITE_ONCE(kn->rate_window, c->rate_window);
+	WRITE_ONCE(kn->fastpath, c->fastpath);
 	if (kn->rate_interval != c->rate_interval) {
 		WRITE_ONCE(kn->rate_interval, c->rate_interval);
 		knat_rate_config(kn);

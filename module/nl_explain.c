@@ -213,6 +213,8 @@ static u32 knat_nl_explain_flags(const struct knat_explain *x)
 		flags |= KNAT_EXPLAIN_F_REPLACES;
 	if (x->replied)
 		flags |= KNAT_EXPLAIN_F_REPLIED;
+	if (x->fast)
+		flags |= KNAT_EXPLAIN_F_FASTPATH;
 	return flags;
 }
 

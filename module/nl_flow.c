@@ -247,9 +247,7 @@ int knat_nl_fill_flow(struct sk_buff *msg, const struct knat_flow *f)
 	    (proto == IPPROTO_TCP &&
 	     nla_put_u8(msg, KNAT_FLOW_A_STATE,
 			READ_ONCE(f->state) & KNAT_TCP_STATE_MASK)) ||
-	    nla_put_u32(msg, KNAT_FLOW_A_FLAGS,
-			test_bit(KNAT_FLOW_REPLIED_BIT, &f->status) ?
-			KNAT_FLOW_F_REPLIED : 0) ||
+	    nla_put_u32(msg, KNAT_FLOW_A_FLAGS, knat_flow_uflags(f)) ||
 	    nla_put_u32(msg, KNAT_FLOW_A_AGE, (now - f->start) / HZ) ||
 	    nla_put_u32(msg, KNAT_FLOW_A_EXPIRES, DIV_ROUND_UP(left, HZ)) ||
 	    nla_put_u64_64bit(msg, KNAT_FLOW_A_PKTS_ORIG,

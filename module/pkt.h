@@ -49,6 +49,7 @@ enum knat_cb_state {
 };
 
 #define KNAT_CB_F_LOCAL		0x01	/* entered at LOCAL_OUT */
+#define KNAT_CB_F_LEARN		0x02	/* exit: learn the route (fastpath.c) */
 
 #define KNAT_CB(skb) ((struct knat_skb_cb *)(skb)->cb)
 

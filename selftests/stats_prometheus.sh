@@ -432,7 +432,7 @@ text_snapshot() { # PREFIX
 }
 text_snapshot "$TMP/text" || fail "text: a quiet snapshot in 5 tries"
 expect_eq "knat stats: the sections, in order" \
-	"translated: flows: tcp: icmp: load balancer: drops:" \
+	"translated: flows: tcp: icmp: load balancer: fast path: drops:" \
 	"$(grep -E '^[a-z ]+:$' "$TMP/text.txt" | tr '\n' ' ' | sed 's/ $//')"
 cmptext='
 import json, re, sys

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* knat config: show and set max-flows, the flow timeouts and the limits. */
+/*
+ * knat config: show and set max-flows, the flow timeouts, the rate
+ * estimator, the limits and the fast path.
+ */
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
@@ -56,7 +59,7 @@ void config_usage(FILE *f)
 		"Usage: knat config [ show ]\n"
 		"       knat config set { max-flows N | timeout NAME SECONDS |\n"
 		"                         rate-interval SECONDS | rate-window SECONDS |\n"
-		"                         limit LIMIT N } ...\n"
+		"                         limit LIMIT N | fastpath { on | off } } ...\n"
 		"where  N := 1..%u\n"
 		"       SECONDS := 1..%u; rate-interval 1..%u, rate-window 1..%u\n"
 		"       NAME := {",
@@ -124,6 +127,18 @@ int config_parse_set(int argc, char **argv, struct config_spec *cs)
 			*has = true;
 			argc -= 2;
 			argv += 2;
+		} else if (is_kw(kw, "fastpath")) {
+			if (argc < 2)
+				return needarg(kw);
+			if (cs->has_fastpath)
+				return duparg(kw, argv[1]);
+			if (is_kw(argv[1], "on"))
+				cs->fastpath = true;
+			else if (!is_kw(argv[1], "off"))
+				return invarg(argv[1], "fastpath must be on or off");
+			cs->has_fastpath = true;
+			argc -= 2;
+			argv += 2;
 		} else if (is_kw(kw, "timeout")) {
 			int t;
 
@@ -167,8 +182,8 @@ int config_parse_set(int argc, char **argv, struct config_spec *cs)
 		}
 	}
 	if (!cs->has_max_flows && !cs->timeout_set && !cs->has_rate_interval &&
-	    !cs->has_rate_window && !cs->limit_set) {
-		pr_err("\"max-flows\", \"timeout\", \"rate-interval\", \"rate-window\" or \"limit\" is required.");
+	    !cs->has_rate_window && !cs->limit_set && !cs->has_fastpath) {
+		pr_err("\"max-flows\", \"timeout\", \"rate-interval\", \"rate-window\", \"limit\" or \"fastpath\" is required.");
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -202,6 +217,8 @@ void config_put(struct nlmsghdr *nlh, const struct config_spec *cs)
 						 cs->limits[i]);
 		mnl_attr_nest_end(nlh, tmo);
 	}
+	if (cs->has_fastpath)
+		mnl_attr_put_u8(nlh, KNAT_CFG_A_FASTPATH, cs->fastpath);
 	mnl_attr_nest_end(nlh, cfg);
 }
 
@@ -222,6 +239,7 @@ static const enum mnl_attr_data_type cfg_policy[KNAT_CFG_A_MAX + 1] = {
 	[KNAT_CFG_A_RATE_INTERVAL] = MNL_TYPE_U32,
 	[KNAT_CFG_A_RATE_WINDOW] = MNL_TYPE_U32,
 	[KNAT_CFG_A_LIMITS]	= MNL_TYPE_NESTED,
+	[KNAT_CFG_A_FASTPATH]	= MNL_TYPE_U8,
 };
 
 static void print_limit(const struct nlattr *a)
@@ -281,6 +299,13 @@ int config_print(const struct nlmsghdr *nlh, void *data)
 	if (tb[KNAT_CFG_A_RATE_WINDOW])
 		print_uint(PRINT_ANY, "rate_window", "rate-window %u\n",
 			   mnl_attr_get_u32(tb[KNAT_CFG_A_RATE_WINDOW]));
+	/* "fastpath on" or "off": config set words, as every line here. */
+	if (tb[KNAT_CFG_A_FASTPATH]) {
+		bool on = mnl_attr_get_u8(tb[KNAT_CFG_A_FASTPATH]) != 0;
+
+		print_bool(PRINT_JSON, "fastpath", NULL, on);
+		print_fp("fastpath %s\n", on ? "on" : "off");
+	}
 	open_json_object("timeouts");
 	if (tb[KNAT_CFG_A_TIMEOUTS])
 		mnl_attr_for_each_nested(a, tb[KNAT_CFG_A_TIMEOUTS])

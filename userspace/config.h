@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* knat config: the flow table's size limit, timeouts and namespace limits. */
+/*
+ * knat config: the flow table's size limit, timeouts, rate estimator,
+ * namespace limits and fast path.
+ */
 #ifndef KNAT_CONFIG_H
 #define KNAT_CONFIG_H
 
@@ -22,6 +25,7 @@ struct config_spec {
 	uint32_t rate_interval, rate_window;	/* seconds */
 	uint32_t limit_set;	/* bit i: limits[i] given */
 	uint32_t limits[__KNAT_LIMIT_MAX];
+	bool has_fastpath, fastpath;
 };
 
 /* The words after "set"; 0 or EXIT_USAGE after printing the error. */

@@ -37,7 +37,7 @@ _Static_assert(ARRAY_SIZE(verdict_names) == __KNAT_EXPLAIN_MAX,
 /* Bit i of KNAT_EXP_A_FLAGS. */
 static const char *const flag_names[] = {
 	"port-preserved", "port-random", "hairpin", "persist-hit",
-	"mapping-hit", "probe", "replaces", "replied", "pickup",
+	"mapping-hit", "probe", "replaces", "replied", "pickup", "fastpath",
 };
 
 const char *explain_verdict_name(unsigned int verdict)

@@ -353,6 +353,7 @@ void flow_print_nest(const struct nlattr *nest, const char *json_name)
 	const char *proto_str, *state, *kind;
 	char num[16], kind_num[16];
 	bool replied;
+	uint32_t flags;
 	uint8_t proto;
 
 	knat_parse_nested(nest, flow_policy, KNAT_FLOW_A_MAX, tb);
@@ -378,7 +379,8 @@ void flow_print_nest(const struct nlattr *nest, const char *json_name)
 			kind = kind_num;
 		}
 	}
-	replied = attr_u32(tb[KNAT_FLOW_A_FLAGS]) & KNAT_FLOW_F_REPLIED;
+	flags = attr_u32(tb[KNAT_FLOW_A_FLAGS]);
+	replied = flags & KNAT_FLOW_F_REPLIED;
 
 	/*
 	 * JSON and text put things in different orders, so most calls below
@@ -400,6 +402,9 @@ void flow_print_nest(const struct nlattr *nest, const char *json_name)
 	/* As conntrack does: only the exception is worth a word. */
 	if (!replied)
 		print_fp(" [UNREPLIED]");
+	/* A direction of it has a cached route: the fast path sends it. */
+	if (flags & (KNAT_FLOW_F_FAST_ORIG | KNAT_FLOW_F_FAST_REPLY))
+		print_fp(" [FAST]");
 	print_fp(" reply");
 	print_tuple("reply", tb[KNAT_FLOW_A_REPLY], proto);
 	if (kind)
@@ -411,6 +416,13 @@ void flow_print_nest(const struct nlattr *nest, const char *json_name)
 		print_uint(PRINT_ANY, "expires", " expires %u",
 			   attr_u32(tb[KNAT_FLOW_A_EXPIRES]));
 	print_bool(PRINT_JSON, "replied", NULL, replied);
+	/* The directions the fast path sends: [], ["orig"], ["orig","reply"] ... */
+	open_json_array("fastpath");
+	if (flags & KNAT_FLOW_F_FAST_ORIG)
+		print_string(PRINT_JSON, NULL, NULL, "orig");
+	if (flags & KNAT_FLOW_F_FAST_REPLY)
+		print_string(PRINT_JSON, NULL, NULL, "reply");
+	close_json_array();
 	print_u64(PRINT_JSON, "packets_orig", NULL,
 		  attr_u64(tb[KNAT_FLOW_A_PKTS_ORIG]));
 	print_u64(PRINT_JSON, "bytes_orig", NULL,

@@ -130,7 +130,9 @@ static bool in_initial_netns(void)
 /*
  * "config show" prints "NAME VALUE", "timeout NAME VALUE" and "limit NAME
  * VALUE" lines: each is "config set" words.  Limits go on a line of their
- * own before the rest, since max-flows may not exceed its limit.
+ * own before the rest, since max-flows may not exceed its limit.  Every
+ * value is saved, "fastpath off" too: restore --flush keeps what a file
+ * does not name, so a value left out would survive a restore.
  */
 static int save_config(void)
 {

@@ -58,6 +58,14 @@ static const char *const counter_names[] = {
 	[KNAT_CNT_ICMP_OTHER]		= "icmp-other",
 	[KNAT_CNT_EARLY_DROP]		= "early-drop",
 	[KNAT_CNT_HEALTH_IGNORED]	= "check-ignored",
+	[KNAT_CNT_FAST_PKTS]		= "fastpath",
+	[KNAT_CNT_FAST_LEARNED]		= "fastpath-learned",
+	[KNAT_CNT_FAST_SLOW_TCPFLAGS]	= "fastpath-slow-tcpflags",
+	[KNAT_CNT_FAST_SLOW_IPOPTS]	= "fastpath-slow-ipopts",
+	[KNAT_CNT_FAST_SLOW_TTL]	= "fastpath-slow-ttl",
+	[KNAT_CNT_FAST_SLOW_MTU]	= "fastpath-slow-mtu",
+	[KNAT_CNT_FAST_SLOW_ROUTE]	= "fastpath-slow-route",
+	[KNAT_CNT_FAST_SLOW_IIF]	= "fastpath-slow-iif",
 };
 _Static_assert(ARRAY_SIZE(counter_names) == __KNAT_CNT_MAX,
 	       "name every enum knat_counter");
@@ -149,8 +157,15 @@ static const unsigned char grp_lb[] = {
 	KNAT_CNT_CHECK_FAILED, KNAT_CNT_CHECK_DOWN, KNAT_CNT_CHECK_UP,
 	KNAT_CNT_HEALTH_IGNORED,
 };
+/* Packets the fast path sent, then those it left to the normal path, why. */
+static const unsigned char grp_fast[] = {
+	KNAT_CNT_FAST_PKTS, KNAT_CNT_FAST_LEARNED, KNAT_CNT_FAST_SLOW_TCPFLAGS,
+	KNAT_CNT_FAST_SLOW_IPOPTS, KNAT_CNT_FAST_SLOW_TTL, KNAT_CNT_FAST_SLOW_MTU,
+	KNAT_CNT_FAST_SLOW_ROUTE, KNAT_CNT_FAST_SLOW_IIF,
+};
 _Static_assert(sizeof(grp_translated) + sizeof(grp_flows) + sizeof(grp_tcp) +
-	       sizeof(grp_icmp) + sizeof(grp_lb) == __KNAT_CNT_MAX,
+	       sizeof(grp_icmp) + sizeof(grp_lb) + sizeof(grp_fast) ==
+	       __KNAT_CNT_MAX,
 	       "put every enum knat_counter in a group");
 
 #define GROUP(t, m) { t, m, sizeof(m) }
@@ -160,6 +175,7 @@ static const struct counter_group groups[] = {
 	GROUP("tcp", grp_tcp),
 	GROUP("icmp", grp_icmp),
 	GROUP("load balancer", grp_lb),
+	GROUP("fast path", grp_fast),
 };
 #define GROUP_FLOWS 1
 #define GROUP_TCP 2

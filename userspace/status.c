@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* knat status: the module's version, build, hooks and object counts. */
+/* knat status: the module's version, build, hooks, fast path and object counts. */
 #include <linux/knat.h>
 
 #include "json_print.h"
@@ -21,6 +21,7 @@ static const enum mnl_attr_data_type status_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_NUM_SERVICES]	= MNL_TYPE_U32,
 	[KNAT_A_NUM_FLOWS]	= MNL_TYPE_U32,
 	[KNAT_A_HOOKS_ACTIVE]	= MNL_TYPE_U8,
+	[KNAT_A_FASTPATH]	= MNL_TYPE_U8,
 };
 
 /* A string the kernel should always send: JSON null / "unknown" if not. */
@@ -38,17 +39,21 @@ static void print_attr_str(const char *key, const char *fmt,
 int status_print(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[KNAT_A_MAX + 1];
-	bool hooks;
+	bool hooks, fastpath;
 
 	(void)data;
 	knat_parse_attrs(nlh, status_policy, KNAT_A_MAX, tb);
 	hooks = attr_u8(tb[KNAT_A_HOOKS_ACTIVE]) != 0;
+	/* A module without a fast path sends nothing: it is off there too. */
+	fastpath = attr_u8(tb[KNAT_A_FASTPATH]) != 0;
 
 	open_json_object(NULL);
 	print_attr_str("version", "knat %s", tb[KNAT_A_VERSION]);
 	print_attr_str("build_id", " build %s\n", tb[KNAT_A_BUILD_ID]);
 	print_bool(PRINT_JSON, "hooks_active", NULL, hooks);
 	print_fp("hooks %s\n", hooks ? "active" : "inactive");
+	print_bool(PRINT_JSON, "fastpath", NULL, fastpath);
+	print_fp("fastpath %s\n", fastpath ? "on" : "off");
 	print_uint(PRINT_ANY, "forwards", "forwards %u",
 		   attr_u32(tb[KNAT_A_NUM_FORWARDS]));
 	print_uint(PRINT_ANY, "snats", " snats %u",

@@ -129,7 +129,9 @@ expect 1 'Error: argument "bogus" is wrong: unknown TCP state' flow list state b
 expect 1 'Error: "state" applies only to tcp flows.' flow count proto udp state established
 expect 1 'Error: argument "0" is wrong: max-flows must be 1..16777216' config set max-flows 0
 expect 1 'Error: argument "nope" is wrong: unknown timeout name' config set timeout nope 5
-expect 1 'Error: "max-flows", "timeout", "rate-interval", "rate-window" or "limit" is required.' config set
+expect 1 'Error: "max-flows", "timeout", "rate-interval", "rate-window", "limit" or "fastpath" is required.' config set
+expect 1 'Error: argument "maybe" is wrong: fastpath must be on or off' config set fastpath maybe
+expect 1 'Error: "fastpath" requires an argument.' config set max-flows 1000 fastpath
 expect 1 'Error: argument "0" is wrong: rate-interval must be 1..60' config set rate-interval 0
 expect 1 'Error: argument "nat" is wrong: kind must be forward, snat, hairpin, service or service-hairpin' \
 	flow list kind nat
@@ -256,7 +258,11 @@ expect 1 "Error: $conf:1: more than 256 words." restore "$conf"
 awk 'BEGIN { for (i = 0; i < 1000; i++) printf "forward add tcp :%d to 10.0.2.2:80\n", 10000 + i }' >"$conf"
 expect 2 'Error: knat is not loaded (no generic netlink family "knat").' \
 	restore --flush "$conf"
-printf '%s\n' '# knat save' 'config set max-flows 50000 timeout udp-replied 77' \
+# config set as restore reads it: the same parser, fastpath included.
+printf '%s\n' 'config set fastpath on' 'config set max-flows 1000 fastpath maybe' >"$conf"
+expect 1 "Error: argument \"maybe\" is wrong: fastpath must be on or off
+Error: command failed $conf:2." restore "$conf"
+printf '%s\n' '# knat save' 'config set fastpath on max-flows 50000 timeout udp-replied 77' \
 	'forward add tcp 198.51.100.1:8080 to 10.0.2.11:8080' \
 	'snat add from 10.0.1.0/24 to 198.51.100.11' 'snat add from 10.0.0.0/16 to 198.51.100.12' \
 	'service add tcp 203.0.113.10:80 sched maglev maglev-size 251 persist 30' \
@@ -296,6 +302,7 @@ else
 	expect 2 "$notloaded" -j -p status
 	expect 2 "$notloaded" config
 	expect 2 "$notloaded" config set max-flows 1000 timeout icmp 10
+	expect 2 "$notloaded" config set fastpath on
 	expect 2 "$notloaded" forward
 	expect 2 "$notloaded" -s forward ls
 	expect 2 "$notloaded" -j forward list

@@ -412,7 +412,7 @@ static void test_flow_events(void)
 		"\"kind\":\"snat\",\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"203.0.113.2\","
 		"\"sport\":40001,\"dport\":8000},\"reply\":{\"src\":\"203.0.113.2\","
 		"\"dst\":\"198.51.100.1\",\"sport\":8000,\"dport\":40001},\"age\":0,"
-		"\"expires\":60,\"replied\":true,\"packets_orig\":1,\"bytes_orig\":60,"
+		"\"expires\":60,\"replied\":true,\"fastpath\":[],\"packets_orig\":1,\"bytes_orig\":60,"
 		"\"packets_reply\":1,\"bytes_reply\":60}}\n",
 		"event JSON: flow state, the change apart from the flow's state now");
 	tap_save("event-state.json", out);
@@ -422,7 +422,7 @@ static void test_flow_events(void)
 		"\"kind\":\"snat\",\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"203.0.113.2\","
 		"\"sport\":40001,\"dport\":8000},\"reply\":{\"src\":\"203.0.113.2\","
 		"\"dst\":\"198.51.100.1\",\"sport\":8000,\"dport\":40001},\"age\":0,"
-		"\"expires\":60,\"replied\":true,\"packets_orig\":1,\"bytes_orig\":60,"
+		"\"expires\":60,\"replied\":true,\"fastpath\":[],\"packets_orig\":1,\"bytes_orig\":60,"
 		"\"packets_reply\":1,\"bytes_reply\":60}}\n",
 		"event JSON: flow state, an unknown state as state-N, a missing one null");
 

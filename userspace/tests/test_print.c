@@ -72,6 +72,24 @@ static void test_tables(void)
 	tap_str(service_sched_name(5), "maglev", "scheduler maglev");
 	tap_str(stats_counter_name(KNAT_CNT_ICMP_ERR_TRANSLATED),
 		"icmp-errors-translated", "counter name icmp-errors-translated");
+	{
+		static const char *const fast[] = {
+			[KNAT_CNT_FAST_PKTS - KNAT_CNT_FAST_PKTS] = "fastpath",
+			[KNAT_CNT_FAST_LEARNED - KNAT_CNT_FAST_PKTS] = "fastpath-learned",
+			[KNAT_CNT_FAST_SLOW_TCPFLAGS - KNAT_CNT_FAST_PKTS] =
+				"fastpath-slow-tcpflags",
+			[KNAT_CNT_FAST_SLOW_IPOPTS - KNAT_CNT_FAST_PKTS] = "fastpath-slow-ipopts",
+			[KNAT_CNT_FAST_SLOW_TTL - KNAT_CNT_FAST_PKTS] = "fastpath-slow-ttl",
+			[KNAT_CNT_FAST_SLOW_MTU - KNAT_CNT_FAST_PKTS] = "fastpath-slow-mtu",
+			[KNAT_CNT_FAST_SLOW_ROUTE - KNAT_CNT_FAST_PKTS] = "fastpath-slow-route",
+			[KNAT_CNT_FAST_SLOW_IIF - KNAT_CNT_FAST_PKTS] = "fastpath-slow-iif",
+		};
+		unsigned int i;
+
+		for (i = 0; i < ARRAY_SIZE(fast); i++)
+			tap_str(stats_counter_name(KNAT_CNT_FAST_PKTS + i), fast[i],
+				"counter name %s", fast[i]);
+	}
 	tap_str(stats_drop_name(KNAT_DROP_FRAGMENT), "fragment", "drop name fragment");
 	tap_num(flow_state_from_name("TIME_WAIT"), KNAT_TCP_TIME_WAIT, "state TIME_WAIT");
 	tap_num(flow_state_from_name("Time-Wait"), KNAT_TCP_TIME_WAIT, "state Time-Wait");
@@ -794,11 +812,13 @@ static void put_tuple(struct nlmsghdr *nlh, uint16_t type, const struct tuple *t
 	mnl_attr_nest_end(nlh, nest);
 }
 
-static const struct nlmsghdr *flow_reply(uint8_t proto, int state, uint8_t kind,
-					 const struct tuple *orig,
-					 const struct tuple *reply, bool replied,
-					 uint32_t age, uint32_t expires,
-					 uint64_t po, uint64_t pr, uint64_t bo, uint64_t br)
+/* A flow whose KNAT_FLOW_A_FLAGS are @flags. */
+static const struct nlmsghdr *flow_reply_flags(uint8_t proto, int state, uint8_t kind,
+					       const struct tuple *orig,
+					       const struct tuple *reply, uint32_t flags,
+					       uint32_t age, uint32_t expires,
+					       uint64_t po, uint64_t pr, uint64_t bo,
+					       uint64_t br)
 {
 	struct nlmsghdr *nlh = reply_new();
 	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_FLOW);
@@ -809,7 +829,7 @@ static const struct nlmsghdr *flow_reply(uint8_t proto, int state, uint8_t kind,
 	mnl_attr_put_u8(nlh, KNAT_FLOW_A_KIND, kind);
 	if (state >= 0)
 		mnl_attr_put_u8(nlh, KNAT_FLOW_A_STATE, (uint8_t)state);
-	mnl_attr_put_u32(nlh, KNAT_FLOW_A_FLAGS, replied ? KNAT_FLOW_F_REPLIED : 0);
+	mnl_attr_put_u32(nlh, KNAT_FLOW_A_FLAGS, flags);
 	mnl_attr_put_u32(nlh, KNAT_FLOW_A_AGE, age);
 	mnl_attr_put_u32(nlh, KNAT_FLOW_A_EXPIRES, expires);
 	mnl_attr_put_u64(nlh, KNAT_FLOW_A_PKTS_ORIG, po);
@@ -818,6 +838,17 @@ static const struct nlmsghdr *flow_reply(uint8_t proto, int state, uint8_t kind,
 	mnl_attr_put_u64(nlh, KNAT_FLOW_A_BYTES_REPLY, br);
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
+}
+
+static const struct nlmsghdr *flow_reply(uint8_t proto, int state, uint8_t kind,
+					 const struct tuple *orig,
+					 const struct tuple *reply, bool replied,
+					 uint32_t age, uint32_t expires,
+					 uint64_t po, uint64_t pr, uint64_t bo, uint64_t br)
+{
+	return flow_reply_flags(proto, state, kind, orig, reply,
+				replied ? KNAT_FLOW_F_REPLIED : 0, age, expires,
+				po, pr, bo, br);
 }
 
 static const struct tuple tcp_o = { "10.0.1.2", "198.51.100.1", 40000, 8080 };
@@ -868,8 +899,9 @@ static void test_flow(void)
 		"{\"proto\":\"udp\",\"state\":null,\"kind\":\"service-hairpin\","
 		"\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"198.51.100.9\",\"sport\":5000,\"dport\":53},"
 		"\"reply\":{\"src\":\"198.51.100.9\",\"dst\":\"198.51.100.1\",\"sport\":53,\"dport\":5000},"
-		"\"age\":0,\"expires\":30,\"replied\":true,\"packets_orig\":1,\"bytes_orig\":60,"
-		"\"packets_reply\":1,\"bytes_reply\":60}\n", "flow JSON: service-hairpin");
+		"\"age\":0,\"expires\":30,\"replied\":true,\"fastpath\":[],\"packets_orig\":1,"
+		"\"bytes_orig\":60,\"packets_reply\":1,\"bytes_reply\":60}\n",
+		"flow JSON: service-hairpin, fastpath [] when no direction is fast");
 	tap_str(render(flow_print, flow_reply(IPPROTO_UDP, -1, __KNAT_FLOW_KIND_MAX,
 					      &udp_o, &udp_r, true, 0, 30, 1, 1, 60, 60),
 		       NULL, false),
@@ -889,14 +921,60 @@ static void test_flow(void)
 		"[{\"proto\":\"tcp\",\"state\":\"established\",\"kind\":\"forward\","
 		"\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"198.51.100.1\",\"sport\":40000,\"dport\":8080},"
 		"\"reply\":{\"src\":\"10.0.2.2\",\"dst\":\"10.0.1.2\",\"sport\":80,\"dport\":40000},"
-		"\"age\":3,\"expires\":7437,\"replied\":true,\"packets_orig\":5,\"bytes_orig\":300,"
-		"\"packets_reply\":4,\"bytes_reply\":250},"
+		"\"age\":3,\"expires\":7437,\"replied\":true,\"fastpath\":[],\"packets_orig\":5,"
+		"\"bytes_orig\":300,\"packets_reply\":4,\"bytes_reply\":250},"
 		"{\"proto\":\"udp\",\"state\":null,\"kind\":\"snat\","
 		"\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"198.51.100.9\",\"sport\":5000,\"dport\":53},"
 		"\"reply\":{\"src\":\"198.51.100.9\",\"dst\":\"198.51.100.1\",\"sport\":53,\"dport\":5000},"
-		"\"age\":0,\"expires\":30,\"replied\":false,\"packets_orig\":1,\"bytes_orig\":60,"
-		"\"packets_reply\":0,\"bytes_reply\":0}]\n", "flow JSON: tcp and udp");
+		"\"age\":0,\"expires\":30,\"replied\":false,\"fastpath\":[],\"packets_orig\":1,"
+		"\"bytes_orig\":60,\"packets_reply\":0,\"bytes_reply\":0}]\n", "flow JSON: tcp and udp");
 	tap_save("flow-list.json", out);
+
+	/* The fast path: [FAST] where [UNREPLIED] goes, the directions in JSON. */
+	tap_str(render(flow_print, flow_reply_flags(IPPROTO_TCP, KNAT_TCP_ESTABLISHED,
+						    KNAT_FLOW_KIND_FORWARD, &tcp_o, &tcp_r,
+						    KNAT_FLOW_F_REPLIED | KNAT_FLOW_F_FAST_ORIG |
+						    KNAT_FLOW_F_FAST_REPLY,
+						    3, 7437, 5, 4, 300, 250), NULL, false),
+		"tcp ESTABLISHED src=10.0.1.2:40000 dst=198.51.100.1:8080 [FAST] reply "
+		"src=10.0.2.2:80 dst=10.0.1.2:40000 forward age 3 expires 7437 "
+		"packets 5/4 bytes 300/250\n", "flow text: both directions fast: [FAST]");
+	tap_str(render(flow_print, flow_reply_flags(IPPROTO_UDP, -1, KNAT_FLOW_KIND_SNAT,
+						    &udp_o, &udp_r,
+						    KNAT_FLOW_F_REPLIED | KNAT_FLOW_F_FAST_REPLY,
+						    0, 300, 2, 1, 120, 60), NULL, false),
+		"udp src=10.0.1.2:5000 dst=198.51.100.9:53 [FAST] reply "
+		"src=198.51.100.9:53 dst=198.51.100.1:5000 snat age 0 expires 300 "
+		"packets 2/1 bytes 120/60\n", "flow text: one direction fast: [FAST]");
+	tap_str(render(flow_print, flow_reply_flags(IPPROTO_UDP, -1, KNAT_FLOW_KIND_SNAT,
+						    &udp_o, &udp_r, KNAT_FLOW_F_FAST_ORIG,
+						    0, 30, 1, 0, 60, 0), NULL, false),
+		"udp src=10.0.1.2:5000 dst=198.51.100.9:53 [UNREPLIED] [FAST] reply "
+		"src=198.51.100.9:53 dst=198.51.100.1:5000 snat age 0 expires 30 "
+		"packets 1/0 bytes 60/0\n", "flow text: [UNREPLIED] then [FAST]");
+	capture_start(true, false);
+	open_json_array(NULL);
+	flow_print(flow_reply_flags(IPPROTO_TCP, KNAT_TCP_ESTABLISHED, KNAT_FLOW_KIND_FORWARD,
+				    &tcp_o, &tcp_r, KNAT_FLOW_F_REPLIED | KNAT_FLOW_F_FAST_ORIG |
+				    KNAT_FLOW_F_FAST_REPLY, 3, 7437, 5, 4, 300, 250), NULL);
+	flow_print(flow_reply_flags(IPPROTO_UDP, -1, KNAT_FLOW_KIND_SNAT, &udp_o, &udp_r,
+				    KNAT_FLOW_F_REPLIED | KNAT_FLOW_F_FAST_REPLY,
+				    0, 300, 2, 1, 120, 60), NULL);
+	flow_print(flow_reply_flags(IPPROTO_UDP, -1, KNAT_FLOW_KIND_SNAT, &udp_o, &udp_r,
+				    KNAT_FLOW_F_REPLIED | KNAT_FLOW_F_FAST_ORIG | (1U << 7),
+				    0, 300, 2, 1, 120, 60), NULL);
+	close_json_array();
+	out = capture_end();
+	tap_ok(strstr(out, "\"replied\":true,\"fastpath\":[\"orig\",\"reply\"],"
+			   "\"packets_orig\":5,") != NULL,
+	       "flow JSON: fastpath [\"orig\",\"reply\"]");
+	tap_ok(strstr(out, "\"replied\":true,\"fastpath\":[\"reply\"],"
+			   "\"packets_orig\":2,") != NULL,
+	       "flow JSON: fastpath [\"reply\"]");
+	tap_ok(strstr(out, "\"replied\":true,\"fastpath\":[\"orig\"],"
+			   "\"packets_orig\":2,") != NULL,
+	       "flow JSON: fastpath [\"orig\"], an unknown flag ignored");
+	tap_save("flow-list-fast.json", out);
 
 	/* pretty, saved for json.tool */
 	capture_start(true, true);
@@ -1051,8 +1129,17 @@ static const char stats_text[] =
 	"  check-down             170\n"
 	"  check-up               180\n"
 	"  check-ignored          420\n"
+	"fast path:\n"
+	"  fastpath               430\n"
+	"  fastpath-learned       440\n"
+	"  fastpath-slow-tcpflags 450\n"
+	"  fastpath-slow-ipopts   460\n"
+	"  fastpath-slow-ttl      470\n"
+	"  fastpath-slow-mtu      480\n"
+	"  fastpath-slow-route    490\n"
+	"  fastpath-slow-iif      500\n"
 	"other:\n"
-	"  counter-43             430\n"
+	"  counter-51             510\n"
 	"drops:\n"
 	"  malformed                0\n"
 	"  table-full               1\n"
@@ -1395,6 +1482,38 @@ static void test_config(void)
 		"\"udp_unreplied\":30,\"udp_replied\":300,\"icmp\":30,\"timeout_11\":99}}\n",
 		"config JSON");
 	tap_save("config.json", out);
+
+	/* A module with a fast path: "fastpath on|off" after rate-window. */
+	nlh = reply_new();
+	top = mnl_attr_nest_start(nlh, KNAT_A_CONFIG);
+	mnl_attr_put_u32(nlh, KNAT_CFG_A_MAX_FLOWS, 262144);
+	mnl_attr_put_u32(nlh, KNAT_CFG_A_RATE_INTERVAL, 2);
+	mnl_attr_put_u32(nlh, KNAT_CFG_A_RATE_WINDOW, 8);
+	mnl_attr_put_u8(nlh, KNAT_CFG_A_FASTPATH, 1);
+	nest = mnl_attr_nest_start(nlh, KNAT_CFG_A_TIMEOUTS);
+	mnl_attr_put_u32(nlh, KNAT_TIMEOUT_ICMP + 1, 30);
+	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_nest_end(nlh, top);
+	tap_str(render(config_print, nlh, NULL, false),
+		"max-flows 262144\n"
+		"rate-interval 2\n"
+		"rate-window 8\n"
+		"fastpath on\n"
+		"timeout icmp 30\n", "config text: fastpath on");
+	out = render(config_print, nlh, NULL, true);
+	tap_str(out,
+		"{\"max_flows\":262144,\"rate_interval\":2,\"rate_window\":8,\"fastpath\":true,"
+		"\"timeouts\":{\"icmp\":30}}\n", "config JSON: fastpath true");
+	tap_save("config-fastpath.json", out);
+
+	nlh = reply_new();
+	top = mnl_attr_nest_start(nlh, KNAT_A_CONFIG);
+	mnl_attr_put_u8(nlh, KNAT_CFG_A_FASTPATH, 0);
+	mnl_attr_nest_end(nlh, top);
+	tap_str(render(config_print, nlh, NULL, false), "fastpath off\n",
+		"config text: fastpath off");
+	tap_str(render(config_print, nlh, NULL, true),
+		"{\"fastpath\":false,\"timeouts\":{}}\n", "config JSON: fastpath false");
 }
 
 static void test_status(void)
@@ -1409,17 +1528,30 @@ static void test_status(void)
 	mnl_attr_put_u32(nlh, KNAT_A_NUM_SERVICES, 0);
 	mnl_attr_put_u32(nlh, KNAT_A_NUM_FLOWS, 42);
 	mnl_attr_put_u8(nlh, KNAT_A_HOOKS_ACTIVE, 1);
+	mnl_attr_put_u8(nlh, KNAT_A_FASTPATH, 1);
 
 	tap_str(render(status_print, nlh, NULL, false),
 		"knat 0.1.0 build 2024-01-01T00:00:00 \"builder\"\n"
 		"hooks active\n"
+		"fastpath on\n"
 		"forwards 1 snats 2 services 0 flows 42\n", "status text");
 	out = render(status_print, nlh, NULL, true);
 	tap_str(out,
 		"{\"version\":\"0.1.0\",\"build_id\":\"2024-01-01T00:00:00 \\\"builder\\\"\","
-		"\"hooks_active\":true,\"forwards\":1,\"snats\":2,\"services\":0,\"flows\":42}\n",
+		"\"hooks_active\":true,\"fastpath\":true,\"forwards\":1,\"snats\":2,"
+		"\"services\":0,\"flows\":42}\n",
 		"status JSON, build id escaped");
 	tap_save("status.json", out);
+
+	nlh = reply_new();
+	mnl_attr_put_u8(nlh, KNAT_A_HOOKS_ACTIVE, 1);
+	mnl_attr_put_u8(nlh, KNAT_A_FASTPATH, 0);
+	out = render(status_print, nlh, NULL, false);
+	tap_ok(strstr(out, "\nhooks active\nfastpath off\nforwards ") != NULL,
+	       "status text: fastpath off");
+	out = render(status_print, nlh, NULL, true);
+	tap_ok(strstr(out, "\"hooks_active\":true,\"fastpath\":false,") != NULL,
+	       "status JSON: fastpath false");
 
 	nlh = reply_new();
 	mnl_attr_put_u8(nlh, KNAT_A_HOOKS_ACTIVE, 0);
@@ -1428,11 +1560,13 @@ static void test_status(void)
 	tap_str(render(status_print, nlh, NULL, false),
 		"knat unknown build unknown\n"
 		"hooks inactive\n"
+		"fastpath off\n"
 		"forwards 0 snats 0 services 0 flows 0\n",
-		"status text: missing, malformed and unknown attributes");
+		"status text: missing, malformed and unknown attributes; "
+		"no fast path from an older module is off");
 	out = render(status_print, nlh, NULL, true);
 	tap_str(out,
-		"{\"version\":null,\"build_id\":null,\"hooks_active\":false,"
+		"{\"version\":null,\"build_id\":null,\"hooks_active\":false,\"fastpath\":false,"
 		"\"forwards\":0,\"snats\":0,\"services\":0,\"flows\":0}\n",
 		"status JSON: missing attributes");
 	tap_save("status-sparse.json", out);

@@ -269,6 +269,53 @@ static void test_flush(void)
 	knat_restore_free(r);
 }
 
+/*
+ * A config set line of a save: one CONFIG_SET op whose KNAT_A_CONFIG
+ * holds what config set parsed, the fast path as a u8 among the rest.
+ */
+static void test_config_line(void)
+{
+	struct attrs top, ops, op, inner, cfg;
+	const struct nlmsghdr *nlh;
+	struct knat_restore *r;
+	const char *out;
+	int ret;
+
+	r = knat_restore_begin("c.conf", false);
+	if (!tap_ok(r != NULL, "restore: begin"))
+		return;
+	ret = run_line(r, 1, "config set fastpath on max-flows 5000", &out);
+	tap_ok(ret == 0 && !*out && knat_restore_nops(r) == 1,
+	       "restore: config set fastpath on max-flows 5000 collected (%d \"%s\")",
+	       ret, out);
+	ret = run_line(r, 2, "config set fastpath sometimes", &out);
+	tap_ok(ret == EXIT_USAGE && knat_restore_nops(r) == 1 && !knat_restore_refused(r),
+	       "restore: fastpath sometimes: EXIT_USAGE, no op");
+	tap_str(out, "Error: argument \"sometimes\" is wrong: fastpath must be on or off\n",
+		"restore: ... with config set's own message");
+	nlh = knat_restore_finish(r);
+	if (!tap_ok(nlh != NULL, "restore: finished")) {
+		knat_restore_free(r);
+		return;
+	}
+	attrs_top(nlh, &top);
+	attrs_nested(top.tb[KNAT_A_RESTORE_OPS], &ops);
+	attrs_nested(ops.count ? ops.list[0] : NULL, &op);
+	tap_ok(ops.count == 1 && op.tb[KNAT_OP_A_CMD] &&
+	       mnl_attr_get_u8(op.tb[KNAT_OP_A_CMD]) == KNAT_CMD_CONFIG_SET,
+	       "restore: one op, KNAT_CMD_CONFIG_SET");
+	attrs_nested(op.tb[KNAT_OP_A_ATTRS], &inner);
+	attrs_nested(inner.tb[KNAT_A_CONFIG], &cfg);
+	tap_ok(inner.count == 1 && is_nest(inner.tb[KNAT_A_CONFIG]) && cfg.count == 2 &&
+	       cfg.tb[KNAT_CFG_A_MAX_FLOWS] &&
+	       mnl_attr_get_u32(cfg.tb[KNAT_CFG_A_MAX_FLOWS]) == 5000 &&
+	       cfg.tb[KNAT_CFG_A_FASTPATH] &&
+	       mnl_attr_get_payload_len(cfg.tb[KNAT_CFG_A_FASTPATH]) == 1 &&
+	       mnl_attr_get_u8(cfg.tb[KNAT_CFG_A_FASTPATH]) == 1,
+	       "restore: KNAT_A_CONFIG: MAX_FLOWS 5000 and FASTPATH u8 1");
+	knat_restore_free(r);
+}
+
 /* What restore does not take: refused, nothing added, nothing printed. */
 static void test_refused(void)
 {
@@ -444,6 +491,7 @@ void test_restore(void)
 	printf("# knat restore: the request built from a file's lines\n");
 	test_two_lines();
 	test_flush();
+	test_config_line();
 	test_refused();
 	test_big();
 	test_mnlg_big();

@@ -29,6 +29,7 @@
  *   KNAT_A_NUM_SERVICES      u32
  *   KNAT_A_NUM_FLOWS         u32     live flows in the caller's namespace
  *   KNAT_A_HOOKS_ACTIVE      u8      1 once netfilter hooks are registered
+ *   KNAT_A_FASTPATH          u8      1 while the fast path is on
  *
  * KNAT_CMD_CONFIG_GET: no attributes.  KNAT_CMD_CONFIG_SET: any subset.
  *   KNAT_A_CONFIG            nest
@@ -58,6 +59,12 @@
  *                                    ENOSPC; MAX_FLOWS and MAGLEV_SIZE
  *                                    cap the values a namespace may set
  *                                    (EINVAL beyond them).
+ *     KNAT_CFG_A_FASTPATH    u8      0 or 1 (default 0): established
+ *                                    forwarded flows leave from
+ *                                    PRE_ROUTING by the route their
+ *                                    direction last took, skipping
+ *                                    routing, FORWARD and POST_ROUTING
+ *                                    (as nft's flowtable does)
  *
  * KNAT_CMD_FORWARD_NEW / KNAT_CMD_FORWARD_DEL / KNAT_CMD_FORWARD_GET (dump):
  *   KNAT_A_FORWARD           nest
@@ -406,6 +413,7 @@ enum knat_attr {
 	KNAT_A_WITH_STATS,
 	KNAT_A_RESTORE_FLUSH,
 	KNAT_A_RESTORE_OPS,
+	KNAT_A_FASTPATH,
 
 	__KNAT_A_MAX,
 	KNAT_A_MAX = __KNAT_A_MAX - 1
@@ -435,6 +443,7 @@ enum knat_cfg_attr {
 	KNAT_CFG_A_RATE_INTERVAL,
 	KNAT_CFG_A_RATE_WINDOW,
 	KNAT_CFG_A_LIMITS,
+	KNAT_CFG_A_FASTPATH,
 
 	__KNAT_CFG_A_MAX,
 	KNAT_CFG_A_MAX = __KNAT_CFG_A_MAX - 1
@@ -544,6 +553,8 @@ enum knat_tcp_state {
 };
 
 #define KNAT_FLOW_F_REPLIED	(1U << 0) /* a packet came back */
+#define KNAT_FLOW_F_FAST_ORIG	(1U << 1) /* original direction: route */
+#define KNAT_FLOW_F_FAST_REPLY	(1U << 2) /* ... reply: cached, fast path */
 
 enum knat_tuple_attr {
 	KNAT_TUPLE_A_UNSPEC,
@@ -680,6 +691,17 @@ enum knat_counter {
 					 * did not count (one client, locally
 					 * made or unrelated ICMP)
 					 */
+	/* The fast path (KNAT_CFG_A_FASTPATH). */
+	KNAT_CNT_FAST_PKTS,		/* packets it sent */
+	KNAT_CNT_FAST_LEARNED,		/* routes it cached for a direction */
+	KNAT_CNT_FAST_SLOW_TCPFLAGS,	/* slow path: SYN, FIN or RST */
+	KNAT_CNT_FAST_SLOW_IPOPTS,	/* slow path: IP options */
+	KNAT_CNT_FAST_SLOW_TTL,		/* slow path: TTL would expire */
+	KNAT_CNT_FAST_SLOW_MTU,		/* slow path: larger than the MTU */
+	KNAT_CNT_FAST_SLOW_ROUTE,	/* slow path: route or device changed,
+					 * cache dropped
+					 */
+	KNAT_CNT_FAST_SLOW_IIF,		/* slow path: came in another device */
 
 	__KNAT_CNT_MAX
 };
@@ -893,6 +915,10 @@ enum knat_explain_verdict {
 #define KNAT_EXPLAIN_F_REPLIED		(1U << 7) /* FLOW: answers seen */
 #define KNAT_EXPLAIN_F_PICKUP		(1U << 8) /* maglev: a backend's
 						   * answer, flow rebuilt
+						   */
+#define KNAT_EXPLAIN_F_FASTPATH		(1U << 9) /* FLOW: this direction
+						   * leaves by the fast
+						   * path (route cached)
 						   */
 
 enum knat_explain_attr {
