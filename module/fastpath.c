@@ -14,8 +14,8 @@
  * the device the packet came in on (the route was found for that one),
  * the TTL and the MTU (their errors are the slow path's to send).  SYN,
  * FIN and RST, IP options and anything else unusual go the slow way, and
- * a FIN or RST drops the flow's routes: it leaves ESTABLISHED, and only
- * established TCP and answered UDP flows learn one.  Counters and TCP
+ * a flow that left ESTABLISHED drops its routes: only established TCP and
+ * answered UDP flows learn one.  Counters and TCP
  * state are kept as on the slow path (knat_flow_account()).
  *
  * Like the flowtable this skips FORWARD and POST_ROUTING, which is why it
@@ -141,11 +141,17 @@ int __knat_fast_xmit(struct knat_net *kn, struct knat_flow *f, int dir,
 	if (!dst || state->hook != NF_INET_PRE_ROUTING ||
 	    !READ_ONCE(kn->fastpath))
 		return KNAT_FAST_SLOW;
+	/*
+	 * A FIN or RST the slow path accepts moves the flow out of
+	 * ESTABLISHED, and its next packet drops the routes here; one it
+	 * refuses (a blind RST out of the window) changes nothing, so an
+	 * attacker cannot knock a flow off the fast path with it.
+	 */
 	if (p->t.proto == IPPROTO_TCP &&
-	    (p->tcpflags & (KNAT_TCPF_SYN | KNAT_TCPF_FIN | KNAT_TCPF_RST))) {
-		/* The flow's state changes: it learns again if it may. */
-		if (p->tcpflags & (KNAT_TCPF_FIN | KNAT_TCPF_RST))
-			knat_fast_forget_all(f);
+	    (p->tcpflags & (KNAT_TCPF_SYN | KNAT_TCPF_FIN | KNAT_TCPF_RST)))
+		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_TCPFLAGS);
+	if (!knat_fast_flow_ok(f)) {
+		knat_fast_forget_all(f);
 		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_TCPFLAGS);
 	}
 	iph = ip_hdr(skb);

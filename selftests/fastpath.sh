@@ -185,6 +185,25 @@ fast_tcp() {
 }
 busywait 10000 fast_tcp
 expect_eq "held connection fast-pathed" 0 "$?"
+
+# Blind RSTs from the outside, spoofing the server, at random sequence
+# numbers: the slow path drops them (out of the window) and the flow
+# stays on the fast path.
+mport=$(knat_in r -j flow list proto tcp | json_get "[f['reply']['dport'] for f in j if f['orig']['dport'] == 8000][0]")
+before=$(stat_of r tcp-out-of-window)
+in_ns wan python3 "$(dirname "$0")/rawpkt.py" "
+import random
+for i in range(20):
+    s = struct.pack('!HHIIBBHHH', 8000, $mport, random.randrange(1 << 32), 0,
+                    5 << 4, 0x04, 502, 0, 0)
+    c = csum(_pseudo('203.0.113.2', '198.51.100.1', 6, s) + s)
+    send(ip('203.0.113.2', '198.51.100.1', 6, s[:16] + struct.pack('!H', c) + s[18:]))
+" || fail "blind RSTs sent"
+n=$(($(stat_of r tcp-out-of-window) - before))
+[ "$n" -ge 19 ] && pass "20 blind RSTs dropped out of the window ($n)" ||
+	fail "20 blind RSTs dropped out of the window ($n)"
+expect_match "... the flow stays established and fast" 'ESTABLISHED .*\[FAST\]' \
+	"$(knat_in r flow list proto tcp | grep 'dst=203.0.113.2:8000')"
 capture wan wan-r2 "/tmp/fp2-$$.pcap"
 snap
 in_ns r ip route replace default via 198.51.101.2
