@@ -1438,6 +1438,14 @@ static void test_service_rates(void)
 	tap_str(fmt_rate(b, sizeof(b), 41000000, true), "41 kB", "fmt_rate: 41 kB");
 }
 
+/* The values every config reply of these tests starts with. */
+static void put_config_values(struct nlmsghdr *nlh)
+{
+	mnl_attr_put_u32(nlh, KNAT_CFG_A_MAX_FLOWS, 262144);
+	mnl_attr_put_u32(nlh, KNAT_CFG_A_RATE_INTERVAL, 2);
+	mnl_attr_put_u32(nlh, KNAT_CFG_A_RATE_WINDOW, 8);
+}
+
 static void test_config(void)
 {
 	static const uint32_t defaults[] = {
@@ -1449,9 +1457,7 @@ static void test_config(void)
 	unsigned int i;
 
 	top = mnl_attr_nest_start(nlh, KNAT_A_CONFIG);
-	mnl_attr_put_u32(nlh, KNAT_CFG_A_MAX_FLOWS, 262144);
-	mnl_attr_put_u32(nlh, KNAT_CFG_A_RATE_INTERVAL, 2);
-	mnl_attr_put_u32(nlh, KNAT_CFG_A_RATE_WINDOW, 8);
+	put_config_values(nlh);
 	nest = mnl_attr_nest_start(nlh, KNAT_CFG_A_TIMEOUTS);
 	for (i = 0; i < ARRAY_SIZE(defaults); i++)
 		mnl_attr_put_u32(nlh, (uint16_t)(i + 1), defaults[i]);
@@ -1486,9 +1492,7 @@ static void test_config(void)
 	/* A module with a fast path: "fastpath on|off" after rate-window. */
 	nlh = reply_new();
 	top = mnl_attr_nest_start(nlh, KNAT_A_CONFIG);
-	mnl_attr_put_u32(nlh, KNAT_CFG_A_MAX_FLOWS, 262144);
-	mnl_attr_put_u32(nlh, KNAT_CFG_A_RATE_INTERVAL, 2);
-	mnl_attr_put_u32(nlh, KNAT_CFG_A_RATE_WINDOW, 8);
+	put_config_values(nlh);
 	mnl_attr_put_u8(nlh, KNAT_CFG_A_FASTPATH, 1);
 	nest = mnl_attr_nest_start(nlh, KNAT_CFG_A_TIMEOUTS);
 	mnl_attr_put_u32(nlh, KNAT_TIMEOUT_ICMP + 1, 30);
