@@ -23,6 +23,7 @@
  * flow only.
  */
 
+#include <linux/moduleparam.h>
 #include <net/dst.h>
 #include <net/ip.h>
 #include <net/neighbour.h>
@@ -34,6 +35,14 @@
 #include "nat.h"
 #include "stats.h"
 #include "tcp_state.h"
+
+/*
+ * Where a new namespace starts: "modprobe knat fastpath=1" for hosts that
+ * want it everywhere (and for running every selftest with it on).
+ */
+bool knat_fastpath_default __read_mostly;
+module_param_named(fastpath, knat_fastpath_default, bool, 0644);
+MODULE_PARM_DESC(fastpath, "fast path on in new namespaces (default off; knat config set fastpath)");
 
 /* Established TCP or answered UDP: what may leave by a cached route. */
 static bool knat_fast_flow_ok(const struct knat_flow *f)

@@ -13,6 +13,8 @@
 int __knat_fast_xmit(struct knat_net *kn, struct knat_flow *f, int dir,
 		     struct sk_buff *skb, const struct knat_pkt *p,
 		     const struct nf_hook_state *state);
+extern bool knat_fastpath_default;
+
 bool __knat_fast_want(const struct knat_flow *f, int dir,
 		      const struct nf_hook_state *state);
 

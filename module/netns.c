@@ -10,6 +10,7 @@
 #include <net/netns/generic.h>
 
 #include "estimator.h"
+#include "fastpath.h"
 #include "health.h"
 #include "knat.h"
 #include "persist.h"
@@ -70,6 +71,7 @@ static int __net_init knat_net_init(struct net *net)
 			      knat_limit(kn, KNAT_LIMIT_MAX_FLOWS));
 	for (i = 0; i < __KNAT_TIMEOUT_MAX; i++)
 		kn->timeouts[i] = knat_default_timeouts[i] * HZ;
+	kn->fastpath = READ_ONCE(knat_fastpath_default);
 
 	err = knat_stats_net_init(kn);
 	if (err)

@@ -109,7 +109,7 @@ done
 r_mac=$(in_ns r cat /sys/class/net/br0/address)
 rwan_mac=$(in_ns r cat /sys/class/net/r-wan/address)
 # Everything r sends onto the outside link.
-in_ns wan tcpdump -nn -U -Q in -s 600 -i wan-r -w "$tmp/wan.pcap" >/dev/null 2>&1 &
+in_ns wan tcpdump --immediate-mode -nn -U -Q in -s 600 -i wan-r -w "$tmp/wan.pcap" >/dev/null 2>&1 &
 tcpdump_pid=$!
 on_exit kill $tcpdump_pid
 busywait 5000 sh -c "[ -e '$tmp/wan.pcap' ]" || fail "capture on wan-r"

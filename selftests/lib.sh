@@ -331,7 +331,9 @@ nat_topology() {
 # /proc/net/packet always has a header line: wait for the file and a socket.
 capture() {
 	rm -f "$3"
-	in_ns "$1" tcpdump -nn -U -s 256 -i "$2" -w "$3" >/dev/null 2>&1 &
+	# --immediate-mode: without it TPACKET_V3 hands packets over when a
+	# block retires (after up to 1 s), and capture_stop would lose them.
+	in_ns "$1" tcpdump --immediate-mode -nn -U -s 256 -i "$2" -w "$3" >/dev/null 2>&1 &
 	CAPTURE_PID=$!
 	busywait 5000 sh -c "[ -e '$3' ] && ip netns exec $(ns "$1") sed 1d /proc/net/packet | grep -q ." ||
 		echo "# capture on $1 $2 did not start" >&2

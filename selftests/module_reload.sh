@@ -15,7 +15,8 @@ load() {
 	for dep in $(modinfo -F depends "$KNAT_KO" | tr ',' ' '); do
 		modprobe "$dep" || return 1
 	done
-	insmod "$KNAT_KO"
+	# shellcheck disable=SC2086
+	insmod "$KNAT_KO" ${KNAT_MODARGS:-}
 }
 
 module_loaded && rmmod knat

@@ -4,6 +4,7 @@
  * selftests/nlfuzz.sh.
  *
  *   nlfuzz [-s SECONDS] [-n MAX] [-S SEED] [-q]
+ *   nlfuzz -F COUNT
  *
  * Until SECONDS pass (default 20) or MAX messages went out, sends one
  * request at a time and reads its whole answer.  A request is a random
@@ -24,6 +25,16 @@
  * run fail (exit 1).  Prints the seed first and then one line:
  *   sent=N acks=N errors=N extack=N replies=N dumps=N bad=N hangs=N
  *   errno:EPERM=N errno:EINVAL=N ...
+ *
+ * -F COUNT (failslab, for faults.sh): COUNT times a service add (udp
+ * 192.0.2.(20+i):53, maglev) and a backend add (10.0.1.2:5353) sent with
+ * this process's kernel allocations failing at random (make-it-fail; the
+ * caller sets up /sys/kernel/debug/failslab with task-filter).  The flag
+ * is up only around send(), which runs the request to its end in this
+ * task, and everything is faulted in and locked first: a page fault or an
+ * exec under failslab goes to the 9p root, whose client does not survive
+ * failed allocations.  Every answer must be an ACK, an errno, or lost
+ * (ENOBUFS: the kernel could not allocate the answer).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,6 +43,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -294,6 +309,110 @@ static const char *errname(int e)
 	return NULL;
 }
 
+/* The -F answer to seq: 0 (ACK), -errno, 1 lost (ENOBUFS), 2 hang. */
+static int failslab_answer(struct mnl_socket *nl, uint32_t seq)
+{
+	static char buf[1 << 14];
+
+	for (;;) {
+		int len = recv(mnl_socket_get_fd(nl), buf, sizeof(buf), 0);
+		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+
+		if (len < 0 && errno == ENOBUFS)
+			return 1;
+		if (len < 0)
+			return 2;
+		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+			if (nlh->nlmsg_seq == seq && nlh->nlmsg_type == NLMSG_ERROR)
+				return e->error > 0 ? 2 : e->error;
+		}
+	}
+}
+
+static void failslab_put_service(struct nlmsghdr *nlh, int i, bool sched)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_SERVICE);
+
+	mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, IPPROTO_UDP);
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_ADDR, htonl(0xc0000200 + 20 + i));
+	mnl_attr_put_u16(nlh, KNAT_SVC_A_PORT, htons(53));
+	if (sched)
+		mnl_attr_put_strz(nlh, KNAT_SVC_A_SCHED, "maglev");
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static int failslab(struct mnl_socket *nl, int fam, int count)
+{
+	static char buf[4096];
+	unsigned long ok = 0, failed = 0, lost = 0, sendfail = 0, hangs = 0;
+	unsigned long errnos[256] = { 0 };
+	int fd, i, step;
+
+	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+		perror("nlfuzz: mlockall");
+	fd = open("/proc/self/make-it-fail", O_WRONLY);
+	if (fd < 0) {
+		perror("nlfuzz: /proc/self/make-it-fail");
+		return 4;
+	}
+	for (i = 0; i < count; i++) {
+		for (step = 0; step < 2; step++) {
+			uint32_t seq = 1000 + 2 * i + step;
+			struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+			struct genlmsghdr *g;
+			struct nlattr *nest;
+			int r;
+
+			nlh->nlmsg_type = fam;
+			nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+			nlh->nlmsg_seq = seq;
+			g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+			g->version = KNAT_GENL_VERSION;
+			g->cmd = step ? KNAT_CMD_BACKEND_NEW : KNAT_CMD_SERVICE_NEW;
+			failslab_put_service(nlh, i, !step);
+			if (step) {
+				nest = mnl_attr_nest_start(nlh, KNAT_A_BACKEND);
+				mnl_attr_put_u32(nlh, KNAT_BE_A_ADDR, htonl(0x0a000102));
+				mnl_attr_put_u16(nlh, KNAT_BE_A_PORT, htons(5353));
+				mnl_attr_nest_end(nlh, nest);
+			}
+			if (write(fd, "1", 1) != 1) {
+				perror("nlfuzz: make-it-fail");
+				return 4;
+			}
+			r = send(mnl_socket_get_fd(nl), buf, nlh->nlmsg_len, 0);
+			while (write(fd, "0", 1) != 1)
+				;
+			if (r < 0) {
+				sendfail++;
+				continue;
+			}
+			r = failslab_answer(nl, seq);
+			if (r == 0) {
+				ok++;
+			} else if (r == 1) {
+				lost++;
+			} else if (r == 2) {
+				hangs++;
+				break;
+			} else {
+				failed++;
+				errnos[-r & 255]++;
+			}
+		}
+	}
+	close(fd);
+	printf("failslab: sent=%d ok=%lu failed=%lu lost=%lu sendfail=%lu hangs=%lu\n",
+	       2 * count, ok, failed, lost, sendfail, hangs);
+	for (i = 1; i < 256; i++)
+		if (errnos[i])
+			printf("errno:%s=%lu ", errname(i) ?: "?", errnos[i]);
+	printf("\n");
+	return hangs ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static char buf[1 << 16];
@@ -304,10 +423,13 @@ int main(int argc, char **argv)
 	struct timespec t0, now;
 	struct mnl_socket *nl;
 	struct timeval tv = { .tv_sec = 10 };
-	int fam, opt, one = 1, i;
+	int fam, opt, one = 1, i, fails = 0;
 
-	while ((opt = getopt(argc, argv, "s:n:S:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:S:F:")) != -1) {
 		switch (opt) {
+		case 'F':
+			fails = atoi(optarg);
+			break;
 		case 's':
 			seconds = atof(optarg);
 			break;
@@ -343,6 +465,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nlfuzz: no knat genl family\n");
 		return 4;
 	}
+	if (fails)
+		return failslab(nl, fam, fails);
 
 	for (;;) {
 		struct nlmsghdr *nlh;

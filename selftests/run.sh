@@ -108,7 +108,9 @@ load_knat() {
 	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
 		modprobe "$dep" || return 1
 	done
-	insmod "$ko"
+	# KNAT_MODARGS: module parameters, as "fastpath=1" (README).
+	# shellcheck disable=SC2086
+	insmod "$ko" ${KNAT_MODARGS:-}
 }
 
 # KNAT_RUN_NO_MODULE=1: the runner alone, without knat.ko (run_limits.sh
