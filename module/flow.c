@@ -3,11 +3,11 @@
  * The flow table: every translated connection, findable from a packet of
  * either direction with one RCU lookup.
  *
- * A resizable rhashtable holds both halves of every flow, keyed by the
- * tuple.  Readers take no lock.  Writers (new flows on the packet path, the
- * GC worker, netlink) use the table's bucket locks.  A flow leaves the
- * table once (the DEAD bit decides who removes it) and is freed after an
- * RCU grace period, so a reader that found it may finish with it.
+ * Both halves of every flow are in one hash (flow_table.c), keyed by the
+ * tuple.  Readers take no lock; writers (new flows on the packet path,
+ * the GC worker, netlink) lock the buckets.  A flow leaves the table once
+ * (the DEAD bit decides who removes it) and is freed after an RCU grace
+ * period, so a reader that found it may finish with it.
  */
 
 #include <linux/siphash.h>
@@ -41,8 +41,8 @@ static siphash_key_t knat_hash_key __read_mostly;
 
 /*
  * Keyed with a secret drawn at module load, so tuples that a remote host
- * chooses cannot be aimed at one bucket.  The table's own seed changes on
- * every resize and is mixed in as well.
+ * chooses cannot be aimed at one bucket.  The table's own seed, drawn
+ * when it is made, is mixed in as well.
  */
 u32 knat_tuple_hash(const struct knat_tuple *t, u32 seed)
 {
@@ -52,20 +52,6 @@ u32 knat_tuple_hash(const struct knat_tuple *t, u32 seed)
 
 	return (u32)siphash_3u64(addrs, rest, seed, &knat_hash_key);
 }
-
-static u32 knat_rht_hash(const void *data, u32 len, u32 seed)
-{
-	return knat_tuple_hash(data, seed);
-}
-
-static const struct rhashtable_params knat_flow_params = {
-	.head_offset = offsetof(struct knat_flow_half, node),
-	.key_offset = offsetof(struct knat_flow_half, tuple),
-	.key_len = KNAT_TUPLE_KEY_LEN,
-	.hashfn = knat_rht_hash,	/* keys compare with memcmp() */
-	.min_size = 64,
-	.automatic_shrinking = true,
-};
 
 /* Flows by protocol, in the order of enum knat_flows_attr - 1. */
 static int knat_flow_proto_idx(u8 proto)
@@ -136,17 +122,21 @@ static bool knat_flow_evictable(const struct knat_flow *f, bool inbound)
 static bool knat_flow_early_drop(struct knat_net *kn, bool inbound)
 {
 	struct knat_flow_half *h, *victim = NULL;
+	struct knat_flow_table *tab;
 	unsigned int i, b, seen = 0;
-	struct bucket_table *tbl;
-	struct rhash_head *pos;
 
 	rcu_read_lock();
-	tbl = rht_dereference_rcu(kn->flows.tbl, &kn->flows);
-	b = prandom_u32_max(tbl->size);
+	tab = knat_ftab(kn);
+	if (!tab) {
+		rcu_read_unlock();
+		return false;
+	}
+	b = prandom_u32_max(tab->mask + 1);
 	for (i = 0; i < KNAT_EARLY_DROP_BUCKETS && !victim &&
 	     seen < KNAT_EARLY_DROP_FLOWS; i++) {
-		rht_for_each_entry_rcu(h, pos, tbl, (b + i) & (tbl->size - 1),
-				       node) {
+		for (h = knat_ftab_first(tab, (b + i) & tab->mask);
+		     !knat_ftab_is_nulls(h);
+		     h = knat_ftab_next(h)) {
 			if (++seen > KNAT_EARLY_DROP_FLOWS)
 				break;
 			if (knat_flow_evictable(knat_flow_of(h), inbound)) {
@@ -243,10 +233,7 @@ void knat_flow_free(struct knat_flow *f)
 
 static void knat_flow_unhash(struct knat_net *kn, struct knat_flow *f)
 {
-	rhashtable_remove_fast(&kn->flows, &f->h[KNAT_DIR_ORIG].node,
-			       knat_flow_params);
-	rhashtable_remove_fast(&kn->flows, &f->h[KNAT_DIR_REPLY].node,
-			       knat_flow_params);
+	knat_ftab_remove(kn, f);
 	knat_nat_release(kn, f);
 	knat_flow_ungauge(kn, f);
 	atomic_dec(&kn->nflows);
@@ -254,65 +241,37 @@ static void knat_flow_unhash(struct knat_net *kn, struct knat_flow *f)
 }
 
 /*
- * Publish both halves as one step.  Until both are in, the flow carries
- * KNAT_FLOW_NEW_BIT: a lookup may find the half already in (the memory is
- * valid, and it holds its real timeout, so nobody sees it expired), but
- * neither the GC nor any other deleter ends it (knat_flow_del() returns),
- * so the half still to come can never be inserted for a flow already
- * unhashed and queued for freeing, and only this function frees it on
- * failure: once.
- *
- * The reply half goes first.  Only answers look it up, and none can exist
- * before the packet creating the flow leaves; the original half is what
- * the client's next packets (a retransmission on another CPU) look up, so
- * publishing it last keeps them off the flow until it is whole.
+ * Publish both halves as one step (knat_ftab_insert()): a reader finds
+ * the whole flow or nothing, and it is live (anyone may end it) from the
+ * moment it can be found, with its real timeout already set.
  *
  * Either tuple may already be taken (another CPU made the same flow, or a
- * reply tuple clashes): then nothing stays published, the flow is freed
- * after RCU (its creator and any reader may still look at it) and -EEXIST
- * returned.  Any other error (-ENOMEM, -EBUSY while the table grows) is
- * returned the same way.
+ * reply tuple clashes): then -EEXIST, and the flow is freed after RCU
+ * (its creator may still look at it).
  */
 int knat_flow_add(struct knat_net *kn, struct knat_flow *f)
 {
 	int err;
 
-	err = rhashtable_lookup_insert_fast(&kn->flows,
-					    &f->h[KNAT_DIR_REPLY].node,
-					    knat_flow_params);
-	if (err)
-		goto free;
-	err = rhashtable_lookup_insert_fast(&kn->flows,
-					    &f->h[KNAT_DIR_ORIG].node,
-					    knat_flow_params);
+	err = knat_ftab_insert(kn, f);
 	if (err) {
-		/* The first half was visible: readers may hold it. */
-		set_bit(KNAT_FLOW_DEAD_BIT, &f->status);
-		rhashtable_remove_fast(&kn->flows, &f->h[KNAT_DIR_REPLY].node,
-				       knat_flow_params);
-		goto free;
+		atomic_dec(&kn->nflows);
+		call_rcu(&f->rcu, knat_flow_free_rcu);
+		return err;
 	}
-	/* Live: from here on anyone may end it (knat_flow_del()). */
-	clear_bit(KNAT_FLOW_NEW_BIT, &f->status);
 	knat_event_flow(kn, f, KNAT_EVENT_FLOW_NEW);
 	/* The GC runs only while there are flows to collect. */
 	if (!delayed_work_pending(&kn->gc_work))
 		queue_delayed_work(system_power_efficient_wq, &kn->gc_work,
 				   KNAT_GC_INTERVAL);
 	return 0;
-
-free:
-	atomic_dec(&kn->nflows);
-	/* By RCU: the caller, and readers of the first half, may look at it. */
-	call_rcu(&f->rcu, knat_flow_free_rcu);
-	return err;
 }
 
 /* Caller holds rcu_read_lock().  Expired flows are still returned. */
 struct knat_flow_half *knat_flow_find(struct knat_net *kn,
 				      const struct knat_tuple *t)
 {
-	return rhashtable_lookup(&kn->flows, t, knat_flow_params);
+	return knat_ftab_find(kn, t);
 }
 
 /* Is this tuple in use by a live flow?  For picking unique reply tuples. */
@@ -339,70 +298,52 @@ void knat_flow_del(struct knat_net *kn, struct knat_flow *f)
 	knat_flow_unhash(kn, f);
 }
 
-/* Flow halves examined between two chances to reschedule. */
+/* Buckets walked between two chances to reschedule. */
 #define KNAT_FLUSH_RESCHED	256
 
 /*
- * Delete every flow @match accepts (all of them when @match is NULL).  A
- * walk can restart when the table resizes under it, so walk again while a
- * pass deletes something, but only until as many flows as the table held
- * at the start are gone: flows that keep arriving must not keep "flow
- * del" or "backend del" from returning.  A pass sees every flow that was
- * in the table throughout it, so none of those is left; one made during
- * the flush may be.  Process context only: it reschedules every
- * KNAT_FLUSH_RESCHED halves.
+ * Delete every flow @match accepts (all of them when @match is NULL).  One
+ * walk of the buckets sees every flow that was in the table throughout
+ * it, so none of those is left; one made during the flush may be, and
+ * flows that keep arriving do not keep "flow del" or "backend del" from
+ * returning.  Only a resize under the walk (between two buckets) makes it
+ * start over.  Process context only: it reschedules every
+ * KNAT_FLUSH_RESCHED buckets.
  */
 unsigned int knat_flow_flush(struct knat_net *kn,
 			     bool (*match)(const struct knat_flow *f,
 					   const void *arg),
 			     const void *arg)
 {
-	unsigned int start = atomic_read(&kn->nflows), total = 0, pass, seen;
-	struct rhashtable_iter iter;
+	struct knat_flow_table *tab;
 	struct knat_flow_half *h;
-	bool kept;
+	unsigned int total = 0;
+	u32 b;
 
-	do {
-		pass = 0;
-		seen = 0;
-		rhashtable_walk_enter(&kn->flows, &iter);
-		rhashtable_walk_start(&iter);
-		for (kept = false;;) {
-			struct knat_flow *f;
+	rcu_read_lock();
+again:
+	tab = knat_ftab(kn);
+	for (b = 0; tab && b <= tab->mask; b++) {
+		if (b && !(b % KNAT_FLUSH_RESCHED)) {
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+			if (knat_ftab(kn) != tab)
+				goto again;
+		}
+		for (h = knat_ftab_first(tab, b); !knat_ftab_is_nulls(h);
+		     h = knat_ftab_next(h)) {
+			struct knat_flow *f = knat_flow_of(h);
 
-			/*
-			 * Between two halves, none held across it, and only
-			 * after one left in the table: the walk resumes by
-			 * finding it again, and counts its way past a
-			 * deleted one (skipping what moved up).
-			 */
-			if (++seen >= KNAT_FLUSH_RESCHED && kept) {
-				rhashtable_walk_stop(&iter);
-				cond_resched();
-				rhashtable_walk_start(&iter);
-				seen = 0;
-			}
-			h = rhashtable_walk_next(&iter);
-			kept = false;
-			if (!h)
-				break;
-			if (IS_ERR(h))
-				continue;	/* -EAGAIN: resized, go on */
-			f = knat_flow_of(h);
-			kept = true;
 			if (h->tuple.dir != KNAT_DIR_ORIG || !knat_flow_live(f) ||
 			    test_bit(KNAT_FLOW_DEAD_BIT, &f->status) ||
 			    (match && !match(f, arg)))
 				continue;
 			knat_flow_del(kn, f);
-			kept = false;
-			pass++;
+			total++;
 		}
-		rhashtable_walk_stop(&iter);
-		rhashtable_walk_exit(&iter);
-		total += pass;
-		cond_resched();
-	} while (pass && total < start);
+	}
+	rcu_read_unlock();
 	return total;
 }
 
@@ -449,40 +390,37 @@ static void knat_flow_gc(struct work_struct *work)
 {
 	struct knat_net *kn = container_of(to_delayed_work(work),
 					   struct knat_net, gc_work);
+	struct knat_flow_table *tab;
 	struct knat_flow_half *h;
 	unsigned int seen = 0;
-	bool done = false, draining = false;
+	bool done = true, draining = false;
+	u32 b;
 
-	if (!kn->gc_iter_live) {
-		rhashtable_walk_enter(&kn->flows, &kn->gc_iter);
-		kn->gc_iter_live = true;
-	}
-	rhashtable_walk_start(&kn->gc_iter);
-	while (seen < KNAT_GC_BUDGET) {
-		struct knat_flow *f;
-
-		h = rhashtable_walk_next(&kn->gc_iter);
-		if (!h) {
-			done = true;
+	rcu_read_lock();
+	tab = knat_ftab(kn);
+	b = tab && kn->gc_bucket <= tab->mask ? kn->gc_bucket : 0;
+	/* An empty bucket costs a little too: 1/16 of a flow. */
+	for (; tab && b <= tab->mask; b++) {
+		if (seen >= KNAT_GC_BUDGET * 16) {
+			done = false;
 			break;
 		}
-		if (IS_ERR(h))
-			continue;
 		seen++;
-		f = knat_flow_of(h);
-		/* Not yet live: its creator is still publishing it. */
-		if (h->tuple.dir == KNAT_DIR_ORIG && knat_flow_live(f) &&
-		    knat_flow_expired(f) &&
-		    !test_bit(KNAT_FLOW_DEAD_BIT, &f->status)) {
-			knat_flow_del(kn, f);
-			knat_count_expired(kn, f);
+		for (h = knat_ftab_first(tab, b); !knat_ftab_is_nulls(h);
+		     h = knat_ftab_next(h)) {
+			struct knat_flow *f = knat_flow_of(h);
+
+			seen += 16;
+			if (h->tuple.dir == KNAT_DIR_ORIG && knat_flow_live(f) &&
+			    knat_flow_expired(f) &&
+			    !test_bit(KNAT_FLOW_DEAD_BIT, &f->status)) {
+				knat_flow_del(kn, f);
+				knat_count_expired(kn, f);
+			}
 		}
 	}
-	rhashtable_walk_stop(&kn->gc_iter);
-	if (done) {
-		rhashtable_walk_exit(&kn->gc_iter);
-		kn->gc_iter_live = false;
-	}
+	kn->gc_bucket = done ? 0 : b;
+	rcu_read_unlock();
 
 	/* Drained backends leave once their flows have (service.c). */
 	if (READ_ONCE(kn->nservices))
@@ -495,19 +433,17 @@ static void knat_flow_gc(struct work_struct *work)
 int knat_flow_net_init(struct knat_net *kn)
 {
 	atomic_set(&kn->nflows, 0);
+	kn->gc_bucket = 0;
 	INIT_DELAYED_WORK(&kn->gc_work, knat_flow_gc);
-	return rhashtable_init(&kn->flows, &knat_flow_params);
+	knat_ftab_net_init(kn);
+	return 0;
 }
 
 void knat_flow_net_exit(struct knat_net *kn)
 {
 	cancel_delayed_work_sync(&kn->gc_work);
-	if (kn->gc_iter_live) {
-		rhashtable_walk_exit(&kn->gc_iter);
-		kn->gc_iter_live = false;
-	}
 	knat_flow_flush(kn, NULL, NULL);
-	rhashtable_destroy(&kn->flows);
+	knat_ftab_net_exit(kn);
 }
 
 int knat_flow_init(void)

@@ -4,8 +4,8 @@
 
 #include <linux/atomic.h>
 #include <linux/jiffies.h>
-#include <linux/rhashtable.h>
 
+#include "flow_table.h"
 #include "knat.h"
 #include "tcp_state.h"
 
@@ -39,9 +39,15 @@ enum knat_dir {
 };
 
 struct knat_flow_half {
-	struct rhash_head node;
+	struct knat_flow_half __rcu *next;	/* in its bucket (flow_table.c) */
 	struct knat_tuple tuple;
 };
+
+static inline struct knat_flow_half *
+knat_ftab_next(const struct knat_flow_half *h)
+{
+	return rcu_dereference(h->next);
+}
 
 enum knat_flow_status_bit {
 	KNAT_FLOW_REPLIED_BIT,	/* a packet came back: uapi KNAT_FLOW_F_REPLIED */

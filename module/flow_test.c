@@ -25,8 +25,6 @@ static void knat_hash_equal_keys(struct kunit *test)
 
 	b.dir = KNAT_DIR_REPLY;	/* not part of the key */
 	KUNIT_EXPECT_EQ(test, knat_tuple_hash(&a, 7), knat_tuple_hash(&b, 7));
-	KUNIT_EXPECT_EQ(test, knat_rht_hash(&a, KNAT_TUPLE_KEY_LEN, 7),
-			knat_tuple_hash(&a, 7));
 }
 
 static void knat_hash_fields_matter(struct kunit *test)
@@ -89,7 +87,14 @@ static int knat_flow_test_init(struct kunit *test)
 	kn->net = &init_net;
 	if (knat_stats_net_init(kn))
 		return -ENOMEM;
+	mutex_init(&kn->lock);
 	if (knat_flow_net_init(kn)) {
+		knat_stats_net_exit(kn);
+		return -ENOMEM;
+	}
+	/* What the namespace's first rule does (knat_hooks_enable()). */
+	if (knat_ftab_test_max_flows(kn, kn->max_flows)) {
+		knat_flow_net_exit(kn);
 		knat_stats_net_exit(kn);
 		return -ENOMEM;
 	}
@@ -194,7 +199,7 @@ static void knat_flow_limit(struct kunit *test)
 	struct knat_net *kn = test->priv;
 	struct knat_flow *f;
 
-	kn->max_flows = 2;
+	KUNIT_ASSERT_EQ(test, knat_ftab_test_max_flows(kn, 2), 0);
 	f = knat_test_flow(test, 1);
 	KUNIT_ASSERT_NOT_NULL(test, f);
 	KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
@@ -227,7 +232,7 @@ static void knat_flow_early_drop_case(struct kunit *test)
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, sum);
-	kn->max_flows = 8;
+	KUNIT_ASSERT_EQ(test, knat_ftab_test_max_flows(kn, 8), 0);
 	for (i = 0; i < 6; i++) {
 		f = knat_test_flow(test, 100 + i);
 		KUNIT_ASSERT_NOT_NULL(test, f);
@@ -274,7 +279,7 @@ static bool knat_test_odd_port(const struct knat_flow *f, const void *arg)
 	return ntohs(f->h[KNAT_DIR_ORIG].tuple.sport) & 1;
 }
 
-/* Enough flows to make the table resize several times; all stay found. */
+/* Many flows, several to a bucket; all stay found. */
 static void knat_flow_many(struct kunit *test)
 {
 	struct knat_net *kn = test->priv;
@@ -314,44 +319,101 @@ static void knat_test_gc(struct knat_net *kn)
 	flush_delayed_work(&kn->gc_work);
 }
 
+/* How many halves the table holds, walked bucket by bucket. */
+static unsigned int knat_test_halves(struct knat_net *kn)
+{
+	struct knat_flow_table *tab;
+	struct knat_flow_half *h;
+	unsigned int n = 0;
+	u32 b;
+
+	rcu_read_lock();
+	tab = knat_ftab(kn);
+	for (b = 0; tab && b <= tab->mask; b++)
+		for (h = knat_ftab_first(tab, b); !knat_ftab_is_nulls(h);
+		     h = knat_ftab_next(h))
+			n++;
+	rcu_read_unlock();
+	return n;
+}
+
 /*
- * A flow half published: another CPU finds the half already in and, as
- * the GC or a stale-flow check would, tries to end it.  It must stay (and
- * stay allocated) until its creator finishes or undoes the publication:
- * ending it there let the creator insert its second half into a flow
- * already queued for freeing.
+ * Both halves are published as one step, or neither: a flow whose reply
+ * tuple is taken leaves no original half behind for a lookup (or the
+ * GC) to find.
  */
-static void knat_flow_half_published(struct kunit *test)
+static void knat_flow_pair_published(struct kunit *test)
 {
 	struct knat_net *kn = test->priv;
-	struct knat_flow *f = knat_test_flow(test, 40000);
-	struct knat_flow_half *h;
-	int err;
+	struct knat_flow *a = knat_test_flow(test, 40000);
+	struct knat_flow *b = knat_test_flow(test, 40001);
+	struct knat_tuple orig_b;
 
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	/* What the creator's first insertion does, before the second. */
-	err = rhashtable_lookup_insert_fast(&kn->flows,
-					    &f->h[KNAT_DIR_REPLY].node,
-					    knat_flow_params);
-	KUNIT_ASSERT_EQ(test, err, 0);
-	/* Even expired, it is not the GC's, nor anyone else's, to end. */
-	WRITE_ONCE(f->expires, (u32)jiffies - 1);
-	knat_flow_del(kn, f);
-	knat_test_gc(kn);
-	KUNIT_EXPECT_EQ(test, knat_flow_flush(kn, NULL, NULL), 0U);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, knat_flow_add(kn, a), 0);
+	orig_b = b->h[KNAT_DIR_ORIG].tuple;
+	b->h[KNAT_DIR_REPLY].tuple = a->h[KNAT_DIR_REPLY].tuple;
+	b->h[KNAT_DIR_REPLY].tuple.dir = KNAT_DIR_REPLY;
+	KUNIT_EXPECT_EQ(test, knat_flow_add(kn, b), -EEXIST);
 	rcu_read_lock();
-	h = knat_flow_find(kn, &f->h[KNAT_DIR_REPLY].tuple);
+	KUNIT_EXPECT_NULL(test, knat_flow_find(kn, &orig_b));
+	KUNIT_EXPECT_PTR_EQ(test,
+			    knat_flow_find(kn, &a->h[KNAT_DIR_REPLY].tuple),
+			    &a->h[KNAT_DIR_REPLY]);
 	rcu_read_unlock();
-	KUNIT_EXPECT_PTR_EQ(test, h, &f->h[KNAT_DIR_REPLY]);
+	KUNIT_EXPECT_EQ(test, knat_test_halves(kn), 2U);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 1);
-	KUNIT_EXPECT_FALSE(test, test_bit(KNAT_FLOW_DEAD_BIT, &f->status));
+}
 
-	/* The creator undoes it: the half goes, the flow is freed once. */
-	rhashtable_remove_fast(&kn->flows, &f->h[KNAT_DIR_REPLY].node,
-			       knat_flow_params);
-	atomic_dec(&kn->nflows);
-	synchronize_rcu();
-	knat_flow_free(f);
+/*
+ * max-flows sizes the table, a change of it resizes the table with its
+ * flows in it: grown and shrunk, every flow is found by both halves.
+ */
+static void knat_flow_resize(struct kunit *test)
+{
+	static const u32 sizes[] = { 100, 100000, 16, 5000 };
+	struct knat_net *kn = test->priv;
+	const unsigned int n = 3000;
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++) {
+		struct knat_flow *f = knat_test_flow(test, 1000 + i);
+
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
+	}
+	for (j = 0; j < ARRAY_SIZE(sizes); j++) {
+		unsigned int found = 0;
+
+		mutex_lock(&kn->lock);
+		KUNIT_ASSERT_EQ(test, knat_ftab_resize(kn, sizes[j]), 0);
+		mutex_unlock(&kn->lock);
+		KUNIT_EXPECT_EQ(test, knat_ftab_buckets(kn),
+				knat_ftab_buckets_for(sizes[j]));
+		rcu_read_lock();
+		for (i = 0; i < n; i++) {
+			struct knat_tuple o = knat_test_tuple(0x0a000102,
+							      0xc6336401,
+							      1000 + i, 8080,
+							      IPPROTO_TCP);
+			struct knat_tuple r = knat_test_tuple(0x0a000202,
+							      0x0a000102, 80,
+							      1000 + i,
+							      IPPROTO_TCP);
+
+			found += knat_flow_find(kn, &o) && knat_flow_find(kn, &r);
+		}
+		rcu_read_unlock();
+		KUNIT_EXPECT_EQ(test, found, n);
+		KUNIT_EXPECT_EQ(test, knat_test_halves(kn), 2 * n);
+	}
+	KUNIT_EXPECT_EQ(test, knat_ftab_buckets_for(1), 64U);
+	KUNIT_EXPECT_EQ(test, knat_ftab_buckets_for(262144), 262144U);
+	KUNIT_EXPECT_EQ(test, knat_ftab_buckets_for(262145), 524288U);
+	KUNIT_EXPECT_EQ(test, knat_ftab_buckets_for(16777216), 1U << 22);
+	KUNIT_EXPECT_EQ(test, knat_flow_flush(kn, NULL, NULL), n);
+	KUNIT_EXPECT_EQ(test, knat_test_halves(kn), 0U);
 }
 
 /*
@@ -429,7 +491,7 @@ static void knat_flow_add_vs_gc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.added, 20000U);
 	knat_flow_flush(kn, NULL, NULL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&kn->flows.nelems), 0);
+	KUNIT_EXPECT_EQ(test, knat_test_halves(kn), 0U);
 }
 
 /* Traffic during a flush: every flow looked at brings a new one. */
@@ -514,7 +576,8 @@ static struct kunit_case knat_flow_cases[] = {
 	KUNIT_CASE(knat_flow_many),
 	KUNIT_CASE(knat_flow_flush_bounded),
 	KUNIT_CASE(knat_flow_size),
-	KUNIT_CASE(knat_flow_half_published),
+	KUNIT_CASE(knat_flow_pair_published),
+	KUNIT_CASE(knat_flow_resize),
 	KUNIT_CASE(knat_flow_published_live),
 	KUNIT_CASE(knat_flow_add_vs_gc),
 	{}

@@ -9,6 +9,7 @@
 #include <linux/netfilter_ipv4.h>
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 
+#include "flow_table.h"
 #include "nat.h"
 #include "rules.h"
 
@@ -61,6 +62,10 @@ int knat_hooks_enable(struct knat_net *kn)
 
 	if (kn->hooks_active)
 		return 0;
+	/* Flows come with the hooks: their table first (kept till exit). */
+	err = knat_ftab_ensure(kn);
+	if (err)
+		return err;
 	err = nf_defrag_ipv4_enable(kn->net);
 	if (err)
 		return err;

@@ -21,6 +21,8 @@
 #include <linux/ratelimit_types.h>
 #include <linux/sched/mm.h>
 #include <linux/rhashtable-types.h>
+#include <linux/seqlock.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <uapi/linux/knat.h>
@@ -30,6 +32,10 @@
 /* A namespace's max-flows until it sets one. */
 #define KNAT_DEFAULT_MAX_FLOWS	262144
 
+/* Bucket locks of a namespace's flow table (flow_table.c). */
+#define KNAT_FTAB_LOCKS		256
+
+struct knat_flow_table;
 struct knat_rule_table;
 struct knat_stats;
 struct knat_stats_zero;
@@ -46,12 +52,15 @@ struct knat_net {
 	struct knat_stats __percpu *stats;
 	struct knat_stats_zero __rcu *stats0;	/* at the last reset (stats.c) */
 
-	/* Flow table (flow.c). */
-	struct rhashtable flows;
+	/* Flow table (flow.c, flow_table.c). */
+	struct knat_flow_table __rcu *ftab;
+	seqcount_spinlock_t ftab_seq;	/* changes when a resize moves flows */
+	spinlock_t ftab_all_lock;	/* held by a resize, with every lock */
+	bool ftab_all;
+	spinlock_t ftab_locks[KNAT_FTAB_LOCKS];	/* bucket & (LOCKS - 1) */
 	atomic_t nflows;
 	struct delayed_work gc_work;
-	struct rhashtable_iter gc_iter;
-	bool gc_iter_live;
+	u32 gc_bucket;			/* where the last GC run stopped */
 
 	/* Rules (rules.h): RCU tables and lists, changed under ->lock. */
 	struct knat_rule_table __rcu *forwards;

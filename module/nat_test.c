@@ -461,7 +461,13 @@ static int knat_icmp_test_init(struct kunit *test)
 	RCU_INIT_POINTER(kn->snats, NULL);
 	if (knat_stats_net_init(kn))
 		return -ENOMEM;
+	mutex_init(&kn->lock);
 	if (knat_flow_net_init(kn)) {
+		knat_stats_net_exit(kn);
+		return -ENOMEM;
+	}
+	if (knat_ftab_test_max_flows(kn, kn->max_flows)) {
+		knat_flow_net_exit(kn);
 		knat_stats_net_exit(kn);
 		return -ENOMEM;
 	}

@@ -163,7 +163,7 @@ int knat_nl_config_apply(struct knat_net *kn, const struct knat_nl_cfg_req *req,
 			 struct netlink_ext_ack *extack)
 {
 	struct nlattr *const *tb = req->tb;
-	int i;
+	int i, err;
 
 	lockdep_assert_held(&kn->lock);
 	/* Against the limit as it is, or as this same request sets it. */
@@ -175,6 +175,15 @@ int knat_nl_config_apply(struct knat_net *kn, const struct knat_nl_cfg_req *req,
 		NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_CFG_A_MAX_FLOWS],
 				    "max-flows above this namespace's limit (limit max-flows, set by the host)");
 		return -EINVAL;
+	}
+	/* The table is sized from max-flows: the one step that can fail. */
+	if (tb[KNAT_CFG_A_MAX_FLOWS]) {
+		err = knat_ftab_resize(kn, nla_get_u32(tb[KNAT_CFG_A_MAX_FLOWS]));
+		if (err) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_CFG_A_MAX_FLOWS],
+					    "No memory for a flow table that large");
+			return err;
+		}
 	}
 	for (i = 0; i < __KNAT_LIMIT_MAX; i++)
 		if (req->lim[i + 1])
@@ -218,6 +227,8 @@ void knat_config_load(struct knat_net *kn, const struct knat_cfg_snapshot *c)
 	for (i = 0; i < __KNAT_LIMIT_MAX; i++)
 		WRITE_ONCE(knat_limits[i], c->limits[i]);
 	WRITE_ONCE(kn->max_flows, c->max_flows);
+	/* Without the memory the table keeps its size: slower, not wrong. */
+	knat_ftab_resize(kn, c->max_flows);
 	for (i = 0; i < __KNAT_TIMEOUT_MAX; i++)
 		WRITE_ONCE(kn->timeouts[i], c->timeouts[i]);
 	WRITE_ONCE(kn->rate_window, c->rate_window);

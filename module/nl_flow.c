@@ -263,17 +263,21 @@ int knat_nl_fill_flow(struct sk_buff *msg, const struct knat_flow *f)
 	return 0;
 }
 
-/* State of one flow dump, from .start to .done. */
+/*
+ * State of one flow dump, from .start to .done: the bucket to go on from,
+ * and how many of its halves were looked at already.  Flows that move
+ * (a resize) or arrive during a dump may be missed or shown twice, as in
+ * any dump that lets the table change between its parts.
+ */
 struct knat_flow_dump {
-	struct rhashtable_iter iter;
 	struct knat_flow_filter filter;
-	bool resume;	/* the walker's current flow did not fit last time */
+	u32 bucket;
+	u32 skip;
 };
 
 int knat_nl_flow_dump_start(struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct knat_net *kn = knat_net(sock_net(cb->skb->sk));
 	struct knat_flow_dump *d;
 	int err;
 
@@ -286,30 +290,26 @@ int knat_nl_flow_dump_start(struct netlink_callback *cb)
 		kfree(d);
 		return err;
 	}
-	rhashtable_walk_enter(&kn->flows, &d->iter);
 	cb->args[0] = (long)d;
 	return 0;
 }
 
 int knat_nl_flow_dump_done(struct netlink_callback *cb)
 {
-	struct knat_flow_dump *d = (struct knat_flow_dump *)cb->args[0];
-
-	if (d) {
-		rhashtable_walk_exit(&d->iter);
-		kfree(d);
-	}
+	kfree((struct knat_flow_dump *)cb->args[0]);
 	return 0;
 }
 
 /*
- * Flow halves one dump call examines at most: a filter that matches
- * nothing must not walk a table of millions in one RCU section, holding
- * up the caller and whoever waits for it.  A call that examined its
- * budget without filling anything sends an NLMSG_NOOP, since an empty
- * answer would end the dump.
+ * Flow halves one dump call examines at most (an empty bucket counts as
+ * 1/64 of one): a filter that matches nothing must not walk a table of
+ * millions in one RCU section, holding up the caller and whoever waits
+ * for it.  A call that examined its budget without filling anything
+ * sends an NLMSG_NOOP, since an empty answer would end the dump.
  */
 #define KNAT_FLOW_DUMP_BUDGET	1024
+#define KNAT_FLOW_DUMP_BUCKET_COST	1
+#define KNAT_FLOW_DUMP_HALF_COST	64
 
 /* Keep the dump going with nothing to show yet. */
 static void knat_nl_flow_dump_noop(struct sk_buff *skb,
@@ -319,47 +319,72 @@ static void knat_nl_flow_dump_noop(struct sk_buff *skb,
 		  NLMSG_NOOP, 0, NLM_F_MULTI);
 }
 
+/* Put @f in the dump: 0, or -EMSGSIZE when the message is full. */
+static int knat_nl_flow_dump_one(struct sk_buff *skb,
+				 struct netlink_callback *cb,
+				 const struct knat_flow *f)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &knat_genl_family, NLM_F_MULTI, KNAT_CMD_FLOW_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (knat_nl_fill_flow(skb, f)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
 int knat_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct knat_flow_dump *d = (struct knat_flow_dump *)cb->args[0];
-	unsigned int budget = KNAT_FLOW_DUMP_BUDGET;
+	struct knat_net *kn = knat_net(sock_net(cb->skb->sk));
+	u32 budget = KNAT_FLOW_DUMP_BUDGET * KNAT_FLOW_DUMP_HALF_COST;
+	struct knat_flow_table *tab;
 	struct knat_flow_half *h;
 
-	rhashtable_walk_start(&d->iter);
-	for (;;) {
-		const struct knat_flow *f;
-		void *hdr;
+	rcu_read_lock();
+	tab = knat_ftab(kn);
+	for (; tab && d->bucket <= tab->mask; d->bucket++, d->skip = 0) {
+		u32 i = 0;
 
-		if (!budget--) {
+		if (budget < KNAT_FLOW_DUMP_HALF_COST) {
 			if (!skb->len)
 				knat_nl_flow_dump_noop(skb, cb);
 			break;
 		}
-		h = d->resume ? rhashtable_walk_peek(&d->iter) :
-			rhashtable_walk_next(&d->iter);
-		d->resume = false;
-		if (!h)
-			break;
-		if (IS_ERR(h))
-			continue;	/* table resized: flows may repeat */
-		f = knat_flow_of(h);
-		if (h->tuple.dir != KNAT_DIR_ORIG || knat_flow_expired(f) ||
-		    test_bit(KNAT_FLOW_DEAD_BIT, &f->status) ||
-		    knat_flow_orphaned(f) ||
-		    !knat_flow_filter_match(f, &d->filter))
-			continue;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &knat_genl_family,
-				  NLM_F_MULTI, KNAT_CMD_FLOW_GET);
-		if (!hdr || knat_nl_fill_flow(skb, f)) {
-			if (hdr)
-				genlmsg_cancel(skb, hdr);
-			d->resume = true;
-			break;
+		budget -= KNAT_FLOW_DUMP_BUCKET_COST;
+		for (h = knat_ftab_first(tab, d->bucket);
+		     !knat_ftab_is_nulls(h);
+		     h = knat_ftab_next(h)) {
+			const struct knat_flow *f = knat_flow_of(h);
+
+			if (i++ < d->skip)
+				continue;
+			if (budget < KNAT_FLOW_DUMP_HALF_COST) {
+				if (!skb->len)
+					knat_nl_flow_dump_noop(skb, cb);
+				d->skip = i - 1;
+				goto out;
+			}
+			budget -= KNAT_FLOW_DUMP_HALF_COST;
+			if (h->tuple.dir != KNAT_DIR_ORIG ||
+			    knat_flow_expired(f) ||
+			    test_bit(KNAT_FLOW_DEAD_BIT, &f->status) ||
+			    knat_flow_orphaned(f) ||
+			    !knat_flow_filter_match(f, &d->filter))
+				continue;
+			if (knat_nl_flow_dump_one(skb, cb, f)) {
+				d->skip = i - 1;
+				goto out;
+			}
 		}
-		genlmsg_end(skb, hdr);
 	}
-	rhashtable_walk_stop(&d->iter);
+out:
+	rcu_read_unlock();
 	return skb->len;
 }
 

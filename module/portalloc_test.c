@@ -280,8 +280,11 @@ static int knat_portalloc_test_init(struct kunit *test)
 	RCU_INIT_POINTER(kn->snats, NULL);
 	if (knat_stats_net_init(kn))
 		return -ENOMEM;
+	mutex_init(&kn->lock);
 	if (knat_flow_net_init(kn))
 		goto err_stats;
+	if (knat_ftab_test_max_flows(kn, kn->max_flows))
+		goto err_flow;
 	if (knat_portalloc_net_init(kn))
 		goto err_flow;
 	test->priv = fx;

@@ -178,7 +178,9 @@ in_ns in1 ip route flush cache
 # ---- a route change mid-connection moves the flow ------------------------
 done_file=/tmp/fp-hold-$$
 rm -f "$done_file"
-nettool in1 hold 203.0.113.2 8000 30 --until "$done_file" >"/tmp/fp-hold-$$.out" 2>&1 &
+# It ticks once a second until told to stop: a debug kernel takes longer
+# than 30 s to get to the route change.
+nettool in1 hold 203.0.113.2 8000 600 --until "$done_file" >"/tmp/fp-hold-$$.out" 2>&1 &
 hold_pid=$!
 fast_tcp() {
 	knat_in r flow list proto tcp | grep -q 'dst=203.0.113.2:8000 .*FAST'
@@ -207,9 +209,14 @@ expect_match "... the flow stays established and fast" 'ESTABLISHED .*\[FAST\]' 
 capture wan wan-r2 "/tmp/fp2-$$.pcap"
 snap
 in_ns r ip route replace default via 198.51.101.2
-sleep 3
+# Two ticks by the new link (a second apart; longer on a debug kernel).
+via_wan2() {
+	n=$(in_ns wan tcpdump -nn -r "/tmp/fp2-$$.pcap" 'tcp and src host 198.51.100.1' 2>/dev/null | wc -l)
+	[ "$n" -ge 2 ]
+}
+busywait 15000 via_wan2
 capture_stop
-n=$(in_ns wan tcpdump -nn -r "/tmp/fp2-$$.pcap" 'tcp and src host 198.51.100.1' 2>/dev/null | wc -l)
+via_wan2
 [ "$n" -ge 2 ] && pass "after the route change it leaves by r-wan2 ($n packets)" ||
 	fail "after the route change it leaves by r-wan2 ($n packets)"
 expect_match "route change counted" 'fastpath-slow-route:\+[1-9]' "$(delta fastpath-slow-route)"
@@ -252,7 +259,7 @@ expect_eq "no flow left" 0 "$(knat_in r -j status | json_get 'j["flows"]')"
 # the flows (run.sh then scans dmesg, and the devices must still go).
 expect_ok "masquerade again" knat_in r snat add from 10.0.1.0/24 out r-wan masquerade
 rm -f "$done_file"
-nettool in1 hold 203.0.113.2 8000 60 --until "$done_file" >/dev/null 2>&1 &
+nettool in1 hold 203.0.113.2 8000 600 --until "$done_file" >/dev/null 2>&1 &
 hold_pid=$!
 busywait 10000 fast_tcp
 expect_eq "a fast-pathed connection before rmmod" 0 "$?"

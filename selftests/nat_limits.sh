@@ -59,7 +59,18 @@ expect_fail "4th flow refused at max-flows 3" nettool in1 udp 203.0.113.2 9000 -
 expect_eq "drop table-full counted once" $((before + 1)) "$(stat_of r table-full)"
 out=$(nettool in1 udp 203.0.113.2 9000 --sport 7002)
 expect_eq "existing flow unharmed at max-flows" True "$(field match "$out")"
+buckets() { knat_in r -j status | json_get 'j["flow_buckets"]'; }
+expect_eq "the flow table sized for max-flows 3: 64 buckets" 64 "$(buckets)"
+# Back to the default: the table grows with the three flows in it, and
+# each is still found by both directions.
 expect_ok "config set max-flows back" knat_in r config set max-flows 262144
+expect_eq "the flow table resized: 262144 buckets" 262144 "$(buckets)"
+ok=""
+for sp in 7001 7002 7003; do
+	ok+="$(field match "$(nettool in1 udp 203.0.113.2 9000 --sport $sp)") "
+done
+expect_eq "the three flows answered after the resize, no new flow" \
+	"True True True 3" "$ok$(knat_in r flow count)"
 
 # Timeouts: short, then watch the flows go.
 # The live gauges first, with the flow's default timeout (a debug

@@ -22,6 +22,7 @@ static const enum mnl_attr_data_type status_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_NUM_FLOWS]	= MNL_TYPE_U32,
 	[KNAT_A_HOOKS_ACTIVE]	= MNL_TYPE_U8,
 	[KNAT_A_FASTPATH]	= MNL_TYPE_U8,
+	[KNAT_A_FLOW_BUCKETS]	= MNL_TYPE_U32,
 };
 
 /* A string the kernel should always send: JSON null / "unknown" if not. */
@@ -62,6 +63,9 @@ int status_print(const struct nlmsghdr *nlh, void *data)
 		   attr_u32(tb[KNAT_A_NUM_SERVICES]));
 	print_uint(PRINT_ANY, "flows", " flows %u",
 		   attr_u32(tb[KNAT_A_NUM_FLOWS]));
+	/* JSON only: the text line stays what scripts read. */
+	print_uint(PRINT_JSON, "flow_buckets", NULL,
+		   attr_u32(tb[KNAT_A_FLOW_BUCKETS]));
 	print_nl();
 	close_json_object();
 	return MNL_CB_OK;

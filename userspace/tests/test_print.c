@@ -1531,6 +1531,7 @@ static void test_status(void)
 	mnl_attr_put_u32(nlh, KNAT_A_NUM_SNATS, 2);
 	mnl_attr_put_u32(nlh, KNAT_A_NUM_SERVICES, 0);
 	mnl_attr_put_u32(nlh, KNAT_A_NUM_FLOWS, 42);
+	mnl_attr_put_u32(nlh, KNAT_A_FLOW_BUCKETS, 262144);
 	mnl_attr_put_u8(nlh, KNAT_A_HOOKS_ACTIVE, 1);
 	mnl_attr_put_u8(nlh, KNAT_A_FASTPATH, 1);
 
@@ -1543,7 +1544,7 @@ static void test_status(void)
 	tap_str(out,
 		"{\"version\":\"0.1.0\",\"build_id\":\"2024-01-01T00:00:00 \\\"builder\\\"\","
 		"\"hooks_active\":true,\"fastpath\":true,\"forwards\":1,\"snats\":2,"
-		"\"services\":0,\"flows\":42}\n",
+		"\"services\":0,\"flows\":42,\"flow_buckets\":262144}\n",
 		"status JSON, build id escaped");
 	tap_save("status.json", out);
 
@@ -1571,7 +1572,8 @@ static void test_status(void)
 	out = render(status_print, nlh, NULL, true);
 	tap_str(out,
 		"{\"version\":null,\"build_id\":null,\"hooks_active\":false,\"fastpath\":false,"
-		"\"forwards\":0,\"snats\":0,\"services\":0,\"flows\":0}\n",
+		"\"forwards\":0,\"snats\":0,\"services\":0,\"flows\":0,"
+		"\"flow_buckets\":0}\n",
 		"status JSON: missing attributes");
 	tap_save("status-sparse.json", out);
 }

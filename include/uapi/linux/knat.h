@@ -30,6 +30,8 @@
  *   KNAT_A_NUM_FLOWS         u32     live flows in the caller's namespace
  *   KNAT_A_HOOKS_ACTIVE      u8      1 once netfilter hooks are registered
  *   KNAT_A_FASTPATH          u8      1 while the fast path is on
+ *   KNAT_A_FLOW_BUCKETS      u32     flow table buckets (sized from max-flows
+ *                                    with the first rule; 0 before it)
  *
  * KNAT_CMD_CONFIG_GET: no attributes.  KNAT_CMD_CONFIG_SET: any subset.
  *   KNAT_A_CONFIG            nest
@@ -414,6 +416,7 @@ enum knat_attr {
 	KNAT_A_RESTORE_FLUSH,
 	KNAT_A_RESTORE_OPS,
 	KNAT_A_FASTPATH,
+	KNAT_A_FLOW_BUCKETS,
 
 	__KNAT_A_MAX,
 	KNAT_A_MAX = __KNAT_A_MAX - 1
