@@ -31,7 +31,8 @@ knat_all r "rules" \
 	"snat add from 10.0.1.0/24 out r-wan masquerade" \
 	"forward add tcp 198.51.100.1:8080 to 10.0.1.2:8000"
 
-expect_match "fast path off by default" "fastpath off" "$(knat_in r status)"
+fpdef=$(fastpath_default)
+expect_match "fast path $fpdef by default (module parameter)" "fastpath $fpdef" "$(knat_in r status)"
 expect_ok "config set fastpath on" knat_in r config set fastpath on
 expect_match "status says it is on" "fastpath on" "$(knat_in r status)"
 expect_eq "config shows it" True "$(knat_in r -j config show | json_get 'j["fastpath"]')"

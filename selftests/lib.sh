@@ -247,6 +247,16 @@ module_loaded() {
 	grep -q '^knat ' /proc/modules
 }
 
+# fastpath_default: "on" or "off", the fast path a new namespace starts
+# with: knat's fastpath parameter (Y/N; modprobe knat fastpath=1, or
+# KNAT_MODARGS=fastpath=1 for a selftest run with it on everywhere).
+fastpath_default() {
+	case $(cat /sys/module/knat/parameters/fastpath 2>/dev/null) in
+	Y | 1) echo on ;;
+	*) echo off ;;
+	esac
+}
+
 # ---- traffic -----------------------------------------------------------
 
 NETTOOL="$SELFTESTS_DIR/nettool.py"
