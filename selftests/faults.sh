@@ -189,9 +189,14 @@ module_loaded || load
 # ---- 2. ip netns del under traffic -------------------------------------
 netns_add a
 udp_flood a 10.8.0.1:5353 10.8.0.1:5354
+a_r_gone() { ! ip -n "$(ns a)" link show a-r >/dev/null 2>&1; }
 bad=0 t0=$(date +%s)
 for i in $(seq 1 "$CYCLES"); do
 	rn=$(ns "r$i")
+	# The last cycle's a-r goes with its peer when the namespace's
+	# cleanup runs, later than "ip netns del" returns (seconds later
+	# on a debug kernel).
+	busywait 60000 a_r_gone || { fail "netns del under traffic: a-r of r$((i - 1)) gone"; bad=1; break; }
 	ms0=$(date +%s%3N)
 	# Four execs for the topology: ip -b runs many commands in one.
 	ip netns add "$rn" &&
@@ -262,19 +267,24 @@ else
 	# still work after.  Not a shell's "echo 1 >/proc/self/make-it-fail;
 	# exec knat": that exec, and its page faults, reach the 9p root,
 	# whose client broke every later exec in the VM.
+	#
+	# The probability goes up last and down first: with it set while
+	# task-filter is still N, every allocation in the VM fails (the shell
+	# could not even put task-filter back, and the VM died).
 	knat_in r flow flush >/dev/null
-	echo 20 >$fs/probability
+	echo 0 >$fs/probability
+	echo Y >$fs/task-filter
+	echo N >$fs/cache-filter
+	echo N >$fs/ignore-gfp-wait
 	echo 1 >$fs/interval
 	echo -1 >$fs/times
 	echo 0 >$fs/space
 	echo 0 >$fs/verbose
-	echo N >$fs/ignore-gfp-wait
-	echo N >$fs/cache-filter
-	echo Y >$fs/task-filter
+	echo 20 >$fs/probability
 	out=$(in_ns r "$SELFTESTS_DIR/nlfuzz" -F 30 2>&1)
 	rc=$?
-	echo N >$fs/task-filter
 	echo 0 >$fs/probability
+	echo N >$fs/task-filter
 	printf '%s\n' "$out" | sed 's/^/# /'
 	expect_eq "failslab: every configuration request answered (ACK, errno or ENOBUFS)" 0 "$rc"
 	expect_match "failslab: some requests failed, some went through" \
@@ -306,6 +316,8 @@ for s in json.load(sys.stdin):
 	if ! echo 1 >/sys/kernel/slab/knat_flow/failslab 2>/dev/null; then
 		pass "failslab: flow creation # SKIP knat_flow is merged with another cache"
 	else
+		# Packets allocate in softirq, where task-filter fails nothing:
+		# it is off, and cache-filter keeps it to knat_flow.
 		echo Y >$fs/cache-filter
 		echo 10 >$fs/probability
 		before=$(stat_of r nomem)
