@@ -316,7 +316,7 @@ for s in json.load(sys.stdin):
 	# SLUB refuses the flag on a cache merged with others (the debug
 	# kernel refused it, EACCES); failing every atomic allocation
 	# instead would fail virtio's and 9p's too.
-	if ! echo 1 >/sys/kernel/slab/knat_flow/failslab 2>/dev/null; then
+	if ! { echo 1 >/sys/kernel/slab/knat_flow/failslab; } 2>/dev/null; then
 		pass "failslab: flow creation # SKIP the kernel refuses failslab on knat_flow alone"
 	else
 		# Packets allocate in softirq, where task-filter fails nothing:
