@@ -317,7 +317,24 @@ for s in json.load(sys.stdin):
 	# kernel refused it, EACCES); failing every atomic allocation
 	# instead would fail virtio's and 9p's too.
 	if ! { echo 1 >/sys/kernel/slab/knat_flow/failslab; } 2>/dev/null; then
-		pass "failslab: flow creation # SKIP the kernel refuses failslab on knat_flow alone"
+		# Then flows made in a task fail instead: nlfuzz -U's datagrams
+		# to the forward from r itself (LOCAL_OUT), each a new flow made
+		# in its own context, every allocation of it failing at 10 %.
+		echo "# failslab: knat_flow refused alone; flows made at LOCAL_OUT by a failing task"
+		before=$(stat_of r nomem)
+		echo 0 >$fs/probability
+		echo Y >$fs/task-filter
+		echo N >$fs/cache-filter
+		echo 10 >$fs/probability
+		out=$(in_ns r "$SELFTESTS_DIR/nlfuzz" -U 300 -D 198.51.100.1:5353 2>&1)
+		echo 0 >$fs/probability
+		echo N >$fs/task-filter
+		echo "# failslab: $out"
+		after=$(stat_of r nomem)
+		expect_match "failslab: failed flow allocations counted as nomem ($before -> $after)" \
+			"^[1-9]" "$((after - before))"
+		expect_eq "failslab: nothing left half-made (every flow in the table is whole)" \
+			"$(knat_in r -j flow list | json_get 'len(j)')" "$(knat_in r flow count)"
 	else
 		# Packets allocate in softirq, where task-filter fails nothing:
 		# it is off, and cache-filter keeps it to knat_flow.

@@ -5,6 +5,7 @@
  *
  *   nlfuzz [-s SECONDS] [-n MAX] [-S SEED] [-q]
  *   nlfuzz -F COUNT
+ *   nlfuzz -U COUNT -D ADDR:PORT
  *
  * Until SECONDS pass (default 20) or MAX messages went out, sends one
  * request at a time and reads its whole answer.  A request is a random
@@ -35,6 +36,13 @@
  * exec under failslab goes to the 9p root, whose client does not survive
  * failed allocations.  Every answer must be an ACK, an errno, or lost
  * (ENOBUFS: the kernel could not allocate the answer).
+ *
+ * -U COUNT -D ADDR:PORT (failslab on flows, for faults.sh): COUNT UDP
+ * datagrams to ADDR:PORT, each from a port of its own, with this
+ * process's allocations failing as above around each sendto(): through
+ * a forward at LOCAL_OUT each makes a flow in this task's context, where
+ * task-filter applies (a packet's softirq is no task).  Prints
+ * "udp: sent=N failed=N".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -413,6 +421,59 @@ static int failslab(struct mnl_socket *nl, int fam, int count)
 	return hangs ? 1 : 0;
 }
 
+static int failslab_udp(int count, const char *dst)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	char addr[64], *colon;
+	int fd, i, sent = 0, failed = 0;
+
+	snprintf(addr, sizeof(addr), "%s", dst);
+	colon = strchr(addr, ':');
+	if (!colon)
+		return 2;
+	*colon = '\0';
+	sin.sin_port = htons(atoi(colon + 1));
+	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
+		return 2;
+	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+		perror("nlfuzz: mlockall");
+	fd = open("/proc/self/make-it-fail", O_WRONLY);
+	if (fd < 0) {
+		perror("nlfuzz: /proc/self/make-it-fail");
+		return 4;
+	}
+	for (i = 0; i < count; i++) {
+		struct sockaddr_in src = {
+			.sin_family = AF_INET,
+			.sin_port = htons(30000 + i),
+		};
+		int s = socket(AF_INET, SOCK_DGRAM, 0);
+		ssize_t r;
+
+		if (s < 0 || bind(s, (struct sockaddr *)&src, sizeof(src))) {
+			if (s >= 0)
+				close(s);
+			continue;
+		}
+		if (write(fd, "1", 1) != 1) {
+			perror("nlfuzz: make-it-fail");
+			return 4;
+		}
+		r = sendto(s, "failslab", 8, 0, (struct sockaddr *)&sin,
+			   sizeof(sin));
+		while (write(fd, "0", 1) != 1)
+			;
+		if (r < 0)
+			failed++;
+		else
+			sent++;
+		close(s);
+	}
+	close(fd);
+	printf("udp: sent=%d failed=%d\n", sent, failed);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static char buf[1 << 16];
@@ -423,10 +484,17 @@ int main(int argc, char **argv)
 	struct timespec t0, now;
 	struct mnl_socket *nl;
 	struct timeval tv = { .tv_sec = 10 };
-	int fam, opt, one = 1, i, fails = 0;
+	int fam, opt, one = 1, i, fails = 0, udp = 0;
+	const char *dst = NULL;
 
-	while ((opt = getopt(argc, argv, "s:n:S:F:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:S:F:U:D:")) != -1) {
 		switch (opt) {
+		case 'U':
+			udp = atoi(optarg);
+			break;
+		case 'D':
+			dst = optarg;
+			break;
 		case 'F':
 			fails = atoi(optarg);
 			break;
@@ -444,6 +512,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (udp)
+		return dst ? failslab_udp(udp, dst) : 2;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!seed)
 		seed = ((uint64_t)t0.tv_nsec << 20) ^ (uint64_t)getpid() ^ 0x6b6e6174;
