@@ -274,6 +274,19 @@ static void knat_flow_early_drop_case(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 8);
 }
 
+/* @n flows from client ports 1000 on, all added. */
+static void knat_test_add_flows(struct kunit *test, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct knat_flow *f = knat_test_flow(test, 1000 + i);
+
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		KUNIT_ASSERT_EQ(test, knat_flow_add(test->priv, f), 0);
+	}
+}
+
 static bool knat_test_odd_port(const struct knat_flow *f, const void *arg)
 {
 	return ntohs(f->h[KNAT_DIR_ORIG].tuple.sport) & 1;
@@ -286,12 +299,7 @@ static void knat_flow_many(struct kunit *test)
 	const unsigned int n = 20000;
 	unsigned int i, found = 0;
 
-	for (i = 0; i < n; i++) {
-		struct knat_flow *f = knat_test_flow(test, 1000 + i);
-
-		KUNIT_ASSERT_NOT_NULL(test, f);
-		KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
-	}
+	knat_test_add_flows(test, n);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), (int)n);
 
 	rcu_read_lock();
@@ -377,12 +385,7 @@ static void knat_flow_resize(struct kunit *test)
 	const unsigned int n = 3000;
 	unsigned int i, j;
 
-	for (i = 0; i < n; i++) {
-		struct knat_flow *f = knat_test_flow(test, 1000 + i);
-
-		KUNIT_ASSERT_NOT_NULL(test, f);
-		KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
-	}
+	knat_test_add_flows(test, n);
 	for (j = 0; j < ARRAY_SIZE(sizes); j++) {
 		unsigned int found = 0;
 
@@ -525,12 +528,7 @@ static void knat_flow_flush_bounded(struct kunit *test)
 	const unsigned int n = 1000;
 	unsigned int i, total;
 
-	for (i = 0; i < n; i++) {
-		struct knat_flow *f = knat_test_flow(test, 1000 + i);
-
-		KUNIT_ASSERT_NOT_NULL(test, f);
-		KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
-	}
+	knat_test_add_flows(test, n);
 	total = knat_flow_flush(kn, knat_test_arrive, &a);
 	kunit_info(test, "flushed %u with %u arrivals\n", total, a.made);
 	KUNIT_EXPECT_GE(test, total, n);

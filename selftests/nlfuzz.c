@@ -339,6 +339,22 @@ static int failslab_answer(struct mnl_socket *nl, uint32_t seq)
 	}
 }
 
+/*
+ * Everything faulted in and locked (a page fault under failslab would go
+ * to the 9p root), and this process's make-it-fail opened: -1 on error.
+ */
+static int failslab_prepare(void)
+{
+	int fd;
+
+	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+		perror("nlfuzz: mlockall");
+	fd = open("/proc/self/make-it-fail", O_WRONLY);
+	if (fd < 0)
+		perror("nlfuzz: /proc/self/make-it-fail");
+	return fd;
+}
+
 static void failslab_put_service(struct nlmsghdr *nlh, int i, bool sched)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_SERVICE);
@@ -358,13 +374,9 @@ static int failslab(struct mnl_socket *nl, int fam, int count)
 	unsigned long errnos[256] = { 0 };
 	int fd, i, step;
 
-	if (mlockall(MCL_CURRENT | MCL_FUTURE))
-		perror("nlfuzz: mlockall");
-	fd = open("/proc/self/make-it-fail", O_WRONLY);
-	if (fd < 0) {
-		perror("nlfuzz: /proc/self/make-it-fail");
+	fd = failslab_prepare();
+	if (fd < 0)
 		return 4;
-	}
 	for (i = 0; i < count; i++) {
 		for (step = 0; step < 2; step++) {
 			uint32_t seq = 1000 + 2 * i + step;
@@ -435,13 +447,9 @@ static int failslab_udp(int count, const char *dst)
 	sin.sin_port = htons(atoi(colon + 1));
 	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
 		return 2;
-	if (mlockall(MCL_CURRENT | MCL_FUTURE))
-		perror("nlfuzz: mlockall");
-	fd = open("/proc/self/make-it-fail", O_WRONLY);
-	if (fd < 0) {
-		perror("nlfuzz: /proc/self/make-it-fail");
+	fd = failslab_prepare();
+	if (fd < 0)
 		return 4;
-	}
 	for (i = 0; i < count; i++) {
 		struct sockaddr_in src = {
 			.sin_family = AF_INET,
