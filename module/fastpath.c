@@ -28,6 +28,7 @@
 #include <net/ip.h>
 #include <net/neighbour.h>
 #include <net/route.h>
+#include <net/xfrm.h>
 
 #include "account.h"
 #include "fastpath.h"
@@ -116,10 +117,15 @@ void knat_fast_forget(struct knat_flow *f, int dir)
 	dst_release(dst);
 }
 
-/* Not for the fast path: which reason, and forget the route when stale. */
-static int knat_fast_slow(struct knat_net *kn, enum knat_counter why)
+/*
+ * Not for the fast path, and why.  The ingress hook counts nothing: the
+ * packet goes on to PRE_ROUTING, which asks again and counts.
+ */
+static int knat_fast_slow(struct knat_net *kn, enum knat_counter why,
+			  bool ingress)
 {
-	knat_count(kn, why);
+	if (!ingress)
+		knat_count(kn, why);
 	return KNAT_FAST_SLOW;
 }
 
@@ -132,9 +138,10 @@ static bool knat_fast_fits(const struct sk_buff *skb, unsigned int mtu)
 }
 
 /*
- * At PRE_ROUTING, a packet of a flow found in the table (checked usable):
- * NF_STOLEN or NF_DROP when this took it, KNAT_FAST_SLOW when the slow
- * path must.
+ * At PRE_ROUTING or at the device's ingress hook (ingress.c), a packet of
+ * a flow found in the table (checked usable): NF_STOLEN or NF_DROP when
+ * this took it, KNAT_FAST_SLOW when the slow path must.  At ingress the
+ * packet is declined unchanged: PRE_ROUTING drops a stale route.
  */
 int __knat_fast_xmit(struct knat_net *kn, struct knat_flow *f, int dir,
 		     struct sk_buff *skb, const struct knat_pkt *p,
@@ -147,7 +154,9 @@ int __knat_fast_xmit(struct knat_net *kn, struct knat_flow *f, int dir,
 	struct iphdr *iph;
 	__be32 nexthop;
 
-	if (!dst || state->hook != NF_INET_PRE_ROUTING ||
+	bool ingress = state->pf == NFPROTO_NETDEV;
+
+	if (!dst || (!ingress && state->hook != NF_INET_PRE_ROUTING) ||
 	    !READ_ONCE(kn->fastpath))
 		return KNAT_FAST_SLOW;
 	/*
@@ -158,27 +167,34 @@ int __knat_fast_xmit(struct knat_net *kn, struct knat_flow *f, int dir,
 	 */
 	if (p->t.proto == IPPROTO_TCP &&
 	    (p->tcpflags & (KNAT_TCPF_SYN | KNAT_TCPF_FIN | KNAT_TCPF_RST)))
-		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_TCPFLAGS);
+		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_TCPFLAGS, ingress);
 	if (!knat_fast_flow_ok(f)) {
+		if (ingress)
+			return KNAT_FAST_SLOW;
 		knat_fast_forget_all(f);
-		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_TCPFLAGS);
+		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_TCPFLAGS, false);
 	}
 	iph = ip_hdr(skb);
 	if (iph->ihl != 5)
-		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_IPOPTS);
+		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_IPOPTS, ingress);
 	if (iph->ttl <= 1)
-		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_TTL);
+		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_TTL, ingress);
 	if (state->in->ifindex != READ_ONCE(f->fast_iif[dir]))
-		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_IIF);
+		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_IIF, ingress);
 	if (!dst_check(dst, 0)) {
+		if (ingress)
+			return KNAT_FAST_SLOW;
 		knat_fast_forget(f, dir);
-		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_ROUTE);
+		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_ROUTE, false);
 	}
 	dev = dst->dev;
 	if (!knat_fast_fits(skb, ip_dst_mtu_maybe_forward(dst, true)))
-		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_MTU);
-	/* As ip_forward() refuses them. */
-	if (skb->pkt_type != PACKET_HOST || skb->sk)
+		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_MTU, ingress);
+	/*
+	 * As ip_forward() refuses them; and a packet IPsec decapsulated
+	 * has a forward policy to pass (xfrm4_policy_check()) there.
+	 */
+	if (skb->pkt_type != PACKET_HOST || skb->sk || secpath_exists(skb))
 		return KNAT_FAST_SLOW;
 	if (skb_ensure_writable(skb, p->thoff + p->l4len) ||
 	    skb_cow_head(skb, LL_RESERVED_SPACE(dev)))
@@ -199,11 +215,16 @@ int __knat_fast_xmit(struct knat_net *kn, struct knat_flow *f, int dir,
 	skb_forward_csum(skb);
 	ip_decrease_ttl(iph);
 	skb->priority = rt_tos2priority(iph->tos);
+	/* At ingress the control block is the driver's or GRO's. */
+	if (ingress)
+		memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
 	IPCB(skb)->flags |= IPSKB_FORWARDED;
 	__IP_INC_STATS(state->net, IPSTATS_MIB_OUTFORWDATAGRAMS);
 	__IP_ADD_STATS(state->net, IPSTATS_MIB_OUTOCTETS, skb->len);
 	skb_clear_tstamp(skb);
 	knat_count(kn, KNAT_CNT_FAST_PKTS);
+	if (ingress)
+		knat_count(kn, KNAT_CNT_FAST_INGRESS);
 
 	nexthop = rt_nexthop((struct rtable *)dst, iph->daddr);
 	skb->dev = dev;

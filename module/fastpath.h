@@ -40,6 +40,12 @@ static inline bool knat_fast_want(struct knat_net *kn,
 	       __knat_fast_want(f, dir, state);
 }
 
+void knat_ingress_sync(struct knat_net *kn);
+void knat_ingress_net_init(struct knat_net *kn);
+void knat_ingress_net_exit(struct knat_net *kn);
+int knat_ingress_init(void);
+void knat_ingress_uninit(void);
+
 void knat_fast_learn(struct knat_net *kn, struct knat_flow *f, int dir,
 		     struct sk_buff *skb, const struct nf_hook_state *state);
 void knat_fast_forget(struct knat_flow *f, int dir);

@@ -9,6 +9,7 @@
 #include <linux/netfilter_ipv4.h>
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 
+#include "fastpath.h"
 #include "flow_table.h"
 #include "nat.h"
 #include "rules.h"
@@ -75,7 +76,8 @@ int knat_hooks_enable(struct knat_net *kn)
 		nf_defrag_ipv4_disable(kn->net);
 		return err;
 	}
-	kn->hooks_active = true;
+	WRITE_ONCE(kn->hooks_active, true);
+	knat_ingress_sync(kn);
 	return 0;
 }
 
@@ -86,7 +88,8 @@ void knat_hooks_disable(struct knat_net *kn)
 	nf_unregister_net_hooks(kn->net, knat_hook_ops,
 				ARRAY_SIZE(knat_hook_ops));
 	nf_defrag_ipv4_disable(kn->net);
-	kn->hooks_active = false;
+	WRITE_ONCE(kn->hooks_active, false);
+	knat_ingress_sync(kn);
 }
 
 /* Hooks exactly while rules exist.  Caller holds kn->lock. */

@@ -107,6 +107,11 @@ struct knat_net {
 	u32 max_flows;
 	u32 timeouts[__KNAT_TIMEOUT_MAX];	/* jiffies */
 	bool fastpath;				/* fastpath.c */
+	/* The fast path's ingress hooks, one a device (ingress.c). */
+	struct list_head ingress;		/* under RTNL */
+	u32 ningress;				/* under RTNL */
+	struct work_struct ingress_work;
+	bool ingress_dying;
 
 	/* Rule counts, kept for status; updated under ->lock. */
 	u32 nforwards;

@@ -8,6 +8,7 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 
+#include "fastpath.h"
 #include "knat.h"
 #include "nat.h"
 #include "rules.h"
@@ -29,14 +30,19 @@ static int __init knat_init(void)
 	err = knat_snat_init();
 	if (err)
 		goto err_netns;
+	err = knat_ingress_init();
+	if (err)
+		goto err_snat;
 	/* Last: once the family is visible, every part must be ready. */
 	err = knat_netlink_init();
 	if (err)
-		goto err_snat;
+		goto err_ingress;
 
 	pr_info("knat " KNAT_VERSION " loaded\n");
 	return 0;
 
+err_ingress:
+	knat_ingress_uninit();
 err_snat:
 	knat_snat_uninit();
 err_netns:
@@ -49,6 +55,7 @@ err_flow:
 static void __exit knat_exit(void)
 {
 	knat_netlink_uninit();
+	knat_ingress_uninit();
 	knat_snat_uninit();
 	knat_netns_uninit();
 	knat_flow_uninit();

@@ -26,6 +26,7 @@ static const struct nla_policy knat_nl_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_HOOKS_ACTIVE]	= { .type = NLA_REJECT },
 	[KNAT_A_FASTPATH]	= { .type = NLA_REJECT },
 	[KNAT_A_FLOW_BUCKETS]	= { .type = NLA_REJECT },
+	[KNAT_A_FASTPATH_DEVS]	= { .type = NLA_REJECT },
 	[KNAT_A_CONFIG]		= NLA_POLICY_NESTED(knat_cfg_policy),
 	[KNAT_A_FORWARD]	= NLA_POLICY_NESTED(knat_fwd_policy),
 	[KNAT_A_SNAT]		= NLA_POLICY_NESTED(knat_snat_policy),
@@ -126,7 +127,8 @@ static int knat_nl_status_show(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, KNAT_A_NUM_FLOWS, atomic_read(&kn->nflows)) ||
 	    nla_put_u8(msg, KNAT_A_HOOKS_ACTIVE, kn->hooks_active) ||
 	    nla_put_u8(msg, KNAT_A_FASTPATH, READ_ONCE(kn->fastpath)) ||
-	    nla_put_u32(msg, KNAT_A_FLOW_BUCKETS, knat_ftab_buckets(kn))) {
+	    nla_put_u32(msg, KNAT_A_FLOW_BUCKETS, knat_ftab_buckets(kn)) ||
+	    nla_put_u32(msg, KNAT_A_FASTPATH_DEVS, READ_ONCE(kn->ningress))) {
 		mutex_unlock(&kn->lock);
 		nlmsg_free(msg);
 		return -EMSGSIZE;

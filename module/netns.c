@@ -72,6 +72,7 @@ static int __net_init knat_net_init(struct net *net)
 	for (i = 0; i < __KNAT_TIMEOUT_MAX; i++)
 		kn->timeouts[i] = knat_default_timeouts[i] * HZ;
 	kn->fastpath = READ_ONCE(knat_fastpath_default);
+	knat_ingress_net_init(kn);
 
 	err = knat_stats_net_init(kn);
 	if (err)
@@ -108,6 +109,7 @@ static void __net_exit knat_net_exit(struct net *net)
 	struct knat_net *kn = knat_net(net);
 
 	/* Packets first, then flows (they hold rules), then rules. */
+	knat_ingress_net_exit(kn);
 	knat_hooks_disable(kn);
 	knat_health_net_exit(kn);
 	knat_rate_net_exit(kn);

@@ -2,6 +2,7 @@
 /* Netlink: the config object (limits, timeouts) and the stats object. */
 
 #include "estimator.h"
+#include "fastpath.h"
 #include "flow.h"
 #include "maglev.h"
 #include "netlink.h"
@@ -199,8 +200,10 @@ int knat_nl_config_apply(struct knat_net *kn, const struct knat_nl_cfg_req *req,
 		WRITE_ONCE(kn->rate_window,
 			   nla_get_u32(tb[KNAT_CFG_A_RATE_WINDOW]));
 	/* Off: routes already learned stay unused until their flows end. */
-	if (tb[KNAT_CFG_A_FASTPATH])
+	if (tb[KNAT_CFG_A_FASTPATH]) {
 		WRITE_ONCE(kn->fastpath, nla_get_u8(tb[KNAT_CFG_A_FASTPATH]));
+		knat_ingress_sync(kn);
+	}
 	if (tb[KNAT_CFG_A_RATE_INTERVAL]) {
 		WRITE_ONCE(kn->rate_interval,
 			   nla_get_u32(tb[KNAT_CFG_A_RATE_INTERVAL]));
@@ -233,6 +236,7 @@ void knat_config_load(struct knat_net *kn, const struct knat_cfg_snapshot *c)
 		WRITE_ONCE(kn->timeouts[i], c->timeouts[i]);
 	WRITE_ONCE(kn->rate_window, c->rate_window);
 	WRITE_ONCE(kn->fastpath, c->fastpath);
+	knat_ingress_sync(kn);
 	if (kn->rate_interval != c->rate_interval) {
 		WRITE_ONCE(kn->rate_interval, c->rate_interval);
 		knat_rate_config(kn);

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The fast path (knat config set fastpath on): established flows leave
-# from PRE_ROUTING by the route they learned.  Bulk TCP through masquerade
+# from the ingress hook of the device they come in on (PRE_ROUTING when it
+# declines) by the route they learned.  Bulk TCP through masquerade
 # and a forward, byte for byte, offloads on and off; answered UDP; and
 # everything the slow path must still do for such a flow: TTL expiry
 # (traceroute), frag-needed when the MTU drops (PMTU), a route change, a
@@ -43,7 +44,7 @@ snap() {
 	local c
 	for c in fastpath fastpath-learned fastpath-slow-tcpflags \
 		fastpath-slow-ipopts fastpath-slow-ttl fastpath-slow-mtu \
-		fastpath-slow-route fastpath-slow-iif; do
+		fastpath-slow-route fastpath-slow-iif fastpath-ingress; do
 		SNAP[$c]=$(stat_of r "$c")
 	done
 }
@@ -107,6 +108,10 @@ n=$((fp - SNAP[fastpath]))
 	fail "fast path carried $n packets of them"
 n=$(($(stat_of r fastpath-learned) - SNAP[fastpath-learned]))
 [ "$n" -ge 4 ] && pass "4 routes learned or more ($n)" || fail "4 routes learned or more ($n)"
+n=$(($(stat_of r fastpath-ingress) - SNAP[fastpath-ingress]))
+[ "$((n * 10))" -ge "$(((fp - SNAP[fastpath]) * 9))" ] &&
+	pass "9 in 10 of them or more sent from ingress ($n)" ||
+	fail "9 in 10 of them or more sent from ingress ($n of $((fp - SNAP[fastpath])))"
 capture_stop
 leaks=$(in_ns wan tcpdump -nn -r "/tmp/fp-$$.pcap" 'net 10.0.1.0/24' 2>/dev/null | wc -l)
 total=$(in_ns wan tcpdump -nn -r "/tmp/fp-$$.pcap" 2>/dev/null | wc -l)
@@ -143,6 +148,56 @@ expect_match "flow list marks it [FAST]" 'src=10\.0\.1\.2:6000 .*\[FAST\]' \
 	"$(knat_in r flow list proto udp)"
 expect_match "explain says so" "fastpath" \
 	"$(knat_in r explain udp 10.0.1.2:6000 203.0.113.2:9000 iif br0)"
+
+# ---- the ingress hook: where it sits, what it leaves to IPv4 input -------
+ndev=$(in_ns r ip -o link show | grep -vc ': lo:')
+fpdevs() { knat_in r -j status | json_get 'j["fastpath_devices"]'; }
+expect_eq "ingress hook on every device but lo" "$ndev" "$(fpdevs)"
+expect_match "status says how many" "fastpath on, ingress hooks on $ndev devices" \
+	"$(knat_in r status)"
+in_ns r ip link add fp-dummy type dummy
+expect_eq "a new device gets it" "$((ndev + 1))" "$(fpdevs)"
+in_ns r ip link del fp-dummy
+expect_eq "a deleted one loses it" "$ndev" "$(fpdevs)"
+knat_in r config set fastpath off
+devs_zero() { [ "$(fpdevs)" = 0 ]; }
+busywait 10000 devs_zero
+expect_eq "fastpath off: no device hooked" 0 "$(fpdevs)"
+knat_in r config set fastpath on
+devs_all() { [ "$(fpdevs)" = "$ndev" ]; }
+busywait 10000 devs_all
+expect_eq "fastpath on again: every device" "$ndev" "$(fpdevs)"
+
+# Frames on the fast UDP flow that IPv4 input must judge: a bad header
+# checksum (ip_rcv() drops it; the fast path must not send it), and one
+# with 20 bytes of link padding after the packet (sent fast, without it).
+brmac=$(in_ns r cat /sys/class/net/br0/address)
+# The device added and deleted above changed the routing generation: the
+# flow's routes are learned again first.
+nettool in1 udp 203.0.113.2 9000 --sport 6000 --count 2 >/dev/null
+inhdr() { in_ns r awk '/^Ip:/ { if (n++) print $5 }' /proc/net/snmp; }
+hdr0=$(inhdr)
+capture wan wan-r "/tmp/fp3-$$.pcap"
+snap
+in_ns in1 python3 "$(dirname "$0")/rawpkt.py" "
+p = bytearray(ip('10.0.1.2', '203.0.113.2', 17,
+                 udp('10.0.1.2', '203.0.113.2', 6000, 9000, b'badsum')))
+p[10] ^= 0xff
+l2send('eth0', '$brmac', bytes(p))
+l2send('eth0', '$brmac', ip('10.0.1.2', '203.0.113.2', 17,
+       udp('10.0.1.2', '203.0.113.2', 6000, 9000, b'padded')) + b'P' * 20)
+" || fail "frames sent"
+sleep 1
+capture_stop
+expect_eq "bad header checksum: dropped by IPv4 input (InHdrErrors +1)" 1 "$(($(inhdr) - hdr0))"
+expect_eq "sent fast: the padded one and its answer only" \
+	"fastpath:+2 fastpath-ingress:+2" "$(echo $(delta fastpath fastpath-ingress))"
+out=$(in_ns wan tcpdump -nn -e -v -r "/tmp/fp3-$$.pcap" 'udp and dst port 9000' 2>/dev/null)
+expect_eq "only the padded one left r" 1 "$(echo "$out" | grep -c 'ethertype IPv4')"
+expect_match "... translated, trimmed to its IP length (48 = 14 + 34)" \
+	'length 48: .*198\.51\.100\.1\.6000 > 203\.0\.113\.2\.9000: .*UDP, length 6' "$(echo $out)"
+expect_eq "... checksums valid" 0 "$(echo "$out" | grep -ciE 'incorrect|bad (udp )?cksum')"
+rm -f "/tmp/fp3-$$.pcap"
 
 # ---- TTL: the slow path answers traceroute -------------------------------
 snap

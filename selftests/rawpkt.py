@@ -24,6 +24,10 @@ Senders:
                      through an IP_HDRINCL raw socket, routed by its
                      destination; nodefrag: IP_NODEFRAG, so netfilter's
                      defragmentation lets an outgoing fragment pass alone
+  l2send(ifname, mac, pkt)
+                     as a frame to mac (a "aa:bb:..." string) out of
+                     ifname by AF_PACKET: no header checksum filled in,
+                     bytes after the IP packet (link padding) kept
   udp_ask(dst, dport, sport, data=b"hi", timeout=5, tos=0)
                      one datagram from a plain UDP socket bound to sport;
                      the answer, or None
@@ -111,6 +115,12 @@ def send(pkt, nodefrag=False):
         s.setsockopt(socket.IPPROTO_IP, IP_NODEFRAG, 1)
     dst = socket.inet_ntoa(pkt[16:20])
     s.sendto(pkt, (dst, 0))
+    s.close()
+
+
+def l2send(ifname, mac, pkt):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+    s.sendto(pkt, (ifname, 0x0800, 0, 0, bytes.fromhex(mac.replace(":", ""))))
     s.close()
 
 

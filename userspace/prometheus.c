@@ -85,7 +85,7 @@ static const char *const counter_help[] = {
 	[KNAT_CNT_ICMP_OTHER]		= "Other ICMP messages seen.",
 	[KNAT_CNT_EARLY_DROP]		= "Unreplied flows evicted to make room for new ones.",
 	[KNAT_CNT_HEALTH_IGNORED]	= "Handshake failures the health check did not count.",
-	[KNAT_CNT_FAST_PKTS]		= "Packets the fast path sent from PRE_ROUTING by a flow's cached route.",
+	[KNAT_CNT_FAST_PKTS]		= "Packets the fast path sent by a flow's cached route (ingress or PRE_ROUTING).",
 	[KNAT_CNT_FAST_LEARNED]		= "Routes the fast path cached for a direction of a flow.",
 	[KNAT_CNT_FAST_SLOW_TCPFLAGS]	= "Fast path: TCP segments with SYN, FIN or RST left to the normal path.",
 	[KNAT_CNT_FAST_SLOW_IPOPTS]	= "Fast path: packets with IP options left to the normal path.",
@@ -93,6 +93,7 @@ static const char *const counter_help[] = {
 	[KNAT_CNT_FAST_SLOW_MTU]	= "Fast path: packets larger than the cached route's MTU left to the normal path.",
 	[KNAT_CNT_FAST_SLOW_ROUTE]	= "Fast path: packets left to the normal path because the cached route or its device changed (the cache dropped).",
 	[KNAT_CNT_FAST_SLOW_IIF]	= "Fast path: packets that came in on another device than their flow direction's, left to the normal path.",
+	[KNAT_CNT_FAST_INGRESS]		= "Packets the fast path sent from the device's ingress hook, before IPv4 input (of knat_fastpath).",
 };
 _Static_assert(ARRAY_SIZE(counter_help) == __KNAT_CNT_MAX,
 	       "a HELP text for every enum knat_counter");

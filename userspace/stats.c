@@ -66,6 +66,7 @@ static const char *const counter_names[] = {
 	[KNAT_CNT_FAST_SLOW_MTU]	= "fastpath-slow-mtu",
 	[KNAT_CNT_FAST_SLOW_ROUTE]	= "fastpath-slow-route",
 	[KNAT_CNT_FAST_SLOW_IIF]	= "fastpath-slow-iif",
+	[KNAT_CNT_FAST_INGRESS]		= "fastpath-ingress",
 };
 _Static_assert(ARRAY_SIZE(counter_names) == __KNAT_CNT_MAX,
 	       "name every enum knat_counter");
@@ -161,7 +162,7 @@ static const unsigned char grp_lb[] = {
 static const unsigned char grp_fast[] = {
 	KNAT_CNT_FAST_PKTS, KNAT_CNT_FAST_LEARNED, KNAT_CNT_FAST_SLOW_TCPFLAGS,
 	KNAT_CNT_FAST_SLOW_IPOPTS, KNAT_CNT_FAST_SLOW_TTL, KNAT_CNT_FAST_SLOW_MTU,
-	KNAT_CNT_FAST_SLOW_ROUTE, KNAT_CNT_FAST_SLOW_IIF,
+	KNAT_CNT_FAST_SLOW_ROUTE, KNAT_CNT_FAST_SLOW_IIF, KNAT_CNT_FAST_INGRESS,
 };
 _Static_assert(sizeof(grp_translated) + sizeof(grp_flows) + sizeof(grp_tcp) +
 	       sizeof(grp_icmp) + sizeof(grp_lb) + sizeof(grp_fast) ==

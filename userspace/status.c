@@ -23,6 +23,7 @@ static const enum mnl_attr_data_type status_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_HOOKS_ACTIVE]	= MNL_TYPE_U8,
 	[KNAT_A_FASTPATH]	= MNL_TYPE_U8,
 	[KNAT_A_FLOW_BUCKETS]	= MNL_TYPE_U32,
+	[KNAT_A_FASTPATH_DEVS]	= MNL_TYPE_U32,
 };
 
 /* A string the kernel should always send: JSON null / "unknown" if not. */
@@ -54,7 +55,15 @@ int status_print(const struct nlmsghdr *nlh, void *data)
 	print_bool(PRINT_JSON, "hooks_active", NULL, hooks);
 	print_fp("hooks %s\n", hooks ? "active" : "inactive");
 	print_bool(PRINT_JSON, "fastpath", NULL, fastpath);
-	print_fp("fastpath %s\n", fastpath ? "on" : "off");
+	print_fp("fastpath %s", fastpath ? "on" : "off");
+	/* Hooked devices (none until a rule exists, or while off). */
+	if (fastpath && hooks && tb[KNAT_A_FASTPATH_DEVS])
+		print_uint(PRINT_FP, NULL, ", ingress hooks on %u devices",
+			   attr_u32(tb[KNAT_A_FASTPATH_DEVS]));
+	print_fp("\n");
+	if (tb[KNAT_A_FASTPATH_DEVS])
+		print_uint(PRINT_JSON, "fastpath_devices", NULL,
+			   attr_u32(tb[KNAT_A_FASTPATH_DEVS]));
 	print_uint(PRINT_ANY, "forwards", "forwards %u",
 		   attr_u32(tb[KNAT_A_NUM_FORWARDS]));
 	print_uint(PRINT_ANY, "snats", " snats %u",

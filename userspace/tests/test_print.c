@@ -83,6 +83,7 @@ static void test_tables(void)
 			[KNAT_CNT_FAST_SLOW_MTU - KNAT_CNT_FAST_PKTS] = "fastpath-slow-mtu",
 			[KNAT_CNT_FAST_SLOW_ROUTE - KNAT_CNT_FAST_PKTS] = "fastpath-slow-route",
 			[KNAT_CNT_FAST_SLOW_IIF - KNAT_CNT_FAST_PKTS] = "fastpath-slow-iif",
+			[KNAT_CNT_FAST_INGRESS - KNAT_CNT_FAST_PKTS] = "fastpath-ingress",
 		};
 		unsigned int i;
 
@@ -1138,8 +1139,9 @@ static const char stats_text[] =
 	"  fastpath-slow-mtu      480\n"
 	"  fastpath-slow-route    490\n"
 	"  fastpath-slow-iif      500\n"
+	"  fastpath-ingress       510\n"
 	"other:\n"
-	"  counter-51             510\n"
+	"  counter-52             520\n"
 	"drops:\n"
 	"  malformed                0\n"
 	"  table-full               1\n"
@@ -1534,16 +1536,18 @@ static void test_status(void)
 	mnl_attr_put_u32(nlh, KNAT_A_FLOW_BUCKETS, 262144);
 	mnl_attr_put_u8(nlh, KNAT_A_HOOKS_ACTIVE, 1);
 	mnl_attr_put_u8(nlh, KNAT_A_FASTPATH, 1);
+	mnl_attr_put_u32(nlh, KNAT_A_FASTPATH_DEVS, 3);
 
 	tap_str(render(status_print, nlh, NULL, false),
 		"knat 0.1.0 build 2024-01-01T00:00:00 \"builder\"\n"
 		"hooks active\n"
-		"fastpath on\n"
+		"fastpath on, ingress hooks on 3 devices\n"
 		"forwards 1 snats 2 services 0 flows 42\n", "status text");
 	out = render(status_print, nlh, NULL, true);
 	tap_str(out,
 		"{\"version\":\"0.1.0\",\"build_id\":\"2024-01-01T00:00:00 \\\"builder\\\"\","
-		"\"hooks_active\":true,\"fastpath\":true,\"forwards\":1,\"snats\":2,"
+		"\"hooks_active\":true,\"fastpath\":true,\"fastpath_devices\":3,"
+		"\"forwards\":1,\"snats\":2,"
 		"\"services\":0,\"flows\":42,\"flow_buckets\":262144}\n",
 		"status JSON, build id escaped");
 	tap_save("status.json", out);

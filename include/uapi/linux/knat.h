@@ -32,6 +32,8 @@
  *   KNAT_A_FASTPATH          u8      1 while the fast path is on
  *   KNAT_A_FLOW_BUCKETS      u32     flow table buckets (sized from max-flows
  *                                    with the first rule; 0 before it)
+ *   KNAT_A_FASTPATH_DEVS     u32     devices with the fast path's ingress
+ *                                    hook (while rules exist and it is on)
  *
  * KNAT_CMD_CONFIG_GET: no attributes.  KNAT_CMD_CONFIG_SET: any subset.
  *   KNAT_A_CONFIG            nest
@@ -417,6 +419,7 @@ enum knat_attr {
 	KNAT_A_RESTORE_OPS,
 	KNAT_A_FASTPATH,
 	KNAT_A_FLOW_BUCKETS,
+	KNAT_A_FASTPATH_DEVS,
 
 	__KNAT_A_MAX,
 	KNAT_A_MAX = __KNAT_A_MAX - 1
@@ -705,6 +708,9 @@ enum knat_counter {
 					 * cache dropped
 					 */
 	KNAT_CNT_FAST_SLOW_IIF,		/* slow path: came in another device */
+	KNAT_CNT_FAST_INGRESS,		/* of KNAT_CNT_FAST_PKTS: sent from the
+					 * device's ingress hook
+					 */
 
 	__KNAT_CNT_MAX
 };
