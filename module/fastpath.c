@@ -100,6 +100,7 @@ void knat_fast_learn(struct knat_net *kn, struct knat_flow *f, int dir,
 		dst_release(dst);	/* another CPU learned it first */
 		return;
 	}
+	atomic_inc(&kn->nfast);
 	knat_count(kn, KNAT_CNT_FAST_LEARNED);
 }
 
@@ -107,14 +108,17 @@ void knat_fast_learn(struct knat_net *kn, struct knat_flow *f, int dir,
  * Readers use the dst without a reference, under RCU: dst_release()
  * frees it only after a grace period.
  */
-void knat_fast_forget(struct knat_flow *f, int dir)
+void knat_fast_forget(struct knat_net *kn, struct knat_flow *f, int dir)
 {
 	struct dst_entry *dst;
 
 	if (!READ_ONCE(f->fast_dst[dir]))
 		return;
 	dst = xchg(&f->fast_dst[dir], NULL);
-	dst_release(dst);
+	if (dst) {
+		atomic_dec(&kn->nfast);
+		dst_release(dst);
+	}
 }
 
 /*
@@ -171,7 +175,7 @@ int __knat_fast_xmit(struct knat_net *kn, struct knat_flow *f, int dir,
 	if (!knat_fast_flow_ok(f)) {
 		if (ingress)
 			return KNAT_FAST_SLOW;
-		knat_fast_forget_all(f);
+		knat_fast_forget_all(kn, f);
 		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_TCPFLAGS, false);
 	}
 	iph = ip_hdr(skb);
@@ -184,7 +188,7 @@ int __knat_fast_xmit(struct knat_net *kn, struct knat_flow *f, int dir,
 	if (!dst_check(dst, 0)) {
 		if (ingress)
 			return KNAT_FAST_SLOW;
-		knat_fast_forget(f, dir);
+		knat_fast_forget(kn, f, dir);
 		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_ROUTE, false);
 	}
 	dev = dst->dev;

@@ -48,13 +48,14 @@ void knat_ingress_uninit(void);
 
 void knat_fast_learn(struct knat_net *kn, struct knat_flow *f, int dir,
 		     struct sk_buff *skb, const struct nf_hook_state *state);
-void knat_fast_forget(struct knat_flow *f, int dir);
+void knat_fast_forget(struct knat_net *kn, struct knat_flow *f, int dir);
 
 /* Both directions' routes, as the flow goes. */
-static inline void knat_fast_forget_all(struct knat_flow *f)
+static inline void knat_fast_forget_all(struct knat_net *kn,
+					struct knat_flow *f)
 {
-	knat_fast_forget(f, KNAT_DIR_ORIG);
-	knat_fast_forget(f, KNAT_DIR_REPLY);
+	knat_fast_forget(kn, f, KNAT_DIR_ORIG);
+	knat_fast_forget(kn, f, KNAT_DIR_REPLY);
 }
 
 #endif /* _KNAT_FASTPATH_H */

@@ -15,6 +15,7 @@
 #include <net/dst.h>
 
 #include "events.h"
+#include "fastpath.h"
 #include "flow.h"
 #include "tcp_state.h"
 #include "service.h"
@@ -236,6 +237,7 @@ static void knat_flow_unhash(struct knat_net *kn, struct knat_flow *f)
 	knat_ftab_remove(kn, f);
 	knat_nat_release(kn, f);
 	knat_flow_ungauge(kn, f);
+	knat_fast_forget_all(kn, f);
 	atomic_dec(&kn->nflows);
 	call_rcu(&f->rcu, knat_flow_free_rcu);
 }

@@ -48,7 +48,8 @@ static unsigned int knat_ingress_hook(void *priv, struct sk_buff *skb,
 	int v, dir;
 
 	if (skb->protocol != htons(ETH_P_IP) || skb_vlan_tag_present(skb) ||
-	    skb->pkt_type != PACKET_HOST || !READ_ONCE(kn->fastpath))
+	    skb->pkt_type != PACKET_HOST || !READ_ONCE(kn->fastpath) ||
+	    atomic_read(&kn->nfast) <= 0)
 		return NF_ACCEPT;
 	/* What ip_rcv_core() checks, for what the fast path reads. */
 	if (!pskb_may_pull(skb, sizeof(*iph)))

@@ -107,6 +107,12 @@ struct knat_net {
 	u32 max_flows;
 	u32 timeouts[__KNAT_TIMEOUT_MAX];	/* jiffies */
 	bool fastpath;				/* fastpath.c */
+	/*
+	 * Flow directions with a route kept: while none, the ingress hook
+	 * looks nothing up.  A hint (a route learned as its flow ends
+	 * stays counted), never what decides how a packet goes.
+	 */
+	atomic_t nfast;
 	/* The fast path's ingress hooks, one a device (ingress.c). */
 	struct list_head ingress;		/* under RTNL */
 	u32 ningress;				/* under RTNL */
