@@ -34,6 +34,7 @@
 struct knat_ingress {
 	struct list_head node;		/* kn->ingress, under RTNL */
 	struct nf_hook_ops ops;
+	struct rcu_head rcu;
 };
 
 static unsigned int knat_ingress_hook(void *priv, struct sk_buff *skb,
@@ -139,7 +140,8 @@ static void knat_ingress_del(struct knat_net *kn, struct knat_ingress *in)
 	nf_unregister_net_hook(kn->net, &in->ops);
 	list_del(&in->node);
 	WRITE_ONCE(kn->ningress, kn->ningress - 1);
-	kfree(in);
+	/* A hook dump (nfnetlink_hook) reads the ops under RCU. */
+	kfree_rcu(in, rcu);
 }
 
 static void knat_ingress_del_all(struct knat_net *kn)
