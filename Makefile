@@ -14,6 +14,9 @@
 #   make bench            knat's instructions per packet beside plain routing,
 #                         nftables, flowtable and IPVS (one VM boot, -icount);
 #                         make bench ARGS=--quick for the short run
+#   make profile ARGS="knat-fwd ipvs"
+#                         where those arms' instructions go, function by
+#                         function (a qemu plugin counts them exactly)
 #
 # The test kernel is pinned in scripts/kernel.env.
 
@@ -31,7 +34,7 @@ KBUILD_ARGS := -C $(KDIR) M=$(CURDIR) CONFIG_KNAT=m
 
 .PHONY: all module userspace install clean check demo kunit selftests \
 	lint checkpatch sparse w1 test-module deps selftests-prep debug-kernel \
-	check-debug bench deb dkms-install
+	check-debug bench profile deb dkms-install
 
 all: module userspace
 
@@ -99,6 +102,9 @@ demo:
 
 bench:
 	scripts/bench $(ARGS)
+
+profile:
+	scripts/profile $(ARGS)
 
 deb:
 	scripts/deb
