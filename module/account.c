@@ -34,7 +34,7 @@ static enum knat_tcp_verdict knat_tcp_update(struct knat_flow *f, int dir,
 
 	bit_spin_lock(KNAT_FLOW_LOCK_BIT, &f->status);
 	old = f->state;
-	v = knat_tcp_window(f->win, old, dir, &p->seg);
+	v = knat_tcp_window(knat_flow_win(f), old, dir, &p->seg);
 	new = v == KNAT_TCP_ACCEPT ? knat_tcp_next(old, dir, p->tcpflags) : old;
 	if (new != old)
 		WRITE_ONCE(f->state, new);

@@ -264,18 +264,21 @@ void knat_decide(struct knat_net *kn, struct sk_buff *skb,
 		 const struct knat_pkt *p, const struct nf_hook_state *state,
 		 bool dry, struct knat_decision *d)
 {
+	/* A namespace of forwards only asks its services' index nothing. */
+	bool services = READ_ONCE(kn->nservices);
 	struct knat_service *svc;
 	struct knat_forward *fwd;
 
 	memset(d, 0, sizeof(*d));
 	if (p->t.proto == IPPROTO_ICMP && state->hook == NF_INET_PRE_ROUTING &&
-	    knat_service_is_vip(kn, p->t.dst)) {
+	    services && knat_service_is_vip(kn, p->t.dst)) {
 		d->verdict = KNAT_VERDICT_VIP_ECHO;
 		return;
 	}
 	if (p->t.proto != IPPROTO_TCP && p->t.proto != IPPROTO_UDP)
 		return;
-	svc = knat_service_find(kn, p->t.proto, p->t.dst, p->t.dport);
+	svc = services ? knat_service_find(kn, p->t.proto, p->t.dst,
+					   p->t.dport) : NULL;
 	if (svc)
 		return knat_service_decide(kn, skb, p, state, svc, dry, d);
 	fwd = knat_forward_find(kn, p->t.proto, p->t.dst, ntohs(p->t.dport));

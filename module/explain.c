@@ -133,7 +133,7 @@ static void knat_explain_flow(struct knat_explain *x,
 	x->d.kind = f->kind;
 	x->state = READ_ONCE(f->state) & KNAT_TCP_STATE_MASK;
 	x->replied = test_bit(KNAT_FLOW_REPLIED_BIT, &f->status);
-	x->fast = READ_ONCE(f->fast_dst[dir]) && READ_ONCE(f->fast_iif[dir]);
+	x->fast = knat_flow_fast_dst(f, dir) && knat_flow_fast_iif(f, dir);
 	x->reply = *o;
 	knat_tuple_invert(&x->out, o);
 	x->has_tuples = true;

@@ -71,7 +71,7 @@ bool __knat_fast_want(const struct knat_flow *f, int dir,
 		      const struct nf_hook_state *state)
 {
 	return state->hook == NF_INET_PRE_ROUTING &&
-	       !READ_ONCE(f->fast_dst[dir]) && knat_fast_flow_ok(f);
+	       !knat_flow_fast_dst(f, dir) && knat_fast_flow_ok(f);
 }
 
 /*
@@ -84,6 +84,7 @@ void knat_fast_learn(struct knat_net *kn, struct knat_flow *f, int dir,
 {
 	struct dst_entry *dst = skb_dst(skb);
 	struct rtable *rt = (struct rtable *)dst;
+	struct knat_flow_ext *e;
 
 	if (!dst || !(IPCB(skb)->flags & IPSKB_FORWARDED) ||
 	    ip_hdr(skb)->ihl != 5 || !knat_fast_flow_ok(f))
@@ -93,10 +94,11 @@ void knat_fast_learn(struct knat_net *kn, struct knat_flow *f, int dir,
 	    rt->rt_gw_family == AF_INET6 || dst->dev != state->out ||
 	    dst->obsolete != DST_OBSOLETE_FORCE_CHK || !skb->skb_iif)
 		return;
-	if (!dst_hold_safe(dst))
+	e = knat_flow_ext_get(kn, f);
+	if (!e || !dst_hold_safe(dst))
 		return;
-	WRITE_ONCE(f->fast_iif[dir], skb->skb_iif);
-	if (cmpxchg(&f->fast_dst[dir], NULL, dst)) {
+	WRITE_ONCE(e->fast_iif[dir], skb->skb_iif);
+	if (cmpxchg(&e->fast_dst[dir], NULL, dst)) {
 		dst_release(dst);	/* another CPU learned it first */
 		return;
 	}
@@ -110,11 +112,12 @@ void knat_fast_learn(struct knat_net *kn, struct knat_flow *f, int dir,
  */
 void knat_fast_forget(struct knat_net *kn, struct knat_flow *f, int dir)
 {
+	struct knat_flow_ext *e = READ_ONCE(f->ext);
 	struct dst_entry *dst;
 
-	if (!READ_ONCE(f->fast_dst[dir]))
+	if (!e || !READ_ONCE(e->fast_dst[dir]))
 		return;
-	dst = xchg(&f->fast_dst[dir], NULL);
+	dst = xchg(&e->fast_dst[dir], NULL);
 	if (dst) {
 		atomic_dec(&kn->nfast);
 		dst_release(dst);
@@ -151,7 +154,7 @@ int __knat_fast_xmit(struct knat_net *kn, struct knat_flow *f, int dir,
 		     struct sk_buff *skb, const struct knat_pkt *p,
 		     const struct nf_hook_state *state)
 {
-	struct dst_entry *dst = READ_ONCE(f->fast_dst[dir]);
+	struct dst_entry *dst = knat_flow_fast_dst(f, dir);
 	const struct knat_tuple *o = &f->h[!dir].tuple;
 	struct net_device *dev;
 	enum knat_drop why;
@@ -183,7 +186,7 @@ int __knat_fast_xmit(struct knat_net *kn, struct knat_flow *f, int dir,
 		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_IPOPTS, ingress);
 	if (iph->ttl <= 1)
 		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_TTL, ingress);
-	if (state->in->ifindex != READ_ONCE(f->fast_iif[dir]))
+	if (state->in->ifindex != knat_flow_fast_iif(f, dir))
 		return knat_fast_slow(kn, KNAT_CNT_FAST_SLOW_IIF, ingress);
 	if (!dst_check(dst, 0)) {
 		if (ingress)

@@ -27,7 +27,7 @@ static inline int knat_fast_xmit(struct knat_net *kn, struct knat_flow *f,
 				 const struct knat_pkt *p,
 				 const struct nf_hook_state *state)
 {
-	if (likely(!READ_ONCE(f->fast_dst[dir])))
+	if (likely(!knat_flow_fast_dst(f, dir)))
 		return KNAT_FAST_SLOW;
 	return __knat_fast_xmit(kn, f, dir, skb, p, state);
 }

@@ -21,7 +21,7 @@ struct knat_tuple {
 	__be16 dport;
 	u8 proto;
 	u8 dir;		/* KNAT_DIR_ORIG or KNAT_DIR_REPLY */
-	u8 pad[2];
+	u8 pad[2];	/* in a flow: its kind, state, gauge (flow.h) */
 };
 
 #define KNAT_TUPLE_KEY_LEN offsetof(struct knat_tuple, dir)
@@ -36,6 +36,18 @@ struct knat_tuple {
 enum knat_dir {
 	KNAT_DIR_ORIG,
 	KNAT_DIR_REPLY,
+};
+
+/*
+ * A tuple's hash as a lookup that missed computed it, for the insert of
+ * the flow that packet then makes: one hash less a new flow.  Good while
+ * the table's seed is the one it was computed with.
+ */
+struct knat_ftab_hint {
+	u32 seed;
+	u32 hash;
+	bool set;
+	u8 dir;		/* the new flow's half with this tuple */
 };
 
 struct knat_flow_half {
@@ -65,31 +77,78 @@ enum knat_flow_status_bit {
 #define KNAT_FLOW_GAUGE_DEAD	0xff	/* counted out for good */
 
 /*
- * A translated connection.  Both tuples live in the same table, so a packet
- * of either direction finds the flow with one lookup; the rewrite a packet
- * needs is the other half's tuple reversed.  192 bytes, as its slab
- * aligns it: the TCP window (40 bytes) did not fit the 6 bytes left of
- * 128, and nothing else could go (64-bit counters, rcu_head, tuples are
- * all used), so the window and the counters share the third cache line,
- * and the fast path's routes fill the 24 bytes the alignment left.
+ * What only some flows need, in an allocation of its own (one cache line)
+ * that lives and dies with its flow: a TCP flow's window from its start
+ * (knat_flow_alloc()), a UDP or ICMP flow's only if the fast path learns
+ * its route.  A UDP flow, most of a DNS server's, stays at 128 bytes.
  */
-struct knat_flow {
-	struct knat_flow_half h[2];
-	struct rcu_head rcu;
-	u32 expires;		/* jiffies, 32-bit wrap-safe */
-	u32 start;		/* jiffies at creation */
-	unsigned long status;
-	u8 kind;		/* enum knat_flow_kind */
-	u8 state;		/* enum knat_tcp_state */
-	u8 gauge;		/* KNAT_FLOW_GAUGE_NONE or 1 + state counted */
-	void *owner;		/* the rule that made it */
-	atomic64_t pkts[2];
-	atomic64_t bytes[2];
+struct knat_flow_ext {
 	struct knat_tcp_win win[2];	/* TCP, by direction; under LOCK_BIT */
 	/* Fast path (fastpath.c), by direction: route held, device in. */
 	struct dst_entry *fast_dst[2];
 	int fast_iif[2];
 };
+
+/*
+ * A translated connection.  Both tuples live in the same table, so a packet
+ * of either direction finds the flow with one lookup; the rewrite a packet
+ * needs is the other half's tuple reversed.  128 bytes, two cache lines:
+ * kind, state and gauge sit in the tuples' padding (never part of a key),
+ * and what not every flow needs hangs off ->ext.
+ */
+struct knat_flow {
+	union {
+		struct knat_flow_half h[2];
+		struct {
+			u8 h0_key[offsetof(struct knat_flow_half, tuple) +
+				  offsetof(struct knat_tuple, pad)];
+			u8 kind;	/* enum knat_flow_kind */
+			u8 state;	/* enum knat_tcp_state */
+			u8 h1_key[sizeof(struct knat_flow_half) - 2];
+			u8 gauge;	/* KNAT_FLOW_GAUGE_NONE or 1 + state */
+		};
+	};
+	struct rcu_head rcu;
+	u32 expires;		/* jiffies, 32-bit wrap-safe */
+	u32 start;		/* jiffies at creation */
+	unsigned long status;
+	void *owner;		/* the rule that made it */
+	struct knat_flow_ext *ext;	/* TCP always; set once, freed with it */
+	atomic64_t pkts[2];
+	atomic64_t bytes[2];
+};
+
+static_assert(offsetof(struct knat_flow, kind) ==
+	      offsetof(struct knat_flow, h[0].tuple.pad));
+static_assert(offsetof(struct knat_flow, gauge) ==
+	      offsetof(struct knat_flow, h[1].tuple.pad));
+static_assert(sizeof(struct knat_flow) == 128);
+
+/* A TCP flow's window state: always there (knat_flow_alloc()). */
+static inline struct knat_tcp_win *knat_flow_win(const struct knat_flow *f)
+{
+	return f->ext->win;
+}
+
+/* The route the fast path keeps for direction @dir, or NULL. */
+static inline struct dst_entry *knat_flow_fast_dst(const struct knat_flow *f,
+						   int dir)
+{
+	const struct knat_flow_ext *e = READ_ONCE(f->ext);
+
+	return e ? READ_ONCE(e->fast_dst[dir]) : NULL;
+}
+
+/* ... and the device its packets come in on, or 0. */
+static inline int knat_flow_fast_iif(const struct knat_flow *f, int dir)
+{
+	const struct knat_flow_ext *e = READ_ONCE(f->ext);
+
+	return e ? READ_ONCE(e->fast_iif[dir]) : 0;
+}
+
+struct knat_flow_ext *knat_flow_ext_get(struct knat_net *kn,
+					struct knat_flow *f);
 
 static inline bool knat_flow_is_service(const struct knat_flow *f)
 {
@@ -143,9 +202,9 @@ static inline u32 knat_flow_uflags(const struct knat_flow *f)
 {
 	return (test_bit(KNAT_FLOW_REPLIED_BIT, &f->status) ?
 		KNAT_FLOW_F_REPLIED : 0) |
-	       (READ_ONCE(f->fast_dst[KNAT_DIR_ORIG]) ?
+	       (knat_flow_fast_dst(f, KNAT_DIR_ORIG) ?
 		KNAT_FLOW_F_FAST_ORIG : 0) |
-	       (READ_ONCE(f->fast_dst[KNAT_DIR_REPLY]) ?
+	       (knat_flow_fast_dst(f, KNAT_DIR_REPLY) ?
 		KNAT_FLOW_F_FAST_REPLY : 0);
 }
 
@@ -163,6 +222,11 @@ struct knat_flow *knat_flow_alloc(struct knat_net *kn,
 				  u8 kind, void *owner, u32 timeout);
 void knat_flow_free(struct knat_flow *f);
 int knat_flow_add(struct knat_net *kn, struct knat_flow *f);
+int knat_flow_add_hinted(struct knat_net *kn, struct knat_flow *f,
+			 const struct knat_ftab_hint *hint);
+struct knat_flow_half *knat_flow_find_hinted(struct knat_net *kn,
+					     const struct knat_tuple *t,
+					     struct knat_ftab_hint *hint);
 struct knat_flow_half *knat_flow_find(struct knat_net *kn,
 				      const struct knat_tuple *t);
 bool knat_tuple_taken(struct knat_net *kn, const struct knat_tuple *t);

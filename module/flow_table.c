@@ -161,6 +161,7 @@ static void knat_ftab_unlock_pair(struct knat_net *kn,
  * table and locking shows in the sequence count: then again.
  */
 static void knat_ftab_lock_pair(struct knat_net *kn, const struct knat_flow *f,
+				const struct knat_ftab_hint *hint,
 				struct knat_ftab_pair *p)
 	__acquires(&kn->ftab_locks[p->l[0]]) __acquires(&kn->ftab_locks[p->l[1]])
 {
@@ -169,9 +170,17 @@ static void knat_ftab_lock_pair(struct knat_net *kn, const struct knat_flow *f,
 		u32 i;
 
 		p->tab = rcu_dereference(kn->ftab);
-		for (i = 0; i < 2; i++)
-			p->b[i] = knat_tuple_hash(&f->h[i].tuple, p->tab->seed) &
-				  p->tab->mask;
+		for (i = 0; i < 2; i++) {
+			u32 hash;
+
+			if (hint && hint->set && hint->dir == i &&
+			    hint->seed == p->tab->seed)
+				hash = hint->hash;
+			else
+				hash = knat_tuple_hash(&f->h[i].tuple,
+						       p->tab->seed);
+			p->b[i] = hash & p->tab->mask;
+		}
 		p->l[0] = p->b[0] & (KNAT_FTAB_LOCKS - 1);
 		p->l[1] = p->b[1] & (KNAT_FTAB_LOCKS - 1);
 		if (p->l[0] > p->l[1])
@@ -239,7 +248,8 @@ static void knat_ftab_unlink(struct knat_flow_table *tab, u32 b,
  * tuple is taken (another CPU made the same flow, or a reply tuple
  * clashes).  The flow is live from the moment it can be found.
  */
-int knat_ftab_insert(struct knat_net *kn, struct knat_flow *f)
+int knat_ftab_insert(struct knat_net *kn, struct knat_flow *f,
+		     const struct knat_ftab_hint *hint)
 {
 	struct knat_ftab_pair p;
 	int err = 0;
@@ -250,7 +260,7 @@ int knat_ftab_insert(struct knat_net *kn, struct knat_flow *f)
 		err = -ENOENT;
 		goto out;
 	}
-	knat_ftab_lock_pair(kn, f, &p);
+	knat_ftab_lock_pair(kn, f, hint, &p);
 	if (knat_ftab_has(p.tab, p.b[KNAT_DIR_ORIG],
 			  &f->h[KNAT_DIR_ORIG].tuple) ||
 	    knat_ftab_has(p.tab, p.b[KNAT_DIR_REPLY],
@@ -275,7 +285,7 @@ void knat_ftab_remove(struct knat_net *kn, struct knat_flow *f)
 
 	local_bh_disable();
 	rcu_read_lock();
-	knat_ftab_lock_pair(kn, f, &p);
+	knat_ftab_lock_pair(kn, f, NULL, &p);
 	knat_ftab_unlink(p.tab, p.b[KNAT_DIR_ORIG], &f->h[KNAT_DIR_ORIG]);
 	knat_ftab_unlink(p.tab, p.b[KNAT_DIR_REPLY], &f->h[KNAT_DIR_REPLY]);
 	knat_ftab_unlock_pair(kn, &p);
@@ -283,21 +293,33 @@ void knat_ftab_remove(struct knat_net *kn, struct knat_flow *f)
 	local_bh_enable();
 }
 
-/* Caller holds rcu_read_lock().  Expired flows are still returned. */
+/*
+ * Caller holds rcu_read_lock().  Expired flows are still returned.  With
+ * @hint, the hash computed is left there for knat_ftab_insert().
+ */
 struct knat_flow_half *knat_ftab_find(struct knat_net *kn,
-				      const struct knat_tuple *t)
+				      const struct knat_tuple *t,
+				      struct knat_ftab_hint *hint)
 {
 	struct knat_flow_table *tab;
 	struct knat_flow_half *h;
 	unsigned int seq;
+	u32 hash;
 
+	if (hint)
+		hint->set = false;
 	if (!rcu_access_pointer(kn->ftab))
 		return NULL;
 	do {
 		seq = read_seqcount_begin(&kn->ftab_seq);
 		tab = rcu_dereference(kn->ftab);
-		for (h = knat_ftab_first(tab, knat_tuple_hash(t, tab->seed) &
-					 tab->mask);
+		hash = knat_tuple_hash(t, tab->seed);
+		if (hint) {
+			hint->seed = tab->seed;
+			hint->hash = hash;
+			hint->set = true;
+		}
+		for (h = knat_ftab_first(tab, hash & tab->mask);
 		     !knat_ftab_is_nulls(h); h = knat_ftab_next(h))
 			if (knat_ftab_key_eq(h, t))
 				return h;

@@ -7,6 +7,7 @@
 #include "knat.h"
 
 struct knat_flow;
+struct knat_ftab_hint;
 struct knat_flow_half;
 struct knat_tuple;
 
@@ -49,10 +50,12 @@ u32 knat_ftab_buckets_for(u32 max_flows);
 u32 knat_ftab_buckets(struct knat_net *kn);
 int knat_ftab_ensure(struct knat_net *kn);
 int knat_ftab_resize(struct knat_net *kn, u32 max_flows);
-int knat_ftab_insert(struct knat_net *kn, struct knat_flow *f);
+int knat_ftab_insert(struct knat_net *kn, struct knat_flow *f,
+		     const struct knat_ftab_hint *hint);
 void knat_ftab_remove(struct knat_net *kn, struct knat_flow *f);
 struct knat_flow_half *knat_ftab_find(struct knat_net *kn,
-				      const struct knat_tuple *t);
+				      const struct knat_tuple *t,
+				      struct knat_ftab_hint *hint);
 void knat_ftab_net_init(struct knat_net *kn);
 void knat_ftab_net_exit(struct knat_net *kn);
 

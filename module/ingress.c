@@ -73,8 +73,8 @@ static unsigned int knat_ingress_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	f = knat_flow_of(h);
 	dir = h->tuple.dir;
-	if (!READ_ONCE(f->fast_dst[dir]) ||
-	    READ_ONCE(f->fast_iif[dir]) != state->in->ifindex ||
+	if (!knat_flow_fast_dst(f, dir) ||
+	    knat_flow_fast_iif(f, dir) != state->in->ifindex ||
 	    knat_flow_stale(f, dir, &p) != KNAT_FLOW_USABLE ||
 	    knat_pkt_invalid(skb, &p, NF_INET_PRE_ROUTING) != __KNAT_DROP_MAX)
 		return NF_ACCEPT;

@@ -169,6 +169,7 @@ static unsigned int knat_new_flow_make(struct knat_net *kn,
 {
 	const struct knat_tuple *orig = &p->t, *reply = &d->reply;
 	void *owner = d->be ? (void *)d->be : (void *)d->fwd;
+	struct knat_ftab_hint hint;
 	struct knat_flow *f;
 	int err;
 
@@ -193,7 +194,9 @@ static unsigned int knat_new_flow_make(struct knat_net *kn,
 			knat_health_probe_end(d->be);
 		return knat_drop(kn, KNAT_DROP_NO_BACKEND);
 	}
-	err = knat_flow_add(kn, f);
+	hint = p->hint;
+	hint.dir = d->dir;
+	err = knat_flow_add_hinted(kn, f, &hint);
 	if (err) {
 		knat_owner_put(f);
 		goto fail;
@@ -321,7 +324,7 @@ unsigned int knat_nat_entry(void *priv, struct sk_buff *skb,
 		return knat_icmp_error(kn, skb, &p, true, state);
 	}
 
-	h = knat_flow_find(kn, &p.t);
+	h = knat_flow_find_hinted(kn, &p.t, &p.hint);
 	if (h) {
 		struct knat_flow *f = knat_flow_of(h);
 		int dir = h->tuple.dir;

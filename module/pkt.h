@@ -18,6 +18,7 @@ struct knat_pkt {
 	unsigned int inner_nhoff; /* ICMP error: quoted IP header offset */
 	unsigned int inner_l4avail; /* ... and the quoted L4 bytes present */
 	struct knat_tcp_seg seg;	/* TCP: what the window check reads */
+	struct knat_ftab_hint hint;	/* the entry hook's lookup of t */
 };
 
 enum knat_parse_result {

@@ -22,6 +22,7 @@
  * namespace's limits cap them.
  */
 
+#include <linux/jhash.h>
 #include <linux/rhashtable.h>
 
 #include "flow.h"
@@ -58,10 +59,23 @@ struct knat_be_svc_key {
 
 #define KNAT_SVC_KEY_LEN	(offsetofend(struct knat_svc_key, proto))
 
+/*
+ * Every new flow to a service looks it up: two words, not jhash()'s
+ * byte-by-byte tail of a 7-byte key.
+ */
+static u32 knat_svc_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct knat_svc_key *k = data;
+
+	return jhash_2words((__force u32)k->addr,
+			    (u32)(__force u16)k->port << 8 | k->proto, seed);
+}
+
 static const struct rhashtable_params knat_svc_params = {
 	.head_offset = offsetof(struct knat_service, node),
 	.key_offset = offsetof(struct knat_service, addr),
 	.key_len = KNAT_SVC_KEY_LEN,
+	.hashfn = knat_svc_hashfn,
 	.automatic_shrinking = true,
 };
 
