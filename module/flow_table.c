@@ -244,6 +244,25 @@ static void knat_ftab_unlink(struct knat_flow_table *tab, u32 b,
 }
 
 /*
+ * The bucket locks are taken with BHs off.  A packet hook mostly runs in
+ * softirq, where they already are: local_bh_enable()'s check for pending
+ * softirqs is then skipped, a new flow's dearest part after its hashes.
+ */
+static bool knat_ftab_bh_disable(void)
+{
+	if (softirq_count())
+		return false;
+	local_bh_disable();
+	return true;
+}
+
+static void knat_ftab_bh_enable(bool disabled)
+{
+	if (disabled)
+		local_bh_enable();
+}
+
+/*
  * Publish both halves of @f as one step, or neither: -EEXIST when either
  * tuple is taken (another CPU made the same flow, or a reply tuple
  * clashes).  The flow is live from the moment it can be found.
@@ -251,10 +270,10 @@ static void knat_ftab_unlink(struct knat_flow_table *tab, u32 b,
 int knat_ftab_insert(struct knat_net *kn, struct knat_flow *f,
 		     const struct knat_ftab_hint *hint)
 {
+	bool bh = knat_ftab_bh_disable();
 	struct knat_ftab_pair p;
 	int err = 0;
 
-	local_bh_disable();
 	rcu_read_lock();
 	if (WARN_ON_ONCE(!rcu_access_pointer(kn->ftab))) {
 		err = -ENOENT;
@@ -274,23 +293,23 @@ int knat_ftab_insert(struct knat_net *kn, struct knat_flow *f,
 	knat_ftab_unlock_pair(kn, &p);
 out:
 	rcu_read_unlock();
-	local_bh_enable();
+	knat_ftab_bh_enable(bh);
 	return err;
 }
 
 /* Unpublish both halves of @f; once per flow (the DEAD bit decides). */
 void knat_ftab_remove(struct knat_net *kn, struct knat_flow *f)
 {
+	bool bh = knat_ftab_bh_disable();
 	struct knat_ftab_pair p;
 
-	local_bh_disable();
 	rcu_read_lock();
 	knat_ftab_lock_pair(kn, f, NULL, &p);
 	knat_ftab_unlink(p.tab, p.b[KNAT_DIR_ORIG], &f->h[KNAT_DIR_ORIG]);
 	knat_ftab_unlink(p.tab, p.b[KNAT_DIR_REPLY], &f->h[KNAT_DIR_REPLY]);
 	knat_ftab_unlock_pair(kn, &p);
 	rcu_read_unlock();
-	local_bh_enable();
+	knat_ftab_bh_enable(bh);
 }
 
 /*
