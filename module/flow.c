@@ -231,7 +231,10 @@ struct knat_flow *knat_flow_alloc(struct knat_net *kn,
 	/* The real timeout from the start: a lookup must not find it expired. */
 	f->expires = now + timeout;
 	__set_bit(KNAT_FLOW_NEW_BIT, &f->status);
+	/* After the tuples: their padding is where these live (flow.h). */
 	f->kind = kind;
+	f->state = KNAT_TCP_NONE;
+	f->gauge = KNAT_FLOW_GAUGE_NONE;
 	f->owner = owner;
 	return f;
 }

@@ -560,6 +560,44 @@ static void knat_flow_size(struct kunit *test)
 	KUNIT_EXPECT_LE(test, sizeof(struct knat_flow_ext), (size_t)64);
 }
 
+/*
+ * Kind, state and gauge live in the tuples' padding: whatever padding the
+ * tuples a flow is made from carry, they start as knat_flow_alloc() says
+ * (a stray gauge would index the per-state gauges out of bounds).  Its
+ * TCP window is there from the start; a UDP flow has no extension.
+ */
+static void knat_flow_alloc_fields(struct kunit *test)
+{
+	struct knat_tuple orig = knat_test_tuple(0x0a000102, 0xc6336401, 1,
+						 8080, IPPROTO_TCP);
+	struct knat_tuple reply = knat_test_tuple(0x0a000202, 0x0a000102, 80,
+						  1, IPPROTO_TCP);
+	struct knat_flow *f;
+
+	memset(orig.pad, 0xff, sizeof(orig.pad));
+	memset(reply.pad, 0xff, sizeof(reply.pad));
+	f = knat_flow_alloc(test->priv, &orig, &reply,
+			    KNAT_FLOW_KIND_SERVICE, NULL, 10 * HZ);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_EXPECT_EQ(test, f->kind, (u8)KNAT_FLOW_KIND_SERVICE);
+	KUNIT_EXPECT_EQ(test, f->state, (u8)KNAT_TCP_NONE);
+	KUNIT_EXPECT_EQ(test, f->gauge, (u8)KNAT_FLOW_GAUGE_NONE);
+	KUNIT_EXPECT_NOT_NULL(test, f->ext);
+	KUNIT_EXPECT_NULL(test, knat_flow_fast_dst(f, KNAT_DIR_ORIG));
+	atomic_dec(&((struct knat_net *)test->priv)->nflows);
+	knat_flow_free(f);
+
+	orig.proto = IPPROTO_UDP;
+	reply.proto = IPPROTO_UDP;
+	f = knat_flow_alloc(test->priv, &orig, &reply,
+			    KNAT_FLOW_KIND_FORWARD, NULL, 10 * HZ);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_EXPECT_EQ(test, f->gauge, (u8)KNAT_FLOW_GAUGE_NONE);
+	KUNIT_EXPECT_NULL(test, f->ext);
+	atomic_dec(&((struct knat_net *)test->priv)->nflows);
+	knat_flow_free(f);
+}
+
 static struct kunit_case knat_hash_cases[] = {
 	KUNIT_CASE(knat_hash_equal_keys),
 	KUNIT_CASE(knat_hash_fields_matter),
@@ -580,6 +618,7 @@ static struct kunit_case knat_flow_cases[] = {
 	KUNIT_CASE(knat_flow_many),
 	KUNIT_CASE(knat_flow_flush_bounded),
 	KUNIT_CASE(knat_flow_size),
+	KUNIT_CASE(knat_flow_alloc_fields),
 	KUNIT_CASE(knat_flow_pair_published),
 	KUNIT_CASE(knat_flow_resize),
 	KUNIT_CASE(knat_flow_published_live),
