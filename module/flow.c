@@ -21,9 +21,6 @@
 #include "service.h"
 #include "stats.h"
 
-/* Three cache lines in the slab; see struct knat_flow. */
-static_assert(sizeof(struct knat_flow) <= 192);
-
 /*
  * How many table entries one GC run looks at, and how often it runs:
  * between passes, within a pass, and within one that keeps finding
@@ -114,14 +111,19 @@ static void knat_flow_ungauge(struct knat_net *kn, struct knat_flow *f)
 
 /*
  * May early drop evict @f for a new flow (@inbound: not outbound NAT)?
- * One that never saw an answer, so no working connection is cut: a SYN
+ * One that expired (the GC's walk of a big table takes seconds), or one
+ * that never saw an answer, so no working connection is cut: a SYN
  * nobody answered, a spoofed packet's pickup, a UDP probe.  An inbound
  * flow only evicts inbound ones: outbound NAT keeps its share.
  */
 static bool knat_flow_evictable(const struct knat_flow *f, bool inbound)
 {
-	if (test_bit(KNAT_FLOW_REPLIED_BIT, &f->status) ||
-	    test_bit(KNAT_FLOW_DEAD_BIT, &f->status))
+	if (test_bit(KNAT_FLOW_DEAD_BIT, &f->status))
+		return false;
+	/* Gone for lookups already, whatever it was: the GC is just late. */
+	if (knat_flow_expired(f))
+		return true;
+	if (test_bit(KNAT_FLOW_REPLIED_BIT, &f->status))
 		return false;
 	return !inbound || f->kind != KNAT_FLOW_KIND_SNAT;
 }

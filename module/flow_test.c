@@ -220,6 +220,36 @@ static void knat_flow_limit(struct kunit *test)
 }
 
 /*
+ * Full of answered flows that have expired but the GC has not reached
+ * (its walk of a big table takes seconds): a new flow takes the place of
+ * one of them at once, counted as expired, not as an early drop.
+ */
+static void knat_flow_full_of_expired(struct kunit *test)
+{
+	struct knat_net *kn = test->priv;
+	struct knat_stats *sum = kunit_kzalloc(test, sizeof(*sum), GFP_KERNEL);
+	struct knat_flow *f;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, sum);
+	KUNIT_ASSERT_EQ(test, knat_ftab_test_max_flows(kn, 2), 0);
+	for (i = 0; i < 2; i++) {
+		f = knat_test_flow(test, 1 + i);
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
+		set_bit(KNAT_FLOW_REPLIED_BIT, &f->status);
+		WRITE_ONCE(f->expires, (u32)jiffies - 1);
+	}
+	f = knat_test_flow(test, 3);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, knat_flow_add(kn, f), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 2);
+	knat_stats_sum(kn, sum);
+	KUNIT_EXPECT_EQ(test, sum->cnt[KNAT_CNT_FLOWS_EXPIRED], 1ULL);
+	KUNIT_EXPECT_EQ(test, sum->cnt[KNAT_CNT_EARLY_DROP], 0ULL);
+}
+
+/*
  * Full: an unanswered flow makes room for a new one, answered ones stay,
  * and outbound NAT keeps the quarter the outside's flows may not take.
  */
@@ -615,6 +645,7 @@ static struct kunit_case knat_flow_cases[] = {
 	KUNIT_CASE(knat_flow_clash),
 	KUNIT_CASE(knat_flow_limit),
 	KUNIT_CASE(knat_flow_early_drop_case),
+	KUNIT_CASE(knat_flow_full_of_expired),
 	KUNIT_CASE(knat_flow_many),
 	KUNIT_CASE(knat_flow_flush_bounded),
 	KUNIT_CASE(knat_flow_size),
