@@ -8,6 +8,8 @@
  */
 
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <net/ndisc.h>
 /* After the rest: on UML it relies on cpu_relax() declared before it. */
 #include <linux/bit_spinlock.h>
 
@@ -317,11 +319,59 @@ enum knat_counter knat_icmp_counter(const struct sk_buff *skb,
 	}
 }
 
-/* Count an ICMP message by type and code. */
+/* The same for ICMPv6: its types are its own. */
+enum knat_counter knat_icmp6_counter(const struct sk_buff *skb,
+				     unsigned int thoff)
+{
+	const struct icmp6hdr *ih;
+	struct icmp6hdr _ih;
+
+	ih = skb_header_pointer(skb, thoff, sizeof(_ih), &_ih);
+	if (!ih)
+		return __KNAT_CNT_MAX;
+	switch (ih->icmp6_type) {
+	case ICMPV6_ECHO_REQUEST:
+		return KNAT_CNT_ICMP6_ECHO_REQUEST;
+	case ICMPV6_ECHO_REPLY:
+		return KNAT_CNT_ICMP6_ECHO_REPLY;
+	case ICMPV6_DEST_UNREACH:
+		switch (ih->icmp6_code) {
+		case ICMPV6_NOROUTE:
+			return KNAT_CNT_ICMP6_UNREACH_NOROUTE;
+		case ICMPV6_ADM_PROHIBITED:
+		case ICMPV6_POLICY_FAIL:
+		case ICMPV6_REJECT_ROUTE:
+			return KNAT_CNT_ICMP6_UNREACH_ADMIN;
+		case ICMPV6_ADDR_UNREACH:
+			return KNAT_CNT_ICMP6_UNREACH_ADDR;
+		case ICMPV6_PORT_UNREACH:
+			return KNAT_CNT_ICMP6_UNREACH_PORT;
+		default:
+			return KNAT_CNT_ICMP6_UNREACH_OTHER;
+		}
+	case ICMPV6_PKT_TOOBIG:
+		return KNAT_CNT_ICMP6_PKT_TOOBIG;
+	case ICMPV6_TIME_EXCEED:
+		return KNAT_CNT_ICMP6_TIME_EXCEEDED;
+	case ICMPV6_PARAMPROB:
+		return KNAT_CNT_ICMP6_PARAM_PROBLEM;
+	case NDISC_ROUTER_SOLICITATION:
+	case NDISC_ROUTER_ADVERTISEMENT:
+	case NDISC_NEIGHBOUR_SOLICITATION:
+	case NDISC_NEIGHBOUR_ADVERTISEMENT:
+	case NDISC_REDIRECT:
+		return KNAT_CNT_ICMP6_ND;
+	default:
+		return KNAT_CNT_ICMP6_OTHER;
+	}
+}
+
+/* Count an ICMP or ICMPv6 message by type and code. */
 void knat_count_icmp(struct knat_net *kn, const struct sk_buff *skb,
 		     const struct knat_pkt *p)
 {
-	enum knat_counter c = knat_icmp_counter(skb, p->thoff);
+	enum knat_counter c = p->v6 ? knat_icmp6_counter(skb, p->thoff) :
+				      knat_icmp_counter(skb, p->thoff);
 
 	if (c != __KNAT_CNT_MAX)
 		knat_count(kn, c);

@@ -12,6 +12,8 @@ bool knat_owner_get(struct knat_flow *f);
 void knat_owner_put(struct knat_flow *f);
 enum knat_counter knat_icmp_counter(const struct sk_buff *skb,
 				    unsigned int thoff);
+enum knat_counter knat_icmp6_counter(const struct sk_buff *skb,
+				     unsigned int thoff);
 void knat_count_icmp(struct knat_net *kn, const struct sk_buff *skb,
 		     const struct knat_pkt *p);
 

@@ -145,7 +145,11 @@ static void knat_forward_decide(struct knat_net *kn, struct sk_buff *skb,
 		to_port = htons(fwd->to_port + ntohs(p->t.dport) - fwd->port_min);
 	d->verdict = KNAT_VERDICT_FORWARD;
 	d->kind = KNAT_FLOW_KIND_FORWARD;
-	knat_dnat_decide(kn, skb, p, state, fwd->to_addr, to_port, dry, d);
+	if (p->v6)
+		knat_dnat_decide6(kn, p, state, &fwd->to_addr6, to_port, dry, d);
+	else
+		knat_dnat_decide(kn, skb, p, state, fwd->to_addr, to_port, dry,
+				 d);
 }
 
 /*
@@ -270,6 +274,16 @@ void knat_decide(struct knat_net *kn, struct sk_buff *skb,
 	struct knat_forward *fwd;
 
 	memset(d, 0, sizeof(*d));
+	/* IPv6: forwards only, so far. */
+	if (p->v6) {
+		if (p->t.proto != IPPROTO_TCP && p->t.proto != IPPROTO_UDP)
+			return;
+		fwd = knat_forward_find6(kn, p->t.proto, &p->a6[1],
+					 ntohs(p->t.dport));
+		if (fwd)
+			knat_forward_decide(kn, skb, p, state, fwd, dry, d);
+		return;
+	}
 	if (p->t.proto == IPPROTO_ICMP && state->hook == NF_INET_PRE_ROUTING &&
 	    services && knat_service_is_vip(kn, p->t.dst)) {
 		d->verdict = KNAT_VERDICT_VIP_ECHO;
@@ -332,19 +346,32 @@ void knat_snat_decide(struct knat_net *kn, struct sk_buff *skb, int res,
 
 	memset(d, 0, sizeof(*d));
 	/* The sender, not the quoted packet's source of an ICMP error. */
-	rule = knat_snat_find(kn, ip_hdr(skb)->saddr, state->out->ifindex);
+	if (p->v6)
+		rule = knat_snat_find6(kn, &ipv6_hdr(skb)->saddr,
+				       state->out->ifindex);
+	else
+		rule = knat_snat_find(kn, ip_hdr(skb)->saddr,
+				      state->out->ifindex);
 	if (!rule)
 		return;
 	d->snat = rule;
-	/* Whatever cannot be translated must not leave with its address. */
+	/*
+	 * Whatever cannot be translated must not leave with its address.
+	 * IPv6: what knat never translates (neighbour discovery, MLD, ...)
+	 * is link-local and never forwarded, so never reaches here.
+	 */
 	if (res != KNAT_PARSE_OK || p->icmp_err ||
-	    p->t.proto == KNAT_PROTO_ICMP_REPLY)
+	    p->t.proto == KNAT_PROTO_ICMP_REPLY ||
+	    p->t.proto == KNAT_PROTO_ICMP6_REPLY)
 		return knat_decide_drop(d, KNAT_DROP_UNSUPPORTED);
 	if (p->t.proto == IPPROTO_TCP && !knat_pure_syn(p->tcpflags))
 		return knat_decide_drop(d, KNAT_DROP_TCP_NO_FLOW);
 	d->verdict = KNAT_VERDICT_SNAT;
 	d->kind = KNAT_FLOW_KIND_SNAT;
-	if (rule->flags & KNAT_SNAT_F_MASQUERADE) {
+	if (p->v6 && (rule->flags & KNAT_SNAT_F_MASQUERADE)) {
+		if (!knat_masq_addr6(state->out, &p->a6[1], &d->out6))
+			return knat_decide_drop(d, KNAT_DROP_NO_ADDR);
+	} else if (rule->flags & KNAT_SNAT_F_MASQUERADE) {
 		const struct rtable *rt = skb_rtable(skb);
 
 		d->out_addr = knat_masq_addr(state->out,
@@ -362,8 +389,10 @@ void knat_snat_reply(const struct knat_tuple *orig, __be32 addr,
 		.src = orig->dst, .dst = addr,
 		.sport = orig->dport, .dport = port, .proto = orig->proto,
 	};
-	if (orig->proto == IPPROTO_ICMP) {
+	if (orig->proto == IPPROTO_ICMP || orig->proto == IPPROTO_ICMPV6) {
+		/* Echo: both "ports" are the id, replies their own protocol. */
 		reply->sport = port;
-		reply->proto = KNAT_PROTO_ICMP_REPLY;
+		reply->proto = orig->proto == IPPROTO_ICMP ?
+			       KNAT_PROTO_ICMP_REPLY : KNAT_PROTO_ICMP6_REPLY;
 	}
 }

@@ -50,6 +50,9 @@ struct knat_decision {
 	struct knat_backend *be;
 	struct knat_snat *snat;
 	__be32 out_addr;	/* SNAT: masquerade address; 0: the rule's */
+	/* IPv6: ->reply's addresses; the masquerade address (:: none) */
+	struct in6_addr reply6[2];
+	struct in6_addr out6;
 };
 
 void knat_decide(struct knat_net *kn, struct sk_buff *skb,
@@ -64,5 +67,16 @@ void knat_snat_reply(const struct knat_tuple *orig, __be32 addr,
 int knat_decide_route(struct sk_buff *skb, __be32 dst, __be32 src,
 		      struct net_device *in);
 bool knat_decide_full(struct knat_net *kn, struct knat_decision *d);
+
+/* decide6.c */
+void knat_dnat_decide6(struct knat_net *kn, const struct knat_pkt *p,
+		       const struct nf_hook_state *state,
+		       const struct in6_addr *to_addr, __be16 to_port,
+		       bool dry, struct knat_decision *d);
+bool knat_masq_addr6(const struct net_device *dev,
+		     const struct in6_addr *dst, struct in6_addr *addr);
+bool knat_port_shadowed6(struct knat_net *kn, u8 proto,
+			 const struct in6_addr *addr, __be16 port,
+			 const struct in6_addr *peer, __be16 peer_port);
 
 #endif /* _KNAT_DECIDE_H */

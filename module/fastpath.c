@@ -45,10 +45,13 @@ bool knat_fastpath_default __read_mostly;
 module_param_named(fastpath, knat_fastpath_default, bool, 0644);
 MODULE_PARM_DESC(fastpath, "fast path on in new namespaces (default off; knat config set fastpath)");
 
-/* Established TCP or answered UDP: what may leave by a cached route. */
+/*
+ * Established TCP or answered UDP: what may leave by a cached route.
+ * IPv4 only: an IPv6 flow always takes the slow path.
+ */
 static bool knat_fast_flow_ok(const struct knat_flow *f)
 {
-	if (!test_bit(KNAT_FLOW_REPLIED_BIT, &f->status) ||
+	if (f->v6 || !test_bit(KNAT_FLOW_REPLIED_BIT, &f->status) ||
 	    test_bit(KNAT_FLOW_DEAD_BIT, &f->status))
 		return false;
 	switch (f->h[KNAT_DIR_ORIG].tuple.proto) {

@@ -43,6 +43,7 @@
 #define KNAT_EARLY_DROP_FLOWS	32
 
 static struct kmem_cache *knat_flow_cache __read_mostly;
+static struct kmem_cache *knat_flow6_cache __read_mostly;
 static struct kmem_cache *knat_flow_ext_cache __read_mostly;
 static hsiphash_key_t knat_hash_key __read_mostly;
 
@@ -54,12 +55,28 @@ static hsiphash_key_t knat_hash_key __read_mostly;
  * pays for it).  The table's own seed, drawn when it is made, goes in
  * with the protocol.
  */
-u32 knat_tuple_hash(const struct knat_tuple *t, u32 seed)
+u32 knat_tuple_hash(const struct knat_tuple *t, const struct in6_addr *a6,
+		    u32 seed)
 {
 	u32 ports = (u32)(__force u16)t->sport << 16 | (__force u16)t->dport;
+	struct {
+		struct in6_addr a[2];
+		u32 ports;
+		u32 seed;
+	} k6;
 
-	return hsiphash_4u32((__force u32)t->src, (__force u32)t->dst, ports,
-			     seed ^ t->proto, &knat_hash_key);
+	if (likely(!a6))
+		return hsiphash_4u32((__force u32)t->src, (__force u32)t->dst,
+				     ports, seed ^ t->proto, &knat_hash_key);
+	/*
+	 * IPv6: the whole addresses, never their folds, which a sender
+	 * owning a /64 could make collide at will.
+	 */
+	k6.a[0] = a6[0];
+	k6.a[1] = a6[1];
+	k6.ports = ports;
+	k6.seed = seed ^ t->proto ^ 0x60000000;
+	return hsiphash(&k6, sizeof(k6), &knat_hash_key);
 }
 
 /* Flows by protocol, in the order of enum knat_flows_attr - 1. */
@@ -197,25 +214,56 @@ static bool knat_flow_charge(struct knat_net *kn, u8 kind)
 	return false;
 }
 
-/* A flow not yet in the table, or ERR_PTR -ENOSPC (max-flows), -ENOMEM. */
-struct knat_flow *knat_flow_alloc(struct knat_net *kn,
-				  const struct knat_tuple *orig,
-				  const struct knat_tuple *reply,
-				  u8 kind, void *owner, u32 timeout)
+static void knat_flow_free_obj(struct knat_flow *f)
+{
+	if (f->v6)
+		kmem_cache_free(knat_flow6_cache,
+				container_of(f, struct knat_flow6, f));
+	else
+		kmem_cache_free(knat_flow_cache, f);
+}
+
+/* Give back the place in max-flows of a flow that leaves or never came. */
+void knat_flow_uncharge(struct knat_net *kn, const struct knat_flow *f)
+{
+	if (f->v6)
+		atomic_dec(&kn->nflows6);
+	atomic_dec(&kn->nflows);
+}
+
+/*
+ * A flow not yet in the table, or ERR_PTR -ENOSPC (max-flows), -ENOMEM.
+ * IPv6 with @orig6 and @reply6, each its tuple's source and destination.
+ */
+struct knat_flow *knat_flow_alloc6(struct knat_net *kn,
+				   const struct knat_tuple *orig,
+				   const struct knat_tuple *reply,
+				   const struct in6_addr *orig6,
+				   const struct in6_addr *reply6,
+				   u8 kind, void *owner, u32 timeout)
 {
 	struct mem_cgroup *memcg;
+	struct knat_flow6 *f6 = NULL;
 	struct knat_flow *f;
 	u32 now = (u32)jiffies;
 
 	if (!knat_flow_charge(kn, kind))
 		return ERR_PTR(-ENOSPC);
 	memcg = knat_memcg_enter(kn);
-	f = kmem_cache_zalloc(knat_flow_cache, GFP_ATOMIC);
+	if (orig6) {
+		f6 = kmem_cache_zalloc(knat_flow6_cache, GFP_ATOMIC);
+		f = f6 ? &f6->f : NULL;
+	} else {
+		f = kmem_cache_zalloc(knat_flow_cache, GFP_ATOMIC);
+	}
 	/* A TCP flow tracks its window from the first packet on. */
 	if (f && orig->proto == IPPROTO_TCP) {
 		f->ext = kmem_cache_zalloc(knat_flow_ext_cache, GFP_ATOMIC);
 		if (!f->ext) {
-			kmem_cache_free(knat_flow_cache, f);
+			if (f6)
+				kmem_cache_free(knat_flow6_cache, f6);
+			else
+				kmem_cache_free(knat_flow_cache, f);
 			f = NULL;
 		}
 	}
@@ -223,6 +271,13 @@ struct knat_flow *knat_flow_alloc(struct knat_net *kn,
 	if (!f) {
 		atomic_dec(&kn->nflows);
 		return ERR_PTR(-ENOMEM);
+	}
+	if (f6) {
+		f6->a[KNAT_DIR_ORIG][0] = orig6[0];
+		f6->a[KNAT_DIR_ORIG][1] = orig6[1];
+		f6->a[KNAT_DIR_REPLY][0] = reply6[0];
+		f6->a[KNAT_DIR_REPLY][1] = reply6[1];
+		atomic_inc(&kn->nflows6);
 	}
 
 	f->h[KNAT_DIR_ORIG].tuple = *orig;
@@ -237,6 +292,11 @@ struct knat_flow *knat_flow_alloc(struct knat_net *kn,
 	f->kind = kind;
 	f->state = KNAT_TCP_NONE;
 	f->gauge = KNAT_FLOW_GAUGE_NONE;
+	f->v6 = !!f6;
+	if (f6) {
+		knat_tuple_fold6(&f->h[KNAT_DIR_ORIG].tuple, orig6);
+		knat_tuple_fold6(&f->h[KNAT_DIR_REPLY].tuple, reply6);
+	}
 	f->owner = owner;
 	return f;
 }
@@ -283,14 +343,14 @@ static void knat_flow_free_rcu(struct rcu_head *head)
 	struct knat_flow *f = container_of(head, struct knat_flow, rcu);
 
 	knat_flow_free_ext(f);
-	kmem_cache_free(knat_flow_cache, f);
+	knat_flow_free_obj(f);
 }
 
-/* Free a flow that was never added; the caller still counts it in nflows. */
+/* Free a flow that was never added; the caller uncharged it already. */
 void knat_flow_free(struct knat_flow *f)
 {
 	knat_flow_free_ext(f);
-	kmem_cache_free(knat_flow_cache, f);
+	knat_flow_free_obj(f);
 }
 
 static void knat_flow_unhash(struct knat_net *kn, struct knat_flow *f)
@@ -299,7 +359,7 @@ static void knat_flow_unhash(struct knat_net *kn, struct knat_flow *f)
 	knat_nat_release(kn, f);
 	knat_flow_ungauge(kn, f);
 	knat_fast_forget_all(kn, f);
-	atomic_dec(&kn->nflows);
+	knat_flow_uncharge(kn, f);
 	call_rcu(&f->rcu, knat_flow_free_rcu);
 }
 
@@ -319,7 +379,7 @@ int knat_flow_add_hinted(struct knat_net *kn, struct knat_flow *f,
 
 	err = knat_ftab_insert(kn, f, hint);
 	if (err) {
-		atomic_dec(&kn->nflows);
+		knat_flow_uncharge(kn, f);
 		call_rcu(&f->rcu, knat_flow_free_rcu);
 		return err;
 	}
@@ -336,29 +396,35 @@ int knat_flow_add(struct knat_net *kn, struct knat_flow *f)
 	return knat_flow_add_hinted(kn, f, NULL);
 }
 
-/* Caller holds rcu_read_lock().  Expired flows are still returned. */
-struct knat_flow_half *knat_flow_find(struct knat_net *kn,
-				      const struct knat_tuple *t)
+/*
+ * Caller holds rcu_read_lock().  Expired flows are still returned.  @a6:
+ * an IPv6 tuple's addresses (its folds in @t), NULL for IPv4.
+ */
+struct knat_flow_half *knat_flow_find6(struct knat_net *kn,
+				       const struct knat_tuple *t,
+				       const struct in6_addr *a6)
 {
-	return knat_ftab_find(kn, t, NULL);
+	return knat_ftab_find(kn, t, a6, NULL);
 }
 
 /* The same, leaving the hash in @hint for knat_flow_add_hinted(). */
 struct knat_flow_half *knat_flow_find_hinted(struct knat_net *kn,
 					     const struct knat_tuple *t,
+					     const struct in6_addr *a6,
 					     struct knat_ftab_hint *hint)
 {
-	return knat_ftab_find(kn, t, hint);
+	return knat_ftab_find(kn, t, a6, hint);
 }
 
 /* Is this tuple in use by a live flow?  For picking unique reply tuples. */
-bool knat_tuple_taken(struct knat_net *kn, const struct knat_tuple *t)
+bool knat_tuple_taken6(struct knat_net *kn, const struct knat_tuple *t,
+		       const struct in6_addr *a6)
 {
 	struct knat_flow_half *h;
 	bool taken;
 
 	rcu_read_lock();
-	h = knat_flow_find(kn, t);
+	h = knat_flow_find6(kn, t, a6);
 	taken = h && !test_bit(KNAT_FLOW_DEAD_BIT, &knat_flow_of(h)->status);
 	rcu_read_unlock();
 	return taken;
@@ -519,6 +585,7 @@ static void knat_flow_gc(struct work_struct *work)
 int knat_flow_net_init(struct knat_net *kn)
 {
 	atomic_set(&kn->nflows, 0);
+	atomic_set(&kn->nflows6, 0);
 	kn->gc_bucket = 0;
 	INIT_DELAYED_WORK(&kn->gc_work, knat_flow_gc);
 	knat_ftab_net_init(kn);
@@ -538,10 +605,13 @@ int knat_flow_init(void)
 	/* Flows are charged to their namespace's memory cgroup. */
 	knat_flow_cache = KMEM_CACHE(knat_flow,
 				     SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT);
+	knat_flow6_cache = KMEM_CACHE(knat_flow6,
+				      SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT);
 	knat_flow_ext_cache = KMEM_CACHE(knat_flow_ext,
 					 SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT);
-	if (!knat_flow_cache || !knat_flow_ext_cache) {
+	if (!knat_flow_cache || !knat_flow6_cache || !knat_flow_ext_cache) {
 		kmem_cache_destroy(knat_flow_ext_cache);
+		kmem_cache_destroy(knat_flow6_cache);
 		kmem_cache_destroy(knat_flow_cache);
 		return -ENOMEM;
 	}
@@ -560,9 +630,11 @@ void knat_flow_uninit(void)
 	rcu_barrier();
 	rcu_barrier();
 	kmem_cache_destroy(knat_flow_ext_cache);
+	kmem_cache_destroy(knat_flow6_cache);
 	kmem_cache_destroy(knat_flow_cache);
 }
 
 #if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
 #include "flow_test.c"
+#include "flow6_test.c"
 #endif

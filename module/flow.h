@@ -3,6 +3,7 @@
 #define _KNAT_FLOW_H
 
 #include <linux/atomic.h>
+#include <linux/in6.h>
 #include <linux/jiffies.h>
 
 #include "flow_table.h"
@@ -13,6 +14,14 @@
  * One direction of a flow as packets carry it on the wire.  For ICMP echo
  * both ports hold the identifier.  The first KNAT_TUPLE_KEY_LEN bytes are
  * the hash key; ->dir only says which half of its flow this is.
+ *
+ * Both families share it: an IPv6 tuple's ->src and ->dst hold a fold of
+ * its addresses (knat_addr6_fold()), which rejects most of a bucket's
+ * other entries cheaply; the addresses themselves travel beside it, as
+ * an array of two (source, destination) that lookups take, and live in
+ * the tail of an IPv6 flow (struct knat_flow6).  So every port, protocol
+ * and state decision is one code for both families, and an IPv4 flow
+ * stays 128 bytes.
  */
 struct knat_tuple {
 	__be32 src;
@@ -32,6 +41,7 @@ struct knat_tuple {
  * request arriving from outside can never match a flow's reply tuple.
  */
 #define KNAT_PROTO_ICMP_REPLY	255
+#define KNAT_PROTO_ICMP6_REPLY	254	/* the same for ICMPv6 echo */
 
 enum knat_dir {
 	KNAT_DIR_ORIG,
@@ -106,6 +116,7 @@ struct knat_flow {
 			u8 state;	/* enum knat_tcp_state */
 			u8 h1_key[sizeof(struct knat_flow_half) - 2];
 			u8 gauge;	/* KNAT_FLOW_GAUGE_NONE or 1 + state */
+			u8 v6;		/* a struct knat_flow6 */
 		};
 	};
 	struct rcu_head rcu;
@@ -122,7 +133,40 @@ static_assert(offsetof(struct knat_flow, kind) ==
 	      offsetof(struct knat_flow, h[0].tuple.pad));
 static_assert(offsetof(struct knat_flow, gauge) ==
 	      offsetof(struct knat_flow, h[1].tuple.pad));
+static_assert(offsetof(struct knat_flow, v6) ==
+	      offsetof(struct knat_flow, h[1].tuple.pad[1]));
 static_assert(sizeof(struct knat_flow) == 128);
+
+/*
+ * An IPv6 flow: the flow and, by direction, the addresses its tuples
+ * fold.  192 bytes, three cache lines.
+ */
+struct knat_flow6 {
+	struct knat_flow f;
+	struct in6_addr a[2][2];	/* [dir][0: source, 1: destination] */
+};
+
+static_assert(sizeof(struct knat_flow6) == 192);
+
+/* Direction @dir's addresses (source, destination) of an IPv6 flow, or NULL. */
+static inline const struct in6_addr *knat_flow_a6(const struct knat_flow *f,
+						  int dir)
+{
+	return f->v6 ? container_of(f, struct knat_flow6, f)->a[dir] : NULL;
+}
+
+/* What an IPv6 tuple's ->src or ->dst holds of its address. */
+static inline __be32 knat_addr6_fold(const struct in6_addr *a)
+{
+	return a->s6_addr32[0] ^ a->s6_addr32[1] ^ a->s6_addr32[2] ^
+	       a->s6_addr32[3];
+}
+
+static inline bool knat_is_icmp_proto(u8 proto)
+{
+	return proto == IPPROTO_ICMP || proto == KNAT_PROTO_ICMP_REPLY ||
+	       proto == IPPROTO_ICMPV6 || proto == KNAT_PROTO_ICMP6_REPLY;
+}
 
 /* A TCP flow's window state: always there (knat_flow_alloc()). */
 static inline struct knat_tcp_win *knat_flow_win(const struct knat_flow *f)
@@ -193,9 +237,32 @@ static inline void knat_tuple_invert(struct knat_tuple *dst,
 		dst->proto = KNAT_PROTO_ICMP_REPLY;
 	else if (src->proto == KNAT_PROTO_ICMP_REPLY)
 		dst->proto = IPPROTO_ICMP;
+	else if (src->proto == IPPROTO_ICMPV6)
+		dst->proto = KNAT_PROTO_ICMP6_REPLY;
+	else if (src->proto == KNAT_PROTO_ICMP6_REPLY)
+		dst->proto = IPPROTO_ICMPV6;
 }
 
-u32 knat_tuple_hash(const struct knat_tuple *t, u32 seed);
+/* The same for a tuple's IPv6 addresses (NULL: IPv4, nothing to do). */
+static inline void knat_a6_invert(struct in6_addr *dst,
+				  const struct in6_addr *src)
+{
+	if (!src)
+		return;
+	dst[0] = src[1];
+	dst[1] = src[0];
+}
+
+/* Fill an IPv6 tuple's folds from its addresses @a6 (source, destination). */
+static inline void knat_tuple_fold6(struct knat_tuple *t,
+				    const struct in6_addr *a6)
+{
+	t->src = knat_addr6_fold(&a6[0]);
+	t->dst = knat_addr6_fold(&a6[1]);
+}
+
+u32 knat_tuple_hash(const struct knat_tuple *t, const struct in6_addr *a6,
+		    u32 seed);
 
 /* KNAT_FLOW_F_* of the uapi. */
 static inline u32 knat_flow_uflags(const struct knat_flow *f)
@@ -216,20 +283,49 @@ static inline bool knat_flows_full(struct knat_net *kn)
 
 void knat_nat_release(struct knat_net *kn, struct knat_flow *f);
 
-struct knat_flow *knat_flow_alloc(struct knat_net *kn,
-				  const struct knat_tuple *orig,
-				  const struct knat_tuple *reply,
-				  u8 kind, void *owner, u32 timeout);
+struct knat_flow *knat_flow_alloc6(struct knat_net *kn,
+				   const struct knat_tuple *orig,
+				   const struct knat_tuple *reply,
+				   const struct in6_addr *orig6,
+				   const struct in6_addr *reply6,
+				   u8 kind, void *owner, u32 timeout);
+
+static inline struct knat_flow *knat_flow_alloc(struct knat_net *kn,
+						const struct knat_tuple *orig,
+						const struct knat_tuple *reply,
+						u8 kind, void *owner,
+						u32 timeout)
+{
+	return knat_flow_alloc6(kn, orig, reply, NULL, NULL, kind, owner,
+				timeout);
+}
+
 void knat_flow_free(struct knat_flow *f);
+void knat_flow_uncharge(struct knat_net *kn, const struct knat_flow *f);
 int knat_flow_add(struct knat_net *kn, struct knat_flow *f);
 int knat_flow_add_hinted(struct knat_net *kn, struct knat_flow *f,
 			 const struct knat_ftab_hint *hint);
 struct knat_flow_half *knat_flow_find_hinted(struct knat_net *kn,
 					     const struct knat_tuple *t,
+					     const struct in6_addr *a6,
 					     struct knat_ftab_hint *hint);
-struct knat_flow_half *knat_flow_find(struct knat_net *kn,
-				      const struct knat_tuple *t);
-bool knat_tuple_taken(struct knat_net *kn, const struct knat_tuple *t);
+struct knat_flow_half *knat_flow_find6(struct knat_net *kn,
+				       const struct knat_tuple *t,
+				       const struct in6_addr *a6);
+static inline struct knat_flow_half *knat_flow_find(struct knat_net *kn,
+						    const struct knat_tuple *t)
+{
+	return knat_flow_find6(kn, t, NULL);
+}
+
+bool knat_tuple_taken6(struct knat_net *kn, const struct knat_tuple *t,
+		       const struct in6_addr *a6);
+static inline bool knat_tuple_taken(struct knat_net *kn,
+				    const struct knat_tuple *t)
+{
+	return knat_tuple_taken6(kn, t, NULL);
+}
+
 void knat_flow_del(struct knat_net *kn, struct knat_flow *f);
 void knat_flow_count_states(struct knat_net *kn, u32 *counts, u32 *live);
 void knat_count_expired(struct knat_net *kn, const struct knat_flow *f);

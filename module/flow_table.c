@@ -178,6 +178,7 @@ static void knat_ftab_lock_pair(struct knat_net *kn, const struct knat_flow *f,
 				hash = hint->hash;
 			else
 				hash = knat_tuple_hash(&f->h[i].tuple,
+						       knat_flow_a6(f, i),
 						       p->tab->seed);
 			p->b[i] = hash & p->tab->mask;
 		}
@@ -198,22 +199,37 @@ static void knat_ftab_lock_pair(struct knat_net *kn, const struct knat_flow *f,
 	}
 }
 
+/*
+ * Does @h hold @t (and, IPv6, the addresses @a6)?  The tuple first: an
+ * IPv6 half's folds let few others past it; a family never matches the
+ * other's.
+ */
 static bool knat_ftab_key_eq(const struct knat_flow_half *h,
-			     const struct knat_tuple *t)
+			     const struct knat_tuple *t,
+			     const struct in6_addr *a6)
 {
-	return !memcmp(&h->tuple, t, KNAT_TUPLE_KEY_LEN);
+	const struct knat_flow *f;
+
+	if (memcmp(&h->tuple, t, KNAT_TUPLE_KEY_LEN))
+		return false;
+	f = knat_flow_of(h);
+	if (!a6)
+		return !f->v6;
+	return f->v6 && !memcmp(knat_flow_a6(f, h->tuple.dir), a6,
+				2 * sizeof(*a6));
 }
 
-/* Is @t in bucket @b?  Its lock held. */
+/* Is @t (@a6) in bucket @b?  Its lock held. */
 static bool knat_ftab_has(struct knat_flow_table *tab, u32 b,
-			  const struct knat_tuple *t)
+			  const struct knat_tuple *t,
+			  const struct in6_addr *a6)
 {
 	struct knat_flow_half *h;
 
 	for (h = rcu_dereference_protected(tab->bucket[b], 1);
 	     !knat_ftab_is_nulls(h);
 	     h = rcu_dereference_protected(h->next, 1))
-		if (knat_ftab_key_eq(h, t))
+		if (knat_ftab_key_eq(h, t, a6))
 			return true;
 	return false;
 }
@@ -281,9 +297,11 @@ int knat_ftab_insert(struct knat_net *kn, struct knat_flow *f,
 	}
 	knat_ftab_lock_pair(kn, f, hint, &p);
 	if (knat_ftab_has(p.tab, p.b[KNAT_DIR_ORIG],
-			  &f->h[KNAT_DIR_ORIG].tuple) ||
+			  &f->h[KNAT_DIR_ORIG].tuple,
+			  knat_flow_a6(f, KNAT_DIR_ORIG)) ||
 	    knat_ftab_has(p.tab, p.b[KNAT_DIR_REPLY],
-			  &f->h[KNAT_DIR_REPLY].tuple)) {
+			  &f->h[KNAT_DIR_REPLY].tuple,
+			  knat_flow_a6(f, KNAT_DIR_REPLY))) {
 		err = -EEXIST;
 	} else {
 		clear_bit(KNAT_FLOW_NEW_BIT, &f->status);
@@ -318,6 +336,7 @@ void knat_ftab_remove(struct knat_net *kn, struct knat_flow *f)
  */
 struct knat_flow_half *knat_ftab_find(struct knat_net *kn,
 				      const struct knat_tuple *t,
+				      const struct in6_addr *a6,
 				      struct knat_ftab_hint *hint)
 {
 	struct knat_flow_table *tab;
@@ -332,7 +351,7 @@ struct knat_flow_half *knat_ftab_find(struct knat_net *kn,
 	do {
 		seq = read_seqcount_begin(&kn->ftab_seq);
 		tab = rcu_dereference(kn->ftab);
-		hash = knat_tuple_hash(t, tab->seed);
+		hash = knat_tuple_hash(t, a6, tab->seed);
 		if (hint) {
 			hint->seed = tab->seed;
 			hint->hash = hash;
@@ -340,7 +359,7 @@ struct knat_flow_half *knat_ftab_find(struct knat_net *kn,
 		}
 		for (h = knat_ftab_first(tab, hash & tab->mask);
 		     !knat_ftab_is_nulls(h); h = knat_ftab_next(h))
-			if (knat_ftab_key_eq(h, t))
+			if (knat_ftab_key_eq(h, t, a6))
 				return h;
 	} while (read_seqcount_retry(&kn->ftab_seq, seq));
 	return NULL;
@@ -376,7 +395,10 @@ int knat_ftab_resize(struct knat_net *kn, u32 max_flows)
 		while (!knat_ftab_is_nulls(h = rcu_dereference_protected(old->bucket[b], 1))) {
 			rcu_assign_pointer(old->bucket[b],
 					   rcu_dereference_protected(h->next, 1));
-			knat_ftab_push(new, knat_tuple_hash(&h->tuple, new->seed) &
+			knat_ftab_push(new, knat_tuple_hash(&h->tuple,
+							    knat_flow_a6(knat_flow_of(h),
+									 h->tuple.dir),
+							    new->seed) &
 				       new->mask, h);
 		}
 	}

@@ -10,6 +10,7 @@ struct knat_flow;
 struct knat_ftab_hint;
 struct knat_flow_half;
 struct knat_tuple;
+struct in6_addr;
 
 /*
  * The flow table's buckets: singly linked chains of flow halves, each
@@ -55,6 +56,7 @@ int knat_ftab_insert(struct knat_net *kn, struct knat_flow *f,
 void knat_ftab_remove(struct knat_net *kn, struct knat_flow *f);
 struct knat_flow_half *knat_ftab_find(struct knat_net *kn,
 				      const struct knat_tuple *t,
+				      const struct in6_addr *a6,
 				      struct knat_ftab_hint *hint);
 void knat_ftab_net_init(struct knat_net *kn);
 void knat_ftab_net_exit(struct knat_net *kn);

@@ -24,7 +24,7 @@ static void knat_hash_equal_keys(struct kunit *test)
 	struct knat_tuple b = a;
 
 	b.dir = KNAT_DIR_REPLY;	/* not part of the key */
-	KUNIT_EXPECT_EQ(test, knat_tuple_hash(&a, 7), knat_tuple_hash(&b, 7));
+	KUNIT_EXPECT_EQ(test, knat_tuple_hash(&a, NULL, 7), knat_tuple_hash(&b, NULL, 7));
 }
 
 static void knat_hash_fields_matter(struct kunit *test)
@@ -32,18 +32,18 @@ static void knat_hash_fields_matter(struct kunit *test)
 	struct knat_tuple a = knat_test_tuple(0x0a000001, 0x0a000002, 1000,
 					      80, IPPROTO_TCP);
 	struct knat_tuple b;
-	u32 h = knat_tuple_hash(&a, 7);
+	u32 h = knat_tuple_hash(&a, NULL, 7);
 
 	b = a;
 	b.proto = IPPROTO_UDP;
-	KUNIT_EXPECT_NE(test, h, knat_tuple_hash(&b, 7));
+	KUNIT_EXPECT_NE(test, h, knat_tuple_hash(&b, NULL, 7));
 	knat_tuple_invert(&b, &a);	/* the other direction */
-	KUNIT_EXPECT_NE(test, h, knat_tuple_hash(&b, 7));
+	KUNIT_EXPECT_NE(test, h, knat_tuple_hash(&b, NULL, 7));
 	b = a;
 	b.sport = a.dport;
 	b.dport = a.sport;
-	KUNIT_EXPECT_NE(test, h, knat_tuple_hash(&b, 7));
-	KUNIT_EXPECT_NE(test, h, knat_tuple_hash(&a, 8));
+	KUNIT_EXPECT_NE(test, h, knat_tuple_hash(&b, NULL, 7));
+	KUNIT_EXPECT_NE(test, h, knat_tuple_hash(&a, NULL, 8));
 }
 
 /*
@@ -63,7 +63,7 @@ static void knat_hash_distribution(struct kunit *test)
 		struct knat_tuple t = knat_test_tuple(0xc0a80001, 0xc6336401,
 						      i, 443, IPPROTO_TCP);
 
-		load[knat_tuple_hash(&t, 0) % nbuckets]++;
+		load[knat_tuple_hash(&t, NULL, 0) % nbuckets]++;
 	}
 	for (i = 0; i < nbuckets; i++) {
 		min = min(min, load[i]);

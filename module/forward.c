@@ -6,16 +6,27 @@
  */
 
 #include <linux/slab.h>
+#include <net/addrconf.h>
 #include <net/route.h>
 
 #include "flow.h"
 #include "rules.h"
 
+/* Do @a and @b match the same address (either may be "any")? */
+static bool knat_forward_addr_overlaps(const struct knat_forward *a,
+				       const struct knat_forward *b)
+{
+	if (a->v6)
+		return ipv6_addr_equal(&a->addr6, &b->addr6) ||
+		       ipv6_addr_any(&a->addr6) || ipv6_addr_any(&b->addr6);
+	return a->addr == b->addr || !a->addr || !b->addr;
+}
+
 bool knat_forward_overlaps(const struct knat_forward *a,
 			   const struct knat_forward *b)
 {
-	return a->proto == b->proto &&
-	       (a->addr == b->addr || !a->addr || !b->addr) &&
+	return a->proto == b->proto && a->v6 == b->v6 &&
+	       knat_forward_addr_overlaps(a, b) &&
 	       a->port_min <= b->port_max && b->port_min <= a->port_max;
 }
 
@@ -23,9 +34,22 @@ bool knat_forward_overlaps(const struct knat_forward *a,
 bool knat_forward_same(const struct knat_forward *a,
 		       const struct knat_forward *b)
 {
-	return a->proto == b->proto && a->addr == b->addr &&
+	return a->proto == b->proto && a->v6 == b->v6 &&
+	       a->addr == b->addr && ipv6_addr_equal(&a->addr6, &b->addr6) &&
 	       a->port_min == b->port_min && a->port_max == b->port_max &&
-	       a->to_addr == b->to_addr && a->to_port == b->to_port;
+	       a->to_addr == b->to_addr &&
+	       ipv6_addr_equal(&a->to_addr6, &b->to_addr6) &&
+	       a->to_port == b->to_port;
+}
+
+/* DEL's key: protocol, family, address and first port. */
+static bool knat_forward_is(const struct knat_forward *f,
+			    const struct knat_forward *key)
+{
+	return f->proto == key->proto && f->v6 == key->v6 &&
+	       f->port_min == key->port_min &&
+	       (f->v6 ? ipv6_addr_equal(&f->addr6, &key->addr6) :
+			f->addr == key->addr);
 }
 
 struct knat_forward *knat_forward_alloc(const struct knat_forward *tmpl)
@@ -76,7 +100,8 @@ int knat_forward_add(struct knat_net *kn, const struct knat_forward *tmpl,
 	f = knat_forward_alloc(tmpl);
 	if (!f)
 		return -ENOMEM;
-	err = knat_rule_table_add(kn, &kn->forwards, &kn->nforwards, f, extack);
+	err = knat_rule_table_add(kn, &kn->forwards, &kn->nforwards,
+				  f->v6 ? &kn->nforwards6 : NULL, f, extack);
 	if (err)
 		knat_forward_free(f);
 	return err;
@@ -116,7 +141,7 @@ void knat_forwards_destroy(struct knat_net *kn, void **rules, unsigned int n)
 		call_rcu(&f[i]->rcu, knat_forward_free_rcu);
 }
 
-int knat_forward_del(struct knat_net *kn, u8 proto, __be32 addr, u16 port,
+int knat_forward_del(struct knat_net *kn, const struct knat_forward *key,
 		     struct netlink_ext_ack *extack)
 {
 	struct knat_rule_table *t = knat_rule_table_locked(kn, kn->forwards);
@@ -126,12 +151,13 @@ int knat_forward_del(struct knat_net *kn, u8 proto, __be32 addr, u16 port,
 	lockdep_assert_held(&kn->lock);
 	for (i = 0; t && i < t->n; i++) {
 		f = t->rule[i];
-		if (f->proto == proto && f->addr == addr &&
-		    f->port_min == port) {
+		if (knat_forward_is(f, key)) {
 			void *rule = f;
 
 			knat_rule_table_remove(kn, &kn->forwards, f);
 			kn->nforwards--;
+			if (f->v6)
+				kn->nforwards6--;
 			knat_forwards_destroy(kn, &rule, 1);
 			return knat_rules_changed(kn);
 		}
@@ -151,7 +177,7 @@ struct knat_forward *knat_forward_find(struct knat_net *kn, u8 proto,
 	for (i = 0; i < n; i++) {
 		f = READ_ONCE(t->rule[i]);
 		if (f->proto != proto || dport < f->port_min ||
-		    dport > f->port_max)
+		    dport > f->port_max || f->v6)
 			continue;
 		if (f->addr == daddr)
 			return f;
@@ -177,7 +203,57 @@ bool knat_forward_covers(struct knat_net *kn, u8 proto, __be32 addr,
 	n = t ? READ_ONCE(t->n) : 0;
 	for (i = 0; i < n; i++) {
 		f = READ_ONCE(t->rule[i]);
-		if (f->proto == proto && (!f->addr || f->addr == addr) &&
+		if (f->proto == proto && !f->v6 &&
+		    (!f->addr || f->addr == addr) &&
+		    port >= f->port_min && port <= f->port_max) {
+			hit = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return hit;
+}
+
+/* The same for IPv6.  Caller holds RCU. */
+struct knat_forward *knat_forward_find6(struct knat_net *kn, u8 proto,
+					const struct in6_addr *daddr,
+					u16 dport)
+{
+	struct knat_rule_table *t = rcu_dereference(kn->forwards);
+	unsigned int i, n = t ? READ_ONCE(t->n) : 0;
+	struct knat_forward *f;
+
+	for (i = 0; i < n; i++) {
+		f = READ_ONCE(t->rule[i]);
+		if (f->proto != proto || dport < f->port_min ||
+		    dport > f->port_max || !f->v6)
+			continue;
+		if (ipv6_addr_equal(&f->addr6, daddr))
+			return f;
+		/* "Any address" means any of this host's own. */
+		if (ipv6_addr_any(&f->addr6) && !ipv6_addr_loopback(daddr) &&
+		    ipv6_chk_addr(kn->net, daddr, NULL, 0))
+			return f;
+	}
+	return NULL;
+}
+
+bool knat_forward_covers6(struct knat_net *kn, u8 proto,
+			  const struct in6_addr *addr, u16 port)
+{
+	struct knat_rule_table *t;
+	struct knat_forward *f;
+	unsigned int i, n;
+	bool hit = false;
+
+	rcu_read_lock();
+	t = rcu_dereference(kn->forwards);
+	n = t ? READ_ONCE(t->n) : 0;
+	for (i = 0; i < n; i++) {
+		f = READ_ONCE(t->rule[i]);
+		if (f->proto == proto && f->v6 &&
+		    (ipv6_addr_any(&f->addr6) ||
+		     ipv6_addr_equal(&f->addr6, addr)) &&
 		    port >= f->port_min && port <= f->port_max) {
 			hit = true;
 			break;
@@ -199,4 +275,5 @@ void knat_forward_net_exit(struct knat_net *kn)
 	kvfree(t);
 	RCU_INIT_POINTER(kn->forwards, NULL);
 	kn->nforwards = 0;
+	kn->nforwards6 = 0;
 }

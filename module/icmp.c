@@ -102,7 +102,7 @@ static unsigned int knat_icmp_error_entry(struct knat_net *kn,
 			return knat_drop(kn, KNAT_DROP_NO_ROUTE);
 	}
 	knat_note(skb, knat_needs(f, dir, KNAT_MANIP_SRC) ?
-		  KNAT_CB_SRC : KNAT_CB_DONE, &h->tuple);
+		  KNAT_CB_SRC : KNAT_CB_DONE, h);
 	return NF_ACCEPT;
 }
 
@@ -110,7 +110,7 @@ static unsigned int knat_icmp_error_exit(struct knat_net *kn,
 					 struct sk_buff *skb,
 					 struct knat_pkt *p)
 {
-	struct knat_flow_half *h = knat_flow_find(kn, &KNAT_CB(skb)->key);
+	struct knat_flow_half *h = knat_noted_half(kn, skb, p);
 	const struct knat_tuple *o;
 
 	if (!h || test_bit(KNAT_FLOW_DEAD_BIT, &knat_flow_of(h)->status))
@@ -130,6 +130,8 @@ unsigned int knat_icmp_error(struct knat_net *kn, struct sk_buff *skb,
 			     struct knat_pkt *p, bool entry,
 			     const struct nf_hook_state *state)
 {
+	if (p->v6)
+		return knat_icmp6_error(kn, skb, p, entry, state);
 	if (entry)
 		return knat_icmp_error_entry(kn, skb, p, state);
 	return knat_icmp_error_exit(kn, skb, p);

@@ -7,5 +7,8 @@
 unsigned int knat_icmp_error(struct knat_net *kn, struct sk_buff *skb,
 			     struct knat_pkt *p, bool entry,
 			     const struct nf_hook_state *state);
+unsigned int knat_icmp6_error(struct knat_net *kn, struct sk_buff *skb,
+			      struct knat_pkt *p, bool entry,
+			      const struct nf_hook_state *state);
 
 #endif /* _KNAT_ICMP_H */

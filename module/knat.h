@@ -48,6 +48,7 @@ struct knat_net {
 	/* Serialises configuration changes; never taken on the packet path. */
 	struct mutex lock;
 	bool hooks_active;
+	bool hooks6_active;
 
 	struct knat_stats __percpu *stats;
 	struct knat_stats_zero __rcu *stats0;	/* at the last reset (stats.c) */
@@ -59,6 +60,7 @@ struct knat_net {
 	bool ftab_all;
 	spinlock_t ftab_locks[KNAT_FTAB_LOCKS];	/* bucket & (LOCKS - 1) */
 	atomic_t nflows;
+	atomic_t nflows6;	/* of them, IPv6 */
 	struct delayed_work gc_work;
 	u32 gc_bucket;			/* where the last GC run stopped */
 
@@ -122,6 +124,9 @@ struct knat_net {
 	/* Rule counts, kept for status; updated under ->lock. */
 	u32 nforwards;
 	u32 nsnats;
+	u32 nforwards6;		/* of them, IPv6 */
+	struct work_struct masq6_work;	/* snat.c */
+	u32 nsnats6;
 	u32 nservices;
 	u32 nbackends;			/* of all services */
 };
@@ -168,6 +173,7 @@ void knat_stats_net_exit(struct knat_net *kn);
 
 int knat_hooks_enable(struct knat_net *kn);
 void knat_hooks_disable(struct knat_net *kn);
+void knat_hooks_disable_all(struct knat_net *kn);
 
 int knat_netlink_init(void);
 void knat_netlink_uninit(void);

@@ -24,4 +24,14 @@ void knat_manip(struct sk_buff *skb, unsigned int nhoff, unsigned int l4avail,
 /* Recompute the checksum of the ICMP message starting at @thoff. */
 void knat_icmp_csum(struct sk_buff *skb, unsigned int thoff);
 
+/*
+ * The same for IPv6 (manip6.c): the header at @nhoff, its transport
+ * header (@proto, past any extension headers) at @thoff.
+ */
+void knat_manip6(struct sk_buff *skb, unsigned int nhoff, unsigned int thoff,
+		 u8 proto, unsigned int l4avail, bool inner,
+		 enum knat_manip_type type, const struct in6_addr *addr,
+		 __be16 port);
+void knat_icmp6_csum(struct sk_buff *skb, unsigned int thoff);
+
 #endif /* _KNAT_MANIP_H */

@@ -34,11 +34,6 @@
 #include "tcp_state.h"
 #include "vip.h"
 
-static bool knat_is_icmp(u8 proto)
-{
-	return proto == IPPROTO_ICMP || proto == KNAT_PROTO_ICMP_REPLY;
-}
-
 /*
  * Does direction @dir of @f need its source (or destination) rewritten?
  * ICMP echo has one identifier for both: it follows the address.
@@ -46,8 +41,18 @@ static bool knat_is_icmp(u8 proto)
 bool knat_needs(const struct knat_flow *f, int dir, enum knat_manip_type t)
 {
 	const struct knat_tuple *h = &f->h[dir].tuple, *o = &f->h[!dir].tuple;
-	bool icmp = knat_is_icmp(h->proto);
+	bool icmp = knat_is_icmp_proto(h->proto);
 
+	if (unlikely(f->v6)) {
+		const struct in6_addr *h6 = knat_flow_a6(f, dir);
+		const struct in6_addr *o6 = knat_flow_a6(f, !dir);
+
+		if (t == KNAT_MANIP_DST)
+			return !ipv6_addr_equal(&h6[1], &o6[0]) ||
+			       (!icmp && h->dport != o->sport);
+		return !ipv6_addr_equal(&h6[0], &o6[1]) ||
+		       (!icmp && h->sport != o->dport);
+	}
 	if (t == KNAT_MANIP_DST)
 		return h->dst != o->src || (!icmp && h->dport != o->sport);
 	return h->src != o->dst || (!icmp && h->sport != o->dport);
@@ -104,6 +109,26 @@ static bool knat_flow_usable(struct knat_net *kn, struct knat_flow *f,
 	}
 }
 
+/*
+ * Rewrite the packet @p of direction @dir of @f as the other half says:
+ * its destination (entry) or its source (exit).  Made writable already.
+ */
+static void knat_manip_flow(struct sk_buff *skb, const struct knat_pkt *p,
+			    const struct knat_flow *f, int dir,
+			    enum knat_manip_type type)
+{
+	const struct knat_tuple *o = &f->h[!dir].tuple;
+	bool dst = type == KNAT_MANIP_DST;
+
+	if (f->v6)
+		knat_manip6(skb, 0, p->thoff, p->l4proto, p->l4len, false,
+			    type, &knat_flow_a6(f, !dir)[dst ? 0 : 1],
+			    dst ? o->sport : o->dport);
+	else
+		knat_manip(skb, 0, p->l4len, false, type, dst ? o->src : o->dst,
+			   dst ? o->sport : o->dport);
+}
+
 /* Entry-side work for a packet of a known flow. */
 static unsigned int knat_flow_packet(struct knat_net *kn, struct knat_flow *f,
 				     int dir, struct sk_buff *skb,
@@ -111,7 +136,6 @@ static unsigned int knat_flow_packet(struct knat_net *kn, struct knat_flow *f,
 				     const struct nf_hook_state *state,
 				     bool routed)
 {
-	const struct knat_tuple *o = &f->h[!dir].tuple;
 	enum knat_drop why;
 
 	why = knat_flow_account(kn, f, dir, skb, p);
@@ -120,13 +144,12 @@ static unsigned int knat_flow_packet(struct knat_net *kn, struct knat_flow *f,
 	if (knat_needs(f, dir, KNAT_MANIP_DST)) {
 		if (skb_ensure_writable(skb, p->thoff + p->l4len))
 			return knat_drop(kn, KNAT_DROP_UNWRITABLE);
-		knat_manip(skb, 0, p->l4len, false, KNAT_MANIP_DST, o->src,
-			   o->sport);
+		knat_manip_flow(skb, p, f, dir, KNAT_MANIP_DST);
 		if (!routed && knat_reroute(skb, state))
 			return knat_drop(kn, KNAT_DROP_NO_ROUTE);
 	}
 	knat_note(skb, knat_needs(f, dir, KNAT_MANIP_SRC) ?
-		  KNAT_CB_SRC : KNAT_CB_DONE, &f->h[dir].tuple);
+		  KNAT_CB_SRC : KNAT_CB_DONE, &f->h[dir]);
 	if (knat_fast_want(kn, f, dir, state))
 		KNAT_CB(skb)->flags |= KNAT_CB_F_LEARN;
 	return NF_ACCEPT;
@@ -177,9 +200,19 @@ static unsigned int knat_new_flow_make(struct knat_net *kn,
 		swap(orig, reply);
 	if (d->flags & KNAT_DECIDE_F_HAIRPIN)
 		knat_count(kn, KNAT_CNT_HAIRPIN);
-	f = knat_flow_alloc(kn, orig, reply, d->kind, owner,
-			    knat_new_flow_timeout(kn, p->t.proto,
-						  d->tcp_state));
+	if (p->v6) {
+		const struct in6_addr *orig6 = p->a6, *reply6 = d->reply6;
+
+		if (d->dir == KNAT_DIR_REPLY)
+			swap(orig6, reply6);
+		f = knat_flow_alloc6(kn, orig, reply, orig6, reply6, d->kind,
+				     owner, knat_new_flow_timeout(kn,
+					p->t.proto, d->tcp_state));
+	} else {
+		f = knat_flow_alloc(kn, orig, reply, d->kind, owner,
+				    knat_new_flow_timeout(kn, p->t.proto,
+							  d->tcp_state));
+	}
 	if (IS_ERR(f)) {
 		err = PTR_ERR(f);
 		goto fail;
@@ -188,7 +221,7 @@ static unsigned int knat_new_flow_make(struct knat_net *kn,
 	f->status |= d->status;
 	if (!knat_owner_get(f)) {
 		/* Its backend's last reference went: it was removed. */
-		atomic_dec(&kn->nflows);
+		knat_flow_uncharge(kn, f);
 		knat_flow_free(f);
 		if (d->status & BIT(KNAT_FLOW_PROBE_BIT))
 			knat_health_probe_end(d->be);
@@ -283,10 +316,12 @@ static enum knat_drop knat_icmp_error_invalid(struct knat_net *kn,
 					      const struct knat_pkt *p,
 					      unsigned int hook)
 {
+	struct in6_addr a6[2];
 	struct knat_tuple key;
 
 	knat_tuple_invert(&key, &p->t);
-	if (!knat_flow_find(kn, &key))
+	knat_a6_invert(a6, knat_pkt_a6(p));
+	if (!knat_flow_find6(kn, &key, p->v6 ? a6 : NULL))
 		return __KNAT_DROP_MAX;
 	return knat_pkt_invalid(skb, p, hook);
 }
@@ -305,11 +340,11 @@ unsigned int knat_nat_entry(void *priv, struct sk_buff *skb,
 
 	switch (knat_parse(skb, &p)) {
 	case KNAT_PARSE_OK:
-		if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
+		if (p.l4proto == (p.v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
 			knat_count_icmp(kn, skb, &p);
 		break;
 	case KNAT_PARSE_OTHER:
-		if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
+		if (p.l4proto == (p.v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
 			knat_count_icmp(kn, skb, &p);
 		return NF_ACCEPT;
 	case KNAT_PARSE_FRAG:
@@ -324,7 +359,7 @@ unsigned int knat_nat_entry(void *priv, struct sk_buff *skb,
 		return knat_icmp_error(kn, skb, &p, true, state);
 	}
 
-	h = knat_flow_find_hinted(kn, &p.t, &p.hint);
+	h = knat_flow_find_hinted(kn, &p.t, knat_pkt_a6(&p), &p.hint);
 	if (h) {
 		struct knat_flow *f = knat_flow_of(h);
 		int dir = h->tuple.dir;
@@ -349,34 +384,37 @@ unsigned int knat_nat_entry(void *priv, struct sk_buff *skb,
 static unsigned int knat_src_flow(struct knat_net *kn, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
-	struct knat_flow_half *h = knat_flow_find(kn, &KNAT_CB(skb)->key);
-	const struct knat_tuple *o;
+	struct knat_flow_half *h;
 	struct knat_flow *f;
 	struct knat_pkt p;
 
-	/* Deleted since entry: the packet must not leave half-translated. */
-	if (!h || test_bit(KNAT_FLOW_DEAD_BIT, &knat_flow_of(h)->status))
-		return knat_drop(kn, KNAT_DROP_FLOW_GONE);
 	if (knat_parse(skb, &p) != KNAT_PARSE_OK)
 		return knat_drop(kn, KNAT_DROP_MALFORMED);
 	if (p.icmp_err)
 		return knat_icmp_error(kn, skb, &p, false, state);
+	h = knat_noted_half(kn, skb, &p);
+	/* Deleted since entry: the packet must not leave half-translated. */
+	if (!h || test_bit(KNAT_FLOW_DEAD_BIT, &knat_flow_of(h)->status))
+		return knat_drop(kn, KNAT_DROP_FLOW_GONE);
 
 	f = knat_flow_of(h);
-	o = &f->h[!h->tuple.dir].tuple;
 	if (skb_ensure_writable(skb, p.thoff + p.l4len))
 		return knat_drop(kn, KNAT_DROP_UNWRITABLE);
-	knat_manip(skb, 0, p.l4len, false, KNAT_MANIP_SRC, o->dst, o->dport);
+	knat_manip_flow(skb, &p, f, h->tuple.dir, KNAT_MANIP_SRC);
 	if (KNAT_CB(skb)->flags & KNAT_CB_F_LEARN)
 		knat_fast_learn(kn, f, h->tuple.dir, skb, state);
 	return NF_ACCEPT;
 }
 
-/* A flow that needs no source rewrite, asked to learn its route. */
+/* A flow that needs no source rewrite, asked to learn its route (IPv4). */
 static void knat_learn_flow(struct knat_net *kn, struct sk_buff *skb,
 			    const struct nf_hook_state *state)
 {
-	struct knat_flow_half *h = knat_flow_find(kn, &KNAT_CB(skb)->key);
+	struct knat_flow_half *h;
+
+	if (state->pf != NFPROTO_IPV4)
+		return;
+	h = knat_flow_find(kn, &KNAT_CB(skb)->key);
 
 	if (h)
 		knat_fast_learn(kn, knat_flow_of(h), h->tuple.dir, skb, state);
@@ -388,6 +426,7 @@ static unsigned int knat_snat_new(struct knat_net *kn, struct sk_buff *skb,
 {
 	struct knat_decision d;
 	struct knat_mapping *m;
+	struct in6_addr reply6[2];
 	struct knat_tuple reply;
 	struct knat_flow *f;
 	enum knat_drop why;
@@ -412,13 +451,27 @@ static unsigned int knat_snat_new(struct knat_net *kn, struct sk_buff *skb,
 	if (d.verdict != KNAT_VERDICT_SNAT)
 		return NF_ACCEPT;
 
-	m = knat_mapping_get(kn, d.snat, &p.t, d.out_addr, &preserved);
+	if (p.v6)
+		m = knat_mapping_get6(kn, d.snat, &p.t, p.a6,
+				      ipv6_addr_any(&d.out6) ? NULL : &d.out6,
+				      &preserved);
+	else
+		m = knat_mapping_get(kn, d.snat, &p.t, d.out_addr, &preserved);
 	if (IS_ERR(m))
 		return knat_drop(kn, PTR_ERR(m) == -ENOSPC ?
 				 KNAT_DROP_NO_PORT : KNAT_DROP_NOMEM);
 
 	knat_snat_reply(&p.t, m->out_addr, m->out_port, &reply);
-	f = knat_flow_alloc(kn, &p.t, &reply, KNAT_FLOW_KIND_SNAT, m, 0);
+	if (p.v6) {
+		reply6[0] = p.a6[1];
+		reply6[1] = m->out6;
+		knat_tuple_fold6(&reply, reply6);
+		f = knat_flow_alloc6(kn, &p.t, &reply, p.a6, reply6,
+				     KNAT_FLOW_KIND_SNAT, m, 0);
+	} else {
+		f = knat_flow_alloc(kn, &p.t, &reply, KNAT_FLOW_KIND_SNAT, m,
+				    0);
+	}
 	if (IS_ERR(f)) {
 		knat_mapping_put(kn, m);
 		return knat_alloc_drop(kn, PTR_ERR(f));
@@ -439,8 +492,7 @@ static unsigned int knat_snat_new(struct knat_net *kn, struct sk_buff *skb,
 		return knat_drop(kn, why);
 	if (skb_ensure_writable(skb, p.thoff + p.l4len))
 		return knat_drop(kn, KNAT_DROP_UNWRITABLE);
-	knat_manip(skb, 0, p.l4len, false, KNAT_MANIP_SRC, m->out_addr,
-		   m->out_port);
+	knat_manip_flow(skb, &p, f, KNAT_DIR_ORIG, KNAT_MANIP_SRC);
 	return NF_ACCEPT;
 }
 
@@ -450,6 +502,7 @@ static unsigned int knat_snat_new(struct knat_net *kn, struct sk_buff *skb,
  */
 static void knat_classify(struct knat_net *kn, struct sk_buff *skb)
 {
+	struct in6_addr a6[2];
 	struct knat_flow_half *h;
 	struct knat_tuple key;
 	struct knat_pkt p;
@@ -459,13 +512,16 @@ static void knat_classify(struct knat_net *kn, struct sk_buff *skb)
 	if (knat_parse(skb, &p) != KNAT_PARSE_OK)
 		return;
 	key = p.t;
-	if (p.icmp_err)
+	memcpy(a6, p.a6, sizeof(a6));
+	if (p.icmp_err) {
 		knat_tuple_invert(&key, &p.t);
-	h = knat_flow_find(kn, &key);
+		knat_a6_invert(a6, p.a6);
+	}
+	h = knat_flow_find6(kn, &key, p.v6 ? a6 : NULL);
 	if (h)
 		knat_note(skb, knat_needs(knat_flow_of(h), h->tuple.dir,
 					  KNAT_MANIP_SRC) ?
-			  KNAT_CB_SRC : KNAT_CB_DONE, &h->tuple);
+			  KNAT_CB_SRC : KNAT_CB_DONE, h);
 }
 
 unsigned int knat_nat_exit(void *priv, struct sk_buff *skb,

@@ -7,10 +7,12 @@
  */
 
 #include <linux/utsname.h>
+#include <net/ipv6.h>
 
 #include "events.h"
 #include "flow.h"
 #include "netlink.h"
+#include "rules.h"
 
 #ifndef KNAT_BUILD_ID
 #define KNAT_BUILD_ID "unknown"
@@ -108,6 +110,26 @@ int knat_nl_check_host(struct netlink_ext_ack *extack, const struct nlattr *a,
 	return -EINVAL;
 }
 
+/* The same for an IPv6 address. */
+int knat_nl_check_host6(struct netlink_ext_ack *extack, const struct nlattr *a,
+			const struct in6_addr *addr)
+{
+	int type = ipv6_addr_type(addr);
+
+	if (type == IPV6_ADDR_ANY)
+		NL_SET_ERR_MSG_ATTR(extack, a, "IPv6 address is unspecified (::)");
+	else if (type & IPV6_ADDR_LOOPBACK)
+		NL_SET_ERR_MSG_ATTR(extack, a, "IPv6 address is a loopback address");
+	else if (type & IPV6_ADDR_MULTICAST)
+		NL_SET_ERR_MSG_ATTR(extack, a, "IPv6 address is a multicast address");
+	else if (type & IPV6_ADDR_MAPPED)
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "IPv6 address is IPv4-mapped: use IPv4");
+	else
+		return 0;
+	return -EINVAL;
+}
+
 static int knat_nl_status_show(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_nl_net(info);
@@ -128,7 +150,11 @@ static int knat_nl_status_show(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u8(msg, KNAT_A_HOOKS_ACTIVE, kn->hooks_active) ||
 	    nla_put_u8(msg, KNAT_A_FASTPATH, READ_ONCE(kn->fastpath)) ||
 	    nla_put_u32(msg, KNAT_A_FLOW_BUCKETS, knat_ftab_buckets(kn)) ||
-	    nla_put_u32(msg, KNAT_A_FASTPATH_DEVS, READ_ONCE(kn->ningress))) {
+	    nla_put_u32(msg, KNAT_A_FASTPATH_DEVS, READ_ONCE(kn->ningress)) ||
+	    nla_put_u32(msg, KNAT_A_NUM_FORWARDS6, kn->nforwards6) ||
+	    nla_put_u32(msg, KNAT_A_NUM_SNATS6, kn->nsnats6) ||
+	    nla_put_u32(msg, KNAT_A_NUM_FLOWS6, atomic_read(&kn->nflows6)) ||
+	    nla_put_u8(msg, KNAT_A_HOOKS6_ACTIVE, kn->hooks6_active)) {
 		mutex_unlock(&kn->lock);
 		nlmsg_free(msg);
 		return -EMSGSIZE;

@@ -18,6 +18,8 @@ int knat_nl_put_array(struct sk_buff *msg, int type, const u64 *v, int n);
 int knat_nl_put_hs(struct sk_buff *msg, int type,
 		   const struct knat_hs_hist *h);
 int knat_nl_fill_flow(struct sk_buff *msg, const struct knat_flow *f);
+int knat_nl_put_tuple6(struct sk_buff *msg, int type,
+		       const struct knat_tuple *t, const struct in6_addr *a6);
 int knat_nl_put_tuple(struct sk_buff *msg, int type,
 		      const struct knat_tuple *t);
 /* The rule's own attributes, inside an open KNAT_A_SNAT nest. */
@@ -145,6 +147,17 @@ enum knat_nl_host {
  */
 int knat_nl_check_host(struct netlink_ext_ack *extack, const struct nlattr *a,
 		       __be32 addr, enum knat_nl_host what);
+int knat_nl_check_host6(struct netlink_ext_ack *extack, const struct nlattr *a,
+			const struct in6_addr *addr);
+
+/* An IPv6 address attribute (NLA_POLICY_EXACT_LEN(16)). */
+static inline struct in6_addr knat_nla_in6(const struct nlattr *a)
+{
+	struct in6_addr addr;
+
+	memcpy(&addr, nla_data(a), sizeof(addr));
+	return addr;
+}
 
 static inline struct knat_net *knat_nl_net(struct genl_info *info)
 {

@@ -57,6 +57,7 @@ static int __net_init knat_net_init(struct net *net)
 	kn->event_seq = 0;
 	RCU_INIT_POINTER(kn->forwards, NULL);
 	RCU_INIT_POINTER(kn->snats, NULL);
+	knat_snat_net_init(kn);
 	INIT_LIST_HEAD(&kn->services);
 	INIT_LIST_HEAD(&kn->draining);
 	/* Like ICMP's own rate limit: a burst of 100, then 100 a second. */
@@ -110,7 +111,7 @@ static void __net_exit knat_net_exit(struct net *net)
 
 	/* Packets first, then flows (they hold rules), then rules. */
 	knat_ingress_net_exit(kn);
-	knat_hooks_disable(kn);
+	knat_hooks_disable_all(kn);
 	knat_health_net_exit(kn);
 	knat_rate_net_exit(kn);
 	knat_reap_net_exit(kn);

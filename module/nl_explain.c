@@ -2,6 +2,7 @@
 /* Netlink: KNAT_CMD_EXPLAIN, a packet in and knat's answer out. */
 
 #include <linux/netdevice.h>
+#include <net/ipv6.h>
 
 #include "explain.h"
 #include "netlink.h"
@@ -31,18 +32,96 @@ const struct nla_policy knat_explain_policy[KNAT_EXP_A_MAX + 1] = {
 	[KNAT_EXP_A_OIF]	= { .type = NLA_REJECT },
 	[KNAT_EXP_A_PORT_MIN]	= { .type = NLA_REJECT },
 	[KNAT_EXP_A_PORT_MAX]	= { .type = NLA_REJECT },
+	[KNAT_EXP_A_SRC6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[KNAT_EXP_A_DST6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
+
+/*
+ * The packet's family and addresses: SRC and DST (IPv4) or SRC6 and DST6
+ * (IPv6), never a mix.  0, or an error with extack naming the attribute.
+ */
+static int knat_nl_explain_family(struct nlattr **tb, const struct nlattr *nest,
+				  struct netlink_ext_ack *extack,
+				  struct knat_explain_req *req)
+{
+	struct nlattr *other;
+	int src, dst;
+
+	/* The source's family, else the destination's; the other is wrong. */
+	req->v6 = tb[KNAT_EXP_A_SRC6] ||
+		  (!tb[KNAT_EXP_A_SRC] && tb[KNAT_EXP_A_DST6]);
+	src = req->v6 ? KNAT_EXP_A_SRC6 : KNAT_EXP_A_SRC;
+	dst = req->v6 ? KNAT_EXP_A_DST6 : KNAT_EXP_A_DST;
+	other = req->v6 ? tb[KNAT_EXP_A_SRC] ?: tb[KNAT_EXP_A_DST] :
+			  tb[KNAT_EXP_A_SRC6] ?: tb[KNAT_EXP_A_DST6];
+	if (other) {
+		NL_SET_ERR_MSG_ATTR(extack, other,
+				    "A packet is IPv4 or IPv6, not both");
+		return -EINVAL;
+	}
+	if (!tb[src] || !tb[dst]) {
+		NL_SET_ERR_ATTR_MISS(extack, nest, tb[src] ? dst : src);
+		return -EINVAL;
+	}
+	if (req->v6) {
+		req->src6 = knat_nla_in6(tb[src]);
+		req->dst6 = knat_nla_in6(tb[dst]);
+	} else {
+		req->src = nla_get_be32(tb[src]);
+		req->dst = nla_get_be32(tb[dst]);
+	}
+	return 0;
+}
+
+/* A source and a destination a packet may have: 0, or extack says why. */
+static int knat_nl_explain_addrs(struct nlattr **tb,
+				 struct netlink_ext_ack *extack,
+				 const struct knat_explain_req *req)
+{
+	int src = req->v6 ? KNAT_EXP_A_SRC6 : KNAT_EXP_A_SRC;
+	int dst = req->v6 ? KNAT_EXP_A_DST6 : KNAT_EXP_A_DST;
+
+	if (!req->v6) {
+		if (ipv4_is_zeronet(req->src) || ipv4_is_multicast(req->src) ||
+		    ipv4_is_lbcast(req->src)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[src],
+					    "Source must be a unicast address");
+			return -EINVAL;
+		}
+		if (ipv4_is_zeronet(req->dst)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[dst],
+					    "Destination must not be 0.0.0.0");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	/* What ip6_rcv_core() drops at once. */
+	if (ipv6_addr_any(&req->src6) ||
+	    ipv6_addr_is_multicast(&req->src6)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[src],
+				    "Source must be a unicast address");
+		return -EINVAL;
+	}
+	if (ipv6_addr_any(&req->dst6)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[dst],
+				    "Destination must not be ::");
+		return -EINVAL;
+	}
+	if (ipv6_addr_v4mapped(&req->src6) ||
+	    ipv6_addr_v4mapped(&req->dst6)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[ipv6_addr_v4mapped(&req->src6) ?
+					       src : dst],
+				    "IPv6 address is IPv4-mapped: use IPv4");
+		return -EINVAL;
+	}
+	return 0;
+}
 
 static int knat_nl_explain_parse(struct genl_info *info,
 				 struct knat_explain_req *req)
 {
 	struct nlattr *tb[KNAT_EXP_A_MAX + 1], *nest;
 	struct netlink_ext_ack *extack = info->extack;
-	static const int required[] = {
-		KNAT_EXP_A_PROTO, KNAT_EXP_A_SRC, KNAT_EXP_A_DST,
-		KNAT_EXP_A_SPORT,
-	};
-	unsigned int i;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_EXPLAIN))
@@ -52,16 +131,19 @@ static int knat_nl_explain_parse(struct genl_info *info,
 			       extack);
 	if (err)
 		return err;
-	for (i = 0; i < ARRAY_SIZE(required); i++) {
-		if (!tb[required[i]]) {
-			NL_SET_ERR_ATTR_MISS(extack, nest, required[i]);
-			return -EINVAL;
-		}
+	if (!tb[KNAT_EXP_A_PROTO]) {
+		NL_SET_ERR_ATTR_MISS(extack, nest, KNAT_EXP_A_PROTO);
+		return -EINVAL;
 	}
 	memset(req, 0, sizeof(*req));
+	err = knat_nl_explain_family(tb, nest, extack, req);
+	if (err)
+		return err;
+	if (!tb[KNAT_EXP_A_SPORT]) {
+		NL_SET_ERR_ATTR_MISS(extack, nest, KNAT_EXP_A_SPORT);
+		return -EINVAL;
+	}
 	req->proto = nla_get_u8(tb[KNAT_EXP_A_PROTO]);
-	req->src = nla_get_be32(tb[KNAT_EXP_A_SRC]);
-	req->dst = nla_get_be32(tb[KNAT_EXP_A_DST]);
 	req->sport = nla_get_be16(tb[KNAT_EXP_A_SPORT]);
 	switch (req->proto) {
 	case IPPROTO_TCP:
@@ -73,6 +155,18 @@ static int knat_nl_explain_parse(struct genl_info *info,
 		req->dport = nla_get_be16(tb[KNAT_EXP_A_DPORT]);
 		break;
 	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		/* Echo: ICMP is IPv4's, ICMPv6 IPv6's. */
+		if (req->v6 && req->proto == IPPROTO_ICMP) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_EXP_A_PROTO],
+					    "IPv6 echo is ICMPv6, not ICMP");
+			return -EINVAL;
+		}
+		if (!req->v6 && req->proto == IPPROTO_ICMPV6) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_EXP_A_PROTO],
+					    "ICMPv6 is for IPv6 addresses");
+			return -EINVAL;
+		}
 		if (tb[KNAT_EXP_A_DPORT]) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_EXP_A_DPORT],
 					    "ICMP echo has no destination port");
@@ -82,21 +176,13 @@ static int knat_nl_explain_parse(struct genl_info *info,
 		break;
 	default:
 		NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_EXP_A_PROTO],
-				    "Protocol must be tcp, udp or icmp");
+				    "Protocol must be tcp, udp, icmp or icmpv6");
 		return -EINVAL;
 	}
-	if (ipv4_is_zeronet(req->src) || ipv4_is_multicast(req->src) ||
-	    ipv4_is_lbcast(req->src)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_EXP_A_SRC],
-				    "Source must be a unicast address");
-		return -EINVAL;
-	}
-	if (ipv4_is_zeronet(req->dst)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_EXP_A_DST],
-				    "Destination must not be 0.0.0.0");
-		return -EINVAL;
-	}
-	if (req->proto != IPPROTO_ICMP && (!req->sport || !req->dport)) {
+	err = knat_nl_explain_addrs(tb, extack, req);
+	if (err)
+		return err;
+	if (!knat_is_icmp_proto(req->proto) && (!req->sport || !req->dport)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[req->sport ? KNAT_EXP_A_DPORT :
 					       KNAT_EXP_A_SPORT],
 				    "Port must not be 0");
@@ -121,10 +207,12 @@ static int knat_nl_explain_forward(struct sk_buff *msg,
 
 	if (!nest ||
 	    nla_put_u8(msg, KNAT_FWD_A_PROTO, f->proto) ||
-	    nla_put_be32(msg, KNAT_FWD_A_ADDR, f->addr) ||
+	    (f->v6 ? nla_put_in6_addr(msg, KNAT_FWD_A_ADDR6, &f->addr6) ||
+		     nla_put_in6_addr(msg, KNAT_FWD_A_TO_ADDR6, &f->to_addr6) :
+		     nla_put_be32(msg, KNAT_FWD_A_ADDR, f->addr) ||
+		     nla_put_be32(msg, KNAT_FWD_A_TO_ADDR, f->to_addr)) ||
 	    nla_put_be16(msg, KNAT_FWD_A_PORT_MIN, htons(f->port_min)) ||
 	    nla_put_be16(msg, KNAT_FWD_A_PORT_MAX, htons(f->port_max)) ||
-	    nla_put_be32(msg, KNAT_FWD_A_TO_ADDR, f->to_addr) ||
 	    nla_put_be16(msg, KNAT_FWD_A_TO_PORT, htons(f->to_port)))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
@@ -229,10 +317,12 @@ static int knat_nl_fill_explain(struct sk_buff *msg,
 
 	if (!nest ||
 	    nla_put_u8(msg, KNAT_EXP_A_PROTO, req->proto) ||
-	    nla_put_be32(msg, KNAT_EXP_A_SRC, req->src) ||
-	    nla_put_be32(msg, KNAT_EXP_A_DST, req->dst) ||
+	    (req->v6 ? nla_put_in6_addr(msg, KNAT_EXP_A_SRC6, &req->src6) ||
+		       nla_put_in6_addr(msg, KNAT_EXP_A_DST6, &req->dst6) :
+		       nla_put_be32(msg, KNAT_EXP_A_SRC, req->src) ||
+		       nla_put_be32(msg, KNAT_EXP_A_DST, req->dst)) ||
 	    nla_put_be16(msg, KNAT_EXP_A_SPORT, req->sport) ||
-	    (req->proto != IPPROTO_ICMP &&
+	    (!knat_is_icmp_proto(req->proto) &&
 	     nla_put_be16(msg, KNAT_EXP_A_DPORT, req->dport)) ||
 	    (x->iif && nla_put_string(msg, KNAT_EXP_A_IIF, x->iif->name)) ||
 	    (x->local && nla_put_flag(msg, KNAT_EXP_A_LOCAL)) ||
@@ -243,8 +333,10 @@ static int knat_nl_fill_explain(struct sk_buff *msg,
 	    (x->oif && nla_put_string(msg, KNAT_EXP_A_OIF, x->oif->name)))
 		return -EMSGSIZE;
 	if (x->has_tuples &&
-	    (knat_nl_put_tuple(msg, KNAT_EXP_A_OUT, &x->out) ||
-	     knat_nl_put_tuple(msg, KNAT_EXP_A_REPLY, &x->reply) ||
+	    (knat_nl_put_tuple6(msg, KNAT_EXP_A_OUT, &x->out,
+				req->v6 ? x->out6 : NULL) ||
+	     knat_nl_put_tuple6(msg, KNAT_EXP_A_REPLY, &x->reply,
+				req->v6 ? x->reply6 : NULL) ||
 	     nla_put_u8(msg, KNAT_EXP_A_KIND, d->kind)))
 		return -EMSGSIZE;
 	if (x->flow && req->proto == IPPROTO_TCP &&

@@ -6,6 +6,7 @@
  * here, in the kernel.
  */
 
+#include <net/ipv6.h>
 #include <linux/slab.h>
 #include <net/sock.h>
 
@@ -20,6 +21,8 @@ static const struct nla_policy knat_tuple_policy[KNAT_TUPLE_A_MAX + 1] = {
 	[KNAT_TUPLE_A_DST]	= { .type = NLA_BE32 },
 	[KNAT_TUPLE_A_SPORT]	= { .type = NLA_BE16 },
 	[KNAT_TUPLE_A_DPORT]	= { .type = NLA_BE16 },
+	[KNAT_TUPLE_A_SRC6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[KNAT_TUPLE_A_DST6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
 
 static const struct nla_policy knat_flow_svc_policy[KNAT_SVC_A_MAX + 1] = {
@@ -47,6 +50,7 @@ const struct nla_policy knat_flow_policy[KNAT_FLOW_A_MAX + 1] = {
 	[KNAT_FLOW_A_BYTES_REPLY] = { .type = NLA_REJECT },
 	[KNAT_FLOW_A_SERVICE]	= NLA_POLICY_NESTED(knat_flow_svc_policy),
 	[KNAT_FLOW_A_BACKEND]	= NLA_POLICY_NESTED(knat_flow_be_policy),
+	[KNAT_FLOW_A_FAMILY]	= NLA_POLICY_RANGE(NLA_U8, AF_INET, AF_INET6),
 };
 
 #define KNAT_FF_PROTO	BIT(0)
@@ -60,13 +64,16 @@ const struct nla_policy knat_flow_policy[KNAT_FLOW_A_MAX + 1] = {
 #define KNAT_FF_SVC_PORT BIT(8)
 #define KNAT_FF_BE	BIT(9)
 #define KNAT_FF_BE_PORT	BIT(10)
+#define KNAT_FF_FAMILY	BIT(11)
 
 struct knat_flow_filter {
 	u32 has;	/* KNAT_FF_* */
 	u8 proto;
 	u8 kind;
 	u8 state;
+	u8 v6;		/* KNAT_FF_FAMILY, or an IPv6 address given */
 	struct knat_tuple orig;
+	struct in6_addr src6, dst6;
 	__be32 svc_addr, be_addr;
 	__be16 svc_port, be_port;
 };
@@ -101,6 +108,37 @@ static int knat_flow_filter_owner(struct nlattr *nest, int nattrs,
 	if (tb[port_type]) {
 		*port = nla_get_be16(tb[port_type]);
 		*has |= port_bit;
+	}
+	return 0;
+}
+
+/*
+ * The IPv6 addresses of an ORIG filter: they make it an IPv6 filter,
+ * and may not come with IPv4 ones nor with an IPv4 family.
+ */
+static int knat_flow_filter_addr6(struct nlattr **tt, struct nlattr **tb,
+				  struct knat_flow_filter *ff,
+				  struct netlink_ext_ack *extack)
+{
+	struct nlattr *a6 = tt[KNAT_TUPLE_A_SRC6] ?: tt[KNAT_TUPLE_A_DST6];
+	struct nlattr *a4 = tt[KNAT_TUPLE_A_SRC] ?: tt[KNAT_TUPLE_A_DST];
+
+	if (!a6)
+		return 0;
+	if (a4 || ((ff->has & KNAT_FF_FAMILY) && !ff->v6)) {
+		NL_SET_ERR_MSG_ATTR(extack, a6,
+				    "IPv6 address in an IPv4 flow filter");
+		return -EINVAL;
+	}
+	ff->has |= KNAT_FF_FAMILY;
+	ff->v6 = 1;
+	if (tt[KNAT_TUPLE_A_SRC6]) {
+		ff->has |= KNAT_FF_SRC;
+		ff->src6 = knat_nla_in6(tt[KNAT_TUPLE_A_SRC6]);
+	}
+	if (tt[KNAT_TUPLE_A_DST6]) {
+		ff->has |= KNAT_FF_DST;
+		ff->dst6 = knat_nla_in6(tt[KNAT_TUPLE_A_DST6]);
 	}
 	return 0;
 }
@@ -151,12 +189,35 @@ static int knat_flow_filter_parse(struct nlattr *nest,
 		if (err)
 			return err;
 	}
+	if (tb[KNAT_FLOW_A_FAMILY]) {
+		u8 fam = nla_get_u8(tb[KNAT_FLOW_A_FAMILY]);
+
+		if (fam != AF_INET && fam != AF_INET6) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_FLOW_A_FAMILY],
+					    "Family must be AF_INET or AF_INET6");
+			return -EINVAL;
+		}
+		ff->has |= KNAT_FF_FAMILY;
+		ff->v6 = fam == AF_INET6;
+	}
 	if (!tb[KNAT_FLOW_A_ORIG])
 		return 0;
 	err = nla_parse_nested(tt, KNAT_TUPLE_A_MAX, tb[KNAT_FLOW_A_ORIG],
 			       knat_tuple_policy, extack);
 	if (err)
 		return err;
+	err = knat_flow_filter_addr6(tt, tb, ff, extack);
+	if (err)
+		return err;
+	if (tt[KNAT_TUPLE_A_SRC] || tt[KNAT_TUPLE_A_DST]) {
+		if ((ff->has & KNAT_FF_FAMILY) && ff->v6) {
+			NL_SET_ERR_MSG_ATTR(extack, tt[KNAT_TUPLE_A_SRC] ?:
+					    tt[KNAT_TUPLE_A_DST],
+					    "IPv4 address in an IPv6 flow filter");
+			return -EINVAL;
+		}
+		ff->has |= KNAT_FF_FAMILY;
+	}
 	if (tt[KNAT_TUPLE_A_SRC]) {
 		ff->has |= KNAT_FF_SRC;
 		ff->orig.src = nla_get_be32(tt[KNAT_TUPLE_A_SRC]);
@@ -201,32 +262,49 @@ static bool knat_flow_filter_match(const struct knat_flow *f, const void *arg)
 {
 	const struct knat_flow_filter *ff = arg;
 	const struct knat_tuple *t = &f->h[KNAT_DIR_ORIG].tuple;
+	const struct in6_addr *a6 = knat_flow_a6(f, KNAT_DIR_ORIG);
 
+	if ((ff->has & KNAT_FF_FAMILY) && ff->v6 != f->v6)
+		return false;
+	if (f->v6 && (((ff->has & KNAT_FF_SRC) &&
+		       !ipv6_addr_equal(&a6[0], &ff->src6)) ||
+		      ((ff->has & KNAT_FF_DST) &&
+		       !ipv6_addr_equal(&a6[1], &ff->dst6))))
+		return false;
 	return (!(ff->has & KNAT_FF_PROTO) || t->proto == ff->proto) &&
 	       (!(ff->has & KNAT_FF_KIND) || f->kind == ff->kind) &&
 	       (!(ff->has & KNAT_FF_STATE) ||
 		(t->proto == IPPROTO_TCP &&
 		 (READ_ONCE(f->state) & KNAT_TCP_STATE_MASK) == ff->state)) &&
-	       (!(ff->has & KNAT_FF_SRC) || t->src == ff->orig.src) &&
-	       (!(ff->has & KNAT_FF_DST) || t->dst == ff->orig.dst) &&
+	       (f->v6 || !(ff->has & KNAT_FF_SRC) || t->src == ff->orig.src) &&
+	       (f->v6 || !(ff->has & KNAT_FF_DST) || t->dst == ff->orig.dst) &&
 	       (!(ff->has & KNAT_FF_SPORT) || t->sport == ff->orig.sport) &&
 	       (!(ff->has & KNAT_FF_DPORT) || t->dport == ff->orig.dport) &&
 	       knat_flow_owner_match(f, ff);
 }
 
-int knat_nl_put_tuple(struct sk_buff *msg, int type,
-		      const struct knat_tuple *t)
+/* A tuple; IPv6 with @a6, its addresses (the tuple only folds them). */
+int knat_nl_put_tuple6(struct sk_buff *msg, int type,
+		       const struct knat_tuple *t, const struct in6_addr *a6)
 {
 	struct nlattr *nest = nla_nest_start(msg, type);
 
 	if (!nest ||
-	    nla_put_be32(msg, KNAT_TUPLE_A_SRC, t->src) ||
-	    nla_put_be32(msg, KNAT_TUPLE_A_DST, t->dst) ||
+	    (a6 ? nla_put_in6_addr(msg, KNAT_TUPLE_A_SRC6, &a6[0]) ||
+		  nla_put_in6_addr(msg, KNAT_TUPLE_A_DST6, &a6[1]) :
+		  nla_put_be32(msg, KNAT_TUPLE_A_SRC, t->src) ||
+		  nla_put_be32(msg, KNAT_TUPLE_A_DST, t->dst)) ||
 	    nla_put_be16(msg, KNAT_TUPLE_A_SPORT, t->sport) ||
 	    nla_put_be16(msg, KNAT_TUPLE_A_DPORT, t->dport))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
+}
+
+int knat_nl_put_tuple(struct sk_buff *msg, int type,
+		      const struct knat_tuple *t)
+{
+	return knat_nl_put_tuple6(msg, type, t, NULL);
 }
 
 int knat_nl_fill_flow(struct sk_buff *msg, const struct knat_flow *f)
@@ -239,10 +317,13 @@ int knat_nl_fill_flow(struct sk_buff *msg, const struct knat_flow *f)
 	nest = nla_nest_start(msg, KNAT_A_FLOW);
 	if (!nest ||
 	    nla_put_u8(msg, KNAT_FLOW_A_PROTO, proto) ||
-	    knat_nl_put_tuple(msg, KNAT_FLOW_A_ORIG,
-			      &f->h[KNAT_DIR_ORIG].tuple) ||
-	    knat_nl_put_tuple(msg, KNAT_FLOW_A_REPLY,
-			      &f->h[KNAT_DIR_REPLY].tuple) ||
+	    nla_put_u8(msg, KNAT_FLOW_A_FAMILY, f->v6 ? AF_INET6 : AF_INET) ||
+	    knat_nl_put_tuple6(msg, KNAT_FLOW_A_ORIG,
+			       &f->h[KNAT_DIR_ORIG].tuple,
+			       knat_flow_a6(f, KNAT_DIR_ORIG)) ||
+	    knat_nl_put_tuple6(msg, KNAT_FLOW_A_REPLY,
+			       &f->h[KNAT_DIR_REPLY].tuple,
+			       knat_flow_a6(f, KNAT_DIR_REPLY)) ||
 	    nla_put_u8(msg, KNAT_FLOW_A_KIND, f->kind) ||
 	    (proto == IPPROTO_TCP &&
 	     nla_put_u8(msg, KNAT_FLOW_A_STATE,

@@ -2,6 +2,7 @@
 /* Netlink: the forward and snat objects. */
 
 #include <linux/inetdevice.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include "netlink.h"
@@ -18,11 +19,13 @@ const struct nla_policy knat_fwd_policy[KNAT_FWD_A_MAX + 1] = {
 	[KNAT_FWD_A_FLOWS]	= { .type = NLA_REJECT },
 	[KNAT_FWD_A_PACKETS]	= { .type = NLA_REJECT },
 	[KNAT_FWD_A_BYTES]	= { .type = NLA_REJECT },
+	[KNAT_FWD_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[KNAT_FWD_A_TO_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
 
 const struct nla_policy knat_snat_policy[KNAT_SNAT_A_MAX + 1] = {
 	[KNAT_SNAT_A_SRC]	= { .type = NLA_BE32 },
-	[KNAT_SNAT_A_SRC_PLEN]	= NLA_POLICY_MAX(NLA_U8, 32),
+	[KNAT_SNAT_A_SRC_PLEN]	= NLA_POLICY_MAX(NLA_U8, 128),
 	[KNAT_SNAT_A_OUT_IFNAME] = { .type = NLA_NUL_STRING,
 				     .len = IFNAMSIZ - 1 },
 	[KNAT_SNAT_A_TO_MIN]	= { .type = NLA_BE32 },
@@ -35,6 +38,9 @@ const struct nla_policy knat_snat_policy[KNAT_SNAT_A_MAX + 1] = {
 	[KNAT_SNAT_A_PORTS_IN_USE] = { .type = NLA_REJECT },
 	[KNAT_SNAT_A_ATTEMPTS]	= { .type = NLA_REJECT },
 	[KNAT_SNAT_A_ATTEMPTS_SUM] = { .type = NLA_REJECT },
+	[KNAT_SNAT_A_SRC6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[KNAT_SNAT_A_TO_MIN6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[KNAT_SNAT_A_TO_MAX6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
 
 static u16 knat_nla_port(const struct nlattr *a, u16 dflt)
@@ -79,6 +85,33 @@ static int knat_nl_fwd_proto(struct nlattr **tb, struct genl_info *info)
 	return proto;
 }
 
+/*
+ * A forward's family and addresses: IPv4 (ADDR, TO_ADDR) or IPv6 (ADDR6,
+ * TO_ADDR6), never a mix.  TO_ADDR6 need not be there for DEL.
+ */
+static int knat_nl_fwd_family(struct nlattr **tb, struct genl_info *info,
+			      struct knat_forward *f)
+{
+	struct nlattr *v4 = tb[KNAT_FWD_A_ADDR] ?: tb[KNAT_FWD_A_TO_ADDR];
+	struct nlattr *v6 = tb[KNAT_FWD_A_ADDR6] ?: tb[KNAT_FWD_A_TO_ADDR6];
+
+	if (v4 && v6) {
+		NL_SET_ERR_MSG_ATTR(info->extack, v6,
+				    "A forward is IPv4 or IPv6, not both");
+		return -EINVAL;
+	}
+	f->v6 = !!v6;
+	if (tb[KNAT_FWD_A_ADDR])
+		f->addr = nla_get_be32(tb[KNAT_FWD_A_ADDR]);
+	if (tb[KNAT_FWD_A_TO_ADDR])
+		f->to_addr = nla_get_be32(tb[KNAT_FWD_A_TO_ADDR]);
+	if (tb[KNAT_FWD_A_ADDR6])
+		f->addr6 = knat_nla_in6(tb[KNAT_FWD_A_ADDR6]);
+	if (tb[KNAT_FWD_A_TO_ADDR6])
+		f->to_addr6 = knat_nla_in6(tb[KNAT_FWD_A_TO_ADDR6]);
+	return 0;
+}
+
 int knat_nl_forward_parse(struct genl_info *info, struct knat_forward *fp)
 {
 	struct nlattr *tb[KNAT_FWD_A_MAX + 1];
@@ -93,15 +126,18 @@ int knat_nl_forward_parse(struct genl_info *info, struct knat_forward *fp)
 	proto = knat_nl_fwd_proto(tb, info);
 	if (proto < 0)
 		return proto;
-	if (knat_nl_missing(tb, KNAT_FWD_A_PORT_MIN, nest, info->extack) ||
-	    knat_nl_missing(tb, KNAT_FWD_A_TO_ADDR, nest, info->extack))
+	if (knat_nl_missing(tb, KNAT_FWD_A_PORT_MIN, nest, info->extack))
+		return -EINVAL;
+	err = knat_nl_fwd_family(tb, info, &f);
+	if (err)
+		return err;
+	if (!f.v6 && knat_nl_missing(tb, KNAT_FWD_A_TO_ADDR, nest,
+				     info->extack))
 		return -EINVAL;
 
 	f.proto = proto;
-	f.addr = tb[KNAT_FWD_A_ADDR] ? nla_get_be32(tb[KNAT_FWD_A_ADDR]) : 0;
 	f.port_min = knat_nla_port(tb[KNAT_FWD_A_PORT_MIN], 0);
 	f.port_max = knat_nla_port(tb[KNAT_FWD_A_PORT_MAX], f.port_min);
-	f.to_addr = nla_get_be32(tb[KNAT_FWD_A_TO_ADDR]);
 	f.to_port = knat_nla_port(tb[KNAT_FWD_A_TO_PORT], 0);
 
 	if (!f.port_min) {
@@ -114,10 +150,21 @@ int knat_nl_forward_parse(struct genl_info *info, struct knat_forward *fp)
 				    "Port range ends before it starts");
 		return -EINVAL;
 	}
-	err = knat_nl_check_host(info->extack, tb[KNAT_FWD_A_TO_ADDR],
-				 f.to_addr, KNAT_NL_HOST_FWD_TO);
+	if (f.v6) {
+		err = knat_nl_check_host6(info->extack,
+					  tb[KNAT_FWD_A_TO_ADDR6],
+					  &f.to_addr6);
+		/* :: matches any local address; else one host. */
+		if (!err && !ipv6_addr_any(&f.addr6))
+			err = knat_nl_check_host6(info->extack,
+						  tb[KNAT_FWD_A_ADDR6],
+						  &f.addr6);
+	} else {
+		err = knat_nl_check_host(info->extack, tb[KNAT_FWD_A_TO_ADDR],
+					 f.to_addr, KNAT_NL_HOST_FWD_TO);
+	}
 	/* 0 matches any local address; anything else must be one host. */
-	if (!err && f.addr)
+	if (!err && !f.v6 && f.addr)
 		err = knat_nl_check_host(info->extack, tb[KNAT_FWD_A_ADDR],
 					 f.addr, KNAT_NL_HOST_FWD_MATCH);
 	if (err)
@@ -151,8 +198,8 @@ int knat_nl_forward_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_nl_net(info);
 	struct nlattr *tb[KNAT_FWD_A_MAX + 1];
+	struct knat_forward key = {};
 	int err, proto;
-	__be32 addr;
 
 	err = knat_nl_parse_obj(info, KNAT_A_FORWARD, KNAT_FWD_A_MAX,
 				knat_fwd_policy, tb);
@@ -164,12 +211,14 @@ int knat_nl_forward_del(struct sk_buff *skb, struct genl_info *info)
 	if (knat_nl_missing(tb, KNAT_FWD_A_PORT_MIN,
 			    info->attrs[KNAT_A_FORWARD], info->extack))
 		return -EINVAL;
-	addr = tb[KNAT_FWD_A_ADDR] ? nla_get_be32(tb[KNAT_FWD_A_ADDR]) : 0;
+	err = knat_nl_fwd_family(tb, info, &key);
+	if (err)
+		return err;
+	key.proto = proto;
+	key.port_min = knat_nla_port(tb[KNAT_FWD_A_PORT_MIN], 0);
 
 	mutex_lock(&kn->lock);
-	err = knat_forward_del(kn, proto, addr,
-			       knat_nla_port(tb[KNAT_FWD_A_PORT_MIN], 0),
-			       info->extack);
+	err = knat_forward_del(kn, &key, info->extack);
 	mutex_unlock(&kn->lock);
 	return err;
 }
@@ -190,10 +239,12 @@ static int knat_nl_fill_forward(struct sk_buff *msg,
 	nest = nla_nest_start(msg, KNAT_A_FORWARD);
 	if (!nest ||
 	    nla_put_u8(msg, KNAT_FWD_A_PROTO, f->proto) ||
-	    nla_put_be32(msg, KNAT_FWD_A_ADDR, f->addr) ||
+	    (f->v6 ? nla_put_in6_addr(msg, KNAT_FWD_A_ADDR6, &f->addr6) ||
+		     nla_put_in6_addr(msg, KNAT_FWD_A_TO_ADDR6, &f->to_addr6) :
+		     nla_put_be32(msg, KNAT_FWD_A_ADDR, f->addr) ||
+		     nla_put_be32(msg, KNAT_FWD_A_TO_ADDR, f->to_addr)) ||
 	    nla_put_be16(msg, KNAT_FWD_A_PORT_MIN, htons(f->port_min)) ||
 	    nla_put_be16(msg, KNAT_FWD_A_PORT_MAX, htons(f->port_max)) ||
-	    nla_put_be32(msg, KNAT_FWD_A_TO_ADDR, f->to_addr) ||
 	    nla_put_be16(msg, KNAT_FWD_A_TO_PORT, htons(f->to_port)) ||
 	    nla_put_u32(msg, KNAT_FWD_A_FLOWS, atomic_read(&f->nflows)) ||
 	    nla_put_u64_64bit(msg, KNAT_FWD_A_PACKETS, sum.pkts,
@@ -209,12 +260,17 @@ int knat_nl_put_snat_rule(struct sk_buff *msg, const struct knat_snat *r)
 {
 	bool masq = r->flags & KNAT_SNAT_F_MASQUERADE;
 
-	if (nla_put_be32(msg, KNAT_SNAT_A_SRC, r->src) ||
+	if ((r->v6 ? nla_put_in6_addr(msg, KNAT_SNAT_A_SRC6, &r->src6) :
+		     nla_put_be32(msg, KNAT_SNAT_A_SRC, r->src)) ||
 	    nla_put_u8(msg, KNAT_SNAT_A_SRC_PLEN, r->plen) ||
 	    (r->ifname[0] &&
 	     nla_put_string(msg, KNAT_SNAT_A_OUT_IFNAME, r->ifname)) ||
-	    (!masq && (nla_put_be32(msg, KNAT_SNAT_A_TO_MIN, r->to_min) ||
-		       nla_put_be32(msg, KNAT_SNAT_A_TO_MAX, r->to_max))) ||
+	    (!masq && !r->v6 &&
+	     (nla_put_be32(msg, KNAT_SNAT_A_TO_MIN, r->to_min) ||
+	      nla_put_be32(msg, KNAT_SNAT_A_TO_MAX, r->to_max))) ||
+	    (!masq && r->v6 &&
+	     (nla_put_in6_addr(msg, KNAT_SNAT_A_TO_MIN6, &r->to_min6) ||
+	      nla_put_in6_addr(msg, KNAT_SNAT_A_TO_MAX6, &r->to_max6))) ||
 	    nla_put_be16(msg, KNAT_SNAT_A_PORT_MIN, htons(r->port_min)) ||
 	    nla_put_be16(msg, KNAT_SNAT_A_PORT_MAX, htons(r->port_max)) ||
 	    nla_put_u32(msg, KNAT_SNAT_A_FLAGS, r->flags))
@@ -308,16 +364,92 @@ int knat_nl_snat_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/* An IPv6 rule's key: SRC6/SRC_PLEN and the device. */
+static int knat_nl_snat_key6(struct nlattr **tb, struct genl_info *info,
+			     struct knat_snat *r)
+{
+	struct nlattr *nest = info->attrs[KNAT_A_SNAT];
+	struct in6_addr masked;
+
+	if (knat_nl_missing(tb, KNAT_SNAT_A_SRC_PLEN, nest, info->extack))
+		return -EINVAL;
+	if (tb[KNAT_SNAT_A_TO_MIN] || tb[KNAT_SNAT_A_TO_MAX]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_SNAT_A_TO_MIN] ?:
+				    tb[KNAT_SNAT_A_TO_MAX],
+				    "IPv6 rule with an IPv4 outside address");
+		return -EINVAL;
+	}
+	r->v6 = 1;
+	r->src6 = knat_nla_in6(tb[KNAT_SNAT_A_SRC6]);
+	r->plen = nla_get_u8(tb[KNAT_SNAT_A_SRC_PLEN]);
+	ipv6_addr_prefix(&masked, &r->src6, r->plen);
+	if (!ipv6_addr_equal(&masked, &r->src6)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_SNAT_A_SRC6],
+				    "Prefix has host bits set");
+		return -EINVAL;
+	}
+	if (tb[KNAT_SNAT_A_OUT_IFNAME])
+		nla_strscpy(r->ifname, tb[KNAT_SNAT_A_OUT_IFNAME], IFNAMSIZ);
+	return 0;
+}
+
+/* An IPv6 rule's outside range: at most 64 addresses in one /96. */
+static int knat_nl_snat_range6(struct nlattr **tb, struct genl_info *info,
+			       struct knat_snat *r)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *max = tb[KNAT_SNAT_A_TO_MAX6] ?: tb[KNAT_SNAT_A_TO_MIN6];
+	int err;
+
+	if (knat_nl_missing(tb, KNAT_SNAT_A_TO_MIN6, info->attrs[KNAT_A_SNAT],
+			    extack))
+		return -EINVAL;
+	r->to_min6 = knat_nla_in6(tb[KNAT_SNAT_A_TO_MIN6]);
+	r->to_max6 = knat_nla_in6(max);
+	err = knat_nl_check_host6(extack, tb[KNAT_SNAT_A_TO_MIN6], &r->to_min6);
+	if (!err)
+		err = knat_nl_check_host6(extack, max, &r->to_max6);
+	if (err)
+		return err;
+	if (!ipv6_prefix_equal(&r->to_min6, &r->to_max6, 96) ||
+	    ntohl(r->to_max6.s6_addr32[3]) < ntohl(r->to_min6.s6_addr32[3]) ||
+	    ntohl(r->to_max6.s6_addr32[3]) - ntohl(r->to_min6.s6_addr32[3]) >=
+	    KNAT_SNAT_MAX_ADDRS) {
+		NL_SET_ERR_MSG_ATTR(extack, max,
+				    "Address range reversed or over 64 addresses");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int knat_nl_snat_key(struct nlattr **tb, struct genl_info *info,
 			    struct knat_snat *r)
 {
 	struct nlattr *nest = info->attrs[KNAT_A_SNAT];
 
+	if (tb[KNAT_SNAT_A_SRC] && tb[KNAT_SNAT_A_SRC6]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_SNAT_A_SRC6],
+				    "A SNAT rule is IPv4 or IPv6, not both");
+		return -EINVAL;
+	}
+	if (tb[KNAT_SNAT_A_SRC6])
+		return knat_nl_snat_key6(tb, info, r);
 	if (knat_nl_missing(tb, KNAT_SNAT_A_SRC, nest, info->extack) ||
 	    knat_nl_missing(tb, KNAT_SNAT_A_SRC_PLEN, nest, info->extack))
 		return -EINVAL;
 	r->src = nla_get_be32(tb[KNAT_SNAT_A_SRC]);
 	r->plen = nla_get_u8(tb[KNAT_SNAT_A_SRC_PLEN]);
+	if (r->plen > 32) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_SNAT_A_SRC_PLEN],
+				    "IPv4 prefix length over 32");
+		return -EINVAL;
+	}
+	if (tb[KNAT_SNAT_A_TO_MIN6] || tb[KNAT_SNAT_A_TO_MAX6]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_SNAT_A_TO_MIN6] ?:
+				    tb[KNAT_SNAT_A_TO_MAX6],
+				    "IPv4 rule with an IPv6 outside address");
+		return -EINVAL;
+	}
 	r->mask = inet_make_mask(r->plen);
 	if (r->src & ~r->mask) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_SNAT_A_SRC],
@@ -354,13 +486,20 @@ int knat_nl_snat_parse(struct genl_info *info, struct knat_snat *rp)
 				    "Masquerade needs an output device");
 		return -EINVAL;
 	}
-	if (masq && (tb[KNAT_SNAT_A_TO_MIN] || tb[KNAT_SNAT_A_TO_MAX])) {
+	if (masq && (tb[KNAT_SNAT_A_TO_MIN] || tb[KNAT_SNAT_A_TO_MAX] ||
+		     tb[KNAT_SNAT_A_TO_MIN6] || tb[KNAT_SNAT_A_TO_MAX6])) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_SNAT_A_TO_MIN] ?:
-				    tb[KNAT_SNAT_A_TO_MAX],
+				    tb[KNAT_SNAT_A_TO_MAX] ?:
+				    tb[KNAT_SNAT_A_TO_MIN6] ?:
+				    tb[KNAT_SNAT_A_TO_MAX6],
 				    "Masquerade takes the device's address");
 		return -EINVAL;
 	}
-	if (!masq) {
+	if (!masq && r.v6) {
+		err = knat_nl_snat_range6(tb, info, &r);
+		if (err)
+			return err;
+	} else if (!masq) {
 		if (knat_nl_missing(tb, KNAT_SNAT_A_TO_MIN,
 				    info->attrs[KNAT_A_SNAT], extack))
 			return -EINVAL;
@@ -427,7 +566,7 @@ int knat_nl_snat_del(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	mutex_lock(&kn->lock);
-	err = knat_snat_del(kn, r.src, r.plen, r.ifname, info->extack);
+	err = knat_snat_del(kn, &r, info->extack);
 	mutex_unlock(&kn->lock);
 	return err;
 }

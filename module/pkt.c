@@ -8,6 +8,7 @@
 
 #include <linux/icmp.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <linux/random.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
@@ -28,14 +29,55 @@ unsigned int knat_drop(struct knat_net *kn, enum knat_drop why)
 }
 
 void knat_note(struct sk_buff *skb, enum knat_cb_state st,
-	       const struct knat_tuple *key)
+	       const struct knat_flow_half *h)
 {
 	struct knat_skb_cb *cb = KNAT_CB(skb);
+	const struct in6_addr *a6;
 
 	cb->cookie = knat_cb_cookie;
 	cb->state = st;
-	if (key)
-		cb->key = *key;
+	if (!h)
+		return;
+	a6 = knat_flow_a6(knat_flow_of(h), h->tuple.dir);
+	if (a6) {
+		cb->dst6 = a6[1];
+		cb->dport6 = h->tuple.dport;
+	} else {
+		cb->key = h->tuple;
+	}
+}
+
+/*
+ * The flow half an entry hook noted for this packet, which the exit hook
+ * parsed into @p; NULL if it is gone.  RCU held.  IPv6: the half's source
+ * and source port are the packet's (only destinations change at entry),
+ * or for an ICMP error the quote's destination; the rest is in the note.
+ */
+struct knat_flow_half *knat_noted_half(struct knat_net *kn,
+				       const struct sk_buff *skb,
+				       const struct knat_pkt *p)
+{
+	const struct knat_skb_cb *cb = KNAT_CB(skb);
+	struct in6_addr a6[2];
+	struct knat_tuple t;
+
+	if (!p->v6)
+		return knat_flow_find(kn, &cb->key);
+	if (p->icmp_err) {
+		knat_tuple_invert(&t, &p->t);
+		a6[0] = p->a6[1];
+	} else {
+		t = p->t;
+		a6[0] = p->a6[0];
+	}
+	a6[1] = cb->dst6;
+	t.dport = cb->dport6;
+	/* Echo: one identifier for both, and the entry may have changed it. */
+	if (knat_is_icmp_proto(t.proto))
+		t.sport = t.dport;
+	t.dir = 0;
+	knat_tuple_fold6(&t, a6);
+	return knat_flow_find6(kn, &t, a6);
 }
 
 /* Did an entry hook leave the note in skb->cb, or is it leftovers? */
@@ -47,6 +89,8 @@ bool knat_noted(const struct sk_buff *skb)
 /* Route again after a destination rewrite. */
 int knat_reroute(struct sk_buff *skb, const struct nf_hook_state *state)
 {
+	if (state->hook == NF_INET_LOCAL_OUT && state->pf == NFPROTO_IPV6)
+		return ip6_route_me_harder(state->net, state->sk, skb);
 	if (state->hook == NF_INET_LOCAL_OUT)
 		return ip_route_me_harder(state->net, state->sk, skb,
 					  RTN_UNSPEC);
@@ -167,24 +211,14 @@ static void knat_parse_seg(const struct sk_buff *skb, unsigned int thoff,
 }
 
 /*
- * Read the headers knat needs.  At these hooks skb->data is the IP
- * header, which IPv4 validated on input (or built on output).
+ * TCP or UDP (p->l4proto) at p->thoff: ports, and TCP's flags and what
+ * the window check reads.  Either family.
  */
-int knat_parse(struct sk_buff *skb, struct knat_pkt *p)
+int knat_parse_ports(struct sk_buff *skb, struct knat_pkt *p)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	unsigned int thoff = skb_network_offset(skb) + iph->ihl * 4;
+	unsigned int thoff = p->thoff;
 
-	memset(p, 0, sizeof(*p));
-	p->t.src = iph->saddr;
-	p->t.dst = iph->daddr;
-	p->t.proto = iph->protocol;
-	p->thoff = thoff;
-	if (ip_is_fragment(iph))
-		return KNAT_PARSE_FRAG;
-
-	switch (iph->protocol) {
-	case IPPROTO_TCP: {
+	if (p->l4proto == IPPROTO_TCP) {
 		const struct tcphdr *th;
 		struct tcphdr _th;
 
@@ -200,9 +234,7 @@ int knat_parse(struct sk_buff *skb, struct knat_pkt *p)
 		p->tcpraw = tcp_flag_byte(th);
 		p->l4len = sizeof(struct tcphdr);
 		knat_parse_seg(skb, thoff, th, p);
-		return KNAT_PARSE_OK;
-	}
-	case IPPROTO_UDP: {
+	} else {
 		const struct udphdr *uh;
 		struct udphdr _uh;
 
@@ -212,8 +244,32 @@ int knat_parse(struct sk_buff *skb, struct knat_pkt *p)
 		p->t.sport = uh->source;
 		p->t.dport = uh->dest;
 		p->l4len = sizeof(struct udphdr);
-		return KNAT_PARSE_OK;
 	}
+	return KNAT_PARSE_OK;
+}
+
+/*
+ * Read the headers knat needs.  At these hooks skb->data is the IP
+ * header, which IPv4 validated on input (or built on output).
+ */
+int knat_parse4(struct sk_buff *skb, struct knat_pkt *p)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int thoff = skb_network_offset(skb) + iph->ihl * 4;
+
+	memset(p, 0, sizeof(*p));
+	p->t.src = iph->saddr;
+	p->t.dst = iph->daddr;
+	p->t.proto = iph->protocol;
+	p->l4proto = iph->protocol;
+	p->thoff = thoff;
+	if (ip_is_fragment(iph))
+		return KNAT_PARSE_FRAG;
+
+	switch (iph->protocol) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		return knat_parse_ports(skb, p);
 	case IPPROTO_ICMP: {
 		const struct icmphdr *ih;
 		struct icmphdr _ih;
@@ -242,6 +298,14 @@ int knat_parse(struct sk_buff *skb, struct knat_pkt *p)
 	return KNAT_PARSE_OTHER;
 }
 
+/* Either family: the IP header's version says which. */
+int knat_parse(struct sk_buff *skb, struct knat_pkt *p)
+{
+	if (ip_hdr(skb)->version == 6)
+		return knat_parse6(skb, p);
+	return knat_parse4(skb, p);
+}
+
 /*
  * What a host would refuse, as conntrack's tcp_error(), udp_error() and
  * icmp_error() judge it: an impossible flag combination, a wrong
@@ -257,12 +321,16 @@ int knat_parse(struct sk_buff *skb, struct knat_pkt *p)
 enum knat_drop knat_pkt_invalid(struct sk_buff *skb, const struct knat_pkt *p,
 				unsigned int hook)
 {
-	u8 proto = ip_hdr(skb)->protocol;
+	u8 proto = p->l4proto;
 
 	if (proto == IPPROTO_TCP && !knat_tcp_flags_valid(p->tcpraw))
 		return KNAT_DROP_TCP_BAD_FLAGS;
 	if (hook != NF_INET_PRE_ROUTING && hook != NF_INET_POST_ROUTING)
 		return __KNAT_DROP_MAX;
+	/* IPv6 sums every datagram, UDP too (RFC 8200 8.1). */
+	if (p->v6)
+		return nf_ip6_checksum(skb, hook, p->thoff, proto) ?
+		       KNAT_DROP_BAD_CHECKSUM : __KNAT_DROP_MAX;
 	if (proto == IPPROTO_UDP) {
 		const struct udphdr *uh;
 		struct udphdr _uh;

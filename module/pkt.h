@@ -2,6 +2,7 @@
 #ifndef _KNAT_PKT_H
 #define _KNAT_PKT_H
 
+#include <linux/ipv6.h>
 #include <linux/netfilter.h>
 #include <net/ip.h>
 
@@ -10,12 +11,16 @@
 /* What knat read from a packet's headers. */
 struct knat_pkt {
 	struct knat_tuple t;	/* as on the wire; for errors: the quote's */
+	bool v6;		/* IPv6: ->t folds ->a6 */
+	u8 l4proto;		/* the packet's own L4 protocol (not a quote's) */
+	struct in6_addr a6[2];	/* IPv6: ->t's source and destination */
 	unsigned int thoff;	/* L4 header offset */
 	unsigned int l4len;	/* L4 header bytes to make writable */
 	u8 tcpflags;		/* KNAT_TCPF_* */
 	u8 tcpraw;		/* the header's flag byte, TCPHDR_* */
 	bool icmp_err;
 	unsigned int inner_nhoff; /* ICMP error: quoted IP header offset */
+	unsigned int inner_thoff; /* ... and its L4 header's (IPv6) */
 	unsigned int inner_l4avail; /* ... and the quoted L4 bytes present */
 	struct knat_tcp_seg seg;	/* TCP: what the window check reads */
 	struct knat_ftab_hint hint;	/* the entry hook's lookup of t */
@@ -28,19 +33,35 @@ enum knat_parse_result {
 	KNAT_PARSE_FRAG,	/* a fragment: defrag should have joined it */
 };
 
+/* IPv6: ->t's addresses for lookups, NULL for IPv4. */
+static inline const struct in6_addr *knat_pkt_a6(const struct knat_pkt *p)
+{
+	return p->v6 ? p->a6 : NULL;
+}
+
 /*
  * What the entry hook (PRE_ROUTING, LOCAL_OUT) tells the exit hook
  * (POST_ROUTING, LOCAL_IN) of the same packet, in the part of skb->cb that
- * IPv4 leaves unused between them.  The cookie, random per boot, tells
- * our note from leftovers; entry hooks always write it.
+ * IPv4 and IPv6 leave unused between them.  The cookie, random per boot,
+ * tells our note from leftovers; entry hooks always write it.  The flow
+ * half found at entry: IPv4 keeps its tuple; an IPv6 tuple does not fit,
+ * so it keeps what the entry rewrite took from the packet (destination
+ * address and port), and the exit hook reads the rest from the packet
+ * (knat_noted_half()).
  */
 struct knat_skb_cb {
-	struct inet_skb_parm ipcb;	/* IPv4's own */
+	union {
+		struct inet_skb_parm ipcb;	/* IPv4's own */
+		struct inet6_skb_parm ip6cb;	/* IPv6's own */
+	};
 	u32 cookie;
 	u8 state;			/* enum knat_cb_state */
 	u8 flags;			/* KNAT_CB_F_* */
-	u8 pad[2];
-	struct knat_tuple key;		/* the flow half found at entry */
+	__be16 dport6;			/* IPv6: the half's destination port */
+	union {
+		struct knat_tuple key;	/* IPv4: the flow half found */
+		struct in6_addr dst6;	/* IPv6: its destination address */
+	};
 };
 
 enum knat_cb_state {
@@ -62,11 +83,17 @@ static inline bool knat_pure_syn(u8 flags)
 }
 
 int knat_parse(struct sk_buff *skb, struct knat_pkt *p);
+int knat_parse4(struct sk_buff *skb, struct knat_pkt *p);
+int knat_parse6(struct sk_buff *skb, struct knat_pkt *p);
+int knat_parse_ports(struct sk_buff *skb, struct knat_pkt *p);
 enum knat_drop knat_pkt_invalid(struct sk_buff *skb, const struct knat_pkt *p,
 				unsigned int hook);
 void knat_note(struct sk_buff *skb, enum knat_cb_state st,
-	       const struct knat_tuple *key);
+	       const struct knat_flow_half *h);
 bool knat_noted(const struct sk_buff *skb);
+struct knat_flow_half *knat_noted_half(struct knat_net *kn,
+				       const struct sk_buff *skb,
+				       const struct knat_pkt *p);
 int knat_reroute(struct sk_buff *skb, const struct nf_hook_state *state);
 unsigned int knat_drop(struct knat_net *kn, enum knat_drop why);
 void knat_pkt_init(void);

@@ -23,6 +23,7 @@
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <net/inet_hashtables.h>
+#include <net/ipv6.h>
 #include <net/udp.h>
 
 #include "decide.h"
@@ -161,27 +162,44 @@ bool knat_port_shadowed(struct knat_net *kn, u8 proto, __be32 addr,
  * Claim one port of @map for @orig's reply, if nothing else owns it;
  * @dry: only say whether it could.
  */
+/*
+ * An SNAT flow's first packet as the allocator sees it: its tuple and,
+ * IPv6, its addresses and the outside address (out6; out_addr IPv4).
+ */
+struct knat_pa_req {
+	const struct knat_tuple *orig;
+	const struct in6_addr *orig6;	/* NULL: IPv4 */
+	__be32 out_addr;
+	struct in6_addr out6;
+};
+
 static bool knat_port_claim(struct knat_net *kn, struct knat_snat *rule,
 			    struct knat_port_map *map, unsigned int bit,
-			    const struct knat_tuple *orig, __be32 out_addr,
-			    bool dry)
+			    const struct knat_pa_req *rq, bool dry)
 {
+	const struct knat_tuple *orig = rq->orig;
 	__be16 port = htons(rule->port_min + bit);
-	struct knat_tuple reply = {
-		.src = orig->dst, .dst = out_addr,
-		.sport = orig->dport, .dport = port, .proto = orig->proto,
-	};
+	struct in6_addr reply6[2];
+	struct knat_tuple reply;
+	bool busy;
 
-	if (orig->proto == IPPROTO_ICMP) {
-		/* Echo: both "ports" are the id, replies their own protocol. */
-		reply.sport = port;
-		reply.proto = KNAT_PROTO_ICMP_REPLY;
+	knat_snat_reply(orig, rq->out_addr, port, &reply);
+	if (rq->orig6) {
+		reply6[0] = rq->orig6[1];
+		reply6[1] = rq->out6;
+		knat_tuple_fold6(&reply, reply6);
 	}
 	if (dry ? test_bit(bit, map->bits) : test_and_set_bit(bit, map->bits))
 		return false;
-	if (knat_tuple_taken(kn, &reply) ||
-	    knat_port_shadowed(kn, orig->proto, out_addr, port, orig->dst,
-			       orig->dport)) {
+	if (rq->orig6)
+		busy = knat_tuple_taken6(kn, &reply, reply6) ||
+		       knat_port_shadowed6(kn, orig->proto, &rq->out6, port,
+					   &rq->orig6[1], orig->dport);
+	else
+		busy = knat_tuple_taken(kn, &reply) ||
+		       knat_port_shadowed(kn, orig->proto, rq->out_addr, port,
+					  orig->dst, orig->dport);
+	if (busy) {
 		if (!dry)
 			clear_bit(bit, map->bits);
 		return false;
@@ -197,9 +215,10 @@ static bool knat_port_claim(struct knat_net *kn, struct knat_snat *rule,
  */
 static bool knat_port_search(struct knat_net *kn, struct knat_snat *rule,
 			     struct knat_port_map *map,
-			     const struct knat_tuple *orig, __be32 out_addr,
+			     const struct knat_pa_req *rq,
 			     bool dry, unsigned int *bitp, unsigned int *tries)
 {
+	const struct knat_tuple *orig = rq->orig;
 	unsigned int nports = rule->port_max - rule->port_min + 1;
 	unsigned int start = dry ? 0 : prandom_u32_max(nports);
 	unsigned int bit = start, end = nports, probes = 0;
@@ -216,14 +235,16 @@ static bool knat_port_search(struct knat_net *kn, struct knat_snat *rule,
 			 * large forward inside the range would look like
 			 * exhaustion.
 			 */
-			if (knat_forward_covers(kn, orig->proto, out_addr,
+			if (rq->orig6 ?
+			    knat_forward_covers6(kn, orig->proto, &rq->out6,
+						 rule->port_min + bit) :
+			    knat_forward_covers(kn, orig->proto, rq->out_addr,
 						rule->port_min + bit)) {
 				bit++;
 				continue;
 			}
 			(*tries)++;
-			if (knat_port_claim(kn, rule, map, bit, orig,
-					    out_addr, dry)) {
+			if (knat_port_claim(kn, rule, map, bit, rq, dry)) {
 				*bitp = bit;
 				return true;
 			}
@@ -257,34 +278,77 @@ static void knat_mapping_release_port(struct knat_mapping *m)
 }
 
 /* Same inside address, same outside address: "paired" pooling (REQ-2). */
-static unsigned int knat_addr_idx(const struct knat_snat *rule, __be32 inside)
+static unsigned int knat_addr_idx(const struct knat_snat *rule,
+				  const struct knat_pa_req *rq)
 {
+	u32 h;
+
 	if (rule->naddrs <= 1)
 		return 0;
-	return reciprocal_scale(jhash_1word((__force u32)inside,
-					    knat_addr_seed), rule->naddrs);
+	if (rq->orig6)
+		h = jhash2((__force const u32 *)rq->orig6[0].s6_addr32, 4,
+			   knat_addr_seed);
+	else
+		h = jhash_1word((__force u32)rq->orig->src, knat_addr_seed);
+	return reciprocal_scale(h, rule->naddrs);
+}
+
+static bool knat_mapping_out_is(const struct knat_mapping *m,
+				const struct knat_pa_req *rq)
+{
+	return m->out_addr == rq->out_addr &&
+	       ipv6_addr_equal(&m->out6, &rq->out6);
 }
 
 static struct knat_mapping *knat_mapping_find(struct knat_net *kn,
 					      const struct knat_mapping_key *key,
-					      __be32 out_addr)
+					      const struct knat_pa_req *rq)
 {
 	struct knat_mapping *m;
 
 	rcu_read_lock();
 	m = rhashtable_lookup(&kn->mappings, key, knat_mapping_params);
-	if (m && (m->out_addr != out_addr || !refcount_inc_not_zero(&m->ref)))
+	if (m && (!knat_mapping_out_is(m, rq) ||
+		  !refcount_inc_not_zero(&m->ref)))
 		m = NULL;
 	rcu_read_unlock();
 	return m;
 }
 
-static __be32 knat_mapping_out_addr(const struct knat_snat *rule,
-				    const struct knat_tuple *orig,
-				    __be32 out_addr)
+/*
+ * The request for @orig (@orig6) with the outside address @out_addr
+ * (@out6), or the rule's when that is 0 (NULL).
+ */
+static void knat_pa_req_init(struct knat_pa_req *rq,
+			     const struct knat_snat *rule,
+			     const struct knat_tuple *orig,
+			     const struct in6_addr *orig6, __be32 out_addr,
+			     const struct in6_addr *out6)
 {
-	return out_addr ?: htonl(ntohl(rule->to_min) +
-				 knat_addr_idx(rule, orig->src));
+	memset(rq, 0, sizeof(*rq));
+	rq->orig = orig;
+	rq->orig6 = orig6;
+	if (orig6 && out6)
+		rq->out6 = *out6;
+	else if (orig6)
+		rq->out6 = knat_snat_addr6(rule, knat_addr_idx(rule, rq));
+	else
+		rq->out_addr = out_addr ?: htonl(ntohl(rule->to_min) +
+						 knat_addr_idx(rule, rq));
+}
+
+static void knat_mapping_key_init(struct knat_mapping_key *key,
+				  struct knat_snat *rule,
+				  const struct knat_pa_req *rq)
+{
+	memset(key, 0, sizeof(*key));
+	key->rule = rule;
+	key->port = rq->orig->sport;
+	key->proto = rq->orig->proto;
+	if (rq->orig6)
+		key->addr6 = rq->orig6[0];
+	else
+		key->addr = rq->orig->src;
 }
 
 /*
@@ -296,24 +360,23 @@ static __be32 knat_mapping_out_addr(const struct knat_snat *rule,
  */
 static bool knat_port_choose(struct knat_net *kn, struct knat_snat *rule,
 			     struct knat_port_map *map,
-			     const struct knat_tuple *orig, __be32 out_addr,
+			     const struct knat_pa_req *rq,
 			     bool dry, unsigned int *bitp, bool *preserved,
 			     unsigned int *tries)
 {
-	unsigned int sport = ntohs(orig->sport);
+	unsigned int sport = ntohs(rq->orig->sport);
 	bool in_range = sport >= rule->port_min && sport <= rule->port_max;
 
 	if (in_range)
 		(*tries)++;
 	*preserved = in_range &&
 		     knat_port_claim(kn, rule, map, sport - rule->port_min,
-				     orig, out_addr, dry);
+				     rq, dry);
 	if (*preserved) {
 		*bitp = sport - rule->port_min;
 		return true;
 	}
-	return knat_port_search(kn, rule, map, orig, out_addr, dry, bitp,
-				tries);
+	return knat_port_search(kn, rule, map, rq, dry, bitp, tries);
 }
 
 /*
@@ -327,29 +390,71 @@ int knat_mapping_peek(struct knat_net *kn, struct knat_snat *rule,
 		      const struct knat_tuple *orig, __be32 out_addr,
 		      __be32 *addrp, __be16 *portp, u32 *flags)
 {
-	struct knat_mapping_key key = {
-		.rule = rule, .addr = orig->src, .port = orig->sport,
-		.proto = orig->proto,
-	};
+	struct knat_mapping_key key;
 	struct knat_port_map *map;
 	struct knat_mapping *m;
 	unsigned int bit, tries = 0;
+	struct knat_pa_req rq;
 	bool preserved;
 
-	out_addr = knat_mapping_out_addr(rule, orig, out_addr);
-	*addrp = out_addr;
+	knat_pa_req_init(&rq, rule, orig, NULL, out_addr, NULL);
+	knat_mapping_key_init(&key, rule, &rq);
+	*addrp = rq.out_addr;
 	*portp = 0;
 	if (!(rule->flags & KNAT_SNAT_F_APDM)) {
 		m = rhashtable_lookup(&kn->mappings, &key, knat_mapping_params);
-		if (m && m->out_addr == out_addr && refcount_read(&m->ref)) {
+		if (m && knat_mapping_out_is(m, &rq) && refcount_read(&m->ref)) {
 			*portp = m->out_port;
 			*flags |= KNAT_DECIDE_F_MAPPING_HIT;
 			return 0;
 		}
 	}
-	map = knat_port_map(rule, knat_addr_idx(rule, orig->src), orig->proto);
-	if (!knat_port_choose(kn, rule, map, orig, out_addr, true, &bit,
-			      &preserved, &tries))
+	map = knat_port_map(rule, knat_addr_idx(rule, &rq), orig->proto);
+	if (!knat_port_choose(kn, rule, map, &rq, true, &bit, &preserved,
+			      &tries))
+		return -ENOSPC;
+	if (preserved) {
+		*portp = orig->sport;
+		*flags |= KNAT_DECIDE_F_PORT_PRESERVED;
+	} else {
+		*flags |= KNAT_DECIDE_F_PORT_RANDOM;
+	}
+	return 0;
+}
+
+/*
+ * The same for an IPv6 flow, as knat_mapping_get6() would answer: @orig6
+ * its addresses, @out6 the masquerade address or NULL for one of the
+ * rule's; the outside address in *@addrp.
+ */
+int knat_mapping_peek6(struct knat_net *kn, struct knat_snat *rule,
+		       const struct knat_tuple *orig,
+		       const struct in6_addr *orig6,
+		       const struct in6_addr *out6, struct in6_addr *addrp,
+		       __be16 *portp, u32 *flags)
+{
+	struct knat_mapping_key key;
+	struct knat_port_map *map;
+	struct knat_mapping *m;
+	unsigned int bit, tries = 0;
+	struct knat_pa_req rq;
+	bool preserved;
+
+	knat_pa_req_init(&rq, rule, orig, orig6, 0, out6);
+	knat_mapping_key_init(&key, rule, &rq);
+	*addrp = rq.out6;
+	*portp = 0;
+	if (!(rule->flags & KNAT_SNAT_F_APDM)) {
+		m = rhashtable_lookup(&kn->mappings, &key, knat_mapping_params);
+		if (m && knat_mapping_out_is(m, &rq) && refcount_read(&m->ref)) {
+			*portp = m->out_port;
+			*flags |= KNAT_DECIDE_F_MAPPING_HIT;
+			return 0;
+		}
+	}
+	map = knat_port_map(rule, knat_addr_idx(rule, &rq), orig->proto);
+	if (!knat_port_choose(kn, rule, map, &rq, true, &bit, &preserved,
+			      &tries))
 		return -ENOSPC;
 	if (preserved) {
 		*portp = orig->sport;
@@ -365,25 +470,22 @@ int knat_mapping_peek(struct knat_net *kn, struct knat_snat *rule,
  * @out_addr is the masquerade address, or 0 to pick one of the rule's.
  * ERR_PTR(-ENOSPC) when no port is free, -ENOMEM without memory.
  */
-struct knat_mapping *knat_mapping_get(struct knat_net *kn,
-				      struct knat_snat *rule,
-				      const struct knat_tuple *orig,
-				      __be32 out_addr, bool *preserved)
+static struct knat_mapping *
+knat_mapping_get_req(struct knat_net *kn, struct knat_snat *rule,
+		     const struct knat_pa_req *rq, bool *preserved)
 {
 	bool eim = !(rule->flags & KNAT_SNAT_F_APDM);
-	struct knat_mapping_key key = {
-		.rule = rule, .addr = orig->src, .port = orig->sport,
-		.proto = orig->proto,
-	};
+	const struct knat_tuple *orig = rq->orig;
 	struct knat_mapping *m, *old;
+	struct knat_mapping_key key;
 	struct mem_cgroup *memcg;
 	struct knat_port_map *map;
 	unsigned int bit, tries = 0;
 
 	*preserved = false;
-	out_addr = knat_mapping_out_addr(rule, orig, out_addr);
+	knat_mapping_key_init(&key, rule, rq);
 	if (eim) {
-		m = knat_mapping_find(kn, &key, out_addr);
+		m = knat_mapping_find(kn, &key, rq);
 		if (m)
 			return m;
 	}
@@ -394,16 +496,18 @@ struct knat_mapping *knat_mapping_get(struct knat_net *kn,
 	if (!m)
 		return ERR_PTR(-ENOMEM);
 	m->key = key;
-	m->out_addr = out_addr;
-	m->addr_idx = knat_addr_idx(rule, orig->src);
+	m->out_addr = rq->out_addr;
+	m->out6 = rq->out6;
+	m->addr_idx = knat_addr_idx(rule, rq);
 	refcount_set(&m->ref, 1);
 	map = knat_port_map(rule, m->addr_idx, orig->proto);
 
-	if (!knat_port_choose(kn, rule, map, orig, out_addr, false, &bit,
-			      preserved, &tries)) {
+	if (!knat_port_choose(kn, rule, map, rq, false, &bit, preserved,
+			      &tries)) {
 		kfree(m);
 		this_cpu_inc(rule->stats->exhausted);
-		knat_event_port_exhausted(kn, rule, orig, out_addr);
+		if (!rq->orig6)
+			knat_event_port_exhausted(kn, rule, orig, rq->out_addr);
 		return ERR_PTR(-ENOSPC);
 	}
 	knat_port_attempts(rule, tries);
@@ -416,7 +520,7 @@ struct knat_mapping *knat_mapping_get(struct knat_net *kn,
 						knat_mapping_params);
 	if (!old) {
 		m->hashed = true;
-	} else if (!IS_ERR(old) && old->out_addr == out_addr &&
+	} else if (!IS_ERR(old) && knat_mapping_out_is(old, rq) &&
 		   refcount_inc_not_zero(&old->ref)) {
 		/* Another CPU mapped this endpoint first: share its port. */
 		knat_mapping_release_port(m);
@@ -426,6 +530,34 @@ struct knat_mapping *knat_mapping_get(struct knat_net *kn,
 	}
 	/* Otherwise (table trouble, a dying twin) it serves unshared. */
 	return m;
+}
+
+struct knat_mapping *knat_mapping_get(struct knat_net *kn,
+				      struct knat_snat *rule,
+				      const struct knat_tuple *orig,
+				      __be32 out_addr, bool *preserved)
+{
+	struct knat_pa_req rq;
+
+	knat_pa_req_init(&rq, rule, orig, NULL, out_addr, NULL);
+	return knat_mapping_get_req(kn, rule, &rq, preserved);
+}
+
+/*
+ * The same for an IPv6 flow: @orig6 its addresses, @out6 the masquerade
+ * address or NULL for one of the rule's.
+ */
+struct knat_mapping *knat_mapping_get6(struct knat_net *kn,
+				       struct knat_snat *rule,
+				       const struct knat_tuple *orig,
+				       const struct in6_addr *orig6,
+				       const struct in6_addr *out6,
+				       bool *preserved)
+{
+	struct knat_pa_req rq;
+
+	knat_pa_req_init(&rq, rule, orig, orig6, 0, out6);
+	return knat_mapping_get_req(kn, rule, &rq, preserved);
 }
 
 void knat_mapping_put(struct knat_net *kn, struct knat_mapping *m)
@@ -455,4 +587,5 @@ void knat_portalloc_net_exit(struct knat_net *kn)
 #if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
 #include "portalloc_test.c"
 #include "portalloc_search_test.c"
+#include "portalloc6_test.c"
 #endif

@@ -15,6 +15,7 @@ struct knat_mapping_key {
 	__be16 port;
 	u8 proto;
 	u8 pad;
+	struct in6_addr addr6;	/* IPv6 rules: the inside address */
 };
 
 /*
@@ -29,6 +30,7 @@ struct knat_mapping {
 	__be32 out_addr;
 	__be16 out_port;
 	u8 addr_idx;
+	struct in6_addr out6;	/* IPv6 rules: the outside address */
 	bool hashed;		/* findable by key: endpoint-independent */
 	refcount_t ref;
 	struct rcu_head rcu;
@@ -41,10 +43,21 @@ struct knat_mapping *knat_mapping_get(struct knat_net *kn,
 				      struct knat_snat *rule,
 				      const struct knat_tuple *orig,
 				      __be32 out_addr, bool *preserved);
+struct knat_mapping *knat_mapping_get6(struct knat_net *kn,
+				       struct knat_snat *rule,
+				       const struct knat_tuple *orig,
+				       const struct in6_addr *orig6,
+				       const struct in6_addr *out6,
+				       bool *preserved);
 void knat_mapping_put(struct knat_net *kn, struct knat_mapping *m);
 int knat_mapping_peek(struct knat_net *kn, struct knat_snat *rule,
 		      const struct knat_tuple *orig, __be32 out_addr,
 		      __be32 *addrp, __be16 *portp, u32 *flags);
+int knat_mapping_peek6(struct knat_net *kn, struct knat_snat *rule,
+		       const struct knat_tuple *orig,
+		       const struct in6_addr *orig6,
+		       const struct in6_addr *out6, struct in6_addr *addrp,
+		       __be16 *portp, u32 *flags);
 
 /* The rule's port maps and allocation statistics. */
 int knat_port_map_alloc(struct knat_snat *rule);

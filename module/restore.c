@@ -609,7 +609,8 @@ static int knat_restore_apply(struct knat_restore *rs)
 	/* The swap must not fail: hooks before it, if it brings rules. */
 	if (rs->fwd->n || rs->snat->n ||
 	    rs->kn->nservices - rs->svc_drop) {
-		err = knat_hooks_enable(rs->kn);
+		err = knat_hooks_prepare(rs->kn, rs->fwd, rs->snat,
+					 rs->kn->nservices - rs->svc_drop);
 		if (err) {
 			NL_SET_ERR_MSG(rs->info->extack,
 				       "Cannot register netfilter hooks");
@@ -645,6 +646,8 @@ static void knat_restore_commit(struct knat_restore *rs)
 	rcu_assign_pointer(kn->snats, rs->snat->n ? rs->snat : NULL);
 	kn->nforwards = rs->fwd->n;
 	kn->nsnats = rs->snat->n;
+	kn->nforwards6 = knat_rules_v6(kn, &kn->forwards, false);
+	kn->nsnats6 = knat_rules_v6(kn, &kn->snats, true);
 	if (!rs->fwd->n)
 		kvfree(rs->fwd);
 	if (!rs->snat->n)

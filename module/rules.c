@@ -67,11 +67,14 @@ int knat_rule_table_append(struct knat_net *kn,
  */
 int knat_rule_table_add(struct knat_net *kn,
 			struct knat_rule_table __rcu **slot, u32 *count,
-			void *rule, struct netlink_ext_ack *extack)
+			u32 *count6, void *rule,
+			struct netlink_ext_ack *extack)
 {
 	int err;
 
 	(*count)++;
+	if (count6)
+		(*count6)++;
 	err = knat_rules_changed(kn);
 	if (err)
 		NL_SET_ERR_MSG(extack, "Cannot register netfilter hooks");
@@ -79,6 +82,8 @@ int knat_rule_table_add(struct knat_net *kn,
 		err = knat_rule_table_append(kn, slot, rule);
 	if (err) {
 		(*count)--;
+		if (count6)
+			(*count6)--;
 		knat_rules_changed(kn);
 	}
 	return err;

@@ -37,6 +37,7 @@ struct knat_rule_table {
 struct knat_forward {
 	u8 proto;
 	u8 removed;		/* on its way out: its flows go (restore.c) */
+	u8 v6;			/* IPv6: addr6 and to_addr6, not the others */
 	__be32 addr;		/* 0: any local address */
 	u16 port_min;		/* host order */
 	u16 port_max;
@@ -44,6 +45,8 @@ struct knat_forward {
 	u16 to_port;		/* 0: keep the port */
 	atomic_t nflows;
 	struct knat_rule_stats __percpu *stats;
+	struct in6_addr addr6;	/* ::, any local address */
+	struct in6_addr to_addr6;
 	struct rcu_head rcu;
 };
 
@@ -69,6 +72,7 @@ struct knat_snat {
 	__be32 src;
 	__be32 mask;
 	u8 plen;
+	u8 v6;			/* IPv6: src6, to_min6, to_max6 instead */
 	char ifname[IFNAMSIZ];
 	int ifindex;		/* 0: any device (or ifname not present) */
 	__be32 to_min;		/* host order range below, network here */
@@ -82,8 +86,21 @@ struct knat_snat {
 	u32 naddrs;
 	/* [addr index][proto index]: ports handed out to mappings. */
 	struct knat_port_map *ports;
+	struct in6_addr src6;
+	struct in6_addr to_min6;	/* differ in the last 32 bits only */
+	struct in6_addr to_max6;
 	struct rcu_head rcu;
 };
+
+/* The IPv6 address @idx of an IPv6 rule's range. */
+static inline struct in6_addr knat_snat_addr6(const struct knat_snat *r,
+					      unsigned int idx)
+{
+	struct in6_addr a = r->to_min6;
+
+	a.s6_addr32[3] = htonl(ntohl(a.s6_addr32[3]) + idx);
+	return a;
+}
 
 /* rules.c: tables of rules, changed under kn->lock. */
 struct knat_rule_table *knat_rule_table_alloc(unsigned int size);
@@ -99,10 +116,14 @@ int knat_rule_table_append(struct knat_net *kn,
 			   struct knat_rule_table __rcu **slot, void *rule);
 void knat_rule_table_remove(struct knat_net *kn,
 			    struct knat_rule_table __rcu **slot, void *rule);
-/* Append @rule with *@count one up and the hooks in place, or nothing. */
+/*
+ * Append @rule with *@count (and *@count6, an IPv6 rule's) one up and the
+ * hooks in place, or nothing.
+ */
 int knat_rule_table_add(struct knat_net *kn,
 			struct knat_rule_table __rcu **slot, u32 *count,
-			void *rule, struct netlink_ext_ack *extack);
+			u32 *count6, void *rule,
+			struct netlink_ext_ack *extack);
 
 /* forward.c */
 bool knat_forward_overlaps(const struct knat_forward *a,
@@ -115,12 +136,17 @@ void knat_forward_free(struct knat_forward *f);
 void knat_forwards_destroy(struct knat_net *kn, void **f, unsigned int n);
 int knat_forward_add(struct knat_net *kn, const struct knat_forward *tmpl,
 		     struct netlink_ext_ack *extack);
-int knat_forward_del(struct knat_net *kn, u8 proto, __be32 addr, u16 port,
+int knat_forward_del(struct knat_net *kn, const struct knat_forward *key,
 		     struct netlink_ext_ack *extack);
 struct knat_forward *knat_forward_find(struct knat_net *kn, u8 proto,
 				       __be32 daddr, u16 dport);
+struct knat_forward *knat_forward_find6(struct knat_net *kn, u8 proto,
+					const struct in6_addr *daddr,
+					u16 dport);
 bool knat_forward_covers(struct knat_net *kn, u8 proto, __be32 addr,
 			 u16 port);
+bool knat_forward_covers6(struct knat_net *kn, u8 proto,
+			  const struct in6_addr *addr, u16 port);
 void knat_forward_net_exit(struct knat_net *kn);
 
 /* snat.c */
@@ -132,15 +158,22 @@ void knat_snat_free(struct knat_snat *r);
 void knat_snats_destroy(struct knat_net *kn, void **r, unsigned int n);
 int knat_snat_add(struct knat_net *kn, const struct knat_snat *tmpl,
 		  struct netlink_ext_ack *extack);
-int knat_snat_del(struct knat_net *kn, __be32 src, u8 plen,
-		  const char *ifname, struct netlink_ext_ack *extack);
+int knat_snat_del(struct knat_net *kn, const struct knat_snat *key,
+		  struct netlink_ext_ack *extack);
 struct knat_snat *knat_snat_find(struct knat_net *kn, __be32 saddr,
 				 int oif);
+struct knat_snat *knat_snat_find6(struct knat_net *kn,
+				  const struct in6_addr *saddr, int oif);
+void knat_snat_net_init(struct knat_net *kn);
 void knat_snat_net_exit(struct knat_net *kn);
 int knat_snat_init(void);
 void knat_snat_uninit(void);
 
 /* Rule counts changed: hooks follow (registered iff any rule exists). */
 int knat_rules_changed(struct knat_net *kn);
+u32 knat_rules_v6(struct knat_net *kn, struct knat_rule_table __rcu **slot,
+		  bool snat);
+int knat_hooks_prepare(struct knat_net *kn, const struct knat_rule_table *fwd,
+		       const struct knat_rule_table *snat, u32 nservices);
 
 #endif /* _KNAT_RULES_H */

@@ -9,8 +9,10 @@
  */
 
 #include <linux/inetdevice.h>
+#include <net/addrconf.h>
 #include <linux/netdevice.h>
 #include <linux/slab.h>
+#include <net/ipv6.h>
 
 #include "flow.h"
 #include "portalloc.h"
@@ -19,24 +21,23 @@
 /* Rule names a device that does not exist (now): matches nothing. */
 #define KNAT_IFINDEX_ABSENT	(-1)
 
-static bool knat_snat_key_is(const struct knat_snat *r, __be32 src, u8 plen,
-			     const char *ifname)
-{
-	return r->src == src && r->plen == plen &&
-	       !strncmp(r->ifname, ifname, IFNAMSIZ);
-}
-
-/* One rule's key: what "snat del" names. */
+/* One rule's key: what "snat del" names (family, prefix, device). */
 bool knat_snat_same_key(const struct knat_snat *a, const struct knat_snat *b)
 {
-	return knat_snat_key_is(a, b->src, b->plen, b->ifname);
+	return a->v6 == b->v6 && a->plen == b->plen &&
+	       (a->v6 ? ipv6_addr_equal(&a->src6, &b->src6) :
+			a->src == b->src) &&
+	       !strncmp(a->ifname, b->ifname, IFNAMSIZ);
 }
 
 /* The same rule: a restore that names it keeps it, flows and all. */
 bool knat_snat_same(const struct knat_snat *a, const struct knat_snat *b)
 {
 	return knat_snat_same_key(a, b) && a->to_min == b->to_min &&
-	       a->to_max == b->to_max && a->port_min == b->port_min &&
+	       a->to_max == b->to_max &&
+	       ipv6_addr_equal(&a->to_min6, &b->to_min6) &&
+	       ipv6_addr_equal(&a->to_max6, &b->to_max6) &&
+	       a->port_min == b->port_min &&
 	       a->port_max == b->port_max && a->flags == b->flags;
 }
 
@@ -62,8 +63,13 @@ struct knat_snat *knat_snat_alloc(struct knat_net *kn,
 	r = kmemdup(tmpl, sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return NULL;
-	r->naddrs = (tmpl->flags & KNAT_SNAT_F_MASQUERADE) ? 1 :
-		    ntohl(tmpl->to_max) - ntohl(tmpl->to_min) + 1;
+	if (tmpl->flags & KNAT_SNAT_F_MASQUERADE)
+		r->naddrs = 1;
+	else if (tmpl->v6)
+		r->naddrs = ntohl(tmpl->to_max6.s6_addr32[3]) -
+			    ntohl(tmpl->to_min6.s6_addr32[3]) + 1;
+	else
+		r->naddrs = ntohl(tmpl->to_max) - ntohl(tmpl->to_min) + 1;
 	r->removed = 0;
 	atomic_set(&r->nflows, 0);
 	r->ports = NULL;
@@ -106,7 +112,8 @@ int knat_snat_add(struct knat_net *kn, const struct knat_snat *tmpl,
 	r = knat_snat_alloc(kn, tmpl);
 	if (!r)
 		return -ENOMEM;
-	err = knat_rule_table_add(kn, &kn->snats, &kn->nsnats, r, extack);
+	err = knat_rule_table_add(kn, &kn->snats, &kn->nsnats,
+				  r->v6 ? &kn->nsnats6 : NULL, r, extack);
 	if (err)
 		knat_snat_free(r);
 	return err;
@@ -164,8 +171,8 @@ void knat_snats_destroy(struct knat_net *kn, void **rules, unsigned int n)
 		call_rcu(&r[i]->rcu, knat_snat_free_rcu);
 }
 
-int knat_snat_del(struct knat_net *kn, __be32 src, u8 plen,
-		  const char *ifname, struct netlink_ext_ack *extack)
+int knat_snat_del(struct knat_net *kn, const struct knat_snat *key,
+		  struct netlink_ext_ack *extack)
 {
 	struct knat_rule_table *t = knat_rule_table_locked(kn, kn->snats);
 	unsigned int i;
@@ -174,10 +181,12 @@ int knat_snat_del(struct knat_net *kn, __be32 src, u8 plen,
 	lockdep_assert_held(&kn->lock);
 	for (i = 0; t && i < t->n; i++) {
 		r = t->rule[i];
-		if (!knat_snat_key_is(r, src, plen, ifname))
+		if (!knat_snat_same_key(r, key))
 			continue;
 		knat_rule_table_remove(kn, &kn->snats, r);
 		kn->nsnats--;
+		if (((struct knat_snat *)r)->v6)
+			kn->nsnats6--;
 		knat_snats_destroy(kn, &r, 1);
 		return knat_rules_changed(kn);
 	}
@@ -198,7 +207,29 @@ struct knat_snat *knat_snat_find(struct knat_net *kn, __be32 saddr, int oif)
 		r = READ_ONCE(t->rule[i]);
 		ifindex = READ_ONCE(r->ifindex);
 
-		if ((saddr & r->mask) == r->src && (!ifindex || ifindex == oif))
+		if (!r->v6 && (saddr & r->mask) == r->src &&
+		    (!ifindex || ifindex == oif))
+			return r;
+	}
+	return NULL;
+}
+
+/* The same for IPv6.  RCU held. */
+struct knat_snat *knat_snat_find6(struct knat_net *kn,
+				  const struct in6_addr *saddr, int oif)
+{
+	struct knat_rule_table *t = rcu_dereference(kn->snats);
+	unsigned int i, n = t ? READ_ONCE(t->n) : 0;
+	struct knat_snat *r;
+
+	for (i = 0; i < n; i++) {
+		int ifindex;
+
+		r = READ_ONCE(t->rule[i]);
+		ifindex = READ_ONCE(r->ifindex);
+
+		if (r->v6 && ipv6_prefix_equal(saddr, &r->src6, r->plen) &&
+		    (!ifindex || ifindex == oif))
 			return r;
 	}
 	return NULL;
@@ -206,6 +237,7 @@ struct knat_snat *knat_snat_find(struct knat_net *kn, __be32 saddr, int oif)
 
 void knat_snat_net_exit(struct knat_net *kn)
 {
+	cancel_work_sync(&kn->masq6_work);
 	struct knat_rule_table *t = rcu_dereference_protected(kn->snats, true);
 	unsigned int i;
 
@@ -214,6 +246,7 @@ void knat_snat_net_exit(struct knat_net *kn)
 	kvfree(t);
 	RCU_INIT_POINTER(kn->snats, NULL);
 	kn->nsnats = 0;
+	kn->nsnats6 = 0;
 }
 
 /* An address left a device: masquerade flows using it are dead. */
@@ -239,6 +272,71 @@ static int knat_inetaddr_event(struct notifier_block *nb, unsigned long event,
 	}
 	mutex_unlock(&kn->lock);
 	return NOTIFY_DONE;
+}
+
+struct knat_masq6_arg {
+	const struct knat_snat *rule;
+	struct net *net;
+	const struct net_device *dev;
+};
+
+/* An IPv6 masquerade flow whose address its device no longer has. */
+static bool knat_flow_of_gone_masq6(const struct knat_flow *f,
+				    const void *arg)
+{
+	const struct knat_masq6_arg *a = arg;
+	const struct knat_mapping *m = f->owner;
+
+	return f->kind == KNAT_FLOW_KIND_SNAT && m->key.rule == a->rule &&
+	       !ipv6_chk_addr(a->net, &m->out6, a->dev, 0);
+}
+
+/*
+ * An IPv6 address left a device (the notifier runs in atomic context, so
+ * here, later): end the IPv6 masquerade flows whose address their rule's
+ * device has no more, as knat_inetaddr_event() does for IPv4.
+ */
+static void knat_masq6_work(struct work_struct *work)
+{
+	struct knat_net *kn = container_of(work, struct knat_net, masq6_work);
+	struct knat_rule_table *t;
+	struct knat_masq6_arg arg = { .net = kn->net };
+	unsigned int i;
+
+	mutex_lock(&kn->lock);
+	t = knat_rule_table_locked(kn, kn->snats);
+	for (i = 0; t && i < t->n; i++) {
+		const struct knat_snat *r = t->rule[i];
+
+		if (!r->v6 || !(r->flags & KNAT_SNAT_F_MASQUERADE) ||
+		    r->ifindex <= 0)
+			continue;
+		rcu_read_lock();
+		arg.dev = dev_get_by_index_rcu(kn->net, r->ifindex);
+		rcu_read_unlock();
+		if (!arg.dev)
+			continue;
+		arg.rule = r;
+		/* The device stays: kn->lock holds off its unregistration. */
+		knat_flow_flush(kn, knat_flow_of_gone_masq6, &arg);
+	}
+	mutex_unlock(&kn->lock);
+}
+
+static int knat_inet6addr_event(struct notifier_block *nb,
+				unsigned long event, void *ptr)
+{
+	const struct inet6_ifaddr *ifa = ptr;
+	struct knat_net *kn = knat_net(dev_net(ifa->idev->dev));
+
+	if (event == NETDEV_DOWN && READ_ONCE(kn->nsnats6))
+		schedule_work(&kn->masq6_work);
+	return NOTIFY_DONE;
+}
+
+void knat_snat_net_init(struct knat_net *kn)
+{
+	INIT_WORK(&kn->masq6_work, knat_masq6_work);
 }
 
 /* Follow devices by name: they come, go and get renamed. */
@@ -283,6 +381,10 @@ static struct notifier_block knat_netdev_nb = {
 	.notifier_call = knat_netdev_event,
 };
 
+static struct notifier_block knat_inet6addr_nb = {
+	.notifier_call = knat_inet6addr_event,
+};
+
 int knat_snat_init(void)
 {
 	int err;
@@ -290,14 +392,23 @@ int knat_snat_init(void)
 	err = register_inetaddr_notifier(&knat_inetaddr_nb);
 	if (err)
 		return err;
+	err = register_inet6addr_notifier(&knat_inet6addr_nb);
+	if (err)
+		goto err_v4;
 	err = register_netdevice_notifier(&knat_netdev_nb);
 	if (err)
-		unregister_inetaddr_notifier(&knat_inetaddr_nb);
+		goto err_v6;
+	return 0;
+err_v6:
+	unregister_inet6addr_notifier(&knat_inet6addr_nb);
+err_v4:
+	unregister_inetaddr_notifier(&knat_inetaddr_nb);
 	return err;
 }
 
 void knat_snat_uninit(void)
 {
 	unregister_netdevice_notifier(&knat_netdev_nb);
+	unregister_inet6addr_notifier(&knat_inet6addr_nb);
 	unregister_inetaddr_notifier(&knat_inetaddr_nb);
 }

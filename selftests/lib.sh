@@ -410,3 +410,180 @@ spread() {
 	nettool "$n" tcp "$@" --count "$cnt" | fields name |
 		sort | uniq -c | awk '{printf "%s%s:%s", sep, $2, $1; sep=" "}'
 }
+
+# ---- IPv6 (NAT66) ------------------------------------------------------
+
+# require_ipv6: skip the test on a kernel without IPv6.
+require_ipv6() {
+	[ -d /proc/sys/net/ipv6 ] || skip_all "no IPv6 in this kernel"
+}
+
+# forwarding6_on NS: make a namespace an IPv6 router ("all" sets every
+# interface's and the default for new ones).
+forwarding6_on() {
+	in_ns "$1" sysctl -qw net.ipv6.conf.all.forwarding=1
+}
+
+# nodad_ns NS...: no duplicate address detection in these namespaces, for
+# interfaces made after this (link-local addresses included): DAD holds an
+# address tentative for a second or more, and nothing here can collide.
+nodad_ns() {
+	local n
+	for n in "$@"; do
+		in_ns "$n" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0 || return 1
+	done
+}
+
+# addr6_add NS DEV ADDR/PLEN: an IPv6 address, usable at once (nodad).
+addr6_add() {
+	ip -n "$(ns "$1")" -6 addr add "$3" dev "$2" nodad
+}
+
+# route6_add NS ROUTE...: ip -6 route add inside a namespace.
+route6_add() {
+	local n=$1
+	shift
+	ip -n "$(ns "$n")" -6 route add "$@"
+}
+
+# addrs_ready NS...: no address in these namespaces is still tentative.
+addrs_ready() {
+	local n
+	for n in "$@"; do
+		[ -z "$(ip -n "$(ns "$n")" -6 addr show tentative)" ] || return 1
+	done
+}
+
+# ---- the IPv6 NAT topology ---------------------------------------------
+#
+#  in1 fd00:1::2 --+
+#                  +-- br0 fd00:1::1 [ r: knat ] r-wan 2001:db8:1::1
+#  in2 fd00:1::3 --+                                  |
+#                          2001:db8:1::2 wan-r [ wan ] wan-srv 2001:db8:2::1
+#                                                        |
+#                                     2001:db8:2::2 srv-wan [ srv ]
+#
+# nat_topology's shape and names in IPv6: the inside is a ULA /64
+# (fd00:1::/64), the outside documentation prefixes.  wan has no route to
+# fd00::/8: an untranslated inside address gets no answer, and captures on
+# wan must never show one.  r sums in software on br0 and r-wan (tx off),
+# as in nat_topology.  Addresses are nodad (no DAD in these namespaces at
+# all), so the topology is usable when this returns.  Bridge multicast
+# snooping is off: without an MLD querier it would make neighbour
+# discovery through br0 depend on MLD reports timing.
+#
+# dual_topology (below) adds nat_topology's IPv4 addresses to it.
+nat6_topology() {
+	netns_add in1 in2 r wan srv || return 1
+	nodad_ns in1 in2 r wan srv || return 1
+	ip -n "$(ns r)" link add br0 type bridge mcast_snooping 0 || return 1
+	link_add in1 eth0 - r r-in1 - || return 1
+	link_add in2 eth0 - r r-in2 - || return 1
+	ip -n "$(ns r)" link set r-in1 master br0
+	ip -n "$(ns r)" link set r-in2 master br0
+	ip -n "$(ns r)" link set br0 up
+	link_add r r-wan - wan wan-r - || return 1
+	link_add wan wan-srv - srv srv-wan - || return 1
+	addr6_add r br0 fd00:1::1/64 || return 1
+	addr6_add in1 eth0 fd00:1::2/64 || return 1
+	addr6_add in2 eth0 fd00:1::3/64 || return 1
+	addr6_add r r-wan 2001:db8:1::1/64 || return 1
+	addr6_add wan wan-r 2001:db8:1::2/64 || return 1
+	addr6_add wan wan-srv 2001:db8:2::1/64 || return 1
+	addr6_add srv srv-wan 2001:db8:2::2/64 || return 1
+	route6_add in1 default via fd00:1::1 || return 1
+	route6_add in2 default via fd00:1::1 || return 1
+	route6_add r default via 2001:db8:1::2 || return 1
+	route6_add srv default via 2001:db8:2::1 || return 1
+	forwarding6_on r
+	forwarding6_on wan
+	in_ns r ethtool -K br0 tx off >/dev/null
+	in_ns r ethtool -K r-wan tx off >/dev/null
+	# Where br_netfilter is loaded, frames bridged between in1 and in2
+	# would meet r's IPv6 hooks too (a hairpin answer sent straight to
+	# in2 could be translated there): only routed packets here.
+	[ -e /proc/sys/net/bridge/bridge-nf-call-ip6tables ] &&
+		in_ns r sysctl -qw net.bridge.bridge-nf-call-ip6tables=0
+	busywait 2000 addrs_ready in1 in2 r wan srv
+}
+
+# dual_topology: nat6_topology with nat_topology's IPv4 addresses and
+# routes on the same interfaces too (10.0.1.0/24 inside, 198.51.100.0/24
+# and 203.0.113.0/24 outside; wan has no route to 10.0.1.0/24 either):
+# one router, both families.
+#
+#  in1 10.0.1.2 fd00:1::2 --+
+#                           +-- br0 10.0.1.1 fd00:1::1 [ r: knat ]
+#  in2 10.0.1.3 fd00:1::3 --+        r-wan 198.51.100.1 2001:db8:1::1
+#                                                 |
+#            wan-r 198.51.100.2 2001:db8:1::2 [ wan ] wan-srv 203.0.113.1
+#                                                 |        2001:db8:2::1
+#                          srv-wan 203.0.113.2 2001:db8:2::2 [ srv ]
+dual_topology() {
+	nat6_topology || return 1
+	ip -n "$(ns r)" addr add 10.0.1.1/24 dev br0
+	ip -n "$(ns in1)" addr add 10.0.1.2/24 dev eth0
+	ip -n "$(ns in2)" addr add 10.0.1.3/24 dev eth0
+	ip -n "$(ns r)" addr add 198.51.100.1/24 dev r-wan
+	ip -n "$(ns wan)" addr add 198.51.100.2/24 dev wan-r
+	ip -n "$(ns wan)" addr add 203.0.113.1/24 dev wan-srv
+	ip -n "$(ns srv)" addr add 203.0.113.2/24 dev srv-wan
+	route_add in1 default via 10.0.1.1 || return 1
+	route_add in2 default via 10.0.1.1 || return 1
+	route_add r default via 198.51.100.2 || return 1
+	route_add srv default via 203.0.113.1 || return 1
+	forwarding_on r
+	forwarding_on wan
+}
+
+# serve6 NS KIND PORT [NAME]: serve's IPv6 twin: a nettool server on [::]
+# (IPV6_V6ONLY, so an IPv4 server of the same port may run beside it),
+# waited for as an IPv6 listener.
+serve6() {
+	local n=$1 kind=$2 port=$3
+	shift 3
+	serve_start "$n" "$kind" "$port" "$@" --bind ::
+	serve_wait_af 6 "$n" "$kind" "$port"
+}
+
+# serve4 NS KIND PORT [NAME]: serve, waited for as an IPv4 listener only
+# (serve_wait would take an IPv6 server of the same port for it).
+serve4() {
+	serve_start "$@"
+	serve_wait_af 4 "$1" "$2" "$3"
+}
+
+# serve_wait_af 4|6 NS KIND PORT: serve_wait for one family's listener.
+serve_wait_af() {
+	local af=$1 n=$2 kind=$3 port=$4 flag=-ltn
+	[ "$kind" = serve-udp ] && flag=-lun
+	busywait 20000 sh -c "ip netns exec $(ns "$n") ss -H -$af $flag 'sport = :$port' | grep -q ."
+}
+
+# capture_full NS DEV FILE: capture, whole packets (no snap length), with
+# GRO off on DEV so that every packet is seen as it was sent: pcap6.py
+# sums each complete packet, and tcpdump -vv checks only whole ones.
+# Stopped with capture_stop.
+capture_full() {
+	rm -f "$3"
+	in_ns "$1" ethtool -K "$2" gro off >/dev/null 2>&1
+	in_ns "$1" tcpdump --immediate-mode -nn -U -s 0 -i "$2" -w "$3" >/dev/null 2>&1 &
+	CAPTURE_PID=$!
+	busywait 5000 sh -c "[ -e '$3' ] && ip netns exec $(ns "$1") sed 1d /proc/net/packet | grep -q ." ||
+		echo "# capture on $1 $2 did not start" >&2
+	sleep 0.2
+}
+
+# pcap6 FILE ARGS...: the IPv6 packets of a capture, one line each, or
+# --count of them (selftests/pcap6.py: --where KEY=VALUE, --not KEY=VALUE,
+# --inside PREFIX; quoted headers of ICMPv6 errors included).
+pcap6() {
+	"${PYTHON[@]}" "$SELFTESTS_DIR/pcap6.py" "$@"
+}
+
+# status_of NS EXPR: EXPR of knat -j status (j), as hooks6_active,
+# forwards6, snats6, flows6 for the IPv6 part.
+status_of() {
+	knat_in "$1" -j status | json_get "$2"
+}

@@ -11,7 +11,8 @@
 # KNAT_TOUR_SHOW=1 prints what each command printed.
 #
 #   c1, c2 --- br0 198.51.100.1 [ r ] br1 10.0.2.1 --- b1..b4 10.0.2.11-14
-#                                 r-wan 192.0.2.1 --- wan 192.0.2.2
+#              br0 fd00:1::1        r-wan 192.0.2.1 --- wan 192.0.2.2
+#                                   r-wan 2001:db8:1::1     2001:db8:1::2
 . "$(dirname "$0")/lib.sh"
 tap_begin
 require_cmd ip python3 timeout
@@ -21,6 +22,11 @@ readme=$TOP_DIR/README.md
 lb_topology noserve || exit 1
 netns_add wan
 link_add r r-wan 192.0.2.1/24 wan wan-r 192.0.2.2/24 || exit 1
+# The IPv6 block's addresses: inside fd00:1::/64 on br0, outside r-wan.
+ip -n "$(ns r)" addr add fd00:1::1/64 dev br0 nodad
+ip -n "$(ns r)" addr add 2001:db8:1::1/64 dev r-wan nodad
+ip -n "$(ns wan)" addr add 2001:db8:1::2/64 dev wan-r nodad
+in_ns r sysctl -qw net.ipv6.conf.all.forwarding=1
 
 # One line per command: BLOCK, EXPECTED-ERROR and COMMAND, separated by
 # \x1f (a tab is IFS white space: an empty field would vanish).

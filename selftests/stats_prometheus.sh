@@ -356,9 +356,9 @@ expect_eq "every counter and drop = knat -j stats" \
 expect_eq "every drop reason there, 0 or not" \
 	"$(json_get 'len(j["drops"])' <"$TMP/root.stats1")" \
 	"$(pq "$S" "len([s for s in S if s['name'] == 'knat_drops_total'])")"
-expect_eq "knat_flows, _services, _hooks_active, build_info = knat -j status" \
-	"$(json_get '"%s %s %d %s 1" % (j["flows"], j["services"], j["hooks_active"], j["version"])' <"$TMP/root.status1")" \
-	"$(pq "$S" "'%s %s %s %s %s' % (v('knat_flows'), v('knat_services'), v('knat_hooks_active'), [s['labels']['version'] for s in S if s['name'] == 'knat_build_info'][0], v('knat_build_info'))")"
+expect_eq "knat_flows (both families), _services, _hooks_active, build_info = knat -j status" \
+	"$(json_get '"%s %s %s %d %s 1" % (j["flows"], j["flows6"], j["services"], j["hooks_active"], j["version"])' <"$TMP/root.status1")" \
+	"$(pq "$S" "'%d %d %s %s %s %s' % (int(v('knat_flows', family='inet')) + int(v('knat_flows', family='inet6')), int(v('knat_flows', family='inet6')), v('knat_services'), v('knat_hooks_active'), [s['labels']['version'] for s in S if s['name'] == 'knat_build_info'][0], v('knat_build_info'))")"
 expect_eq "knat_max_flows 50000" 50000 "$(pq "$S" "v('knat_max_flows')")"
 expect_eq "root: no CAP_NET_ADMIN comment" 0 "$(grep -c '^# knat:' "$TMP/root.prom")"
 

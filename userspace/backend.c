@@ -98,9 +98,11 @@ static int parse_one(const char *word, struct backend_spec *bs, int n)
 	int i;
 
 	why = parse_endpoint(word, EP_ADDR_REQUIRED, &ep);
+	if (ep.has_addr && ep.addr_min.family == AF_INET6)
+		why = "IPv6 services are not supported yet";
 	if (why)
 		return invarg(word, why);
-	bs[n].addr = ep.addr_min;
+	bs[n].addr = ep.addr_min.v4;
 	bs[n].port = ep.has_port ? ep.port_min : 0;
 	for (i = 0; i < n; i++)
 		if (bs[i].addr == bs[n].addr && bs[i].port == bs[n].port)

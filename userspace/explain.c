@@ -18,7 +18,16 @@ void explain_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: knat explain { tcp | udp } SRC:PORT DST:PORT [ iif DEV | local ]\n"
-		"       knat explain icmp SRC[:ID] DST [ iif DEV | local ]\n");
+		"       knat explain icmp SRC[:ID] DST [ iif DEV | local ]\n"
+		"       knat explain { tcp | udp } [SRC6]:PORT [DST6]:PORT [ iif DEV | local ]\n"
+		"       knat explain icmpv6 { SRC6 | [SRC6]:ID } DST6 [ iif DEV | local ]\n"
+		"where  SRC, DST are IPv4 addresses, SRC6, DST6 IPv6 ones (in brackets\n"
+		"       before a port: [2001:db8::1]:8080); both of one family\n");
+}
+
+static bool is_echo(unsigned int proto)
+{
+	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
 }
 
 /* Indexed by enum knat_explain_verdict. */
@@ -52,32 +61,39 @@ int explain_parse(int argc, char **argv, struct explain_spec *es)
 {
 	struct endpoint src, dst;
 	const char *why;
-	int proto;
+	bool echo;
+	int proto, family;
 
 	memset(es, 0, sizeof(*es));
 	if (argc < 1)
-		return missarg("tcp|udp|icmp");
+		return missarg("tcp|udp|icmp|icmpv6");
 	proto = proto_from_name(argv[0]);
 	if (proto < 0)
-		return invarg(argv[0], "protocol must be tcp, udp or icmp");
+		return invarg(argv[0], "protocol must be tcp, udp, icmp or icmpv6");
 	es->proto = (uint8_t)proto;
+	echo = is_echo(es->proto);
 
 	if (argc < 2)
 		return missarg("SRC");
 	why = parse_endpoint(argv[1], EP_ADDR_REQUIRED |
-			     (proto == IPPROTO_ICMP ? EP_PORT_ZERO :
-			      EP_PORT_REQUIRED), &src);
+			     (echo ? EP_PORT_ZERO : EP_PORT_REQUIRED), &src);
 	if (why)
 		return invarg(argv[1], why);
+	/* Echo: ICMP is IPv4's, ICMPv6 IPv6's, as in flow filters. */
+	family = src.addr_min.family;
+	if (echo && family != (proto == IPPROTO_ICMP ? AF_INET : AF_INET6))
+		return family_mix(argv[1], family, argv[0],
+				  proto == IPPROTO_ICMP ? AF_INET : AF_INET6);
 	if (argc < 3)
 		return missarg("DST");
 	why = parse_endpoint(argv[2], EP_ADDR_REQUIRED |
-			     (proto == IPPROTO_ICMP ? 0 : EP_PORT_REQUIRED),
-			     &dst);
-	if (!why && proto == IPPROTO_ICMP && dst.has_port)
+			     (echo ? 0 : EP_PORT_REQUIRED), &dst);
+	if (!why && echo && dst.has_port)
 		why = "ICMP echo has no destination port";
 	if (why)
 		return invarg(argv[2], why);
+	if (dst.addr_min.family != family)
+		return family_mix(argv[2], dst.addr_min.family, argv[1], family);
 	es->src = src.addr_min;
 	es->sport = src.port_min;
 	es->dst = dst.addr_min;
@@ -117,10 +133,10 @@ void explain_put(struct nlmsghdr *nlh, const struct explain_spec *es)
 	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_EXPLAIN);
 
 	mnl_attr_put_u8(nlh, KNAT_EXP_A_PROTO, es->proto);
-	put_addr(nlh, KNAT_EXP_A_SRC, es->src);
-	put_addr(nlh, KNAT_EXP_A_DST, es->dst);
+	put_ipaddr(nlh, KNAT_EXP_A_SRC, KNAT_EXP_A_SRC6, &es->src);
+	put_ipaddr(nlh, KNAT_EXP_A_DST, KNAT_EXP_A_DST6, &es->dst);
 	put_port(nlh, KNAT_EXP_A_SPORT, es->sport);
-	if (es->proto != IPPROTO_ICMP)
+	if (!is_echo(es->proto))
 		put_port(nlh, KNAT_EXP_A_DPORT, es->dport);
 	if (es->iif[0])
 		mnl_attr_put_strz(nlh, KNAT_EXP_A_IIF, es->iif);
@@ -157,6 +173,8 @@ static const enum mnl_attr_data_type exp_policy[KNAT_EXP_A_MAX + 1] = {
 	[KNAT_EXP_A_OIF]	= MNL_TYPE_NUL_STRING,
 	[KNAT_EXP_A_PORT_MIN]	= MNL_TYPE_U16,
 	[KNAT_EXP_A_PORT_MAX]	= MNL_TYPE_U16,
+	[KNAT_EXP_A_SRC6]	= MNL_TYPE_BINARY,
+	[KNAT_EXP_A_DST6]	= MNL_TYPE_BINARY,
 };
 
 static const enum mnl_attr_data_type tuple_policy[KNAT_TUPLE_A_MAX + 1] = {
@@ -164,6 +182,8 @@ static const enum mnl_attr_data_type tuple_policy[KNAT_TUPLE_A_MAX + 1] = {
 	[KNAT_TUPLE_A_DST]	= MNL_TYPE_U32,
 	[KNAT_TUPLE_A_SPORT]	= MNL_TYPE_U16,
 	[KNAT_TUPLE_A_DPORT]	= MNL_TYPE_U16,
+	[KNAT_TUPLE_A_SRC6]	= MNL_TYPE_BINARY,
+	[KNAT_TUPLE_A_DST6]	= MNL_TYPE_BINARY,
 };
 
 static const enum mnl_attr_data_type fwd_policy[KNAT_FWD_A_MAX + 1] = {
@@ -173,6 +193,8 @@ static const enum mnl_attr_data_type fwd_policy[KNAT_FWD_A_MAX + 1] = {
 	[KNAT_FWD_A_PORT_MAX]	= MNL_TYPE_U16,
 	[KNAT_FWD_A_TO_ADDR]	= MNL_TYPE_U32,
 	[KNAT_FWD_A_TO_PORT]	= MNL_TYPE_U16,
+	[KNAT_FWD_A_ADDR6]	= MNL_TYPE_BINARY,
+	[KNAT_FWD_A_TO_ADDR6]	= MNL_TYPE_BINARY,
 };
 
 static const enum mnl_attr_data_type svc_policy[KNAT_SVC_A_MAX + 1] = {
@@ -196,6 +218,9 @@ static const enum mnl_attr_data_type snat_policy[KNAT_SNAT_A_MAX + 1] = {
 	[KNAT_SNAT_A_PORT_MIN]	= MNL_TYPE_U16,
 	[KNAT_SNAT_A_PORT_MAX]	= MNL_TYPE_U16,
 	[KNAT_SNAT_A_FLAGS]	= MNL_TYPE_U32,
+	[KNAT_SNAT_A_SRC6]	= MNL_TYPE_BINARY,
+	[KNAT_SNAT_A_TO_MIN6]	= MNL_TYPE_BINARY,
+	[KNAT_SNAT_A_TO_MAX6]	= MNL_TYPE_BINARY,
 };
 
 static const char *attr_str(const struct nlattr *a)
@@ -203,19 +228,21 @@ static const char *attr_str(const struct nlattr *a)
 	return a ? mnl_attr_get_str(a) : NULL;
 }
 
-/* "10.0.0.1:80", "10.0.0.1:*" for a random port, "10.0.0.1" for ICMP. */
-static void print_endpoint(const char *fmt, uint32_t addr, uint16_t port,
-			   bool icmp, bool random)
+/*
+ * "10.0.0.1:80", "10.0.0.1:*" for a random port, "10.0.0.1" for ICMP;
+ * IPv6 "[2001:db8::1]:80", "[2001:db8::1]:*", "2001:db8::1".
+ */
+static void print_endpoint(const char *fmt, const struct ipaddr *addr,
+			   uint16_t port, bool icmp, bool random)
 {
-	char a[ADDR_BUF], buf[40];
+	char p[PORTS_BUF], buf[ENDPOINT_BUF];
 
-	fmt_addr(addr, a);
 	if (icmp)
-		snprintf(buf, sizeof(buf), "%s", a);
+		fmt_endpoint(addr, NULL, buf);
 	else if (random)
-		snprintf(buf, sizeof(buf), "%s:*", a);
+		fmt_endpoint(addr, "*", buf);
 	else
-		snprintf(buf, sizeof(buf), "%s:%u", a, port);
+		fmt_endpoint(addr, fmt_ports(port, port, p), buf);
 	print_fp(fmt, buf);
 }
 
@@ -228,31 +255,31 @@ static void print_tuple(const char *key, const struct nlattr *nest,
 			bool icmp, bool random_src, bool random_dst)
 {
 	const struct nlattr *tb[KNAT_TUPLE_A_MAX + 1];
-	uint32_t src, dst;
+	struct ipaddr src, dst;
 	uint16_t sport, dport;
 	char buf[ADDR_BUF];
 
 	knat_parse_nested(nest, tuple_policy, KNAT_TUPLE_A_MAX, tb);
-	src = attr_addr(tb[KNAT_TUPLE_A_SRC]);
-	dst = attr_addr(tb[KNAT_TUPLE_A_DST]);
+	attr_ipaddr(tb[KNAT_TUPLE_A_SRC], tb[KNAT_TUPLE_A_SRC6], &src);
+	attr_ipaddr(tb[KNAT_TUPLE_A_DST], tb[KNAT_TUPLE_A_DST6], &dst);
 	sport = attr_port(tb[KNAT_TUPLE_A_SPORT]);
 	dport = attr_port(tb[KNAT_TUPLE_A_DPORT]);
 
 	open_json_object(key);
-	print_string(PRINT_JSON, "src", NULL, fmt_addr(src, buf));
+	print_string(PRINT_JSON, "src", NULL, fmt_ipaddr(&src, buf));
 	if (random_src)
 		print_null(PRINT_JSON, "sport", NULL);
 	else
 		print_uint(PRINT_JSON, "sport", NULL, sport);
-	print_string(PRINT_JSON, "dst", NULL, fmt_addr(dst, buf));
+	print_string(PRINT_JSON, "dst", NULL, fmt_ipaddr(&dst, buf));
 	if (random_dst)
 		print_null(PRINT_JSON, "dport", NULL);
 	else
 		print_uint(PRINT_JSON, "dport", NULL, dport);
 	close_json_object();
 
-	print_endpoint(" %s", src, sport, icmp, random_src);
-	print_endpoint(" -> %s", dst, dport, icmp, random_dst);
+	print_endpoint(" %s", &src, sport, icmp, random_src);
+	print_endpoint(" -> %s", &dst, dport, icmp, random_dst);
 	if (icmp) {
 		if (random_src || random_dst)
 			print_fp(" id *");
@@ -264,32 +291,46 @@ static void print_tuple(const char *key, const struct nlattr *nest,
 static void print_forward(const struct nlattr *nest)
 {
 	const struct nlattr *tb[KNAT_FWD_A_MAX + 1];
-	char a[ADDR_BUF], p[PORTS_BUF];
+	char a[ADDR_BUF], p[PORTS_BUF], e[ENDPOINT_BUF];
+	struct ipaddr addr, to_addr;
 	uint16_t min, max, to;
 
 	knat_parse_nested(nest, fwd_policy, KNAT_FWD_A_MAX, tb);
 	min = attr_port(tb[KNAT_FWD_A_PORT_MIN]);
 	max = attr_port(tb[KNAT_FWD_A_PORT_MAX]);
 	to = attr_port(tb[KNAT_FWD_A_TO_PORT]);
+	attr_ipaddr(tb[KNAT_FWD_A_ADDR], tb[KNAT_FWD_A_ADDR6], &addr);
+	attr_ipaddr(tb[KNAT_FWD_A_TO_ADDR], tb[KNAT_FWD_A_TO_ADDR6], &to_addr);
+	/* An IPv6 forward without ADDR6 matches any local address (::). */
+	if (to_addr.family == AF_INET6 && addr.family != AF_INET6) {
+		memset(&addr, 0, sizeof(addr));
+		addr.family = AF_INET6;
+	}
 	open_json_object("forward");
 	print_string(PRINT_ANY, "proto", "  forward %s",
 		     proto_name(attr_u8(tb[KNAT_FWD_A_PROTO])) ?: "?");
-	if (attr_addr(tb[KNAT_FWD_A_ADDR]))
-		print_string(PRINT_ANY, "addr", " %s",
-			     fmt_addr(attr_addr(tb[KNAT_FWD_A_ADDR]), a));
-	else
+	if (ipaddr_is_any(&addr))
 		print_null(PRINT_JSON, "addr", NULL);
+	else
+		print_string(PRINT_JSON, "addr", NULL, fmt_ipaddr(&addr, a));
 	print_uint(PRINT_JSON, "port_min", NULL, min);
 	print_uint(PRINT_JSON, "port_max", NULL, max);
-	print_fp(":%s", fmt_ports(min, max, p));
-	print_string(PRINT_ANY, "to_addr", " to %s",
-		     fmt_addr(attr_addr(tb[KNAT_FWD_A_TO_ADDR]), a));
-	if (to) {
-		print_uint(PRINT_JSON, "to_port", NULL, to);
-		print_fp(":%s", fmt_ports(to, to + (max - min), p));
+	if (addr.family == AF_INET6) {
+		/* As forward list writes it: [::] for any local address. */
+		print_fp(" %s", fmt_endpoint(&addr, fmt_ports(min, max, p), e));
 	} else {
-		print_null(PRINT_JSON, "to_port", NULL);
+		if (!ipaddr_is_any(&addr))
+			print_fp(" %s", fmt_ipaddr(&addr, a));
+		print_fp(":%s", fmt_ports(min, max, p));
 	}
+	print_string(PRINT_JSON, "to_addr", NULL, fmt_ipaddr(&to_addr, a));
+	print_fp(" to %s",
+		 fmt_endpoint(&to_addr, to ? fmt_ports(to, to + (max - min), p) :
+				      NULL, e));
+	if (to)
+		print_uint(PRINT_JSON, "to_port", NULL, to);
+	else
+		print_null(PRINT_JSON, "to_port", NULL);
 	close_json_object();
 	print_nl();
 }
@@ -326,13 +367,16 @@ static void print_snat(const struct nlattr *nest)
 {
 	const struct nlattr *tb[KNAT_SNAT_A_MAX + 1];
 	char a[ADDR_BUF], p[PORTS_BUF];
+	struct ipaddr src, to_min, to_max;
 	uint32_t flags;
 
 	knat_parse_nested(nest, snat_policy, KNAT_SNAT_A_MAX, tb);
 	flags = attr_u32(tb[KNAT_SNAT_A_FLAGS]);
+	attr_ipaddr(tb[KNAT_SNAT_A_SRC], tb[KNAT_SNAT_A_SRC6], &src);
+	attr_ipaddr(tb[KNAT_SNAT_A_TO_MIN], tb[KNAT_SNAT_A_TO_MIN6], &to_min);
+	attr_ipaddr(tb[KNAT_SNAT_A_TO_MAX], tb[KNAT_SNAT_A_TO_MAX6], &to_max);
 	open_json_object("snat");
-	print_string(PRINT_ANY, "src", "  snat from %s",
-		     fmt_addr(attr_addr(tb[KNAT_SNAT_A_SRC]), a));
+	print_string(PRINT_ANY, "src", "  snat from %s", fmt_ipaddr(&src, a));
 	print_uint(PRINT_ANY, "plen", "/%u", attr_u8(tb[KNAT_SNAT_A_SRC_PLEN]));
 	if (tb[KNAT_SNAT_A_OUT_IFNAME])
 		print_string(PRINT_ANY, "out_ifname", " out %s",
@@ -345,13 +389,10 @@ static void print_snat(const struct nlattr *nest)
 		print_fp(" masquerade");
 	} else {
 		print_string(PRINT_ANY, "to_min", " to %s",
-			     fmt_addr(attr_addr(tb[KNAT_SNAT_A_TO_MIN]), a));
-		if (attr_addr(tb[KNAT_SNAT_A_TO_MAX]) !=
-		    attr_addr(tb[KNAT_SNAT_A_TO_MIN]))
-			print_fp("-%s",
-				 fmt_addr(attr_addr(tb[KNAT_SNAT_A_TO_MAX]), a));
-		print_string(PRINT_JSON, "to_max", NULL,
-			     fmt_addr(attr_addr(tb[KNAT_SNAT_A_TO_MAX]), a));
+			     fmt_ipaddr(&to_min, a));
+		if (!ipaddr_equal(&to_max, &to_min))
+			print_fp("-%s", fmt_ipaddr(&to_max, a));
+		print_string(PRINT_JSON, "to_max", NULL, fmt_ipaddr(&to_max, a));
 	}
 	print_uint(PRINT_JSON, "port_min", NULL,
 		   attr_port(tb[KNAT_SNAT_A_PORT_MIN]));
@@ -389,6 +430,7 @@ int explain_print(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *top[KNAT_A_MAX + 1], *tb[KNAT_EXP_A_MAX + 1];
 	const char *verdict, *name;
 	char num[16], a[ADDR_BUF];
+	struct ipaddr src, dst;
 	uint32_t flags;
 	bool icmp, random;
 	uint8_t proto, v;
@@ -399,7 +441,9 @@ int explain_print(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	knat_parse_nested(top[KNAT_A_EXPLAIN], exp_policy, KNAT_EXP_A_MAX, tb);
 	proto = attr_u8(tb[KNAT_EXP_A_PROTO]);
-	icmp = proto == IPPROTO_ICMP;
+	icmp = is_echo(proto);
+	attr_ipaddr(tb[KNAT_EXP_A_SRC], tb[KNAT_EXP_A_SRC6], &src);
+	attr_ipaddr(tb[KNAT_EXP_A_DST], tb[KNAT_EXP_A_DST6], &dst);
 	flags = attr_u32(tb[KNAT_EXP_A_FLAGS]);
 	random = flags & KNAT_EXPLAIN_F_PORT_RANDOM;
 	v = attr_u8(tb[KNAT_EXP_A_VERDICT]);
@@ -417,20 +461,19 @@ int explain_print(const struct nlmsghdr *nlh, void *data)
 		name = num;
 	}
 	print_string(PRINT_ANY, "proto", "%s", name);
-	print_string(PRINT_JSON, "src", NULL,
-		     fmt_addr(attr_addr(tb[KNAT_EXP_A_SRC]), a));
+	print_string(PRINT_JSON, "family", NULL, family_name(src.family));
+	print_string(PRINT_JSON, "src", NULL, fmt_ipaddr(&src, a));
 	print_uint(PRINT_JSON, "sport", NULL, attr_port(tb[KNAT_EXP_A_SPORT]));
-	print_string(PRINT_JSON, "dst", NULL,
-		     fmt_addr(attr_addr(tb[KNAT_EXP_A_DST]), a));
+	print_string(PRINT_JSON, "dst", NULL, fmt_ipaddr(&dst, a));
 	if (icmp)
 		print_null(PRINT_JSON, "dport", NULL);
 	else
 		print_uint(PRINT_JSON, "dport", NULL,
 			   attr_port(tb[KNAT_EXP_A_DPORT]));
-	print_endpoint(" %s", attr_addr(tb[KNAT_EXP_A_SRC]),
-		       attr_port(tb[KNAT_EXP_A_SPORT]), icmp, false);
-	print_endpoint(" -> %s", attr_addr(tb[KNAT_EXP_A_DST]),
-		       attr_port(tb[KNAT_EXP_A_DPORT]), icmp, false);
+	print_endpoint(" %s", &src, attr_port(tb[KNAT_EXP_A_SPORT]), icmp,
+		       false);
+	print_endpoint(" -> %s", &dst, attr_port(tb[KNAT_EXP_A_DPORT]), icmp,
+		       false);
 	if (icmp)
 		print_fp(" id %u", attr_port(tb[KNAT_EXP_A_SPORT]));
 	if (tb[KNAT_EXP_A_IIF])

@@ -8,9 +8,11 @@
 #include <net/if.h>
 #include <libmnl/libmnl.h>
 
+#include "utils.h"
+
 struct explain_spec {
-	uint8_t proto;
-	uint32_t src, dst;	/* network order */
+	uint8_t proto;		/* IPv6 echo: IPPROTO_ICMPV6 */
+	struct ipaddr src, dst;	/* one family; network order */
 	uint16_t sport, dport;	/* host order; ICMP: sport is the echo id */
 	char iif[IF_NAMESIZE];	/* "": the kernel derives it */
 	bool local;

@@ -70,9 +70,12 @@ void flow_usage(FILE *f)
 		"       knat flow count [ FILTER ]\n"
 		"       knat flow del [ FILTER ]\n"
 		"       knat flow flush\n"
-		"where  FILTER := [ proto { tcp | udp | icmp } ] [ src ADDR[:PORT] ]\n"
-		"                 [ dst ADDR[:PORT] ] [ state STATE ] [ kind KIND ]\n"
+		"where  FILTER := [ proto PROTO ] [ family FAMILY ] [ src ENDPOINT ]\n"
+		"                 [ dst ENDPOINT ] [ state STATE ] [ kind KIND ]\n"
 		"                 [ service VIP:PORT ] [ backend ADDR[:PORT] ]\n"
+		"       PROTO := { tcp | udp | icmp | icmpv6 }\n"
+		"       FAMILY := { inet | inet6 }\n"
+		"       ENDPOINT := { ADDR[:PORT] | :PORT | ADDR6 | [ADDR6][:PORT] }\n"
 		"       STATE := {");
 	for (i = 0; i < ARRAY_SIZE(state_names); i++)
 		fprintf(f, "%s %s", i ? " |" : "", state_names[i]);
@@ -85,10 +88,29 @@ void flow_usage(FILE *f)
 
 /* ---- filter ---- */
 
-/* src / dst: ADDR, ADDR:PORT or :PORT; port 0 is a real ICMP identifier. */
-static int parse_tuple_end(const char *arg, uint32_t *addr, uint16_t *port,
+/*
+ * The filter's one family: the first word that implied it (fam_arg) wins,
+ * a later one of the other family is refused, naming both.
+ */
+static int set_family(struct flow_filter *ff, const char *arg, int family,
+		      const char **fam_arg)
+{
+	if (*fam_arg && ff->family != family)
+		return family_mix(arg, family, *fam_arg, ff->family);
+	if (!*fam_arg) {
+		*fam_arg = arg;
+		ff->family = (uint8_t)family;
+	}
+	return 0;
+}
+
+/*
+ * src / dst: ADDR, ADDR:PORT, :PORT, ADDR6 or [ADDR6]:PORT; port 0 is a
+ * real ICMP identifier.
+ */
+static int parse_tuple_end(const char *arg, struct ipaddr *addr, uint16_t *port,
 			   struct flow_filter *ff, unsigned int addr_bit,
-			   unsigned int port_bit)
+			   unsigned int port_bit, const char **fam_arg)
 {
 	struct endpoint ep;
 	const char *why;
@@ -97,6 +119,8 @@ static int parse_tuple_end(const char *arg, uint32_t *addr, uint16_t *port,
 	if (why)
 		return invarg(arg, why);
 	if (ep.has_addr) {
+		if (set_family(ff, arg, ep.addr_min.family, fam_arg))
+			return EXIT_USAGE;
 		*addr = ep.addr_min;
 		ff->has |= addr_bit;
 	}
@@ -116,9 +140,11 @@ static int parse_owner(const char *arg, bool need_port, uint32_t *addr,
 
 	why = parse_endpoint(arg, EP_ADDR_REQUIRED |
 				  (need_port ? EP_PORT_REQUIRED : 0), &ep);
+	if (ep.has_addr && ep.addr_min.family == AF_INET6)
+		why = "IPv6 services are not supported yet";
 	if (why)
 		return invarg(arg, why);
-	*addr = ep.addr_min;
+	*addr = ep.addr_min.v4;
 	*port = ep.port_min;
 	*has_port = ep.has_port;
 	return 0;
@@ -127,7 +153,7 @@ static int parse_owner(const char *arg, bool need_port, uint32_t *addr,
 int flow_parse_filter(int argc, char **argv, struct flow_filter *ff)
 {
 	unsigned int seen = 0, bit;
-	const char *kw, *arg;
+	const char *kw, *arg, *fam_arg = NULL;
 	bool has_port = false;
 	int v;
 
@@ -136,6 +162,8 @@ int flow_parse_filter(int argc, char **argv, struct flow_filter *ff)
 		kw = argv[0];
 		if (is_kw(kw, "proto"))
 			bit = FILTER_PROTO;
+		else if (is_kw(kw, "family"))
+			bit = FILTER_FAMILY;
 		else if (is_kw(kw, "kind"))
 			bit = FILTER_KIND;
 		else if (is_kw(kw, "state"))
@@ -161,8 +189,23 @@ int flow_parse_filter(int argc, char **argv, struct flow_filter *ff)
 		case FILTER_PROTO:
 			v = proto_from_name(arg);
 			if (v < 0)
-				return invarg(arg, "protocol must be tcp, udp or icmp");
+				return invarg(arg, "protocol must be tcp, udp, icmp or icmpv6");
+			/* ICMP is IPv4's, ICMPv6 IPv6's. */
+			if (v == IPPROTO_ICMP &&
+			    set_family(ff, arg, AF_INET, &fam_arg))
+				return EXIT_USAGE;
+			if (v == IPPROTO_ICMPV6 &&
+			    set_family(ff, arg, AF_INET6, &fam_arg))
+				return EXIT_USAGE;
 			ff->proto = (uint8_t)v;
+			ff->has |= bit;
+			break;
+		case FILTER_FAMILY:
+			v = family_from_name(arg);
+			if (v < 0)
+				return invarg(arg, "family must be inet or inet6");
+			if (set_family(ff, arg, v, &fam_arg))
+				return EXIT_USAGE;
 			ff->has |= bit;
 			break;
 		case FILTER_KIND:
@@ -181,12 +224,12 @@ int flow_parse_filter(int argc, char **argv, struct flow_filter *ff)
 			break;
 		case FILTER_SRC:
 			if (parse_tuple_end(arg, &ff->src, &ff->sport, ff,
-					    FILTER_SRC, FILTER_SPORT))
+					    FILTER_SRC, FILTER_SPORT, &fam_arg))
 				return EXIT_USAGE;
 			break;
 		case FILTER_DST:
 			if (parse_tuple_end(arg, &ff->dst, &ff->dport, ff,
-					    FILTER_DST, FILTER_DPORT))
+					    FILTER_DST, FILTER_DPORT, &fam_arg))
 				return EXIT_USAGE;
 			break;
 		case FILTER_SERVICE:
@@ -211,6 +254,10 @@ int flow_parse_filter(int argc, char **argv, struct flow_filter *ff)
 		pr_err("\"state\" applies only to tcp flows.");
 		return EXIT_USAGE;
 	}
+	/* An IPv6 address filters IPv6 flows: say so to the kernel too. */
+	if (((ff->has & FILTER_SRC) && ff->src.family == AF_INET6) ||
+	    ((ff->has & FILTER_DST) && ff->dst.family == AF_INET6))
+		ff->has |= FILTER_FAMILY;
 	return 0;
 }
 
@@ -223,6 +270,8 @@ void flow_put_filter(struct nlmsghdr *nlh, const struct flow_filter *ff)
 	nest = mnl_attr_nest_start(nlh, KNAT_A_FLOW);
 	if (ff->has & FILTER_PROTO)
 		mnl_attr_put_u8(nlh, KNAT_FLOW_A_PROTO, ff->proto);
+	if (ff->has & FILTER_FAMILY)
+		mnl_attr_put_u8(nlh, KNAT_FLOW_A_FAMILY, ff->family);
 	if (ff->has & FILTER_KIND)
 		mnl_attr_put_u8(nlh, KNAT_FLOW_A_KIND, ff->kind);
 	if (ff->has & FILTER_STATE)
@@ -230,9 +279,11 @@ void flow_put_filter(struct nlmsghdr *nlh, const struct flow_filter *ff)
 	if (ff->has & (FILTER_SRC | FILTER_DST | FILTER_SPORT | FILTER_DPORT)) {
 		orig = mnl_attr_nest_start(nlh, KNAT_FLOW_A_ORIG);
 		if (ff->has & FILTER_SRC)
-			put_addr(nlh, KNAT_TUPLE_A_SRC, ff->src);
+			put_ipaddr(nlh, KNAT_TUPLE_A_SRC, KNAT_TUPLE_A_SRC6,
+				   &ff->src);
 		if (ff->has & FILTER_DST)
-			put_addr(nlh, KNAT_TUPLE_A_DST, ff->dst);
+			put_ipaddr(nlh, KNAT_TUPLE_A_DST, KNAT_TUPLE_A_DST6,
+				   &ff->dst);
 		if (ff->has & FILTER_SPORT)
 			put_port(nlh, KNAT_TUPLE_A_SPORT, ff->sport);
 		if (ff->has & FILTER_DPORT)
@@ -279,6 +330,7 @@ static const enum mnl_attr_data_type flow_policy[KNAT_FLOW_A_MAX + 1] = {
 	[KNAT_FLOW_A_BYTES_ORIG]  = MNL_TYPE_U64,
 	[KNAT_FLOW_A_PKTS_REPLY]  = MNL_TYPE_U64,
 	[KNAT_FLOW_A_BYTES_REPLY] = MNL_TYPE_U64,
+	[KNAT_FLOW_A_FAMILY]	  = MNL_TYPE_U8,
 };
 
 static const enum mnl_attr_data_type tuple_policy[KNAT_TUPLE_A_MAX + 1] = {
@@ -286,16 +338,26 @@ static const enum mnl_attr_data_type tuple_policy[KNAT_TUPLE_A_MAX + 1] = {
 	[KNAT_TUPLE_A_DST]	= MNL_TYPE_U32,
 	[KNAT_TUPLE_A_SPORT]	= MNL_TYPE_U16,
 	[KNAT_TUPLE_A_DPORT]	= MNL_TYPE_U16,
+	[KNAT_TUPLE_A_SRC6]	= MNL_TYPE_BINARY,
+	[KNAT_TUPLE_A_DST6]	= MNL_TYPE_BINARY,
 };
 
+static bool is_icmp(uint8_t proto)
+{
+	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
+}
+
 /*
- * Text: " src=A:P dst=B:Q", or " src=A dst=B id=N" for ICMP, whose two
- * "ports" both carry the echo identifier.  JSON: {"src","dst","sport","dport"}.
+ * Text: " src=A:P dst=B:Q" (IPv6: " src=[A]:P dst=[B]:Q"), or " src=A
+ * dst=B id=N" for ICMP and ICMPv6, whose two "ports" both carry the echo
+ * identifier.  JSON: {"src","dst","sport","dport"}, addresses bare.
  */
 static void print_tuple(const char *key, const struct nlattr *nest, uint8_t proto)
 {
 	const struct nlattr *tb[KNAT_TUPLE_A_MAX + 1];
 	char src[ADDR_BUF], dst[ADDR_BUF];
+	char sbuf[ENDPOINT_BUF], dbuf[ENDPOINT_BUF], pbuf[PORTS_BUF];
+	struct ipaddr s, d;
 	uint16_t sport, dport;
 
 	if (!nest) {
@@ -303,8 +365,10 @@ static void print_tuple(const char *key, const struct nlattr *nest, uint8_t prot
 		return;
 	}
 	knat_parse_nested(nest, tuple_policy, KNAT_TUPLE_A_MAX, tb);
-	fmt_addr(attr_addr(tb[KNAT_TUPLE_A_SRC]), src);
-	fmt_addr(attr_addr(tb[KNAT_TUPLE_A_DST]), dst);
+	attr_ipaddr(tb[KNAT_TUPLE_A_SRC], tb[KNAT_TUPLE_A_SRC6], &s);
+	attr_ipaddr(tb[KNAT_TUPLE_A_DST], tb[KNAT_TUPLE_A_DST6], &d);
+	fmt_ipaddr(&s, src);
+	fmt_ipaddr(&d, dst);
 	sport = attr_port(tb[KNAT_TUPLE_A_SPORT]);
 	dport = attr_port(tb[KNAT_TUPLE_A_DPORT]);
 
@@ -315,11 +379,31 @@ static void print_tuple(const char *key, const struct nlattr *nest, uint8_t prot
 	print_uint(PRINT_JSON, "dport", NULL, dport);
 	close_json_object();
 
-	if (proto == IPPROTO_ICMP)
+	if (is_icmp(proto)) {
 		print_fp(" src=%s dst=%s id=%u", src, dst,
 			 tb[KNAT_TUPLE_A_SPORT] ? sport : dport);
-	else
-		print_fp(" src=%s:%u dst=%s:%u", src, sport, dst, dport);
+		return;
+	}
+	fmt_endpoint(&s, fmt_ports(sport, sport, pbuf), sbuf);
+	fmt_endpoint(&d, fmt_ports(dport, dport, pbuf), dbuf);
+	print_fp(" src=%s dst=%s", sbuf, dbuf);
+}
+
+/* The flow's family: KNAT_FLOW_A_FAMILY, or its original tuple's. */
+static int flow_family(const struct nlattr **tb)
+{
+	const struct nlattr *tt[KNAT_TUPLE_A_MAX + 1];
+	struct in6_addr in6;
+
+	switch (attr_u8(tb[KNAT_FLOW_A_FAMILY])) {
+	case AF_INET:
+		return AF_INET;
+	case AF_INET6:
+		return AF_INET6;
+	}
+	knat_parse_nested(tb[KNAT_FLOW_A_ORIG], tuple_policy, KNAT_TUPLE_A_MAX, tt);
+	return attr_in6(tt[KNAT_TUPLE_A_SRC6], &in6) ||
+	       attr_in6(tt[KNAT_TUPLE_A_DST6], &in6) ? AF_INET6 : AF_INET;
 }
 
 static void print_upper(const char *fmt, const char *s)
@@ -388,6 +472,7 @@ void flow_print_nest(const struct nlattr *nest, const char *json_name)
 	 */
 	open_json_object(json_name);
 	print_string(PRINT_ANY, "proto", "%s", proto_str);
+	print_string(PRINT_JSON, "family", NULL, family_name(flow_family(tb)));
 	if (state) {
 		print_string(PRINT_JSON, "state", NULL, state);
 		print_upper(" %s", state);
@@ -456,6 +541,7 @@ void flow_print_orig(const struct nlattr *nest, const char *json_name)
 	}
 	open_json_object(json_name);
 	print_string(PRINT_ANY, "proto", "%s", proto_str);
+	print_string(PRINT_JSON, "family", NULL, family_name(flow_family(tb)));
 	print_tuple("orig", tb[KNAT_FLOW_A_ORIG], proto);
 	close_json_object();
 }

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
+#include "utils.h"
+
 /* Which fields of a flow_filter are set. */
 enum {
 	FILTER_PROTO = 1 << 0,
@@ -18,15 +20,21 @@ enum {
 	FILTER_SERVICE = 1 << 7,
 	FILTER_BACKEND = 1 << 8,
 	FILTER_BACKEND_PORT = 1 << 9,
+	FILTER_FAMILY = 1 << 10,
 };
 
-/* The filter words of list, count and del; unset fields match anything. */
+/*
+ * The filter words of list, count and del; unset fields match anything.
+ * src, dst, family and an ICMP protocol agree on one family; FAMILY is
+ * sent when "family" is given or an address is IPv6.
+ */
 struct flow_filter {
 	unsigned int has;		/* FILTER_* */
 	uint8_t proto;			/* IPPROTO_* */
+	uint8_t family;			/* AF_INET or AF_INET6 */
 	uint8_t kind;			/* enum knat_flow_kind */
 	uint8_t state;			/* enum knat_tcp_state */
-	uint32_t src, dst;		/* original tuple, network order */
+	struct ipaddr src, dst;		/* original tuple */
 	uint16_t sport, dport;		/* host order; ICMP: the identifier */
 	uint32_t svc_addr, be_addr;	/* owner filters, network order */
 	uint16_t svc_port, be_port;	/* host order */

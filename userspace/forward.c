@@ -13,15 +13,21 @@
 void forward_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: knat forward add PROTO [ADDR]:PORT[-PORT] to ADDR[:PORT[-PORT]]\n"
-		"       knat forward del PROTO [ADDR]:PORT[-PORT]\n"
+		"Usage: knat forward add PROTO MATCH to TARGET\n"
+		"       knat forward del PROTO MATCH\n"
 		"       knat [ -s ] forward list\n"
-		"where  PROTO := { tcp | udp }\n");
+		"where  PROTO := { tcp | udp }\n"
+		"       MATCH := { [ADDR]:PORT[-PORT] | [ADDR6]:PORT[-PORT] }\n"
+		"       TARGET := { ADDR[:PORT[-PORT]] | [ADDR6][:PORT[-PORT]] | ADDR6 }\n"
+		"       ([ADDR] may be left out, [ADDR6] is written in brackets:\n"
+		"        [2001:db8::1]:8080; [::] is any local IPv6 address)\n");
 }
 
 /* ---- add / del ---- */
 
-static int parse_to(const char *arg, struct forward_spec *fs)
+/* match_arg: the match, when it named an address (its family rules). */
+static int parse_to(const char *arg, const char *match_arg,
+		    struct forward_spec *fs)
 {
 	unsigned int span = fs->port_max - fs->port_min;
 	struct endpoint to;
@@ -31,6 +37,9 @@ static int parse_to(const char *arg, struct forward_spec *fs)
 	why = parse_endpoint(arg, EP_ADDR_REQUIRED | EP_PORT_RANGE, &to);
 	if (why)
 		return invarg(arg, why);
+	if (match_arg && to.addr_min.family != fs->addr.family)
+		return family_mix(arg, to.addr_min.family, match_arg,
+				  fs->addr.family);
 	fs->to_addr = to.addr_min;
 	if (!to.has_port)
 		return 0;	/* to_port 0: keep the port */
@@ -53,7 +62,7 @@ static int parse_to(const char *arg, struct forward_spec *fs)
 
 int forward_parse(int argc, char **argv, bool add, struct forward_spec *fs)
 {
-	const char *to_arg = NULL;
+	const char *to_arg = NULL, *match_arg;
 	struct endpoint match;
 	const char *why;
 	int proto;
@@ -68,10 +77,15 @@ int forward_parse(int argc, char **argv, bool add, struct forward_spec *fs)
 
 	if (argc < 2)
 		return missarg("[ADDR]:PORT");
-	why = parse_endpoint(argv[1], EP_PORT_REQUIRED | EP_PORT_RANGE, &match);
+	match_arg = argv[1];
+	why = parse_endpoint(match_arg, EP_PORT_REQUIRED | EP_PORT_RANGE, &match);
 	if (why)
-		return invarg(argv[1], why);
-	fs->addr = match.has_addr ? match.addr_min : 0;
+		return invarg(match_arg, why);
+	/* No address: any local one, of the target's family (IPv4 for del). */
+	if (match.has_addr)
+		fs->addr = match.addr_min;
+	else
+		ipaddr_set4(&fs->addr, 0);
 	fs->port_min = match.port_min;
 	fs->port_max = match.port_max;
 
@@ -83,11 +97,15 @@ int forward_parse(int argc, char **argv, bool add, struct forward_spec *fs)
 		if (to_arg)
 			return duparg("to", argv[1]);
 		to_arg = argv[1];
-		if (parse_to(to_arg, fs))
+		if (parse_to(to_arg, match.has_addr ? match_arg : NULL, fs))
 			return EXIT_USAGE;
 	}
 	if (add && !to_arg)
 		return missarg("to");
+	if (!match.has_addr && fs->to_addr.family == AF_INET6) {
+		memset(&fs->addr, 0, sizeof(fs->addr));
+		fs->addr.family = AF_INET6;	/* :: */
+	}
 	return 0;
 }
 
@@ -96,12 +114,14 @@ void forward_put(struct nlmsghdr *nlh, const struct forward_spec *fs, bool add)
 	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_FORWARD);
 
 	mnl_attr_put_u8(nlh, KNAT_FWD_A_PROTO, fs->proto);
-	put_addr(nlh, KNAT_FWD_A_ADDR, fs->addr);
+	/* An IPv6 forward names its match address too, :: for any. */
+	put_ipaddr(nlh, KNAT_FWD_A_ADDR, KNAT_FWD_A_ADDR6, &fs->addr);
 	put_port(nlh, KNAT_FWD_A_PORT_MIN, fs->port_min);
-	/* DEL matches on PROTO, ADDR and PORT_MIN only. */
+	/* DEL matches on PROTO, ADDR (or ADDR6) and PORT_MIN only. */
 	if (add) {
 		put_port(nlh, KNAT_FWD_A_PORT_MAX, fs->port_max);
-		put_addr(nlh, KNAT_FWD_A_TO_ADDR, fs->to_addr);
+		put_ipaddr(nlh, KNAT_FWD_A_TO_ADDR, KNAT_FWD_A_TO_ADDR6,
+			   &fs->to_addr);
 		put_port(nlh, KNAT_FWD_A_TO_PORT, fs->to_port);
 	}
 	mnl_attr_nest_end(nlh, nest);
@@ -147,6 +167,8 @@ static const enum mnl_attr_data_type fwd_policy[KNAT_FWD_A_MAX + 1] = {
 	[KNAT_FWD_A_FLOWS]	= MNL_TYPE_U32,
 	[KNAT_FWD_A_PACKETS]	= MNL_TYPE_U64,
 	[KNAT_FWD_A_BYTES]	= MNL_TYPE_U64,
+	[KNAT_FWD_A_ADDR6]	= MNL_TYPE_BINARY,
+	[KNAT_FWD_A_TO_ADDR6]	= MNL_TYPE_BINARY,
 };
 
 int forward_print(const struct nlmsghdr *nlh, void *data)
@@ -155,7 +177,8 @@ int forward_print(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *top[KNAT_A_MAX + 1];
 	const struct nlattr *tb[KNAT_FWD_A_MAX + 1];
 	unsigned int port, port_max, to_port, to_port_max;
-	char abuf[ADDR_BUF], pbuf[PORTS_BUF], nbuf[4];
+	char abuf[ADDR_BUF], pbuf[PORTS_BUF], ebuf[ENDPOINT_BUF], nbuf[4];
+	struct ipaddr addr, to_addr;
 	const char *proto;
 
 	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
@@ -179,22 +202,34 @@ int forward_print(const struct nlmsghdr *nlh, void *data)
 	to_port_max = to_port + (port_max - port);
 	if (to_port_max > 65535)
 		to_port_max = 65535;
+	/*
+	 * The target's family is the rule's: an IPv6 forward without ADDR6
+	 * matches any local IPv6 address (::).
+	 */
+	attr_ipaddr(tb[KNAT_FWD_A_TO_ADDR], tb[KNAT_FWD_A_TO_ADDR6], &to_addr);
+	attr_ipaddr(tb[KNAT_FWD_A_ADDR], tb[KNAT_FWD_A_ADDR6], &addr);
+	if (to_addr.family == AF_INET6 && addr.family != AF_INET6) {
+		memset(&addr, 0, sizeof(addr));
+		addr.family = AF_INET6;
+	}
 
+	/* Text: the words "add" takes; [ADDR6]:PORT in brackets. */
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "proto", "%s", proto);
-	print_string(PRINT_ANY, "addr", " %s",
-		     fmt_addr(attr_addr(tb[KNAT_FWD_A_ADDR]), abuf));
+	print_string(PRINT_JSON, "family", NULL, family_name(to_addr.family));
+	print_string(PRINT_JSON, "addr", NULL, fmt_ipaddr(&addr, abuf));
 	print_uint(PRINT_JSON, "port", NULL, port);
 	print_uint(PRINT_JSON, "port_max", NULL, port_max);
-	print_string(PRINT_FP, NULL, ":%s",
-		     fmt_ports((uint16_t)port, (uint16_t)port_max, pbuf));
-	print_string(PRINT_ANY, "to_addr", " to %s",
-		     fmt_addr(attr_addr(tb[KNAT_FWD_A_TO_ADDR]), abuf));
+	print_string(PRINT_FP, NULL, " %s",
+		     fmt_endpoint(&addr, fmt_ports((uint16_t)port, (uint16_t)port_max,
+						   pbuf), ebuf));
+	print_string(PRINT_JSON, "to_addr", NULL, fmt_ipaddr(&to_addr, abuf));
 	print_uint(PRINT_JSON, "to_port", NULL, to_port);
 	print_uint(PRINT_JSON, "to_port_max", NULL, to_port_max);
-	if (attr_port(tb[KNAT_FWD_A_TO_PORT]))
-		print_string(PRINT_FP, NULL, ":%s",
-			     fmt_ports((uint16_t)to_port, (uint16_t)to_port_max, pbuf));
+	print_string(PRINT_FP, NULL, " to %s",
+		     fmt_endpoint(&to_addr, attr_port(tb[KNAT_FWD_A_TO_PORT]) ?
+				  fmt_ports((uint16_t)to_port, (uint16_t)to_port_max,
+					    pbuf) : NULL, ebuf));
 	if (o && o->stats) {
 		print_uint(PRINT_ANY, "flows", " flows %u",
 			   attr_u32(tb[KNAT_FWD_A_FLOWS]));

@@ -7,12 +7,18 @@
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
-/* A forward as the command line gave it, before it becomes attributes. */
+#include "utils.h"
+
+/*
+ * A forward as the command line gave it, before it becomes attributes.
+ * Both addresses are of one family; a match without an address is "any
+ * local address" of the target's family (IPv4 for del, which has none).
+ */
 struct forward_spec {
 	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
-	uint32_t addr;			/* network order; 0 = any local */
+	struct ipaddr addr;		/* 0.0.0.0 or :: = any local */
 	uint16_t port_min, port_max;	/* host order */
-	uint32_t to_addr;		/* network order (add only) */
+	struct ipaddr to_addr;		/* add only */
 	uint16_t to_port;		/* host order; 0 = keep the port */
 };
 

@@ -9,11 +9,13 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/knat.h>
 
 #include "mnlg.h"
+#include "utils.h"
 
 /* NULL after printing why; the caller exits with EXIT_KERNEL. */
 struct mnlg *knat_open(void);
@@ -141,6 +143,49 @@ static inline void put_port(struct nlmsghdr *nlh, uint16_t type, uint16_t port)
 static inline void put_addr(struct nlmsghdr *nlh, uint16_t type, uint32_t addr)
 {
 	mnl_attr_put_u32(nlh, type, addr);
+}
+
+/*
+ * IPv6 addresses are 16 raw bytes in the attribute beside the IPv4 one
+ * (..._ADDR6 beside ..._ADDR): policies read them as MNL_TYPE_BINARY, and
+ * one of another size counts as absent, as a malformed attribute does.
+ */
+static inline bool attr_in6(const struct nlattr *a, struct in6_addr *in6)
+{
+	if (!a || mnl_attr_get_payload_len(a) != sizeof(*in6))
+		return false;
+	memcpy(in6, mnl_attr_get_payload(a), sizeof(*in6));
+	return true;
+}
+
+/* The IPv6 twin a6 when there is one, else a4 (0.0.0.0 when absent). */
+static inline void attr_ipaddr(const struct nlattr *a4, const struct nlattr *a6,
+			       struct ipaddr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (attr_in6(a6, &out->v6))
+		out->family = AF_INET6;
+	else
+		ipaddr_set4(out, attr_addr(a4));
+}
+
+/* Is either of the twins there? */
+static inline bool attr_has_ipaddr(const struct nlattr *a4,
+				   const struct nlattr *a6)
+{
+	struct in6_addr in6;
+
+	return a4 || attr_in6(a6, &in6);
+}
+
+/* The attribute of the address's family: type4's be32 or type6's 16 bytes. */
+static inline void put_ipaddr(struct nlmsghdr *nlh, uint16_t type4,
+			      uint16_t type6, const struct ipaddr *a)
+{
+	if (a->family == AF_INET6)
+		mnl_attr_put(nlh, type6, sizeof(a->v6), &a->v6);
+	else
+		mnl_attr_put_u32(nlh, type4, a->family == AF_INET ? a->v4 : 0);
 }
 
 #endif

@@ -94,6 +94,18 @@ static const char *const counter_help[] = {
 	[KNAT_CNT_FAST_SLOW_ROUTE]	= "Fast path: packets left to the normal path because the cached route or its device changed (the cache dropped).",
 	[KNAT_CNT_FAST_SLOW_IIF]	= "Fast path: packets that came in on another device than their flow direction's, left to the normal path.",
 	[KNAT_CNT_FAST_INGRESS]		= "Packets the fast path sent from the device's ingress hook, before IPv4 input (of knat_fastpath).",
+	[KNAT_CNT_ICMP6_ECHO_REQUEST]	= "ICMPv6 echo requests seen.",
+	[KNAT_CNT_ICMP6_ECHO_REPLY]	= "ICMPv6 echo replies seen.",
+	[KNAT_CNT_ICMP6_UNREACH_NOROUTE] = "ICMPv6 destination unreachable, no route, seen.",
+	[KNAT_CNT_ICMP6_UNREACH_ADMIN]	= "ICMPv6 destination unreachable, administratively prohibited, seen.",
+	[KNAT_CNT_ICMP6_UNREACH_ADDR]	= "ICMPv6 address unreachable seen.",
+	[KNAT_CNT_ICMP6_UNREACH_PORT]	= "ICMPv6 port unreachable seen.",
+	[KNAT_CNT_ICMP6_UNREACH_OTHER]	= "Other ICMPv6 destination unreachable codes seen.",
+	[KNAT_CNT_ICMP6_PKT_TOOBIG]	= "ICMPv6 packet too big seen.",
+	[KNAT_CNT_ICMP6_TIME_EXCEEDED]	= "ICMPv6 time exceeded seen.",
+	[KNAT_CNT_ICMP6_PARAM_PROBLEM]	= "ICMPv6 parameter problem seen.",
+	[KNAT_CNT_ICMP6_ND]		= "ICMPv6 neighbour discovery and router messages seen (never translated).",
+	[KNAT_CNT_ICMP6_OTHER]		= "Other ICMPv6 messages seen (never translated).",
 };
 _Static_assert(ARRAY_SIZE(counter_help) == __KNAT_CNT_MAX,
 	       "a HELP text for every enum knat_counter");
@@ -254,6 +266,22 @@ static void single(FILE *f, const char *name, const char *type,
 	struct family fam = { name, type, help, false };
 
 	sample(f, &fam, NULL, 0, value);
+}
+
+/*
+ * A gauge by address family: {family="inet"} and {family="inet6"}, which
+ * sum to @total (@v6 of it IPv6), so sum() without the label is the
+ * total.
+ */
+static void by_family(FILE *f, const char *name, const char *help,
+		      uint64_t total, uint64_t v6)
+{
+	struct family fam = { name, "gauge", help, false };
+	struct label l = { "family", "inet" };
+
+	sample(f, &fam, &l, 1, total >= v6 ? total - v6 : 0);
+	l.value = "inet6";
+	sample(f, &fam, &l, 1, v6);
 }
 
 /* ---- the global counters and drop reasons ---- */
@@ -433,12 +461,18 @@ static void write_status(FILE *f, const struct prom_snapshot *s)
 
 	sample(f, &info, l, ARRAY_SIZE(l), 1);
 	single(f, "knat_hooks_active", "gauge",
-	       "1 when knat's netfilter hooks are registered in this namespace.",
+	       "1 when knat's IPv4 netfilter hooks are registered in this namespace.",
 	       s->hooks_active);
-	single(f, "knat_forwards", "gauge", "Forwards configured.", s->forwards);
-	single(f, "knat_snats", "gauge", "SNAT rules configured.", s->snats);
+	single(f, "knat_hooks6_active", "gauge",
+	       "1 when knat's IPv6 netfilter hooks are registered in this namespace.",
+	       s->hooks6_active);
+	by_family(f, "knat_forwards", "Forwards configured, by address family.",
+		  s->forwards, s->forwards6);
+	by_family(f, "knat_snats", "SNAT rules configured, by address family.",
+		  s->snats, s->snats6);
 	single(f, "knat_services", "gauge", "Services configured.", s->services);
-	single(f, "knat_flows", "gauge", "Flows in the table.", s->flows);
+	by_family(f, "knat_flows", "Flows in the table, by address family.",
+		  s->flows, s->flows6);
 }
 
 /* ---- services and backends ---- */
@@ -902,6 +936,10 @@ int prom_status_cb(const struct nlmsghdr *nlh, void *data)
 		[KNAT_A_NUM_SERVICES]	= MNL_TYPE_U32,
 		[KNAT_A_NUM_FLOWS]	= MNL_TYPE_U32,
 		[KNAT_A_HOOKS_ACTIVE]	= MNL_TYPE_U8,
+		[KNAT_A_NUM_FORWARDS6]	= MNL_TYPE_U32,
+		[KNAT_A_NUM_SNATS6]	= MNL_TYPE_U32,
+		[KNAT_A_NUM_FLOWS6]	= MNL_TYPE_U32,
+		[KNAT_A_HOOKS6_ACTIVE]	= MNL_TYPE_U8,
 	};
 	const struct nlattr *tb[KNAT_A_MAX + 1];
 	struct prom_snapshot *s = data;
@@ -914,6 +952,10 @@ int prom_status_cb(const struct nlmsghdr *nlh, void *data)
 	s->snats = attr_u32(tb[KNAT_A_NUM_SNATS]);
 	s->services = attr_u32(tb[KNAT_A_NUM_SERVICES]);
 	s->flows = attr_u32(tb[KNAT_A_NUM_FLOWS]);
+	s->hooks6_active = attr_u8(tb[KNAT_A_HOOKS6_ACTIVE]) != 0;
+	s->forwards6 = attr_u32(tb[KNAT_A_NUM_FORWARDS6]);
+	s->snats6 = attr_u32(tb[KNAT_A_NUM_SNATS6]);
+	s->flows6 = attr_u32(tb[KNAT_A_NUM_FLOWS6]);
 	s->have_status = true;
 	return MNL_CB_OK;
 }
@@ -948,7 +990,6 @@ int prom_snat_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[KNAT_SNAT_A_MAX + 1];
 	struct prom_snapshot *s = data;
 	struct prom_snat *r;
-	char abuf[ADDR_BUF];
 
 	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
 	if (!top[KNAT_A_SNAT])
@@ -957,9 +998,7 @@ int prom_snat_cb(const struct nlmsghdr *nlh, void *data)
 	r = push(&s->snat_rules, &s->nsnat_rules, sizeof(*r));
 	if (!r)
 		return MNL_CB_ERROR;
-	snprintf(r->from, sizeof(r->from), "%s/%u",
-		 fmt_addr(attr_addr(tb[KNAT_SNAT_A_SRC]), abuf),
-		 attr_u8(tb[KNAT_SNAT_A_SRC_PLEN]));
+	snat_fmt_from(tb, r->from);
 	copy_str(r->out, sizeof(r->out), tb[KNAT_SNAT_A_OUT_IFNAME]);
 	r->has_ports_in_use = tb[KNAT_SNAT_A_PORTS_IN_USE] != NULL;
 	r->ports_in_use = attr_u32(tb[KNAT_SNAT_A_PORTS_IN_USE]);

@@ -31,7 +31,7 @@ struct prom_counter {
 };
 
 struct prom_snat {
-	char from[24];			/* "10.0.1.0/24" */
+	char from[SNAT_FROM_BUF];	/* "10.0.1.0/24", "fd00:1::/64" */
 	char out[16];			/* "eth1", "" for any device */
 	bool has_ports_in_use;		/* a kernel before it sends none */
 	uint64_t ports_in_use, exhausted, attempts_sum;
@@ -51,8 +51,9 @@ struct prom_snapshot {
 	/* KNAT_CMD_STATUS_GET. */
 	bool have_status;
 	char version[64], build_id[128];
-	bool hooks_active;
+	bool hooks_active, hooks6_active;
 	uint32_t forwards, snats, services, flows;
+	uint32_t forwards6, snats6, flows6;	/* of them, IPv6 */
 
 	/* KNAT_CMD_CONFIG_GET. */
 	bool have_config;

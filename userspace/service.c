@@ -130,9 +130,11 @@ int service_parse_id(int argc, char **argv, struct service_id *id)
 	if (argc < 2)
 		return missarg("VIP:PORT");
 	why = parse_endpoint(argv[1], EP_ADDR_REQUIRED | EP_PORT_REQUIRED, &ep);
+	if (ep.has_addr && ep.addr_min.family == AF_INET6)
+		why = "IPv6 services are not supported yet";
 	if (why)
 		return invarg(argv[1], why);
-	id->addr = ep.addr_min;
+	id->addr = ep.addr_min.v4;
 	id->port = ep.port_min;
 	return 0;
 }

@@ -19,13 +19,16 @@ static const char *const mapping_names[] = {
 void snat_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: knat snat add from PREFIX [ out DEV ] to ADDR[-ADDR][:PORT[-PORT]]\n"
+		"Usage: knat snat add from PREFIX [ out DEV ] to TO\n"
 		"                     [ ports PORT[-PORT] ] [ mapping MAPPING ]\n"
 		"       knat snat add from PREFIX out DEV masquerade\n"
 		"                     [ ports PORT[-PORT] ] [ mapping MAPPING ]\n"
 		"       knat snat del from PREFIX [ out DEV ]\n"
 		"       knat [ -s ] snat list\n"
-		"where  PREFIX := ADDR[/LEN]\n"
+		"where  PREFIX := { ADDR[/LEN] | ADDR6[/LEN] }\n"
+		"       TO := { ADDR[-ADDR][:PORT[-PORT]] |\n"
+		"               [ADDR6][-[ADDR6]][:PORT[-PORT]] | ADDR6[-ADDR6] }\n"
+		"       ([ADDR6] is written in brackets: [2001:db8::5]-[2001:db8::9]:20000)\n"
 		"       MAPPING := { %s | %s }\n",
 		mapping_names[0], mapping_names[1]);
 }
@@ -69,7 +72,7 @@ static int parse_kw(int argc, char **argv, bool add, struct snat_spec *ss,
 		if (seen->from)
 			return duparg(kw, arg);
 		seen->from = arg;
-		why = parse_prefix(arg, &ss->src, &ss->src_plen);
+		why = parse_ipprefix(arg, &ss->src, &ss->src_plen);
 	} else if (is_kw(kw, "out")) {
 		if (seen->out)
 			return duparg(kw, arg);
@@ -131,6 +134,10 @@ int snat_parse(int argc, char **argv, bool add, struct snat_spec *ss)
 		return missarg("from");
 	if (!add)
 		return 0;
+	/* The prefix's family is the rule's. */
+	if (seen.to && ss->to_min.family != ss->src.family)
+		return family_mix(seen.to, ss->to_min.family, seen.from,
+				  ss->src.family);
 	if (seen.masquerade && seen.to) {
 		pr_err("\"masquerade\" and \"to\" cannot be used together.");
 		return EXIT_USAGE;
@@ -150,15 +157,17 @@ void snat_put(struct nlmsghdr *nlh, const struct snat_spec *ss, bool add)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_SNAT);
 
-	put_addr(nlh, KNAT_SNAT_A_SRC, ss->src);
+	put_ipaddr(nlh, KNAT_SNAT_A_SRC, KNAT_SNAT_A_SRC6, &ss->src);
 	mnl_attr_put_u8(nlh, KNAT_SNAT_A_SRC_PLEN, ss->src_plen);
 	if (ss->out[0])
 		mnl_attr_put_strz(nlh, KNAT_SNAT_A_OUT_IFNAME, ss->out);
-	/* DEL matches on SRC, SRC_PLEN and OUT_IFNAME only. */
+	/* DEL matches on SRC (or SRC6), SRC_PLEN and OUT_IFNAME only. */
 	if (add) {
 		if (ss->has_to) {
-			put_addr(nlh, KNAT_SNAT_A_TO_MIN, ss->to_min);
-			put_addr(nlh, KNAT_SNAT_A_TO_MAX, ss->to_max);
+			put_ipaddr(nlh, KNAT_SNAT_A_TO_MIN, KNAT_SNAT_A_TO_MIN6,
+				   &ss->to_min);
+			put_ipaddr(nlh, KNAT_SNAT_A_TO_MAX, KNAT_SNAT_A_TO_MAX6,
+				   &ss->to_max);
 		}
 		/* Absent ports: the kernel's default range applies. */
 		if (ss->has_ports) {
@@ -214,7 +223,21 @@ const enum mnl_attr_data_type snat_policy[KNAT_SNAT_A_MAX + 1] = {
 	[KNAT_SNAT_A_PORTS_IN_USE] = MNL_TYPE_U32,
 	[KNAT_SNAT_A_ATTEMPTS]	 = MNL_TYPE_NESTED,
 	[KNAT_SNAT_A_ATTEMPTS_SUM] = MNL_TYPE_U64,
+	[KNAT_SNAT_A_SRC6]	 = MNL_TYPE_BINARY,
+	[KNAT_SNAT_A_TO_MIN6]	 = MNL_TYPE_BINARY,
+	[KNAT_SNAT_A_TO_MAX6]	 = MNL_TYPE_BINARY,
 };
+
+const char *snat_fmt_from(const struct nlattr **tb, char buf[SNAT_FROM_BUF])
+{
+	struct ipaddr src;
+	char abuf[ADDR_BUF];
+
+	attr_ipaddr(tb[KNAT_SNAT_A_SRC], tb[KNAT_SNAT_A_SRC6], &src);
+	snprintf(buf, SNAT_FROM_BUF, "%s/%u", fmt_ipaddr(&src, abuf),
+		 attr_u8(tb[KNAT_SNAT_A_SRC_PLEN]));
+	return buf;
+}
 
 /* ---- the allocation attempts histogram ---- */
 
@@ -308,20 +331,21 @@ void snat_print_nest(const struct nlattr *nest, const char *json_name,
 {
 	const struct nlattr *tb[KNAT_SNAT_A_MAX + 1];
 	char abuf[ADDR_BUF], abuf2[ADDR_BUF], pbuf[PORTS_BUF];
-	char from[ADDR_BUF + 4];
-	uint32_t flags, to_min, to_max;
+	char from[SNAT_FROM_BUF];
+	struct ipaddr src, to_min, to_max;
 	uint16_t port_min, port_max;
+	uint32_t flags;
 	bool masq;
 
 	knat_parse_nested(nest, snat_policy, KNAT_SNAT_A_MAX, tb);
 
 	flags = attr_u32(tb[KNAT_SNAT_A_FLAGS]);
 	masq = flags & KNAT_SNAT_F_MASQUERADE;
-	snprintf(from, sizeof(from), "%s/%u",
-		 fmt_addr(attr_addr(tb[KNAT_SNAT_A_SRC]), abuf),
-		 attr_u8(tb[KNAT_SNAT_A_SRC_PLEN]));
+	snat_fmt_from(tb, from);
+	attr_ipaddr(tb[KNAT_SNAT_A_SRC], tb[KNAT_SNAT_A_SRC6], &src);
 
 	open_json_object(json_name);
+	print_string(PRINT_JSON, "family", NULL, family_name(src.family));
 	print_string(PRINT_ANY, "from", "from %s", from);
 	if (tb[KNAT_SNAT_A_OUT_IFNAME])
 		print_string(PRINT_ANY, "out", " out %s",
@@ -332,14 +356,18 @@ void snat_print_nest(const struct nlattr *nest, const char *json_name,
 	if (masq)
 		print_fp(" masquerade");
 
-	if (tb[KNAT_SNAT_A_TO_MIN]) {
-		to_min = attr_addr(tb[KNAT_SNAT_A_TO_MIN]);
-		to_max = tb[KNAT_SNAT_A_TO_MAX] ? attr_addr(tb[KNAT_SNAT_A_TO_MAX])
-						: to_min;
-		print_string(PRINT_ANY, "to_min", " to %s", fmt_addr(to_min, abuf));
-		fmt_addr(to_max, abuf2);
+	/* Without brackets: the ports follow as "ports", not ":PORT". */
+	if (attr_has_ipaddr(tb[KNAT_SNAT_A_TO_MIN], tb[KNAT_SNAT_A_TO_MIN6])) {
+		attr_ipaddr(tb[KNAT_SNAT_A_TO_MIN], tb[KNAT_SNAT_A_TO_MIN6], &to_min);
+		if (attr_has_ipaddr(tb[KNAT_SNAT_A_TO_MAX], tb[KNAT_SNAT_A_TO_MAX6]))
+			attr_ipaddr(tb[KNAT_SNAT_A_TO_MAX], tb[KNAT_SNAT_A_TO_MAX6],
+				    &to_max);
+		else
+			to_max = to_min;
+		print_string(PRINT_ANY, "to_min", " to %s", fmt_ipaddr(&to_min, abuf));
+		fmt_ipaddr(&to_max, abuf2);
 		print_string(PRINT_JSON, "to_max", NULL, abuf2);
-		if (to_max != to_min)
+		if (!ipaddr_equal(&to_max, &to_min))
 			print_string(PRINT_FP, NULL, "-%s", abuf2);
 	} else {
 		print_null(PRINT_JSON, "to_min", NULL);

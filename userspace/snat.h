@@ -9,13 +9,18 @@
 #include <libmnl/libmnl.h>
 #include <linux/knat.h>
 
-/* An SNAT rule as the command line gave it, before it becomes attributes. */
+#include "utils.h"
+
+/*
+ * An SNAT rule as the command line gave it, before it becomes attributes.
+ * Its addresses are all of one family, the prefix's.
+ */
 struct snat_spec {
-	uint32_t src;			/* network order */
-	uint8_t src_plen;
+	struct ipaddr src;
+	uint8_t src_plen;		/* 0..32, IPv6 0..128 */
 	char out[IFNAMSIZ];		/* "" = any device */
 	bool has_to;
-	uint32_t to_min, to_max;	/* network order */
+	struct ipaddr to_min, to_max;
 	bool has_ports;			/* else the kernel's default range */
 	uint16_t port_min, port_max;	/* host order */
 	uint32_t flags;			/* KNAT_SNAT_F_* */
@@ -36,6 +41,10 @@ void snat_print_nest(const struct nlattr *nest, const char *json_name,
 
 /* Attribute types of KNAT_A_SNAT, for whoever reads one. */
 extern const enum mnl_attr_data_type snat_policy[KNAT_SNAT_A_MAX + 1];
+
+/* "10.0.1.0/24" or "fd00:1::/64" of a parsed KNAT_A_SNAT nest. */
+#define SNAT_FROM_BUF	(ADDR_BUF + 4)
+const char *snat_fmt_from(const struct nlattr **tb, char buf[SNAT_FROM_BUF]);
 
 /*
  * The port allocation attempts histogram (KNAT_SNAT_A_ATTEMPTS): bucket i

@@ -67,6 +67,18 @@ static const char *const counter_names[] = {
 	[KNAT_CNT_FAST_SLOW_ROUTE]	= "fastpath-slow-route",
 	[KNAT_CNT_FAST_SLOW_IIF]	= "fastpath-slow-iif",
 	[KNAT_CNT_FAST_INGRESS]		= "fastpath-ingress",
+	[KNAT_CNT_ICMP6_ECHO_REQUEST]	= "icmp6-echo-request",
+	[KNAT_CNT_ICMP6_ECHO_REPLY]	= "icmp6-echo-reply",
+	[KNAT_CNT_ICMP6_UNREACH_NOROUTE] = "icmp6-unreach-noroute",
+	[KNAT_CNT_ICMP6_UNREACH_ADMIN]	= "icmp6-unreach-admin",
+	[KNAT_CNT_ICMP6_UNREACH_ADDR]	= "icmp6-unreach-addr",
+	[KNAT_CNT_ICMP6_UNREACH_PORT]	= "icmp6-unreach-port",
+	[KNAT_CNT_ICMP6_UNREACH_OTHER]	= "icmp6-unreach-other",
+	[KNAT_CNT_ICMP6_PKT_TOOBIG]	= "icmp6-pkt-toobig",
+	[KNAT_CNT_ICMP6_TIME_EXCEEDED]	= "icmp6-time-exceeded",
+	[KNAT_CNT_ICMP6_PARAM_PROBLEM]	= "icmp6-param-problem",
+	[KNAT_CNT_ICMP6_ND]		= "icmp6-nd",
+	[KNAT_CNT_ICMP6_OTHER]		= "icmp6-other",
 };
 _Static_assert(ARRAY_SIZE(counter_names) == __KNAT_CNT_MAX,
 	       "name every enum knat_counter");
@@ -153,6 +165,14 @@ static const unsigned char grp_icmp[] = {
 	KNAT_CNT_ICMP_PARAM_PROBLEM, KNAT_CNT_ICMP_OTHER,
 	KNAT_CNT_ICMP_ERR_TRANSLATED, KNAT_CNT_ICMP_ERR_UNKNOWN,
 };
+static const unsigned char grp_icmp6[] = {
+	KNAT_CNT_ICMP6_ECHO_REQUEST, KNAT_CNT_ICMP6_ECHO_REPLY,
+	KNAT_CNT_ICMP6_UNREACH_NOROUTE, KNAT_CNT_ICMP6_UNREACH_ADMIN,
+	KNAT_CNT_ICMP6_UNREACH_ADDR, KNAT_CNT_ICMP6_UNREACH_PORT,
+	KNAT_CNT_ICMP6_UNREACH_OTHER, KNAT_CNT_ICMP6_PKT_TOOBIG,
+	KNAT_CNT_ICMP6_TIME_EXCEEDED, KNAT_CNT_ICMP6_PARAM_PROBLEM,
+	KNAT_CNT_ICMP6_ND, KNAT_CNT_ICMP6_OTHER,
+};
 static const unsigned char grp_lb[] = {
 	KNAT_CNT_VIP_ECHO, KNAT_CNT_PICKUP_ORIG, KNAT_CNT_PICKUP_REPLY,
 	KNAT_CNT_CHECK_FAILED, KNAT_CNT_CHECK_DOWN, KNAT_CNT_CHECK_UP,
@@ -165,7 +185,8 @@ static const unsigned char grp_fast[] = {
 	KNAT_CNT_FAST_SLOW_ROUTE, KNAT_CNT_FAST_SLOW_IIF, KNAT_CNT_FAST_INGRESS,
 };
 _Static_assert(sizeof(grp_translated) + sizeof(grp_flows) + sizeof(grp_tcp) +
-	       sizeof(grp_icmp) + sizeof(grp_lb) + sizeof(grp_fast) ==
+	       sizeof(grp_icmp) + sizeof(grp_icmp6) + sizeof(grp_lb) +
+	       sizeof(grp_fast) ==
 	       __KNAT_CNT_MAX,
 	       "put every enum knat_counter in a group");
 
@@ -175,6 +196,7 @@ static const struct counter_group groups[] = {
 	GROUP("flows", grp_flows),
 	GROUP("tcp", grp_tcp),
 	GROUP("icmp", grp_icmp),
+	GROUP("icmpv6", grp_icmp6),
 	GROUP("load balancer", grp_lb),
 	GROUP("fast path", grp_fast),
 };

@@ -24,6 +24,10 @@ static const enum mnl_attr_data_type status_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_FASTPATH]	= MNL_TYPE_U8,
 	[KNAT_A_FLOW_BUCKETS]	= MNL_TYPE_U32,
 	[KNAT_A_FASTPATH_DEVS]	= MNL_TYPE_U32,
+	[KNAT_A_NUM_FORWARDS6]	= MNL_TYPE_U32,
+	[KNAT_A_NUM_SNATS6]	= MNL_TYPE_U32,
+	[KNAT_A_NUM_FLOWS6]	= MNL_TYPE_U32,
+	[KNAT_A_HOOKS6_ACTIVE]	= MNL_TYPE_U8,
 };
 
 /* A string the kernel should always send: JSON null / "unknown" if not. */
@@ -41,13 +45,19 @@ static void print_attr_str(const char *key, const char *fmt,
 int status_print(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[KNAT_A_MAX + 1];
-	bool hooks, fastpath;
+	uint32_t forwards6, snats6, flows6;
+	bool hooks, hooks6, fastpath;
 
 	(void)data;
 	knat_parse_attrs(nlh, status_policy, KNAT_A_MAX, tb);
 	hooks = attr_u8(tb[KNAT_A_HOOKS_ACTIVE]) != 0;
 	/* A module without a fast path sends nothing: it is off there too. */
 	fastpath = attr_u8(tb[KNAT_A_FASTPATH]) != 0;
+	/* IPv6: of the totals; a module without IPv6 sends none (0). */
+	hooks6 = attr_u8(tb[KNAT_A_HOOKS6_ACTIVE]) != 0;
+	forwards6 = attr_u32(tb[KNAT_A_NUM_FORWARDS6]);
+	snats6 = attr_u32(tb[KNAT_A_NUM_SNATS6]);
+	flows6 = attr_u32(tb[KNAT_A_NUM_FLOWS6]);
 
 	open_json_object(NULL);
 	print_attr_str("version", "knat %s", tb[KNAT_A_VERSION]);
@@ -76,6 +86,17 @@ int status_print(const struct nlmsghdr *nlh, void *data)
 	print_uint(PRINT_JSON, "flow_buckets", NULL,
 		   attr_u32(tb[KNAT_A_FLOW_BUCKETS]));
 	print_nl();
+	/*
+	 * How many of those are IPv6, on a line of its own that an
+	 * IPv4-only namespace never shows.
+	 */
+	print_bool(PRINT_JSON, "hooks6_active", NULL, hooks6);
+	print_uint(PRINT_JSON, "forwards6", NULL, forwards6);
+	print_uint(PRINT_JSON, "snats6", NULL, snats6);
+	print_uint(PRINT_JSON, "flows6", NULL, flows6);
+	if (hooks6 || forwards6 || snats6 || flows6)
+		print_fp("ipv6 hooks %s, forwards %u snats %u flows %u\n",
+			 hooks6 ? "active" : "inactive", forwards6, snats6, flows6);
 	close_json_object();
 	return MNL_CB_OK;
 }

@@ -136,6 +136,41 @@ expect 1 'Error: argument "0" is wrong: rate-interval must be 1..60' config set 
 expect 1 'Error: argument "nat" is wrong: kind must be forward, snat, hairpin, service or service-hairpin' \
 	flow list kind nat
 
+# IPv6: brackets before a port, one family per rule
+expect 1 'Error: argument "10.0.2.2:80" is wrong: IPv4, but "[2001:db8:1::1]:8080" is IPv6' \
+	forward add tcp '[2001:db8:1::1]:8080' to 10.0.2.2:80
+expect 1 'Error: argument "[fd00:1::4]:80" is wrong: IPv6, but "198.51.100.1:8080" is IPv4' \
+	forward add tcp 198.51.100.1:8080 to '[fd00:1::4]:80'
+expect 1 'Error: argument "2001:db8::1:8080" is wrong: missing port (an IPv6 address with a port is written [ADDR]:PORT)' \
+	forward add tcp 2001:db8::1:8080 to fd00:1::4
+expect 1 'Error: argument "[::1]8080" is wrong: expected ":PORT" after "]"' forward add tcp '[::1]8080' to fd00::4
+expect 1 'Error: argument "[10.0.0.1]:80" is wrong: an IPv4 address takes no brackets' \
+	forward del tcp '[10.0.0.1]:80'
+expect 1 'Error: argument "198.51.100.1" is wrong: IPv4, but "fd00:2::/64" is IPv6' \
+	snat add from fd00:2::/64 to 198.51.100.1
+expect 1 'Error: argument "fd00:1::1/64" is wrong: host bits set beyond the prefix length' \
+	snat add from fd00:1::1/64 out eth1 masquerade
+expect 1 'Error: argument "fd00::/129" is wrong: prefix length out of range' snat del from fd00::/129
+expect 1 'Error: argument "[2001:db8::9]-[2001:db8::5]" is wrong: address range is reversed' \
+	snat add from fd00::/64 to '[2001:db8::9]-[2001:db8::5]'
+expect 1 'Error: argument "10.0.0.1" is wrong: IPv4, but "fd00:1::2" is IPv6' flow list src fd00:1::2 dst 10.0.0.1
+expect 1 'Error: argument "fd00::1" is wrong: IPv6, but "icmp" is IPv4' flow count proto icmp dst fd00::1
+expect 1 'Error: argument "inet" is wrong: IPv4, but "icmp6" is IPv6' flow del proto icmp6 family inet
+expect 1 'Error: argument "ipv6" is wrong: family must be inet or inet6' flow list family ipv6
+expect 1 'Error: argument "sctp" is wrong: protocol must be tcp, udp, icmp or icmpv6' flow list proto sctp
+expect 1 'Error: argument "[2001:db8::10]:80" is wrong: IPv6 services are not supported yet' \
+	service add tcp '[2001:db8::10]:80'
+expect 1 'Error: argument "fd00::11" is wrong: IPv6 services are not supported yet' \
+	backend add tcp 198.51.100.10:80 fd00::11
+expect 1 'Error: argument "[2001:db8::10]:80" is wrong: IPv6 services are not supported yet' \
+	flow list service '[2001:db8::10]:80'
+expect 1 'Error: argument "203.0.113.10:80" is wrong: IPv4, but "[fd00::2]:4000" is IPv6' \
+	explain tcp '[fd00::2]:4000' 203.0.113.10:80
+expect 1 'Error: argument "fd00::2" is wrong: IPv6, but "icmp" is IPv4' \
+	explain icmp fd00::2 2001:db8::1
+expect 1 'Error: argument "198.51.100.2" is wrong: IPv4, but "icmpv6" is IPv6' \
+	explain icmpv6 198.51.100.2 192.0.2.2
+
 # service
 expect 1 'Error: unknown command "bogus", try "knat service help".' service bogus
 expect 1 'Error: unexpected argument "xyz".' service list xyz
@@ -169,8 +204,12 @@ expect 1 'Error: "check-holddown" requires an argument.' service set tcp 198.51.
 expect 1 'Error: unexpected argument "check-fails".' service del tcp 198.51.100.10:80 check-fails 3
 
 # explain
-expect 1 'Error: "tcp|udp|icmp" is required.' explain
-expect 1 'Error: argument "sctp" is wrong: protocol must be tcp, udp or icmp' explain sctp 1.2.3.4:5 6.7.8.9:10
+expect 1 'Error: "tcp|udp|icmp|icmpv6" is required.' explain
+expect 1 'Error: argument "sctp" is wrong: protocol must be tcp, udp, icmp or icmpv6' explain sctp 1.2.3.4:5 6.7.8.9:10
+expect 1 'Error: argument "fd00::2" is wrong: missing port (an IPv6 address with a port is written [ADDR]:PORT)' \
+	explain tcp fd00::2 '[2001:db8::1]:80'
+expect 1 'Error: argument "[2001:db8::1]:7" is wrong: ICMP echo has no destination port' \
+	explain icmpv6 fd00::2 '[2001:db8::1]:7'
 expect 1 'Error: argument "1.2.3.4" is wrong: missing port' explain tcp 1.2.3.4 6.7.8.9:10
 expect 1 'Error: "DST" is required.' explain udp 1.2.3.4:5
 expect 1 'Error: argument "6.7.8.9:1" is wrong: ICMP echo has no destination port' explain icmp 1.2.3.4 6.7.8.9:1
@@ -240,6 +279,11 @@ for line in 'forward del tcp :8080' 'snat del from 10.0.1.0/24' \
 		'forward add tcp :8080 to 10.0.2.2:80' >"$conf"
 	expect 1 "Error: $conf:2: $refusal" restore "$conf"
 done
+printf '%s\n' 'forward add tcp [2001:db8::1]:8080 to [fd00::4]:80' \
+	'snat add from fd00:2::/64 to [2001:db8::5]-[2001:db8::9]:20000-20099' \
+	'forward add tcp [2001:db8::1]:8081 to 10.0.2.2' >"$conf"
+expect 1 "Error: argument \"10.0.2.2\" is wrong: IPv4, but \"[2001:db8::1]:8081\" is IPv6
+Error: command failed $conf:3." restore "$conf"
 printf '%s\n' 'forward add tcp :8080 to 10.0.2.2:80' 'bogus add x' >"$conf"
 expect 1 "Error: unknown object \"bogus\", try \"knat help\".
 Error: command failed $conf:2." restore "$conf"
@@ -264,7 +308,10 @@ expect 1 "Error: argument \"maybe\" is wrong: fastpath must be on or off
 Error: command failed $conf:2." restore "$conf"
 printf '%s\n' '# knat save' 'config set fastpath on max-flows 50000 timeout udp-replied 77' \
 	'forward add tcp 198.51.100.1:8080 to 10.0.2.11:8080' \
+	'forward add tcp [2001:db8:1::1]:8080 to [fd00:1::4]:80' 'forward add udp [::]:5353 to fd00:1::4' \
 	'snat add from 10.0.1.0/24 to 198.51.100.11' 'snat add from 10.0.0.0/16 to 198.51.100.12' \
+	'snat add from fd00:1::/64 out eth1 masquerade ports 1024-65535 mapping endpoint-independent' \
+	'snat add from fd00:2::/64 to 2001:db8:1::5-2001:db8:1::9 ports 20000-20099 mapping address-port-dependent' \
 	'service add tcp 203.0.113.10:80 sched maglev maglev-size 251 persist 30' \
 	'backend add tcp 203.0.113.10:80 10.0.2.11:8080 weight 1' \
 	'backend add tcp 203.0.113.10:80 10.0.2.13:80 weight 0' \
@@ -350,6 +397,16 @@ Error: backend 10.0.2.11:8080 (1 of 2) not added; 0 added before it." \
 	expect 2 "$notloaded" backend del tcp 198.51.100.10:80 10.0.2.2:8080 drain 30
 	expect 2 "$notloaded" -j backend delete tcp 198.51.100.10:80 10.0.2.3
 	expect 2 "$notloaded" flow list kind service
+	expect 2 "$notloaded" forward add tcp '[2001:db8:1::1]:8080' to '[fd00:1::4]:80'
+	expect 2 "$notloaded" forward add udp '[::]:5353' to fd00:1::4
+	expect 2 "$notloaded" forward del udp '[::]:5353'
+	expect 2 "$notloaded" snat add from fd00:1::/64 out eth1 masquerade
+	expect 2 "$notloaded" snat add from fd00:2::/64 to '[2001:db8:1::5]-[2001:db8:1::9]:20000-20099'
+	expect 2 "$notloaded" snat add from fd00:2::/64 to 2001:db8:1::5
+	expect 2 "$notloaded" snat del from fd00:1::/64 out eth1
+	expect 2 "$notloaded" flow list src '[fd00:1::2]:5555' family inet6 proto udp
+	expect 2 "$notloaded" -j flow count proto icmpv6
+	expect 2 "$notloaded" flow del family inet6
 	expect 2 "$notloaded" flow count kind service-hairpin
 	expect 2 "$notloaded" service add tcp 198.51.100.10:80 check-fails 5 check-timeout 3 check-holddown 30
 	expect 2 "$notloaded" service set tcp 198.51.100.10:80 check-fails 0
@@ -359,6 +416,9 @@ Error: backend 10.0.2.11:8080 (1 of 2) not added; 0 added before it." \
 	expect 2 "$notloaded" explain tcp 198.51.100.2:40000 203.0.113.10:80
 	expect 2 "$notloaded" -j explain icmp 198.51.100.2:7 192.0.2.2 local
 	expect 2 "$notloaded" explain udp 198.51.100.2:40000 192.0.2.2:53 iif eth0
+	expect 2 "$notloaded" explain tcp '[fd00:1::2]:5555' '[2001:db8:1::1]:8080' iif eth0
+	expect 2 "$notloaded" -j explain icmpv6 '[fd00:1::2]:4242' 2001:db8:1::2
+	expect 2 "$notloaded" explain udp '[::1]:5000' '[::1]:53' local
 fi
 
 echo "1..$n"

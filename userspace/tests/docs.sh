@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The man page and the bash completion keep up with the code's name tables:
-# the OBJECT list "knat help" prints and the NAME/STATE/KIND/MAPPING/SCHED
-# lists "knat OBJECT help" prints (built from the tables) must match the
-# completion's word lists and appear in knat.8, and so must the counter,
+# the OBJECT list "knat help" prints and the NAME/STATE/KIND/PROTO/FAMILY/
+# MAPPING/SCHED lists "knat OBJECT help" prints (built from the tables) must
+# match the completion's word lists and appear in knat.8, and so must the counter,
 # drop, backend state, backend health and event names the unit tests saved
 # in OUTDIR.
 # Prints TAP.    KNAT=./knat tests/docs.sh [OUTDIR]
@@ -78,6 +78,8 @@ check_words timeout config NAME _knat_timeouts
 check_words "TCP state" flow STATE _knat_states
 check_words mapping snat MAPPING _knat_mappings
 check_words "flow kind" flow KIND _knat_kinds
+check_words "flow protocol" flow PROTO _knat_flow_protos
+check_words family flow FAMILY _knat_families
 check_words scheduler service SCHED _knat_scheds
 check_words object "" OBJECT _knat_objects
 

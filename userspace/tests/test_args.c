@@ -11,6 +11,7 @@
 #include <linux/knat.h>
 
 #include "../config.h"
+#include "../explain.h"
 #include "../flow.h"
 #include "../forward.h"
 #include "../mnlg.h"
@@ -24,7 +25,7 @@
 
 enum parser {
 	FWD_ADD, FWD_DEL, SNAT_ADD, SNAT_DEL, FLOW, CONFIG,
-	SVC_ADD, SVC_SET, SVC_DEL, BE_ADD, BE_SET, BE_DEL, BE_LIST,
+	SVC_ADD, SVC_SET, SVC_DEL, BE_ADD, BE_SET, BE_DEL, BE_LIST, EXPLAIN,
 };
 
 static const char *const parser_name[] = {
@@ -34,7 +35,7 @@ static const char *const parser_name[] = {
 	[SVC_ADD] = "service add", [SVC_SET] = "service set",
 	[SVC_DEL] = "service del", [BE_ADD] = "backend add",
 	[BE_SET] = "backend set", [BE_DEL] = "backend del",
-	[BE_LIST] = "backend add (list)",
+	[BE_LIST] = "backend add (list)", [EXPLAIN] = "explain",
 };
 
 union spec {
@@ -44,6 +45,7 @@ union spec {
 	struct config_spec cfg;
 	struct service_spec svc;
 	struct backend_spec be[BACKEND_ADD_MAX];
+	struct explain_spec exp;
 };
 
 static int parse(enum parser p, int argc, char **argv, union spec *u, int *n)
@@ -74,6 +76,8 @@ static int parse(enum parser p, int argc, char **argv, union spec *u, int *n)
 	case BE_LIST:
 		return backend_parse_list(argc, argv, LB_ADD, u->be,
 					  BACKEND_ADD_MAX, n);
+	case EXPLAIN:
+		return explain_parse(argc, argv, &u->exp);
 	}
 	return -1;
 }
@@ -108,6 +112,9 @@ static void put(enum parser p, struct nlmsghdr *nlh, const union spec *u,
 	case BE_LIST:
 		backend_put(nlh, &u->be[item]);
 		break;
+	case EXPLAIN:
+		explain_put(nlh, &u->exp);
+		break;
 	}
 }
 
@@ -121,6 +128,7 @@ enum want_kind {
 	W_BE16,
 	W_U32,		/* host order */
 	W_ADDR,		/* be32, @str as dotted quad */
+	W_ADDR6,	/* 16 bytes, @str as an IPv6 address */
 	W_STR,		/* NUL-terminated @str, payload at most @num if set */
 };
 
@@ -154,6 +162,8 @@ struct want {
 #define U32_IN(n, s, t, v)	WANT(W_U32, n, s, t, v, NULL, 0)
 #define ADDR(n, t, a)		WANT(W_ADDR, n, 0, t, 0, a, 0)
 #define ADDR_IN(n, s, t, a)	WANT(W_ADDR, n, s, t, 0, a, 0)
+#define ADDR6(n, t, a)		WANT(W_ADDR6, n, 0, t, 0, a, 0)
+#define ADDR6_IN(n, s, t, a)	WANT(W_ADDR6, n, s, t, 0, a, 0)
 #define STR(n, t, s, max)	WANT(W_STR, n, 0, t, max, s, 0)
 
 /* A service's identity in the nest @n: PROTO u8, ADDR be32, PORT be16. */
@@ -170,6 +180,7 @@ struct want {
 #define CFG		KNAT_A_CONFIG
 #define SVC		KNAT_A_SERVICE
 #define BE		KNAT_A_BACKEND
+#define EXP		KNAT_A_EXPLAIN
 #define TCP		IPPROTO_TCP
 #define UDP		IPPROTO_UDP
 
@@ -244,6 +255,53 @@ static const struct args_case cases[] = {
 	   ADDR(FWD, KNAT_FWD_A_ADDR, "198.51.100.1"),
 	   BE16(FWD, KNAT_FWD_A_PORT_MIN, 5000)),
 	BAD(FWD_DEL, "tcp :8080 to 10.0.2.2", "Error: unexpected argument \"to\".\n"),
+	/* IPv6: the ...6 twins, never the IPv4 attributes */
+	OK(FWD_ADD, "tcp [2001:db8:1::1]:8080 to [fd00:1::4]:80",
+	   COUNT(FWD, 6), U8(FWD, KNAT_FWD_A_PROTO, TCP),
+	   ADDR6(FWD, KNAT_FWD_A_ADDR6, "2001:db8:1::1"), ABSENT(FWD, KNAT_FWD_A_ADDR),
+	   BE16(FWD, KNAT_FWD_A_PORT_MIN, 8080), BE16(FWD, KNAT_FWD_A_PORT_MAX, 8080),
+	   ADDR6(FWD, KNAT_FWD_A_TO_ADDR6, "fd00:1::4"), ABSENT(FWD, KNAT_FWD_A_TO_ADDR),
+	   BE16(FWD, KNAT_FWD_A_TO_PORT, 80)),
+	/* [::]: any local IPv6 address, sent as ADDR6 :: */
+	OK(FWD_ADD, "udp [::]:5353 to fd00:1::4",
+	   COUNT(FWD, 6), U8(FWD, KNAT_FWD_A_PROTO, UDP), ADDR6(FWD, KNAT_FWD_A_ADDR6, "::"),
+	   ADDR6(FWD, KNAT_FWD_A_TO_ADDR6, "fd00:1::4"), BE16(FWD, KNAT_FWD_A_TO_PORT, 0)),
+	OK(FWD_ADD, "udp [::]:5353 to [fd00:1::4]",
+	   ADDR6(FWD, KNAT_FWD_A_TO_ADDR6, "fd00:1::4"), BE16(FWD, KNAT_FWD_A_TO_PORT, 0)),
+	/* no match address: any local address of the target's family */
+	OK(FWD_ADD, "tcp :8080 to [fd00:1::4]:80",
+	   COUNT(FWD, 6), ADDR6(FWD, KNAT_FWD_A_ADDR6, "::"), ABSENT(FWD, KNAT_FWD_A_ADDR),
+	   ADDR6(FWD, KNAT_FWD_A_TO_ADDR6, "fd00:1::4")),
+	OK(FWD_ADD, "tcp [::1]:8000-8010 to [fd00::4]:9000-9010",
+	   BE16(FWD, KNAT_FWD_A_PORT_MIN, 8000), BE16(FWD, KNAT_FWD_A_PORT_MAX, 8010),
+	   BE16(FWD, KNAT_FWD_A_TO_PORT, 9000)),
+	BAD(FWD_ADD, "tcp [2001:db8:1::1]:8080 to 10.0.2.2:80",
+	    "Error: argument \"10.0.2.2:80\" is wrong: IPv4, but \"[2001:db8:1::1]:8080\" "
+	    "is IPv6\n"),
+	BAD(FWD_ADD, "tcp 198.51.100.1:8080 to [fd00:1::4]:80",
+	    "Error: argument \"[fd00:1::4]:80\" is wrong: IPv6, but \"198.51.100.1:8080\" "
+	    "is IPv4\n"),
+	BAD(FWD_ADD, "tcp 2001:db8::1:8080 to fd00::4",
+	    "Error: argument \"2001:db8::1:8080\" is wrong: missing port (an IPv6 address "
+	    "with a port is written [ADDR]:PORT)\n"),
+	BAD(FWD_ADD, "tcp [2001:db8::1]:5000-5010 to [fd00::4]:6000-6005",
+	    "Error: argument \"[fd00::4]:6000-6005\" is wrong: port range size "
+	    "differs from the match range (6 vs 11 ports)\n"),
+	BAD(FWD_ADD, "tcp [2001:db8::1]:80 to [fd00::4]:",
+	    "Error: argument \"[fd00::4]:\" is wrong: missing port\n"),
+	BAD(FWD_ADD, "tcp [2001:db8::1:80 to fd00::4",
+	    "Error: argument \"[2001:db8::1:80\" is wrong: missing \"]\" after the IPv6 "
+	    "address\n"),
+	BAD(FWD_ADD, "tcp [10.0.0.1]:80 to 10.0.2.2",
+	    "Error: argument \"[10.0.0.1]:80\" is wrong: an IPv4 address takes no brackets\n"),
+	OK(FWD_DEL, "tcp [2001:db8:1::1]:8080",
+	   COUNT(FWD, 3), ADDR6(FWD, KNAT_FWD_A_ADDR6, "2001:db8:1::1"),
+	   BE16(FWD, KNAT_FWD_A_PORT_MIN, 8080), ABSENT(FWD, KNAT_FWD_A_ADDR)),
+	OK(FWD_DEL, "udp [::]:5353",
+	   COUNT(FWD, 3), ADDR6(FWD, KNAT_FWD_A_ADDR6, "::")),
+	/* del without an address is IPv4's any: [::] names IPv6's */
+	OK(FWD_DEL, "udp :5353",
+	   COUNT(FWD, 3), ADDR(FWD, KNAT_FWD_A_ADDR, "0.0.0.0")),
 
 	/* ---- snat ---- */
 	OK(SNAT_ADD, "from 10.0.1.0/24 out eth1 masquerade",
@@ -315,6 +373,54 @@ static const struct args_case cases[] = {
 	BAD(SNAT_DEL, "from 10.0.1.0/24 out eth1 masquerade",
 	    "Error: unexpected argument \"masquerade\".\n"),
 	BAD(SNAT_DEL, "", "Error: \"from\" is required.\n"),
+	/* IPv6 */
+	OK(SNAT_ADD, "from fd00:1::/64 out eth1 masquerade",
+	   COUNT(SNAT, 4), ADDR6(SNAT, KNAT_SNAT_A_SRC6, "fd00:1::"),
+	   ABSENT(SNAT, KNAT_SNAT_A_SRC), U8(SNAT, KNAT_SNAT_A_SRC_PLEN, 64),
+	   STR(SNAT, KNAT_SNAT_A_OUT_IFNAME, "eth1", 0),
+	   U32(SNAT, KNAT_SNAT_A_FLAGS, KNAT_SNAT_F_MASQUERADE)),
+	OK(SNAT_ADD, "from fd00:2::/64 to [2001:db8:1::5]:20000-20099",
+	   COUNT(SNAT, 7), ADDR6(SNAT, KNAT_SNAT_A_SRC6, "fd00:2::"),
+	   ADDR6(SNAT, KNAT_SNAT_A_TO_MIN6, "2001:db8:1::5"),
+	   ADDR6(SNAT, KNAT_SNAT_A_TO_MAX6, "2001:db8:1::5"),
+	   ABSENT(SNAT, KNAT_SNAT_A_TO_MIN), ABSENT(SNAT, KNAT_SNAT_A_TO_MAX),
+	   BE16(SNAT, KNAT_SNAT_A_PORT_MIN, 20000), BE16(SNAT, KNAT_SNAT_A_PORT_MAX, 20099)),
+	/* nft's range */
+	OK(SNAT_ADD, "from fd00:2::/64 to [2001:db8:1::5]-[2001:db8:1::9]:20000-20099 "
+		     "mapping address-port-dependent",
+	   COUNT(SNAT, 7), ADDR6(SNAT, KNAT_SNAT_A_TO_MIN6, "2001:db8:1::5"),
+	   ADDR6(SNAT, KNAT_SNAT_A_TO_MAX6, "2001:db8:1::9"),
+	   BE16(SNAT, KNAT_SNAT_A_PORT_MIN, 20000), BE16(SNAT, KNAT_SNAT_A_PORT_MAX, 20099),
+	   U32(SNAT, KNAT_SNAT_A_FLAGS, KNAT_SNAT_F_APDM)),
+	/* without ports, bare; and what list prints */
+	OK(SNAT_ADD, "from fd00:2::/64 to 2001:db8:1::5",
+	   COUNT(SNAT, 5), ADDR6(SNAT, KNAT_SNAT_A_TO_MIN6, "2001:db8:1::5"),
+	   ADDR6(SNAT, KNAT_SNAT_A_TO_MAX6, "2001:db8:1::5"),
+	   ABSENT(SNAT, KNAT_SNAT_A_PORT_MIN)),
+	OK(SNAT_ADD, "from ::/0 to 2001:db8:1::5-2001:db8:1::9 ports 1024-2047",
+	   ADDR6(SNAT, KNAT_SNAT_A_SRC6, "::"), U8(SNAT, KNAT_SNAT_A_SRC_PLEN, 0),
+	   ADDR6(SNAT, KNAT_SNAT_A_TO_MAX6, "2001:db8:1::9"),
+	   BE16(SNAT, KNAT_SNAT_A_PORT_MIN, 1024)),
+	OK(SNAT_ADD, "from 2001:db8:2::7 to 2001:db8:1::5",
+	   U8(SNAT, KNAT_SNAT_A_SRC_PLEN, 128)),
+	BAD(SNAT_ADD, "from fd00:2::/64 to 198.51.100.1",
+	    "Error: argument \"198.51.100.1\" is wrong: IPv4, but \"fd00:2::/64\" is IPv6\n"),
+	BAD(SNAT_ADD, "to [2001:db8::5]:20000 from 10.0.1.0/24",
+	    "Error: argument \"[2001:db8::5]:20000\" is wrong: IPv6, but \"10.0.1.0/24\" "
+	    "is IPv4\n"),
+	BAD(SNAT_ADD, "from fd00:1::1/64 to 2001:db8::5",
+	    "Error: argument \"fd00:1::1/64\" is wrong: host bits set beyond the "
+	    "prefix length\n"),
+	BAD(SNAT_ADD, "from fd00::/129 to 2001:db8::5",
+	    "Error: argument \"fd00::/129\" is wrong: prefix length out of range\n"),
+	BAD(SNAT_ADD, "from fd00::/64 to [2001:db8::9]-[2001:db8::5]",
+	    "Error: argument \"[2001:db8::9]-[2001:db8::5]\" is wrong: address range is "
+	    "reversed\n"),
+	BAD(SNAT_ADD, "from fd00::/64 to [2001:db8::5]:1024 ports 1024-2047",
+	    "Error: duplicate \"ports\": \"1024-2047\" is the second value.\n"),
+	OK(SNAT_DEL, "from fd00:1::/64 out eth1",
+	   COUNT(SNAT, 3), ADDR6(SNAT, KNAT_SNAT_A_SRC6, "fd00:1::"),
+	   U8(SNAT, KNAT_SNAT_A_SRC_PLEN, 64), ABSENT(SNAT, KNAT_SNAT_A_SRC)),
 
 	/* ---- flow filter ---- */
 	OK(FLOW, "", COUNT(0, 0)),
@@ -345,7 +451,7 @@ static const struct args_case cases[] = {
 	OK(FLOW, "state syn_sent kind snat",
 	   U8(FLW, KNAT_FLOW_A_STATE, KNAT_TCP_SYN_SENT)),
 	BAD(FLOW, "proto sctp",
-	    "Error: argument \"sctp\" is wrong: protocol must be tcp, udp or icmp\n"),
+	    "Error: argument \"sctp\" is wrong: protocol must be tcp, udp, icmp or icmpv6\n"),
 	BAD(FLOW, "state bogus", "Error: argument \"bogus\" is wrong: unknown TCP state\n"),
 	BAD(FLOW, "kind nat",
 	    "Error: argument \"nat\" is wrong: kind must be forward, snat, hairpin, "
@@ -360,6 +466,53 @@ static const struct args_case cases[] = {
 	BAD(FLOW, "port 80", "Error: unexpected argument \"port\".\n"),
 	BAD(FLOW, "proto udp state established",
 	    "Error: \"state\" applies only to tcp flows.\n"),
+	/* IPv6: SRC6/DST6, and FAMILY with them */
+	OK(FLOW, "src fd00:1::2",
+	   COUNT(FLW, 2), U8(FLW, KNAT_FLOW_A_FAMILY, AF_INET6),
+	   COUNT_IN(FLW, KNAT_FLOW_A_ORIG, 1),
+	   ADDR6_IN(FLW, KNAT_FLOW_A_ORIG, KNAT_TUPLE_A_SRC6, "fd00:1::2")),
+	OK(FLOW, "proto udp src [fd00:1::2]:5555 dst [2001:db8::5]:53",
+	   COUNT(FLW, 3), U8(FLW, KNAT_FLOW_A_PROTO, UDP),
+	   U8(FLW, KNAT_FLOW_A_FAMILY, AF_INET6), COUNT_IN(FLW, KNAT_FLOW_A_ORIG, 4),
+	   ADDR6_IN(FLW, KNAT_FLOW_A_ORIG, KNAT_TUPLE_A_SRC6, "fd00:1::2"),
+	   ADDR6_IN(FLW, KNAT_FLOW_A_ORIG, KNAT_TUPLE_A_DST6, "2001:db8::5"),
+	   ABSENT_IN(FLW, KNAT_FLOW_A_ORIG, KNAT_TUPLE_A_SRC),
+	   BE16_IN(FLW, KNAT_FLOW_A_ORIG, KNAT_TUPLE_A_SPORT, 5555),
+	   BE16_IN(FLW, KNAT_FLOW_A_ORIG, KNAT_TUPLE_A_DPORT, 53)),
+	OK(FLOW, "family inet6", COUNT(FLW, 1), U8(FLW, KNAT_FLOW_A_FAMILY, AF_INET6)),
+	OK(FLOW, "family inet proto tcp",
+	   COUNT(FLW, 2), U8(FLW, KNAT_FLOW_A_FAMILY, AF_INET)),
+	OK(FLOW, "proto icmpv6",
+	   COUNT(FLW, 1), U8(FLW, KNAT_FLOW_A_PROTO, IPPROTO_ICMPV6)),
+	OK(FLOW, "proto icmp6 dst fd00::9 family inet6",
+	   COUNT(FLW, 3), U8(FLW, KNAT_FLOW_A_PROTO, IPPROTO_ICMPV6),
+	   U8(FLW, KNAT_FLOW_A_FAMILY, AF_INET6),
+	   ADDR6_IN(FLW, KNAT_FLOW_A_ORIG, KNAT_TUPLE_A_DST6, "fd00::9")),
+	/* an IPv4 address sends no FAMILY, as before */
+	OK(FLOW, "src 10.0.1.2 family inet",
+	   COUNT(FLW, 2), U8(FLW, KNAT_FLOW_A_FAMILY, AF_INET)),
+	BAD(FLOW, "src fd00:1::2 dst 10.0.0.1",
+	    "Error: argument \"10.0.0.1\" is wrong: IPv4, but \"fd00:1::2\" is IPv6\n"),
+	BAD(FLOW, "family inet src [fd00::1]:80",
+	    "Error: argument \"[fd00::1]:80\" is wrong: IPv6, but \"inet\" is IPv4\n"),
+	BAD(FLOW, "proto icmp dst fd00::1",
+	    "Error: argument \"fd00::1\" is wrong: IPv6, but \"icmp\" is IPv4\n"),
+	BAD(FLOW, "src fd00::1 proto icmp",
+	    "Error: argument \"icmp\" is wrong: IPv4, but \"fd00::1\" is IPv6\n"),
+	BAD(FLOW, "proto icmpv6 family inet",
+	    "Error: argument \"inet\" is wrong: IPv4, but \"icmpv6\" is IPv6\n"),
+	BAD(FLOW, "family ipv6",
+	    "Error: argument \"ipv6\" is wrong: family must be inet or inet6\n"),
+	BAD(FLOW, "family", "Error: \"family\" requires an argument.\n"),
+	BAD(FLOW, "family inet family inet6",
+	    "Error: duplicate \"family\": \"inet6\" is the second value.\n"),
+	BAD(FLOW, "src [fd00::1]:80-90",
+	    "Error: argument \"[fd00::1]:80-90\" is wrong: port range not allowed here\n"),
+	BAD(FLOW, "service [2001:db8::10]:80",
+	    "Error: argument \"[2001:db8::10]:80\" is wrong: IPv6 services are not "
+	    "supported yet\n"),
+	BAD(FLOW, "backend fd00::11",
+	    "Error: argument \"fd00::11\" is wrong: IPv6 services are not supported yet\n"),
 
 	/* ---- config ---- */
 	/* a timeout's attribute type is its enum + 1 */
@@ -473,6 +626,20 @@ static const struct args_case cases[] = {
 	    "Error: argument \"icmp\" is wrong: protocol must be tcp or udp\n"),
 	BAD(SVC_ADD, "tcp", "Error: \"VIP:PORT\" is required.\n"),
 	BAD(SVC_ADD, "tcp :80", "Error: argument \":80\" is wrong: missing address\n"),
+	/* IPv4 only for now: an IPv6 address is named, never misparsed */
+	BAD(SVC_ADD, "tcp [2001:db8::10]:80",
+	    "Error: argument \"[2001:db8::10]:80\" is wrong: IPv6 services are not "
+	    "supported yet\n"),
+	BAD(SVC_ADD, "tcp 2001:db8::10:80",
+	    "Error: argument \"2001:db8::10:80\" is wrong: IPv6 services are not "
+	    "supported yet\n"),
+	BAD(SVC_DEL, "udp [::1]:53",
+	    "Error: argument \"[::1]:53\" is wrong: IPv6 services are not supported yet\n"),
+	BAD(BE_ADD, "tcp 198.51.100.10:80 [fd00::11]:8080",
+	    "Error: argument \"[fd00::11]:8080\" is wrong: IPv6 services are not "
+	    "supported yet\n"),
+	BAD(BE_LIST, "tcp 198.51.100.10:80 10.0.2.11 fd00::12",
+	    "Error: argument \"fd00::12\" is wrong: IPv6 services are not supported yet\n"),
 	BAD(SVC_ADD, "tcp 10.0.0.1", "Error: argument \"10.0.0.1\" is wrong: missing port\n"),
 	BAD(SVC_ADD, "tcp 10.0.0.1:0",
 	    "Error: argument \"10.0.0.1:0\" is wrong: port out of range\n"),
@@ -710,6 +877,65 @@ static const struct args_case cases[] = {
 	BAD(BE_DEL, "udp 198.51.100.10:53 10.0.2.3 down",
 	    "Error: unexpected argument \"down\".\n"),
 	BAD(BE_DEL, "udp 198.51.100.10:53", "Error: \"ADDR[:PORT]\" is required.\n"),
+
+	/* ---- explain ---- */
+	OK(EXPLAIN, "tcp 198.51.100.2:40000 203.0.113.10:80",
+	   COUNT(0, 1), NEST(0, EXP), COUNT(EXP, 5), U8(EXP, KNAT_EXP_A_PROTO, TCP),
+	   ADDR(EXP, KNAT_EXP_A_SRC, "198.51.100.2"), ADDR(EXP, KNAT_EXP_A_DST, "203.0.113.10"),
+	   BE16(EXP, KNAT_EXP_A_SPORT, 40000), BE16(EXP, KNAT_EXP_A_DPORT, 80),
+	   ABSENT(EXP, KNAT_EXP_A_SRC6), ABSENT(EXP, KNAT_EXP_A_DST6)),
+	OK(EXPLAIN, "udp 198.51.100.2:40000 192.0.2.2:53 iif br0",
+	   COUNT(EXP, 6), STR(EXP, KNAT_EXP_A_IIF, "br0", 0), ABSENT(EXP, KNAT_EXP_A_LOCAL)),
+	/* ICMP: the echo id (0 without one), no DPORT */
+	OK(EXPLAIN, "icmp 198.51.100.2:7 192.0.2.2 local",
+	   COUNT(EXP, 5), U8(EXP, KNAT_EXP_A_PROTO, IPPROTO_ICMP),
+	   BE16(EXP, KNAT_EXP_A_SPORT, 7), ABSENT(EXP, KNAT_EXP_A_DPORT),
+	   ABSENT(EXP, KNAT_EXP_A_IIF)),
+	OK(EXPLAIN, "icmp 198.51.100.2 192.0.2.2", COUNT(EXP, 4),
+	   BE16(EXP, KNAT_EXP_A_SPORT, 0)),
+	/* IPv6: SRC6 and DST6, never SRC and DST */
+	OK(EXPLAIN, "tcp [fd00:1::2]:5555 [2001:db8:1::1]:8080 iif r-lan",
+	   COUNT(EXP, 6), U8(EXP, KNAT_EXP_A_PROTO, TCP),
+	   ADDR6(EXP, KNAT_EXP_A_SRC6, "fd00:1::2"), ADDR6(EXP, KNAT_EXP_A_DST6, "2001:db8:1::1"),
+	   ABSENT(EXP, KNAT_EXP_A_SRC), ABSENT(EXP, KNAT_EXP_A_DST),
+	   BE16(EXP, KNAT_EXP_A_SPORT, 5555), BE16(EXP, KNAT_EXP_A_DPORT, 8080),
+	   STR(EXP, KNAT_EXP_A_IIF, "r-lan", 0)),
+	OK(EXPLAIN, "udp [::1]:53 [::1]:5353 local",
+	   COUNT(EXP, 6), ADDR6(EXP, KNAT_EXP_A_SRC6, "::1"), ADDR6(EXP, KNAT_EXP_A_DST6, "::1")),
+	/* ICMPv6 echo: bare addresses or [ADDR]:ID; icmp6 is its alias */
+	OK(EXPLAIN, "icmpv6 fd00:1::2 2001:db8:1::2",
+	   COUNT(EXP, 4), U8(EXP, KNAT_EXP_A_PROTO, IPPROTO_ICMPV6),
+	   ADDR6(EXP, KNAT_EXP_A_SRC6, "fd00:1::2"), ADDR6(EXP, KNAT_EXP_A_DST6, "2001:db8:1::2"),
+	   BE16(EXP, KNAT_EXP_A_SPORT, 0), ABSENT(EXP, KNAT_EXP_A_DPORT)),
+	OK(EXPLAIN, "icmp6 [fd00:1::2]:4242 [2001:db8:1::2]",
+	   U8(EXP, KNAT_EXP_A_PROTO, IPPROTO_ICMPV6), BE16(EXP, KNAT_EXP_A_SPORT, 4242),
+	   ADDR6(EXP, KNAT_EXP_A_DST6, "2001:db8:1::2"), ABSENT(EXP, KNAT_EXP_A_DPORT)),
+	BAD(EXPLAIN, "", "Error: \"tcp|udp|icmp|icmpv6\" is required.\n"),
+	BAD(EXPLAIN, "sctp 1.2.3.4:5 6.7.8.9:10",
+	    "Error: argument \"sctp\" is wrong: protocol must be tcp, udp, icmp or icmpv6\n"),
+	BAD(EXPLAIN, "tcp fd00::2:5555 [2001:db8::1]:80",
+	    "Error: argument \"fd00::2:5555\" is wrong: missing port (an IPv6 address "
+	    "with a port is written [ADDR]:PORT)\n"),
+	BAD(EXPLAIN, "tcp [fd00::2]:5555 203.0.113.10:80",
+	    "Error: argument \"203.0.113.10:80\" is wrong: IPv4, but \"[fd00::2]:5555\" "
+	    "is IPv6\n"),
+	BAD(EXPLAIN, "udp 198.51.100.2:1 [2001:db8::1]:53",
+	    "Error: argument \"[2001:db8::1]:53\" is wrong: IPv6, but \"198.51.100.2:1\" "
+	    "is IPv4\n"),
+	BAD(EXPLAIN, "icmp fd00::2 2001:db8::1",
+	    "Error: argument \"fd00::2\" is wrong: IPv6, but \"icmp\" is IPv4\n"),
+	BAD(EXPLAIN, "icmpv6 198.51.100.2 192.0.2.2",
+	    "Error: argument \"198.51.100.2\" is wrong: IPv4, but \"icmpv6\" is IPv6\n"),
+	BAD(EXPLAIN, "icmpv6 fd00::2 192.0.2.2",
+	    "Error: argument \"192.0.2.2\" is wrong: IPv4, but \"fd00::2\" is IPv6\n"),
+	BAD(EXPLAIN, "icmpv6 [fd00::2]:7 [2001:db8::1]:7",
+	    "Error: argument \"[2001:db8::1]:7\" is wrong: ICMP echo has no destination "
+	    "port\n"),
+	BAD(EXPLAIN, "tcp [fd00::2]-[fd00::3]:1 [2001:db8::1]:80",
+	    "Error: argument \"[fd00::2]-[fd00::3]:1\" is wrong: address range not allowed "
+	    "here\n"),
+	BAD(EXPLAIN, "udp [fd00::2]:1 [2001:db8::1]:53 local iif eth0",
+	    "Error: argument \"eth0\" is wrong: a local packet has no input device\n"),
 };
 
 /* ---- the loop ---- */
@@ -794,6 +1020,7 @@ static void check(const char *what, enum parser p, const union spec *u,
 		  const struct want *w)
 {
 	const struct nlattr *a;
+	struct in6_addr in6;
 	struct attrs at;
 	char where[64];
 
@@ -830,6 +1057,11 @@ static void check(const char *what, enum parser p, const union spec *u,
 	case W_ADDR:
 		tap_ok(sized(a, 4) && mnl_attr_get_u32(a) == inet_addr(w->str),
 		       "%s: [%s] %s be32 %s", what, where, w->name, w->str);
+		break;
+	case W_ADDR6:
+		tap_ok(sized(a, 16) && inet_pton(AF_INET6, w->str, &in6) == 1 &&
+		       !memcmp(mnl_attr_get_payload(a), &in6, sizeof(in6)),
+		       "%s: [%s] %s 16 bytes %s", what, where, w->name, w->str);
 		break;
 	case W_STR:
 		tap_ok(a && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0 &&

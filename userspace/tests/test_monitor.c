@@ -384,6 +384,38 @@ static const struct nlmsghdr *exhausted_msg(uint32_t seq, bool masq)
 	return nlh;
 }
 
+/* The same from fd00:1::/64 to 2001:db8::1, udp [fd00:1::2]:5005 (IPv6). */
+static const struct nlmsghdr *exhausted6_msg(uint32_t seq)
+{
+	struct nlmsghdr *nlh = event_start(KNAT_EVENT_PORT_EXHAUSTED, seq, -1, -1);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_SNAT), *t;
+	struct in6_addr a;
+
+	inet_pton(AF_INET6, "fd00:1::", &a);
+	mnl_attr_put(nlh, KNAT_SNAT_A_SRC6, sizeof(a), &a);
+	mnl_attr_put_u8(nlh, KNAT_SNAT_A_SRC_PLEN, 64);
+	inet_pton(AF_INET6, "2001:db8::1", &a);
+	mnl_attr_put(nlh, KNAT_SNAT_A_TO_MIN6, sizeof(a), &a);
+	mnl_attr_put(nlh, KNAT_SNAT_A_TO_MAX6, sizeof(a), &a);
+	mnl_attr_put_u16(nlh, KNAT_SNAT_A_PORT_MIN, htons(40000));
+	mnl_attr_put_u16(nlh, KNAT_SNAT_A_PORT_MAX, htons(40003));
+	mnl_attr_put_u32(nlh, KNAT_SNAT_A_FLAGS, 0);
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, KNAT_A_FLOW);
+	mnl_attr_put_u8(nlh, KNAT_FLOW_A_PROTO, IPPROTO_UDP);
+	mnl_attr_put_u8(nlh, KNAT_FLOW_A_FAMILY, AF_INET6);
+	t = mnl_attr_nest_start(nlh, KNAT_FLOW_A_ORIG);
+	inet_pton(AF_INET6, "fd00:1::2", &a);
+	mnl_attr_put(nlh, KNAT_TUPLE_A_SRC6, sizeof(a), &a);
+	inet_pton(AF_INET6, "2001:db8::99", &a);
+	mnl_attr_put(nlh, KNAT_TUPLE_A_DST6, sizeof(a), &a);
+	mnl_attr_put_u16(nlh, KNAT_TUPLE_A_SPORT, htons(5005));
+	mnl_attr_put_u16(nlh, KNAT_TUPLE_A_DPORT, htons(9000));
+	mnl_attr_nest_end(nlh, t);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
 static const char *render_msg(const struct nlmsghdr *nlh, bool json)
 {
 	struct monitor_state st = { 0 };
@@ -408,8 +440,8 @@ static void test_flow_events(void)
 				   KNAT_TCP_ESTABLISHED), true);
 	tap_str(out,
 		"{\"seq\":9,\"event\":\"flow-state\",\"old_state\":\"syn-sent\","
-		"\"new_state\":\"syn-recv\",\"flow\":{\"proto\":\"tcp\",\"state\":\"established\","
-		"\"kind\":\"snat\",\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"203.0.113.2\","
+		"\"new_state\":\"syn-recv\",\"flow\":{\"proto\":\"tcp\",\"family\":\"inet\","
+		"\"state\":\"established\",\"kind\":\"snat\",\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"203.0.113.2\","
 		"\"sport\":40001,\"dport\":8000},\"reply\":{\"src\":\"203.0.113.2\","
 		"\"dst\":\"198.51.100.1\",\"sport\":8000,\"dport\":40001},\"age\":0,"
 		"\"expires\":60,\"replied\":true,\"fastpath\":[],\"packets_orig\":1,\"bytes_orig\":60,"
@@ -418,8 +450,8 @@ static void test_flow_events(void)
 	tap_save("event-state.json", out);
 	tap_str(render_msg(state_msg(10, __KNAT_TCP_MAX, -1, KNAT_TCP_CLOSE), true),
 		"{\"seq\":10,\"event\":\"flow-state\",\"old_state\":\"state-9\","
-		"\"new_state\":null,\"flow\":{\"proto\":\"tcp\",\"state\":\"close\","
-		"\"kind\":\"snat\",\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"203.0.113.2\","
+		"\"new_state\":null,\"flow\":{\"proto\":\"tcp\",\"family\":\"inet\","
+		"\"state\":\"close\",\"kind\":\"snat\",\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"203.0.113.2\","
 		"\"sport\":40001,\"dport\":8000},\"reply\":{\"src\":\"203.0.113.2\","
 		"\"dst\":\"198.51.100.1\",\"sport\":8000,\"dport\":40001},\"age\":0,"
 		"\"expires\":60,\"replied\":true,\"fastpath\":[],\"packets_orig\":1,\"bytes_orig\":60,"
@@ -438,14 +470,25 @@ static void test_flow_events(void)
 		"event text: port exhausted, masquerade with the device's address");
 	out = render_msg(exhausted_msg(12, false), true);
 	tap_str(out,
-		"{\"seq\":12,\"event\":\"port-exhausted\",\"snat\":{\"from\":\"10.0.1.0/24\","
-		"\"out\":\"eth1\",\"masquerade\":false,\"to_min\":\"198.51.100.1\","
+		"{\"seq\":12,\"event\":\"port-exhausted\",\"snat\":{\"family\":\"inet\","
+		"\"from\":\"10.0.1.0/24\",\"out\":\"eth1\",\"masquerade\":false,\"to_min\":\"198.51.100.1\","
 		"\"to_max\":\"198.51.100.1\",\"port_min\":40000,\"port_max\":40003,"
 		"\"mapping\":\"endpoint-independent\"},\"flow\":{\"proto\":\"udp\","
-		"\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"203.0.113.2\",\"sport\":5005,"
+		"\"family\":\"inet\",\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"203.0.113.2\",\"sport\":5005,"
 		"\"dport\":9000}}}\n",
 		"event JSON: port exhausted, the rule under snat, the tuple under flow");
 	tap_save("event-exhausted.json", out);
+	tap_str(render_msg(exhausted6_msg(14), false),
+		"[seq 14] port exhausted from fd00:1::/64 to 2001:db8::1 ports 40000-40003 "
+		"mapping endpoint-independent: udp src=[fd00:1::2]:5005 "
+		"dst=[2001:db8::99]:9000\n",
+		"event text: port exhausted, IPv6");
+	out = render_msg(exhausted6_msg(14), true);
+	tap_ok(strstr(out, "\"snat\":{\"family\":\"inet6\",\"from\":\"fd00:1::/64\",") &&
+	       strstr(out, "\"flow\":{\"proto\":\"udp\",\"family\":\"inet6\",\"orig\":"
+			   "{\"src\":\"fd00:1::2\",\"dst\":\"2001:db8::99\","),
+	       "event JSON: port exhausted, IPv6");
+	tap_save("event-exhausted6.json", out);
 	tap_num(json_print_depth(), 0, "no JSON container left open");
 }
 

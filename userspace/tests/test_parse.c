@@ -13,6 +13,15 @@ static uint32_t A(const char *s)
 	return inet_addr(s);
 }
 
+/* Is a the IPv6 address s? */
+static bool is6(const struct ipaddr *a, const char *s)
+{
+	struct in6_addr in6;
+
+	return a->family == AF_INET6 && inet_pton(AF_INET6, s, &in6) == 1 &&
+	       !memcmp(&a->v6, &in6, sizeof(in6));
+}
+
 static void test_uint(void)
 {
 	static const struct {
@@ -251,8 +260,9 @@ static void test_endpoint(void)
 			cases[i].in, cases[i].flags);
 
 	parse_endpoint("198.51.100.1-198.51.100.2:1024-2047", SNAT_TO, &ep);
-	tap_ok(ep.has_addr && ep.addr_min == A("198.51.100.1") &&
-	       ep.addr_max == A("198.51.100.2") && ep.has_port &&
+	tap_ok(ep.has_addr && ep.addr_min.family == AF_INET &&
+	       ep.addr_min.v4 == A("198.51.100.1") &&
+	       ep.addr_max.v4 == A("198.51.100.2") && ep.has_port &&
 	       ep.port_min == 1024 && ep.port_max == 2047,
 	       "parse_endpoint snat to value");
 	parse_endpoint(":8080", FWD_MATCH, &ep);
@@ -260,6 +270,173 @@ static void test_endpoint(void)
 	       ep.port_max == 8080, "parse_endpoint :8080 value");
 	parse_endpoint("10.0.2.2", FWD_TO, &ep);
 	tap_ok(ep.has_addr && !ep.has_port, "parse_endpoint bare address value");
+}
+
+static void test_prefix6(void)
+{
+	static const struct {
+		const char *in;
+		const char *why;
+		const char *addr;
+		int family, plen;
+	} cases[] = {
+		{ "fd00:1::/64", NULL, "fd00:1::", AF_INET6, 64 },
+		{ "::/0", NULL, "::", AF_INET6, 0 },
+		{ "2001:db8::1", NULL, "2001:db8::1", AF_INET6, 128 },
+		{ "2001:db8::1/128", NULL, "2001:db8::1", AF_INET6, 128 },
+		{ "fd00:0:0:1::/64", NULL, "fd00:0:0:1::", AF_INET6, 64 },
+		{ "fc00::/7", NULL, "fc00::", AF_INET6, 7 },
+		{ "10.0.1.0/24", NULL, "10.0.1.0", AF_INET, 24 },
+		{ "10.0.1.2", NULL, "10.0.1.2", AF_INET, 32 },
+		{ "fd00:0:0:1::/63", "host bits set beyond the prefix length", NULL, 0, 0 },
+		{ "fd00:1::1/64", "host bits set beyond the prefix length", NULL, 0, 0 },
+		{ "fd00::/7", "host bits set beyond the prefix length", NULL, 0, 0 },
+		{ "fd00::/129", "prefix length out of range", NULL, 0, 0 },
+		{ "10.0.1.0/33", "prefix length out of range", NULL, 0, 0 },
+		{ "fd00::/", "missing prefix length", NULL, 0, 0 },
+		{ "fd00::/x", "invalid prefix length", NULL, 0, 0 },
+		{ "fd00:::/64", "invalid IPv6 address", NULL, 0, 0 },
+		{ "[fd00::]/64", "invalid IPv6 address", NULL, 0, 0 },
+		{ "10.0.1/24", "invalid IPv4 address", NULL, 0, 0 },
+		{ "/64", "missing address", NULL, 0, 0 },
+	};
+	struct ipaddr a;
+	uint8_t plen;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		memset(&a, 0, sizeof(a));
+		plen = 0;
+		tap_str(parse_ipprefix(cases[i].in, &a, &plen), cases[i].why,
+			"parse_ipprefix \"%s\"", cases[i].in);
+		if (cases[i].why)
+			continue;
+		tap_ok(a.family == cases[i].family && plen == cases[i].plen &&
+		       (a.family == AF_INET6 ? is6(&a, cases[i].addr)
+					     : a.v4 == A(cases[i].addr)),
+		       "parse_ipprefix \"%s\" value", cases[i].in);
+	}
+}
+
+static void test_endpoint6(void)
+{
+	static const struct {
+		const char *in;
+		unsigned int flags;
+		const char *why;
+	} cases[] = {
+		/* forward match: [ADDR6]:PORT[-PORT], [::] for any */
+		{ "[2001:db8:1::1]:8080", FWD_MATCH, NULL },
+		{ "[::]:5353", FWD_MATCH, NULL },
+		{ "[::1]:8000-8010", FWD_MATCH, NULL },
+		{ "[::1]", FWD_MATCH, "missing port" },
+		{ "2001:db8::1:8080", FWD_MATCH,
+		  "missing port (an IPv6 address with a port is written [ADDR]:PORT)" },
+		{ "::", FWD_MATCH,
+		  "missing port (an IPv6 address with a port is written [ADDR]:PORT)" },
+		{ "[::1]8080", FWD_MATCH, "expected \":PORT\" after \"]\"" },
+		{ "[::1]:", FWD_MATCH, "missing port" },
+		{ "[::1", FWD_MATCH, "missing \"]\" after the IPv6 address" },
+		{ "[10.0.0.1]:80", FWD_MATCH, "an IPv4 address takes no brackets" },
+		{ "[]:80", FWD_MATCH, "missing address" },
+		{ "[fd00::g]:80", FWD_MATCH, "invalid IPv6 address" },
+		{ "[fe80::1%eth0]:80", FWD_MATCH, "invalid IPv6 address" },
+		{ "[::1]:0", FWD_MATCH, "port out of range" },
+		{ "[::1]:70000", FWD_MATCH, "port out of range" },
+		{ "[::1]-[::2]:80", FWD_MATCH, "address range not allowed here" },
+		{ "fd00::1-fd00::2", FWD_MATCH, "address range not allowed here" },
+		{ "1:2:3:4:5:6:7:8:9", FWD_MATCH, "invalid IPv6 address" },
+		/* forward to: ADDR6, [ADDR6], [ADDR6]:PORT[-PORT] */
+		{ "fd00:1::4", FWD_TO, NULL },
+		{ "[fd00:1::4]", FWD_TO, NULL },
+		{ "[fd00:1::4]:80", FWD_TO, NULL },
+		{ "[fd00:1::4]:6000-6010", FWD_TO, NULL },
+		{ "[fd00:1::4]:", FWD_TO, "missing port" },
+		{ "fd00:1::4:", FWD_TO, "invalid IPv6 address" },
+		/* snat to: nft's [ADDR6]-[ADDR6]:PORT-PORT, or bare without ports */
+		{ "[2001:db8:1::5]-[2001:db8:1::9]:20000-20099", SNAT_TO, NULL },
+		{ "[2001:db8:1::5]:20000-20099", SNAT_TO, NULL },
+		{ "[2001:db8:1::5]-[2001:db8:1::9]", SNAT_TO, NULL },
+		{ "2001:db8:1::5-2001:db8:1::9", SNAT_TO, NULL },
+		{ "2001:db8:1::5", SNAT_TO, NULL },
+		{ "[2001:db8:1::9]-[2001:db8:1::5]", SNAT_TO, "address range is reversed" },
+		{ "2001:db8:1::9-2001:db8:1::5", SNAT_TO, "address range is reversed" },
+		{ "[2001:db8:1::5]-2001:db8:1::9", SNAT_TO,
+		  "the range's last address goes in brackets too: [ADDR]-[ADDR]" },
+		{ "2001:db8::5-10.0.0.1", SNAT_TO, "a range's two ends are of one family" },
+		{ "10.0.0.1-2001:db8::5", SNAT_TO, "a range's two ends are of one family" },
+		{ "[2001:db8::5]-[10.0.0.1]", SNAT_TO, "an IPv4 address takes no brackets" },
+		{ "[2001:db8::5]-", SNAT_TO,
+		  "the range's last address goes in brackets too: [ADDR]-[ADDR]" },
+		{ "[2001:db8::5]:2047-1024", SNAT_TO, "port range is reversed" },
+		/* flow filter: ADDR6, [ADDR6]:PORT; port 0 allowed */
+		{ "fd00:1::2", FILTER, NULL },
+		{ "[fd00:1::2]:5555", FILTER, NULL },
+		{ "[fd00:1::2]:0", FILTER, NULL },
+		{ "[fd00:1::2]:80-90", FILTER, "port range not allowed here" },
+	};
+	struct endpoint ep;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		tap_str(parse_endpoint(cases[i].in, cases[i].flags, &ep),
+			cases[i].why, "parse_endpoint \"%s\" (flags %#x)",
+			cases[i].in, cases[i].flags);
+
+	parse_endpoint("[2001:db8:1::5]-[2001:db8:1::9]:20000-20099", SNAT_TO, &ep);
+	tap_ok(ep.has_addr && is6(&ep.addr_min, "2001:db8:1::5") &&
+	       is6(&ep.addr_max, "2001:db8:1::9") && ep.has_port &&
+	       ep.port_min == 20000 && ep.port_max == 20099,
+	       "parse_endpoint IPv6 snat range value");
+	parse_endpoint("[::]:5353", FWD_MATCH, &ep);
+	tap_ok(ep.has_addr && is6(&ep.addr_min, "::") && ipaddr_is_any(&ep.addr_min) &&
+	       ep.has_port && ep.port_min == 5353, "parse_endpoint [::]:5353 value");
+	parse_endpoint("fd00:1::4", FWD_TO, &ep);
+	tap_ok(ep.has_addr && is6(&ep.addr_min, "fd00:1::4") &&
+	       is6(&ep.addr_max, "fd00:1::4") && !ep.has_port,
+	       "parse_endpoint bare IPv6 value");
+	parse_endpoint("2001:db8:1::5-2001:db8:1::9", SNAT_TO, &ep);
+	tap_ok(is6(&ep.addr_min, "2001:db8:1::5") && is6(&ep.addr_max, "2001:db8:1::9") &&
+	       !ep.has_port, "parse_endpoint bare IPv6 range value");
+	/* ranges compare as numbers: byte 15 rolls into byte 14 */
+	tap_str(parse_endpoint("[fd00::ff]-[fd00::100]", SNAT_TO, &ep), NULL,
+		"parse_endpoint IPv6 range across a byte");
+}
+
+static void test_fmt6(void)
+{
+	char buf[ENDPOINT_BUF], abuf[ADDR_BUF];
+	struct ipaddr a;
+
+	parse_ipaddr("2001:db8::1", &a);
+	tap_str(fmt_ipaddr(&a, abuf), "2001:db8::1", "fmt_ipaddr IPv6");
+	tap_str(fmt_endpoint(&a, "8080", buf), "[2001:db8::1]:8080",
+		"fmt_endpoint IPv6 with a port: brackets");
+	tap_str(fmt_endpoint(&a, "8000-8010", buf), "[2001:db8::1]:8000-8010",
+		"fmt_endpoint IPv6 with a range");
+	tap_str(fmt_endpoint(&a, NULL, buf), "2001:db8::1",
+		"fmt_endpoint IPv6 alone: no brackets");
+	parse_ipaddr("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255", &a);
+	tap_str(fmt_endpoint(&a, "65535-65535", buf),
+		"[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535-65535",
+		"fmt_endpoint: the longest fits");
+	memset(&a, 0, sizeof(a));
+	a.family = AF_INET6;
+	tap_str(fmt_endpoint(&a, "53", buf), "[::]:53", "fmt_endpoint [::]");
+	ipaddr_set4(&a, A("198.51.100.1"));
+	tap_str(fmt_endpoint(&a, "80", buf), "198.51.100.1:80", "fmt_endpoint IPv4");
+	tap_str(fmt_endpoint(&a, NULL, buf), "198.51.100.1", "fmt_endpoint IPv4 alone");
+	tap_str(parse_ipaddr("10.0.0.1", &a), NULL, "parse_ipaddr IPv4");
+	tap_ok(a.family == AF_INET && a.v4 == A("10.0.0.1"), "parse_ipaddr IPv4 value");
+	tap_str(parse_ipaddr("10.0.0.1:80", &a), "invalid IPv6 address",
+		"parse_ipaddr: a colon makes it IPv6");
+	tap_str(parse_ipaddr("10.0.0", &a), "invalid IPv4 address",
+		"parse_ipaddr: no colon, IPv4");
+	tap_str(family_name(AF_INET6), "inet6", "family_name inet6");
+	tap_str(family_name(AF_INET), "inet", "family_name inet");
+	tap_num(family_from_name("inet6"), AF_INET6, "family inet6");
+	tap_num(family_from_name("inet"), AF_INET, "family inet");
+	tap_num(family_from_name("ipv6"), -1, "family: ip's names only");
 }
 
 static void test_keywords(void)
@@ -284,6 +461,9 @@ static void test_keywords(void)
 	tap_num(proto_from_name("tcp"), IPPROTO_TCP, "proto tcp");
 	tap_num(proto_from_name("udp"), IPPROTO_UDP, "proto udp");
 	tap_num(proto_from_name("icmp"), IPPROTO_ICMP, "proto icmp");
+	tap_num(proto_from_name("icmpv6"), IPPROTO_ICMPV6, "proto icmpv6");
+	tap_num(proto_from_name("icmp6"), IPPROTO_ICMPV6, "proto icmp6, an alias");
+	tap_str(proto_name(IPPROTO_ICMPV6), "icmpv6", "proto_name icmpv6");
 	tap_num(proto_from_name("TCP"), -1, "proto names are lower-case");
 	tap_num(proto_from_name("6"), -1, "proto numbers are not names");
 	tap_str(proto_name(IPPROTO_UDP), "udp", "proto_name udp");
@@ -351,6 +531,9 @@ void test_parse(void)
 	test_ports();
 	test_addr_range();
 	test_endpoint();
+	test_prefix6();
+	test_endpoint6();
+	test_fmt6();
 	test_keywords();
 	test_misc();
 	test_prime();

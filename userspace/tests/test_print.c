@@ -11,6 +11,7 @@
 #include <linux/knat.h>
 
 #include "../config.h"
+#include "../explain.h"
 #include "../flow.h"
 #include "../forward.h"
 #include "../handshake.h"
@@ -138,6 +139,15 @@ static void put_ip(struct nlmsghdr *nlh, uint16_t type, const char *a)
 	mnl_attr_put_u32(nlh, type, inet_addr(a));
 }
 
+/* 16 raw bytes, as the kernel sends an IPv6 address (KNAT_..._ADDR6). */
+static void put_ip6(struct nlmsghdr *nlh, uint16_t type, const char *a)
+{
+	struct in6_addr in6;
+
+	inet_pton(AF_INET6, a, &in6);
+	mnl_attr_put(nlh, type, sizeof(in6), &in6);
+}
+
 /* Print one reply with fn into a string. */
 static const char *render(int (*fn)(const struct nlmsghdr *, void *),
 			  const struct nlmsghdr *nlh, void *data, bool json)
@@ -171,6 +181,85 @@ static const struct nlmsghdr *forward_reply(uint8_t proto, const char *addr,
 	return nlh;
 }
 
+/* addr NULL: no ADDR6, which is "any local IPv6 address" with TO_ADDR6. */
+static const struct nlmsghdr *forward_reply6(uint8_t proto, const char *addr,
+					     uint16_t pmin, uint16_t pmax,
+					     const char *to, uint16_t to_port)
+{
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_FORWARD);
+
+	mnl_attr_put_u8(nlh, KNAT_FWD_A_PROTO, proto);
+	if (addr)
+		put_ip6(nlh, KNAT_FWD_A_ADDR6, addr);
+	put_be16(nlh, KNAT_FWD_A_PORT_MIN, pmin);
+	put_be16(nlh, KNAT_FWD_A_PORT_MAX, pmax);
+	put_ip6(nlh, KNAT_FWD_A_TO_ADDR6, to);
+	put_be16(nlh, KNAT_FWD_A_TO_PORT, to_port);
+	mnl_attr_put_u32(nlh, KNAT_FWD_A_FLOWS, 3);
+	mnl_attr_put(nlh, KNAT_FWD_A_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, KNAT_FWD_A_PACKETS, 100);
+	mnl_attr_put_u64(nlh, KNAT_FWD_A_BYTES, 12345);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static void test_forward6(void)
+{
+	struct cli_opts plain = { .stats = false }, stats = { .stats = true };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	const char *out;
+
+	tap_str(render(forward_print, forward_reply6(IPPROTO_TCP, "2001:db8:1::1", 8080, 8080,
+						     "fd00:1::4", 80), &plain, false),
+		"tcp [2001:db8:1::1]:8080 to [fd00:1::4]:80\n",
+		"forward text IPv6: brackets before a port");
+	tap_str(render(forward_print, forward_reply6(IPPROTO_UDP, "::", 5353, 5353,
+						     "fd00:1::4", 0), &plain, false),
+		"udp [::]:5353 to fd00:1::4\n",
+		"forward text IPv6: any local address, keep port: no brackets without one");
+	tap_str(render(forward_print, forward_reply6(IPPROTO_UDP, NULL, 5353, 5353,
+						     "fd00:1::4", 0), &plain, false),
+		"udp [::]:5353 to fd00:1::4\n",
+		"forward text IPv6: no ADDR6 with TO_ADDR6 is [::]");
+	tap_str(render(forward_print, forward_reply6(IPPROTO_TCP, "2001:db8::1", 8000, 8010,
+						     "fd00::4", 9000), &stats, false),
+		"tcp [2001:db8::1]:8000-8010 to [fd00::4]:9000-9010 flows 3 packets 100 "
+		"bytes 12345\n", "forward text IPv6: ranges, -s");
+
+	capture_start(true, false);
+	open_json_array(NULL);
+	forward_print(forward_reply6(IPPROTO_TCP, "2001:db8:1::1", 8080, 8080, "fd00:1::4", 80),
+		      &plain);
+	forward_print(forward_reply6(IPPROTO_UDP, NULL, 5353, 5353, "fd00:1::4", 0), &plain);
+	forward_print(forward_reply(IPPROTO_TCP, "0.0.0.0", 22, 22, "10.0.2.2", 0), &plain);
+	close_json_array();
+	out = capture_end();
+	tap_str(out,
+		"[{\"proto\":\"tcp\",\"family\":\"inet6\",\"addr\":\"2001:db8:1::1\","
+		"\"port\":8080,\"port_max\":8080,\"to_addr\":\"fd00:1::4\",\"to_port\":80,"
+		"\"to_port_max\":80},"
+		"{\"proto\":\"udp\",\"family\":\"inet6\",\"addr\":\"::\",\"port\":5353,"
+		"\"port_max\":5353,\"to_addr\":\"fd00:1::4\",\"to_port\":5353,"
+		"\"to_port_max\":5353},"
+		"{\"proto\":\"tcp\",\"family\":\"inet\",\"addr\":\"0.0.0.0\",\"port\":22,"
+		"\"port_max\":22,\"to_addr\":\"10.0.2.2\",\"to_port\":22,\"to_port_max\":22}]\n",
+		"forward JSON IPv6: bare addresses, family");
+	tap_save("forward-list6.json", out);
+
+	/* An ADDR6 of the wrong size counts as absent: IPv4's 0.0.0.0. */
+	nlh = reply_new();
+	nest = mnl_attr_nest_start(nlh, KNAT_A_FORWARD);
+	mnl_attr_put_u8(nlh, KNAT_FWD_A_PROTO, IPPROTO_TCP);
+	mnl_attr_put_u32(nlh, KNAT_FWD_A_ADDR6, 1);
+	put_be16(nlh, KNAT_FWD_A_PORT_MIN, 80);
+	put_ip(nlh, KNAT_FWD_A_TO_ADDR, "10.0.2.2");
+	mnl_attr_nest_end(nlh, nest);
+	tap_str(render(forward_print, nlh, &plain, false), "tcp 0.0.0.0:80 to 10.0.2.2\n",
+		"forward text: a malformed ADDR6 is left out");
+}
+
 static void test_forward(void)
 {
 	struct cli_opts plain = { .stats = false }, stats = { .stats = true };
@@ -199,11 +288,12 @@ static void test_forward(void)
 	close_json_array();
 	out = capture_end();
 	tap_str(out,
-		"[{\"proto\":\"tcp\",\"addr\":\"0.0.0.0\",\"port\":8080,\"port_max\":8080,"
+		"[{\"proto\":\"tcp\",\"family\":\"inet\",\"addr\":\"0.0.0.0\",\"port\":8080,\"port_max\":8080,"
 		"\"to_addr\":\"10.0.2.2\",\"to_port\":80,\"to_port_max\":80},"
-		"{\"proto\":\"udp\",\"addr\":\"198.51.100.1\",\"port\":5000,\"port_max\":5010,"
+		"{\"proto\":\"udp\",\"family\":\"inet\",\"addr\":\"198.51.100.1\","
+		"\"port\":5000,\"port_max\":5010,"
 		"\"to_addr\":\"10.0.2.2\",\"to_port\":6000,\"to_port_max\":6010},"
-		"{\"proto\":\"tcp\",\"addr\":\"0.0.0.0\",\"port\":22,\"port_max\":22,"
+		"{\"proto\":\"tcp\",\"family\":\"inet\",\"addr\":\"0.0.0.0\",\"port\":22,\"port_max\":22,"
 		"\"to_addr\":\"10.0.2.2\",\"to_port\":22,\"to_port_max\":22}]\n",
 		"forward JSON: list, keep-port shows to_port = port");
 	tap_save("forward-list.json", out);
@@ -211,10 +301,11 @@ static void test_forward(void)
 	out = render(forward_print, forward_reply(IPPROTO_TCP, "0.0.0.0", 8080, 8080,
 						  "10.0.2.2", 80), &stats, true);
 	tap_str(out,
-		"{\"proto\":\"tcp\",\"addr\":\"0.0.0.0\",\"port\":8080,\"port_max\":8080,"
+		"{\"proto\":\"tcp\",\"family\":\"inet\",\"addr\":\"0.0.0.0\",\"port\":8080,\"port_max\":8080,"
 		"\"to_addr\":\"10.0.2.2\",\"to_port\":80,\"to_port_max\":80,"
 		"\"flows\":3,\"packets\":100,\"bytes\":12345}\n", "forward JSON: -s");
 	tap_save("forward-stats.json", out);
+	test_forward6();
 }
 
 /* ---- snat ---- */
@@ -260,6 +351,69 @@ static const struct nlmsghdr *snat_reply(const char *src, uint8_t plen,
 	return nlh;
 }
 
+static const struct nlmsghdr *snat_reply6(const char *src, uint8_t plen,
+					  const char *out, const char *to_min,
+					  const char *to_max, uint32_t flags)
+{
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_SNAT);
+
+	put_ip6(nlh, KNAT_SNAT_A_SRC6, src);
+	mnl_attr_put_u8(nlh, KNAT_SNAT_A_SRC_PLEN, plen);
+	if (out)
+		mnl_attr_put_strz(nlh, KNAT_SNAT_A_OUT_IFNAME, out);
+	if (to_min)
+		put_ip6(nlh, KNAT_SNAT_A_TO_MIN6, to_min);
+	if (to_max)
+		put_ip6(nlh, KNAT_SNAT_A_TO_MAX6, to_max);
+	put_be16(nlh, KNAT_SNAT_A_PORT_MIN, 20000);
+	put_be16(nlh, KNAT_SNAT_A_PORT_MAX, 20099);
+	mnl_attr_put_u32(nlh, KNAT_SNAT_A_FLAGS, flags);
+	mnl_attr_put_u32(nlh, KNAT_SNAT_A_FLOWS, 2);
+	mnl_attr_put_u64(nlh, KNAT_SNAT_A_EXHAUSTED, 0);
+	mnl_attr_put_u32(nlh, KNAT_SNAT_A_PORTS_IN_USE, 1);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static void test_snat6(void)
+{
+	struct cli_opts plain = { .stats = false };
+	const char *out;
+
+	tap_str(render(snat_print, snat_reply6("fd00:1::", 64, "eth1", NULL, NULL,
+					       KNAT_SNAT_F_MASQUERADE), &plain, false),
+		"from fd00:1::/64 out eth1 masquerade ports 20000-20099 "
+		"mapping endpoint-independent\n", "snat text IPv6: masquerade");
+	tap_str(render(snat_print, snat_reply6("fd00:2::", 64, NULL, "2001:db8:1::5",
+					       "2001:db8:1::9", 0), &plain, false),
+		"from fd00:2::/64 to 2001:db8:1::5-2001:db8:1::9 ports 20000-20099 "
+		"mapping endpoint-independent\n",
+		"snat text IPv6: a range, bare (the ports are a keyword of their own)");
+	tap_str(render(snat_print, snat_reply6("2001:db8:2::7", 128, NULL, "2001:db8:1::5",
+					       NULL, KNAT_SNAT_F_APDM), &plain, false),
+		"from 2001:db8:2::7/128 to 2001:db8:1::5 ports 20000-20099 "
+		"mapping address-port-dependent\n", "snat text IPv6: no TO_MAX6 is TO_MIN6");
+
+	capture_start(true, false);
+	open_json_array(NULL);
+	snat_print(snat_reply6("fd00:1::", 64, "eth1", NULL, NULL, KNAT_SNAT_F_MASQUERADE),
+		   &plain);
+	snat_print(snat_reply6("fd00:2::", 64, NULL, "2001:db8:1::5", "2001:db8:1::9", 0),
+		   &plain);
+	close_json_array();
+	out = capture_end();
+	tap_str(out,
+		"[{\"family\":\"inet6\",\"from\":\"fd00:1::/64\",\"out\":\"eth1\","
+		"\"masquerade\":true,\"to_min\":null,\"to_max\":null,\"port_min\":20000,"
+		"\"port_max\":20099,\"mapping\":\"endpoint-independent\"},"
+		"{\"family\":\"inet6\",\"from\":\"fd00:2::/64\",\"out\":null,"
+		"\"masquerade\":false,\"to_min\":\"2001:db8:1::5\",\"to_max\":\"2001:db8:1::9\","
+		"\"port_min\":20000,\"port_max\":20099,\"mapping\":\"endpoint-independent\"}]\n",
+		"snat JSON IPv6");
+	tap_save("snat-list6.json", out);
+}
+
 static void test_snat(void)
 {
 	struct cli_opts plain = { .stats = false }, stats = { .stats = true };
@@ -296,16 +450,17 @@ static void test_snat(void)
 	close_json_array();
 	out = capture_end();
 	tap_str(out,
-		"[{\"from\":\"10.0.1.0/24\",\"out\":\"eth1\",\"masquerade\":true,"
+		"[{\"family\":\"inet\",\"from\":\"10.0.1.0/24\",\"out\":\"eth1\",\"masquerade\":true,"
 		"\"to_min\":null,\"to_max\":null,\"port_min\":1024,\"port_max\":65535,"
 		"\"mapping\":\"endpoint-independent\",\"flows\":2,\"ports_in_use\":1,"
 		"\"exhausted\":9,\"attempts\":[3,1,0,0,0,0,1,2],\"attempts_sum\":402},"
-		"{\"from\":\"10.0.1.0/24\",\"out\":null,\"masquerade\":false,"
+		"{\"family\":\"inet\",\"from\":\"10.0.1.0/24\",\"out\":null,\"masquerade\":false,"
 		"\"to_min\":\"198.51.100.1\",\"to_max\":\"198.51.100.2\",\"port_min\":1024,"
 		"\"port_max\":65535,\"mapping\":\"address-port-dependent\",\"flows\":2,"
 		"\"ports_in_use\":null,\"exhausted\":9,\"attempts\":null,"
 		"\"attempts_sum\":null}]\n", "snat JSON: list with -s, a newer and an older kernel");
 	tap_save("snat-list.json", out);
+	test_snat6();
 }
 
 /* ---- service ---- */
@@ -802,12 +957,18 @@ struct tuple {
 	uint16_t sport, dport;
 };
 
+/* An address with a colon is IPv6: SRC6 and DST6. */
 static void put_tuple(struct nlmsghdr *nlh, uint16_t type, const struct tuple *t)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
 
-	put_ip(nlh, KNAT_TUPLE_A_SRC, t->src);
-	put_ip(nlh, KNAT_TUPLE_A_DST, t->dst);
+	if (strchr(t->src, ':')) {
+		put_ip6(nlh, KNAT_TUPLE_A_SRC6, t->src);
+		put_ip6(nlh, KNAT_TUPLE_A_DST6, t->dst);
+	} else {
+		put_ip(nlh, KNAT_TUPLE_A_SRC, t->src);
+		put_ip(nlh, KNAT_TUPLE_A_DST, t->dst);
+	}
 	put_be16(nlh, KNAT_TUPLE_A_SPORT, t->sport);
 	put_be16(nlh, KNAT_TUPLE_A_DPORT, t->dport);
 	mnl_attr_nest_end(nlh, nest);
@@ -859,6 +1020,76 @@ static const struct tuple icmp_r = { "198.51.100.9", "198.51.100.1", 1024, 1024 
 static const struct tuple udp_o = { "10.0.1.2", "198.51.100.9", 5000, 53 };
 static const struct tuple udp_r = { "198.51.100.9", "198.51.100.1", 53, 5000 };
 
+static const struct tuple udp6_o = { "fd00:1::2", "2001:db8::5", 5555, 53 };
+static const struct tuple udp6_r = { "2001:db8::5", "2001:db8:1::1", 53, 5555 };
+static const struct tuple icmp6_o = { "fd00:1::2", "2001:db8::5", 77, 77 };
+static const struct tuple icmp6_r = { "2001:db8::5", "2001:db8:1::1", 1024, 1024 };
+
+/* A flow with KNAT_FLOW_A_FAMILY (0: without, as before IPv6). */
+static const struct nlmsghdr *flow_reply_family(uint8_t proto, uint8_t family,
+						const struct tuple *orig,
+						const struct tuple *reply)
+{
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_FLOW);
+
+	mnl_attr_put_u8(nlh, KNAT_FLOW_A_PROTO, proto);
+	if (family)
+		mnl_attr_put_u8(nlh, KNAT_FLOW_A_FAMILY, family);
+	put_tuple(nlh, KNAT_FLOW_A_ORIG, orig);
+	put_tuple(nlh, KNAT_FLOW_A_REPLY, reply);
+	mnl_attr_put_u8(nlh, KNAT_FLOW_A_KIND, KNAT_FLOW_KIND_SNAT);
+	mnl_attr_put_u32(nlh, KNAT_FLOW_A_FLAGS, KNAT_FLOW_F_REPLIED);
+	mnl_attr_put_u32(nlh, KNAT_FLOW_A_AGE, 1);
+	mnl_attr_put_u32(nlh, KNAT_FLOW_A_EXPIRES, 29);
+	mnl_attr_put_u64(nlh, KNAT_FLOW_A_PKTS_ORIG, 1);
+	mnl_attr_put_u64(nlh, KNAT_FLOW_A_BYTES_ORIG, 104);
+	mnl_attr_put_u64(nlh, KNAT_FLOW_A_PKTS_REPLY, 1);
+	mnl_attr_put_u64(nlh, KNAT_FLOW_A_BYTES_REPLY, 104);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static void test_flow6(void)
+{
+	const char *out;
+
+	tap_str(render(flow_print, flow_reply_family(IPPROTO_UDP, AF_INET6, &udp6_o, &udp6_r),
+		       NULL, false),
+		"udp src=[fd00:1::2]:5555 dst=[2001:db8::5]:53 reply src=[2001:db8::5]:53 "
+		"dst=[2001:db8:1::1]:5555 snat age 1 expires 29 packets 1/1 bytes 104/104\n",
+		"flow text IPv6: brackets before the ports");
+	tap_str(render(flow_print, flow_reply_family(IPPROTO_ICMPV6, AF_INET6, &icmp6_o,
+						     &icmp6_r), NULL, false),
+		"icmpv6 src=fd00:1::2 dst=2001:db8::5 id=77 reply src=2001:db8::5 "
+		"dst=2001:db8:1::1 id=1024 snat age 1 expires 29 packets 1/1 bytes 104/104\n",
+		"flow text ICMPv6: icmpv6, id=N, no brackets");
+	tap_str(render(flow_print, flow_reply_family(IPPROTO_UDP, AF_INET6, &udp6_o, &udp6_r),
+		       NULL, true),
+		"{\"proto\":\"udp\",\"family\":\"inet6\",\"state\":null,\"kind\":\"snat\","
+		"\"orig\":{\"src\":\"fd00:1::2\",\"dst\":\"2001:db8::5\",\"sport\":5555,"
+		"\"dport\":53},\"reply\":{\"src\":\"2001:db8::5\",\"dst\":\"2001:db8:1::1\","
+		"\"sport\":53,\"dport\":5555},\"age\":1,\"expires\":29,\"replied\":true,"
+		"\"fastpath\":[],\"packets_orig\":1,\"bytes_orig\":104,\"packets_reply\":1,"
+		"\"bytes_reply\":104}\n", "flow JSON IPv6: family inet6, bare addresses");
+	/* Without FAMILY: the tuple's addresses tell. */
+	out = render(flow_print, flow_reply_family(IPPROTO_ICMPV6, 0, &icmp6_o, &icmp6_r),
+		     NULL, true);
+	tap_ok(strstr(out, "{\"proto\":\"icmpv6\",\"family\":\"inet6\",") != NULL,
+	       "flow JSON ICMPv6: family from the tuple without FAMILY");
+	out = render(flow_print, flow_reply_family(IPPROTO_ICMP, AF_INET, &icmp_o, &icmp_r),
+		     NULL, true);
+	tap_ok(strstr(out, "{\"proto\":\"icmp\",\"family\":\"inet\",") != NULL,
+	       "flow JSON ICMP: family inet");
+	capture_start(true, false);
+	open_json_array(NULL);
+	flow_print(flow_reply_family(IPPROTO_UDP, AF_INET6, &udp6_o, &udp6_r), NULL);
+	flow_print(flow_reply_family(IPPROTO_ICMPV6, AF_INET6, &icmp6_o, &icmp6_r), NULL);
+	close_json_array();
+	out = capture_end();
+	tap_save("flow-list6.json", out);
+}
+
 static void test_flow(void)
 {
 	const char *out;
@@ -897,7 +1128,7 @@ static void test_flow(void)
 	tap_str(render(flow_print, flow_reply(IPPROTO_UDP, -1, KNAT_FLOW_KIND_SERVICE_SNAT,
 					      &udp_o, &udp_r, true, 0, 30, 1, 1, 60, 60),
 		       NULL, true),
-		"{\"proto\":\"udp\",\"state\":null,\"kind\":\"service-hairpin\","
+		"{\"proto\":\"udp\",\"family\":\"inet\",\"state\":null,\"kind\":\"service-hairpin\","
 		"\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"198.51.100.9\",\"sport\":5000,\"dport\":53},"
 		"\"reply\":{\"src\":\"198.51.100.9\",\"dst\":\"198.51.100.1\",\"sport\":53,\"dport\":5000},"
 		"\"age\":0,\"expires\":30,\"replied\":true,\"fastpath\":[],\"packets_orig\":1,"
@@ -919,12 +1150,12 @@ static void test_flow(void)
 	close_json_array();
 	out = capture_end();
 	tap_str(out,
-		"[{\"proto\":\"tcp\",\"state\":\"established\",\"kind\":\"forward\","
+		"[{\"proto\":\"tcp\",\"family\":\"inet\",\"state\":\"established\",\"kind\":\"forward\","
 		"\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"198.51.100.1\",\"sport\":40000,\"dport\":8080},"
 		"\"reply\":{\"src\":\"10.0.2.2\",\"dst\":\"10.0.1.2\",\"sport\":80,\"dport\":40000},"
 		"\"age\":3,\"expires\":7437,\"replied\":true,\"fastpath\":[],\"packets_orig\":5,"
 		"\"bytes_orig\":300,\"packets_reply\":4,\"bytes_reply\":250},"
-		"{\"proto\":\"udp\",\"state\":null,\"kind\":\"snat\","
+		"{\"proto\":\"udp\",\"family\":\"inet\",\"state\":null,\"kind\":\"snat\","
 		"\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"198.51.100.9\",\"sport\":5000,\"dport\":53},"
 		"\"reply\":{\"src\":\"198.51.100.9\",\"dst\":\"198.51.100.1\",\"sport\":53,\"dport\":5000},"
 		"\"age\":0,\"expires\":30,\"replied\":false,\"fastpath\":[],\"packets_orig\":1,"
@@ -987,6 +1218,7 @@ static void test_flow(void)
 	tap_ok(strstr(out, "[\n    {\n        \"proto\": \"icmp\",\n") != NULL,
 	       "flow JSON pretty: indented");
 	tap_save("flow-list-pretty.json", out);
+	test_flow6();
 }
 
 /* ---- stats, config, status ---- */
@@ -1122,6 +1354,19 @@ static const char stats_text[] =
 	"  icmp-other             360\n"
 	"  icmp-errors-translated  80\n"
 	"  icmp-errors-unknown    110\n"
+	"icmpv6:\n"
+	"  icmp6-echo-request     520\n"
+	"  icmp6-echo-reply       530\n"
+	"  icmp6-unreach-noroute  540\n"
+	"  icmp6-unreach-admin    550\n"
+	"  icmp6-unreach-addr     560\n"
+	"  icmp6-unreach-port     570\n"
+	"  icmp6-unreach-other    580\n"
+	"  icmp6-pkt-toobig       590\n"
+	"  icmp6-time-exceeded    600\n"
+	"  icmp6-param-problem    610\n"
+	"  icmp6-nd               620\n"
+	"  icmp6-other            630\n"
 	"load balancer:\n"
 	"  vip-echo               130\n"
 	"  pickup-client          140\n"
@@ -1141,7 +1386,7 @@ static const char stats_text[] =
 	"  fastpath-slow-iif      500\n"
 	"  fastpath-ingress       510\n"
 	"other:\n"
-	"  counter-52             520\n"
+	"  counter-64             640\n"
 	"drops:\n"
 	"  malformed                0\n"
 	"  table-full               1\n"
@@ -1178,6 +1423,317 @@ static const char stats_tcp_json[] =
 	"\"state_9\":4},"
 	"\"handshake\":{\"count\":30,\"sum_us\":142500,\"min_us\":1,\"max_us\":24000,"
 	"\"avg_us\":4750,\"buckets\":[20,3,0,0,1,6,0,0,0,0,0,0,0,0,0,0]}";
+
+/* ---- explain ---- */
+
+/* Addresses with a ':' are IPv6: the ...6 twin of the attribute. */
+static void put_any_ip(struct nlmsghdr *nlh, uint16_t type4, uint16_t type6,
+		       const char *a)
+{
+	if (strchr(a, ':'))
+		put_ip6(nlh, type6, a);
+	else
+		put_ip(nlh, type4, a);
+}
+
+/* An explain reply's packet: PROTO, SRC/DST (or SRC6/DST6), the ports. */
+static struct nlattr *explain_start(struct nlmsghdr *nlh, uint8_t proto,
+				    const char *src, uint16_t sport,
+				    const char *dst, uint16_t dport,
+				    const char *iif)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_EXPLAIN);
+
+	mnl_attr_put_u8(nlh, KNAT_EXP_A_PROTO, proto);
+	put_any_ip(nlh, KNAT_EXP_A_SRC, KNAT_EXP_A_SRC6, src);
+	put_any_ip(nlh, KNAT_EXP_A_DST, KNAT_EXP_A_DST6, dst);
+	put_be16(nlh, KNAT_EXP_A_SPORT, sport);
+	if (proto != IPPROTO_ICMP && proto != IPPROTO_ICMPV6)
+		put_be16(nlh, KNAT_EXP_A_DPORT, dport);
+	if (iif)
+		mnl_attr_put_strz(nlh, KNAT_EXP_A_IIF, iif);
+	return nest;
+}
+
+static void explain_verdict(struct nlmsghdr *nlh, uint8_t verdict, uint32_t flags,
+			    const char *oif)
+{
+	mnl_attr_put_u8(nlh, KNAT_EXP_A_VERDICT, verdict);
+	mnl_attr_put_u32(nlh, KNAT_EXP_A_FLAGS, flags);
+	if (oif)
+		mnl_attr_put_strz(nlh, KNAT_EXP_A_OIF, oif);
+}
+
+static void explain_tuples(struct nlmsghdr *nlh, const struct tuple *out,
+			   const struct tuple *reply, uint8_t kind)
+{
+	put_tuple(nlh, KNAT_EXP_A_OUT, out);
+	put_tuple(nlh, KNAT_EXP_A_REPLY, reply);
+	mnl_attr_put_u8(nlh, KNAT_EXP_A_KIND, kind);
+}
+
+/* An SNAT rule: @to NULL for masquerade. */
+static void explain_snat(struct nlmsghdr *nlh, const char *src, uint8_t plen,
+			 const char *out, const char *to, const char *to_max,
+			 uint16_t pmin, uint16_t pmax, uint32_t flags)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_EXP_A_SNAT);
+
+	put_any_ip(nlh, KNAT_SNAT_A_SRC, KNAT_SNAT_A_SRC6, src);
+	mnl_attr_put_u8(nlh, KNAT_SNAT_A_SRC_PLEN, plen);
+	if (out)
+		mnl_attr_put_strz(nlh, KNAT_SNAT_A_OUT_IFNAME, out);
+	if (to) {
+		put_any_ip(nlh, KNAT_SNAT_A_TO_MIN, KNAT_SNAT_A_TO_MIN6, to);
+		put_any_ip(nlh, KNAT_SNAT_A_TO_MAX, KNAT_SNAT_A_TO_MAX6, to_max);
+	}
+	put_be16(nlh, KNAT_SNAT_A_PORT_MIN, pmin);
+	put_be16(nlh, KNAT_SNAT_A_PORT_MAX, pmax);
+	mnl_attr_put_u32(nlh, KNAT_SNAT_A_FLAGS, flags);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* README's: a service's backend. */
+static const struct nlmsghdr *explain_service_reply(void)
+{
+	static const struct tuple out = { "198.51.100.2", "10.0.2.11", 40000, 8080 };
+	static const struct tuple reply = { "10.0.2.11", "198.51.100.2", 8080, 40000 };
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest, *n;
+
+	nest = explain_start(nlh, IPPROTO_TCP, "198.51.100.2", 40000, "203.0.113.10", 80,
+			     "br0");
+	explain_verdict(nlh, KNAT_EXPLAIN_SERVICE, 0, "br1");
+	explain_tuples(nlh, &out, &reply, KNAT_FLOW_KIND_SERVICE);
+	n = mnl_attr_nest_start(nlh, KNAT_EXP_A_SERVICE);
+	mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, IPPROTO_TCP);
+	put_ip(nlh, KNAT_SVC_A_ADDR, "203.0.113.10");
+	put_be16(nlh, KNAT_SVC_A_PORT, 80);
+	mnl_attr_put_strz(nlh, KNAT_SVC_A_SCHED, "rr");
+	mnl_attr_nest_end(nlh, n);
+	n = mnl_attr_nest_start(nlh, KNAT_EXP_A_BACKEND);
+	put_ip(nlh, KNAT_BE_A_ADDR, "10.0.2.11");
+	put_be16(nlh, KNAT_BE_A_PORT, 8080);
+	mnl_attr_nest_end(nlh, n);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+/* README's: an SNAT port drawn at random. */
+static const struct nlmsghdr *explain_snat_reply(void)
+{
+	static const struct tuple out = { "192.0.2.1", "192.0.2.2", 0, 53 };
+	static const struct tuple reply = { "192.0.2.2", "192.0.2.1", 53, 0 };
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest;
+
+	nest = explain_start(nlh, IPPROTO_UDP, "198.51.100.2", 40000, "192.0.2.2", 53, "br0");
+	explain_verdict(nlh, KNAT_EXPLAIN_SNAT, KNAT_EXPLAIN_F_PORT_RANDOM, "r-wan");
+	explain_tuples(nlh, &out, &reply, KNAT_FLOW_KIND_SNAT);
+	put_be16(nlh, KNAT_EXP_A_PORT_MIN, 30000);
+	put_be16(nlh, KNAT_EXP_A_PORT_MAX, 30003);
+	explain_snat(nlh, "198.51.100.2", 32, "r-wan", "192.0.2.1", "192.0.2.1", 30000,
+		     30003, 0);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+/* IPv6: a forward from outside to an inside server. */
+static const struct nlmsghdr *explain_forward6_reply(void)
+{
+	static const struct tuple out = { "2001:db8:1::2", "fd00:2::2", 5555, 80 };
+	static const struct tuple reply = { "fd00:2::2", "2001:db8:1::2", 80, 5555 };
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest, *n;
+
+	nest = explain_start(nlh, IPPROTO_TCP, "2001:db8:1::2", 5555, "2001:db8:1::1", 8080,
+			     "r-wan");
+	explain_verdict(nlh, KNAT_EXPLAIN_FORWARD, 0, "r-srv");
+	explain_tuples(nlh, &out, &reply, KNAT_FLOW_KIND_FORWARD);
+	n = mnl_attr_nest_start(nlh, KNAT_EXP_A_FORWARD);
+	mnl_attr_put_u8(nlh, KNAT_FWD_A_PROTO, IPPROTO_TCP);
+	put_ip6(nlh, KNAT_FWD_A_ADDR6, "2001:db8:1::1");
+	put_be16(nlh, KNAT_FWD_A_PORT_MIN, 8080);
+	put_be16(nlh, KNAT_FWD_A_PORT_MAX, 8080);
+	put_ip6(nlh, KNAT_FWD_A_TO_ADDR6, "fd00:2::2");
+	put_be16(nlh, KNAT_FWD_A_TO_PORT, 80);
+	mnl_attr_nest_end(nlh, n);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+/* IPv6: a hairpin of a forward for any local address, keeping the port. */
+static const struct nlmsghdr *explain_hairpin6_reply(void)
+{
+	static const struct tuple out = { "fd00:2::1", "fd00:2::2", 6000, 80 };
+	static const struct tuple reply = { "fd00:2::2", "fd00:2::1", 80, 6000 };
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest, *n;
+
+	nest = explain_start(nlh, IPPROTO_TCP, "fd00:2::2", 6000, "2001:db8:1::1", 8080,
+			     "r-srv");
+	explain_verdict(nlh, KNAT_EXPLAIN_FORWARD,
+			KNAT_EXPLAIN_F_PORT_PRESERVED | KNAT_EXPLAIN_F_HAIRPIN, "r-srv");
+	explain_tuples(nlh, &out, &reply, KNAT_FLOW_KIND_FORWARD_SNAT);
+	n = mnl_attr_nest_start(nlh, KNAT_EXP_A_FORWARD);
+	mnl_attr_put_u8(nlh, KNAT_FWD_A_PROTO, IPPROTO_TCP);
+	put_ip6(nlh, KNAT_FWD_A_ADDR6, "::");
+	put_be16(nlh, KNAT_FWD_A_PORT_MIN, 8080);
+	put_be16(nlh, KNAT_FWD_A_PORT_MAX, 8080);
+	put_ip6(nlh, KNAT_FWD_A_TO_ADDR6, "fd00:2::2");
+	put_be16(nlh, KNAT_FWD_A_TO_PORT, 0);
+	mnl_attr_nest_end(nlh, n);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+/* IPv6 masquerade, the port drawn at random. */
+static const struct nlmsghdr *explain_masq6_reply(void)
+{
+	static const struct tuple out = { "2001:db8:1::1", "2001:db8:1::2", 0, 53 };
+	static const struct tuple reply = { "2001:db8:1::2", "2001:db8:1::1", 53, 0 };
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest;
+
+	nest = explain_start(nlh, IPPROTO_UDP, "fd00:1::2", 5555, "2001:db8:1::2", 53,
+			     "r-lan");
+	explain_verdict(nlh, KNAT_EXPLAIN_SNAT, KNAT_EXPLAIN_F_PORT_RANDOM, "r-wan");
+	explain_tuples(nlh, &out, &reply, KNAT_FLOW_KIND_SNAT);
+	put_be16(nlh, KNAT_EXP_A_PORT_MIN, 1024);
+	put_be16(nlh, KNAT_EXP_A_PORT_MAX, 65535);
+	explain_snat(nlh, "fd00:1::", 64, "r-wan", NULL, NULL, 1024, 65535,
+		     KNAT_SNAT_F_MASQUERADE);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+/* ICMPv6 echo through a pool of two addresses: an existing flow. */
+static const struct nlmsghdr *explain_icmp6_flow_reply(void)
+{
+	static const struct tuple out = { "2001:db8:1::5", "2001:db8:1::2", 20000, 20000 };
+	static const struct tuple reply = { "2001:db8:1::2", "2001:db8:1::5", 20000, 20000 };
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest;
+
+	nest = explain_start(nlh, IPPROTO_ICMPV6, "fd00:1::2", 4242, "2001:db8:1::2", 0,
+			     "r-lan");
+	explain_verdict(nlh, KNAT_EXPLAIN_FLOW, KNAT_EXPLAIN_F_REPLIED, NULL);
+	explain_tuples(nlh, &out, &reply, KNAT_FLOW_KIND_SNAT);
+	explain_snat(nlh, "fd00:1::", 64, NULL, "2001:db8:1::5", "2001:db8:1::6", 20000,
+		     20099, 0);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+/* IPv6, no rule: the packet asked about, and nothing else. */
+static const struct nlmsghdr *explain_pass6_reply(void)
+{
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest;
+
+	nest = explain_start(nlh, IPPROTO_TCP, "fd00:1::2", 4000, "fd00:2::2", 80, "r-lan");
+	explain_verdict(nlh, KNAT_EXPLAIN_PASS, 0, "r-srv");
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static void test_explain(void)
+{
+	const char *out;
+
+	printf("# explain output\n");
+	tap_str(render(explain_print, explain_service_reply(), NULL, false),
+		"tcp 198.51.100.2:40000 -> 203.0.113.10:80 iif br0\n"
+		"  service\n"
+		"  service tcp 203.0.113.10:80 sched rr backend 10.0.2.11:8080\n"
+		"  out 198.51.100.2:40000 -> 10.0.2.11:8080 oif br1\n"
+		"  reply 10.0.2.11:8080 -> 198.51.100.2:40000\n",
+		"explain text: a service (the README's)");
+	tap_str(render(explain_print, explain_snat_reply(), NULL, false),
+		"udp 198.51.100.2:40000 -> 192.0.2.2:53 iif br0\n"
+		"  snat\n"
+		"  snat from 198.51.100.2/32 out r-wan to 192.0.2.1 ports 30000-30003\n"
+		"  out 192.0.2.1:* -> 192.0.2.2:53 oif r-wan\n"
+		"  reply 192.0.2.2:53 -> 192.0.2.1:*\n"
+		"  port * drawn at random from 30000-30003\n"
+		"  flags port-random\n",
+		"explain text: an SNAT port drawn at random (the README's)");
+	tap_str(render(explain_print, explain_forward6_reply(), NULL, false),
+		"tcp [2001:db8:1::2]:5555 -> [2001:db8:1::1]:8080 iif r-wan\n"
+		"  forward\n"
+		"  forward tcp [2001:db8:1::1]:8080 to [fd00:2::2]:80\n"
+		"  out [2001:db8:1::2]:5555 -> [fd00:2::2]:80 oif r-srv\n"
+		"  reply [fd00:2::2]:80 -> [2001:db8:1::2]:5555\n",
+		"explain text IPv6: a forward, brackets before the ports");
+	tap_str(render(explain_print, explain_hairpin6_reply(), NULL, false),
+		"tcp [fd00:2::2]:6000 -> [2001:db8:1::1]:8080 iif r-srv\n"
+		"  forward kind hairpin\n"
+		"  forward tcp [::]:8080 to fd00:2::2\n"
+		"  out [fd00:2::1]:6000 -> [fd00:2::2]:80 oif r-srv\n"
+		"  reply [fd00:2::2]:80 -> [fd00:2::1]:6000\n"
+		"  flags port-preserved hairpin\n",
+		"explain text IPv6: hairpin, a forward of any address keeping the port");
+	tap_str(render(explain_print, explain_masq6_reply(), NULL, false),
+		"udp [fd00:1::2]:5555 -> [2001:db8:1::2]:53 iif r-lan\n"
+		"  snat\n"
+		"  snat from fd00:1::/64 out r-wan masquerade ports 1024-65535\n"
+		"  out [2001:db8:1::1]:* -> [2001:db8:1::2]:53 oif r-wan\n"
+		"  reply [2001:db8:1::2]:53 -> [2001:db8:1::1]:*\n"
+		"  port * drawn at random from 1024-65535\n"
+		"  flags port-random\n",
+		"explain text IPv6: masquerade, a random port in brackets");
+	tap_str(render(explain_print, explain_icmp6_flow_reply(), NULL, false),
+		"icmpv6 fd00:1::2 -> 2001:db8:1::2 id 4242 iif r-lan\n"
+		"  flow kind snat\n"
+		"  snat from fd00:1::/64 to 2001:db8:1::5-2001:db8:1::6 ports 20000-20099\n"
+		"  out 2001:db8:1::5 -> 2001:db8:1::2 id 20000\n"
+		"  reply 2001:db8:1::2 -> 2001:db8:1::5 id 20000\n"
+		"  flags replied\n",
+		"explain text ICMPv6: bare addresses, the ids, an address range");
+	tap_str(render(explain_print, explain_pass6_reply(), NULL, false),
+		"tcp [fd00:1::2]:4000 -> [fd00:2::2]:80 iif r-lan\n"
+		"  pass\n"
+		"  oif r-srv\n",
+		"explain text IPv6: pass");
+
+	tap_str(render(explain_print, explain_forward6_reply(), NULL, true),
+		"{\"proto\":\"tcp\",\"family\":\"inet6\",\"src\":\"2001:db8:1::2\","
+		"\"sport\":5555,\"dst\":\"2001:db8:1::1\",\"dport\":8080,\"iif\":\"r-wan\","
+		"\"local\":false,\"verdict\":\"forward\",\"drop\":null,\"kind\":\"forward\","
+		"\"state\":null,\"forward\":{\"proto\":\"tcp\",\"addr\":\"2001:db8:1::1\","
+		"\"port_min\":8080,\"port_max\":8080,\"to_addr\":\"fd00:2::2\",\"to_port\":80},"
+		"\"out\":{\"src\":\"2001:db8:1::2\",\"sport\":5555,\"dst\":\"fd00:2::2\","
+		"\"dport\":80},\"oif\":\"r-srv\",\"reply\":{\"src\":\"fd00:2::2\",\"sport\":80,"
+		"\"dst\":\"2001:db8:1::2\",\"dport\":5555},\"flags\":[]}\n",
+		"explain JSON IPv6: family inet6, bare addresses");
+	out = render(explain_print, explain_masq6_reply(), NULL, true);
+	tap_ok(strstr(out, "\"snat\":{\"src\":\"fd00:1::\",\"plen\":64,"
+			   "\"out_ifname\":\"r-wan\",\"masquerade\":true,") &&
+	       strstr(out, "\"out\":{\"src\":\"2001:db8:1::1\",\"sport\":null,"
+			   "\"dst\":\"2001:db8:1::2\",\"dport\":53}") &&
+	       strstr(out, "\"port_range\":{\"min\":1024,\"max\":65535}"),
+	       "explain JSON IPv6 masquerade: the rule, a null port, its range");
+	out = render(explain_print, explain_icmp6_flow_reply(), NULL, true);
+	tap_ok(strstr(out, "{\"proto\":\"icmpv6\",\"family\":\"inet6\",") &&
+	       strstr(out, "\"dport\":null,") &&
+	       strstr(out, "\"to_min\":\"2001:db8:1::5\",\"to_max\":\"2001:db8:1::6\""),
+	       "explain JSON ICMPv6: no destination port, the pool's two ends");
+	out = render(explain_print, explain_service_reply(), NULL, true);
+	tap_ok(strstr(out, "{\"proto\":\"tcp\",\"family\":\"inet\",\"src\":\"198.51.100.2\",")
+	       != NULL, "explain JSON IPv4: family inet");
+
+	capture_start(true, false);
+	open_json_array(NULL);
+	explain_print(explain_service_reply(), NULL);
+	explain_print(explain_snat_reply(), NULL);
+	explain_print(explain_forward6_reply(), NULL);
+	explain_print(explain_hairpin6_reply(), NULL);
+	explain_print(explain_masq6_reply(), NULL);
+	explain_print(explain_icmp6_flow_reply(), NULL);
+	explain_print(explain_pass6_reply(), NULL);
+	close_json_array();
+	tap_save("explain.json", capture_end());
+}
 
 static void test_stats(void)
 {
@@ -1548,7 +2104,8 @@ static void test_status(void)
 		"{\"version\":\"0.1.0\",\"build_id\":\"2024-01-01T00:00:00 \\\"builder\\\"\","
 		"\"hooks_active\":true,\"fastpath\":true,\"fastpath_devices\":3,"
 		"\"forwards\":1,\"snats\":2,"
-		"\"services\":0,\"flows\":42,\"flow_buckets\":262144}\n",
+		"\"services\":0,\"flows\":42,\"flow_buckets\":262144,"
+		"\"hooks6_active\":false,\"forwards6\":0,\"snats6\":0,\"flows6\":0}\n",
 		"status JSON, build id escaped");
 	tap_save("status.json", out);
 
@@ -1577,9 +2134,44 @@ static void test_status(void)
 	tap_str(out,
 		"{\"version\":null,\"build_id\":null,\"hooks_active\":false,\"fastpath\":false,"
 		"\"forwards\":0,\"snats\":0,\"services\":0,\"flows\":0,"
-		"\"flow_buckets\":0}\n",
+		"\"flow_buckets\":0,\"hooks6_active\":false,\"forwards6\":0,\"snats6\":0,"
+		"\"flows6\":0}\n",
 		"status JSON: missing attributes");
 	tap_save("status-sparse.json", out);
+
+	/* IPv6: a line of its own, only when there is something IPv6. */
+	nlh = reply_new();
+	mnl_attr_put_strz(nlh, KNAT_A_VERSION, "0.1.0");
+	mnl_attr_put_strz(nlh, KNAT_A_BUILD_ID, "b");
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_FORWARDS, 3);
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_SNATS, 2);
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_SERVICES, 0);
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_FLOWS, 10);
+	mnl_attr_put_u8(nlh, KNAT_A_HOOKS_ACTIVE, 1);
+	mnl_attr_put_u8(nlh, KNAT_A_FASTPATH, 0);
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_FORWARDS6, 1);
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_SNATS6, 0);
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_FLOWS6, 4);
+	mnl_attr_put_u8(nlh, KNAT_A_HOOKS6_ACTIVE, 1);
+	tap_str(render(status_print, nlh, NULL, false),
+		"knat 0.1.0 build b\n"
+		"hooks active\n"
+		"fastpath off\n"
+		"forwards 3 snats 2 services 0 flows 10\n"
+		"ipv6 hooks active, forwards 1 snats 0 flows 4\n",
+		"status text: the IPv6 line");
+	out = render(status_print, nlh, NULL, true);
+	tap_ok(strstr(out, "\"flow_buckets\":0,\"hooks6_active\":true,\"forwards6\":1,"
+			   "\"snats6\":0,\"flows6\":4}") != NULL,
+	       "status JSON: the IPv6 counts");
+	tap_save("status6.json", out);
+
+	nlh = reply_new();
+	mnl_attr_put_u8(nlh, KNAT_A_HOOKS_ACTIVE, 1);
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_FORWARDS6, 0);
+	mnl_attr_put_u8(nlh, KNAT_A_HOOKS6_ACTIVE, 0);
+	out = render(status_print, nlh, NULL, false);
+	tap_ok(!strstr(out, "ipv6"), "status text: no IPv6 line when all of it is 0");
 }
 
 void test_print(void)
@@ -1592,6 +2184,7 @@ void test_print(void)
 	test_service_handshake();
 	test_service_rates();
 	test_flow();
+	test_explain();
 	test_stats();
 	test_handshake();
 	test_config();

@@ -276,21 +276,27 @@ static const char want_rest_svc[] =
 	"# HELP knat_build_info Version and build of the knat module; always 1.\n"
 	"# TYPE knat_build_info gauge\n"
 	"knat_build_info{version=\"0.1.0\",build_id=\"2024 \\\"b\\\\x\\\"\\nhost\"} 1\n"
-	"# HELP knat_hooks_active 1 when knat's netfilter hooks are registered in this namespace.\n"
+	"# HELP knat_hooks_active 1 when knat's IPv4 netfilter hooks are registered in this namespace.\n"
 	"# TYPE knat_hooks_active gauge\n"
 	"knat_hooks_active 1\n"
-	"# HELP knat_forwards Forwards configured.\n"
+	"# HELP knat_hooks6_active 1 when knat's IPv6 netfilter hooks are registered in this namespace.\n"
+	"# TYPE knat_hooks6_active gauge\n"
+	"knat_hooks6_active 0\n"
+	"# HELP knat_forwards Forwards configured, by address family.\n"
 	"# TYPE knat_forwards gauge\n"
-	"knat_forwards 1\n"
-	"# HELP knat_snats SNAT rules configured.\n"
+	"knat_forwards{family=\"inet\"} 1\n"
+	"knat_forwards{family=\"inet6\"} 0\n"
+	"# HELP knat_snats SNAT rules configured, by address family.\n"
 	"# TYPE knat_snats gauge\n"
-	"knat_snats 2\n"
+	"knat_snats{family=\"inet\"} 2\n"
+	"knat_snats{family=\"inet6\"} 0\n"
 	"# HELP knat_services Services configured.\n"
 	"# TYPE knat_services gauge\n"
 	"knat_services 2\n"
-	"# HELP knat_flows Flows in the table.\n"
+	"# HELP knat_flows Flows in the table, by address family.\n"
 	"# TYPE knat_flows gauge\n"
-	"knat_flows 42\n"
+	"knat_flows{family=\"inet\"} 42\n"
+	"knat_flows{family=\"inet6\"} 0\n"
 	"# HELP knat_max_flows Flow table size (config max-flows); new flows beyond it drop.\n"
 	"# TYPE knat_max_flows gauge\n"
 	"knat_max_flows 262144\n"
@@ -657,6 +663,27 @@ static void test_snat(void)
 		"knat_snat_alloc_attempts_count{from=\"10.0.1.0/24\",out=\"eth1\"} 6\n",
 		"SNAT: ports in use, exhausted and the attempts histogram by from and out; "
 		"an older kernel's rule only where it has the numbers");
+	prom_snapshot_free(&s);
+
+	/* An IPv6 rule: the longest prefix fits its label. */
+	{
+		struct nlmsghdr *nlh = reply_new();
+		struct nlattr *nest = mnl_attr_nest_start(nlh, KNAT_A_SNAT);
+		struct in6_addr a;
+
+		inet_pton(AF_INET6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff0", &a);
+		mnl_attr_put(nlh, KNAT_SNAT_A_SRC6, sizeof(a), &a);
+		mnl_attr_put_u8(nlh, KNAT_SNAT_A_SRC_PLEN, 124);
+		mnl_attr_put_strz(nlh, KNAT_SNAT_A_OUT_IFNAME, "wan0");
+		mnl_attr_put_u64(nlh, KNAT_SNAT_A_EXHAUSTED, 1);
+		mnl_attr_nest_end(nlh, nest);
+		prom_snat_cb(nlh, &s);
+	}
+	s.have_snats = true;
+	out = snapshot_text(&s);
+	tap_ok(strstr(out, "\nknat_snat_exhausted_total{from=\"ffff:ffff:ffff:ffff:ffff:ffff:"
+			   "ffff:fff0/124\",out=\"wan0\"} 1\n") != NULL,
+	       "SNAT: an IPv6 rule's from label");
 	prom_snapshot_free(&s);
 
 	/* Rules collected, none there: no empty families. */

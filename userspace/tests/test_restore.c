@@ -20,9 +20,11 @@
 #include <linux/knat.h>
 
 #include "../forward.h"
+#include "../json_print.h"
 #include "../knat_nl.h"
 #include "../mnlg.h"
 #include "../objects.h"
+#include "../snat.h"
 #include "../utils.h"
 #include "tap.h"
 #include "unit.h"
@@ -486,13 +488,93 @@ static void test_mnlg_big(void)
 	mnlg_close(g);
 }
 
+/*
+ * knat save prints "forward add " / "snat add " and the list's line; what
+ * restore makes of that line must list as the same line: parse it, put
+ * it, and print the nest it put as the kernel's dump would carry it.
+ */
+static const char *round_trip(bool forward, const char *line)
+{
+	static char msg[MNLG_TX_SIZE];
+	char buf[256], *argv[WORDS], *save, *w;
+	struct forward_spec fs;
+	struct snat_spec ss;
+	struct nlmsghdr *nlh;
+	int argc = 0, ret;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (w = strtok_r(buf, " ", &save); w && argc < WORDS;
+	     w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	nlh = mnl_nlmsg_put_header(msg);
+	nlh->nlmsg_type = GENL_MIN_ID;
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct genlmsghdr));
+	capture_start(false, false);
+	ret = forward ? forward_parse(argc, argv, true, &fs)
+		      : snat_parse(argc, argv, true, &ss);
+	if (!ret) {
+		if (forward) {
+			forward_put(nlh, &fs, true);
+			forward_print(nlh, NULL);
+		} else {
+			snat_put(nlh, &ss, true);
+			snat_print(nlh, NULL);
+		}
+	}
+	return capture_end();
+}
+
+static void test_save_lines(void)
+{
+	static const struct {
+		bool forward;
+		const char *line, *listed;	/* listed NULL: line itself */
+	} cases[] = {
+		{ true, "tcp [2001:db8:1::1]:8080 to [fd00:1::4]:80", NULL },
+		{ true, "udp [::]:5353 to fd00:1::4", NULL },
+		{ true, "tcp [2001:db8::1]:8000-8010 to [fd00::4]:9000-9010", NULL },
+		{ true, "tcp 198.51.100.1:9000-9002 to 10.0.1.2:7000-7002", NULL },
+		{ true, "udp 0.0.0.0:5353 to 10.0.1.3", NULL },
+		/* other spellings list as the one save prints */
+		{ true, "udp :5353 to [fd00:1::4]", "udp [::]:5353 to fd00:1::4" },
+		{ true, "udp [0:0::0]:5353 to [fd00:1:0::4]:5353",
+		  "udp [::]:5353 to [fd00:1::4]:5353" },
+		{ true, "udp :5353 to 10.0.1.3", "udp 0.0.0.0:5353 to 10.0.1.3" },
+		{ false, "from fd00:1::/64 out eth1 masquerade ports 1024-65535 "
+			 "mapping endpoint-independent", NULL },
+		{ false, "from fd00:2::/64 to 2001:db8:1::5-2001:db8:1::9 ports 20000-20099 "
+			 "mapping address-port-dependent", NULL },
+		{ false, "from ::/0 to 2001:db8:1::5 mapping endpoint-independent", NULL },
+		{ false, "from 10.0.2.0/24 to 198.51.100.10-198.51.100.11 ports 20000-29999 "
+			 "mapping address-port-dependent", NULL },
+		{ false, "from fd00:2::/64 to [2001:db8:1::5]-[2001:db8:1::9]:20000-20099",
+		  "from fd00:2::/64 to 2001:db8:1::5-2001:db8:1::9 ports 20000-20099 "
+		  "mapping endpoint-independent" },
+		{ false, "from fd00:2::/64 to [2001:db8:1::5]:20000-20099",
+		  "from fd00:2::/64 to 2001:db8:1::5 ports 20000-20099 "
+		  "mapping endpoint-independent" },
+	};
+	char want[256];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(want, sizeof(want), "%s\n",
+			 cases[i].listed ? cases[i].listed : cases[i].line);
+		tap_str(round_trip(cases[i].forward, cases[i].line), want,
+			"save/restore: %s add %s lists as it was saved",
+			cases[i].forward ? "forward" : "snat", cases[i].line);
+	}
+}
+
 void test_restore(void)
 {
 	printf("# knat restore: the request built from a file's lines\n");
+
 	test_two_lines();
 	test_flush();
 	test_config_line();
 	test_refused();
 	test_big();
 	test_mnlg_big();
+	test_save_lines();
 }

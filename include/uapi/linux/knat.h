@@ -8,8 +8,12 @@
  * carries a message naming the offending attribute.
  *
  * Byte order: addresses and ports are network order (NLA_BE32 / NLA_BE16),
- * every other integer is host order.  IPv4 only for now: an address is a
- * __be32.
+ * every other integer is host order.  An IPv4 address is a __be32 (the
+ * attributes named ..._ADDR, _SRC, _DST, _TO_MIN, ...); an IPv6 address is
+ * 16 bytes (NLA_BINARY, exactly 16) in the attribute of the same name
+ * with a 6 appended (..._ADDR6, _SRC6, ...).  An object is of one family:
+ * giving both forms, or a v4 and a v6 address in one rule, is EINVAL with
+ * an extack message naming the attribute.
  *
  * Permissions: status, configuration, rules, services and aggregate
  * statistics (STATUS_GET, CONFIG_GET, FORWARD_GET, SNAT_GET, SERVICE_GET,
@@ -32,6 +36,10 @@
  *   KNAT_A_FASTPATH          u8      1 while the fast path is on
  *   KNAT_A_FLOW_BUCKETS      u32     flow table buckets (sized from max-flows
  *                                    with the first rule; 0 before it)
+ *   KNAT_A_NUM_FORWARDS6     u32     of NUM_FORWARDS, the IPv6 ones
+ *   KNAT_A_NUM_SNATS6        u32     of NUM_SNATS, the IPv6 ones
+ *   KNAT_A_NUM_FLOWS6        u32     of NUM_FLOWS, the IPv6 ones
+ *   KNAT_A_HOOKS6_ACTIVE     u8      1 while IPv6 hooks are registered
  *   KNAT_A_FASTPATH_DEVS     u32     devices with the fast path's ingress
  *                                    hook (while rules exist and it is on)
  *
@@ -74,9 +82,12 @@
  *   KNAT_A_FORWARD           nest
  *     KNAT_FWD_A_PROTO       u8      IPPROTO_TCP or IPPROTO_UDP  (required)
  *     KNAT_FWD_A_ADDR        be32    match destination; 0 = any local
+ *     KNAT_FWD_A_ADDR6       16 B    IPv6: match destination; :: = any local
  *     KNAT_FWD_A_PORT_MIN    be16    match destination port     (required)
  *     KNAT_FWD_A_PORT_MAX    be16    defaults to PORT_MIN
- *     KNAT_FWD_A_TO_ADDR     be32    new destination            (required)
+ *     KNAT_FWD_A_TO_ADDR     be32    new destination   (this or TO_ADDR6)
+ *     KNAT_FWD_A_TO_ADDR6    16 B    IPv6: new destination; the rule is
+ *                                    IPv6 (ADDR6 or no ADDR with it)
  *     KNAT_FWD_A_TO_PORT     be16    first new port; 0 = keep the port
  *     KNAT_FWD_A_FLOWS       u32     dump only: live flows
  *     KNAT_FWD_A_PACKETS     u64     dump only
@@ -86,11 +97,14 @@
  *
  * KNAT_CMD_SNAT_NEW / KNAT_CMD_SNAT_DEL / KNAT_CMD_SNAT_GET (dump):
  *   KNAT_A_SNAT              nest
- *     KNAT_SNAT_A_SRC        be32    source prefix address      (required)
- *     KNAT_SNAT_A_SRC_PLEN   u8      0 .. 32                    (required)
+ *     KNAT_SNAT_A_SRC        be32    source prefix address  (this or SRC6)
+ *     KNAT_SNAT_A_SRC6       16 B    IPv6 source prefix: the rule is IPv6
+ *     KNAT_SNAT_A_SRC_PLEN   u8      0 .. 32, IPv6 0 .. 128     (required)
  *     KNAT_SNAT_A_OUT_IFNAME string  output device; required for masquerade
  *     KNAT_SNAT_A_TO_MIN     be32    first outside address (not masquerade)
  *     KNAT_SNAT_A_TO_MAX     be32    last outside address; defaults TO_MIN
+ *     KNAT_SNAT_A_TO_MIN6    16 B    IPv6: the same (at most 64 addresses,
+ *     KNAT_SNAT_A_TO_MAX6    16 B    differing in the last 32 bits only)
  *     KNAT_SNAT_A_PORT_MIN   be16    outside port range; default 1024
  *     KNAT_SNAT_A_PORT_MAX   be16    default 65535
  *     KNAT_SNAT_A_FLAGS      u32     KNAT_SNAT_F_*
@@ -118,9 +132,12 @@
  * KNAT_CMD_FLOW_GET (dump) / KNAT_CMD_FLOW_DEL: optional filter
  *   KNAT_A_FLOW              nest
  *     KNAT_FLOW_A_PROTO      u8
+ *     KNAT_FLOW_A_FAMILY     u8      AF_INET or AF_INET6 (filter: only it)
  *     KNAT_FLOW_A_ORIG       nest    tuple as the first packet carried it
  *       KNAT_TUPLE_A_SRC     be32
  *       KNAT_TUPLE_A_DST     be32
+ *       KNAT_TUPLE_A_SRC6    16 B    IPv6 flows instead of SRC/DST
+ *       KNAT_TUPLE_A_DST6    16 B
  *       KNAT_TUPLE_A_SPORT   be16    ICMP echo: the identifier
  *       KNAT_TUPLE_A_DPORT   be16    ICMP echo: the identifier
  *     KNAT_FLOW_A_REPLY      nest    tuple the answers carry (same layout)
@@ -297,13 +314,16 @@
  * the sequence numbers).
  *
  * KNAT_CMD_EXPLAIN: what knat would do now with the first packet of a
- * connection (TCP SYN, UDP datagram, ICMP echo request), without doing
- * it: no flow, port, persistence entry, scheduler turn or counter is
- * taken.  Request:
+ * connection (TCP SYN, UDP datagram, ICMP or ICMPv6 echo request),
+ * without doing it: no flow, port, persistence entry, scheduler turn or
+ * counter is taken.  Request:
  *   KNAT_A_EXPLAIN           nest
- *     KNAT_EXP_A_PROTO       u8      IPPROTO_TCP, _UDP or _ICMP  (required)
- *     KNAT_EXP_A_SRC         be32                               (required)
- *     KNAT_EXP_A_DST         be32                               (required)
+ *     KNAT_EXP_A_PROTO       u8      IPPROTO_TCP, _UDP, _ICMP (IPv4) or
+ *                                    _ICMPV6 (IPv6)             (required)
+ *     KNAT_EXP_A_SRC         be32    (this or SRC6)             (required)
+ *     KNAT_EXP_A_DST         be32    (this or DST6)             (required)
+ *     KNAT_EXP_A_SRC6        16 B    IPv6 packet: SRC6 and DST6 instead
+ *     KNAT_EXP_A_DST6        16 B    of SRC and DST, never a mix
  *     KNAT_EXP_A_SPORT       be16    TCP/UDP (required); ICMP: the echo id
  *     KNAT_EXP_A_DPORT       be16    TCP/UDP (required); ICMP: absent
  *     KNAT_EXP_A_IIF         string  input device; default: the one a
@@ -311,7 +331,8 @@
  *     KNAT_EXP_A_LOCAL       flag    sent by this host (LOCAL_OUT); not
  *                                    with IIF
  * Reply, KNAT_A_EXPLAIN nest:
- *     KNAT_EXP_A_PROTO, _SRC, _DST, _SPORT, _DPORT   as asked
+ *     KNAT_EXP_A_PROTO, _SRC, _DST, _SPORT, _DPORT   as asked (IPv6:
+ *                                    _SRC6 and _DST6 for _SRC and _DST)
  *     KNAT_EXP_A_IIF         string  the input device used (not local)
  *     KNAT_EXP_A_LOCAL       flag    evaluated as sent by this host
  *     KNAT_EXP_A_VERDICT     u8      enum knat_explain_verdict
@@ -319,21 +340,26 @@
  *     KNAT_EXP_A_FLAGS       u32     KNAT_EXPLAIN_F_*
  *     KNAT_EXP_A_OUT         nest    tuple (KNAT_TUPLE_A_*) the packet
  *                                    leaves with; verdicts FLOW, FORWARD,
- *                                    SERVICE, SNAT
+ *                                    SERVICE, SNAT.  IPv6: TUPLE_A_SRC6
+ *                                    and _DST6, as in the flow dump
  *     KNAT_EXP_A_REPLY       nest    tuple its answers arrive with, which
  *                                    knat maps back to the request's
  *     KNAT_EXP_A_KIND        u8      enum knat_flow_kind of the flow
  *     KNAT_EXP_A_STATE       u8      verdict FLOW, TCP: enum knat_tcp_state
  *     KNAT_EXP_A_FORWARD     nest    the forward matched: KNAT_FWD_A_PROTO,
  *                                    ADDR, PORT_MIN, PORT_MAX, TO_ADDR,
- *                                    TO_PORT
+ *                                    TO_PORT; an IPv6 one ADDR6 and
+ *                                    TO_ADDR6 for ADDR and TO_ADDR
  *     KNAT_EXP_A_SERVICE     nest    the service matched: KNAT_SVC_A_PROTO,
- *                                    ADDR, PORT, SCHED
+ *                                    ADDR, PORT, SCHED (services are
+ *                                    IPv4: an IPv6 packet matches none)
  *     KNAT_EXP_A_BACKEND     nest    the backend chosen: KNAT_BE_A_ADDR,
  *                                    PORT
  *     KNAT_EXP_A_SNAT        nest    the SNAT rule matched: KNAT_SNAT_A_SRC,
  *                                    SRC_PLEN, OUT_IFNAME, TO_MIN, TO_MAX,
- *                                    PORT_MIN, PORT_MAX, FLAGS
+ *                                    PORT_MIN, PORT_MAX, FLAGS; an IPv6
+ *                                    one SRC6, TO_MIN6, TO_MAX6 for SRC,
+ *                                    TO_MIN, TO_MAX
  *     KNAT_EXP_A_OIF         string  output device, when routed
  *     KNAT_EXP_A_PORT_MIN    be16    with F_PORT_RANDOM: the range the
  *     KNAT_EXP_A_PORT_MAX    be16    port is drawn from at random; OUT's
@@ -420,6 +446,10 @@ enum knat_attr {
 	KNAT_A_FASTPATH,
 	KNAT_A_FLOW_BUCKETS,
 	KNAT_A_FASTPATH_DEVS,
+	KNAT_A_NUM_FORWARDS6,
+	KNAT_A_NUM_SNATS6,
+	KNAT_A_NUM_FLOWS6,
+	KNAT_A_HOOKS6_ACTIVE,
 
 	__KNAT_A_MAX,
 	KNAT_A_MAX = __KNAT_A_MAX - 1
@@ -501,6 +531,8 @@ enum knat_fwd_attr {
 	KNAT_FWD_A_FLOWS,
 	KNAT_FWD_A_PACKETS,
 	KNAT_FWD_A_BYTES,
+	KNAT_FWD_A_ADDR6,
+	KNAT_FWD_A_TO_ADDR6,
 
 	__KNAT_FWD_A_MAX,
 	KNAT_FWD_A_MAX = __KNAT_FWD_A_MAX - 1
@@ -529,6 +561,9 @@ enum knat_snat_attr {
 	KNAT_SNAT_A_PORTS_IN_USE,
 	KNAT_SNAT_A_ATTEMPTS,
 	KNAT_SNAT_A_ATTEMPTS_SUM,
+	KNAT_SNAT_A_SRC6,
+	KNAT_SNAT_A_TO_MIN6,
+	KNAT_SNAT_A_TO_MAX6,
 
 	__KNAT_SNAT_A_MAX,
 	KNAT_SNAT_A_MAX = __KNAT_SNAT_A_MAX - 1
@@ -568,6 +603,8 @@ enum knat_tuple_attr {
 	KNAT_TUPLE_A_DST,
 	KNAT_TUPLE_A_SPORT,
 	KNAT_TUPLE_A_DPORT,
+	KNAT_TUPLE_A_SRC6,
+	KNAT_TUPLE_A_DST6,
 
 	__KNAT_TUPLE_A_MAX,
 	KNAT_TUPLE_A_MAX = __KNAT_TUPLE_A_MAX - 1
@@ -590,6 +627,7 @@ enum knat_flow_attr {
 	KNAT_FLOW_A_BYTES_REPLY,
 	KNAT_FLOW_A_SERVICE,
 	KNAT_FLOW_A_BACKEND,
+	KNAT_FLOW_A_FAMILY,
 
 	__KNAT_FLOW_A_MAX,
 	KNAT_FLOW_A_MAX = __KNAT_FLOW_A_MAX - 1
@@ -711,6 +749,21 @@ enum knat_counter {
 	KNAT_CNT_FAST_INGRESS,		/* of KNAT_CNT_FAST_PKTS: sent from the
 					 * device's ingress hook
 					 */
+	/* ICMPv6 messages knat looked at, by type and code (RFC 4443). */
+	KNAT_CNT_ICMP6_ECHO_REQUEST,
+	KNAT_CNT_ICMP6_ECHO_REPLY,
+	KNAT_CNT_ICMP6_UNREACH_NOROUTE,	/* code 0 */
+	KNAT_CNT_ICMP6_UNREACH_ADMIN,	/* codes 1, 5, 6: prohibited */
+	KNAT_CNT_ICMP6_UNREACH_ADDR,	/* code 3 */
+	KNAT_CNT_ICMP6_UNREACH_PORT,	/* code 4 */
+	KNAT_CNT_ICMP6_UNREACH_OTHER,
+	KNAT_CNT_ICMP6_PKT_TOOBIG,
+	KNAT_CNT_ICMP6_TIME_EXCEEDED,
+	KNAT_CNT_ICMP6_PARAM_PROBLEM,
+	KNAT_CNT_ICMP6_ND,		/* neighbour discovery, RS/RA,
+					 * redirect: never touched
+					 */
+	KNAT_CNT_ICMP6_OTHER,		/* MLD and the rest: never touched */
 
 	__KNAT_CNT_MAX
 };
@@ -954,6 +1007,8 @@ enum knat_explain_attr {
 	KNAT_EXP_A_OIF,
 	KNAT_EXP_A_PORT_MIN,
 	KNAT_EXP_A_PORT_MAX,
+	KNAT_EXP_A_SRC6,
+	KNAT_EXP_A_DST6,
 
 	__KNAT_EXP_A_MAX,
 	KNAT_EXP_A_MAX = __KNAT_EXP_A_MAX - 1
