@@ -74,8 +74,9 @@ kunit:
 	scripts/kunit
 
 # What the selftests need built on the host before the VM starts: the
-# netlink fuzzer, and hostile.sh's frames (scapy is slow under TCG).
-selftests-prep: selftests/nlfuzz selftests/hostile.frames
+# netlink fuzzer, and hostile.sh's and hostile6.sh's frames (scapy is slow
+# under TCG).
+selftests-prep: selftests/nlfuzz selftests/hostile.frames selftests/hostile6.frames
 
 selftests/nlfuzz: selftests/nlfuzz.c include/uapi/linux/knat.h
 	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -Iinclude -o $@ $< \
@@ -83,6 +84,9 @@ selftests/nlfuzz: selftests/nlfuzz.c include/uapi/linux/knat.h
 
 selftests/hostile.frames: selftests/hostile.py
 	/usr/bin/python3 selftests/hostile.py gen $@.tmp && mv $@.tmp $@
+
+selftests/hostile6.frames: selftests/hostile6.py
+	/usr/bin/python3 selftests/hostile6.py gen $@.tmp && mv $@.tmp $@
 
 selftests: test-module userspace selftests-prep
 	scripts/selftests

@@ -356,9 +356,9 @@ void knat_snat_decide(struct knat_net *kn, struct sk_buff *skb, int res,
 		return;
 	d->snat = rule;
 	/*
-	 * Whatever cannot be translated must not leave with its address.
-	 * IPv6: what knat never translates (neighbour discovery, MLD, ...)
-	 * is link-local and never forwarded, so never reaches here.
+	 * Whatever cannot be translated must not leave with its address:
+	 * IPv6's neighbour discovery and MLD too, which only a spoofer
+	 * would have forwarded.
 	 */
 	if (res != KNAT_PARSE_OK || p->icmp_err ||
 	    p->t.proto == KNAT_PROTO_ICMP_REPLY ||

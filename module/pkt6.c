@@ -19,10 +19,12 @@
  * The transport header of the IPv6 packet whose header is at @nhoff:
  * its offset, protocol in *@proto, and whether a fragment header says
  * the packet is a fragment (FRAG); OTHER when the chain cannot be walked
- * (the stack judges such a packet, not knat).
+ * (the stack judges such a packet, not knat).  @first_ok: a first
+ * fragment is no fragment here (a quote in an ICMPv6 error: it holds the
+ * ports, as IPv4's quotes and conntrack's ipv6_get_l4proto() take it).
  */
 static int knat_skip6(const struct sk_buff *skb, unsigned int nhoff,
-		      u8 *proto, unsigned int *thoff)
+		      bool first_ok, u8 *proto, unsigned int *thoff)
 {
 	const struct ipv6hdr *h;
 	struct ipv6hdr _h;
@@ -36,7 +38,7 @@ static int knat_skip6(const struct sk_buff *skb, unsigned int nhoff,
 	off = ipv6_skip_exthdr(skb, nhoff + sizeof(_h), proto, &frag_off);
 	if (off < 0)
 		return KNAT_PARSE_OTHER;
-	if (frag_off & htons(IP6_OFFSET | IP6_MF))
+	if (frag_off & htons(first_ok ? IP6_OFFSET : IP6_OFFSET | IP6_MF))
 		return KNAT_PARSE_FRAG;
 	*thoff = off;
 	return KNAT_PARSE_OK;
@@ -53,7 +55,7 @@ static int knat_parse6_icmp_error(struct sk_buff *skb, struct knat_pkt *p)
 	if (!in)
 		return KNAT_PARSE_OTHER;
 	/* Only a first fragment quotes ports. */
-	if (knat_skip6(skb, inoff, &proto, &ithoff) != KNAT_PARSE_OK)
+	if (knat_skip6(skb, inoff, true, &proto, &ithoff) != KNAT_PARSE_OK)
 		return KNAT_PARSE_OTHER;
 	if (skb->len < ithoff + 8)
 		return KNAT_PARSE_OTHER;
@@ -118,7 +120,7 @@ int knat_parse6(struct sk_buff *skb, struct knat_pkt *p)
 	p->v6 = true;
 	p->a6[0] = ip6h->saddr;
 	p->a6[1] = ip6h->daddr;
-	res = knat_skip6(skb, skb_network_offset(skb), &proto, &thoff);
+	res = knat_skip6(skb, skb_network_offset(skb), false, &proto, &thoff);
 	p->t.proto = proto;
 	p->l4proto = proto;
 	p->thoff = thoff;
