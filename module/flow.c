@@ -55,28 +55,36 @@ static hsiphash_key_t knat_hash_key __read_mostly;
  * pays for it).  The table's own seed, drawn when it is made, goes in
  * with the protocol.
  */
-u32 knat_tuple_hash(const struct knat_tuple *t, const struct in6_addr *a6,
-		    u32 seed)
+/*
+ * IPv6: the whole addresses, never their folds, which a sender owning a
+ * /64 could make collide at will.  Out of line: IPv4 pays nothing for it.
+ */
+static noinline u32 knat_tuple_hash6(const struct knat_tuple *t,
+				     const struct in6_addr *a6, u32 ports,
+				     u32 seed)
 {
-	u32 ports = (u32)(__force u16)t->sport << 16 | (__force u16)t->dport;
 	struct {
 		struct in6_addr a[2];
 		u32 ports;
 		u32 seed;
 	} k6;
 
-	if (likely(!a6))
-		return hsiphash_4u32((__force u32)t->src, (__force u32)t->dst,
-				     ports, seed ^ t->proto, &knat_hash_key);
-	/*
-	 * IPv6: the whole addresses, never their folds, which a sender
-	 * owning a /64 could make collide at will.
-	 */
 	k6.a[0] = a6[0];
 	k6.a[1] = a6[1];
 	k6.ports = ports;
 	k6.seed = seed ^ t->proto ^ 0x60000000;
 	return hsiphash(&k6, sizeof(k6), &knat_hash_key);
+}
+
+u32 knat_tuple_hash(const struct knat_tuple *t, const struct in6_addr *a6,
+		    u32 seed)
+{
+	u32 ports = (u32)(__force u16)t->sport << 16 | (__force u16)t->dport;
+
+	if (unlikely(a6))
+		return knat_tuple_hash6(t, a6, ports, seed);
+	return hsiphash_4u32((__force u32)t->src, (__force u32)t->dst,
+			     ports, seed ^ t->proto, &knat_hash_key);
 }
 
 /* Flows by protocol, in the order of enum knat_flows_attr - 1. */

@@ -204,19 +204,24 @@ static void knat_ftab_lock_pair(struct knat_net *kn, const struct knat_flow *f,
  * IPv6 half's folds let few others past it; a family never matches the
  * other's.
  */
-static bool knat_ftab_key_eq(const struct knat_flow_half *h,
-			     const struct knat_tuple *t,
-			     const struct in6_addr *a6)
+static noinline bool knat_ftab_key_eq6(const struct knat_flow_half *h,
+				       const struct in6_addr *a6)
 {
-	const struct knat_flow *f;
+	const struct knat_flow *f = knat_flow_of(h);
 
-	if (memcmp(&h->tuple, t, KNAT_TUPLE_KEY_LEN))
-		return false;
-	f = knat_flow_of(h);
-	if (!a6)
-		return !f->v6;
 	return f->v6 && !memcmp(knat_flow_a6(f, h->tuple.dir), a6,
 				2 * sizeof(*a6));
+}
+
+static __always_inline bool knat_ftab_key_eq(const struct knat_flow_half *h,
+					     const struct knat_tuple *t,
+					     const struct in6_addr *a6)
+{
+	if (memcmp(&h->tuple, t, KNAT_TUPLE_KEY_LEN))
+		return false;
+	if (likely(!a6))
+		return !knat_flow_of(h)->v6;
+	return knat_ftab_key_eq6(h, a6);
 }
 
 /* Is @t (@a6) in bucket @b?  Its lock held. */

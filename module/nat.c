@@ -34,28 +34,19 @@
 #include "tcp_state.h"
 #include "vip.h"
 
-/*
- * Does direction @dir of @f need its source (or destination) rewritten?
- * ICMP echo has one identifier for both: it follows the address.
- */
-bool knat_needs(const struct knat_flow *f, int dir, enum knat_manip_type t)
+/* knat_needs() for an IPv6 flow: its addresses, not their folds. */
+bool knat_needs6(const struct knat_flow *f, int dir, enum knat_manip_type t)
 {
 	const struct knat_tuple *h = &f->h[dir].tuple, *o = &f->h[!dir].tuple;
+	const struct in6_addr *h6 = knat_flow_a6(f, dir);
+	const struct in6_addr *o6 = knat_flow_a6(f, !dir);
 	bool icmp = knat_is_icmp_proto(h->proto);
 
-	if (unlikely(f->v6)) {
-		const struct in6_addr *h6 = knat_flow_a6(f, dir);
-		const struct in6_addr *o6 = knat_flow_a6(f, !dir);
-
-		if (t == KNAT_MANIP_DST)
-			return !ipv6_addr_equal(&h6[1], &o6[0]) ||
-			       (!icmp && h->dport != o->sport);
-		return !ipv6_addr_equal(&h6[0], &o6[1]) ||
-		       (!icmp && h->sport != o->dport);
-	}
 	if (t == KNAT_MANIP_DST)
-		return h->dst != o->src || (!icmp && h->dport != o->sport);
-	return h->src != o->dst || (!icmp && h->sport != o->dport);
+		return !ipv6_addr_equal(&h6[1], &o6[0]) ||
+		       (!icmp && h->dport != o->sport);
+	return !ipv6_addr_equal(&h6[0], &o6[1]) ||
+	       (!icmp && h->sport != o->dport);
 }
 
 /*
@@ -113,14 +104,15 @@ static bool knat_flow_usable(struct knat_net *kn, struct knat_flow *f,
  * Rewrite the packet @p of direction @dir of @f as the other half says:
  * its destination (entry) or its source (exit).  Made writable already.
  */
-static void knat_manip_flow(struct sk_buff *skb, const struct knat_pkt *p,
-			    const struct knat_flow *f, int dir,
-			    enum knat_manip_type type)
+static __always_inline void knat_manip_flow(struct sk_buff *skb,
+					    const struct knat_pkt *p,
+					    const struct knat_flow *f, int dir,
+					    enum knat_manip_type type)
 {
 	const struct knat_tuple *o = &f->h[!dir].tuple;
 	bool dst = type == KNAT_MANIP_DST;
 
-	if (f->v6)
+	if (unlikely(f->v6))
 		knat_manip6(skb, 0, p->thoff, p->l4proto, p->l4len, false,
 			    type, &knat_flow_a6(f, !dir)[dst ? 0 : 1],
 			    dst ? o->sport : o->dport);

@@ -212,9 +212,11 @@ static void knat_parse_seg(const struct sk_buff *skb, unsigned int thoff,
 
 /*
  * TCP or UDP (p->l4proto) at p->thoff: ports, and TCP's flags and what
- * the window check reads.  Either family.
+ * the window check reads.  Either family; inline in IPv4's parse, which
+ * every packet of a namespace with rules takes.
  */
-int knat_parse_ports(struct sk_buff *skb, struct knat_pkt *p)
+static __always_inline int __knat_parse_ports(struct sk_buff *skb,
+					      struct knat_pkt *p)
 {
 	unsigned int thoff = p->thoff;
 
@@ -248,16 +250,22 @@ int knat_parse_ports(struct sk_buff *skb, struct knat_pkt *p)
 	return KNAT_PARSE_OK;
 }
 
+int knat_parse_ports(struct sk_buff *skb, struct knat_pkt *p)
+{
+	return __knat_parse_ports(skb, p);
+}
+
 /*
  * Read the headers knat needs.  At these hooks skb->data is the IP
  * header, which IPv4 validated on input (or built on output).
  */
-int knat_parse4(struct sk_buff *skb, struct knat_pkt *p)
+static __always_inline int knat_parse4(struct sk_buff *skb,
+				       struct knat_pkt *p)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	unsigned int thoff = skb_network_offset(skb) + iph->ihl * 4;
 
-	memset(p, 0, sizeof(*p));
+	memset(p, 0, offsetof(struct knat_pkt, a6));
 	p->t.src = iph->saddr;
 	p->t.dst = iph->daddr;
 	p->t.proto = iph->protocol;
@@ -269,7 +277,7 @@ int knat_parse4(struct sk_buff *skb, struct knat_pkt *p)
 	switch (iph->protocol) {
 	case IPPROTO_TCP:
 	case IPPROTO_UDP:
-		return knat_parse_ports(skb, p);
+		return __knat_parse_ports(skb, p);
 	case IPPROTO_ICMP: {
 		const struct icmphdr *ih;
 		struct icmphdr _ih;

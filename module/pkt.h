@@ -13,7 +13,6 @@ struct knat_pkt {
 	struct knat_tuple t;	/* as on the wire; for errors: the quote's */
 	bool v6;		/* IPv6: ->t folds ->a6 */
 	u8 l4proto;		/* the packet's own L4 protocol (not a quote's) */
-	struct in6_addr a6[2];	/* IPv6: ->t's source and destination */
 	unsigned int thoff;	/* L4 header offset */
 	unsigned int l4len;	/* L4 header bytes to make writable */
 	u8 tcpflags;		/* KNAT_TCPF_* */
@@ -24,6 +23,8 @@ struct knat_pkt {
 	unsigned int inner_l4avail; /* ... and the quoted L4 bytes present */
 	struct knat_tcp_seg seg;	/* TCP: what the window check reads */
 	struct knat_ftab_hint hint;	/* the entry hook's lookup of t */
+	/* Last: IPv4's parse leaves it as it is (only read when ->v6). */
+	struct in6_addr a6[2];	/* IPv6: ->t's source and destination */
 };
 
 enum knat_parse_result {
@@ -83,7 +84,6 @@ static inline bool knat_pure_syn(u8 flags)
 }
 
 int knat_parse(struct sk_buff *skb, struct knat_pkt *p);
-int knat_parse4(struct sk_buff *skb, struct knat_pkt *p);
 int knat_parse6(struct sk_buff *skb, struct knat_pkt *p);
 int knat_parse_ports(struct sk_buff *skb, struct knat_pkt *p);
 enum knat_drop knat_pkt_invalid(struct sk_buff *skb, const struct knat_pkt *p,
