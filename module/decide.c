@@ -72,9 +72,13 @@ bool knat_decide_full(struct knat_net *kn, struct knat_decision *d)
  * @other is the half of the new flow the packet does not carry.
  */
 static void knat_decide_table(struct knat_net *kn, struct knat_decision *d,
-			      const struct knat_tuple *other)
+			      const struct knat_tuple *other,
+			      const struct in6_addr *other6)
 {
-	if (!knat_decide_full(kn, d) && knat_tuple_taken(kn, other))
+	if (knat_decide_full(kn, d))
+		return;
+	if (other6 ? knat_tuple_taken6(kn, other, other6) :
+		     knat_tuple_taken(kn, other))
 		knat_decide_drop(d, KNAT_DROP_CLASH);
 }
 
@@ -125,7 +129,7 @@ static void knat_dnat_decide(struct knat_net *kn, struct sk_buff *skb,
 		}
 	}
 	if (dry)
-		knat_decide_table(kn, d, &d->reply);
+		knat_decide_table(kn, d, &d->reply, NULL);
 }
 
 /* A packet of no flow to a forwarded port. */
@@ -166,14 +170,17 @@ static void knat_service_decide(struct knat_net *kn, struct sk_buff *skb,
 				struct knat_service *svc, bool dry,
 				struct knat_decision *d)
 {
+	const struct in6_addr *a6 = knat_pkt_a6(p);
 	struct knat_backend *be = NULL;
+	union nf_inet_addr client = {};
 
 	/*
-	 * Forwarded with TTL 1 or 0 it never reaches a backend: no flow, no
-	 * scheduling, no health verdict; routing answers it (time exceeded
-	 * about the VIP, as any router on the way would).
+	 * Forwarded with TTL (hop limit) 1 or 0 it never reaches a backend:
+	 * no flow, no scheduling, no health verdict; routing answers it
+	 * (time exceeded about the VIP, as any router on the way would).
 	 */
-	if (state->hook == NF_INET_PRE_ROUTING && ip_hdr(skb)->ttl <= 1)
+	if (state->hook == NF_INET_PRE_ROUTING &&
+	    (p->v6 ? ipv6_hdr(skb)->hop_limit : ip_hdr(skb)->ttl) <= 1)
 		return;
 	d->svc = svc;
 	d->verdict = KNAT_VERDICT_SERVICE;
@@ -198,22 +205,30 @@ static void knat_service_decide(struct knat_net *kn, struct sk_buff *skb,
 		}
 	}
 	if (!be && READ_ONCE(svc->persist) && d->tcp_state == KNAT_TCP_NONE) {
-		be = knat_persist_find(kn, svc, p->t.src);
+		if (a6)
+			client.in6 = a6[0];
+		else
+			client.ip = p->t.src;
+		be = knat_persist_find(kn, svc, &client);
 		if (be)
 			d->flags |= KNAT_DECIDE_F_PERSIST_HIT;
 		else
-			be = knat_sched_pick(svc, &p->t, dry);
+			be = knat_sched_pick(svc, &p->t, a6, dry);
 		if (be && !dry)
-			be = knat_persist_record(kn, svc, p->t.src, be);
+			be = knat_persist_record(kn, svc, &client, be);
 	} else if (!be) {
-		be = knat_sched_pick(svc, &p->t, dry);
+		be = knat_sched_pick(svc, &p->t, a6, dry);
 	}
 	if (!be) {
 		knat_decide_drop(d, KNAT_DROP_NO_BACKEND);
 		return;
 	}
 	d->be = be;
-	knat_dnat_decide(kn, skb, p, state, be->addr, be->port, dry, d);
+	if (p->v6)
+		knat_dnat_decide6(kn, p, state, &be->addr.in6, be->port, dry, d);
+	else
+		knat_dnat_decide(kn, skb, p, state, be->addr.ip, be->port, dry,
+				 d);
 }
 
 /*
@@ -232,7 +247,7 @@ static void knat_pickup_decide(struct knat_net *kn, const struct knat_pkt *p,
 	if (p->t.proto == IPPROTO_TCP &&
 	    (p->tcpflags & KNAT_TCPF_RST || knat_pure_syn(p->tcpflags)))
 		return;
-	be = knat_backend_find_reply(kn, &p->t, &ambiguous);
+	be = knat_backend_find_reply(kn, &p->t, knat_pkt_a6(p), &ambiguous);
 	if (ambiguous) {
 		/* Several services share the backend: whose answer is it? */
 		knat_decide_drop(d, KNAT_DROP_PICKUP_AMBIGUOUS);
@@ -247,15 +262,49 @@ static void knat_pickup_decide(struct knat_net *kn, const struct knat_pkt *p,
 	d->svc = be->svc;
 	d->be = be;
 	d->reply = (struct knat_tuple) {
-		.src = p->t.dst, .dst = be->svc->addr,
+		.src = p->t.dst, .dst = be->svc->addr.ip,
 		.sport = p->t.dport, .dport = be->svc->port,
 		.proto = p->t.proto,
 	};
+	if (p->v6) {
+		d->reply6[0] = p->a6[1];
+		d->reply6[1] = be->svc->addr.in6;
+		knat_tuple_fold6(&d->reply, d->reply6);
+	}
 	/* A SYN-ACK moves SYN_SENT on; anything else is mid-flow. */
 	d->tcp_state = p->tcpflags & KNAT_TCPF_SYN ? KNAT_TCP_SYN_SENT :
 		       KNAT_TCP_ESTABLISHED;
 	if (dry)
-		knat_decide_table(kn, d, &d->reply);
+		knat_decide_table(kn, d, &d->reply,
+				  p->v6 ? d->reply6 : NULL);
+}
+
+/* knat_decide() of an IPv6 packet: the same order, IPv6's lookups. */
+static void knat_decide6(struct knat_net *kn, struct sk_buff *skb,
+			 const struct knat_pkt *p,
+			 const struct nf_hook_state *state, bool services,
+			 bool dry, struct knat_decision *d)
+{
+	struct knat_service *svc;
+	struct knat_forward *fwd;
+
+	if (p->t.proto == IPPROTO_ICMPV6 &&
+	    state->hook == NF_INET_PRE_ROUTING && services &&
+	    knat_service_is_vip6(kn, &p->a6[1])) {
+		d->verdict = KNAT_VERDICT_VIP_ECHO;
+		return;
+	}
+	if (p->t.proto != IPPROTO_TCP && p->t.proto != IPPROTO_UDP)
+		return;
+	svc = services ? knat_service_find6(kn, p->t.proto, &p->a6[1],
+					    p->t.dport) : NULL;
+	if (svc)
+		return knat_service_decide(kn, skb, p, state, svc, dry, d);
+	fwd = knat_forward_find6(kn, p->t.proto, &p->a6[1], ntohs(p->t.dport));
+	if (fwd)
+		return knat_forward_decide(kn, skb, p, state, fwd, dry, d);
+	if (state->hook == NF_INET_PRE_ROUTING && services)
+		knat_pickup_decide(kn, p, dry, d);
 }
 
 /*
@@ -274,16 +323,8 @@ void knat_decide(struct knat_net *kn, struct sk_buff *skb,
 	struct knat_forward *fwd;
 
 	memset(d, 0, sizeof(*d));
-	/* IPv6: forwards only, so far. */
-	if (p->v6) {
-		if (p->t.proto != IPPROTO_TCP && p->t.proto != IPPROTO_UDP)
-			return;
-		fwd = knat_forward_find6(kn, p->t.proto, &p->a6[1],
-					 ntohs(p->t.dport));
-		if (fwd)
-			knat_forward_decide(kn, skb, p, state, fwd, dry, d);
-		return;
-	}
+	if (p->v6)
+		return knat_decide6(kn, skb, p, state, services, dry, d);
 	if (p->t.proto == IPPROTO_ICMP && state->hook == NF_INET_PRE_ROUTING &&
 	    services && knat_service_is_vip(kn, p->t.dst)) {
 		d->verdict = KNAT_VERDICT_VIP_ECHO;

@@ -208,12 +208,12 @@ void knat_event_backend(struct knat_net *kn, const struct knat_backend *be,
 	}
 	nest = nla_nest_start(msg, KNAT_A_SERVICE);
 	if (!nest || nla_put_u8(msg, KNAT_SVC_A_PROTO, svc->proto) ||
-	    nla_put_be32(msg, KNAT_SVC_A_ADDR, svc->addr) ||
+	    knat_nl_put_svc_addr(msg, svc) ||
 	    nla_put_be16(msg, KNAT_SVC_A_PORT, svc->port))
 		goto fail;
 	nla_nest_end(msg, nest);
 	nest = nla_nest_start(msg, KNAT_A_BACKEND);
-	if (!nest || nla_put_be32(msg, KNAT_BE_A_ADDR, be->addr) ||
+	if (!nest || knat_nl_put_be_addr(msg, be) ||
 	    nla_put_be16(msg, KNAT_BE_A_PORT, be->port) ||
 	    nla_put_u8(msg, KNAT_BE_A_STATE, READ_ONCE(be->state)) ||
 	    nla_put_u8(msg, KNAT_BE_A_HEALTH, READ_ONCE(be->health)))

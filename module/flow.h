@@ -5,6 +5,7 @@
 #include <linux/atomic.h>
 #include <linux/in6.h>
 #include <linux/jiffies.h>
+#include <linux/netfilter.h>
 
 #include "flow_table.h"
 #include "knat.h"
@@ -160,6 +161,18 @@ static inline __be32 knat_addr6_fold(const struct in6_addr *a)
 {
 	return a->s6_addr32[0] ^ a->s6_addr32[1] ^ a->s6_addr32[2] ^
 	       a->s6_addr32[3];
+}
+
+/* A flow's original source address, of either family (16 bytes). */
+static inline union nf_inet_addr knat_flow_client(const struct knat_flow *f)
+{
+	union nf_inet_addr a = {};
+
+	if (f->v6)
+		a.in6 = knat_flow_a6(f, KNAT_DIR_ORIG)[0];
+	else
+		a.ip = f->h[KNAT_DIR_ORIG].tuple.src;
+	return a;
 }
 
 static inline bool knat_is_icmp_proto(u8 proto)

@@ -23,7 +23,9 @@
  */
 
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
+#include <net/ipv6.h>
 
 #include "events.h"
 #include "flow.h"
@@ -69,7 +71,8 @@ static void knat_health_run_reset(struct knat_backend *be)
  * asks for; those of a window gone by are forgotten (the failures stay:
  * only a passed handshake ends a run).
  */
-static bool knat_health_run_add(struct knat_backend *be, __be32 client)
+static bool knat_health_run_add(struct knat_backend *be,
+				const union nf_inet_addr *client)
 {
 	const struct knat_service *svc = be->svc;
 	u32 window = READ_ONCE(svc->check_timeout) * KNAT_CHECK_WINDOW * HZ;
@@ -85,10 +88,10 @@ static bool knat_health_run_add(struct knat_backend *be, __be32 client)
 	}
 	WRITE_ONCE(be->nfails, be->nfails + 1);
 	for (i = 0; i < be->nclients; i++)
-		if (be->check_client[i] == client)
+		if (nf_inet_addr_cmp(&be->check_client[i], client))
 			break;
 	if (i == be->nclients && be->nclients < need)
-		be->check_client[be->nclients++] = client;
+		be->check_client[be->nclients++] = *client;
 	down = be->nfails >= READ_ONCE(svc->check_fails) &&
 	       be->nclients >= need;
 	if (down)
@@ -101,6 +104,7 @@ static void knat_health_failed(struct knat_net *kn, struct knat_flow *f)
 {
 	struct knat_backend *be = f->owner;
 	u32 limit = READ_ONCE(be->svc->check_fails);
+	union nf_inet_addr client = knat_flow_client(f);
 
 	if (test_and_set_bit(KNAT_FLOW_CHECKED_BIT, &f->status) ||
 	    READ_ONCE(be->dead))
@@ -114,7 +118,7 @@ static void knat_health_failed(struct knat_net *kn, struct knat_flow *f)
 		knat_health_down(kn, be);
 		return;
 	}
-	if (knat_health_run_add(be, f->h[KNAT_DIR_ORIG].tuple.src))
+	if (knat_health_run_add(be, &client))
 		knat_health_down(kn, be);
 	else if (READ_ONCE(be->nfails) >= limit)
 		/* Enough failures, too few clients: not taken down. */
@@ -170,7 +174,7 @@ void knat_health_tcp(struct knat_net *kn, struct knat_flow *f, int dir,
 	/* The client sends its SYN again: no SYN-ACK came in time. */
 	if ((u32)jiffies - f->start < timeout)
 		return;
-	if (ip_hdr(skb)->ttl <= 1) {
+	if ((f->v6 ? ipv6_hdr(skb)->hop_limit : ip_hdr(skb)->ttl) <= 1) {
 		knat_count(kn, KNAT_CNT_HEALTH_IGNORED);
 		return;
 	}
@@ -196,8 +200,36 @@ void knat_health_icmp(struct knat_net *kn, struct knat_flow *f, int dir,
 	ih = skb_header_pointer(skb, thoff, sizeof(_ih), &_ih);
 	if (!ih || ih->type != ICMP_DEST_UNREACH)
 		return;
-	if (local || ip_hdr(skb)->saddr != be->addr ||
+	if (local || ip_hdr(skb)->saddr != be->addr.ip ||
 	    ih->code > ICMP_PORT_UNREACH) {
+		knat_count(kn, KNAT_CNT_HEALTH_IGNORED);
+		return;
+	}
+	knat_health_failed(kn, f);
+}
+
+/*
+ * The same for ICMPv6: the backend itself says no route, address or port
+ * unreachable.  Administratively prohibited is a firewall on the way, as
+ * is IPv4's code 13, which neither counts.
+ */
+void knat_health_icmp6(struct knat_net *kn, struct knat_flow *f, int dir,
+		       const struct sk_buff *skb, unsigned int thoff,
+		       bool local)
+{
+	const struct knat_backend *be = f->owner;
+	struct icmp6hdr _ih;
+	const struct icmp6hdr *ih;
+
+	if (dir != KNAT_DIR_REPLY)
+		return;
+	ih = skb_header_pointer(skb, thoff, sizeof(_ih), &_ih);
+	if (!ih || ih->icmp6_type != ICMPV6_DEST_UNREACH)
+		return;
+	if (local || !ipv6_addr_equal(&ipv6_hdr(skb)->saddr, &be->addr.in6) ||
+	    (ih->icmp6_code != ICMPV6_NOROUTE &&
+	     ih->icmp6_code != ICMPV6_ADDR_UNREACH &&
+	     ih->icmp6_code != ICMPV6_PORT_UNREACH)) {
 		knat_count(kn, KNAT_CNT_HEALTH_IGNORED);
 		return;
 	}

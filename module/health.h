@@ -16,6 +16,9 @@ void knat_health_tcp(struct knat_net *kn, struct knat_flow *f, int dir,
 void knat_health_icmp(struct knat_net *kn, struct knat_flow *f, int dir,
 		      const struct sk_buff *skb, unsigned int thoff,
 		      bool local);
+void knat_health_icmp6(struct knat_net *kn, struct knat_flow *f, int dir,
+		       const struct sk_buff *skb, unsigned int thoff,
+		       bool local);
 struct knat_backend *knat_health_probe(struct knat_service *svc, bool dry);
 void knat_health_probe_end(struct knat_backend *be);
 void knat_health_reset(struct knat_backend *be);

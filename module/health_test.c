@@ -46,7 +46,7 @@ static int knat_health_test_init(struct kunit *test)
 	refcount_set(&x->svc.refcnt, 1);
 
 	x->be.svc = &x->svc;
-	x->be.addr = htonl(KNAT_HT_BACKEND);
+	x->be.addr.ip = htonl(KNAT_HT_BACKEND);
 	x->be.port = htons(8080);
 	x->be.weight = 1;
 	x->be.state = KNAT_BACKEND_UP;
@@ -353,6 +353,237 @@ static void knat_health_dead_backend(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&x->svc.nprobing), 1);
 }
 
+/*
+ * IPv6: the backend is 2001:db8:b::b, a router on the way 2001:db8:b::1,
+ * client n 2001:db8:c::n.
+ */
+static struct in6_addr knat_ht_in6(u32 w1, u32 w3)
+{
+	struct in6_addr a = {};
+
+	a.s6_addr32[0] = htonl(0x20010db8);
+	a.s6_addr32[1] = htonl(w1);
+	a.s6_addr32[3] = htonl(w3);
+	return a;
+}
+
+#define KNAT_HT_BACKEND6	knat_ht_in6(0x000b0000, 0xb)
+#define KNAT_HT_ROUTER6		knat_ht_in6(0x000b0000, 0x1)
+#define KNAT_HT_CLIENT6(n)	knat_ht_in6(0x000c0000, (n))
+
+/* The fixture's service and backend made IPv6 ones. */
+static void knat_ht_v6(struct knat_health_fixture *x)
+{
+	x->svc.v6 = 1;
+	x->svc.addr.in6 = knat_ht_in6(0x00050000, 1);
+	x->be.addr.in6 = KNAT_HT_BACKEND6;
+}
+
+/* An IPv6 handshake of @client to the backend, as knat_ht_flow(). */
+static struct knat_flow *knat_ht_flow6(struct kunit *test,
+				       const struct in6_addr *client)
+{
+	struct knat_health_fixture *x = test->priv;
+	struct knat_flow6 *f6;
+	struct knat_flow *f;
+
+	f6 = kunit_kzalloc(test, sizeof(*f6), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f6);
+	f = &f6->f;
+	f->v6 = 1;
+	f->kind = KNAT_FLOW_KIND_SERVICE;
+	f->owner = &x->be;
+	f->state = KNAT_TCP_SYN_SENT;
+	f6->a[KNAT_DIR_ORIG][0] = *client;
+	f6->a[KNAT_DIR_ORIG][1] = x->svc.addr.in6;
+	knat_tuple_fold6(&f->h[KNAT_DIR_ORIG].tuple, f6->a[KNAT_DIR_ORIG]);
+	f->h[KNAT_DIR_ORIG].tuple.proto = IPPROTO_TCP;
+	f->start = (u32)jiffies - x->svc.check_timeout * HZ - 1;
+	return f;
+}
+
+/*
+ * An IPv6 packet from @src with @hop_limit, and an ICMPv6 header if
+ * @type >= 0.
+ */
+static struct sk_buff *knat_ht_skb6(struct kunit *test,
+				    const struct in6_addr *src, u8 hop_limit,
+				    int type, u8 code)
+{
+	struct sk_buff *skb = alloc_skb(128, GFP_KERNEL);
+	struct ipv6hdr *ip6h;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reset_network_header(skb);
+	ip6h = skb_put_zero(skb, sizeof(*ip6h));
+	ip6h->version = 6;
+	ip6h->hop_limit = hop_limit;
+	ip6h->nexthdr = type >= 0 ? IPPROTO_ICMPV6 : IPPROTO_TCP;
+	ip6h->saddr = *src;
+	ip6h->daddr = KNAT_HT_CLIENT6(2);
+	if (type >= 0) {
+		struct icmp6hdr *ih = skb_put_zero(skb, sizeof(*ih));
+
+		ih->icmp6_type = type;
+		ih->icmp6_code = code;
+	}
+	return skb;
+}
+
+/* @client's SYN again, past check-timeout, with @hop_limit. */
+static void knat_ht_retrans6(struct kunit *test, const struct in6_addr *client,
+			     u8 hop_limit)
+{
+	struct knat_health_fixture *x = test->priv;
+	struct sk_buff *skb = knat_ht_skb6(test, client, hop_limit, -1, 0);
+
+	knat_health_tcp(&x->kn, knat_ht_flow6(test, client), KNAT_DIR_ORIG,
+			KNAT_TCPF_SYN, skb);
+	kfree_skb(skb);
+}
+
+/* @n ICMPv6 errors of @type/@code from @src, each about its own flow. */
+static void knat_ht_icmp6(struct kunit *test, int n,
+			  const struct in6_addr *src, u8 type, u8 code,
+			  bool local)
+{
+	struct knat_health_fixture *x = test->priv;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct in6_addr client = KNAT_HT_CLIENT6(2 + i);
+		struct sk_buff *skb = knat_ht_skb6(test, src, 64, type, code);
+
+		knat_health_icmp6(&x->kn, knat_ht_flow6(test, &client),
+				  KNAT_DIR_REPLY, skb, sizeof(struct ipv6hdr),
+				  local);
+		kfree_skb(skb);
+	}
+}
+
+/*
+ * Of the destination unreachable codes from the backend, no route (0),
+ * address (3) and port unreachable (4) fail the handshake; the others
+ * (admin prohibited 1, beyond scope 2, policy 5, reject route 6) are
+ * ignored.
+ */
+static void knat_health_icmp6_codes(struct kunit *test)
+{
+	struct knat_health_fixture *x = test->priv;
+	struct in6_addr be6 = KNAT_HT_BACKEND6;
+	u64 failed = 0, ignored = 0;
+	u8 code;
+
+	knat_ht_v6(x);
+	x->svc.check_fails = 100;	/* one failure at a time, none down */
+	for (code = 0; code <= ICMPV6_REJECT_ROUTE; code++) {
+		bool fails = code == ICMPV6_NOROUTE ||
+			     code == ICMPV6_ADDR_UNREACH ||
+			     code == ICMPV6_PORT_UNREACH;
+
+		knat_ht_icmp6(test, 1, &be6, ICMPV6_DEST_UNREACH, code, false);
+		failed += fails;
+		ignored += !fails;
+		KUNIT_EXPECT_EQ_MSG(test, failed,
+				    knat_ht_count(test, KNAT_CNT_CHECK_FAILED),
+				    "code %u", code);
+		KUNIT_EXPECT_EQ_MSG(test, ignored,
+				    knat_ht_count(test,
+						  KNAT_CNT_HEALTH_IGNORED),
+				    "code %u", code);
+	}
+	KUNIT_EXPECT_EQ(test, failed, 3ULL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(x->be.health), (u8)KNAT_HEALTH_OK);
+}
+
+static void knat_health_icmp6_filter(struct kunit *test)
+{
+	struct knat_health_fixture *x = test->priv;
+	struct in6_addr be6 = KNAT_HT_BACKEND6, router6 = KNAT_HT_ROUTER6;
+	struct in6_addr twin = be6, four = {};
+	struct knat_flow *f;
+	struct sk_buff *skb;
+
+	knat_ht_v6(x);
+	/* Another address of the backend's fold; its first word alone. */
+	twin.s6_addr32[1] ^= htonl(0x0000ffff);
+	twin.s6_addr32[2] ^= htonl(0x0000ffff);
+	four.s6_addr32[0] = be6.s6_addr32[0];
+
+	/* Admin prohibited (a firewall) never counts, even the backend's. */
+	knat_ht_icmp6(test, 4, &be6, ICMPV6_DEST_UNREACH,
+		      ICMPV6_ADM_PROHIBITED, false);
+	/* The router's, anyone's but the backend's, or our own. */
+	knat_ht_icmp6(test, 4, &router6, ICMPV6_DEST_UNREACH,
+		      ICMPV6_PORT_UNREACH, false);
+	knat_ht_icmp6(test, 4, &twin, ICMPV6_DEST_UNREACH,
+		      ICMPV6_PORT_UNREACH, false);
+	knat_ht_icmp6(test, 4, &four, ICMPV6_DEST_UNREACH,
+		      ICMPV6_PORT_UNREACH, false);
+	knat_ht_icmp6(test, 4, &be6, ICMPV6_DEST_UNREACH,
+		      ICMPV6_PORT_UNREACH, true);
+	KUNIT_EXPECT_EQ(test, knat_ht_count(test, KNAT_CNT_HEALTH_IGNORED),
+			20ULL);
+	/* Not an unreachable at all, or the client's way: not looked at. */
+	knat_ht_icmp6(test, 4, &be6, ICMPV6_PKT_TOOBIG, 0, false);
+	knat_ht_icmp6(test, 4, &be6, ICMPV6_TIME_EXCEED, 0, false);
+	skb = knat_ht_skb6(test, &be6, 64, ICMPV6_DEST_UNREACH,
+			   ICMPV6_PORT_UNREACH);
+	f = knat_ht_flow6(test, &router6);
+	knat_health_icmp6(&x->kn, f, KNAT_DIR_ORIG, skb,
+			  sizeof(struct ipv6hdr), false);
+	kfree_skb(skb);
+	KUNIT_EXPECT_EQ(test, knat_ht_count(test, KNAT_CNT_HEALTH_IGNORED),
+			20ULL);
+	KUNIT_EXPECT_EQ(test, knat_ht_count(test, KNAT_CNT_CHECK_FAILED), 0ULL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(x->be.health), (u8)KNAT_HEALTH_OK);
+
+	/* The backend's own port unreachable, to three clients: down. */
+	knat_ht_icmp6(test, 3, &be6, ICMPV6_DEST_UNREACH,
+		      ICMPV6_PORT_UNREACH, false);
+	KUNIT_EXPECT_EQ(test, knat_ht_count(test, KNAT_CNT_CHECK_FAILED), 3ULL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(x->be.health), (u8)KNAT_HEALTH_FAILED);
+}
+
+/*
+ * IPv6 clients' SYNs again: each client its whole address (one of the
+ * same fold is another client); a hop limit ending here says nothing.
+ */
+static void knat_health_v6_clients(struct kunit *test)
+{
+	struct knat_health_fixture *x = test->priv;
+	struct in6_addr c2 = KNAT_HT_CLIENT6(2), twin = c2;
+	union nf_inet_addr first = {};
+	int i;
+
+	knat_ht_v6(x);
+	twin.s6_addr32[1] ^= htonl(0x00000100);
+	twin.s6_addr32[2] ^= htonl(0x00000100);
+	KUNIT_ASSERT_EQ(test, knat_addr6_fold(&twin), knat_addr6_fold(&c2));
+
+	for (i = 0; i < 6; i++) {
+		struct in6_addr c = KNAT_HT_CLIENT6(10 + i);
+
+		knat_ht_retrans6(test, &c, 1);
+		knat_ht_retrans6(test, &c, 0);
+	}
+	KUNIT_EXPECT_EQ(test, knat_ht_count(test, KNAT_CNT_CHECK_FAILED), 0ULL);
+	KUNIT_EXPECT_EQ(test, knat_ht_count(test, KNAT_CNT_HEALTH_IGNORED),
+			12ULL);
+
+	for (i = 0; i < 3; i++)
+		knat_ht_retrans6(test, &c2, 64);
+	KUNIT_EXPECT_EQ(test, knat_ht_count(test, KNAT_CNT_CHECK_FAILED), 3ULL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(x->be.nclients), (u8)1);
+	first.in6 = c2;
+	KUNIT_EXPECT_TRUE(test, nf_inet_addr_cmp(&x->be.check_client[0],
+						 &first));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(x->be.health), (u8)KNAT_HEALTH_OK);
+	knat_ht_retrans6(test, &twin, 64);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(x->be.health), (u8)KNAT_HEALTH_FAILED);
+	KUNIT_EXPECT_EQ(test, knat_ht_count(test, KNAT_CNT_CHECK_DOWN), 1ULL);
+}
+
 static struct kunit_case knat_health_cases[] = {
 	KUNIT_CASE(knat_health_one_client_stays_up),
 	KUNIT_CASE(knat_health_two_clients_down),
@@ -365,6 +596,9 @@ static struct kunit_case knat_health_cases[] = {
 	KUNIT_CASE(knat_health_probe_slot),
 	KUNIT_CASE(knat_health_probe_verdicts),
 	KUNIT_CASE(knat_health_dead_backend),
+	KUNIT_CASE(knat_health_icmp6_codes),
+	KUNIT_CASE(knat_health_icmp6_filter),
+	KUNIT_CASE(knat_health_v6_clients),
 	{}
 };
 

@@ -178,20 +178,22 @@ u32 knat_rules_v6(struct knat_net *kn, struct knat_rule_table __rcu **slot,
 }
 
 /*
- * The hooks tables @fwd and @snat (and @nservices services) will need,
+ * The hooks tables @fwd and @snat (and @nservices services, @nservices6 of
+ * them IPv6) will need,
  * registered before they are published (restore.c), so that publishing
  * cannot fail; knat_rules_changed() drops what is left over after.
  */
 int knat_hooks_prepare(struct knat_net *kn, const struct knat_rule_table *fwd,
-		       const struct knat_rule_table *snat, u32 nservices)
+		       const struct knat_rule_table *snat, u32 nservices,
+		       u32 nservices6)
 {
 	u32 n6 = knat_table_v6(fwd, false) + knat_table_v6(snat, true);
 	u32 n = (fwd ? fwd->n : 0) + (snat ? snat->n : 0);
 	int err = 0;
 
-	if (n6)
+	if (n6 + nservices6)
 		err = knat_hooks6_enable(kn);
-	if (!err && n - n6 + nservices)
+	if (!err && n - n6 + nservices - nservices6)
 		err = knat_hooks_enable(kn);
 	return err;
 }
@@ -203,8 +205,8 @@ int knat_hooks_prepare(struct knat_net *kn, const struct knat_rule_table *fwd,
  */
 int knat_rules_changed(struct knat_net *kn)
 {
-	u32 n6 = kn->nforwards6 + kn->nsnats6;
-	u32 n4 = kn->nforwards + kn->nsnats - n6 + kn->nservices;
+	u32 n6 = kn->nforwards6 + kn->nsnats6 + kn->nservices6;
+	u32 n4 = kn->nforwards + kn->nsnats + kn->nservices - n6;
 	int err = 0;
 
 	if (n6)

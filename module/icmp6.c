@@ -12,9 +12,11 @@
 #include <linux/icmpv6.h>
 #include <net/ipv6.h>
 
+#include "health.h"
 #include "icmp.h"
 #include "manip.h"
 #include "nat.h"
+#include "service.h"
 #include "stats.h"
 
 /* The quote's own L4 protocol (its tuple may say "echo reply"). */
@@ -28,6 +30,7 @@ static unsigned int knat_icmp6_error_entry(struct knat_net *kn,
 					   struct knat_pkt *p,
 					   const struct nf_hook_state *state)
 {
+	struct knat_service *svc;
 	const struct in6_addr *o6;
 	struct knat_flow_half *h;
 	const struct knat_tuple *o;
@@ -48,10 +51,28 @@ static unsigned int knat_icmp6_error_entry(struct knat_net *kn,
 	o = &f->h[!dir].tuple;
 	o6 = knat_flow_a6(f, !dir);
 
+	/*
+	 * A service counts its flows' errors; the per-type counters it
+	 * keeps are ICMP's (icmp.c), IPv6's are the namespace's only.
+	 */
+	svc = knat_flow_is_service(f) ?
+	      ((struct knat_backend *)f->owner)->svc : NULL;
+
 	/* An error goes to whoever sent the quoted packet, or it is forged. */
-	if (!ipv6_addr_equal(&ipv6_hdr(skb)->daddr, &p->a6[0]))
+	if (!ipv6_addr_equal(&ipv6_hdr(skb)->daddr, &p->a6[0])) {
+		if (svc)
+			this_cpu_inc(svc->stats->icmp[KNAT_SVC_ICMP_UNRELATED]);
 		return knat_drop(kn, KNAT_DROP_ICMP_UNRELATED);
+	}
 	knat_count(kn, KNAT_CNT_ICMP_ERR_TRANSLATED);
+	if (svc)
+		knat_svc_count_icmp(svc, KNAT_CNT_ICMP_ERR_TRANSLATED);
+
+	/* An unreachable answering a SYN fails the backend's handshake. */
+	if (svc && f->h[KNAT_DIR_ORIG].tuple.proto == IPPROTO_TCP &&
+	    (READ_ONCE(f->state) & KNAT_TCP_STATE_MASK) == KNAT_TCP_SYN_SENT)
+		knat_health_icmp6(kn, f, dir, skb, p->thoff,
+				  state->hook == NF_INET_LOCAL_OUT);
 
 	if (knat_needs(f, dir, KNAT_MANIP_DST)) {
 		if (skb_ensure_writable(skb, p->thoff + p->l4len))

@@ -128,6 +128,7 @@ struct knat_net {
 	struct work_struct masq6_work;	/* snat.c */
 	u32 nsnats6;
 	u32 nservices;
+	u32 nservices6;			/* of them, IPv6 */
 	u32 nbackends;			/* of all services */
 };
 

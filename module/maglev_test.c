@@ -470,6 +470,52 @@ static void knat_maglev_invalid(struct kunit *test)
 	knat_mt_counts(test, t);
 }
 
+/*
+ * An IPv6 backend's key is a hash of all 64 bits (service.c), where an
+ * IPv4 one's ADDR << 16 | PORT leaves the top 16 clear: keys that differ
+ * only there are other backends with other preference lists, and such
+ * tables split as evenly, whatever the order.
+ */
+static void knat_maglev_wide_keys(struct kunit *test)
+{
+	struct knat_maglev_backend *be = knat_mt_backends(test, 0, 8, 1);
+	struct knat_maglev_backend *rev = knat_mt_backends(test, 0, 8, 1);
+	const u32 m = 65537;
+	struct knat_maglev *a, *b;
+	u32 i, moved, *cnt;
+
+	/* The same low 48 bits, eight different tops. */
+	for (i = 0; i < 8; i++)
+		be[i].key = (u64)(i + 1) << 48 | knat_mt_key(0);
+	a = knat_mt_build(test, 0, be, 8, m);
+	KUNIT_EXPECT_EQ(test, a->nlive, 8U);
+	knat_mt_check_shares(test, a, be);
+	for (i = 0; i < 8; i++)
+		rev[i] = be[7 - i];
+	b = knat_mt_build(test, 1, rev, 8, m);
+	KUNIT_EXPECT_EQ(test, knat_mt_diff(a, b), 0U);
+
+	/* Backend 0 keyed by its top bit alone: it moves, few others do. */
+	rev[7].key = BIT_ULL(63) | knat_mt_key(0);
+	b = knat_mt_build(test, 1, rev, 8, m);
+	cnt = knat_mt_counts(test, a);
+	moved = knat_maglev_moved(a, b);
+	KUNIT_EXPECT_EQ(test, moved, knat_mt_diff(a, b));
+	KUNIT_EXPECT_GE(test, moved, cnt[0]);
+	KUNIT_EXPECT_LE(test, (u64)moved * 100, (u64)m * 30);
+	knat_mt_check_shares(test, b, rev);
+
+	/* Keys spread over all 64 bits, as hashes are. */
+	for (i = 0; i < 8; i++)
+		be[i].key = (i + 1) * 0x9e3779b97f4a7c15ULL;
+	a = knat_mt_build(test, 0, be, 8, m);
+	knat_mt_check_shares(test, a, be);
+	for (i = 0; i < 8; i++)
+		rev[i] = be[(i + 5) % 8];
+	b = knat_mt_build(test, 1, rev, 8, m);
+	KUNIT_EXPECT_EQ(test, knat_mt_diff(a, b), 0U);
+}
+
 static int knat_maglev_test_init(struct kunit *test)
 {
 	test->priv = kunit_kzalloc(test, sizeof(struct knat_mt_fixture),
@@ -498,6 +544,7 @@ static struct kunit_case knat_maglev_cases[] = {
 	KUNIT_CASE(knat_maglev_zero_weight),
 	KUNIT_CASE(knat_maglev_empty),
 	KUNIT_CASE(knat_maglev_invalid),
+	KUNIT_CASE(knat_maglev_wide_keys),
 	{}
 };
 

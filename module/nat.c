@@ -282,6 +282,8 @@ static unsigned int knat_new_flow(struct knat_net *kn, struct sk_buff *skb,
 
 	switch (d.verdict) {
 	case KNAT_VERDICT_VIP_ECHO:
+		if (p->v6)
+			return knat_vip_echo6(kn, skb, p, state);
 		return knat_vip_echo(kn, skb, p, state);
 	case KNAT_VERDICT_DROP:
 		if (d.status & BIT(KNAT_FLOW_PROBE_BIT))

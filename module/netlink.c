@@ -13,6 +13,7 @@
 #include "flow.h"
 #include "netlink.h"
 #include "rules.h"
+#include "service.h"
 
 #ifndef KNAT_BUILD_ID
 #define KNAT_BUILD_ID "unknown"
@@ -130,6 +131,43 @@ int knat_nl_check_host6(struct netlink_ext_ack *extack, const struct nlattr *a,
 	return -EINVAL;
 }
 
+int knat_nl_get_addr(struct netlink_ext_ack *extack, const struct nlattr *nest,
+		     const struct nlattr *v4, const struct nlattr *v6,
+		     union nf_inet_addr *addr, bool *is_v6)
+{
+	memset(addr, 0, sizeof(*addr));
+	if (v4 && v6) {
+		NL_SET_ERR_MSG_ATTR(extack, v6,
+				    "An IPv4 and an IPv6 address: one family only");
+		return -EINVAL;
+	}
+	if (!v4 && !v6) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "Address missing (IPv4 or IPv6 attribute)");
+		return -EINVAL;
+	}
+	*is_v6 = v6;
+	if (v6)
+		addr->in6 = knat_nla_in6(v6);
+	else
+		addr->ip = nla_get_be32(v4);
+	return 0;
+}
+
+int knat_nl_put_svc_addr(struct sk_buff *msg, const struct knat_service *svc)
+{
+	if (svc->v6)
+		return nla_put_in6_addr(msg, KNAT_SVC_A_ADDR6, &svc->addr.in6);
+	return nla_put_be32(msg, KNAT_SVC_A_ADDR, svc->addr.ip);
+}
+
+int knat_nl_put_be_addr(struct sk_buff *msg, const struct knat_backend *be)
+{
+	if (be->svc->v6)
+		return nla_put_in6_addr(msg, KNAT_BE_A_ADDR6, &be->addr.in6);
+	return nla_put_be32(msg, KNAT_BE_A_ADDR, be->addr.ip);
+}
+
 static int knat_nl_status_show(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_nl_net(info);
@@ -154,7 +192,8 @@ static int knat_nl_status_show(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, KNAT_A_NUM_FORWARDS6, kn->nforwards6) ||
 	    nla_put_u32(msg, KNAT_A_NUM_SNATS6, kn->nsnats6) ||
 	    nla_put_u32(msg, KNAT_A_NUM_FLOWS6, atomic_read(&kn->nflows6)) ||
-	    nla_put_u8(msg, KNAT_A_HOOKS6_ACTIVE, kn->hooks6_active)) {
+	    nla_put_u8(msg, KNAT_A_HOOKS6_ACTIVE, kn->hooks6_active) ||
+	    nla_put_u32(msg, KNAT_A_NUM_SERVICES6, kn->nservices6)) {
 		mutex_unlock(&kn->lock);
 		nlmsg_free(msg);
 		return -EMSGSIZE;

@@ -104,6 +104,12 @@ bool knat_nl_backend_room(struct knat_net *kn,
 /* A BACKEND_* request: its service's key and its KNAT_A_BACKEND nest. */
 int knat_nl_backend_parse(struct genl_info *info, struct knat_service *key,
 			  struct nlattr **tb);
+int knat_nl_be_addr(const struct knat_service *svc, struct nlattr **tb,
+		    struct netlink_ext_ack *extack, union nf_inet_addr *addr,
+		    __be16 *port);
+int knat_nl_be_check_host(const struct knat_service *svc, struct nlattr **tb,
+			  struct netlink_ext_ack *extack,
+			  const union nf_inet_addr *addr);
 int knat_nl_service_new(struct sk_buff *skb, struct genl_info *info);
 int knat_nl_service_set(struct sk_buff *skb, struct genl_info *info);
 int knat_nl_service_del(struct sk_buff *skb, struct genl_info *info);
@@ -158,6 +164,22 @@ static inline struct in6_addr knat_nla_in6(const struct nlattr *a)
 	memcpy(&addr, nla_data(a), sizeof(addr));
 	return addr;
 }
+
+/*
+ * An object's address, given by its IPv4 attribute @v4 or its IPv6 one
+ * @v6 (either may be NULL, absent): 0 and *@addr (an IPv4 one in .ip, the
+ * rest zero), *@is_v6; -EINVAL with extack when both are there, or
+ * neither (then naming @nest).
+ */
+int knat_nl_get_addr(struct netlink_ext_ack *extack, const struct nlattr *nest,
+		     const struct nlattr *v4, const struct nlattr *v6,
+		     union nf_inet_addr *addr, bool *is_v6);
+
+struct knat_service;
+struct knat_backend;
+/* A service's or backend's address: ..._ADDR or, IPv6, ..._ADDR6. */
+int knat_nl_put_svc_addr(struct sk_buff *msg, const struct knat_service *svc);
+int knat_nl_put_be_addr(struct sk_buff *msg, const struct knat_backend *be);
 
 static inline struct knat_net *knat_nl_net(struct genl_info *info)
 {

@@ -227,7 +227,7 @@ static int knat_nl_explain_service(struct sk_buff *msg,
 
 	if (!nest ||
 	    nla_put_u8(msg, KNAT_SVC_A_PROTO, svc->proto) ||
-	    nla_put_be32(msg, KNAT_SVC_A_ADDR, svc->addr) ||
+	    knat_nl_put_svc_addr(msg, svc) ||
 	    nla_put_be16(msg, KNAT_SVC_A_PORT, svc->port) ||
 	    nla_put_string(msg, KNAT_SVC_A_SCHED, READ_ONCE(svc->sched)->name))
 		return -EMSGSIZE;
@@ -236,7 +236,7 @@ static int knat_nl_explain_service(struct sk_buff *msg,
 		return 0;
 	nest = nla_nest_start(msg, KNAT_EXP_A_BACKEND);
 	if (!nest ||
-	    nla_put_be32(msg, KNAT_BE_A_ADDR, be->addr) ||
+	    knat_nl_put_be_addr(msg, be) ||
 	    nla_put_be16(msg, KNAT_BE_A_PORT, be->port))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);

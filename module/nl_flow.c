@@ -27,11 +27,13 @@ static const struct nla_policy knat_tuple_policy[KNAT_TUPLE_A_MAX + 1] = {
 
 static const struct nla_policy knat_flow_svc_policy[KNAT_SVC_A_MAX + 1] = {
 	[KNAT_SVC_A_ADDR]	= { .type = NLA_BE32 },
+	[KNAT_SVC_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[KNAT_SVC_A_PORT]	= { .type = NLA_BE16 },
 };
 
 static const struct nla_policy knat_flow_be_policy[KNAT_BE_A_MAX + 1] = {
 	[KNAT_BE_A_ADDR]	= { .type = NLA_BE32 },
+	[KNAT_BE_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[KNAT_BE_A_PORT]	= { .type = NLA_BE16 },
 };
 
@@ -74,7 +76,8 @@ struct knat_flow_filter {
 	u8 v6;		/* KNAT_FF_FAMILY, or an IPv6 address given */
 	struct knat_tuple orig;
 	struct in6_addr src6, dst6;
-	__be32 svc_addr, be_addr;
+	union nf_inet_addr svc_addr, be_addr;
+	bool svc_v6, be_v6;
 	__be16 svc_port, be_port;
 };
 
@@ -89,9 +92,10 @@ struct knat_flow_filter {
  */
 static int knat_flow_filter_owner(struct nlattr *nest, int nattrs,
 				  const struct nla_policy *policy,
-				  int addr_type, int port_type,
-				  __be32 *addr, __be16 *port, u32 *has,
-				  u32 port_bit, struct netlink_ext_ack *extack)
+				  int addr_type, int addr6_type, int port_type,
+				  union nf_inet_addr *addr, bool *v6,
+				  __be16 *port, u32 *has, u32 port_bit,
+				  struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[KNAT_FLOW_OWNER_A_MAX + 1];
 	int err;
@@ -99,12 +103,15 @@ static int knat_flow_filter_owner(struct nlattr *nest, int nattrs,
 	err = nla_parse_nested(tb, nattrs, nest, policy, extack);
 	if (err)
 		return err;
-	if (!tb[addr_type]) {
+	if (!tb[addr_type] && !tb[addr6_type]) {
 		NL_SET_ERR_MSG_ATTR(extack, nest,
 				    "service and backend filters need an address");
 		return -EINVAL;
 	}
-	*addr = nla_get_be32(tb[addr_type]);
+	err = knat_nl_get_addr(extack, nest, tb[addr_type], tb[addr6_type],
+			       addr, v6);
+	if (err)
+		return err;
 	if (tb[port_type]) {
 		*port = nla_get_be16(tb[port_type]);
 		*has |= port_bit;
@@ -173,8 +180,9 @@ static int knat_flow_filter_parse(struct nlattr *nest,
 		ff->has |= KNAT_FF_SVC;
 		err = knat_flow_filter_owner(tb[KNAT_FLOW_A_SERVICE],
 					     KNAT_SVC_A_MAX, knat_flow_svc_policy,
-					     KNAT_SVC_A_ADDR, KNAT_SVC_A_PORT,
-					     &ff->svc_addr, &ff->svc_port,
+					     KNAT_SVC_A_ADDR, KNAT_SVC_A_ADDR6,
+					     KNAT_SVC_A_PORT, &ff->svc_addr,
+					     &ff->svc_v6, &ff->svc_port,
 					     &ff->has, KNAT_FF_SVC_PORT, extack);
 		if (err)
 			return err;
@@ -183,8 +191,9 @@ static int knat_flow_filter_parse(struct nlattr *nest,
 		ff->has |= KNAT_FF_BE;
 		err = knat_flow_filter_owner(tb[KNAT_FLOW_A_BACKEND],
 					     KNAT_BE_A_MAX, knat_flow_be_policy,
-					     KNAT_BE_A_ADDR, KNAT_BE_A_PORT,
-					     &ff->be_addr, &ff->be_port,
+					     KNAT_BE_A_ADDR, KNAT_BE_A_ADDR6,
+					     KNAT_BE_A_PORT, &ff->be_addr,
+					     &ff->be_v6, &ff->be_port,
 					     &ff->has, KNAT_FF_BE_PORT, extack);
 		if (err)
 			return err;
@@ -249,11 +258,13 @@ static bool knat_flow_owner_match(const struct knat_flow *f,
 		return false;
 	be = f->owner;
 	if ((ff->has & KNAT_FF_BE) &&
-	    (be->addr != ff->be_addr ||
+	    (be->svc->v6 != ff->be_v6 ||
+	     !nf_inet_addr_cmp(&be->addr, &ff->be_addr) ||
 	     ((ff->has & KNAT_FF_BE_PORT) && be->port != ff->be_port)))
 		return false;
 	return !(ff->has & KNAT_FF_SVC) ||
-	       (be->svc->addr == ff->svc_addr &&
+	       (be->svc->v6 == ff->svc_v6 &&
+		nf_inet_addr_cmp(&be->svc->addr, &ff->svc_addr) &&
 		(!(ff->has & KNAT_FF_SVC_PORT) ||
 		 be->svc->port == ff->svc_port));
 }

@@ -170,7 +170,7 @@ static int knat_nl_put_svc_id(struct sk_buff *msg,
 			      const struct knat_service *svc)
 {
 	return nla_put_u8(msg, KNAT_SVC_A_PROTO, svc->proto) ||
-	       nla_put_be32(msg, KNAT_SVC_A_ADDR, svc->addr) ||
+	       knat_nl_put_svc_addr(msg, svc) ||
 	       nla_put_be16(msg, KNAT_SVC_A_PORT, svc->port);
 }
 
@@ -212,7 +212,7 @@ static int knat_nl_fill_backend(struct sk_buff *msg,
 	nla_nest_end(msg, nest);
 	nest = nla_nest_start(msg, KNAT_A_BACKEND);
 	if (!nest ||
-	    nla_put_be32(msg, KNAT_BE_A_ADDR, be->addr) ||
+	    knat_nl_put_be_addr(msg, be) ||
 	    nla_put_be16(msg, KNAT_BE_A_PORT, be->port) ||
 	    nla_put_u32(msg, KNAT_BE_A_WEIGHT, READ_ONCE(be->weight)) ||
 	    nla_put_u8(msg, KNAT_BE_A_STATE, READ_ONCE(be->state)) ||
@@ -231,9 +231,17 @@ enum {
 	KNAT_DUMP_SVC,		/* position in kn->services */
 	KNAT_DUMP_BE,		/* position in that service's backends */
 	KNAT_DUMP_STATS,	/* KNAT_A_WITH_STATS was given */
-	KNAT_DUMP_FILTER,	/* BACKEND_GET of one service */
-	KNAT_DUMP_KEY,		/* that service: proto << 48 | port << 32 | addr */
+	KNAT_DUMP_FILTER,	/* BACKEND_GET of one service: 0, or 1 |
+				 * proto << 8 | port << 16 | v6 << 32
+				 */
+	KNAT_DUMP_KEY,		/* and its address, 16 bytes: two longs */
 };
+
+static u64 knat_nl_dump_filter(const struct knat_service *svc)
+{
+	return 1 | svc->proto << 8 | (u64)be16_to_cpu(svc->port) << 16 |
+	       (u64)svc->v6 << 32;
+}
 
 static bool knat_nl_dump_stats(struct netlink_callback *cb)
 {
@@ -304,29 +312,29 @@ int knat_nl_backend_dump_start(struct netlink_callback *cb)
 	if (err)
 		return err;
 	rcu_read_lock();
-	if (!knat_service_find(knat_net(sock_net(cb->skb->sk)), key.proto,
-			       key.addr, key.port)) {
+	if (!(key.v6 ? knat_service_find6(knat_net(sock_net(cb->skb->sk)),
+					  key.proto, &key.addr.in6, key.port) :
+		       knat_service_find(knat_net(sock_net(cb->skb->sk)),
+					 key.proto, key.addr.ip, key.port))) {
 		rcu_read_unlock();
 		NL_SET_ERR_MSG_ATTR(cb->extack, nest, "No such service");
 		return -ENOENT;
 	}
 	rcu_read_unlock();
-	cb->args[KNAT_DUMP_FILTER] = 1;
-	cb->args[KNAT_DUMP_KEY] = (long)((u64)key.proto << 48 |
-					 (u64)be16_to_cpu(key.port) << 32 |
-					 be32_to_cpu(key.addr));
+	BUILD_BUG_ON((KNAT_DUMP_KEY + 2) * sizeof(long) > sizeof(cb->ctx) ||
+		     2 * sizeof(long) != sizeof(key.addr));
+	cb->args[KNAT_DUMP_FILTER] = knat_nl_dump_filter(&key);
+	memcpy(&cb->args[KNAT_DUMP_KEY], &key.addr, sizeof(key.addr));
 	return 0;
 }
 
 static bool knat_nl_dump_wants(struct netlink_callback *cb,
 			       const struct knat_service *svc)
 {
-	u64 k = (u64)cb->args[KNAT_DUMP_KEY];
-
 	return !cb->args[KNAT_DUMP_FILTER] ||
-	       (svc->proto == (u8)(k >> 48) &&
-		svc->port == cpu_to_be16((u16)(k >> 32)) &&
-		svc->addr == cpu_to_be32((u32)k));
+	       ((u64)cb->args[KNAT_DUMP_FILTER] == knat_nl_dump_filter(svc) &&
+		!memcmp(&cb->args[KNAT_DUMP_KEY], &svc->addr,
+			sizeof(svc->addr)));
 }
 
 /*

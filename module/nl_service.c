@@ -33,6 +33,7 @@ static struct netlink_range_validation knat_check_clients_range = {
 const struct nla_policy knat_svc_policy[KNAT_SVC_A_MAX + 1] = {
 	[KNAT_SVC_A_PROTO]	= { .type = NLA_U8 },
 	[KNAT_SVC_A_ADDR]	= { .type = NLA_BE32 },
+	[KNAT_SVC_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[KNAT_SVC_A_PORT]	= { .type = NLA_BE16 },
 	[KNAT_SVC_A_SCHED]	= { .type = NLA_NUL_STRING,
 				    .len = KNAT_SCHED_NAME_LEN - 1 },
@@ -54,6 +55,7 @@ const struct nla_policy knat_svc_policy[KNAT_SVC_A_MAX + 1] = {
 
 const struct nla_policy knat_be_policy[KNAT_BE_A_MAX + 1] = {
 	[KNAT_BE_A_ADDR]	= { .type = NLA_BE32 },
+	[KNAT_BE_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[KNAT_BE_A_PORT]	= { .type = NLA_BE16 },
 	[KNAT_BE_A_WEIGHT]	= NLA_POLICY_FULL_RANGE(NLA_U32,
 							&knat_weight_range),
@@ -64,10 +66,19 @@ const struct nla_policy knat_be_policy[KNAT_BE_A_MAX + 1] = {
 	[KNAT_BE_A_STATS]	= { .type = NLA_REJECT },
 };
 
+static int knat_nl_svc_unicast(struct netlink_ext_ack *extack,
+			       const struct nlattr *nest)
+{
+	NL_SET_ERR_MSG_ATTR(extack, nest,
+			    "Service needs a unicast address and a port");
+	return -EINVAL;
+}
+
 int knat_nl_svc_key(struct genl_info *info, struct nlattr **tb,
 		    struct knat_service *key)
 {
 	struct nlattr *nest = info->attrs[KNAT_A_SERVICE];
+	bool v6;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_SERVICE))
@@ -76,26 +87,32 @@ int knat_nl_svc_key(struct genl_info *info, struct nlattr **tb,
 			       info->extack);
 	if (err)
 		return err;
-	if (!tb[KNAT_SVC_A_PROTO] || !tb[KNAT_SVC_A_ADDR] ||
-	    !tb[KNAT_SVC_A_PORT]) {
+	if (!tb[KNAT_SVC_A_PROTO] || !tb[KNAT_SVC_A_PORT] ||
+	    (!tb[KNAT_SVC_A_ADDR] && !tb[KNAT_SVC_A_ADDR6])) {
 		NL_SET_ERR_MSG_ATTR(info->extack, nest,
 				    "Service needs protocol, address and port");
 		return -EINVAL;
 	}
+	err = knat_nl_get_addr(info->extack, nest, tb[KNAT_SVC_A_ADDR],
+			       tb[KNAT_SVC_A_ADDR6], &key->addr, &v6);
+	if (err)
+		return err;
+	key->v6 = v6;
 	key->proto = nla_get_u8(tb[KNAT_SVC_A_PROTO]);
-	key->addr = nla_get_be32(tb[KNAT_SVC_A_ADDR]);
 	key->port = nla_get_be16(tb[KNAT_SVC_A_PORT]);
 	if (key->proto != IPPROTO_TCP && key->proto != IPPROTO_UDP) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[KNAT_SVC_A_PROTO],
 				    "Protocol must be tcp or udp");
 		return -EINVAL;
 	}
-	if (!key->port || !key->addr || ipv4_is_multicast(key->addr) ||
-	    ipv4_is_lbcast(key->addr)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, nest,
-				    "Service needs a unicast address and a port");
-		return -EINVAL;
-	}
+	if (v6)
+		return key->port ? knat_nl_check_host6(info->extack,
+						       tb[KNAT_SVC_A_ADDR6],
+						       &key->addr.in6) :
+		       knat_nl_svc_unicast(info->extack, nest);
+	if (!key->port || !key->addr.ip || ipv4_is_multicast(key->addr.ip) ||
+	    ipv4_is_lbcast(key->addr.ip))
+		return knat_nl_svc_unicast(info->extack, nest);
 	return 0;
 }
 
@@ -106,7 +123,8 @@ static struct knat_service *knat_nl_svc_find(struct knat_net *kn,
 {
 	struct knat_service *svc;
 
-	svc = knat_service_find_locked(kn, key->proto, key->addr, key->port);
+	svc = knat_service_find_locked(kn, key->proto, &key->addr, key->v6,
+				       key->port);
 	if (!svc)
 		NL_SET_ERR_MSG(info->extack, "No such service");
 	return svc;
@@ -269,15 +287,45 @@ int knat_nl_service_del(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/* The backend a request names in @svc, or NULL. */
-static struct knat_backend *knat_nl_be_find(struct knat_service *svc,
-					    struct nlattr **tb,
-					    __be32 *addr, __be16 *port)
+/*
+ * The backend address and port a request names for @svc: 0, or -EINVAL
+ * with extack (not of the service's family).
+ */
+int knat_nl_be_addr(const struct knat_service *svc, struct nlattr **tb,
+		    struct netlink_ext_ack *extack, union nf_inet_addr *addr,
+		    __be16 *port)
 {
-	*addr = nla_get_be32(tb[KNAT_BE_A_ADDR]);
+	bool v6;
+	int err;
+
+	err = knat_nl_get_addr(extack, NULL, tb[KNAT_BE_A_ADDR],
+			       tb[KNAT_BE_A_ADDR6], addr, &v6);
+	if (err)
+		return err;
+	if (v6 != svc->v6) {
+		if (svc->v6)
+			NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_BE_A_ADDR],
+					    "Backend of an IPv6 service must be IPv6");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, tb[KNAT_BE_A_ADDR6],
+					    "Backend of an IPv4 service must be IPv4");
+		return -EINVAL;
+	}
 	*port = tb[KNAT_BE_A_PORT] && nla_get_be16(tb[KNAT_BE_A_PORT]) ?
 		nla_get_be16(tb[KNAT_BE_A_PORT]) : svc->port;
-	return knat_backend_find_locked(svc, *addr, *port);
+	return 0;
+}
+
+/* 0 if @addr may be one of @svc's backends; else -EINVAL and extack. */
+int knat_nl_be_check_host(const struct knat_service *svc, struct nlattr **tb,
+			  struct netlink_ext_ack *extack,
+			  const union nf_inet_addr *addr)
+{
+	if (svc->v6)
+		return knat_nl_check_host6(extack, tb[KNAT_BE_A_ADDR6],
+					   &addr->in6);
+	return knat_nl_check_host(extack, tb[KNAT_BE_A_ADDR], addr->ip,
+				  KNAT_NL_HOST_BACKEND);
 }
 
 int knat_nl_backend_parse(struct genl_info *info, struct knat_service *key,
@@ -295,9 +343,9 @@ int knat_nl_backend_parse(struct genl_info *info, struct knat_service *key,
 			       knat_be_policy, info->extack);
 	if (err)
 		return err;
-	if (!tb[KNAT_BE_A_ADDR]) {
+	if (!tb[KNAT_BE_A_ADDR] && !tb[KNAT_BE_A_ADDR6]) {
 		NL_SET_ERR_ATTR_MISS(info->extack, info->attrs[KNAT_A_BACKEND],
-				     KNAT_BE_A_ADDR);
+				     key->v6 ? KNAT_BE_A_ADDR6 : KNAT_BE_A_ADDR);
 		return -EINVAL;
 	}
 	return 0;
@@ -310,7 +358,7 @@ static int knat_nl_backend(struct genl_info *info, u8 cmd)
 	struct knat_service key = {}, *svc;
 	struct knat_backend *be;
 	u32 weight, drain = 0;
-	__be32 addr;
+	union nf_inet_addr addr;
 	__be16 port;
 	u8 state;
 	int err;
@@ -325,7 +373,10 @@ static int knat_nl_backend(struct genl_info *info, u8 cmd)
 		err = -ENOENT;
 		goto out;
 	}
-	be = knat_nl_be_find(svc, tb, &addr, &port);
+	err = knat_nl_be_addr(svc, tb, info->extack, &addr, &port);
+	if (err)
+		goto out;
+	be = knat_backend_find_locked(svc, &addr, port);
 	switch (cmd) {
 	case KNAT_CMD_BACKEND_NEW:
 		if (be) {
@@ -333,15 +384,14 @@ static int knat_nl_backend(struct genl_info *info, u8 cmd)
 			err = -EEXIST;
 			break;
 		}
-		err = knat_nl_check_host(info->extack, tb[KNAT_BE_A_ADDR],
-					 addr, KNAT_NL_HOST_BACKEND);
+		err = knat_nl_be_check_host(svc, tb, info->extack, &addr);
 		if (err)
 			break;
 		if (!knat_nl_backend_room(kn, svc, info->extack)) {
 			err = -ENOSPC;
 			break;
 		}
-		err = knat_backend_add(svc, addr, port,
+		err = knat_backend_add(svc, &addr, port,
 				       tb[KNAT_BE_A_WEIGHT] ?
 				       nla_get_u32(tb[KNAT_BE_A_WEIGHT]) : 1,
 				       info->extack);

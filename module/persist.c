@@ -28,10 +28,10 @@
 /* Entries one GC run looks at (the flow GC's budget, KNAT_GC_BUDGET, too). */
 #define KNAT_PERSIST_GC_BUDGET	4096
 
+/* No hole in it: memcmp() compares keys.  Of the service's family. */
 struct knat_persist_key {
 	const struct knat_service *svc;
-	__be32 client;
-	u32 pad;
+	union nf_inet_addr client;
 };
 
 struct knat_persist {
@@ -52,9 +52,9 @@ static const struct rhashtable_params knat_persist_params = {
 
 static struct knat_persist *
 knat_persist_entry_find(struct knat_net *kn, const struct knat_service *svc,
-			__be32 client)
+			const union nf_inet_addr *client)
 {
-	struct knat_persist_key key = { .svc = svc, .client = client };
+	struct knat_persist_key key = { .svc = svc, .client = *client };
 
 	return rhashtable_lookup(&kn->persist, &key, knat_persist_params);
 }
@@ -71,7 +71,7 @@ static u32 knat_persist_deadline(const struct knat_service *svc)
  */
 struct knat_backend *knat_persist_find(struct knat_net *kn,
 				       struct knat_service *svc,
-				       __be32 client)
+				       const union nf_inet_addr *client)
 {
 	struct knat_persist *p = knat_persist_entry_find(kn, svc, client);
 	struct knat_backend *be;
@@ -138,7 +138,8 @@ static void knat_persist_entry_del(struct knat_net *kn, struct knat_persist *p)
  */
 struct knat_backend *knat_persist_record(struct knat_net *kn,
 					 struct knat_service *svc,
-					 __be32 client, struct knat_backend *be)
+					 const union nf_inet_addr *client,
+					 struct knat_backend *be)
 {
 	struct knat_persist *p, *old = NULL;
 	struct knat_backend *cur;
@@ -166,7 +167,7 @@ struct knat_backend *knat_persist_record(struct knat_net *kn,
 		goto free;
 	}
 	p->key.svc = svc;
-	p->key.client = client;
+	p->key.client = *client;
 	p->be = be;
 	p->expires = knat_persist_deadline(svc);
 	old = rhashtable_lookup_get_insert_fast(&kn->persist, &p->node,
@@ -200,9 +201,10 @@ free:
 void knat_persist_get(struct knat_net *kn, struct knat_flow *f)
 {
 	const struct knat_backend *be = f->owner;
+	union nf_inet_addr client = knat_flow_client(f);
 	struct knat_persist *p;
 
-	p = knat_persist_entry_find(kn, be->svc, f->h[KNAT_DIR_ORIG].tuple.src);
+	p = knat_persist_entry_find(kn, be->svc, &client);
 	if (!p)
 		return;
 	atomic_inc(&p->nflows);
@@ -213,10 +215,11 @@ void knat_persist_get(struct knat_net *kn, struct knat_flow *f)
 void knat_persist_put(struct knat_net *kn, const struct knat_flow *f)
 {
 	const struct knat_backend *be = f->owner;
+	union nf_inet_addr client = knat_flow_client(f);
 	struct knat_persist *p;
 
 	rcu_read_lock();
-	p = knat_persist_entry_find(kn, be->svc, f->h[KNAT_DIR_ORIG].tuple.src);
+	p = knat_persist_entry_find(kn, be->svc, &client);
 	if (p) {
 		/*
 		 * The flow ended when it expired, not when the GC came by;

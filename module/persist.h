@@ -2,6 +2,8 @@
 #ifndef _KNAT_PERSIST_H
 #define _KNAT_PERSIST_H
 
+#include <linux/netfilter.h>
+
 #include "knat.h"
 
 struct knat_backend;
@@ -11,10 +13,11 @@ struct knat_tuple;
 
 struct knat_backend *knat_persist_find(struct knat_net *kn,
 				       struct knat_service *svc,
-				       __be32 client);
+				       const union nf_inet_addr *client);
 struct knat_backend *knat_persist_record(struct knat_net *kn,
 					 struct knat_service *svc,
-					 __be32 client, struct knat_backend *be);
+					 const union nf_inet_addr *client,
+					 struct knat_backend *be);
 void knat_persist_get(struct knat_net *kn, struct knat_flow *f);
 void knat_persist_put(struct knat_net *kn, const struct knat_flow *f);
 void knat_persist_forget_dead(struct knat_net *kn);

@@ -80,6 +80,7 @@ struct knat_restore {
 	struct knat_rule_table *old_fwd, *old_snat;
 	unsigned int nfwd_ops, nsnat_ops;
 	unsigned int svc_drop, be_drop;	/* what the flush will drop */
+	unsigned int svc6_drop;		/* of svc_drop, IPv6 */
 	struct list_head undo;		/* newest first */
 	struct knat_cfg_snapshot cfg;
 	bool cfg_saved;
@@ -226,6 +227,7 @@ static int knat_restore_mark(struct knat_restore *rs, u8 cmd)
 	struct knat_nl_cfg_req cfg;
 	struct knat_backend *be;
 	struct knat_forward f;
+	union nf_inet_addr addr;
 	struct knat_snat r;
 	__be16 port;
 	int err;
@@ -243,8 +245,8 @@ static int knat_restore_mark(struct knat_restore *rs, u8 cmd)
 		err = knat_nl_service_parse(&rs->op, &key, sched);
 		if (err || !rs->flush)
 			return err;
-		svc = knat_service_find_locked(rs->kn, key.proto, key.addr,
-					       key.port);
+		svc = knat_service_find_locked(rs->kn, key.proto, &key.addr,
+					       key.v6, key.port);
 		if (svc)
 			svc->restore_mark = KNAT_MARK_NAMED;
 		return 0;
@@ -252,13 +254,12 @@ static int knat_restore_mark(struct knat_restore *rs, u8 cmd)
 	err = knat_nl_backend_parse(&rs->op, &key, tb);
 	if (err || !rs->flush)
 		return err;
-	svc = knat_service_find_locked(rs->kn, key.proto, key.addr, key.port);
-	if (!svc)
+	svc = knat_service_find_locked(rs->kn, key.proto, &key.addr, key.v6,
+				       key.port);
+	/* A backend of the wrong family: the apply pass says so. */
+	if (!svc || knat_nl_be_addr(svc, tb, NULL, &addr, &port))
 		return 0;
-	port = tb[KNAT_BE_A_PORT] && nla_get_be16(tb[KNAT_BE_A_PORT]) ?
-	       nla_get_be16(tb[KNAT_BE_A_PORT]) : svc->port;
-	be = knat_backend_find_locked(svc, nla_get_be32(tb[KNAT_BE_A_ADDR]),
-				      port);
+	be = knat_backend_find_locked(svc, &addr, port);
 	if (!be)
 		return 0;
 	if (cmd == KNAT_CMD_BACKEND_NEW)
@@ -296,6 +297,7 @@ static int knat_restore_check(struct knat_restore *rs)
 	list_for_each_entry(svc, &kn->services, list) {
 		if (!svc->restore_mark) {
 			rs->svc_drop++;
+			rs->svc6_drop += svc->v6;
 			rs->be_drop += svc->nbackends;
 			continue;
 		}
@@ -421,7 +423,8 @@ static int knat_restore_service(struct knat_restore *rs)
 	err = knat_nl_service_parse(&rs->op, &tmpl, sched);
 	if (err)
 		return err;
-	svc = knat_service_find_locked(kn, tmpl.proto, tmpl.addr, tmpl.port);
+	svc = knat_service_find_locked(kn, tmpl.proto, &tmpl.addr, tmpl.v6,
+				       tmpl.port);
 	if (svc) {
 		if (!rs->flush || svc->restore_mark == KNAT_MARK_DONE) {
 			NL_SET_ERR_MSG(extack, "Service already exists");
@@ -445,7 +448,8 @@ static int knat_restore_service(struct knat_restore *rs)
 		knat_undo_drop(u);
 		return err;
 	}
-	svc = knat_service_find_locked(kn, tmpl.proto, tmpl.addr, tmpl.port);
+	svc = knat_service_find_locked(kn, tmpl.proto, &tmpl.addr, tmpl.v6,
+				       tmpl.port);
 	u->svc = svc;
 	svc->restore_mark = KNAT_MARK_DONE;
 	svc->restore_drop = 0;
@@ -462,22 +466,23 @@ static int knat_restore_backend(struct knat_restore *rs, u8 cmd)
 	struct knat_undo *u;
 	u8 state = KNAT_BACKEND_UP;
 	u32 weight = 1;
-	__be32 addr;
+	union nf_inet_addr addr;
 	__be16 port;
 	int err;
 
 	err = knat_nl_backend_parse(&rs->op, &key, tb);
 	if (err)
 		return err;
-	svc = knat_service_find_locked(kn, key.proto, key.addr, key.port);
+	svc = knat_service_find_locked(kn, key.proto, &key.addr, key.v6,
+				       key.port);
 	if (!svc) {
 		NL_SET_ERR_MSG(extack, "No such service");
 		return -ENOENT;
 	}
-	addr = nla_get_be32(tb[KNAT_BE_A_ADDR]);
-	port = tb[KNAT_BE_A_PORT] && nla_get_be16(tb[KNAT_BE_A_PORT]) ?
-	       nla_get_be16(tb[KNAT_BE_A_PORT]) : svc->port;
-	be = knat_backend_find_locked(svc, addr, port);
+	err = knat_nl_be_addr(svc, tb, extack, &addr, &port);
+	if (err)
+		return err;
+	be = knat_backend_find_locked(svc, &addr, port);
 	if (tb[KNAT_BE_A_WEIGHT])
 		weight = nla_get_u32(tb[KNAT_BE_A_WEIGHT]);
 
@@ -517,8 +522,7 @@ static int knat_restore_backend(struct knat_restore *rs, u8 cmd)
 		return knat_backend_set(be, &weight, &state);
 	}
 
-	err = knat_nl_check_host(extack, tb[KNAT_BE_A_ADDR], addr,
-				 KNAT_NL_HOST_BACKEND);
+	err = knat_nl_be_check_host(svc, tb, extack, &addr);
 	if (err)
 		return err;
 	if (svc->nbackends - svc->restore_drop >=
@@ -535,12 +539,12 @@ static int knat_restore_backend(struct knat_restore *rs, u8 cmd)
 	u = knat_undo_new(rs, KNAT_UNDO_BE_ADD, svc, NULL);
 	if (!u)
 		return -ENOMEM;
-	err = knat_backend_add(svc, addr, port, weight, extack);
+	err = knat_backend_add(svc, &addr, port, weight, extack);
 	if (err) {
 		knat_undo_drop(u);
 		return err;
 	}
-	u->be = knat_backend_find_locked(svc, addr, port);
+	u->be = knat_backend_find_locked(svc, &addr, port);
 	u->be->restore_mark = KNAT_MARK_DONE;
 	return 0;
 }
@@ -610,7 +614,8 @@ static int knat_restore_apply(struct knat_restore *rs)
 	if (rs->fwd->n || rs->snat->n ||
 	    rs->kn->nservices - rs->svc_drop) {
 		err = knat_hooks_prepare(rs->kn, rs->fwd, rs->snat,
-					 rs->kn->nservices - rs->svc_drop);
+					 rs->kn->nservices - rs->svc_drop,
+					 rs->kn->nservices6 - rs->svc6_drop);
 		if (err) {
 			NL_SET_ERR_MSG(rs->info->extack,
 				       "Cannot register netfilter hooks");

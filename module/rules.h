@@ -174,6 +174,7 @@ int knat_rules_changed(struct knat_net *kn);
 u32 knat_rules_v6(struct knat_net *kn, struct knat_rule_table __rcu **slot,
 		  bool snat);
 int knat_hooks_prepare(struct knat_net *kn, const struct knat_rule_table *fwd,
-		       const struct knat_rule_table *snat, u32 nservices);
+		       const struct knat_rule_table *snat, u32 nservices,
+		       u32 nservices6);
 
 #endif /* _KNAT_RULES_H */

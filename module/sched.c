@@ -47,15 +47,35 @@ static const siphash_key_t knat_sched_key = {{
 	0x6b6e61742d736368ULL, 0x65642d6b65792d31ULL,
 }};
 
-u32 knat_sched_hash(const struct knat_tuple *t, bool client_only)
+/*
+ * The hash of a new flow (@client_only: of its client address alone) that
+ * sh and maglev map to a backend.  An IPv6 flow's (@a6: its source and
+ * destination) covers the whole 128-bit addresses, not the tuple's folds:
+ * clients that differ in any bit spread as IPv4 clients do, and a client
+ * cannot pick another's backend by choosing an address of the same fold.
+ */
+u32 knat_sched_hash(const struct knat_tuple *t, const struct in6_addr *a6,
+		    bool client_only)
 {
 	u64 ports = client_only ? 0 :
 		    (u64)(__force u16)t->sport << 32 |
 		    (u64)(__force u16)t->dport << 16 | t->proto;
 	u64 addrs = (u64)(__force u32)t->src << 32 |
 		    (client_only ? 0 : (__force u32)t->dst);
+	struct {
+		struct in6_addr src, dst;
+		u64 ports;
+	} k6;
 
-	return (u32)siphash_2u64(addrs, ports, &knat_sched_key);
+	if (!a6)
+		return (u32)siphash_2u64(addrs, ports, &knat_sched_key);
+	k6.src = a6[0];
+	if (client_only)
+		memset(&k6.dst, 0, sizeof(k6.dst));
+	else
+		k6.dst = a6[1];
+	k6.ports = ports;
+	return (u32)siphash(&k6, sizeof(k6), &knat_sched_key);
 }
 
 #if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)

@@ -4,7 +4,8 @@
 #include "service.h"
 
 static struct knat_backend *knat_lc_schedule(struct knat_service *svc,
-					     const struct knat_tuple *t)
+					     const struct knat_tuple *t,
+					     const struct in6_addr *a6)
 {
 	struct knat_backend *be, *best = NULL;
 	int least = INT_MAX;

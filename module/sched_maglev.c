@@ -80,7 +80,8 @@ static void knat_maglev_done(struct knat_service *svc,
 }
 
 static struct knat_backend *knat_maglev_schedule(struct knat_service *svc,
-						 const struct knat_tuple *t)
+						 const struct knat_tuple *t,
+						 const struct in6_addr *a6)
 {
 	struct knat_maglev_state *st = knat_sched_data(svc, &knat_sched_maglev);
 	struct knat_backend *be;
@@ -92,7 +93,7 @@ static struct knat_backend *knat_maglev_schedule(struct knat_service *svc,
 	 * By client address: a client's connections share a backend, and a
 	 * router that sees a flow mid-way derives the same choice.
 	 */
-	idx = knat_maglev_find(st->table, knat_sched_hash(t, true));
+	idx = knat_maglev_find(st->table, knat_sched_hash(t, a6, true));
 	if (idx == KNAT_MAGLEV_NONE)
 		return NULL;
 	be = st->be[idx];

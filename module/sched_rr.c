@@ -54,13 +54,15 @@ static struct knat_backend *knat_rr_next(struct knat_service *svc, bool take)
 }
 
 static struct knat_backend *knat_rr_schedule(struct knat_service *svc,
-					     const struct knat_tuple *t)
+					     const struct knat_tuple *t,
+					     const struct in6_addr *a6)
 {
 	return knat_rr_next(svc, true);
 }
 
 static struct knat_backend *knat_rr_peek(struct knat_service *svc,
-					 const struct knat_tuple *t)
+					 const struct knat_tuple *t,
+					 const struct in6_addr *a6)
 {
 	return knat_rr_next(svc, false);
 }

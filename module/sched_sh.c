@@ -9,7 +9,8 @@
 #include "service.h"
 
 static struct knat_backend *knat_sh_schedule(struct knat_service *svc,
-					     const struct knat_tuple *t)
+					     const struct knat_tuple *t,
+					     const struct in6_addr *a6)
 {
 	struct knat_backend *be;
 	u64 total = 0, point;
@@ -19,7 +20,7 @@ static struct knat_backend *knat_sh_schedule(struct knat_service *svc,
 			total += READ_ONCE(be->weight);
 	if (!total)
 		return NULL;
-	point = ((u64)knat_sched_hash(t, true) * total) >> 32;
+	point = ((u64)knat_sched_hash(t, a6, true) * total) >> 32;
 	list_for_each_entry_rcu(be, &svc->backends, list) {
 		u32 w;
 

@@ -31,7 +31,7 @@ static struct knat_st *knat_st_bare(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, st);
 	INIT_LIST_HEAD(&st->svc.backends);
 	st->svc.proto = IPPROTO_TCP;
-	st->svc.addr = htonl(0xc0000201);
+	st->svc.addr.ip = htonl(0xc0000201);
 	st->svc.port = htons(80);
 	st->svc.maglev_size = 251;
 	st->svc.sched = sched;
@@ -44,11 +44,10 @@ static void knat_st_done(struct kunit_resource *res)
 	knat_sched_done(res->data);
 }
 
-/* An empty service scheduled by @sched, as service.c makes one. */
-static struct knat_st *knat_st_service(struct kunit *test,
-				       const struct knat_sched *sched)
+/* @st's scheduler state, as service.c makes it, freed at the test's end. */
+static struct knat_st *knat_st_init(struct kunit *test, struct knat_st *st)
 {
-	struct knat_st *st = knat_st_bare(test, sched);
+	const struct knat_sched *sched = st->svc.sched;
 
 	if (sched->init)
 		KUNIT_ASSERT_EQ(test, sched->init(&st->svc), 0);
@@ -57,6 +56,13 @@ static struct knat_st *knat_st_service(struct kunit *test,
 							 GFP_KERNEL,
 							 &st->svc));
 	return st;
+}
+
+/* An empty service scheduled by @sched, as service.c makes one. */
+static struct knat_st *knat_st_service(struct kunit *test,
+				       const struct knat_sched *sched)
+{
+	return knat_st_init(test, knat_st_bare(test, sched));
 }
 
 /*
@@ -72,7 +78,7 @@ static struct knat_backend *knat_st_add(struct kunit *test, struct knat_st *st,
 	be = kunit_kzalloc(test, sizeof(*be), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, be);
 	be->svc = &st->svc;
-	be->addr = htonl(KNAT_ST_ADDR + st->n);
+	be->addr.ip = htonl(KNAT_ST_ADDR + st->n);
 	be->port = htons(8080);
 	be->key = (u64)(KNAT_ST_ADDR + st->n) << 16 | 8080;
 	be->weight = weight;
@@ -113,16 +119,24 @@ static char knat_st_name(const struct knat_st *st, const struct knat_backend *be
 	return '?';
 }
 
-static struct knat_backend *knat_st_pick(struct knat_st *st,
-					 const struct knat_tuple *t, bool dry)
+/* The pick for a flow of tuple @t (@a6: its IPv6 addresses, or NULL). */
+static struct knat_backend *knat_st_pick6(struct knat_st *st,
+					  const struct knat_tuple *t,
+					  const struct in6_addr *a6, bool dry)
 {
 	struct knat_backend *be;
 
 	/* The packet path holds RCU around ->schedule(). */
 	rcu_read_lock();
-	be = knat_sched_pick(&st->svc, t, dry);
+	be = knat_sched_pick(&st->svc, t, a6, dry);
 	rcu_read_unlock();
 	return be;
+}
+
+static struct knat_backend *knat_st_pick(struct knat_st *st,
+					 const struct knat_tuple *t, bool dry)
+{
+	return knat_st_pick6(st, t, NULL, dry);
 }
 
 /* @len picks as letters into @buf (NUL-terminated). */
@@ -546,17 +560,305 @@ static void knat_sched_hash_inputs(struct kunit *test)
 	struct knat_tuple b = knat_st_client(0xc6336401, 2000, 0xc0000202);
 	struct knat_tuple c = knat_st_client(0xc6336402, 1000, 0xc0000201);
 
-	KUNIT_EXPECT_EQ(test, knat_sched_hash(&a, true),
-			knat_sched_hash(&b, true));
-	KUNIT_EXPECT_NE(test, knat_sched_hash(&a, true),
-			knat_sched_hash(&c, true));
-	KUNIT_EXPECT_NE(test, knat_sched_hash(&a, false),
-			knat_sched_hash(&b, false));
+	KUNIT_EXPECT_EQ(test, knat_sched_hash(&a, NULL, true),
+			knat_sched_hash(&b, NULL, true));
+	KUNIT_EXPECT_NE(test, knat_sched_hash(&a, NULL, true),
+			knat_sched_hash(&c, NULL, true));
+	KUNIT_EXPECT_NE(test, knat_sched_hash(&a, NULL, false),
+			knat_sched_hash(&b, NULL, false));
 	/* The direction byte is not part of a flow's identity. */
 	b = a;
 	b.dir = KNAT_DIR_REPLY;
-	KUNIT_EXPECT_EQ(test, knat_sched_hash(&a, false),
-			knat_sched_hash(&b, false));
+	KUNIT_EXPECT_EQ(test, knat_sched_hash(&a, NULL, false),
+			knat_sched_hash(&b, NULL, false));
+}
+
+/*
+ * IPv6: the VIP is 2001:db8:5::1, backend i 2001:db8:b::(1 + i):8080 and
+ * client i 2001:db8:c::(1 + i).
+ */
+#define KNAT_ST_NET6	0x20010db8
+
+static struct in6_addr knat_st_in6(u32 w0, u32 w1, u32 w2, u32 w3)
+{
+	struct in6_addr a;
+
+	a.s6_addr32[0] = htonl(w0);
+	a.s6_addr32[1] = htonl(w1);
+	a.s6_addr32[2] = htonl(w2);
+	a.s6_addr32[3] = htonl(w3);
+	return a;
+}
+
+static struct in6_addr knat_st_client_addr6(unsigned int i)
+{
+	return knat_st_in6(KNAT_ST_NET6, 0x000c0000, 0, 1 + i);
+}
+
+/* Another address of @a's fold: two of its words flipped alike by @m. */
+static struct in6_addr knat_st_same_fold(const struct in6_addr *a, u32 m)
+{
+	struct in6_addr b = *a;
+
+	b.s6_addr32[1] ^= htonl(m);
+	b.s6_addr32[2] ^= htonl(m);
+	return b;
+}
+
+/* An IPv6 service of @n backends with the given weights. */
+static struct knat_st *knat_st_weighted6(struct kunit *test,
+					 const struct knat_sched *sched,
+					 const u32 *weights, unsigned int n)
+{
+	struct knat_st *st = knat_st_bare(test, sched);
+	unsigned int i;
+
+	st->svc.v6 = 1;
+	st->svc.addr.in6 = knat_st_in6(KNAT_ST_NET6, 0x00050000, 0, 1);
+	knat_st_init(test, st);
+	for (i = 0; i < n; i++) {
+		struct knat_backend *be = knat_st_add(test, st, weights[i]);
+
+		be->addr.in6 = knat_st_in6(KNAT_ST_NET6, 0x000b0000, 0, 1 + i);
+		/* A key of all 64 bits, as service.c hashes an IPv6 one. */
+		be->key = siphash(&be->addr, sizeof(be->addr), &knat_sched_key);
+	}
+	if (sched->update)
+		KUNIT_ASSERT_EQ(test, sched->update(&st->svc), 0);
+	return st;
+}
+
+/*
+ * A new flow of @client from port @sport to the VIP of @st: its addresses
+ * into @a6, its tuple folded as pkt6.c folds it.
+ */
+static struct knat_tuple knat_st_client6(const struct knat_st *st,
+					 struct in6_addr *a6,
+					 const struct in6_addr *client,
+					 u16 sport)
+{
+	struct knat_tuple t = {
+		.sport = htons(sport), .dport = st->svc.port,
+		.proto = IPPROTO_TCP,
+	};
+
+	a6[0] = *client;
+	a6[1] = st->svc.addr.in6;
+	knat_tuple_fold6(&t, a6);
+	return t;
+}
+
+/*
+ * The IPv6 flow hash covers the whole addresses: each of the client's 128
+ * bits, not only its fold; client_only still ignores the VIP and ports;
+ * and ::a.b.c.d is not hashed as a.b.c.d.
+ */
+static void knat_sched_hash_v6(struct kunit *test)
+{
+	struct in6_addr a6[2], b6[2];
+	struct knat_tuple t, u, v4;
+	u32 base, full, h;
+	unsigned int bit;
+
+	a6[0] = knat_st_in6(KNAT_ST_NET6, 0x000c0001, 0x12345678, 0x9abcdef0);
+	a6[1] = knat_st_in6(KNAT_ST_NET6, 0x00050000, 0, 1);
+	t = (struct knat_tuple) {
+		.sport = htons(40000), .dport = htons(80),
+		.proto = IPPROTO_TCP,
+	};
+	knat_tuple_fold6(&t, a6);
+	base = knat_sched_hash(&t, a6, true);
+	full = knat_sched_hash(&t, a6, false);
+
+	/* The same input, wherever it lies: the same hash. */
+	memcpy(b6, a6, sizeof(b6));
+	u = t;
+	KUNIT_EXPECT_EQ(test, knat_sched_hash(&u, b6, true), base);
+	KUNIT_EXPECT_EQ(test, knat_sched_hash(&u, b6, false), full);
+	KUNIT_EXPECT_NE(test, base, full);
+	/* Nor does the direction byte count. */
+	u.dir = KNAT_DIR_REPLY;
+	KUNIT_EXPECT_EQ(test, knat_sched_hash(&u, b6, false), full);
+
+	for (bit = 0; bit < 128; bit++) {
+		memcpy(b6, a6, sizeof(b6));
+		b6[0].s6_addr[bit / 8] ^= 0x80 >> (bit % 8);
+		u = t;
+		knat_tuple_fold6(&u, b6);
+		h = knat_sched_hash(&u, b6, true);
+		KUNIT_EXPECT_NE_MSG(test, h, base, "client bit %u", bit);
+	}
+
+	/* Another client of the same fold: the same tuple, not the hash. */
+	b6[0] = knat_st_same_fold(&a6[0], 0x00ff0000);
+	b6[1] = a6[1];
+	u = t;
+	knat_tuple_fold6(&u, b6);
+	KUNIT_ASSERT_EQ(test, u.src, t.src);
+	KUNIT_ASSERT_EQ(test, memcmp(&u, &t, sizeof(u)), 0);
+	KUNIT_EXPECT_NE(test, knat_sched_hash(&u, b6, true), base);
+	KUNIT_EXPECT_NE(test, knat_sched_hash(&u, b6, false), full);
+	/* A VIP of the same fold: the flow's hash sees it too. */
+	b6[0] = a6[0];
+	b6[1] = knat_st_same_fold(&a6[1], 0x00000100);
+	KUNIT_EXPECT_EQ(test, knat_sched_hash(&t, b6, true), base);
+	KUNIT_EXPECT_NE(test, knat_sched_hash(&t, b6, false), full);
+
+	/* client_only: another VIP, other ports, another protocol. */
+	b6[1] = knat_st_in6(KNAT_ST_NET6, 0x00050000, 0, 2);
+	u = t;
+	u.sport = htons(1234);
+	u.dport = htons(443);
+	u.proto = IPPROTO_UDP;
+	knat_tuple_fold6(&u, b6);
+	KUNIT_EXPECT_EQ(test, knat_sched_hash(&u, b6, true), base);
+	KUNIT_EXPECT_NE(test, knat_sched_hash(&u, b6, false), full);
+	u = t;
+	u.sport = htons(40001);
+	KUNIT_EXPECT_EQ(test, knat_sched_hash(&u, a6, true), base);
+	KUNIT_EXPECT_NE(test, knat_sched_hash(&u, a6, false), full);
+	u = t;
+	u.dport = htons(81);
+	KUNIT_EXPECT_EQ(test, knat_sched_hash(&u, a6, true), base);
+	KUNIT_EXPECT_NE(test, knat_sched_hash(&u, a6, false), full);
+
+	/*
+	 * ::198.51.100.1 to ::192.0.2.1 folds to the IPv4 tuple of
+	 * 198.51.100.1 to 192.0.2.1, and 198.51.100.1 laid out as a service
+	 * keeps it (c633:6401::) too: neither gets the IPv4 hash.
+	 */
+	v4 = knat_st_client(0xc6336401, 1000, 0xc0000201);
+	b6[0] = knat_st_in6(0, 0, 0, 0xc6336401);
+	b6[1] = knat_st_in6(0, 0, 0, 0xc0000201);
+	u = v4;
+	knat_tuple_fold6(&u, b6);
+	KUNIT_ASSERT_EQ(test, memcmp(&u, &v4, sizeof(u)), 0);
+	KUNIT_EXPECT_NE(test, knat_sched_hash(&u, b6, true),
+			knat_sched_hash(&v4, NULL, true));
+	KUNIT_EXPECT_NE(test, knat_sched_hash(&u, b6, false),
+			knat_sched_hash(&v4, NULL, false));
+	b6[0] = knat_st_in6(0xc6336401, 0, 0, 0);
+	b6[1] = knat_st_in6(0xc0000201, 0, 0, 0);
+	u = v4;
+	knat_tuple_fold6(&u, b6);
+	KUNIT_ASSERT_EQ(test, memcmp(&u, &v4, sizeof(u)), 0);
+	KUNIT_EXPECT_NE(test, knat_sched_hash(&u, b6, true),
+			knat_sched_hash(&v4, NULL, true));
+	KUNIT_EXPECT_NE(test, knat_sched_hash(&u, b6, false),
+			knat_sched_hash(&v4, NULL, false));
+}
+
+/* One IPv6 client, one backend of @sched, whatever its source port. */
+static void knat_st_v6_stable(struct kunit *test,
+			      const struct knat_sched *sched)
+{
+	static const u32 w[] = { 1, 1, 1, 1 };
+	struct knat_st *st = knat_st_weighted6(test, sched, w, 4);
+	unsigned int c, p, used = 0;
+
+	for (c = 0; c < 64; c++) {
+		struct in6_addr client = knat_st_client_addr6(c), a6[2];
+		struct knat_tuple t = knat_st_client6(st, a6, &client, 1024);
+		char first = knat_st_name(st, knat_st_pick6(st, &t, a6, false));
+
+		KUNIT_ASSERT_TRUE_MSG(test, first >= 'a' && first <= 'd',
+				      "%s client %u: %c", sched->name, c,
+				      first);
+		used |= BIT(first - 'a');
+		for (p = 1; p < 8; p++) {
+			char c2;
+
+			t = knat_st_client6(st, a6, &client, 1024 + 1111 * p);
+			c2 = knat_st_name(st, knat_st_pick6(st, &t, a6, false));
+			KUNIT_EXPECT_EQ_MSG(test, c2, first,
+					    "%s client %u port %u",
+					    sched->name, c, p);
+		}
+	}
+	/* And not by sending everyone to one backend. */
+	KUNIT_EXPECT_EQ_MSG(test, used, 0xfU, "%s", sched->name);
+}
+
+static void knat_sched_v6_stable(struct kunit *test)
+{
+	knat_st_v6_stable(test, &knat_sched_sh);
+	knat_st_v6_stable(test, &knat_sched_maglev);
+}
+
+/*
+ * 1000 IPv6 clients over 4 equal backends: each takes 15% to 35% (the
+ * binomial sigma is under 1.4%, maglev's table of 251 slots splits to
+ * 0.4%).
+ */
+static void knat_st_v6_spread(struct kunit *test,
+			      const struct knat_sched *sched)
+{
+	static const u32 w[] = { 1, 1, 1, 1 };
+	struct knat_st *st = knat_st_weighted6(test, sched, w, 4);
+	unsigned int count[4] = {}, i, total = 1000;
+
+	for (i = 0; i < total; i++) {
+		struct in6_addr client = knat_st_client_addr6(i), a6[2];
+		struct knat_tuple t = knat_st_client6(st, a6, &client, 5000);
+		char c = knat_st_name(st, knat_st_pick6(st, &t, a6, false));
+
+		KUNIT_ASSERT_TRUE_MSG(test, c >= 'a' && c <= 'd',
+				      "%s client %u: %c", sched->name, i, c);
+		count[c - 'a']++;
+	}
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_GE_MSG(test, count[i], total * 15 / 100,
+				    "%s backend %c", sched->name, 'a' + i);
+		KUNIT_EXPECT_LE_MSG(test, count[i], total * 35 / 100,
+				    "%s backend %c", sched->name, 'a' + i);
+	}
+	kunit_info(test, "%s: 1000 IPv6 clients as %u %u %u %u\n",
+		   sched->name, count[0], count[1], count[2], count[3]);
+}
+
+static void knat_sched_v6_spread(struct kunit *test)
+{
+	knat_st_v6_spread(test, &knat_sched_sh);
+	knat_st_v6_spread(test, &knat_sched_maglev);
+}
+
+/*
+ * Clients of one fold are told apart: of 200 pairs, far more than none
+ * land apart (3 in 4 would by chance over 4 backends).
+ */
+static void knat_st_v6_same_fold(struct kunit *test,
+				 const struct knat_sched *sched)
+{
+	static const u32 w[] = { 1, 1, 1, 1 };
+	struct knat_st *st = knat_st_weighted6(test, sched, w, 4);
+	unsigned int i, apart = 0, pairs = 200;
+
+	for (i = 0; i < pairs; i++) {
+		struct in6_addr a = knat_st_client_addr6(i), a6[2], b6[2];
+		struct in6_addr b = knat_st_same_fold(&a, 0x10001 * (i + 1));
+		struct knat_tuple ta = knat_st_client6(st, a6, &a, 5000);
+		struct knat_tuple tb = knat_st_client6(st, b6, &b, 5000);
+		char ca, cb;
+
+		KUNIT_ASSERT_EQ(test, knat_addr6_fold(&a), knat_addr6_fold(&b));
+		KUNIT_ASSERT_EQ(test, memcmp(&ta, &tb, sizeof(ta)), 0);
+		ca = knat_st_name(st, knat_st_pick6(st, &ta, a6, false));
+		cb = knat_st_name(st, knat_st_pick6(st, &tb, b6, false));
+		KUNIT_EXPECT_TRUE_MSG(test, ca >= 'a' && ca <= 'd' &&
+				      cb >= 'a' && cb <= 'd',
+				      "%s pair %u: %c %c", sched->name, i,
+				      ca, cb);
+		apart += ca != cb;
+	}
+	KUNIT_EXPECT_GE_MSG(test, apart, pairs / 2, "%s", sched->name);
+	kunit_info(test, "%s: %u of %u same-fold pairs apart\n", sched->name,
+		   apart, pairs);
+}
+
+static void knat_sched_v6_same_fold(struct kunit *test)
+{
+	knat_st_v6_same_fold(test, &knat_sched_sh);
+	knat_st_v6_same_fold(test, &knat_sched_maglev);
 }
 
 static struct kunit_case knat_sched_cases[] = {
@@ -578,6 +880,10 @@ static struct kunit_case knat_sched_cases[] = {
 	KUNIT_CASE(knat_sched_sh_spread),
 	KUNIT_CASE(knat_sched_sh_skips),
 	KUNIT_CASE(knat_sched_hash_inputs),
+	KUNIT_CASE(knat_sched_hash_v6),
+	KUNIT_CASE(knat_sched_v6_stable),
+	KUNIT_CASE(knat_sched_v6_spread),
+	KUNIT_CASE(knat_sched_v6_same_fold),
 	{}
 };
 

@@ -7,7 +7,8 @@
 #include "service.h"
 
 static struct knat_backend *knat_wlc_schedule(struct knat_service *svc,
-					      const struct knat_tuple *t)
+					      const struct knat_tuple *t,
+					      const struct in6_addr *a6)
 {
 	struct knat_backend *be, *best = NULL;
 	u64 best_n = 0, best_w = 1;

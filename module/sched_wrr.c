@@ -66,13 +66,15 @@ static struct knat_backend *knat_wrr_next(struct knat_service *svc, bool take)
 }
 
 static struct knat_backend *knat_wrr_schedule(struct knat_service *svc,
-					      const struct knat_tuple *t)
+					      const struct knat_tuple *t,
+					      const struct in6_addr *a6)
 {
 	return knat_wrr_next(svc, true);
 }
 
 static struct knat_backend *knat_wrr_peek(struct knat_service *svc,
-					  const struct knat_tuple *t)
+					  const struct knat_tuple *t,
+					  const struct in6_addr *a6)
 {
 	return knat_wrr_next(svc, false);
 }

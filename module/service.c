@@ -13,6 +13,7 @@
  */
 
 #include <linux/rculist.h>
+#include <linux/siphash.h>
 #include <linux/slab.h>
 
 #include "estimator.h"
@@ -100,7 +101,8 @@ int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,
 	int err;
 
 	lockdep_assert_held(&kn->lock);
-	if (knat_service_find_locked(kn, tmpl->proto, tmpl->addr, tmpl->port)) {
+	if (knat_service_find_locked(kn, tmpl->proto, &tmpl->addr, tmpl->v6,
+				     tmpl->port)) {
 		NL_SET_ERR_MSG(extack, "Service already exists");
 		return -EEXIST;
 	}
@@ -149,6 +151,7 @@ int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,
 	}
 	list_add_tail_rcu(&svc->list, &kn->services);
 	kn->nservices++;
+	kn->nservices6 += svc->v6;
 	err = knat_rules_changed(kn);
 	if (err) {
 		/* Packets may have found it: it goes as a deleted one does. */
@@ -156,6 +159,7 @@ int knat_service_add(struct knat_net *kn, struct knat_service *tmpl,
 		knat_svc_index_del(svc);
 		list_del_rcu(&svc->list);
 		kn->nservices--;
+		kn->nservices6 -= svc->v6;
 		knat_sched_done(svc);
 		knat_service_put(svc);
 		NL_SET_ERR_MSG(extack, "Cannot register netfilter hooks");
@@ -306,6 +310,7 @@ int knat_service_del(struct knat_net *kn, struct knat_service *svc)
 	knat_svc_index_del(svc);
 	list_del_rcu(&svc->list);
 	kn->nservices--;
+	kn->nservices6 -= svc->v6;
 	kn->nbackends -= svc->nbackends;
 	list_for_each_entry(be, &svc->backends, list) {
 		knat_backend_kill(be);
@@ -326,8 +331,31 @@ int knat_service_del(struct knat_net *kn, struct knat_service *svc)
 	return knat_rules_changed(kn);
 }
 
-int knat_backend_add(struct knat_service *svc, __be32 addr, __be16 port,
-		     u32 weight, struct netlink_ext_ack *extack)
+/*
+ * Maglev's identity of a backend: the same on every router given the same
+ * backend, whatever the order they were added in.  An IPv6 address does
+ * not fit beside the port, so it is hashed with a fixed key (a collision
+ * only breaks a tie the other way).
+ */
+static u64 knat_backend_key(const struct knat_service *svc,
+			    const union nf_inet_addr *addr, __be16 port)
+{
+	static const siphash_key_t key = {{
+		0x6b6e61742d626b65ULL, 0x792d76362d6b6579ULL,
+	}};
+	struct {
+		union nf_inet_addr addr;
+		u64 port;
+	} k = { .port = ntohs(port) };
+
+	if (!svc->v6)
+		return (u64)ntohl(addr->ip) << 16 | ntohs(port);
+	k.addr = *addr;
+	return siphash(&k, sizeof(k), &key);
+}
+
+int knat_backend_add(struct knat_service *svc, const union nf_inet_addr *addr,
+		     __be16 port, u32 weight, struct netlink_ext_ack *extack)
 {
 	struct knat_backend *be;
 	int err;
@@ -352,12 +380,12 @@ int knat_backend_add(struct knat_service *svc, __be32 addr, __be16 port,
 	refcount_set(&be->refcnt, 1);
 	refcount_inc(&svc->refcnt);
 	be->svc = svc;
-	be->addr = addr;
+	be->addr = *addr;
 	be->port = port;
 	be->weight = weight;
 	be->state = KNAT_BACKEND_UP;
 	spin_lock_init(&be->check_lock);
-	be->key = (u64)ntohl(addr) << 16 | ntohs(port);
+	be->key = knat_backend_key(svc, addr, port);
 	atomic_set(&be->nflows, 0);
 
 	err = knat_be_index_add(be);
@@ -455,6 +483,7 @@ void knat_service_net_exit(struct knat_net *kn)
 		knat_service_put(svc);
 	}
 	kn->nservices = 0;
+	kn->nservices6 = 0;
 	kn->nbackends = 0;
 	INIT_LIST_HEAD(&kn->draining);
 	knat_svc_index_net_exit(kn);

@@ -10,6 +10,7 @@
 
 #include <linux/bits.h>
 #include <linux/list.h>
+#include <linux/netfilter.h>
 #include <linux/netlink.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
@@ -82,9 +83,13 @@ struct knat_backend {
 	struct knat_be_group *group;	/* all backends at this addr:port */
 	struct rhash_head svc_node;	/* in knat_net.be_svc_index */
 	struct list_head trash;		/* in its service's trash */
-	/* svc, addr, port: adjacent, the be_svc_index key (svc_index.c). */
+	/*
+	 * svc, addr, port: adjacent, the be_svc_index key (svc_index.c).
+	 * The address is of the service's family; an IPv4 one in .ip, the
+	 * rest of it zero.
+	 */
 	struct knat_service *svc;	/* held */
-	__be32 addr;
+	union nf_inet_addr addr;
 	__be16 port;
 	refcount_t refcnt;
 	u8 dead;			/* removed: never eligible again */
@@ -95,7 +100,7 @@ struct knat_backend {
 	atomic_t nactive;		/* of nflows, TCP ESTABLISHED */
 	struct knat_backend_stats __percpu *stats;
 	struct knat_rate_est est;
-	u64 key;			/* identity for maglev: addr:port */
+	u64 key;			/* identity for maglev: addr, port */
 	unsigned long drain_until;	/* jiffies, when draining */
 	struct list_head drain_node;	/* in knat_net.draining, ditto */
 	/* Passive health check (health.c). */
@@ -104,7 +109,7 @@ struct knat_backend {
 	u8 nclients;			/* of check_client[], under check_lock */
 	u32 nfails;			/* failed handshakes this run, ditto */
 	unsigned long check_since;	/* jiffies, the run's first failure */
-	__be32 check_client[KNAT_CHECK_CLIENTS_MAX];	/* who failed */
+	union nf_inet_addr check_client[KNAT_CHECK_CLIENTS_MAX]; /* who failed */
 	spinlock_t check_lock;		/* failures only, never per packet */
 	atomic_t probe;			/* a probe flow is out */
 	unsigned long probe_since;	/* jiffies, when it went out */
@@ -154,9 +159,11 @@ struct knat_sched {
 	void (*done)(struct knat_service *svc, struct knat_sched_data *data);
 	int (*update)(struct knat_service *svc);
 	struct knat_backend *(*schedule)(struct knat_service *svc,
-					 const struct knat_tuple *t);
+					 const struct knat_tuple *t,
+					 const struct in6_addr *a6);
 	struct knat_backend *(*peek)(struct knat_service *svc,
-				     const struct knat_tuple *t);
+				     const struct knat_tuple *t,
+				     const struct in6_addr *a6);
 };
 
 /*
@@ -172,10 +179,14 @@ struct knat_service {
 	u8 dead;
 	u8 restore_mark;		/* restore.c, under kn->lock */
 	u32 check_clients;		/* distinct clients to take one down */
-	/* The services index's key (svc_index.c): these three, in order. */
-	__be32 addr;
-	__be16 port;
+	/*
+	 * The services index's key (svc_index.c): these four, in order; the
+	 * VIP index's: addr and v6.  An IPv4 VIP in addr.ip, the rest zero.
+	 */
+	union nf_inet_addr addr;
+	u8 v6;				/* IPv6 service, backends and flows */
 	u8 proto;
+	__be16 port;
 	u32 persist;
 	u32 maglev_size;
 	u32 moved;			/* maglev slots moved, last change */
@@ -236,7 +247,8 @@ static inline void knat_svc_count_icmp(struct knat_service *svc,
 const struct knat_sched *knat_sched_find(const char *name);
 extern const struct knat_sched knat_sched_rr, knat_sched_wrr, knat_sched_lc,
 	knat_sched_wlc, knat_sched_sh, knat_sched_maglev;
-u32 knat_sched_hash(const struct knat_tuple *t, bool client_only);
+u32 knat_sched_hash(const struct knat_tuple *t, const struct in6_addr *a6,
+		    bool client_only);
 
 void knat_sched_done(struct knat_service *svc);
 
@@ -259,31 +271,55 @@ static inline void *knat_sched_data_locked(struct knat_service *svc,
 	return d && d->sched == sched ? d : NULL;
 }
 
-/* The backend for a new flow; @dry: what it would be, nothing moved. */
+/*
+ * The backend for a new flow of tuple @t (@a6: an IPv6 flow's source and
+ * destination addresses, NULL for IPv4); @dry: what it would be, nothing
+ * moved.
+ */
 static inline struct knat_backend *knat_sched_pick(struct knat_service *svc,
 						   const struct knat_tuple *t,
+						   const struct in6_addr *a6,
 						   bool dry)
 {
 	const struct knat_sched *sched = READ_ONCE(svc->sched);
 
 	if (dry && sched->peek)
-		return sched->peek(svc, t);
-	return sched->schedule(svc, t);
+		return sched->peek(svc, t, a6);
+	return sched->schedule(svc, t, a6);
 }
 
 /* svc_index.c */
+/*
+ * Addresses by family: an IPv4 one is @addr->ip with the rest of @addr
+ * zero (knat_inet_addr4()), as services and backends keep them.
+ */
+static inline union nf_inet_addr knat_inet_addr4(__be32 ip)
+{
+	union nf_inet_addr a = {};	/* all 16 bytes, not .ip's 4 */
+
+	a.ip = ip;
+	return a;
+}
+
 struct knat_service *knat_service_find(struct knat_net *kn, u8 proto,
 				       __be32 daddr, __be16 dport);
+struct knat_service *knat_service_find6(struct knat_net *kn, u8 proto,
+					const struct in6_addr *daddr,
+					__be16 dport);
 bool knat_service_is_vip(struct knat_net *kn, __be32 addr);
-void knat_service_count_vip(struct knat_net *kn, __be32 addr,
-			    enum knat_counter c);
+bool knat_service_is_vip6(struct knat_net *kn, const struct in6_addr *addr);
+void knat_service_count_vip(struct knat_net *kn, const union nf_inet_addr *addr,
+			    bool v6, enum knat_counter c);
 struct knat_backend *knat_backend_find_reply(struct knat_net *kn,
 					     const struct knat_tuple *t,
+					     const struct in6_addr *a6,
 					     bool *ambiguous);
 struct knat_service *knat_service_find_locked(struct knat_net *kn, u8 proto,
-					      __be32 addr, __be16 port);
+					      const union nf_inet_addr *addr,
+					      bool v6, __be16 port);
 struct knat_backend *knat_backend_find_locked(struct knat_service *svc,
-					      __be32 addr, __be16 port);
+					      const union nf_inet_addr *addr,
+					      __be16 port);
 int knat_svc_index_add(struct knat_service *svc);
 void knat_svc_index_del(struct knat_service *svc);
 int knat_be_index_add(struct knat_backend *be);
@@ -302,8 +338,8 @@ int knat_service_set(struct knat_net *kn, struct knat_service *svc,
 		     const u32 *maglev_size, struct netlink_ext_ack *extack);
 int knat_service_del(struct knat_net *kn, struct knat_service *svc);
 int knat_service_update(struct knat_service *svc);
-int knat_backend_add(struct knat_service *svc, __be32 addr, __be16 port,
-		     u32 weight, struct netlink_ext_ack *extack);
+int knat_backend_add(struct knat_service *svc, const union nf_inet_addr *addr,
+		     __be16 port, u32 weight, struct netlink_ext_ack *extack);
 int knat_backend_set(struct knat_backend *be, const u32 *weight,
 		     const u8 *state);
 int knat_backend_del(struct knat_backend *be, u32 drain);

@@ -28,24 +28,32 @@
 #include "flow.h"
 #include "service.h"
 
-/* The part of struct knat_service the services table hashes, in order. */
+/*
+ * The part of struct knat_service the services table hashes, in order.
+ * The family is part of each key: an IPv4 address is kept as the first
+ * word of 16 zero bytes, which some IPv6 address equals.  No key has a
+ * hole in it (memcmp() compares them).
+ */
 struct knat_svc_key {
-	__be32 addr;
-	__be16 port;
+	union nf_inet_addr addr;
+	u8 v6;
 	u8 proto;
+	__be16 port;
 };
 
 /* And of struct knat_backend the backends tables hash. */
 struct knat_be_key {
-	__be32 addr;
+	union nf_inet_addr addr;
 	__be16 port;
+	u8 v6;
 };
 
 /* The backends of one address and port, whichever services they serve. */
 struct knat_be_group {
 	struct rhash_head node;		/* in knat_net.be_index */
-	__be32 addr;
+	union nf_inet_addr addr;
 	__be16 port;
+	u8 v6;
 	unsigned int n;			/* on the list, under kn->lock */
 	struct hlist_head backends;	/* knat_backend.group_node, RCU */
 	struct rcu_head rcu;
@@ -53,22 +61,25 @@ struct knat_be_group {
 
 struct knat_be_svc_key {
 	const struct knat_service *svc;
-	__be32 addr;
+	union nf_inet_addr addr;
 	__be16 port;
 };
 
-#define KNAT_SVC_KEY_LEN	(offsetofend(struct knat_svc_key, proto))
+#define KNAT_SVC_KEY_LEN	(offsetofend(struct knat_svc_key, port))
 
 /*
- * Every new flow to a service looks it up: two words, not jhash()'s
- * byte-by-byte tail of a 7-byte key.
+ * Every new flow to a service looks it up: an IPv4 key is two words,
+ * not jhash()'s walk of 20 bytes, most of them zero.
  */
 static u32 knat_svc_hashfn(const void *data, u32 len, u32 seed)
 {
 	const struct knat_svc_key *k = data;
+	u32 rest = (u32)(__force u16)k->port << 16 | k->proto << 8 | k->v6;
 
-	return jhash_2words((__force u32)k->addr,
-			    (u32)(__force u16)k->port << 8 | k->proto, seed);
+	if (k->v6)
+		return jhash_2words(jhash2((__force const u32 *)k->addr.all,
+					   4, seed), rest, seed);
+	return jhash_2words((__force u32)k->addr.ip, rest, seed);
 }
 
 static const struct rhashtable_params knat_svc_params = {
@@ -82,14 +93,14 @@ static const struct rhashtable_params knat_svc_params = {
 static const struct rhashtable_params knat_vip_params = {
 	.head_offset = offsetof(struct knat_service, vip_node),
 	.key_offset = offsetof(struct knat_service, addr),
-	.key_len = sizeof(__be32),
+	.key_len = offsetofend(struct knat_svc_key, v6),
 	.automatic_shrinking = true,
 };
 
 static const struct rhashtable_params knat_be_params = {
 	.head_offset = offsetof(struct knat_be_group, node),
 	.key_offset = offsetof(struct knat_be_group, addr),
-	.key_len = offsetofend(struct knat_be_key, port),
+	.key_len = offsetofend(struct knat_be_key, v6),
 	.automatic_shrinking = true,
 };
 
@@ -109,15 +120,21 @@ static const struct rhashtable_params knat_be_svc_params = {
 static void knat_svc_index_layout(void)
 {
 	/* Each hashed key is a run of adjacent fields, as laid out above. */
-	BUILD_BUG_ON(offsetof(struct knat_service, port) -
+	BUILD_BUG_ON(offsetof(struct knat_service, v6) -
 		     offsetof(struct knat_service, addr) !=
-		     offsetof(struct knat_svc_key, port));
+		     offsetof(struct knat_svc_key, v6));
 	BUILD_BUG_ON(offsetof(struct knat_service, proto) -
 		     offsetof(struct knat_service, addr) !=
 		     offsetof(struct knat_svc_key, proto));
+	BUILD_BUG_ON(offsetof(struct knat_service, port) -
+		     offsetof(struct knat_service, addr) !=
+		     offsetof(struct knat_svc_key, port));
 	BUILD_BUG_ON(offsetof(struct knat_be_group, port) -
 		     offsetof(struct knat_be_group, addr) !=
 		     offsetof(struct knat_be_key, port));
+	BUILD_BUG_ON(offsetof(struct knat_be_group, v6) -
+		     offsetof(struct knat_be_group, addr) !=
+		     offsetof(struct knat_be_key, v6));
 	BUILD_BUG_ON(offsetof(struct knat_backend, addr) -
 		     offsetof(struct knat_backend, svc) !=
 		     offsetof(struct knat_be_svc_key, addr));
@@ -126,11 +143,23 @@ static void knat_svc_index_layout(void)
 		     offsetof(struct knat_be_svc_key, port));
 }
 
+/* RCU held. */
 struct knat_service *knat_service_find(struct knat_net *kn, u8 proto,
 				       __be32 daddr, __be16 dport)
 {
+	/* Not .addr.ip in the initialiser: the union's rest would be left. */
+	struct knat_svc_key key = { .port = dport, .proto = proto };
+
+	key.addr.ip = daddr;
+	return rhashtable_lookup(&kn->svc_index, &key, knat_svc_params);
+}
+
+struct knat_service *knat_service_find6(struct knat_net *kn, u8 proto,
+					const struct in6_addr *daddr,
+					__be16 dport)
+{
 	struct knat_svc_key key = {
-		.addr = daddr, .port = dport, .proto = proto,
+		.addr.in6 = *daddr, .v6 = 1, .port = dport, .proto = proto,
 	};
 
 	return rhashtable_lookup(&kn->svc_index, &key, knat_svc_params);
@@ -138,33 +167,50 @@ struct knat_service *knat_service_find(struct knat_net *kn, u8 proto,
 
 /* Under kn->lock. */
 struct knat_service *knat_service_find_locked(struct knat_net *kn, u8 proto,
-					      __be32 addr, __be16 port)
+					      const union nf_inet_addr *addr,
+					      bool v6, __be16 port)
 {
 	struct knat_svc_key key = {
-		.addr = addr, .port = port, .proto = proto,
+		.addr = *addr, .v6 = v6, .port = port, .proto = proto,
 	};
 
 	lockdep_assert_held(&kn->lock);
 	return rhashtable_lookup_fast(&kn->svc_index, &key, knat_svc_params);
 }
 
+static struct rhlist_head *knat_vip_lookup(struct knat_net *kn,
+					   const union nf_inet_addr *addr,
+					   bool v6)
+{
+	struct knat_svc_key key = { .addr = *addr, .v6 = v6 };
+
+	return rhltable_lookup(&kn->vip_index, &key, knat_vip_params);
+}
+
 /* Is @addr a service's virtual IP?  RCU held. */
 bool knat_service_is_vip(struct knat_net *kn, __be32 addr)
 {
-	return rhltable_lookup(&kn->vip_index, &addr, knat_vip_params);
+	union nf_inet_addr a = knat_inet_addr4(addr);
+
+	return knat_vip_lookup(kn, &a, false);
+}
+
+bool knat_service_is_vip6(struct knat_net *kn, const struct in6_addr *addr)
+{
+	return knat_vip_lookup(kn, (const union nf_inet_addr *)addr, true);
 }
 
 /*
  * An ICMP echo request to @addr, or its answer (@c): each service of that
  * VIP counts it, none being more its owner than another.  RCU held.
  */
-void knat_service_count_vip(struct knat_net *kn, __be32 addr,
-			    enum knat_counter c)
+void knat_service_count_vip(struct knat_net *kn, const union nf_inet_addr *addr,
+			    bool v6, enum knat_counter c)
 {
 	struct knat_service *svc;
 	struct rhlist_head *list, *pos;
 
-	list = rhltable_lookup(&kn->vip_index, &addr, knat_vip_params);
+	list = knat_vip_lookup(kn, addr, v6);
 	rhl_for_each_entry_rcu(svc, pos, list, vip_node)
 		knat_svc_count_icmp(svc, c);
 }
@@ -182,6 +228,7 @@ void knat_service_count_vip(struct knat_net *kn, __be32 addr,
  */
 struct knat_backend *knat_backend_find_reply(struct knat_net *kn,
 					     const struct knat_tuple *t,
+					     const struct in6_addr *a6,
 					     bool *ambiguous)
 {
 	struct knat_backend *be, *found = NULL;
@@ -189,9 +236,16 @@ struct knat_backend *knat_backend_find_reply(struct knat_net *kn,
 	struct knat_service *svc;
 	struct knat_be_group *g;
 	struct knat_tuple orig;
+	struct in6_addr orig6[2];
 	unsigned int owners = 0, seen = 0;
-	struct knat_be_key k = { .addr = t->src, .port = t->sport };
+	struct knat_be_key k = { .port = t->sport, .v6 = !!a6 };
 
+	if (a6) {
+		k.addr.in6 = a6[0];
+		orig6[0] = a6[1];
+	} else {
+		k.addr.ip = t->src;
+	}
 	*ambiguous = false;
 	g = rhashtable_lookup(&kn->be_index, &k, knat_be_params);
 	if (!g)
@@ -209,11 +263,15 @@ struct knat_backend *knat_backend_find_reply(struct knat_net *kn,
 		if (!(sched->flags & KNAT_SCHED_F_CONSISTENT))
 			continue;
 		orig = (struct knat_tuple) {
-			.src = t->dst, .dst = svc->addr,
+			.src = t->dst, .dst = svc->addr.ip,
 			.sport = t->dport, .dport = svc->port,
 			.proto = t->proto,
 		};
-		if (sched->schedule(svc, &orig) == be)
+		if (a6) {
+			orig6[1] = svc->addr.in6;
+			orig.dst = knat_addr6_fold(&orig6[1]);
+		}
+		if (sched->schedule(svc, &orig, a6 ? orig6 : NULL) == be)
 			found = be;
 	}
 	if (found && owners > 1) {
@@ -225,9 +283,10 @@ struct knat_backend *knat_backend_find_reply(struct knat_net *kn,
 
 /* @svc's backend at @addr:@port.  Under kn->lock. */
 struct knat_backend *knat_backend_find_locked(struct knat_service *svc,
-					      __be32 addr, __be16 port)
+					      const union nf_inet_addr *addr,
+					      __be16 port)
 {
-	struct knat_be_svc_key k = { .svc = svc, .addr = addr, .port = port };
+	struct knat_be_svc_key k = { .svc = svc, .addr = *addr, .port = port };
 
 	lockdep_assert_held(&svc->kn->lock);
 	return rhashtable_lookup_fast(&svc->kn->be_svc_index, &k,
@@ -266,7 +325,9 @@ void knat_svc_index_del(struct knat_service *svc)
 /* @be joins the group of its address and port, made if it is the first. */
 static int knat_be_group_join(struct knat_net *kn, struct knat_backend *be)
 {
-	struct knat_be_key k = { .addr = be->addr, .port = be->port };
+	struct knat_be_key k = {
+		.addr = be->addr, .port = be->port, .v6 = be->svc->v6,
+	};
 	struct knat_be_group *g;
 	int err;
 
@@ -277,6 +338,7 @@ static int knat_be_group_join(struct knat_net *kn, struct knat_backend *be)
 			return -ENOMEM;
 		g->addr = be->addr;
 		g->port = be->port;
+		g->v6 = be->svc->v6;
 		INIT_HLIST_HEAD(&g->backends);
 		err = rhashtable_lookup_insert_fast(&kn->be_index, &g->node,
 						    knat_be_params);

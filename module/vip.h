@@ -7,5 +7,8 @@
 unsigned int knat_vip_echo(struct knat_net *kn, struct sk_buff *skb,
 			   const struct knat_pkt *p,
 			   const struct nf_hook_state *state);
+unsigned int knat_vip_echo6(struct knat_net *kn, struct sk_buff *skb,
+			    const struct knat_pkt *p,
+			    const struct nf_hook_state *state);
 
 #endif /* _KNAT_VIP_H */

@@ -587,3 +587,74 @@ pcap6() {
 status_of() {
 	knat_in "$1" -j status | json_get "$2"
 }
+
+# ---- the IPv6 load-balancer topology -----------------------------------
+#
+#  c1 2001:db8:1::2 --+                                 +-- b1 fd00:2::11
+#                     +-- br0 2001:db8:1::1 [ r ] br1 fd00:2::1 -- b2 fd00:2::12
+#  c2 2001:db8:1::3 --+   VIP 2001:db8:100::10 (on no   +-- b3 fd00:2::13
+#                         interface: routed to r)       +-- b4 fd00:2::14
+#
+# lb_topology's shape and names in IPv6: the clients on a documentation
+# /64, the backends on a ULA /64, the VIP in a third prefix that only the
+# clients' default route leads to r (r itself has no route to it, nor a
+# default route).  Every backend serves TCP 8080 and UDP 5353 on [::]
+# answering with its own name, unless asked "lb6_topology noserve".
+# Addresses are nodad (no DAD in these namespaces at all), bridge
+# multicast snooping is off and r sums in software on br0 and br1 (tx
+# off), as in nat6_topology: usable when this returns, and every checksum
+# knat updated is checked by its receiver.
+# shellcheck disable=SC2034 # for the tests that source this
+LB6_VIP=2001:db8:100::10
+lb6_topology() {
+	local i n noserve=${1:-}
+	netns_add c1 c2 r b1 b2 b3 b4 || return 1
+	nodad_ns c1 c2 r b1 b2 b3 b4 || return 1
+	for n in br0 br1; do
+		ip -n "$(ns r)" link add $n type bridge mcast_snooping 0 || return 1
+	done
+	for i in 1 2; do
+		link_add c$i eth0 - r r-c$i - || return 1
+		ip -n "$(ns r)" link set r-c$i master br0
+		addr6_add c$i eth0 2001:db8:1::$((i + 1))/64 || return 1
+	done
+	for i in 1 2 3 4; do
+		link_add b$i eth0 - r r-b$i - || return 1
+		ip -n "$(ns r)" link set r-b$i master br1
+		addr6_add b$i eth0 fd00:2::1$i/64 || return 1
+	done
+	ip -n "$(ns r)" link set br0 up
+	ip -n "$(ns r)" link set br1 up
+	addr6_add r br0 2001:db8:1::1/64 || return 1
+	addr6_add r br1 fd00:2::1/64 || return 1
+	for i in 1 2; do
+		route6_add c$i default via 2001:db8:1::1 || return 1
+	done
+	for i in 1 2 3 4; do
+		route6_add b$i default via fd00:2::1 || return 1
+	done
+	forwarding6_on r
+	in_ns r ethtool -K br0 tx off >/dev/null
+	in_ns r ethtool -K br1 tx off >/dev/null
+	# Only routed packets meet r's IPv6 hooks (see nat6_topology).
+	[ -e /proc/sys/net/bridge/bridge-nf-call-ip6tables ] &&
+		in_ns r sysctl -qw net.bridge.bridge-nf-call-ip6tables=0
+	busywait 2000 addrs_ready c1 c2 r b1 b2 b3 b4 || return 1
+	[ "$noserve" = noserve ] && return 0
+	for i in 1 2 3 4; do
+		serve_start b$i serve-tcp 8080 b$i --bind ::
+		serve_start b$i serve-udp 5353 b$i --bind ::
+	done
+	for i in 1 2 3 4; do
+		serve_wait_af 6 b$i serve-tcp 8080 || return 1
+		serve_wait_af 6 b$i serve-udp 5353 || return 1
+	done
+}
+
+# lb6_conns PROTO VIP PORT: "ADDR:CONNS ..." of one service's backends,
+# in their order, from `knat -s -j service list` (ADDR bare, as the JSON
+# has it).
+lb6_conns() {
+	knat_in r -s -j service list |
+		json_get "' '.join('%s:%s' % (b['addr'], b['conns']) for s in j if s['proto'] == '$1' and s['addr'] == '$2' and s['port'] == $3 for b in s['backends'])"
+}

@@ -8,7 +8,8 @@
 #
 #   selftests/run.sh [TEST...]      default: TEST_PROGS from the Makefile;
 #                                   a TEST with a '/' is a path to run as is
-#                                   (scripts/demo-guest: make check's demo)
+#                                   (scripts/demo-guest: make check's demo),
+#                                   one without may leave out its .sh
 #   selftests/run.sh --budget [TEST...]
 #                                   (on the host) print the seconds a VM
 #                                   needs for them: their limits, summed
@@ -145,6 +146,10 @@ mkfifo "$fifo"
 trap 'rm -f "$fifo"' EXIT
 for t in "${tests[@]}"; do
 	name=$(basename "$t")
+	# A test may be named without its .sh (run.sh lb_sched).
+	if [[ $t != */* ]] && [ ! -e "$here/$name" ] && [ -e "$here/$name.sh" ]; then
+		name=$name.sh
+	fi
 	prog=$here/$name
 	case $t in */*) prog=$t ;; esac
 	secs=$(limit "$name")

@@ -3,7 +3,6 @@
  * knat backend: add, change, delete and list the backends of a service.
  * "knat service list" shows them under their service too.
  */
-#include <arpa/inet.h>
 #include <string.h>
 #include <linux/knat.h>
 
@@ -22,6 +21,9 @@ void backend_usage(FILE *f)
 		"       knat backend del PROTO VIP:PORT ADDR[:PORT] [ drain SECONDS ]\n"
 		"       knat [ -s ] backend list [ PROTO VIP:PORT ]\n"
 		"where  PROTO := { tcp | udp }\n"
+		"       VIP:PORT := { ADDR:PORT | [ADDR6]:PORT }\n"
+		"       ADDR[:PORT] := { ADDR[:PORT] | [ADDR6][:PORT] | ADDR6 }, of the\n"
+		"                      service's family\n"
 		"       WEIGHT := 0..%u\n"
 		"       SECONDS := 0..%u\n",
 		BACKEND_WEIGHT_MAX, BACKEND_DRAIN_MAX);
@@ -90,22 +92,33 @@ static int parse_kw(int argc, char **argv, enum lb_op op,
 	return 0;
 }
 
-/* One ADDR[:PORT] into bs; not the same as any of the n before it. */
-static int parse_one(const char *word, struct backend_spec *bs, int n)
+/*
+ * One ADDR[:PORT] ([ADDR6][:PORT], ADDR6) into bs; of the service's
+ * family (svc_arg is how it was typed, for the message) and not the same
+ * as any of the n before it.
+ */
+static int parse_one(const char *word, const char *svc_arg,
+		     struct backend_spec *bs, int n)
 {
+	const struct ipaddr *vip = &bs[0].svc.addr;
 	struct endpoint ep;
 	const char *why;
 	int i;
 
 	why = parse_endpoint(word, EP_ADDR_REQUIRED, &ep);
-	if (ep.has_addr && ep.addr_min.family == AF_INET6)
-		why = "IPv6 services are not supported yet";
 	if (why)
 		return invarg(word, why);
-	bs[n].addr = ep.addr_min.v4;
+	/*
+	 * The kernel refuses a mix too, but only after the backends before
+	 * this one were added; say it now, naming both arguments.
+	 */
+	if (ep.addr_min.family != vip->family)
+		return family_mix(word, ep.addr_min.family, svc_arg, vip->family);
+	bs[n].addr = ep.addr_min;
 	bs[n].port = ep.has_port ? ep.port_min : 0;
 	for (i = 0; i < n; i++)
-		if (bs[i].addr == bs[n].addr && bs[i].port == bs[n].port)
+		if (ipaddr_equal(&bs[i].addr, &bs[n].addr) &&
+		    bs[i].port == bs[n].port)
 			return invarg(word, "the same backend twice");
 	return 0;
 }
@@ -114,6 +127,7 @@ int backend_parse_list(int argc, char **argv, enum lb_op op,
 		       struct backend_spec *bs, int max, int *n)
 {
 	struct backend_spec opts;
+	const char *svc_arg;
 	int used, i;
 
 	memset(bs, 0, sizeof(*bs));
@@ -122,13 +136,14 @@ int backend_parse_list(int argc, char **argv, enum lb_op op,
 		return EXIT_USAGE;
 	if (argc < 3)
 		return missarg("ADDR[:PORT]");
+	svc_arg = argv[1];
 	/*
 	 * Addresses up to the first keyword of any backend command, so that
 	 * "add ... down" says "unexpected"; a typo reads as an address.
 	 */
 	for (argc -= 2, argv += 2; argc > 0 && *n < max && (!*n || !any_kw(argv[0]));
 	     argc--, argv++) {
-		if (parse_one(argv[0], bs, *n))
+		if (parse_one(argv[0], svc_arg, bs, *n))
 			return EXIT_USAGE;
 		(*n)++;
 	}
@@ -164,7 +179,8 @@ void backend_put(struct nlmsghdr *nlh, const struct backend_spec *bs)
 
 	service_put_id(nlh, &bs->svc);
 	nest = mnl_attr_nest_start(nlh, KNAT_A_BACKEND);
-	put_addr(nlh, KNAT_BE_A_ADDR, bs->addr);
+	/* An IPv6 backend (of an IPv6 service): ADDR6, never ADDR. */
+	put_ipaddr(nlh, KNAT_BE_A_ADDR, KNAT_BE_A_ADDR6, &bs->addr);
 	/* Always there: 0 means the service's port, as when it was added. */
 	put_port(nlh, KNAT_BE_A_PORT, bs->port);
 	if (bs->has_weight)
@@ -195,7 +211,8 @@ static int backend_change(int argc, char **argv, enum lb_op op)
 		[LB_DEL] = KNAT_CMD_BACKEND_DEL,
 	};
 	struct backend_spec bs[BACKEND_ADD_MAX];
-	char addr[INET_ADDRSTRLEN];
+	char pbuf[PORTS_BUF], ebuf[ENDPOINT_BUF];
+	uint16_t port;
 	int ret, n, i;
 
 	ret = backend_parse_list(argc, argv, op, bs,
@@ -203,10 +220,10 @@ static int backend_change(int argc, char **argv, enum lb_op op)
 	for (i = 0; !ret && i < n; i++) {
 		ret = knat_do(cmds[op], put_cb, &bs[i]);
 		if (ret && n > 1) {
-			inet_ntop(AF_INET, &bs[i].addr, addr, sizeof(addr));
-			pr_err("backend %s:%u (%d of %d) not added; %d added before it.",
-			       addr, bs[i].port ? bs[i].port : bs[i].svc.port,
-			       i + 1, n, i);
+			port = bs[i].port ? bs[i].port : bs[i].svc.port;
+			pr_err("backend %s (%d of %d) not added; %d added before it.",
+			       fmt_endpoint(&bs[i].addr, fmt_ports(port, port, pbuf),
+					    ebuf), i + 1, n, i);
 		}
 	}
 	if (!ret)

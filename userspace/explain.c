@@ -202,11 +202,13 @@ static const enum mnl_attr_data_type svc_policy[KNAT_SVC_A_MAX + 1] = {
 	[KNAT_SVC_A_ADDR]	= MNL_TYPE_U32,
 	[KNAT_SVC_A_PORT]	= MNL_TYPE_U16,
 	[KNAT_SVC_A_SCHED]	= MNL_TYPE_NUL_STRING,
+	[KNAT_SVC_A_ADDR6]	= MNL_TYPE_BINARY,
 };
 
 static const enum mnl_attr_data_type be_policy[KNAT_BE_A_MAX + 1] = {
 	[KNAT_BE_A_ADDR]	= MNL_TYPE_U32,
 	[KNAT_BE_A_PORT]	= MNL_TYPE_U16,
+	[KNAT_BE_A_ADDR6]	= MNL_TYPE_BINARY,
 };
 
 static const enum mnl_attr_data_type snat_policy[KNAT_SNAT_A_MAX + 1] = {
@@ -335,29 +337,42 @@ static void print_forward(const struct nlattr *nest)
 	print_nl();
 }
 
+/*
+ * "ADDR:PORT" ("[ADDR6]:PORT") after fmt in text; JSON "addr" (bare) and
+ * "port".
+ */
+static void print_addr_port(const char *fmt, const struct ipaddr *addr,
+			    uint16_t port)
+{
+	char a[ADDR_BUF], p[PORTS_BUF], e[ENDPOINT_BUF];
+
+	print_string(PRINT_JSON, "addr", NULL, fmt_ipaddr(addr, a));
+	print_uint(PRINT_JSON, "port", NULL, port);
+	print_fp(fmt, fmt_endpoint(addr, fmt_ports(port, port, p), e));
+}
+
+/* The service matched and the backend chosen: ADDR6 for IPv6 ones. */
 static void print_service(const struct nlattr *svc, const struct nlattr *be)
 {
 	const struct nlattr *tb[KNAT_SVC_A_MAX + 1];
 	const struct nlattr *bt[KNAT_BE_A_MAX + 1];
-	char a[ADDR_BUF];
+	struct ipaddr addr;
 
 	knat_parse_nested(svc, svc_policy, KNAT_SVC_A_MAX, tb);
+	attr_ipaddr(tb[KNAT_SVC_A_ADDR], tb[KNAT_SVC_A_ADDR6], &addr);
 	open_json_object("service");
 	print_string(PRINT_ANY, "proto", "  service %s",
 		     proto_name(attr_u8(tb[KNAT_SVC_A_PROTO])) ?: "?");
-	print_string(PRINT_ANY, "addr", " %s",
-		     fmt_addr(attr_addr(tb[KNAT_SVC_A_ADDR]), a));
-	print_uint(PRINT_ANY, "port", ":%u", attr_port(tb[KNAT_SVC_A_PORT]));
+	print_addr_port(" %s", &addr, attr_port(tb[KNAT_SVC_A_PORT]));
 	print_string(PRINT_ANY, "sched", " sched %s",
 		     attr_str(tb[KNAT_SVC_A_SCHED]) ?: "?");
 	close_json_object();
 	if (be) {
 		knat_parse_nested(be, be_policy, KNAT_BE_A_MAX, bt);
+		attr_ipaddr(bt[KNAT_BE_A_ADDR], bt[KNAT_BE_A_ADDR6], &addr);
 		open_json_object("backend");
-		print_string(PRINT_ANY, "addr", " backend %s",
-			     fmt_addr(attr_addr(bt[KNAT_BE_A_ADDR]), a));
-		print_uint(PRINT_ANY, "port", ":%u",
-			   attr_port(bt[KNAT_BE_A_PORT]));
+		print_addr_port(" backend %s", &addr,
+				attr_port(bt[KNAT_BE_A_PORT]));
 		close_json_object();
 	}
 	print_nl();

@@ -76,6 +76,8 @@ void flow_usage(FILE *f)
 		"       PROTO := { tcp | udp | icmp | icmpv6 }\n"
 		"       FAMILY := { inet | inet6 }\n"
 		"       ENDPOINT := { ADDR[:PORT] | :PORT | ADDR6 | [ADDR6][:PORT] }\n"
+		"       VIP:PORT := { ADDR:PORT | [ADDR6]:PORT }\n"
+		"       ADDR[:PORT] := { ADDR[:PORT] | [ADDR6][:PORT] | ADDR6 }\n"
 		"       STATE := {");
 	for (i = 0; i < ARRAY_SIZE(state_names); i++)
 		fprintf(f, "%s %s", i ? " |" : "", state_names[i]);
@@ -131,20 +133,25 @@ static int parse_tuple_end(const char *arg, struct ipaddr *addr, uint16_t *port,
 	return 0;
 }
 
-/* service VIP:PORT and backend ADDR[:PORT], said as service and backend say them. */
-static int parse_owner(const char *arg, bool need_port, uint32_t *addr,
-		       uint16_t *port, bool *has_port)
+/*
+ * service VIP:PORT and backend ADDR[:PORT], said as service and backend
+ * say them ([VIP6]:PORT, [ADDR6][:PORT], ADDR6); their family is the
+ * filter's, as an address of src or dst sets it.
+ */
+static int parse_owner(const char *arg, bool need_port, struct ipaddr *addr,
+		       uint16_t *port, bool *has_port, struct flow_filter *ff,
+		       const char **fam_arg)
 {
 	struct endpoint ep;
 	const char *why;
 
 	why = parse_endpoint(arg, EP_ADDR_REQUIRED |
 				  (need_port ? EP_PORT_REQUIRED : 0), &ep);
-	if (ep.has_addr && ep.addr_min.family == AF_INET6)
-		why = "IPv6 services are not supported yet";
 	if (why)
 		return invarg(arg, why);
-	*addr = ep.addr_min.v4;
+	if (set_family(ff, arg, ep.addr_min.family, fam_arg))
+		return EXIT_USAGE;
+	*addr = ep.addr_min;
 	*port = ep.port_min;
 	*has_port = ep.has_port;
 	return 0;
@@ -234,13 +241,13 @@ int flow_parse_filter(int argc, char **argv, struct flow_filter *ff)
 			break;
 		case FILTER_SERVICE:
 			if (parse_owner(arg, true, &ff->svc_addr, &ff->svc_port,
-					&has_port))
+					&has_port, ff, &fam_arg))
 				return EXIT_USAGE;
 			ff->has |= bit;
 			break;
 		case FILTER_BACKEND:
 			if (parse_owner(arg, false, &ff->be_addr, &ff->be_port,
-					&has_port))
+					&has_port, ff, &fam_arg))
 				return EXIT_USAGE;
 			ff->has |= bit;
 			if (has_port)
@@ -254,9 +261,14 @@ int flow_parse_filter(int argc, char **argv, struct flow_filter *ff)
 		pr_err("\"state\" applies only to tcp flows.");
 		return EXIT_USAGE;
 	}
-	/* An IPv6 address filters IPv6 flows: say so to the kernel too. */
+	/*
+	 * An IPv6 address filters IPv6 flows (an IPv6 service's are all
+	 * IPv6): say so to the kernel too.
+	 */
 	if (((ff->has & FILTER_SRC) && ff->src.family == AF_INET6) ||
-	    ((ff->has & FILTER_DST) && ff->dst.family == AF_INET6))
+	    ((ff->has & FILTER_DST) && ff->dst.family == AF_INET6) ||
+	    ((ff->has & FILTER_SERVICE) && ff->svc_addr.family == AF_INET6) ||
+	    ((ff->has & FILTER_BACKEND) && ff->be_addr.family == AF_INET6))
 		ff->has |= FILTER_FAMILY;
 	return 0;
 }
@@ -292,13 +304,13 @@ void flow_put_filter(struct nlmsghdr *nlh, const struct flow_filter *ff)
 	}
 	if (ff->has & FILTER_SERVICE) {
 		orig = mnl_attr_nest_start(nlh, KNAT_FLOW_A_SERVICE);
-		put_addr(nlh, KNAT_SVC_A_ADDR, ff->svc_addr);
+		put_ipaddr(nlh, KNAT_SVC_A_ADDR, KNAT_SVC_A_ADDR6, &ff->svc_addr);
 		put_port(nlh, KNAT_SVC_A_PORT, ff->svc_port);
 		mnl_attr_nest_end(nlh, orig);
 	}
 	if (ff->has & FILTER_BACKEND) {
 		orig = mnl_attr_nest_start(nlh, KNAT_FLOW_A_BACKEND);
-		put_addr(nlh, KNAT_BE_A_ADDR, ff->be_addr);
+		put_ipaddr(nlh, KNAT_BE_A_ADDR, KNAT_BE_A_ADDR6, &ff->be_addr);
 		if (ff->has & FILTER_BACKEND_PORT)
 			put_port(nlh, KNAT_BE_A_PORT, ff->be_port);
 		mnl_attr_nest_end(nlh, orig);

@@ -25,8 +25,8 @@ enum {
 
 /*
  * The filter words of list, count and del; unset fields match anything.
- * src, dst, family and an ICMP protocol agree on one family; FAMILY is
- * sent when "family" is given or an address is IPv6.
+ * src, dst, service, backend, family and an ICMP protocol agree on one
+ * family; FAMILY is sent when "family" is given or an address is IPv6.
  */
 struct flow_filter {
 	unsigned int has;		/* FILTER_* */
@@ -36,7 +36,7 @@ struct flow_filter {
 	uint8_t state;			/* enum knat_tcp_state */
 	struct ipaddr src, dst;		/* original tuple */
 	uint16_t sport, dport;		/* host order; ICMP: the identifier */
-	uint32_t svc_addr, be_addr;	/* owner filters, network order */
+	struct ipaddr svc_addr, be_addr;	/* owner filters */
 	uint16_t svc_port, be_port;	/* host order */
 };
 

@@ -23,6 +23,7 @@ const enum mnl_attr_data_type lb_svc_policy[KNAT_SVC_A_MAX + 1] = {
 	[KNAT_SVC_A_CHECK_CLIENTS] = MNL_TYPE_U32,
 	[KNAT_SVC_A_NUM_BACKENDS] = MNL_TYPE_U32,
 	[KNAT_SVC_A_STATS]	 = MNL_TYPE_NESTED,
+	[KNAT_SVC_A_ADDR6]	 = MNL_TYPE_BINARY,
 };
 
 const enum mnl_attr_data_type lb_be_policy[KNAT_BE_A_MAX + 1] = {
@@ -32,6 +33,7 @@ const enum mnl_attr_data_type lb_be_policy[KNAT_BE_A_MAX + 1] = {
 	[KNAT_BE_A_STATE]	= MNL_TYPE_U8,
 	[KNAT_BE_A_HEALTH]	= MNL_TYPE_U8,
 	[KNAT_BE_A_STATS]	= MNL_TYPE_NESTED,
+	[KNAT_BE_A_ADDR6]	= MNL_TYPE_BINARY,
 };
 
 static const enum mnl_attr_data_type stats_policy[KNAT_LBSTATS_A_MAX + 1] = {
@@ -177,14 +179,16 @@ static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
 static void service_names(struct lb_service *svc)
 {
 	const char *proto = proto_name(svc->proto_num);
+	char pbuf[PORTS_BUF], ebuf[ENDPOINT_BUF];
 
 	if (proto)
 		snprintf(svc->proto, sizeof(svc->proto), "%s", proto);
 	else
 		snprintf(svc->proto, sizeof(svc->proto), "%u", svc->proto_num);
-	fmt_addr(svc->addr, svc->vip);
-	snprintf(svc->label, sizeof(svc->label), "%s/%s:%u", svc->proto,
-		 svc->vip, svc->port);
+	fmt_ipaddr(&svc->addr, svc->vip);
+	snprintf(svc->label, sizeof(svc->label), "%s/%s", svc->proto,
+		 fmt_endpoint(&svc->addr, fmt_ports(svc->port, svc->port, pbuf),
+			      ebuf));
 }
 
 static void add_service(struct lb_table *t, const struct nlattr *nest)
@@ -199,7 +203,8 @@ static void add_service(struct lb_table *t, const struct nlattr *nest)
 	}
 	knat_parse_nested(nest, lb_svc_policy, KNAT_SVC_A_MAX, tb);
 	svc->proto_num = attr_u8(tb[KNAT_SVC_A_PROTO]);
-	svc->addr = attr_addr(tb[KNAT_SVC_A_ADDR]);
+	/* An IPv6 service carries ADDR6 instead of ADDR. */
+	attr_ipaddr(tb[KNAT_SVC_A_ADDR], tb[KNAT_SVC_A_ADDR6], &svc->addr);
 	svc->port = attr_port(tb[KNAT_SVC_A_PORT]);
 	service_names(svc);
 	svc->has_sched = tb[KNAT_SVC_A_SCHED] != NULL;
@@ -222,10 +227,17 @@ static void add_service(struct lb_table *t, const struct nlattr *nest)
 	svc->st = stats_parse(tb[KNAT_SVC_A_STATS], &t->nomem);
 }
 
+/*
+ * Protocol, port and the whole address with its family: an IPv4 VIP never
+ * matches an IPv6 one, whatever their bytes, and IPv6 VIPs compare all 16.
+ */
 static bool same_service(const struct lb_service *svc, const struct nlattr **tb)
 {
+	struct ipaddr addr;
+
+	attr_ipaddr(tb[KNAT_SVC_A_ADDR], tb[KNAT_SVC_A_ADDR6], &addr);
 	return svc->proto_num == attr_u8(tb[KNAT_SVC_A_PROTO]) &&
-	       svc->addr == attr_addr(tb[KNAT_SVC_A_ADDR]) &&
+	       ipaddr_equal(&svc->addr, &addr) &&
 	       svc->port == attr_port(tb[KNAT_SVC_A_PORT]);
 }
 
@@ -257,7 +269,8 @@ static void add_backend(struct lb_table *t, const struct nlattr *svc_nest,
 	const struct nlattr *tb[KNAT_BE_A_MAX + 1];
 	struct lb_service *svc = find_service(t, svc_nest);
 	struct lb_backend *be;
-	char abuf[ADDR_BUF];
+	char pbuf[PORTS_BUF];
+	uint16_t port;
 
 	if (!svc) {
 		t->orphans++;
@@ -269,10 +282,10 @@ static void add_backend(struct lb_table *t, const struct nlattr *svc_nest,
 		return;
 	}
 	knat_parse_nested(nest, lb_be_policy, KNAT_BE_A_MAX, tb);
-	be->addr = attr_addr(tb[KNAT_BE_A_ADDR]);
+	attr_ipaddr(tb[KNAT_BE_A_ADDR], tb[KNAT_BE_A_ADDR6], &be->addr);
 	be->port = attr_port(tb[KNAT_BE_A_PORT]);
-	snprintf(be->label, sizeof(be->label), "%s:%u",
-		 fmt_addr(be->addr, abuf), be->port ? be->port : svc->port);
+	port = be->port ? be->port : svc->port;
+	fmt_endpoint(&be->addr, fmt_ports(port, port, pbuf), be->label);
 	be->has_weight = tb[KNAT_BE_A_WEIGHT] != NULL;
 	be->weight = attr_u32(tb[KNAT_BE_A_WEIGHT]);
 	be->has_state = tb[KNAT_BE_A_STATE] != NULL;

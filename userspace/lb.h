@@ -15,6 +15,7 @@
 #include <linux/knat.h>
 
 #include "handshake.h"
+#include "utils.h"
 
 /* One counter of a nest whose attribute type is index + 1. */
 struct lb_counter {
@@ -38,8 +39,8 @@ struct lb_stats {
 };
 
 struct lb_backend {
-	char label[32];			/* "10.0.2.11:8080" */
-	uint32_t addr;			/* network order */
+	char label[ENDPOINT_BUF];	/* "10.0.2.11:8080", "[fd00::11]:8080" */
+	struct ipaddr addr;		/* its service's family */
 	uint16_t port;			/* host order; 0 = the service's */
 	bool has_weight, has_state, has_health;
 	uint32_t weight;
@@ -48,11 +49,18 @@ struct lb_backend {
 	struct lb_stats *st;		/* NULL unless asked for */
 };
 
+/*
+ * A service of either family (its VIP's, which its backends share).
+ * vip and the JSON keep an IPv6 address bare; label, like the command
+ * line, puts it in brackets before the port.
+ */
 struct lb_service {
-	char label[48];			/* "tcp/203.0.113.10:80" */
-	char proto[8], vip[16];		/* "tcp", "203.0.113.10" */
+	char label[8 + ENDPOINT_BUF];	/* "tcp/203.0.113.10:80",
+					 * "tcp/[2001:db8::10]:80"
+					 */
+	char proto[8], vip[ADDR_BUF];	/* "tcp", "203.0.113.10" */
 	uint8_t proto_num;
-	uint32_t addr;			/* network order */
+	struct ipaddr addr;		/* AF_INET or AF_INET6 */
 	uint16_t port;
 	bool has_sched;
 	char sched[KNAT_SCHED_NAME_LEN + 1];	/* "" when absent */
@@ -77,7 +85,8 @@ struct lb_table {
 
 /*
  * mnl callback for both dumps; data is the struct lb_table.  A backend
- * joins the service it names, which must have come before it.
+ * joins the service it names (protocol, family, address and port), which
+ * must have come before it.
  */
 int lb_msg_cb(const struct nlmsghdr *nlh, void *data);
 

@@ -102,12 +102,31 @@ static const char *name_or_num(const char *name, const char *prefix,
 	return buf;
 }
 
-/* "tcp 203.0.113.10:80"; JSON {proto, addr, port}. */
+/*
+ * An address and port as the lists print them: "10.0.2.13:8080",
+ * "[fd00::13]:8080"; JSON "addr" (bare) and "port".
+ */
+static void print_addr_port(const char *fmt, const struct ipaddr *addr,
+			    uint16_t port)
+{
+	char abuf[ADDR_BUF], pbuf[PORTS_BUF], ebuf[ENDPOINT_BUF];
+
+	print_string(PRINT_JSON, "addr", NULL, fmt_ipaddr(addr, abuf));
+	print_uint(PRINT_JSON, "port", NULL, port);
+	print_string(PRINT_FP, NULL, fmt,
+		     fmt_endpoint(addr, fmt_ports(port, port, pbuf), ebuf));
+}
+
+/*
+ * "tcp 203.0.113.10:80", "tcp [2001:db8::10]:80"; JSON {proto, family,
+ * addr, port}.
+ */
 static void print_service(const struct nlattr *nest, uint16_t *port)
 {
 	const struct nlattr *tb[KNAT_SVC_A_MAX + 1];
-	char abuf[ADDR_BUF], nbuf[4];
+	struct ipaddr addr;
 	const char *proto;
+	char nbuf[4];
 
 	knat_parse_nested(nest, lb_svc_policy, KNAT_SVC_A_MAX, tb);
 	*port = attr_port(tb[KNAT_SVC_A_PORT]);
@@ -116,24 +135,26 @@ static void print_service(const struct nlattr *nest, uint16_t *port)
 		snprintf(nbuf, sizeof(nbuf), "%u", attr_u8(tb[KNAT_SVC_A_PROTO]));
 		proto = nbuf;
 	}
+	/* An IPv6 service's event carries ADDR6 instead of ADDR. */
+	attr_ipaddr(tb[KNAT_SVC_A_ADDR], tb[KNAT_SVC_A_ADDR6], &addr);
 	open_json_object("service");
 	print_string(PRINT_ANY, "proto", " %s", proto);
-	print_string(PRINT_ANY, "addr", " %s",
-		     fmt_addr(attr_addr(tb[KNAT_SVC_A_ADDR]), abuf));
-	print_uint(PRINT_ANY, "port", ":%u", *port);
+	print_string(PRINT_JSON, "family", NULL, family_name(addr.family));
+	print_addr_port(" %s", &addr, *port);
 	close_json_object();
 }
 
 /*
- * " -> 10.0.2.13:8080 (state up, health failed)"; JSON {addr, port, state,
- * health}, null for what the kernel did not send.  A backend without a
- * port of its own uses the service's.
+ * " -> 10.0.2.13:8080 (state up, health failed)" (IPv6 " -> [fd00::13]:8080
+ * ..."); JSON {addr, port, state, health}, null for what the kernel did
+ * not send.  A backend without a port of its own uses the service's.
  */
 static void print_backend(const struct nlattr *nest, uint16_t svc_port)
 {
 	const struct nlattr *tb[KNAT_BE_A_MAX + 1];
 	const struct nlattr *state, *health;
-	char abuf[ADDR_BUF], sbuf[16], hbuf[16];
+	char sbuf[16], hbuf[16];
+	struct ipaddr addr;
 	uint16_t port;
 
 	knat_parse_nested(nest, lb_be_policy, KNAT_BE_A_MAX, tb);
@@ -142,11 +163,10 @@ static void print_backend(const struct nlattr *nest, uint16_t svc_port)
 	port = attr_port(tb[KNAT_BE_A_PORT]);
 	if (!port)
 		port = svc_port;
+	attr_ipaddr(tb[KNAT_BE_A_ADDR], tb[KNAT_BE_A_ADDR6], &addr);
 
 	open_json_object("backend");
-	print_string(PRINT_ANY, "addr", " -> %s",
-		     fmt_addr(attr_addr(tb[KNAT_BE_A_ADDR]), abuf));
-	print_uint(PRINT_ANY, "port", ":%u", port);
+	print_addr_port(" -> %s", &addr, port);
 	if (state)
 		print_string(PRINT_ANY, "state", " (state %s",
 			     name_or_num(backend_state_name(attr_u8(state)),

@@ -10,11 +10,13 @@
  * reason="drop-N", N being its index, as in "knat stats".
  *
  * Services are labelled service="tcp/203.0.113.10:80" (PROTO/VIP:PORT, the
- * words that name a service on the command line), backends additionally
- * backend="10.0.2.11:8080" (the port resolved, as "knat service list"
- * prints it).  knat_service_info carries proto, vip, port and sched as
- * separate labels for joins.  Directions are a label: direction="in" is
- * client -> backend, "out" backend -> client.
+ * words that name a service on the command line; an IPv6 one
+ * "tcp/[2001:db8::10]:80"), backends additionally backend="10.0.2.11:8080"
+ * ("[fd00::11]:8080"; the port resolved, as "knat service list" prints
+ * it).  knat_service_info carries proto, family ("inet" or "inet6", as
+ * the forward, SNAT and flow gauges name it), vip (bare), port and sched
+ * as separate labels for joins.  Directions are a label: direction="in"
+ * is client -> backend, "out" backend -> client.
  *
  * SNAT rules are labelled from="10.0.1.0/24" and out="eth1" (out="" for
  * a rule of any device): the words that name a rule to snat del.  Their
@@ -601,7 +603,7 @@ static void write_service_info(FILE *f, const struct prom_snapshot *s)
 {
 	struct family fam = {
 		"knat_service_info", "gauge",
-		"A service: its protocol, virtual address, port and scheduler; always 1.",
+		"A service: its protocol, address family, virtual address, port and scheduler; always 1.",
 		false,
 	};
 	const struct lb_service *svc;
@@ -613,6 +615,7 @@ static void write_service_info(FILE *f, const struct prom_snapshot *s)
 		snprintf(port, sizeof(port), "%u", svc->port);
 		struct label l[] = {
 			{ "service", svc->label }, { "proto", svc->proto },
+			{ "family", family_name(svc->addr.family) },
 			{ "vip", svc->vip }, { "port", port },
 			{ "sched", svc->sched },
 		};

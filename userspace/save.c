@@ -33,8 +33,12 @@
 #include "knat_nl.h"
 #include "lb.h"
 #include "objects.h"
+#include "save.h"
 #include "snat.h"
 #include "utils.h"
+
+/* Room for "PROTO VIP:PORT": "udp [2001:db8::10]:53". */
+#define SERVICE_WORDS_BUF	(8 + ENDPOINT_BUF)
 
 void save_usage(FILE *f)
 {
@@ -193,65 +197,85 @@ static int cmp_backend(const void *a, const void *b)
 	return strcmp(x->label, y->label);
 }
 
-static void save_service(const struct lb_service *svc)
+/*
+ * "PROTO VIP:PORT", the words that name the service in every line:
+ * "tcp 203.0.113.10:80", "tcp [2001:db8::10]:80".
+ */
+static const char *service_words(const struct lb_service *svc,
+				 char buf[SERVICE_WORDS_BUF])
 {
-	char id[64], abuf[ADDR_BUF], be_id[ADDR_BUF + 8];
+	char pbuf[PORTS_BUF], ebuf[ENDPOINT_BUF];
+
+	snprintf(buf, SERVICE_WORDS_BUF, "%s %s", svc->proto,
+		 fmt_endpoint(&svc->addr, fmt_ports(svc->port, svc->port, pbuf),
+			      ebuf));
+	return buf;
+}
+
+static void save_service(FILE *f, const struct lb_service *svc)
+{
+	char id[SERVICE_WORDS_BUF], pbuf[PORTS_BUF], be_id[ENDPOINT_BUF];
 	size_t i;
 
-	snprintf(id, sizeof(id), "%s %s:%u", svc->proto, svc->vip, svc->port);
-	printf("service add %s", id);
+	service_words(svc, id);
+	fprintf(f, "service add %s", id);
 	if (svc->has_sched)
-		printf(" sched %s", svc->sched);
+		fprintf(f, " sched %s", svc->sched);
 	if (svc->has_maglev_size)
-		printf(" maglev-size %u", svc->maglev_size);
+		fprintf(f, " maglev-size %u", svc->maglev_size);
 	if (svc->persist)
-		printf(" persist %u", svc->persist);
+		fprintf(f, " persist %u", svc->persist);
 	if (svc->has_check_fails)
-		printf(" check-fails %u", svc->check_fails);
+		fprintf(f, " check-fails %u", svc->check_fails);
 	if (svc->has_check_timeout)
-		printf(" check-timeout %u", svc->check_timeout);
+		fprintf(f, " check-timeout %u", svc->check_timeout);
 	if (svc->has_check_holddown)
-		printf(" check-holddown %u", svc->check_holddown);
+		fprintf(f, " check-holddown %u", svc->check_holddown);
 	if (svc->has_check_clients)
-		printf(" check-clients %u", svc->check_clients);
-	putchar('\n');
+		fprintf(f, " check-clients %u", svc->check_clients);
+	fputc('\n', f);
 
 	for (i = 0; i < svc->nbackends; i++) {
 		const struct lb_backend *be = &svc->backends[i];
 
 		if (be->has_state && be->state == KNAT_BACKEND_DRAINING)
 			continue;
-		/* PORT 0 is "the service's port", as it was added. */
-		fmt_addr(be->addr, abuf);
-		if (be->port)
-			snprintf(be_id, sizeof(be_id), "%s:%u", abuf, be->port);
-		else
-			snprintf(be_id, sizeof(be_id), "%s", abuf);
-		printf("backend add %s %s", id, be_id);
+		/*
+		 * PORT 0 is "the service's port", as it was added: the
+		 * address alone, an IPv6 one without brackets.
+		 */
+		fmt_endpoint(&be->addr, be->port ?
+			     fmt_ports(be->port, be->port, pbuf) : NULL, be_id);
+		fprintf(f, "backend add %s %s", id, be_id);
 		if (be->has_weight)
-			printf(" weight %u", be->weight);
-		putchar('\n');
+			fprintf(f, " weight %u", be->weight);
+		fputc('\n', f);
 		/* Added up; "down" is the operator's, kept as a second step. */
 		if (be->has_state && be->state == KNAT_BACKEND_DOWN)
-			printf("backend set %s %s down\n", id, be_id);
+			fprintf(f, "backend set %s %s down\n", id, be_id);
+	}
+}
+
+void save_print_services(FILE *f, struct lb_table *t)
+{
+	size_t i;
+
+	qsort(t->svcs, t->nservices, sizeof(*t->svcs), cmp_service);
+	for (i = 0; i < t->nservices; i++) {
+		qsort(t->svcs[i].backends, t->svcs[i].nbackends,
+		      sizeof(*t->svcs[i].backends), cmp_backend);
+		save_service(f, &t->svcs[i]);
 	}
 }
 
 static int save_services(void)
 {
 	struct lb_table t = { 0 };
-	size_t i;
 	int ret;
 
 	ret = lb_collect(&t, false, NULL);
-	if (!ret) {
-		qsort(t.svcs, t.nservices, sizeof(*t.svcs), cmp_service);
-		for (i = 0; i < t.nservices; i++) {
-			qsort(t.svcs[i].backends, t.svcs[i].nbackends,
-			      sizeof(*t.svcs[i].backends), cmp_backend);
-			save_service(&t.svcs[i]);
-		}
-	}
+	if (!ret)
+		save_print_services(stdout, &t);
 	lb_table_free(&t);
 	return ret;
 }
@@ -314,7 +338,7 @@ static int flush_rules(uint8_t cmd, mnl_cb_t cb,
 int do_flush(int argc, char **argv, const struct cli_opts *o)
 {
 	struct lb_table t = { 0 };
-	char vip[ADDR_BUF + 8];
+	char vip[ENDPOINT_BUF], pbuf[PORTS_BUF];
 	size_t i;
 	int ret;
 
@@ -335,7 +359,9 @@ int do_flush(int argc, char **argv, const struct cli_opts *o)
 	for (i = 0; !ret && i < t.nservices; i++) {
 		char *words[] = { "del", t.svcs[i].proto, vip };
 
-		snprintf(vip, sizeof(vip), "%s:%u", t.svcs[i].vip, t.svcs[i].port);
+		/* [VIP6]:PORT for an IPv6 service, as service del takes it. */
+		fmt_endpoint(&t.svcs[i].addr,
+			     fmt_ports(t.svcs[i].port, t.svcs[i].port, pbuf), vip);
 		ret = do_service(3, words, NULL);
 	}
 	lb_table_free(&t);

@@ -76,6 +76,7 @@ void service_usage(FILE *f)
 		"       knat service del PROTO VIP:PORT\n"
 		"       knat [ -s ] service list\n"
 		"where  PROTO := { tcp | udp }\n"
+		"       VIP:PORT := { ADDR:PORT | [ADDR6]:PORT }\n"
 		"       SCHED := {");
 	for (i = 0; i < ARRAY_SIZE(sched_names); i++)
 		fprintf(f, "%s %s", i ? " |" : "", sched_names[i]);
@@ -129,12 +130,15 @@ int service_parse_id(int argc, char **argv, struct service_id *id)
 
 	if (argc < 2)
 		return missarg("VIP:PORT");
+	/*
+	 * Either family: the service is of its VIP's.  An IPv6 VIP takes its
+	 * port after brackets, [2001:db8::10]:80; parse_endpoint() never
+	 * reads a port into a bare IPv6 address.
+	 */
 	why = parse_endpoint(argv[1], EP_ADDR_REQUIRED | EP_PORT_REQUIRED, &ep);
-	if (ep.has_addr && ep.addr_min.family == AF_INET6)
-		why = "IPv6 services are not supported yet";
 	if (why)
 		return invarg(argv[1], why);
-	id->addr = ep.addr_min.v4;
+	id->addr = ep.addr_min;
 	id->port = ep.port_min;
 	return 0;
 }
@@ -225,7 +229,8 @@ int service_parse(int argc, char **argv, enum lb_op op, struct service_spec *ss)
 static void put_id_attrs(struct nlmsghdr *nlh, const struct service_id *id)
 {
 	mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, id->proto);
-	put_addr(nlh, KNAT_SVC_A_ADDR, id->addr);
+	/* An IPv6 service: ADDR6 instead of ADDR, never both. */
+	put_ipaddr(nlh, KNAT_SVC_A_ADDR, KNAT_SVC_A_ADDR6, &id->addr);
 	put_port(nlh, KNAT_SVC_A_PORT, id->port);
 }
 
@@ -485,20 +490,24 @@ static void print_check(const struct lb_service *svc, bool tcp)
 }
 
 /*
- * "ADDR:PORT weight W STATE [health H]" after what the caller printed: a
- * backend without a port of its own (PORT 0) uses the service's, which
- * is what it prints.  With -s its counters, the handshake and the rate
- * lines indented by indent.
+ * "ADDR:PORT weight W STATE [health H]" ([ADDR6]:PORT for IPv6) after
+ * what the caller printed: a backend without a port of its own (PORT 0)
+ * uses the service's, which is what it prints.  With -s its counters,
+ * the handshake and the rate lines indented by indent.
  */
 static void print_backend_fields(const struct lb_backend *be,
 				 uint16_t svc_port, const struct cli_opts *o,
 				 unsigned int indent)
 {
-	char abuf[ADDR_BUF], snum[16];
+	char abuf[ADDR_BUF], pbuf[PORTS_BUF], ebuf[ENDPOINT_BUF], snum[16];
+	uint16_t port = be->port ? be->port : svc_port;
 	const char *state;
 
-	print_string(PRINT_ANY, "addr", "%s", fmt_addr(be->addr, abuf));
-	print_uint(PRINT_ANY, "port", ":%u", be->port ? be->port : svc_port);
+	/* JSON: the address bare; text: [ADDR6]:PORT as it is typed. */
+	print_string(PRINT_JSON, "addr", NULL, fmt_ipaddr(&be->addr, abuf));
+	print_uint(PRINT_JSON, "port", NULL, port);
+	print_string(PRINT_FP, NULL, "%s",
+		     fmt_endpoint(&be->addr, fmt_ports(port, port, pbuf), ebuf));
 	if (be->has_weight)
 		print_uint(PRINT_ANY, "weight", " weight %u", be->weight);
 	else
@@ -541,14 +550,29 @@ static void print_backend(const struct lb_backend *be, uint16_t svc_port,
 	print_nl();
 }
 
+/*
+ * "PROTO VIP:PORT", an IPv6 VIP in brackets ("tcp [2001:db8::10]:80"), as
+ * add takes it; JSON "proto", "family", "addr" (bare) and "port".
+ */
+static void print_service_id(const struct lb_service *svc)
+{
+	char pbuf[PORTS_BUF], ebuf[ENDPOINT_BUF];
+
+	print_string(PRINT_ANY, "proto", "%s", svc->proto);
+	print_string(PRINT_JSON, "family", NULL, family_name(svc->addr.family));
+	print_string(PRINT_JSON, "addr", NULL, svc->vip);
+	print_uint(PRINT_JSON, "port", NULL, svc->port);
+	print_string(PRINT_FP, NULL, " %s",
+		     fmt_endpoint(&svc->addr, fmt_ports(svc->port, svc->port, pbuf),
+				  ebuf));
+}
+
 void service_print_one(const struct lb_service *svc, const struct cli_opts *o)
 {
 	size_t i;
 
 	open_json_object(NULL);
-	print_string(PRINT_ANY, "proto", "%s", svc->proto);
-	print_string(PRINT_ANY, "addr", " %s", svc->vip);
-	print_uint(PRINT_ANY, "port", ":%u", svc->port);
+	print_service_id(svc);
 	if (svc->has_sched)
 		print_string(PRINT_ANY, "sched", " sched %s", svc->sched);
 	else
@@ -594,7 +618,8 @@ void service_print_table(const struct lb_table *t, const struct cli_opts *o)
 
 /*
  * "PROTO VIP:PORT -> ADDR:PORT ...": a backend on a line of its own, with
- * its service; JSON the backend's keys and "service": { proto, addr, port }.
+ * its service; JSON the backend's keys and "service": { proto, family,
+ * addr, port }.
  */
 void backend_print_table(const struct lb_table *t, const struct cli_opts *o)
 {
@@ -607,9 +632,7 @@ void backend_print_table(const struct lb_table *t, const struct cli_opts *o)
 		for (j = 0; j < svc->nbackends; j++) {
 			open_json_object(NULL);
 			open_json_object("service");
-			print_string(PRINT_ANY, "proto", "%s", svc->proto);
-			print_string(PRINT_ANY, "addr", " %s", svc->vip);
-			print_uint(PRINT_ANY, "port", ":%u", svc->port);
+			print_service_id(svc);
 			close_json_object();
 			print_fp(" -> ");
 			print_backend_fields(&svc->backends[j], svc->port, o, 2);

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
+#include "utils.h"
+
 /* The limits the CLI checks before the kernel does. */
 #define SERVICE_PERSIST_MAX	86400u		/* seconds, 0 = off */
 #define MAGLEV_SIZE_MIN		251u		/* prime */
@@ -34,10 +36,14 @@ enum lb_op {
 	LB_DEL,
 };
 
-/* PROTO VIP:PORT: what names a service in every request. */
+/*
+ * PROTO VIP:PORT: what names a service in every request.  The VIP's
+ * family is the service's, and its backends' (the kernel keeps a service
+ * and its backends of one family).
+ */
 struct service_id {
 	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
-	uint32_t addr;			/* network order */
+	struct ipaddr addr;		/* IPv4 or IPv6, network order */
 	uint16_t port;			/* host order, 1..65535 */
 };
 
@@ -63,7 +69,7 @@ struct service_spec {
 /* A backend of a service as the command line gave it. */
 struct backend_spec {
 	struct service_id svc;
-	uint32_t addr;			/* network order */
+	struct ipaddr addr;		/* of svc.addr's family */
 	uint16_t port;			/* host order; 0 = the service's port */
 	bool has_weight;
 	uint32_t weight;		/* add, set */
@@ -88,13 +94,14 @@ int backend_parse(int argc, char **argv, enum lb_op op,
 		  struct backend_spec *bs);
 /*
  * The same with up to max ADDR[:PORT] words before the keywords (add takes
- * several): bs[0..*n-1], each with the service and the options.
+ * several): bs[0..*n-1], each with the service and the options.  Each is
+ * of the service's family; one of the other is refused, named.
  */
 #define BACKEND_ADD_MAX 64
 int backend_parse_list(int argc, char **argv, enum lb_op op,
 		       struct backend_spec *bs, int max, int *n);
 
-/* KNAT_A_SERVICE with PROTO, ADDR and PORT only. */
+/* KNAT_A_SERVICE with PROTO, ADDR (IPv6: ADDR6) and PORT only. */
 void service_put_id(struct nlmsghdr *nlh, const struct service_id *id);
 /* KNAT_A_SERVICE with the identity and the options that were given. */
 void service_put(struct nlmsghdr *nlh, const struct service_spec *ss);

@@ -28,6 +28,7 @@ static const enum mnl_attr_data_type status_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_NUM_SNATS6]	= MNL_TYPE_U32,
 	[KNAT_A_NUM_FLOWS6]	= MNL_TYPE_U32,
 	[KNAT_A_HOOKS6_ACTIVE]	= MNL_TYPE_U8,
+	[KNAT_A_NUM_SERVICES6]	= MNL_TYPE_U32,
 };
 
 /* A string the kernel should always send: JSON null / "unknown" if not. */
@@ -45,7 +46,7 @@ static void print_attr_str(const char *key, const char *fmt,
 int status_print(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[KNAT_A_MAX + 1];
-	uint32_t forwards6, snats6, flows6;
+	uint32_t forwards6, snats6, services6, flows6;
 	bool hooks, hooks6, fastpath;
 
 	(void)data;
@@ -57,6 +58,7 @@ int status_print(const struct nlmsghdr *nlh, void *data)
 	hooks6 = attr_u8(tb[KNAT_A_HOOKS6_ACTIVE]) != 0;
 	forwards6 = attr_u32(tb[KNAT_A_NUM_FORWARDS6]);
 	snats6 = attr_u32(tb[KNAT_A_NUM_SNATS6]);
+	services6 = attr_u32(tb[KNAT_A_NUM_SERVICES6]);
 	flows6 = attr_u32(tb[KNAT_A_NUM_FLOWS6]);
 
 	open_json_object(NULL);
@@ -93,10 +95,19 @@ int status_print(const struct nlmsghdr *nlh, void *data)
 	print_bool(PRINT_JSON, "hooks6_active", NULL, hooks6);
 	print_uint(PRINT_JSON, "forwards6", NULL, forwards6);
 	print_uint(PRINT_JSON, "snats6", NULL, snats6);
+	print_uint(PRINT_JSON, "services6", NULL, services6);
 	print_uint(PRINT_JSON, "flows6", NULL, flows6);
-	if (hooks6 || forwards6 || snats6 || flows6)
-		print_fp("ipv6 hooks %s, forwards %u snats %u flows %u\n",
-			 hooks6 ? "active" : "inactive", forwards6, snats6, flows6);
+	if (hooks6 || forwards6 || snats6 || services6 || flows6) {
+		print_fp("ipv6 hooks %s, forwards %u snats %u",
+			 hooks6 ? "active" : "inactive", forwards6, snats6);
+		/*
+		 * Services only once there are IPv6 ones: the line of a
+		 * namespace without stays what scripts already read.
+		 */
+		if (services6)
+			print_fp(" services %u", services6);
+		print_fp(" flows %u\n", flows6);
+	}
 	close_json_object();
 	return MNL_CB_OK;
 }

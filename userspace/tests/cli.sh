@@ -158,12 +158,21 @@ expect 1 'Error: argument "fd00::1" is wrong: IPv6, but "icmp" is IPv4' flow cou
 expect 1 'Error: argument "inet" is wrong: IPv4, but "icmp6" is IPv6' flow del proto icmp6 family inet
 expect 1 'Error: argument "ipv6" is wrong: family must be inet or inet6' flow list family ipv6
 expect 1 'Error: argument "sctp" is wrong: protocol must be tcp, udp, icmp or icmpv6' flow list proto sctp
-expect 1 'Error: argument "[2001:db8::10]:80" is wrong: IPv6 services are not supported yet' \
-	service add tcp '[2001:db8::10]:80'
-expect 1 'Error: argument "fd00::11" is wrong: IPv6 services are not supported yet' \
+# IPv6 services: a service and its backends are of one family
+expect 1 'Error: argument "10.0.2.11" is wrong: IPv4, but "[2001:db8::10]:80" is IPv6' \
+	backend add tcp '[2001:db8::10]:80' 10.0.2.11
+expect 1 'Error: argument "fd00::11" is wrong: IPv6, but "198.51.100.10:80" is IPv4' \
 	backend add tcp 198.51.100.10:80 fd00::11
-expect 1 'Error: argument "[2001:db8::10]:80" is wrong: IPv6 services are not supported yet' \
-	flow list service '[2001:db8::10]:80'
+expect 1 'Error: argument "10.0.2.12:8080" is wrong: IPv4, but "[2001:db8::10]:80" is IPv6' \
+	backend add tcp '[2001:db8::10]:80' '[fd00:2::11]:8080' 10.0.2.12:8080
+expect 1 'Error: argument "2001:db8::10:80" is wrong: missing port (an IPv6 address with a port is written [ADDR]:PORT)' \
+	service add tcp 2001:db8::10:80
+expect 1 'Error: argument "[fd00:2::11]:8080" is wrong: the same backend twice' \
+	backend add tcp '[2001:db8::10]:80' '[fd00:2::11]:8080' '[fd00:2::11]:8080'
+expect 1 'Error: argument "10.0.2.11" is wrong: IPv4, but "[2001:db8::10]:80" is IPv6' \
+	flow list service '[2001:db8::10]:80' backend 10.0.2.11
+expect 1 'Error: argument "[2001:db8::10]:80" is wrong: IPv6, but "inet" is IPv4' \
+	flow count family inet service '[2001:db8::10]:80'
 expect 1 'Error: argument "203.0.113.10:80" is wrong: IPv4, but "[fd00::2]:4000" is IPv6' \
 	explain tcp '[fd00::2]:4000' 203.0.113.10:80
 expect 1 'Error: argument "fd00::2" is wrong: IPv6, but "icmp" is IPv4' \
@@ -284,6 +293,12 @@ printf '%s\n' 'forward add tcp [2001:db8::1]:8080 to [fd00::4]:80' \
 	'forward add tcp [2001:db8::1]:8081 to 10.0.2.2' >"$conf"
 expect 1 "Error: argument \"10.0.2.2\" is wrong: IPv4, but \"[2001:db8::1]:8081\" is IPv6
 Error: command failed $conf:3." restore "$conf"
+# A saved IPv6 service with a backend of the other family: named by line.
+printf '%s\n' 'service add tcp [2001:db8::10]:80 sched rr' \
+	'backend add tcp [2001:db8::10]:80 [fd00:2::11]:8080 weight 2' \
+	'backend add tcp [2001:db8::10]:80 10.0.2.11:8080' >"$conf"
+expect 1 "Error: argument \"10.0.2.11:8080\" is wrong: IPv4, but \"[2001:db8::10]:80\" is IPv6
+Error: command failed $conf:3." restore "$conf"
 printf '%s\n' 'forward add tcp :8080 to 10.0.2.2:80' 'bogus add x' >"$conf"
 expect 1 "Error: unknown object \"bogus\", try \"knat help\".
 Error: command failed $conf:2." restore "$conf"
@@ -315,7 +330,11 @@ printf '%s\n' '# knat save' 'config set fastpath on max-flows 50000 timeout udp-
 	'service add tcp 203.0.113.10:80 sched maglev maglev-size 251 persist 30' \
 	'backend add tcp 203.0.113.10:80 10.0.2.11:8080 weight 1' \
 	'backend add tcp 203.0.113.10:80 10.0.2.13:80 weight 0' \
-	'backend set tcp 203.0.113.10:80 10.0.2.13:80 down' >"$tmp/saved.conf"
+	'backend set tcp 203.0.113.10:80 10.0.2.13:80 down' \
+	'service add tcp [2001:db8::10]:80 sched maglev check-fails 3' \
+	'backend add tcp [2001:db8::10]:80 [fd00:2::11]:8080 weight 2' \
+	'backend add tcp [2001:db8::10]:80 fd00:2::12 weight 1' \
+	'backend set tcp [2001:db8::10]:80 fd00:2::12 down' >"$tmp/saved.conf"
 expect 1 'Error: "tcp|udp" is required.' backend add
 expect 1 'Error: "ADDR[:PORT]" is required.' backend add tcp 198.51.100.10:80
 expect 1 'Error: argument ":8080" is wrong: missing address' backend add tcp 198.51.100.10:80 :8080
@@ -397,6 +416,20 @@ Error: backend 10.0.2.11:8080 (1 of 2) not added; 0 added before it." \
 	expect 2 "$notloaded" backend del tcp 198.51.100.10:80 10.0.2.2:8080 drain 30
 	expect 2 "$notloaded" -j backend delete tcp 198.51.100.10:80 10.0.2.3
 	expect 2 "$notloaded" flow list kind service
+	expect 2 "$notloaded" service add tcp '[2001:db8::10]:80' sched maglev
+	expect 2 "$notloaded" service set udp '[2001:db8::10]:53' persist 60
+	expect 2 "$notloaded" service del udp '[::1]:53'
+	expect 2 "$notloaded" backend add tcp '[2001:db8::10]:80' '[fd00:2::11]:8080' weight 2
+	expect 2 "$notloaded" backend add tcp '[2001:db8::10]:80' '[fd00:2::12]'
+	expect 2 "$notloaded" backend add udp '[2001:db8::10]:53' fd00:2::13
+	expect 2 "$notloaded
+Error: backend [fd00:2::11]:80 (1 of 2) not added; 0 added before it." \
+		backend add tcp '[2001:db8::10]:80' '[fd00:2::11]' '[fd00:2::12]:8080'
+	expect 2 "$notloaded" backend set tcp '[2001:db8::10]:80' fd00:2::11 down
+	expect 2 "$notloaded" backend del tcp '[2001:db8::10]:80' '[fd00:2::11]:8080' drain 30
+	expect 2 "$notloaded" -j backend list tcp '[2001:db8::10]:80'
+	expect 2 "$notloaded" flow list service '[2001:db8::10]:80' backend '[fd00:2::11]'
+	expect 2 "$notloaded" flow del backend fd00:2::11
 	expect 2 "$notloaded" forward add tcp '[2001:db8:1::1]:8080' to '[fd00:1::4]:80'
 	expect 2 "$notloaded" forward add udp '[::]:5353' to fd00:1::4
 	expect 2 "$notloaded" forward del udp '[::]:5353'

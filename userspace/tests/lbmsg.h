@@ -4,12 +4,15 @@
  * tests: the service's message (SERVICE_GET), then one message per
  * backend (BACKEND_GET) naming its service, one after the other in a
  * buffer and ended by an empty header.  lbmsg_feed() gives each to
- * lb_msg_cb(), as the two dumps would.
+ * lb_msg_cb(), as the two dumps would.  A VIP with a colon is IPv6: the
+ * service is named by ADDR6 (16 bytes) instead of ADDR, as the kernel
+ * names an IPv6 one.
  */
 #ifndef KNAT_TEST_LBMSG_H
 #define KNAT_TEST_LBMSG_H
 
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -22,7 +25,9 @@ struct lbmsg {
 	struct nlattr *obj;		/* the open service or backend nest */
 	struct nlattr *stats;		/* its open STATS nest */
 	uint8_t proto;
+	bool v6;
 	uint32_t addr;
+	struct in6_addr addr6;
 	uint16_t port;
 };
 
@@ -41,7 +46,10 @@ static inline struct nlmsghdr *lbmsg_put(void *at, uint8_t cmd)
 static inline void lbmsg_put_id(struct lbmsg *m)
 {
 	mnl_attr_put_u8(m->cur, KNAT_SVC_A_PROTO, m->proto);
-	mnl_attr_put_u32(m->cur, KNAT_SVC_A_ADDR, m->addr);
+	if (m->v6)
+		mnl_attr_put(m->cur, KNAT_SVC_A_ADDR6, sizeof(m->addr6), &m->addr6);
+	else
+		mnl_attr_put_u32(m->cur, KNAT_SVC_A_ADDR, m->addr);
 	mnl_attr_put_u16(m->cur, KNAT_SVC_A_PORT, htons(m->port));
 }
 
@@ -53,7 +61,11 @@ static inline struct nlmsghdr *lbmsg_service(struct lbmsg *m, void *buf,
 	memset(m, 0, sizeof(*m));
 	m->first = m->cur = lbmsg_put(buf, KNAT_CMD_SERVICE_GET);
 	m->proto = proto;
-	m->addr = inet_addr(vip);
+	m->v6 = strchr(vip, ':') != NULL;
+	if (m->v6)
+		inet_pton(AF_INET6, vip, &m->addr6);
+	else
+		m->addr = inet_addr(vip);
 	m->port = port;
 	m->obj = mnl_attr_nest_start(m->cur, KNAT_A_SERVICE);
 	lbmsg_put_id(m);
@@ -79,6 +91,23 @@ static inline void lbmsg_close(struct lbmsg *m)
 	m->stats = m->obj = NULL;
 }
 
+/*
+ * One more service after what m holds (a listing of several services, as
+ * SERVICE_GET sends them before BACKEND_GET): its message, the nest open.
+ */
+static inline struct nlmsghdr *lbmsg_next_service(struct lbmsg *m, uint8_t proto,
+						  const char *vip, uint16_t port)
+{
+	struct nlmsghdr *first = m->first;
+	void *at;
+
+	lbmsg_close(m);
+	at = (char *)m->cur + NLMSG_ALIGN(m->cur->nlmsg_len);
+	lbmsg_service(m, at, proto, vip, port);
+	m->first = first;
+	return m->cur;
+}
+
 /* The next message: a backend's, its KNAT_A_BACKEND nest open. */
 static inline struct nlmsghdr *lbmsg_backend(struct lbmsg *m)
 {
@@ -92,6 +121,19 @@ static inline struct nlmsghdr *lbmsg_backend(struct lbmsg *m)
 	mnl_attr_nest_end(m->cur, svc);
 	m->obj = mnl_attr_nest_start(m->cur, KNAT_A_BACKEND);
 	return m->cur;
+}
+
+/* The open backend's address: ADDR, or ADDR6 when it has a colon. */
+static inline void lbmsg_backend_addr(struct lbmsg *m, const char *addr)
+{
+	struct in6_addr in6;
+
+	if (strchr(addr, ':')) {
+		inet_pton(AF_INET6, addr, &in6);
+		mnl_attr_put(m->cur, KNAT_BE_A_ADDR6, sizeof(in6), &in6);
+	} else {
+		mnl_attr_put_u32(m->cur, KNAT_BE_A_ADDR, inet_addr(addr));
+	}
 }
 
 /* End the last message and the listing. */

@@ -173,6 +173,14 @@ struct want {
 	WANT(W_BE16, n, 0, KNAT_SVC_A_PORT, port, NULL, i)
 #define SVC_ID(proto, addr, port) \
 	SVC_ID_IN(KNAT_A_SERVICE, proto, addr, port, 0)
+/* An IPv6 service's: ADDR6 of 16 bytes instead of ADDR, never both. */
+#define SVC_ID6_IN(n, proto, addr, port, i)				\
+	WANT(W_U8, n, 0, KNAT_SVC_A_PROTO, proto, NULL, i),		\
+	WANT(W_ADDR6, n, 0, KNAT_SVC_A_ADDR6, 0, addr, i),		\
+	WANT(W_ABSENT, n, 0, KNAT_SVC_A_ADDR, 0, NULL, i),		\
+	WANT(W_BE16, n, 0, KNAT_SVC_A_PORT, port, NULL, i)
+#define SVC_ID6(proto, addr, port) \
+	SVC_ID6_IN(KNAT_A_SERVICE, proto, addr, port, 0)
 
 #define FWD		KNAT_A_FORWARD
 #define SNAT		KNAT_A_SNAT
@@ -508,11 +516,47 @@ static const struct args_case cases[] = {
 	    "Error: duplicate \"family\": \"inet6\" is the second value.\n"),
 	BAD(FLOW, "src [fd00::1]:80-90",
 	    "Error: argument \"[fd00::1]:80-90\" is wrong: port range not allowed here\n"),
-	BAD(FLOW, "service [2001:db8::10]:80",
-	    "Error: argument \"[2001:db8::10]:80\" is wrong: IPv6 services are not "
-	    "supported yet\n"),
-	BAD(FLOW, "backend fd00::11",
-	    "Error: argument \"fd00::11\" is wrong: IPv6 services are not supported yet\n"),
+	/* owners: a service and a backend, either family; IPv6 sends FAMILY */
+	OK(FLOW, "service 198.51.100.10:80 backend 10.0.2.11",
+	   COUNT(FLW, 2), ABSENT(FLW, KNAT_FLOW_A_FAMILY),
+	   NEST(FLW, KNAT_FLOW_A_SERVICE), COUNT_IN(FLW, KNAT_FLOW_A_SERVICE, 2),
+	   ADDR_IN(FLW, KNAT_FLOW_A_SERVICE, KNAT_SVC_A_ADDR, "198.51.100.10"),
+	   BE16_IN(FLW, KNAT_FLOW_A_SERVICE, KNAT_SVC_A_PORT, 80),
+	   NEST(FLW, KNAT_FLOW_A_BACKEND), COUNT_IN(FLW, KNAT_FLOW_A_BACKEND, 1),
+	   ADDR_IN(FLW, KNAT_FLOW_A_BACKEND, KNAT_BE_A_ADDR, "10.0.2.11")),
+	OK(FLOW, "service [2001:db8::10]:80",
+	   COUNT(FLW, 2), U8(FLW, KNAT_FLOW_A_FAMILY, AF_INET6),
+	   NEST(FLW, KNAT_FLOW_A_SERVICE), COUNT_IN(FLW, KNAT_FLOW_A_SERVICE, 2),
+	   ADDR6_IN(FLW, KNAT_FLOW_A_SERVICE, KNAT_SVC_A_ADDR6, "2001:db8::10"),
+	   ABSENT_IN(FLW, KNAT_FLOW_A_SERVICE, KNAT_SVC_A_ADDR),
+	   BE16_IN(FLW, KNAT_FLOW_A_SERVICE, KNAT_SVC_A_PORT, 80)),
+	/* a backend without a port: any of its ports; brackets or not */
+	OK(FLOW, "backend fd00::11",
+	   COUNT(FLW, 2), U8(FLW, KNAT_FLOW_A_FAMILY, AF_INET6),
+	   COUNT_IN(FLW, KNAT_FLOW_A_BACKEND, 1),
+	   ADDR6_IN(FLW, KNAT_FLOW_A_BACKEND, KNAT_BE_A_ADDR6, "fd00::11"),
+	   ABSENT_IN(FLW, KNAT_FLOW_A_BACKEND, KNAT_BE_A_ADDR),
+	   ABSENT_IN(FLW, KNAT_FLOW_A_BACKEND, KNAT_BE_A_PORT)),
+	OK(FLOW, "backend [fd00::11]",
+	   COUNT_IN(FLW, KNAT_FLOW_A_BACKEND, 1),
+	   ADDR6_IN(FLW, KNAT_FLOW_A_BACKEND, KNAT_BE_A_ADDR6, "fd00::11")),
+	OK(FLOW, "proto tcp service [2001:db8::10]:80 backend [fd00::11]:8080 family inet6",
+	   COUNT(FLW, 4), U8(FLW, KNAT_FLOW_A_PROTO, TCP),
+	   U8(FLW, KNAT_FLOW_A_FAMILY, AF_INET6),
+	   ADDR6_IN(FLW, KNAT_FLOW_A_SERVICE, KNAT_SVC_A_ADDR6, "2001:db8::10"),
+	   COUNT_IN(FLW, KNAT_FLOW_A_BACKEND, 2),
+	   ADDR6_IN(FLW, KNAT_FLOW_A_BACKEND, KNAT_BE_A_ADDR6, "fd00::11"),
+	   BE16_IN(FLW, KNAT_FLOW_A_BACKEND, KNAT_BE_A_PORT, 8080)),
+	BAD(FLOW, "service [2001:db8::10]:80 backend 10.0.2.11",
+	    "Error: argument \"10.0.2.11\" is wrong: IPv4, but \"[2001:db8::10]:80\" "
+	    "is IPv6\n"),
+	BAD(FLOW, "family inet service [2001:db8::10]:80",
+	    "Error: argument \"[2001:db8::10]:80\" is wrong: IPv6, but \"inet\" is IPv4\n"),
+	BAD(FLOW, "backend fd00::11 src 10.0.1.2",
+	    "Error: argument \"10.0.1.2\" is wrong: IPv4, but \"fd00::11\" is IPv6\n"),
+	BAD(FLOW, "service 2001:db8::10:80",
+	    "Error: argument \"2001:db8::10:80\" is wrong: missing port (an IPv6 address "
+	    "with a port is written [ADDR]:PORT)\n"),
 
 	/* ---- config ---- */
 	/* a timeout's attribute type is its enum + 1 */
@@ -626,20 +670,32 @@ static const struct args_case cases[] = {
 	    "Error: argument \"icmp\" is wrong: protocol must be tcp or udp\n"),
 	BAD(SVC_ADD, "tcp", "Error: \"VIP:PORT\" is required.\n"),
 	BAD(SVC_ADD, "tcp :80", "Error: argument \":80\" is wrong: missing address\n"),
-	/* IPv4 only for now: an IPv6 address is named, never misparsed */
-	BAD(SVC_ADD, "tcp [2001:db8::10]:80",
-	    "Error: argument \"[2001:db8::10]:80\" is wrong: IPv6 services are not "
-	    "supported yet\n"),
+	/* IPv6: [VIP6]:PORT, sent as ADDR6 (16 bytes), never ADDR */
+	OK(SVC_ADD, "tcp [2001:db8::10]:80 sched maglev",
+	   COUNT(0, 1), NEST(0, SVC), COUNT(SVC, 4), SVC_ID6(TCP, "2001:db8::10", 80),
+	   STR(SVC, KNAT_SVC_A_SCHED, "maglev", KNAT_SCHED_NAME_LEN)),
+	OK(SVC_SET, "udp [2001:db8:0::10]:53 persist 60",
+	   COUNT(SVC, 4), SVC_ID6(UDP, "2001:db8::10", 53), U32(SVC, KNAT_SVC_A_PERSIST, 60)),
+	OK(SVC_DEL, "udp [::1]:53", COUNT(SVC, 3), SVC_ID6(UDP, "::1", 53)),
+	/* a port after a bare IPv6 address is never guessed */
 	BAD(SVC_ADD, "tcp 2001:db8::10:80",
-	    "Error: argument \"2001:db8::10:80\" is wrong: IPv6 services are not "
-	    "supported yet\n"),
-	BAD(SVC_DEL, "udp [::1]:53",
-	    "Error: argument \"[::1]:53\" is wrong: IPv6 services are not supported yet\n"),
-	BAD(BE_ADD, "tcp 198.51.100.10:80 [fd00::11]:8080",
-	    "Error: argument \"[fd00::11]:8080\" is wrong: IPv6 services are not "
-	    "supported yet\n"),
-	BAD(BE_LIST, "tcp 198.51.100.10:80 10.0.2.11 fd00::12",
-	    "Error: argument \"fd00::12\" is wrong: IPv6 services are not supported yet\n"),
+	    "Error: argument \"2001:db8::10:80\" is wrong: missing port (an IPv6 address "
+	    "with a port is written [ADDR]:PORT)\n"),
+	BAD(SVC_ADD, "tcp [2001:db8::10]",
+	    "Error: argument \"[2001:db8::10]\" is wrong: missing port\n"),
+	BAD(SVC_ADD, "tcp [2001:db8::10]:0",
+	    "Error: argument \"[2001:db8::10]:0\" is wrong: port out of range\n"),
+	BAD(SVC_ADD, "tcp [2001:db8::10]:80-81",
+	    "Error: argument \"[2001:db8::10]:80-81\" is wrong: port range not allowed "
+	    "here\n"),
+	BAD(SVC_ADD, "tcp [2001:db8::10]-[2001:db8::11]:80",
+	    "Error: argument \"[2001:db8::10]-[2001:db8::11]:80\" is wrong: address "
+	    "range not allowed here\n"),
+	BAD(SVC_ADD, "tcp [203.0.113.10]:80",
+	    "Error: argument \"[203.0.113.10]:80\" is wrong: an IPv4 address takes no "
+	    "brackets\n"),
+	BAD(SVC_ADD, "tcp [2001:db8::g]:80",
+	    "Error: argument \"[2001:db8::g]:80\" is wrong: invalid IPv6 address\n"),
 	BAD(SVC_ADD, "tcp 10.0.0.1", "Error: argument \"10.0.0.1\" is wrong: missing port\n"),
 	BAD(SVC_ADD, "tcp 10.0.0.1:0",
 	    "Error: argument \"10.0.0.1:0\" is wrong: port out of range\n"),
@@ -877,6 +933,68 @@ static const struct args_case cases[] = {
 	BAD(BE_DEL, "udp 198.51.100.10:53 10.0.2.3 down",
 	    "Error: unexpected argument \"down\".\n"),
 	BAD(BE_DEL, "udp 198.51.100.10:53", "Error: \"ADDR[:PORT]\" is required.\n"),
+	/* IPv6: the service and its backends ADDR6, 16 bytes, never ADDR */
+	OK(BE_ADD, "tcp [2001:db8::10]:80 [fd00:2::11]:8080 weight 2",
+	   COUNT(0, 2), NEST(0, SVC), NEST(0, BE),
+	   COUNT(SVC, 3), SVC_ID6(TCP, "2001:db8::10", 80),
+	   COUNT(BE, 3), ADDR6(BE, KNAT_BE_A_ADDR6, "fd00:2::11"), ABSENT(BE, KNAT_BE_A_ADDR),
+	   BE16(BE, KNAT_BE_A_PORT, 8080), U32(BE, KNAT_BE_A_WEIGHT, 2)),
+	/* without a port, in brackets or bare: PORT 0 (the service's) */
+	OK(BE_ADD, "tcp [2001:db8::10]:80 [fd00:2::11]",
+	   COUNT(BE, 2), ADDR6(BE, KNAT_BE_A_ADDR6, "fd00:2::11"),
+	   BE16(BE, KNAT_BE_A_PORT, 0), ABSENT(BE, KNAT_BE_A_WEIGHT)),
+	OK(BE_ADD, "tcp [2001:db8::10]:80 fd00:2::11",
+	   COUNT(BE, 2), ADDR6(BE, KNAT_BE_A_ADDR6, "fd00:2::11"), ABSENT(BE, KNAT_BE_A_ADDR),
+	   BE16(BE, KNAT_BE_A_PORT, 0)),
+	OK_N(BE_LIST, "udp [2001:db8::10]:53 [fd00:2::11]:5353 fd00:2::12 weight 3", 2,
+	     SVC_ID6_IN(SVC, UDP, "2001:db8::10", 53, 0),
+	     SVC_ID6_IN(SVC, UDP, "2001:db8::10", 53, 1),
+	     WANT(W_ADDR6, BE, 0, KNAT_BE_A_ADDR6, 0, "fd00:2::11", 0),
+	     WANT(W_ABSENT, BE, 0, KNAT_BE_A_ADDR, 0, NULL, 0),
+	     WANT(W_BE16, BE, 0, KNAT_BE_A_PORT, 5353, NULL, 0),
+	     WANT(W_U32, BE, 0, KNAT_BE_A_WEIGHT, 3, NULL, 0),
+	     WANT(W_ADDR6, BE, 0, KNAT_BE_A_ADDR6, 0, "fd00:2::12", 1),
+	     WANT(W_ABSENT, BE, 0, KNAT_BE_A_ADDR, 0, NULL, 1),
+	     WANT(W_BE16, BE, 0, KNAT_BE_A_PORT, 0, NULL, 1),
+	     WANT(W_U32, BE, 0, KNAT_BE_A_WEIGHT, 3, NULL, 1)),
+	OK(BE_SET, "tcp [2001:db8::10]:80 [fd00:2::11]:8080 down",
+	   COUNT(SVC, 3), SVC_ID6(TCP, "2001:db8::10", 80), COUNT(BE, 3),
+	   ADDR6(BE, KNAT_BE_A_ADDR6, "fd00:2::11"), U8(BE, KNAT_BE_A_STATE, KNAT_BACKEND_DOWN)),
+	OK(BE_DEL, "udp [2001:db8::10]:53 [fd00:2::11]:5353 drain 30",
+	   SVC_ID6(UDP, "2001:db8::10", 53), COUNT(BE, 3),
+	   ADDR6(BE, KNAT_BE_A_ADDR6, "fd00:2::11"), ABSENT(BE, KNAT_BE_A_ADDR),
+	   BE16(BE, KNAT_BE_A_PORT, 5353), U32(BE, KNAT_BE_A_DRAIN, 30)),
+	/* one family: a backend of the other is refused, both named */
+	BAD(BE_ADD, "tcp [2001:db8::10]:80 10.0.2.11",
+	    "Error: argument \"10.0.2.11\" is wrong: IPv4, but \"[2001:db8::10]:80\" "
+	    "is IPv6\n"),
+	BAD(BE_ADD, "tcp 198.51.100.10:80 [fd00::11]:8080",
+	    "Error: argument \"[fd00::11]:8080\" is wrong: IPv6, but \"198.51.100.10:80\" "
+	    "is IPv4\n"),
+	BAD(BE_LIST, "tcp 198.51.100.10:80 10.0.2.11 fd00::12",
+	    "Error: argument \"fd00::12\" is wrong: IPv6, but \"198.51.100.10:80\" "
+	    "is IPv4\n"),
+	BAD(BE_LIST, "tcp [2001:db8::10]:80 fd00:2::11 10.0.2.12:8080 weight 1",
+	    "Error: argument \"10.0.2.12:8080\" is wrong: IPv4, but \"[2001:db8::10]:80\" "
+	    "is IPv6\n"),
+	BAD(BE_SET, "tcp [2001:db8::10]:80 10.0.2.11 down",
+	    "Error: argument \"10.0.2.11\" is wrong: IPv4, but \"[2001:db8::10]:80\" "
+	    "is IPv6\n"),
+	BAD(BE_DEL, "tcp 198.51.100.10:80 fd00::11",
+	    "Error: argument \"fd00::11\" is wrong: IPv6, but \"198.51.100.10:80\" "
+	    "is IPv4\n"),
+	/* the same backend twice, however it is spelled: all 16 bytes compared */
+	BAD(BE_LIST, "tcp [2001:db8::10]:80 [fd00:2::11]:8080 [fd00:2:0::11]:8080",
+	    "Error: argument \"[fd00:2:0::11]:8080\" is wrong: the same backend twice\n"),
+	OK_N(BE_LIST, "tcp [2001:db8::10]:80 [fd00:2::11]:8080 [fd00:3::11]:8080", 2,
+	     WANT(W_ADDR6, BE, 0, KNAT_BE_A_ADDR6, 0, "fd00:2::11", 0),
+	     WANT(W_ADDR6, BE, 0, KNAT_BE_A_ADDR6, 0, "fd00:3::11", 1)),
+	BAD(BE_ADD, "tcp [2001:db8::10]:80 [fd00:2::11]:8080-8081",
+	    "Error: argument \"[fd00:2::11]:8080-8081\" is wrong: port range not allowed "
+	    "here\n"),
+	BAD(BE_ADD, "tcp [2001:db8::10]:80 [fd00:2::11",
+	    "Error: argument \"[fd00:2::11\" is wrong: missing \"]\" after the IPv6 "
+	    "address\n"),
 
 	/* ---- explain ---- */
 	OK(EXPLAIN, "tcp 198.51.100.2:40000 203.0.113.10:80",

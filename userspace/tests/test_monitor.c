@@ -24,10 +24,25 @@ struct ev {
 	int type;		/* -1: no KNAT_EV_A_TYPE */
 	long long seq;		/* -1: no KNAT_EV_A_SEQ */
 	uint8_t proto;		/* 0: no KNAT_A_SERVICE */
-	const char *be;		/* NULL: no KNAT_A_BACKEND */
+	const char *vip;	/* NULL: 203.0.113.10; with a ':': ADDR6 */
+	const char *be;		/* NULL: no KNAT_A_BACKEND; ':': ADDR6 */
 	uint16_t be_port;
 	int state, health;	/* -1: absent */
 };
+
+/* ADDR, or for an address with a colon its IPv6 twin ADDR6 (16 bytes). */
+static void put_any_addr(struct nlmsghdr *nlh, uint16_t type4, uint16_t type6,
+			 const char *a)
+{
+	struct in6_addr in6;
+
+	if (strchr(a, ':')) {
+		inet_pton(AF_INET6, a, &in6);
+		mnl_attr_put(nlh, type6, sizeof(in6), &in6);
+	} else {
+		mnl_attr_put_u32(nlh, type4, inet_addr(a));
+	}
+}
 
 /* A multicast KNAT_CMD_EVENT as the module sends it: seq 0, port 0. */
 static const struct nlmsghdr *event_msg(const struct ev *e)
@@ -50,13 +65,14 @@ static const struct nlmsghdr *event_msg(const struct ev *e)
 	if (e->proto) {
 		nest = mnl_attr_nest_start(nlh, KNAT_A_SERVICE);
 		mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, e->proto);
-		mnl_attr_put_u32(nlh, KNAT_SVC_A_ADDR, inet_addr("203.0.113.10"));
+		put_any_addr(nlh, KNAT_SVC_A_ADDR, KNAT_SVC_A_ADDR6,
+			     e->vip ? e->vip : "203.0.113.10");
 		mnl_attr_put_u16(nlh, KNAT_SVC_A_PORT, htons(80));
 		mnl_attr_nest_end(nlh, nest);
 	}
 	if (e->be) {
 		nest = mnl_attr_nest_start(nlh, KNAT_A_BACKEND);
-		mnl_attr_put_u32(nlh, KNAT_BE_A_ADDR, inet_addr(e->be));
+		put_any_addr(nlh, KNAT_BE_A_ADDR, KNAT_BE_A_ADDR6, e->be);
 		mnl_attr_put_u16(nlh, KNAT_BE_A_PORT, htons(e->be_port));
 		if (e->state >= 0)
 			mnl_attr_put_u8(nlh, KNAT_BE_A_STATE, (uint8_t)e->state);
@@ -150,8 +166,9 @@ static void test_events(void)
 	out = render(&down, 1, true);
 	tap_str(out,
 		"{\"seq\":5,\"event\":\"backend-down\",\"service\":{\"proto\":\"tcp\","
-		"\"addr\":\"203.0.113.10\",\"port\":80},\"backend\":{\"addr\":\"10.0.2.13\","
-		"\"port\":8080,\"state\":\"up\",\"health\":\"failed\"}}\n",
+		"\"family\":\"inet\",\"addr\":\"203.0.113.10\",\"port\":80},"
+		"\"backend\":{\"addr\":\"10.0.2.13\",\"port\":8080,\"state\":\"up\","
+		"\"health\":\"failed\"}}\n",
 		"event JSON: backend down, one line");
 	tap_save("event-down.json", out);
 
@@ -278,8 +295,9 @@ static void test_odd(void)
 	out = render(&e, 1, true);
 	tap_str(out,
 		"{\"seq\":3,\"event\":\"event-9\",\"service\":{\"proto\":\"tcp\","
-		"\"addr\":\"203.0.113.10\",\"port\":80},\"backend\":{\"addr\":\"10.0.2.13\","
-		"\"port\":80,\"state\":\"state-7\",\"health\":\"health-8\"}}\n",
+		"\"family\":\"inet\",\"addr\":\"203.0.113.10\",\"port\":80},"
+		"\"backend\":{\"addr\":\"10.0.2.13\",\"port\":80,\"state\":\"state-7\","
+		"\"health\":\"health-8\"}}\n",
 		"event JSON: unknown values");
 
 	e = ev_of(KNAT_EVENT_BACKEND_UP, -1, -1, KNAT_HEALTH_OK);
@@ -298,6 +316,27 @@ static void test_odd(void)
 	tap_str(out, "{\"seq\":null,\"event\":\"event-0\",\"service\":null,\"backend\":null}\n",
 		"event JSON: missing attributes are null");
 	tap_save("event-empty.json", out);
+
+	/* An IPv6 service's backend: ADDR6 both, brackets before the ports. */
+	e = ev_of(KNAT_EVENT_BACKEND_DOWN, 21, KNAT_BACKEND_UP, KNAT_HEALTH_FAILED);
+	e.vip = "2001:db8::10";
+	e.be = "fd00:2::11";
+	tap_str(render(&e, 1, false),
+		"[seq 21] backend down tcp [2001:db8::10]:80 -> [fd00:2::11]:8080 "
+		"(state up, health failed)\n", "event text IPv6: backend down, in brackets");
+	e.be_port = 0;
+	tap_str(render(&e, 1, false),
+		"[seq 21] backend down tcp [2001:db8::10]:80 -> [fd00:2::11]:80 "
+		"(state up, health failed)\n",
+		"event text IPv6: port 0 is the service's");
+	out = render(&e, 1, true);
+	tap_str(out,
+		"{\"seq\":21,\"event\":\"backend-down\",\"service\":{\"proto\":\"tcp\","
+		"\"family\":\"inet6\",\"addr\":\"2001:db8::10\",\"port\":80},"
+		"\"backend\":{\"addr\":\"fd00:2::11\",\"port\":80,\"state\":\"up\","
+		"\"health\":\"failed\"}}\n",
+		"event JSON IPv6: family inet6, bare addresses");
+	tap_save("event-down6.json", out);
 
 	e = ev_of(KNAT_EVENT_BACKEND_DOWN, 5, KNAT_BACKEND_UP, KNAT_HEALTH_FAILED);
 	e.cmd = KNAT_CMD_SERVICE_GET;

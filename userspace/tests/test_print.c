@@ -530,7 +530,7 @@ static const struct nlmsghdr *service_reply(uint8_t proto, const char *vip, uint
 	mnl_attr_put_u32(nlh, KNAT_LBSTATS_A_MOVED, 42);
 	for (i = 0; i < nbe; i++) {
 		nlh = lbmsg_backend(&m);
-		put_ip(nlh, KNAT_BE_A_ADDR, bes[i].addr);
+		lbmsg_backend_addr(&m, bes[i].addr);
 		put_be16(nlh, KNAT_BE_A_PORT, bes[i].port);
 		if (bes[i].weight >= 0)
 			mnl_attr_put_u32(nlh, KNAT_BE_A_WEIGHT, (uint32_t)bes[i].weight);
@@ -669,7 +669,7 @@ static void test_service_check(void)
 	out = render(service_print, check_reply(IPPROTO_TCP, 3, 2, 10, health_be, 3),
 		     &plain, true);
 	tap_str(out,
-		"{\"proto\":\"tcp\",\"addr\":\"203.0.113.10\",\"port\":80,\"sched\":\"wrr\","
+		"{\"proto\":\"tcp\",\"family\":\"inet\",\"addr\":\"203.0.113.10\",\"port\":80,\"sched\":\"wrr\","
 		"\"persist\":0,\"maglev_size\":65537,\"check_fails\":3,\"check_timeout\":2,"
 		"\"check_holddown\":10,\"backends\":["
 		"{\"addr\":\"10.0.2.11\",\"port\":8080,\"weight\":1,\"state\":\"up\","
@@ -683,7 +683,7 @@ static void test_service_check(void)
 	out = render(service_print, check_reply(IPPROTO_UDP, 0, 2, 10, &health_be[1], 1),
 		     &stats, true);
 	tap_str(out,
-		"{\"proto\":\"udp\",\"addr\":\"203.0.113.10\",\"port\":80,\"sched\":\"wrr\","
+		"{\"proto\":\"udp\",\"family\":\"inet\",\"addr\":\"203.0.113.10\",\"port\":80,\"sched\":\"wrr\","
 		"\"persist\":0,\"maglev_size\":65537,\"check_fails\":0,\"check_timeout\":2,"
 		"\"check_holddown\":10,\"flows\":1,\"conns\":10,\"packets_in\":100,"
 		"\"bytes_in\":6400,\"packets_out\":90,\"bytes_out\":120000,\"moved\":0,"
@@ -776,7 +776,7 @@ static void test_service_handshake(void)
 		"backend that had one");
 	out = render(service_print, hs_service_reply(true), &stats, true);
 	tap_str(out,
-		"{\"proto\":\"tcp\",\"addr\":\"203.0.113.10\",\"port\":80,\"sched\":\"rr\","
+		"{\"proto\":\"tcp\",\"family\":\"inet\",\"addr\":\"203.0.113.10\",\"port\":80,\"sched\":\"rr\","
 		"\"persist\":0,\"maglev_size\":65537,\"flows\":1,\"conns\":10,"
 		"\"packets_in\":100,\"bytes_in\":6400,\"packets_out\":90,"
 		"\"bytes_out\":120000,\"moved\":0," HS_JSON_30 ",\"backends\":["
@@ -796,6 +796,111 @@ static void test_service_handshake(void)
 	out = render(service_print, hs_service_reply(false), &stats, true);
 	tap_ok(!strstr(out, "handshake"), "service JSON -s: nothing from a kernel "
 	       "without the histograms");
+}
+
+/* ---- service: IPv6 ---- */
+
+/* An IPv6 service's backends: with a port, port 0 (the service's), down. */
+static const struct be six_be[] = {
+	{ "fd00:2::11", 8080, 2, KNAT_BACKEND_UP, 1 },
+	{ "fd00:2::12", 0, 1, KNAT_BACKEND_DOWN, 2 },
+};
+
+static const struct nlmsghdr *svc_six(void)
+{
+	return service_reply(IPPROTO_TCP, "2001:db8::10", 80, "maglev", 0, 251, 3,
+			     six_be, ARRAY_SIZE(six_be));
+}
+
+static void test_service6(void)
+{
+	struct cli_opts plain = { .stats = false }, stats = { .stats = true };
+	struct nlmsghdr *nlh;
+	struct lb_table t = { 0 };
+	struct lbmsg m;
+	const char *out;
+
+	printf("# service and backend list output: IPv6\n");
+	tap_str(render(service_print, svc_six(), &plain, false),
+		"tcp [2001:db8::10]:80 sched maglev maglev-size 251\n"
+		"  -> [fd00:2::11]:8080 weight 2 up\n"
+		"  -> [fd00:2::12]:80 weight 1 down\n",
+		"service text IPv6: [VIP6]:PORT, backends in brackets, port 0 the service's");
+	tap_str(render(service_print, svc_six(), &stats, false),
+		"tcp [2001:db8::10]:80 sched maglev maglev-size 251 flows 3 conns 30 "
+		"packets 300/270 bytes 19200/360000 moved 42\n"
+		"  -> [fd00:2::11]:8080 weight 2 up flows 1 conns 10 packets 100/90 "
+		"bytes 6400/120000\n"
+		"  -> [fd00:2::12]:80 weight 1 down flows 2 conns 20 packets 200/180 "
+		"bytes 12800/240000\n",
+		"service text -s IPv6: the counters as for IPv4");
+	out = render(service_print, svc_six(), &plain, true);
+	tap_str(out,
+		"{\"proto\":\"tcp\",\"family\":\"inet6\",\"addr\":\"2001:db8::10\",\"port\":80,"
+		"\"sched\":\"maglev\",\"persist\":0,\"maglev_size\":251,\"backends\":["
+		"{\"addr\":\"fd00:2::11\",\"port\":8080,\"weight\":2,\"state\":\"up\"},"
+		"{\"addr\":\"fd00:2::12\",\"port\":80,\"weight\":1,\"state\":\"down\"}]}\n",
+		"service JSON IPv6: family inet6, bare addresses");
+	tap_save("service-list6.json", out);
+
+	tap_str(render(backend_print, svc_six(), &plain, false),
+		"tcp [2001:db8::10]:80 -> [fd00:2::11]:8080 weight 2 up\n"
+		"tcp [2001:db8::10]:80 -> [fd00:2::12]:80 weight 1 down\n",
+		"backend text IPv6: one a line with its service, in brackets");
+	out = render(backend_print, svc_six(), &plain, true);
+	tap_str(out,
+		"[{\"service\":{\"proto\":\"tcp\",\"family\":\"inet6\",\"addr\":\"2001:db8::10\","
+		"\"port\":80},\"addr\":\"fd00:2::11\",\"port\":8080,\"weight\":2,"
+		"\"state\":\"up\"},"
+		"{\"service\":{\"proto\":\"tcp\",\"family\":\"inet6\",\"addr\":\"2001:db8::10\","
+		"\"port\":80},\"addr\":\"fd00:2::12\",\"port\":80,\"weight\":1,"
+		"\"state\":\"down\"}]\n",
+		"backend JSON IPv6: the service with its family, bare addresses");
+	tap_save("backend-list6.json", out);
+
+	/* The longest IPv6 address inet_ntop() writes fits every buffer. */
+	tap_str(render(service_print,
+		       service_reply(IPPROTO_UDP, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+				     65535, NULL, 0, -1, 0, NULL, 0), &plain, false),
+		"udp [ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535\n",
+		"service text IPv6: the longest address, whole");
+
+	/*
+	 * Backends join their service by protocol, family, the whole address
+	 * and port: an IPv4 service whose four bytes are the IPv6 one's first
+	 * four, and an IPv6 one differing in its last byte only, get none of
+	 * them; a backend of a VIP no service has is left out.
+	 */
+	lbmsg_service(&m, buf, IPPROTO_TCP, "32.1.13.184", 80);	/* 2001:db8:: */
+	lbmsg_backend(&m);
+	lbmsg_backend_addr(&m, "10.0.2.11");
+	lbmsg_next_service(&m, IPPROTO_TCP, "2001:db8::11", 80);
+	lbmsg_next_service(&m, IPPROTO_TCP, "2001:db8::10", 80);
+	lbmsg_backend(&m);
+	lbmsg_backend_addr(&m, "fd00:2::11");
+	inet_pton(AF_INET6, "2001:db8::12", &m.addr6);
+	lbmsg_backend(&m);
+	lbmsg_backend_addr(&m, "fd00:2::99");	/* no such service: left out */
+	lbmsg_feed(lbmsg_end(&m), &t);
+	tap_ok(t.nservices == 3 && t.svcs[0].nbackends == 1 &&
+	       t.svcs[0].addr.family == AF_INET && t.svcs[1].nbackends == 0 &&
+	       t.svcs[2].nbackends == 1 && t.svcs[2].addr.family == AF_INET6 &&
+	       !strcmp(t.svcs[2].backends[0].label, "[fd00:2::11]:80") &&
+	       t.orphans == 1,
+	       "backends join their service by family and all 16 bytes (%zu services, "
+	       "%zu orphans)", t.nservices, t.orphans);
+	tap_str(t.nservices == 3 ? t.svcs[2].label : "", "tcp/[2001:db8::10]:80",
+		"service label IPv6: PROTO/[VIP6]:PORT");
+	tap_str(t.nservices == 3 ? t.svcs[2].vip : "", "2001:db8::10",
+		"service vip IPv6: bare");
+	lb_table_free(&t);
+
+	/* An ADDR6 of the wrong size counts as absent, as everywhere. */
+	nlh = lbmsg_service(&m, buf, IPPROTO_TCP, "203.0.113.10", 80);
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_ADDR6, 1);
+	nlh = (struct nlmsghdr *)lbmsg_end(&m);
+	tap_str(render(service_print, nlh, &plain, false), "tcp 203.0.113.10:80\n",
+		"service text: a malformed ADDR6 is left out");
 }
 
 static void test_service(void)
@@ -840,18 +945,18 @@ static void test_service(void)
 	close_json_array();
 	out = capture_end();
 	tap_str(out,
-		"[{\"proto\":\"tcp\",\"addr\":\"198.51.100.10\",\"port\":80,\"sched\":\"wrr\","
+		"[{\"proto\":\"tcp\",\"family\":\"inet\",\"addr\":\"198.51.100.10\",\"port\":80,\"sched\":\"wrr\","
 		"\"persist\":0,\"maglev_size\":65537,\"backends\":["
 		"{\"addr\":\"10.0.2.2\",\"port\":8080,\"weight\":1,\"state\":\"up\"},"
 		"{\"addr\":\"10.0.2.3\",\"port\":8080,\"weight\":2,\"state\":\"draining\"}]},"
-		"{\"proto\":\"udp\",\"addr\":\"198.51.100.10\",\"port\":53,\"sched\":\"maglev\","
+		"{\"proto\":\"udp\",\"family\":\"inet\",\"addr\":\"198.51.100.10\",\"port\":53,\"sched\":\"maglev\","
 		"\"persist\":300,\"maglev_size\":65537,\"backends\":[]}]\n",
 		"service JSON: list, empty backends array");
 	tap_save("service-list.json", out);
 
 	out = render(service_print, svc_three(), &stats, true);
 	tap_str(out,
-		"{\"proto\":\"udp\",\"addr\":\"198.51.100.11\",\"port\":53,\"sched\":\"maglev\","
+		"{\"proto\":\"udp\",\"family\":\"inet\",\"addr\":\"198.51.100.11\",\"port\":53,\"sched\":\"maglev\","
 		"\"persist\":0,\"maglev_size\":251,\"flows\":4,\"conns\":40,"
 		"\"packets_in\":400,\"bytes_in\":25600,\"packets_out\":360,"
 		"\"bytes_out\":480000,\"moved\":42,\"backends\":["
@@ -907,7 +1012,7 @@ static void test_service(void)
 		"service text: missing sched, weight and state are left out");
 	out = render(service_print, nlh, &plain, true);
 	tap_str(out,
-		"{\"proto\":\"tcp\",\"addr\":\"198.51.100.12\",\"port\":443,\"sched\":null,"
+		"{\"proto\":\"tcp\",\"family\":\"inet\",\"addr\":\"198.51.100.12\",\"port\":443,\"sched\":null,"
 		"\"persist\":0,\"maglev_size\":null,\"backends\":["
 		"{\"addr\":\"10.0.4.1\",\"port\":443,\"weight\":null,\"state\":null}]}\n",
 		"service JSON: missing attributes are null");
@@ -940,13 +1045,14 @@ static void test_service(void)
 		"backend text -s: counters, port 0 is the service's");
 	out = render(backend_print, svc_wrr(), &plain, true);
 	tap_str(out,
-		"[{\"service\":{\"proto\":\"tcp\",\"addr\":\"198.51.100.10\",\"port\":80},"
+		"[{\"service\":{\"proto\":\"tcp\",\"family\":\"inet\",\"addr\":\"198.51.100.10\",\"port\":80},"
 		"\"addr\":\"10.0.2.2\",\"port\":8080,\"weight\":1,\"state\":\"up\"},"
-		"{\"service\":{\"proto\":\"tcp\",\"addr\":\"198.51.100.10\",\"port\":80},"
+		"{\"service\":{\"proto\":\"tcp\",\"family\":\"inet\",\"addr\":\"198.51.100.10\",\"port\":80},"
 		"\"addr\":\"10.0.2.3\",\"port\":8080,\"weight\":2,\"state\":\"draining\"}]\n",
 		"backend JSON: an array, each with its service");
 	tap_save("backend-list.json", out);
 	test_service_check();
+	test_service6();
 	save_names("backend-states.names", backend_state_name, __KNAT_BACKEND_STATE_MAX);
 }
 
@@ -1519,6 +1625,32 @@ static const struct nlmsghdr *explain_service_reply(void)
 	return nlh;
 }
 
+/* IPv6: a service's backend, the service named by ADDR6. */
+static const struct nlmsghdr *explain_service6_reply(void)
+{
+	static const struct tuple out = { "2001:db8:1::2", "fd00:2::11", 40000, 8080 };
+	static const struct tuple reply = { "fd00:2::11", "2001:db8:1::2", 8080, 40000 };
+	struct nlmsghdr *nlh = reply_new();
+	struct nlattr *nest, *n;
+
+	nest = explain_start(nlh, IPPROTO_TCP, "2001:db8:1::2", 40000, "2001:db8::10", 80,
+			     "r-wan");
+	explain_verdict(nlh, KNAT_EXPLAIN_SERVICE, KNAT_EXPLAIN_F_PERSIST_HIT, "r-srv");
+	explain_tuples(nlh, &out, &reply, KNAT_FLOW_KIND_SERVICE);
+	n = mnl_attr_nest_start(nlh, KNAT_EXP_A_SERVICE);
+	mnl_attr_put_u8(nlh, KNAT_SVC_A_PROTO, IPPROTO_TCP);
+	put_ip6(nlh, KNAT_SVC_A_ADDR6, "2001:db8::10");
+	put_be16(nlh, KNAT_SVC_A_PORT, 80);
+	mnl_attr_put_strz(nlh, KNAT_SVC_A_SCHED, "maglev");
+	mnl_attr_nest_end(nlh, n);
+	n = mnl_attr_nest_start(nlh, KNAT_EXP_A_BACKEND);
+	put_ip6(nlh, KNAT_BE_A_ADDR6, "fd00:2::11");
+	put_be16(nlh, KNAT_BE_A_PORT, 8080);
+	mnl_attr_nest_end(nlh, n);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
 /* README's: an SNAT port drawn at random. */
 static const struct nlmsghdr *explain_snat_reply(void)
 {
@@ -1695,6 +1827,20 @@ static void test_explain(void)
 		"  pass\n"
 		"  oif r-srv\n",
 		"explain text IPv6: pass");
+	tap_str(render(explain_print, explain_service6_reply(), NULL, false),
+		"tcp [2001:db8:1::2]:40000 -> [2001:db8::10]:80 iif r-wan\n"
+		"  service\n"
+		"  service tcp [2001:db8::10]:80 sched maglev backend [fd00:2::11]:8080\n"
+		"  out [2001:db8:1::2]:40000 -> [fd00:2::11]:8080 oif r-srv\n"
+		"  reply [fd00:2::11]:8080 -> [2001:db8:1::2]:40000\n"
+		"  flags persist-hit\n",
+		"explain text IPv6: a service and its backend in brackets");
+	out = render(explain_print, explain_service6_reply(), NULL, true);
+	tap_ok(strstr(out, "{\"proto\":\"tcp\",\"family\":\"inet6\",") &&
+	       strstr(out, "\"service\":{\"proto\":\"tcp\",\"addr\":\"2001:db8::10\","
+			   "\"port\":80,\"sched\":\"maglev\"},\"backend\":{"
+			   "\"addr\":\"fd00:2::11\",\"port\":8080}"),
+	       "explain JSON IPv6: service and backend, bare addresses");
 
 	tap_str(render(explain_print, explain_forward6_reply(), NULL, true),
 		"{\"proto\":\"tcp\",\"family\":\"inet6\",\"src\":\"2001:db8:1::2\","
@@ -1731,6 +1877,7 @@ static void test_explain(void)
 	explain_print(explain_masq6_reply(), NULL);
 	explain_print(explain_icmp6_flow_reply(), NULL);
 	explain_print(explain_pass6_reply(), NULL);
+	explain_print(explain_service6_reply(), NULL);
 	close_json_array();
 	tap_save("explain.json", capture_end());
 }
@@ -2105,7 +2252,8 @@ static void test_status(void)
 		"\"hooks_active\":true,\"fastpath\":true,\"fastpath_devices\":3,"
 		"\"forwards\":1,\"snats\":2,"
 		"\"services\":0,\"flows\":42,\"flow_buckets\":262144,"
-		"\"hooks6_active\":false,\"forwards6\":0,\"snats6\":0,\"flows6\":0}\n",
+		"\"hooks6_active\":false,\"forwards6\":0,\"snats6\":0,\"services6\":0,"
+		"\"flows6\":0}\n",
 		"status JSON, build id escaped");
 	tap_save("status.json", out);
 
@@ -2135,7 +2283,7 @@ static void test_status(void)
 		"{\"version\":null,\"build_id\":null,\"hooks_active\":false,\"fastpath\":false,"
 		"\"forwards\":0,\"snats\":0,\"services\":0,\"flows\":0,"
 		"\"flow_buckets\":0,\"hooks6_active\":false,\"forwards6\":0,\"snats6\":0,"
-		"\"flows6\":0}\n",
+		"\"services6\":0,\"flows6\":0}\n",
 		"status JSON: missing attributes");
 	tap_save("status-sparse.json", out);
 
@@ -2162,9 +2310,24 @@ static void test_status(void)
 		"status text: the IPv6 line");
 	out = render(status_print, nlh, NULL, true);
 	tap_ok(strstr(out, "\"flow_buckets\":0,\"hooks6_active\":true,\"forwards6\":1,"
-			   "\"snats6\":0,\"flows6\":4}") != NULL,
+			   "\"snats6\":0,\"services6\":0,\"flows6\":4}") != NULL,
 	       "status JSON: the IPv6 counts");
 	tap_save("status6.json", out);
+
+	/* IPv6 services: in the IPv6 line once there are some. */
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_SERVICES6, 1);
+	tap_ok(strstr(render(status_print, nlh, NULL, false),
+		      "\nipv6 hooks active, forwards 1 snats 0 services 1 flows 4\n") != NULL,
+	       "status text: IPv6 services in the IPv6 line");
+	tap_ok(strstr(render(status_print, nlh, NULL, true),
+		      "\"snats6\":0,\"services6\":1,\"flows6\":4}") != NULL,
+	       "status JSON: services6");
+	nlh = reply_new();
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_SERVICES, 1);
+	mnl_attr_put_u32(nlh, KNAT_A_NUM_SERVICES6, 1);
+	tap_ok(strstr(render(status_print, nlh, NULL, false),
+		      "\nipv6 hooks inactive, forwards 0 snats 0 services 1 flows 0\n") != NULL,
+	       "status text: an IPv6 service alone shows the IPv6 line");
 
 	nlh = reply_new();
 	mnl_attr_put_u8(nlh, KNAT_A_HOOKS_ACTIVE, 1);

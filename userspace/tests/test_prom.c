@@ -245,7 +245,7 @@ static const struct nlmsghdr *service_reply(uint8_t proto, const char *vip,
 		    nbe ? 24000 : 0);
 	for (i = 0; i < nbe; i++) {
 		nlh = lbmsg_backend(&m);
-		mnl_attr_put_u32(nlh, KNAT_BE_A_ADDR, inet_addr(bes[i].addr));
+		lbmsg_backend_addr(&m, bes[i].addr);
 		mnl_attr_put_u16(nlh, KNAT_BE_A_PORT, htons(bes[i].port));
 		if (bes[i].weight >= 0)
 			mnl_attr_put_u32(nlh, KNAT_BE_A_WEIGHT, (uint32_t)bes[i].weight);
@@ -300,10 +300,10 @@ static const char want_rest_svc[] =
 	"# HELP knat_max_flows Flow table size (config max-flows); new flows beyond it drop.\n"
 	"# TYPE knat_max_flows gauge\n"
 	"knat_max_flows 262144\n"
-	"# HELP knat_service_info A service: its protocol, virtual address, port and scheduler; always 1.\n"
+	"# HELP knat_service_info A service: its protocol, address family, virtual address, port and scheduler; always 1.\n"
 	"# TYPE knat_service_info gauge\n"
-	"knat_service_info{service=\"tcp/203.0.113.10:80\",proto=\"tcp\",vip=\"203.0.113.10\",port=\"80\",sched=\"wrr\"} 1\n"
-	"knat_service_info{service=\"udp/203.0.113.10:53\",proto=\"udp\",vip=\"203.0.113.10\",port=\"53\",sched=\"maglev\"} 1\n"
+	"knat_service_info{service=\"tcp/203.0.113.10:80\",proto=\"tcp\",family=\"inet\",vip=\"203.0.113.10\",port=\"80\",sched=\"wrr\"} 1\n"
+	"knat_service_info{service=\"udp/203.0.113.10:53\",proto=\"udp\",family=\"inet\",vip=\"203.0.113.10\",port=\"53\",sched=\"maglev\"} 1\n"
 	"# HELP knat_service_flows Active flows of a service.\n"
 	"# TYPE knat_service_flows gauge\n"
 	"knat_service_flows{service=\"tcp/203.0.113.10:80\"} 3\n"
@@ -624,6 +624,48 @@ static void test_rates(void)
 	text = NULL;
 }
 
+/* An IPv6 service and its backends: brackets in the labels, family inet6. */
+static const struct be six_be[] = {
+	{ "fd00:2::11", 8080, 2, KNAT_BACKEND_UP, 1 },
+	{ "fd00:2::12", 0, 1, KNAT_BACKEND_DOWN, 2 },
+};
+
+static void test_services6(void)
+{
+	struct prom_snapshot s = { 0 };
+	const char *out;
+
+	printf("# prometheus: IPv6 services\n");
+	lbmsg_feed(service_reply(IPPROTO_TCP, "2001:db8::10", 80, "maglev", 3,
+				 six_be, ARRAY_SIZE(six_be)), &s.lb);
+	lbmsg_feed(service_reply(IPPROTO_UDP, "203.0.113.10", 53, "rr", 0, NULL, 0),
+		   &s.lb);
+	s.have_services = true;
+	tap_num((long long)s.lb.nservices * 10 + (long long)s.lb.svcs[0].nbackends, 22,
+		"an IPv6 service with two backends and an IPv4 one collected");
+	out = snapshot_text(&s);
+	tap_save("metrics-service6.prom", out);
+	tap_ok(strstr(out, "# TYPE knat_service_info gauge\n"
+			   "knat_service_info{service=\"tcp/[2001:db8::10]:80\",proto=\"tcp\","
+			   "family=\"inet6\",vip=\"2001:db8::10\",port=\"80\","
+			   "sched=\"maglev\"} 1\n"
+			   "knat_service_info{service=\"udp/203.0.113.10:53\",proto=\"udp\","
+			   "family=\"inet\",vip=\"203.0.113.10\",port=\"53\",sched=\"rr\"} 1\n")
+	       != NULL,
+	       "service info: family inet6 and inet, the vip bare, the service in brackets");
+	tap_ok(strstr(out, "\nknat_service_flows{service=\"tcp/[2001:db8::10]:80\"} 3\n") &&
+	       strstr(out, "\nknat_backend_weight{service=\"tcp/[2001:db8::10]:80\","
+			   "backend=\"[fd00:2::11]:8080\"} 2\n") &&
+	       strstr(out, "\nknat_backend_state{service=\"tcp/[2001:db8::10]:80\","
+			   "backend=\"[fd00:2::12]:80\",state=\"down\"} 1\n") &&
+	       strstr(out, "\nknat_backend_tcp_handshake_seconds_count{"
+			   "service=\"tcp/[2001:db8::10]:80\",backend=\"[fd00:2::11]:8080\"} 30\n"),
+	       "IPv6 service and backend labels in brackets, port 0 resolved");
+	prom_snapshot_free(&s);
+	free(text);
+	text = NULL;
+}
+
 static void test_snat(void)
 {
 	struct prom_snapshot s = { 0 };
@@ -698,5 +740,6 @@ void test_prom(void)
 	test_escapes();
 	test_snapshot();
 	test_rates();
+	test_services6();
 	test_snat();
 }

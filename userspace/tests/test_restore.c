@@ -22,10 +22,13 @@
 #include "../forward.h"
 #include "../json_print.h"
 #include "../knat_nl.h"
+#include "../lb.h"
 #include "../mnlg.h"
 #include "../objects.h"
+#include "../save.h"
 #include "../snat.h"
 #include "../utils.h"
+#include "lbmsg.h"
 #include "tap.h"
 #include "unit.h"
 
@@ -566,6 +569,204 @@ static void test_save_lines(void)
 	}
 }
 
+/*
+ * knat save of services and backends, an IPv6 one among them: the lines
+ * save_print_services() prints from a listing as lb_collect() gathers
+ * it; what restore makes of them (every line an op; an IPv6 service and
+ * its backends named by ADDR6, 16 bytes, never ADDR); and, those ops'
+ * attributes listed back as the two dumps carry them, the same lines.
+ */
+static const char saved_services[] =
+	"service add tcp 203.0.113.10:80 sched wrr\n"
+	"backend add tcp 203.0.113.10:80 10.0.2.11:8080 weight 1\n"
+	"service add tcp [2001:db8::10]:80 sched maglev maglev-size 251 check-fails 3\n"
+	"backend add tcp [2001:db8::10]:80 fd00:2::11 weight 2\n"
+	"backend add tcp [2001:db8::10]:80 [fd00:2::12]:8080 weight 1\n"
+	"backend set tcp [2001:db8::10]:80 [fd00:2::12]:8080 down\n";
+
+/* The services and backends of t as save prints them. */
+static const char *saved_text(struct lb_table *t)
+{
+	static char *text;
+	size_t len;
+	FILE *f;
+
+	free(text);
+	text = NULL;
+	f = open_memstream(&text, &len);
+	if (!f)
+		abort();
+	save_print_services(f, t);
+	fclose(f);
+	return text;
+}
+
+/* The listing: an IPv6 service first, its backends in no order. */
+static const struct nlmsghdr *services_listing(void *buf)
+{
+	static const struct {
+		const char *addr;
+		uint16_t port;
+		uint32_t weight;
+		uint8_t state;
+	} bes[] = {
+		{ "fd00:2::12", 8080, 1, KNAT_BACKEND_DOWN },
+		{ "fd00:2::13", 8080, 1, KNAT_BACKEND_DRAINING },	/* not saved */
+		{ "fd00:2::11", 0, 2, KNAT_BACKEND_UP },
+	};
+	struct lbmsg m;
+	struct nlmsghdr *nlh;
+	size_t i;
+
+	nlh = lbmsg_service(&m, buf, IPPROTO_TCP, "2001:db8::10", 80);
+	mnl_attr_put_strz(nlh, KNAT_SVC_A_SCHED, "maglev");
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_MAGLEV_SIZE, 251);
+	mnl_attr_put_u32(nlh, KNAT_SVC_A_CHECK_FAILS, 3);
+	for (i = 0; i < ARRAY_SIZE(bes); i++) {
+		nlh = lbmsg_backend(&m);
+		lbmsg_backend_addr(&m, bes[i].addr);
+		mnl_attr_put_u16(nlh, KNAT_BE_A_PORT, htons(bes[i].port));
+		mnl_attr_put_u32(nlh, KNAT_BE_A_WEIGHT, bes[i].weight);
+		mnl_attr_put_u8(nlh, KNAT_BE_A_STATE, bes[i].state);
+	}
+	nlh = lbmsg_next_service(&m, IPPROTO_TCP, "203.0.113.10", 80);
+	mnl_attr_put_strz(nlh, KNAT_SVC_A_SCHED, "wrr");
+	nlh = lbmsg_backend(&m);
+	lbmsg_backend_addr(&m, "10.0.2.11");
+	mnl_attr_put_u16(nlh, KNAT_BE_A_PORT, htons(8080));
+	mnl_attr_put_u32(nlh, KNAT_BE_A_WEIGHT, 1);
+	mnl_attr_put_u8(nlh, KNAT_BE_A_STATE, KNAT_BACKEND_UP);
+	return lbmsg_end(&m);
+}
+
+/* In nest: its ADDR6 is 16 bytes and it has no ADDR. */
+static bool named_by_addr6(const struct nlattr *nest, uint16_t type4,
+			   uint16_t type6, const char *want)
+{
+	const struct nlattr *a, *a4 = NULL, *a6 = NULL;
+	struct in6_addr in6;
+
+	if (!nest)
+		return false;
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_get_type(a) == type4)
+			a4 = a;
+		if (mnl_attr_get_type(a) == type6)
+			a6 = a;
+	}
+	return !a4 && a6 && mnl_attr_get_payload_len(a6) == 16 &&
+	       inet_pton(AF_INET6, want, &in6) == 1 &&
+	       !memcmp(mnl_attr_get_payload(a6), &in6, 16);
+}
+
+/*
+ * The ops of a restore listed back: each op's attributes as the message
+ * of the dump that lists what it made.  A "backend set ... down" op
+ * follows the add of its backend (save prints them so): its STATE joins
+ * that backend's KNAT_A_BACKEND, the last attribute of the message before.
+ */
+static const struct nlmsghdr *ops_as_listing(const struct nlattr *ops, void *buf)
+{
+	struct nlmsghdr *nlh = NULL;
+	const struct nlattr *op, *a;
+	struct nlattr *last = NULL, *l;
+	struct attrs o, inner;
+	void *at = buf;
+	uint16_t len;
+	uint8_t cmd;
+
+	mnl_attr_for_each_nested(op, ops) {
+		attrs_nested(op, &o);
+		if (!o.tb[KNAT_OP_A_CMD] || !o.tb[KNAT_OP_A_ATTRS])
+			continue;
+		cmd = mnl_attr_get_u8(o.tb[KNAT_OP_A_CMD]);
+		if (cmd == KNAT_CMD_BACKEND_SET) {
+			attrs_nested(o.tb[KNAT_OP_A_ATTRS], &inner);
+			if (!last || mnl_attr_get_type(last) != KNAT_A_BACKEND ||
+			    !inner.tb[KNAT_A_BACKEND])
+				continue;
+			mnl_attr_for_each_nested(a, inner.tb[KNAT_A_BACKEND]) {
+				if (mnl_attr_get_type(a) != KNAT_BE_A_STATE)
+					continue;
+				mnl_attr_put_u8(nlh, KNAT_BE_A_STATE, mnl_attr_get_u8(a));
+				last->nla_len += MNL_ALIGN(MNL_ATTR_HDRLEN + 1);
+			}
+		} else {
+			nlh = lbmsg_put(at, cmd == KNAT_CMD_SERVICE_NEW ?
+					KNAT_CMD_SERVICE_GET : KNAT_CMD_BACKEND_GET);
+			len = mnl_attr_get_payload_len(o.tb[KNAT_OP_A_ATTRS]);
+			memcpy(mnl_nlmsg_get_payload_tail(nlh),
+			       mnl_attr_get_payload(o.tb[KNAT_OP_A_ATTRS]), len);
+			nlh->nlmsg_len += MNL_ALIGN(len);
+			mnl_attr_for_each(l, nlh, sizeof(struct genlmsghdr))
+				last = l;
+		}
+		at = (char *)nlh + NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	memset(at, 0, sizeof(struct nlmsghdr));
+	return buf;
+}
+
+static void test_save_services(void)
+{
+	static char listing[MNLG_TX_SIZE], again[MNLG_TX_SIZE];
+	struct lb_table t = { 0 };
+	struct attrs top, ops, op, inner;
+	const struct nlmsghdr *nlh;
+	struct knat_restore *r;
+	char lines[sizeof(saved_services)], *line, *save;
+	const char *out;
+	unsigned long no = 0;
+	bool collected = true, six = true;
+	size_t i;
+
+	lbmsg_feed(services_listing(listing), &t);
+	tap_str(saved_text(&t), saved_services,
+		"save: services sorted, each with its backends; IPv6 in brackets before a "
+		"port, bare without; draining left out, down a second line");
+	lb_table_free(&t);
+
+	r = knat_restore_begin("s.conf", true);
+	if (!tap_ok(r != NULL, "restore of saved services: begin"))
+		return;
+	snprintf(lines, sizeof(lines), "%s", saved_services);
+	for (line = strtok_r(lines, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		collected &= run_line(r, ++no, line, &out) == 0 && !*out;
+		if (*out)
+			printf("# %s: %s", line, out);
+	}
+	tap_ok(collected && knat_restore_nops(r) == no,
+	       "restore of saved services: each of the %lu lines an op, nothing printed", no);
+	nlh = knat_restore_finish(r);
+	if (!tap_ok(nlh != NULL, "restore of saved services: finished")) {
+		knat_restore_free(r);
+		return;
+	}
+	attrs_top(nlh, &top);
+	attrs_nested(top.tb[KNAT_A_RESTORE_OPS], &ops);
+	/* Ops 3 to 6 are the IPv6 service's: named by ADDR6 alone. */
+	for (i = 2; i < ops.count && i < ARRAY_SIZE(ops.list); i++) {
+		attrs_nested(ops.list[i], &op);
+		attrs_nested(op.tb[KNAT_OP_A_ATTRS], &inner);
+		six &= named_by_addr6(inner.tb[KNAT_A_SERVICE], KNAT_SVC_A_ADDR,
+				      KNAT_SVC_A_ADDR6, "2001:db8::10");
+		if (i > 2)
+			six &= named_by_addr6(inner.tb[KNAT_A_BACKEND], KNAT_BE_A_ADDR,
+					      KNAT_BE_A_ADDR6, i == 3 ? "fd00:2::11" :
+					      "fd00:2::12");
+	}
+	tap_ok(ops.count == 6 && six,
+	       "restore of saved services: the IPv6 service and its backends by "
+	       "ADDR6 (16 bytes), no ADDR");
+
+	/* Listed back as the dumps would, saved again: the same lines. */
+	lbmsg_feed(ops_as_listing(top.tb[KNAT_A_RESTORE_OPS], again), &t);
+	tap_str(saved_text(&t), saved_services,
+		"save, restore, list, save: the same lines");
+	lb_table_free(&t);
+	knat_restore_free(r);
+}
+
 void test_restore(void)
 {
 	printf("# knat restore: the request built from a file's lines\n");
@@ -577,4 +778,5 @@ void test_restore(void)
 	test_big();
 	test_mnlg_big();
 	test_save_lines();
+	test_save_services();
 }

@@ -40,6 +40,7 @@
  *   KNAT_A_NUM_SNATS6        u32     of NUM_SNATS, the IPv6 ones
  *   KNAT_A_NUM_FLOWS6        u32     of NUM_FLOWS, the IPv6 ones
  *   KNAT_A_HOOKS6_ACTIVE     u8      1 while IPv6 hooks are registered
+ *   KNAT_A_NUM_SERVICES6     u32     of NUM_SERVICES, the IPv6 ones
  *   KNAT_A_FASTPATH_DEVS     u32     devices with the fast path's ingress
  *                                    hook (while rules exist and it is on)
  *
@@ -151,10 +152,12 @@
  *     KNAT_FLOW_A_PKTS_REPLY u64
  *     KNAT_FLOW_A_BYTES_REPLY u64
  *     KNAT_FLOW_A_SERVICE    nest    filter only: flows of one service
- *       KNAT_SVC_A_ADDR      be32    its virtual IP              (required)
+ *       KNAT_SVC_A_ADDR      be32    its virtual IP   (this or ADDR6 required)
+ *       KNAT_SVC_A_ADDR6     16 B    an IPv6 service's virtual IP
  *       KNAT_SVC_A_PORT      be16    its port; absent: any port
  *     KNAT_FLOW_A_BACKEND    nest    filter only: flows of one backend
- *       KNAT_BE_A_ADDR       be32    (required)
+ *       KNAT_BE_A_ADDR       be32    (this or ADDR6 required)
+ *       KNAT_BE_A_ADDR6      16 B    an IPv6 backend's address
  *       KNAT_BE_A_PORT       be16    absent: any port
  *   A filter uses PROTO, KIND, STATE, the ORIG tuple's fields, SERVICE and
  *   BACKEND (both by the service and backend that own the flow, so
@@ -168,7 +171,9 @@
  * KNAT_CMD_SERVICE_NEW / _SET / _DEL / KNAT_CMD_SERVICE_GET (dump):
  *   KNAT_A_SERVICE           nest
  *     KNAT_SVC_A_PROTO       u8      IPPROTO_TCP or IPPROTO_UDP  (required)
- *     KNAT_SVC_A_ADDR        be32    virtual IP; need not be local (required)
+ *     KNAT_SVC_A_ADDR        be32    virtual IP; need not be local (this
+ *                                    or ADDR6 required)
+ *     KNAT_SVC_A_ADDR6       16 B    IPv6 virtual IP: the service is IPv6
  *     KNAT_SVC_A_PORT        be16    virtual port, not 0        (required)
  *     KNAT_SVC_A_SCHED       string  rr wrr lc wlc sh maglev; default wrr
  *     KNAT_SVC_A_PERSIST     u32     seconds a client address stays on its
@@ -197,7 +202,9 @@
  * KNAT_CMD_BACKEND_NEW / _SET / _DEL: KNAT_A_SERVICE (PROTO, ADDR, PORT)
  * names the service, and
  *   KNAT_A_BACKEND           nest
- *     KNAT_BE_A_ADDR         be32    backend address            (required)
+ *     KNAT_BE_A_ADDR         be32    backend address  (this or ADDR6 required)
+ *     KNAT_BE_A_ADDR6        16 B    IPv6 backend address; a backend is of
+ *                                    its service's family (EINVAL else)
  *     KNAT_BE_A_PORT         be16    backend port; 0 = the service's port
  *     KNAT_BE_A_WEIGHT       u32     0 .. 65535, default 1; 0 = drain: no
  *                                    new flows, existing ones continue
@@ -351,10 +358,9 @@
  *                                    TO_PORT; an IPv6 one ADDR6 and
  *                                    TO_ADDR6 for ADDR and TO_ADDR
  *     KNAT_EXP_A_SERVICE     nest    the service matched: KNAT_SVC_A_PROTO,
- *                                    ADDR, PORT, SCHED (services are
- *                                    IPv4: an IPv6 packet matches none)
- *     KNAT_EXP_A_BACKEND     nest    the backend chosen: KNAT_BE_A_ADDR,
- *                                    PORT
+ *                                    ADDR (IPv6: ADDR6), PORT, SCHED
+ *     KNAT_EXP_A_BACKEND     nest    the backend chosen: KNAT_BE_A_ADDR
+ *                                    (IPv6: ADDR6), PORT
  *     KNAT_EXP_A_SNAT        nest    the SNAT rule matched: KNAT_SNAT_A_SRC,
  *                                    SRC_PLEN, OUT_IFNAME, TO_MIN, TO_MAX,
  *                                    PORT_MIN, PORT_MAX, FLAGS; an IPv6
@@ -450,6 +456,7 @@ enum knat_attr {
 	KNAT_A_NUM_SNATS6,
 	KNAT_A_NUM_FLOWS6,
 	KNAT_A_HOOKS6_ACTIVE,
+	KNAT_A_NUM_SERVICES6,
 
 	__KNAT_A_MAX,
 	KNAT_A_MAX = __KNAT_A_MAX - 1
@@ -830,6 +837,7 @@ enum knat_svc_attr {
 	KNAT_SVC_A_CHECK_CLIENTS,
 	KNAT_SVC_A_NUM_BACKENDS,
 	KNAT_SVC_A_STATS,
+	KNAT_SVC_A_ADDR6,
 
 	__KNAT_SVC_A_MAX,
 	KNAT_SVC_A_MAX = __KNAT_SVC_A_MAX - 1
@@ -895,6 +903,7 @@ enum knat_be_attr {
 	KNAT_BE_A_DRAIN,
 	KNAT_BE_A_HEALTH,
 	KNAT_BE_A_STATS,
+	KNAT_BE_A_ADDR6,
 
 	__KNAT_BE_A_MAX,
 	KNAT_BE_A_MAX = __KNAT_BE_A_MAX - 1
