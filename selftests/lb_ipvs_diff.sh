@@ -25,6 +25,11 @@
 # VIP locally, so the IPVS half puts it on r's lo (and checks first that
 # without it nothing gets through), and removes it again before the knat
 # half.
+#
+# KNAT_LB_FAMILY=6 (lb6_ipvs_diff.sh) runs the same scenario in IPv6:
+# lb6_topology (c1 2001:db8:1::2, backends fd00:2::11..14), VIP
+# 2001:db8:100::10, services and real servers in brackets for both
+# ipvsadm and knat.
 . "$(dirname "$0")/lib.sh"
 tap_begin
 require_cmd ip python3 ss
@@ -33,8 +38,26 @@ if ! modprobe ip_vs 2>/dev/null || ! modprobe ip_vs_rr 2>/dev/null; then
 	skip_all "cannot load ip_vs and ip_vs_rr"
 fi
 
-lb_topology || { fail "topology"; tap_end; }
-VIP=203.0.113.10
+# V: the VIP as a service names it; BE PREFIX: a backend's address is
+# PREFIX then its number; C1: c1's address as a peer is written; VIPNET:
+# the VIP as a host route on lo; BEPFX: how ipvsadm -Ln's backends begin.
+if [ "${KNAT_LB_FAMILY:-4}" = 6 ]; then
+	require_ipv6
+	lb6_topology || { fail "topology"; tap_end; }
+	VIP=$LB6_VIP V="[$VIP]" BE=fd00:2::1 C1="[2001:db8:1::2]" VIPNET=$VIP/128
+	be() { echo "[$BE$1]"; }
+	BEPFX="[$BE" NODAD=nodad
+	# A kernel built without CONFIG_IP_VS_IPV6 (the debug kernel) says
+	# "Operation not supported with specified address family".
+	in_ns r ipvsadm -A -t "$V:9" -s rr 2>/dev/null ||
+		skip_all "IPVS without IPv6 in this kernel"
+	in_ns r ipvsadm -D -t "$V:9"
+else
+	lb_topology || { fail "topology"; tap_end; }
+	VIP=203.0.113.10 V=$VIP BE=10.0.2.1 C1=198.51.100.2 VIPNET=$VIP/32
+	be() { echo "$BE$1"; }
+	BEPFX=$BE NODAD=
+fi
 on_exit "ip netns exec $(ns r) ipvsadm -C"
 
 # Results, by "HALF.ITEM" (HALF: ipvs or knat).
@@ -44,40 +67,42 @@ declare -A R
 
 ipvs_setup() {
 	local i
-	in_ns r ipvsadm -A -t $VIP:80 -s rr || return 1
-	in_ns r ipvsadm -A -u $VIP:53 -s rr || return 1
+	in_ns r ipvsadm -A -t "$V:80" -s rr || return 1
+	in_ns r ipvsadm -A -u "$V:53" -s rr || return 1
 	for i in 1 2 3; do
-		in_ns r ipvsadm -a -t $VIP:80 -r 10.0.2.1$i:8080 -m -w 1 || return 1
-		in_ns r ipvsadm -a -u $VIP:53 -r 10.0.2.1$i:5353 -m -w 1 || return 1
+		in_ns r ipvsadm -a -t "$V:80" -r "$(be "$i"):8080" -m -w 1 || return 1
+		in_ns r ipvsadm -a -u "$V:53" -r "$(be "$i"):5353" -m -w 1 || return 1
 	done
 }
 
 knat_setup() {
 	local i
-	knat_in r service add tcp $VIP:80 sched rr || return 1
-	knat_in r service add udp $VIP:53 sched rr || return 1
+	knat_in r service add tcp "$V:80" sched rr || return 1
+	knat_in r service add udp "$V:53" sched rr || return 1
 	for i in 1 2 3; do
-		knat_in r backend add tcp $VIP:80 10.0.2.1$i:8080 weight 1 || return 1
-		knat_in r backend add udp $VIP:53 10.0.2.1$i:5353 weight 1 || return 1
+		knat_in r backend add tcp "$V:80" "$(be "$i"):8080" weight 1 || return 1
+		knat_in r backend add udp "$V:53" "$(be "$i"):5353" weight 1 || return 1
 	done
 }
 
-# HALF_quiesce ADDR: weight 0 on both services; existing flows stay.
+# HALF_quiesce N: weight 0 on backend N of both services; existing flows
+# stay.
 ipvs_quiesce() {
-	in_ns r ipvsadm -e -t $VIP:80 -r "$1:8080" -m -w 0 &&
-		in_ns r ipvsadm -e -u $VIP:53 -r "$1:5353" -m -w 0
+	in_ns r ipvsadm -e -t "$V:80" -r "$(be "$1"):8080" -m -w 0 &&
+		in_ns r ipvsadm -e -u "$V:53" -r "$(be "$1"):5353" -m -w 0
 }
 
 knat_quiesce() {
-	knat_in r backend set tcp $VIP:80 "$1:8080" weight 0 &&
-		knat_in r backend set udp $VIP:53 "$1:5353" weight 0
+	knat_in r backend set tcp "$V:80" "$(be "$1"):8080" weight 0 &&
+		knat_in r backend set udp "$V:53" "$(be "$1"):5353" weight 0
 }
 
 # HALF_conns: connections per TCP backend as the balancer counted them,
 # sorted (which backend got the 31st depends on where rr starts).
 ipvs_conns() {
-	in_ns r ipvsadm -Ln --stats -t $VIP:80 |
-		awk '$1 == "->" && $2 ~ /^10\./ { print $3 }' | sort -n | xargs
+	in_ns r ipvsadm -Ln --stats -t "$V:80" |
+		awk -v be="$BEPFX" '$1 == "->" && index($2, be) == 1 { print $3 }' |
+		sort -n | xargs
 }
 
 knat_conns() {
@@ -115,12 +140,12 @@ scenario() {
 	out=$(nettool c1 tcp $VIP 80 100000 --sport "$sport")
 	R[$t.bulk]="sent=$(field sent "$out") received=$(field received "$out") match=$(field match "$out")"
 	p=$(field peer "$out")
-	[ "$p" = "198.51.100.2:$sport" ] && p="198.51.100.2:<client port>"
+	[ "$p" = "$C1:$sport" ] && p="$C1:<client port>"
 	R[$t.peer]=$p
 	expect_eq "$t: 100000 bytes echoed byte for byte" \
 		"sent=100000 received=100000 match=True" "${R[$t.bulk]}"
 	expect_eq "$t: the backend sees the real client address and port" \
-		"198.51.100.2:<client port>" "${R[$t.peer]}"
+		"$C1:<client port>" "${R[$t.peer]}"
 
 	# IPVS may count the last connection a moment late: wait for it.
 	for _ in $(seq 1 50); do
@@ -142,19 +167,19 @@ scenario() {
 		[ "$n" = b2 ] && b2port=$sp
 		srcs+=("$(field src "$out")")
 		p=$(field peer "$out")
-		[ "$p" = "198.51.100.2:$sp" ] && p="198.51.100.2:<client port>"
+		[ "$p" = "$C1:$sp" ] && p="$C1:<client port>"
 		peers+=("$p")
 	done
 	R[$t.udp]=$(count_names "${names[@]}")
 	R[$t.udp_src]=$(printf '%s\n' "${srcs[@]}" | sort -u | xargs)
 	R[$t.udp_peer]=$(printf '%s\n' "${peers[@]}" | sort -u | xargs)
 	expect_eq "$t: UDP rr: 6 source ports, 2 per backend" "b1:2 b2:2 b3:2" "${R[$t.udp]}"
-	expect_eq "$t: UDP answers come from VIP:53" "$VIP:53" "${R[$t.udp_src]}"
+	expect_eq "$t: UDP answers come from VIP:53" "$V:53" "${R[$t.udp_src]}"
 	expect_eq "$t: UDP: the backend sees the real client address and port" \
-		"198.51.100.2:<client port>" "${R[$t.udp_peer]}"
+		"$C1:<client port>" "${R[$t.udp_peer]}"
 
 	# Quiesce b2: new connections avoid it, its UDP flow stays.
-	expect_ok "$t: weight 0 on b2" "$t"_quiesce 10.0.2.12
+	expect_ok "$t: weight 0 on b2" "$t"_quiesce 2
 	R[$t.q_spread]=$(spread c1 10 $VIP 80 2000)
 	expect_eq "$t: weight 0: 10 new connections avoid b2" "b1:5 b3:5" "${R[$t.q_spread]}"
 	mapfile -t names < <(nettool c1 udp $VIP 53 --sports 6011,6012,6013,6014 | fields name)
@@ -170,18 +195,18 @@ scenario() {
 expect_ok "ipvs: services and backends (NAT mode, rr)" ipvs_setup
 expect_fail "ipvs: without the VIP local on r, nothing reaches IPVS" \
 	nettool c1 tcp $VIP 80 100 --timeout 2
-ip -n "$(ns r)" addr add $VIP/32 dev lo
+ip -n "$(ns r)" addr add $VIPNET dev lo $NODAD
 expect_match "ipvs: knat's hooks stay inactive (IPVS alone)" "hooks inactive" \
 	"$(knat_in r status)"
 scenario ipvs 40001
 in_ns r ipvsadm -Ln | sed 's/^/# /'
 expect_ok "ipvs: ipvsadm -C" in_ns r ipvsadm -C
-ip -n "$(ns r)" addr del $VIP/32 dev lo
+ip -n "$(ns r)" addr del $VIPNET dev lo
 
 # ---- knat ---------------------------------------------------------------
 
 expect_eq "knat: IPVS has no services left" "" "$(in_ns r ipvsadm -Sn)"
-expect_eq "knat: the VIP is on no interface of r" "" "$(ip -n "$(ns r)" -br addr show to $VIP/32)"
+expect_eq "knat: the VIP is on no interface of r" "" "$(ip -n "$(ns r)" -br addr show to $VIPNET)"
 expect_ok "knat: services and backends (rr)" knat_setup
 scenario knat 40002
 knat_in r -s service list | sed 's/^/# /'
@@ -204,6 +229,9 @@ q_udp|weight 0: UDP spread of new source ports
 q_udp_old|weight 0: existing UDP flow
 ITEMS
 
-knat_in r service del tcp $VIP:80
-knat_in r service del udp $VIP:53
+expect_eq "knat: the services are of the scenario's family" \
+	"$([ "$V" = "$VIP" ] && echo inet inet || echo inet6 inet6)" \
+	"$(knat_in r -j service list | json_get '" ".join(s["family"] for s in j)')"
+knat_in r service del tcp "$V:80"
+knat_in r service del udp "$V:53"
 tap_end
