@@ -137,9 +137,13 @@ static void knat_flow_ungauge(struct knat_net *kn, struct knat_flow *f)
 /*
  * May early drop evict @f for a new flow (@inbound: not outbound NAT)?
  * One that expired (the GC's walk of a big table takes seconds), or one
- * that never saw an answer, so no working connection is cut: a SYN
- * nobody answered, a spoofed packet's pickup, a UDP probe.  An inbound
- * flow only evicts inbound ones: outbound NAT keeps its share.
+ * that is no working connection yet: never answered (a SYN nobody
+ * answered, a spoofed packet's pickup, a UDP probe), or a TCP handshake
+ * not completed, as conntrack's early_drop takes what is not ASSURED.
+ * Else a SYN flood from spoofed sources at a service whose backends
+ * answer (SYN-ACKs to nobody) would hold the table for the SYN-RECV
+ * timeout.  An inbound flow only evicts inbound ones: outbound NAT keeps
+ * its share.
  */
 static bool knat_flow_evictable(const struct knat_flow *f, bool inbound)
 {
@@ -148,7 +152,8 @@ static bool knat_flow_evictable(const struct knat_flow *f, bool inbound)
 	/* Gone for lookups already, whatever it was: the GC is just late. */
 	if (knat_flow_expired(f))
 		return true;
-	if (test_bit(KNAT_FLOW_REPLIED_BIT, &f->status))
+	if (test_bit(KNAT_FLOW_REPLIED_BIT, &f->status) &&
+	    !knat_flow_half_open(f))
 		return false;
 	return !inbound || f->kind != KNAT_FLOW_KIND_SNAT;
 }

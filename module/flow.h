@@ -175,6 +175,15 @@ static inline union nf_inet_addr knat_flow_client(const struct knat_flow *f)
 	return a;
 }
 
+/* A TCP flow whose handshake has not completed (SYN-SENT, SYN-RECV). */
+static inline bool knat_flow_half_open(const struct knat_flow *f)
+{
+	u8 st = READ_ONCE(f->state) & KNAT_TCP_STATE_MASK;
+
+	return f->h[KNAT_DIR_ORIG].tuple.proto == IPPROTO_TCP &&
+	       (st == KNAT_TCP_SYN_SENT || st == KNAT_TCP_SYN_RECV);
+}
+
 static inline bool knat_is_icmp_proto(u8 proto)
 {
 	return proto == IPPROTO_ICMP || proto == KNAT_PROTO_ICMP_REPLY ||

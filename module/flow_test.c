@@ -304,6 +304,54 @@ static void knat_flow_early_drop_case(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 8);
 }
 
+/*
+ * A handshake answered but not completed (SYN-RECV: the backend's SYN-ACK
+ * went to a spoofed source) is no working connection: a full table evicts
+ * it, as conntrack evicts what is not ASSURED, and never an established
+ * flow.  Before, any answered flow was kept, and a SYN flood a backend
+ * answered held the table for the SYN-RECV timeout.
+ */
+static void knat_flow_early_drop_half_open(struct kunit *test)
+{
+	struct knat_net *kn = test->priv;
+	struct knat_stats *sum = kunit_kzalloc(test, sizeof(*sum), GFP_KERNEL);
+	struct knat_tuple t;
+	struct knat_flow *f;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, sum);
+	KUNIT_ASSERT_EQ(test, knat_ftab_test_max_flows(kn, 8), 0);
+	for (i = 0; i < 6; i++) {
+		f = knat_test_flow(test, 100 + i);
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
+		set_bit(KNAT_FLOW_REPLIED_BIT, &f->status);
+		WRITE_ONCE(f->state, i == 3 ? KNAT_TCP_SYN_RECV :
+					      KNAT_TCP_ESTABLISHED);
+	}
+	f = knat_test_flow(test, 200);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
+	set_bit(KNAT_FLOW_REPLIED_BIT, &f->status);
+	WRITE_ONCE(f->state, KNAT_TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 6);
+	knat_stats_sum(kn, sum);
+	KUNIT_EXPECT_EQ(test, sum->cnt[KNAT_CNT_EARLY_DROP], 1ULL);
+	rcu_read_lock();
+	t = knat_test_tuple(0x0a000102, 0xc6336401, 103, 8080, IPPROTO_TCP);
+	KUNIT_EXPECT_NULL(test, knat_flow_find(kn, &t));
+	for (i = 0; i < 6; i++) {
+		if (i == 3)
+			continue;
+		t = knat_test_tuple(0x0a000102, 0xc6336401, 100 + i, 8080,
+				    IPPROTO_TCP);
+		KUNIT_EXPECT_NOT_NULL(test, knat_flow_find(kn, &t));
+	}
+	rcu_read_unlock();
+	/* Established all: nothing to evict. */
+	KUNIT_EXPECT_NULL(test, knat_test_flow(test, 201));
+}
+
 /* @n flows from client ports 1000 on, all added. */
 static void knat_test_add_flows(struct kunit *test, unsigned int n)
 {
@@ -645,6 +693,7 @@ static struct kunit_case knat_flow_cases[] = {
 	KUNIT_CASE(knat_flow_clash),
 	KUNIT_CASE(knat_flow_limit),
 	KUNIT_CASE(knat_flow_early_drop_case),
+	KUNIT_CASE(knat_flow_early_drop_half_open),
 	KUNIT_CASE(knat_flow_full_of_expired),
 	KUNIT_CASE(knat_flow_many),
 	KUNIT_CASE(knat_flow_flush_bounded),

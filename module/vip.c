@@ -114,7 +114,8 @@ unsigned int knat_vip_echo6(struct knat_net *kn, struct sk_buff *skb,
 	 * As icmpv6_echo_reply() in effect: no answer to a source that is
 	 * no one host (::, loopback, multicast), nor to a v4-mapped one.
 	 */
-	if (ipv6_addr_type(&p->a6[0]) & (IPV6_ADDR_ANY | IPV6_ADDR_LOOPBACK |
+	if (ipv6_addr_any(&p->a6[0]) ||	/* IPV6_ADDR_ANY is 0: no bit */
+	    ipv6_addr_type(&p->a6[0]) & (IPV6_ADDR_LOOPBACK |
 					 IPV6_ADDR_MULTICAST | IPV6_ADDR_MAPPED))
 		return knat_drop(kn, KNAT_DROP_BAD_SOURCE);
 	if (!__ratelimit(&kn->vip_echo_rs))
