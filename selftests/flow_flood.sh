@@ -7,7 +7,8 @@
 # unanswered flow is evicted for a new one (early-drop), so a SYN flood
 # does not lock out a legitimate client; and flows the outside starts
 # stop at three quarters of max-flows, so the inside's outbound NAT keeps
-# room.  Flood packets go to VIP:8081, whose backends r routes to a
+# room.  A flood the backends answer (SYN-ACKs to a spoofed source) is
+# evicted as well: a handshake not completed is no connection.  Flood packets go to VIP:8081, whose backends r routes to a
 # blackhole: r takes them up and makes their flows, then routing drops
 # them silently, so no backend ever answers.  (Not TTL 1: a packet whose
 # TTL ends at r never reaches a backend, and knat makes no flow for it.)
@@ -92,6 +93,39 @@ expect_eq "150 fit (3/4 of 200), each of the other 250 evicted an unanswered one
 	"early-drop:+$(( $(stat_of r early-drop) - before_ed )) table-full:+$(( $(stat_of r table-full) - before_full )) flows:$(nflows)"
 out=$(nettool c2 tcp $VIP 8080 1000)
 expect_eq "a legitimate connection during the flood" True "$(field match "$out")"
+
+# ---- the same flood answered: half-open flows are evicted too ---------
+# From a source nobody owns, to the real backends of VIP:8080: they answer
+# each SYN, and the SYN-ACKs go nowhere.  Answered, but no connection: a
+# full table evicts them still (conntrack: not ASSURED); else the flood
+# would hold it for the SYN-RECV timeout.
+# The backends send each SYN-ACK once: retransmitted ones, taken up again
+# (maglev pickup), would still be arriving in the next part's count.
+for b in b1 b2; do
+	in_ns $b sysctl -qw net.ipv4.tcp_synack_retries=0
+done
+knat_in r flow flush
+before_ed=$(stat_of r early-drop)
+before_full=$(stat_of r table-full)
+in_ns c1 python3 "$(dirname "$0")/rawpkt.py" "
+s, d = '198.51.100.50', '$VIP'
+for sp in range(32000, 32400):
+    send(ip(s, d, 6, tcp(s, d, sp, 8080, 'S', seq=sp * 7919), ttl=64))
+" || fail "400 spoofed SYNs to answering backends sent"
+# shellcheck disable=SC2317 # called through busywait
+half_open() {
+	[ "$(knat_in r flow count proto tcp state syn-recv)" -ge 100 ]
+}
+busywait 10000 half_open
+nrecv=$(knat_in r flow count proto tcp state syn-recv)
+ed=$(( $(stat_of r early-drop) - before_ed ))
+full=$(( $(stat_of r table-full) - before_full ))
+echo "# answered flood: syn-recv $nrecv, early-drop +$ed, table-full +$full"
+[ "$nrecv" -ge 100 ] && [ "$ed" -ge 200 ] && [ "$full" = 0 ] &&
+	pass "answered SYN flood: half-open (SYN-RECV) flows evicted, none refused" ||
+	fail "answered SYN flood: half-open (SYN-RECV) flows evicted, none refused"
+out=$(nettool c2 tcp $VIP 8080 1000)
+expect_eq "a legitimate connection after the answered flood" True "$(field match "$out")"
 
 # ---- outbound NAT keeps its quarter -----------------------------------
 knat_in r flow flush
