@@ -107,6 +107,15 @@ void knat_fast_learn(struct knat_net *kn, struct knat_flow *f, int dir,
 	}
 	atomic_inc(&kn->nfast);
 	knat_count(kn, KNAT_CNT_FAST_LEARNED);
+	/*
+	 * knat_flow_del() may have ended the flow since knat_fast_flow_ok():
+	 * its forget then ran before our cmpxchg and found nothing.  Both
+	 * sides order "DEAD set, then route swapped" with full barriers, so
+	 * one of them sees the other; xchg() lets only one release.
+	 */
+	smp_mb__after_atomic();
+	if (test_bit(KNAT_FLOW_DEAD_BIT, &f->status))
+		knat_fast_forget(kn, f, dir);
 }
 
 /*

@@ -316,37 +316,46 @@ int knat_parse(struct sk_buff *skb, struct knat_pkt *p)
 
 /*
  * What a host would refuse, as conntrack's tcp_error(), udp_error() and
- * icmp_error() judge it: an impossible flag combination, a wrong
- * checksum.  Asked only where knat acts (a packet of a flow, or one a
- * rule takes) and before anything changes, so that such a packet neither
- * makes a flow nor moves one, and untouched traffic pays nothing.  Sums
- * are checked where packets arrive, as conntrack does, and only if no one
- * did: nf_ip_checksum() trusts CHECKSUM_UNNECESSARY, uses COMPLETE's sum
- * and skips PARTIAL (made here, summed by the device later).  A sum found
- * good is remembered in the skb (UNNECESSARY): never done twice.
+ * icmp_error() judge it: an impossible flag combination, a UDP length that
+ * does not fit, a wrong checksum.  Asked only where knat acts (a packet of a
+ * flow, or one a rule takes) and before anything changes, so that such a
+ * packet neither makes a flow nor moves one, and untouched traffic pays
+ * nothing.  Sums are checked where packets arrive, as conntrack does, and
+ * only if no one did: nf_ip_checksum() trusts CHECKSUM_UNNECESSARY, uses
+ * COMPLETE's sum and skips PARTIAL (made here, summed by the device later).
+ * A sum found good is remembered in the skb (UNNECESSARY): never done twice.
  * __KNAT_DROP_MAX: nothing wrong.
  */
 enum knat_drop knat_pkt_invalid(struct sk_buff *skb, const struct knat_pkt *p,
 				unsigned int hook)
 {
+	const struct udphdr *uh = NULL;
 	u8 proto = p->l4proto;
+	struct udphdr _uh;
 
 	if (proto == IPPROTO_TCP && !knat_tcp_flags_valid(p->tcpraw))
 		return KNAT_DROP_TCP_BAD_FLAGS;
+	/*
+	 * A UDP length past the datagram's end, or inside its own header:
+	 * the checksum covers what the packet carries, not what it claims,
+	 * so such a datagram can sum right, make a flow and be translated
+	 * for a receiver that drops it (udp_rcv()).  IPv6's 0 (a jumbogram)
+	 * too: knat takes none, as udp_error() does not.
+	 */
+	if (proto == IPPROTO_UDP) {
+		uh = skb_header_pointer(skb, p->thoff, sizeof(_uh), &_uh);
+		if (!uh || ntohs(uh->len) < sizeof(*uh) ||
+		    ntohs(uh->len) > skb->len - p->thoff)
+			return KNAT_DROP_MALFORMED;
+	}
 	if (hook != NF_INET_PRE_ROUTING && hook != NF_INET_POST_ROUTING)
 		return __KNAT_DROP_MAX;
 	/* IPv6 sums every datagram, UDP too (RFC 8200 8.1). */
 	if (p->v6)
 		return nf_ip6_checksum(skb, hook, p->thoff, proto) ?
 		       KNAT_DROP_BAD_CHECKSUM : __KNAT_DROP_MAX;
-	if (proto == IPPROTO_UDP) {
-		const struct udphdr *uh;
-		struct udphdr _uh;
-
-		uh = skb_header_pointer(skb, p->thoff, sizeof(_uh), &_uh);
-		if (!uh || !uh->check)	/* IPv4 UDP may go unsummed */
-			return __KNAT_DROP_MAX;
-	}
+	if (uh && !uh->check)		/* IPv4 UDP may go unsummed */
+		return __KNAT_DROP_MAX;
 	if (nf_ip_checksum(skb, hook, p->thoff, proto))
 		return KNAT_DROP_BAD_CHECKSUM;
 	return __KNAT_DROP_MAX;

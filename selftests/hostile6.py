@@ -271,8 +271,8 @@ def gen(path, seed):
         add("ip6-header", "in", b, fate)
 
     # The payload length cutting the datagram: the header short (knat's
-    # parse fails: malformed) or its payload (the sum over what is left
-    # is wrong: bad-checksum where SNAT acts on it).
+    # parse fails) or its payload (the UDP length now past the end, and
+    # the sum over what is left wrong too): malformed either way.
     for i in range(100):
         b = bytes(IPv6(src=IN1, dst=SRV) / UDP(sport=11000 + i, dport=9000)
                   / bytes(rnd.getrandbits(8) for _ in range(16)))
@@ -284,7 +284,7 @@ def gen(path, seed):
                 c = plen(b, 8 + rnd.randrange(1, 16))
                 if not sums_right(c, 40, 17):
                     break
-            add("ip6-payload-len", "in", c, "drop:bad_checksum")
+            add("ip6-payload-len", "in", c, "drop:malformed")
 
     # TCP headers cut short or with an impossible data offset.
     for i in range(150):
@@ -302,10 +302,10 @@ def gen(path, seed):
             b = IPv6(src=IN1, dst=SRV) / t
         add("tcp6-truncated", "in", b, "drop:malformed")
 
-    # UDP cut inside its header (malformed); or a length field that
-    # disagrees with the payload length: knat, as for IPv4, judges the
-    # checksum (right over the bytes present) and not the length field,
-    # so SNAT translates them and srv's stack drops them.
+    # UDP cut inside its header, or a length field past the end or inside
+    # the header (the sum right over the bytes present, as scapy makes
+    # it): malformed, as conntrack's udp_error() calls them, before SNAT
+    # makes a flow for a datagram srv's stack would drop.
     for i in range(100):
         u = UDP(sport=13000 + i, dport=9000) / b"hello"
         how = i % 3
@@ -316,7 +316,7 @@ def gen(path, seed):
             continue
         u.len = rnd.randrange(0, 8) if how == 1 else rnd.randrange(14, 2000)
         add("udp6-truncated", "in", IPv6(src=IN1, dst=SRV) / u,
-            "xlate", "flow:udp")
+            "drop:malformed")
 
     # ICMPv6 cut inside its own 8-byte header.
     for i in range(80):

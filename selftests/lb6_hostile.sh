@@ -10,7 +10,8 @@
 #  2. ping6 with Destination Options / Hop-by-Hop headers: answered from
 #     the VIP, no extension header, sum, id, seq and payload intact
 #  3. a ping6 flood: rate-limited, and answered again once it is over
-#  4. a SYN with a bad TCP checksum: no flow, bad-checksum, no backend sees it
+#  4. a SYN with a bad TCP checksum: no flow, bad-checksum, no backend sees it;
+#     UDP whose length field does not fit what it carries: the same, malformed
 #  5. a SYN with hop limit 1: no flow, time exceeded
 #  6. blind RSTs and FINs into a live connection: tcp-out-of-window, the
 #     flow stays ESTABLISHED and the connection echoes to the end
@@ -50,7 +51,7 @@ cat >"$TMP/gen.py" <<'PY'
 import random, sys
 from scapy.layers.inet6 import (IPv6, ICMPv6EchoRequest, ICMPv6DestUnreach,
                                 IPv6ExtHdrDestOpt, IPv6ExtHdrHopByHop, PadN)
-from scapy.layers.inet import TCP
+from scapy.layers.inet import TCP, UDP
 random.seed(int(sys.argv[2]))
 VIP, C1, C2 = "2001:db8:100::10", "2001:db8:1::2", "2001:db8:1::3"
 BES = ["fd00:2::1%d" % i for i in (1, 2, 3, 4)]
@@ -82,6 +83,11 @@ p = bytearray(bytes(IPv6(src=C1, dst=VIP) /
                     TCP(sport=41004, dport=80, flags="S", seq=1000)))
 p[40 + 16] ^= 0x5a
 put("badsum", p)
+# 4b. UDP to [VIP]:53 whose length field lies (20 bytes past the end, or
+#     inside its own header), summed over what it carries: scapy sums it
+#     as a receiver does, so only the length is wrong
+for sport, ulen in ((41010, 30), (41011, 4)):
+    put("udplen", IPv6(src=C1, dst=VIP) / UDP(sport=sport, dport=53, len=ulen) / b"hi")
 # 5. a SYN whose hop limit ends at r
 put("hlim1", IPv6(src=C1, dst=VIP, hlim=1) /
     TCP(sport=41005, dport=80, flags="S", seq=2000))
@@ -366,6 +372,18 @@ expect_eq "bad checksum: bad-checksum +1" 1 "$(delta bad-checksum "$bc0")"
 expect_eq "bad checksum: no TCP segment on r's br1 (to 8080 or the VIP)" 0 \
 	"$(tcpdump -nn -r "$TMP/br1.pcap" 'tcp' 2>/dev/null | wc -l)"
 expect_eq "bad checksum: no answer to c1" 0 "$(rx_count 'proto=6 ' <<<"$out")"
+
+# ---- 4b. UDP lengths that do not fit ------------------------------------
+mal0=$(stat_of r malformed)
+capture r br1 "$TMP/br1u.pcap"
+out=$(inject udplen 1)
+capture_stop
+echo "# UDP length: malformed +$(delta malformed "$mal0")"
+expect_eq "UDP length past the end or inside the header: malformed +2" 2 "$(delta malformed "$mal0")"
+expect_eq "UDP length: no flow" "0 0" \
+	"$(knat_in r flow count src "[$C1]:41010") $(knat_in r flow count src "[$C1]:41011")"
+expect_eq "UDP length: nothing on r's br1" 0 \
+	"$(tcpdump -nn -r "$TMP/br1u.pcap" 'udp' 2>/dev/null | wc -l)"
 
 # ---- 5. a SYN with hop limit 1 ------------------------------------------
 # r has no route to the VIP of its own (lb6_topology): one for this

@@ -5,7 +5,8 @@
 # configuration refuses rules naming 0/8, 127/8, multicast or the
 # broadcast address; genl headers are checked strictly; a VIP answers no
 # ping from a martian source and echoes no IP options; an ICMP redirect
-# about a flow is dropped; masquerade never takes a link-scope address.
+# about a flow is dropped; a UDP length that does not fit makes no flow;
+# masquerade never takes a link-scope address.
 #
 #  c1 198.51.100.2 --+                              +-- b1 10.0.2.11
 #                    +-- br0 198.51.100.1 [ r ] br1 10.0.2.1 -- b2 10.0.2.12
@@ -166,6 +167,36 @@ expect_eq "redirect about a flow: dropped icmp-redirect" 1 \
 expect_eq "c1 saw no redirect" 0 \
 	"$(tcpdump -nn -r "/tmp/martians-c1-$$.pcap" 'icmp[0] = 5' 2>/dev/null | wc -l)"
 
+# ---- UDP lengths that do not fit --------------------------------------------
+# Summed over what they carry (as a receiver sums them) but claiming 20
+# bytes more, or less than their own header: udp_rcv() would drop them,
+# so knat makes no flow and translates nothing (udp_error()'s rule).  A
+# third, right in every way, shows the path works.
+flows_of() {
+	[ "$(knat_in r flow count src "$1")" = "$2" ]
+}
+mal0=$(stat_of r malformed)
+capture r br1 "/tmp/martians-br1-$$.pcap"
+rawpkt c1 '
+def lying(sport, ulen):
+    u = udp("198.51.100.2", "'$VIP'", sport, 53, b"hi")
+    u = u[:4] + struct.pack("!HH", ulen, 0) + u[8:]
+    u = u[:6] + struct.pack("!H", csum(_pseudo("198.51.100.2", "'$VIP'", 17, u) + u) or 0xFFFF) + u[8:]
+    send(ip("198.51.100.2", "'$VIP'", 17, u))
+lying(40100, 30)
+lying(40101, 4)
+send(ip("198.51.100.2", "'$VIP'", 17, udp("198.51.100.2", "'$VIP'", 40102, 53, b"hi")))
+'
+busywait 3000 stat_reaches r malformed $((mal0 + 2))
+busywait 3000 flows_of 198.51.100.2:40102 1
+capture_stop
+expect_eq "UDP length past the end or inside the header: dropped malformed" 2 \
+	$(($(stat_of r malformed) - mal0))
+expect_eq "no flow for either" 0 \
+	"$(($(knat_in r flow count src 198.51.100.2:40100) + $(knat_in r flow count src 198.51.100.2:40101)))"
+expect_eq "neither reached a backend; the right one did" "0 1" \
+	"$(tcpdump -nn -r "/tmp/martians-br1-$$.pcap" 'udp and (src port 40100 or src port 40101)' 2>/dev/null | wc -l) $(tcpdump -nn -r "/tmp/martians-br1-$$.pcap" 'udp and src port 40102' 2>/dev/null | wc -l)"
+
 # ---- masquerade and address scope ---------------------------------------------
 # br0's only address becomes link scope: masquerade of b1's traffic to c1
 # must find no address (it would otherwise leave from a link-scope one).
@@ -183,5 +214,5 @@ expect_eq "masquerade with a link-scope address only: dropped no-addr" 1 \
 expect_eq "nothing reached c1" 0 \
 	"$(tcpdump -nn -r "/tmp/martians-c1m-$$.pcap" 'udp port 7000' 2>/dev/null | wc -l)"
 
-rm -f "/tmp/martians-c1-$$.pcap" "/tmp/martians-c1m-$$.pcap"
+rm -f "/tmp/martians-c1-$$.pcap" "/tmp/martians-c1m-$$.pcap" "/tmp/martians-br1-$$.pcap"
 tap_end
