@@ -748,41 +748,60 @@ static void knat_sched_hash_v6(struct kunit *test)
 			knat_sched_hash(&v4, NULL, false));
 }
 
-/* One IPv6 client, one backend of @sched, whatever its source port. */
-static void knat_st_v6_stable(struct kunit *test,
-			      const struct knat_sched *sched)
+/* The IPv6 schedulers that hash the client: each case below runs on both. */
+static const struct knat_sched *const knat_st_hashing[] = {
+	&knat_sched_sh, &knat_sched_maglev,
+};
+
+static void knat_st_hashing_desc(const struct knat_sched *const *sched,
+				 char *desc)
+{
+	strscpy(desc, (*sched)->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(knat_st_hashing, knat_st_hashing, knat_st_hashing_desc);
+
+static const struct knat_sched *knat_st_param(struct kunit *test)
+{
+	return *(const struct knat_sched *const *)test->param_value;
+}
+
+/* The backend (a to d) @client gets from @port; the case ends on none. */
+static char knat_st_v6_pick(struct kunit *test, struct knat_st *st,
+			    const struct in6_addr *client, u16 port)
+{
+	struct in6_addr a6[2];
+	struct knat_tuple t = knat_st_client6(st, a6, client, port);
+	char c = knat_st_name(st, knat_st_pick6(st, &t, a6, false));
+
+	KUNIT_ASSERT_TRUE_MSG(test, c >= 'a' && c <= 'd', "%pI6c port %u: %c",
+			      client, port, c);
+	return c;
+}
+
+/* One IPv6 client, one backend, whatever its source port. */
+static void knat_sched_v6_stable(struct kunit *test)
 {
 	static const u32 w[] = { 1, 1, 1, 1 };
+	const struct knat_sched *sched = knat_st_param(test);
 	struct knat_st *st = knat_st_weighted6(test, sched, w, 4);
 	unsigned int c, p, used = 0;
 
 	for (c = 0; c < 64; c++) {
-		struct in6_addr client = knat_st_client_addr6(c), a6[2];
-		struct knat_tuple t = knat_st_client6(st, a6, &client, 1024);
-		char first = knat_st_name(st, knat_st_pick6(st, &t, a6, false));
+		struct in6_addr client = knat_st_client_addr6(c);
+		char first = knat_st_v6_pick(test, st, &client, 1024);
 
-		KUNIT_ASSERT_TRUE_MSG(test, first >= 'a' && first <= 'd',
-				      "%s client %u: %c", sched->name, c,
-				      first);
 		used |= BIT(first - 'a');
 		for (p = 1; p < 8; p++) {
-			char c2;
+			char other = knat_st_v6_pick(test, st, &client,
+						     1024 + 1111 * p);
 
-			t = knat_st_client6(st, a6, &client, 1024 + 1111 * p);
-			c2 = knat_st_name(st, knat_st_pick6(st, &t, a6, false));
-			KUNIT_EXPECT_EQ_MSG(test, c2, first,
-					    "%s client %u port %u",
-					    sched->name, c, p);
+			KUNIT_EXPECT_EQ_MSG(test, other, first,
+					    "client %u port %u", c, p);
 		}
 	}
 	/* And not by sending everyone to one backend. */
-	KUNIT_EXPECT_EQ_MSG(test, used, 0xfU, "%s", sched->name);
-}
-
-static void knat_sched_v6_stable(struct kunit *test)
-{
-	knat_st_v6_stable(test, &knat_sched_sh);
-	knat_st_v6_stable(test, &knat_sched_maglev);
+	KUNIT_EXPECT_EQ(test, used, 0xfU);
 }
 
 /*
@@ -790,46 +809,36 @@ static void knat_sched_v6_stable(struct kunit *test)
  * binomial sigma is under 1.4%, maglev's table of 251 slots splits to
  * 0.4%).
  */
-static void knat_st_v6_spread(struct kunit *test,
-			      const struct knat_sched *sched)
+static void knat_sched_v6_spread(struct kunit *test)
 {
 	static const u32 w[] = { 1, 1, 1, 1 };
+	const struct knat_sched *sched = knat_st_param(test);
 	struct knat_st *st = knat_st_weighted6(test, sched, w, 4);
 	unsigned int count[4] = {}, i, total = 1000;
 
 	for (i = 0; i < total; i++) {
-		struct in6_addr client = knat_st_client_addr6(i), a6[2];
-		struct knat_tuple t = knat_st_client6(st, a6, &client, 5000);
-		char c = knat_st_name(st, knat_st_pick6(st, &t, a6, false));
+		struct in6_addr client = knat_st_client_addr6(i);
 
-		KUNIT_ASSERT_TRUE_MSG(test, c >= 'a' && c <= 'd',
-				      "%s client %u: %c", sched->name, i, c);
-		count[c - 'a']++;
+		count[knat_st_v6_pick(test, st, &client, 5000) - 'a']++;
 	}
 	for (i = 0; i < 4; i++) {
 		KUNIT_EXPECT_GE_MSG(test, count[i], total * 15 / 100,
-				    "%s backend %c", sched->name, 'a' + i);
+				    "backend %c", 'a' + i);
 		KUNIT_EXPECT_LE_MSG(test, count[i], total * 35 / 100,
-				    "%s backend %c", sched->name, 'a' + i);
+				    "backend %c", 'a' + i);
 	}
 	kunit_info(test, "%s: 1000 IPv6 clients as %u %u %u %u\n",
 		   sched->name, count[0], count[1], count[2], count[3]);
-}
-
-static void knat_sched_v6_spread(struct kunit *test)
-{
-	knat_st_v6_spread(test, &knat_sched_sh);
-	knat_st_v6_spread(test, &knat_sched_maglev);
 }
 
 /*
  * Clients of one fold are told apart: of 200 pairs, far more than none
  * land apart (3 in 4 would by chance over 4 backends).
  */
-static void knat_st_v6_same_fold(struct kunit *test,
-				 const struct knat_sched *sched)
+static void knat_sched_v6_same_fold(struct kunit *test)
 {
 	static const u32 w[] = { 1, 1, 1, 1 };
+	const struct knat_sched *sched = knat_st_param(test);
 	struct knat_st *st = knat_st_weighted6(test, sched, w, 4);
 	unsigned int i, apart = 0, pairs = 200;
 
@@ -838,27 +847,16 @@ static void knat_st_v6_same_fold(struct kunit *test,
 		struct in6_addr b = knat_st_same_fold(&a, 0x10001 * (i + 1));
 		struct knat_tuple ta = knat_st_client6(st, a6, &a, 5000);
 		struct knat_tuple tb = knat_st_client6(st, b6, &b, 5000);
-		char ca, cb;
 
+		/* One fold: only the whole address tells them apart. */
 		KUNIT_ASSERT_EQ(test, knat_addr6_fold(&a), knat_addr6_fold(&b));
 		KUNIT_ASSERT_EQ(test, memcmp(&ta, &tb, sizeof(ta)), 0);
-		ca = knat_st_name(st, knat_st_pick6(st, &ta, a6, false));
-		cb = knat_st_name(st, knat_st_pick6(st, &tb, b6, false));
-		KUNIT_EXPECT_TRUE_MSG(test, ca >= 'a' && ca <= 'd' &&
-				      cb >= 'a' && cb <= 'd',
-				      "%s pair %u: %c %c", sched->name, i,
-				      ca, cb);
-		apart += ca != cb;
+		apart += knat_st_v6_pick(test, st, &a, 5000) !=
+			 knat_st_v6_pick(test, st, &b, 5000);
 	}
-	KUNIT_EXPECT_GE_MSG(test, apart, pairs / 2, "%s", sched->name);
+	KUNIT_EXPECT_GE(test, apart, pairs / 2);
 	kunit_info(test, "%s: %u of %u same-fold pairs apart\n", sched->name,
 		   apart, pairs);
-}
-
-static void knat_sched_v6_same_fold(struct kunit *test)
-{
-	knat_st_v6_same_fold(test, &knat_sched_sh);
-	knat_st_v6_same_fold(test, &knat_sched_maglev);
 }
 
 static struct kunit_case knat_sched_cases[] = {
@@ -881,9 +879,9 @@ static struct kunit_case knat_sched_cases[] = {
 	KUNIT_CASE(knat_sched_sh_skips),
 	KUNIT_CASE(knat_sched_hash_inputs),
 	KUNIT_CASE(knat_sched_hash_v6),
-	KUNIT_CASE(knat_sched_v6_stable),
-	KUNIT_CASE(knat_sched_v6_spread),
-	KUNIT_CASE(knat_sched_v6_same_fold),
+	KUNIT_CASE_PARAM(knat_sched_v6_stable, knat_st_hashing_gen_params),
+	KUNIT_CASE_PARAM(knat_sched_v6_spread, knat_st_hashing_gen_params),
+	KUNIT_CASE_PARAM(knat_sched_v6_same_fold, knat_st_hashing_gen_params),
 	{}
 };
 
