@@ -189,31 +189,6 @@ struct knat_forward *knat_forward_find(struct knat_net *kn, u8 proto,
 	return NULL;
 }
 
-/* Does a forward listen on ADDR:PORT?  SNAT must not hand it out. */
-bool knat_forward_covers(struct knat_net *kn, u8 proto, __be32 addr,
-			 u16 port)
-{
-	struct knat_rule_table *t;
-	struct knat_forward *f;
-	unsigned int i, n;
-	bool hit = false;
-
-	rcu_read_lock();
-	t = rcu_dereference(kn->forwards);
-	n = t ? READ_ONCE(t->n) : 0;
-	for (i = 0; i < n; i++) {
-		f = READ_ONCE(t->rule[i]);
-		if (f->proto == proto && !f->v6 &&
-		    (!f->addr || f->addr == addr) &&
-		    port >= f->port_min && port <= f->port_max) {
-			hit = true;
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return hit;
-}
-
 /* The same for IPv6.  Caller holds RCU. */
 struct knat_forward *knat_forward_find6(struct knat_net *kn, u8 proto,
 					const struct in6_addr *daddr,
@@ -238,8 +213,13 @@ struct knat_forward *knat_forward_find6(struct knat_net *kn, u8 proto,
 	return NULL;
 }
 
-bool knat_forward_covers6(struct knat_net *kn, u8 proto,
-			  const struct in6_addr *addr, u16 port)
+/*
+ * Does a forward listen on ADDR:PORT (@addr6 for IPv6, else @addr)?  SNAT
+ * must not hand it out.
+ */
+static bool knat_forward_covers_any(struct knat_net *kn, u8 proto,
+				    __be32 addr, const struct in6_addr *addr6,
+				    u16 port)
 {
 	struct knat_rule_table *t;
 	struct knat_forward *f;
@@ -249,18 +229,29 @@ bool knat_forward_covers6(struct knat_net *kn, u8 proto,
 	rcu_read_lock();
 	t = rcu_dereference(kn->forwards);
 	n = t ? READ_ONCE(t->n) : 0;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !hit; i++) {
 		f = READ_ONCE(t->rule[i]);
-		if (f->proto == proto && f->v6 &&
-		    (ipv6_addr_any(&f->addr6) ||
-		     ipv6_addr_equal(&f->addr6, addr)) &&
-		    port >= f->port_min && port <= f->port_max) {
-			hit = true;
-			break;
-		}
+		if (f->proto != proto || f->v6 != !!addr6 ||
+		    port < f->port_min || port > f->port_max)
+			continue;
+		hit = addr6 ? ipv6_addr_any(&f->addr6) ||
+			      ipv6_addr_equal(&f->addr6, addr6) :
+			      !f->addr || f->addr == addr;
 	}
 	rcu_read_unlock();
 	return hit;
+}
+
+bool knat_forward_covers(struct knat_net *kn, u8 proto, __be32 addr,
+			 u16 port)
+{
+	return knat_forward_covers_any(kn, proto, addr, NULL, port);
+}
+
+bool knat_forward_covers6(struct knat_net *kn, u8 proto,
+			  const struct in6_addr *addr, u16 port)
+{
+	return knat_forward_covers_any(kn, proto, 0, addr, port);
 }
 
 /* Namespace exit: flows are gone already, and no reader is left. */

@@ -379,6 +379,41 @@ static bool knat_port_choose(struct knat_net *kn, struct knat_snat *rule,
 	return knat_port_search(kn, rule, map, rq, dry, bitp, tries);
 }
 
+/* Either family's peek, once @rq says who asks and from where. */
+static int knat_mapping_peek_req(struct knat_net *kn, struct knat_snat *rule,
+				 const struct knat_tuple *orig,
+				 const struct knat_pa_req *rq, __be16 *portp,
+				 u32 *flags)
+{
+	struct knat_mapping_key key;
+	struct knat_port_map *map;
+	struct knat_mapping *m;
+	unsigned int bit, tries = 0;
+	bool preserved;
+
+	knat_mapping_key_init(&key, rule, rq);
+	*portp = 0;
+	if (!(rule->flags & KNAT_SNAT_F_APDM)) {
+		m = rhashtable_lookup(&kn->mappings, &key, knat_mapping_params);
+		if (m && knat_mapping_out_is(m, rq) && refcount_read(&m->ref)) {
+			*portp = m->out_port;
+			*flags |= KNAT_DECIDE_F_MAPPING_HIT;
+			return 0;
+		}
+	}
+	map = knat_port_map(rule, knat_addr_idx(rule, rq), orig->proto);
+	if (!knat_port_choose(kn, rule, map, rq, true, &bit, &preserved,
+			      &tries))
+		return -ENOSPC;
+	if (preserved) {
+		*portp = orig->sport;
+		*flags |= KNAT_DECIDE_F_PORT_PRESERVED;
+	} else {
+		*flags |= KNAT_DECIDE_F_PORT_RANDOM;
+	}
+	return 0;
+}
+
 /*
  * What knat_mapping_get() would answer now, taking nothing: the outside
  * address and port and how they come (KNAT_DECIDE_F_*).  A port that is
@@ -390,36 +425,11 @@ int knat_mapping_peek(struct knat_net *kn, struct knat_snat *rule,
 		      const struct knat_tuple *orig, __be32 out_addr,
 		      __be32 *addrp, __be16 *portp, u32 *flags)
 {
-	struct knat_mapping_key key;
-	struct knat_port_map *map;
-	struct knat_mapping *m;
-	unsigned int bit, tries = 0;
 	struct knat_pa_req rq;
-	bool preserved;
 
 	knat_pa_req_init(&rq, rule, orig, NULL, out_addr, NULL);
-	knat_mapping_key_init(&key, rule, &rq);
 	*addrp = rq.out_addr;
-	*portp = 0;
-	if (!(rule->flags & KNAT_SNAT_F_APDM)) {
-		m = rhashtable_lookup(&kn->mappings, &key, knat_mapping_params);
-		if (m && knat_mapping_out_is(m, &rq) && refcount_read(&m->ref)) {
-			*portp = m->out_port;
-			*flags |= KNAT_DECIDE_F_MAPPING_HIT;
-			return 0;
-		}
-	}
-	map = knat_port_map(rule, knat_addr_idx(rule, &rq), orig->proto);
-	if (!knat_port_choose(kn, rule, map, &rq, true, &bit, &preserved,
-			      &tries))
-		return -ENOSPC;
-	if (preserved) {
-		*portp = orig->sport;
-		*flags |= KNAT_DECIDE_F_PORT_PRESERVED;
-	} else {
-		*flags |= KNAT_DECIDE_F_PORT_RANDOM;
-	}
-	return 0;
+	return knat_mapping_peek_req(kn, rule, orig, &rq, portp, flags);
 }
 
 /*
@@ -433,36 +443,11 @@ int knat_mapping_peek6(struct knat_net *kn, struct knat_snat *rule,
 		       const struct in6_addr *out6, struct in6_addr *addrp,
 		       __be16 *portp, u32 *flags)
 {
-	struct knat_mapping_key key;
-	struct knat_port_map *map;
-	struct knat_mapping *m;
-	unsigned int bit, tries = 0;
 	struct knat_pa_req rq;
-	bool preserved;
 
 	knat_pa_req_init(&rq, rule, orig, orig6, 0, out6);
-	knat_mapping_key_init(&key, rule, &rq);
 	*addrp = rq.out6;
-	*portp = 0;
-	if (!(rule->flags & KNAT_SNAT_F_APDM)) {
-		m = rhashtable_lookup(&kn->mappings, &key, knat_mapping_params);
-		if (m && knat_mapping_out_is(m, &rq) && refcount_read(&m->ref)) {
-			*portp = m->out_port;
-			*flags |= KNAT_DECIDE_F_MAPPING_HIT;
-			return 0;
-		}
-	}
-	map = knat_port_map(rule, knat_addr_idx(rule, &rq), orig->proto);
-	if (!knat_port_choose(kn, rule, map, &rq, true, &bit, &preserved,
-			      &tries))
-		return -ENOSPC;
-	if (preserved) {
-		*portp = orig->sport;
-		*flags |= KNAT_DECIDE_F_PORT_PRESERVED;
-	} else {
-		*flags |= KNAT_DECIDE_F_PORT_RANDOM;
-	}
-	return 0;
+	return knat_mapping_peek_req(kn, rule, orig, &rq, portp, flags);
 }
 
 /*
