@@ -11,6 +11,7 @@
 #include "json_print.h"
 #include "knat_nl.h"
 #include "objects.h"
+#include "policy.h"
 #include "utils.h"
 
 /* Indexed by enum knat_timeout; the nest's attribute type is index + 1. */
@@ -229,19 +230,6 @@ static void config_put_cb(struct nlmsghdr *nlh, const void *arg)
 
 /* ---- show ---- */
 
-static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
-	[KNAT_A_CONFIG] = MNL_TYPE_NESTED,
-};
-
-static const enum mnl_attr_data_type cfg_policy[KNAT_CFG_A_MAX + 1] = {
-	[KNAT_CFG_A_MAX_FLOWS]	= MNL_TYPE_U32,
-	[KNAT_CFG_A_TIMEOUTS]	= MNL_TYPE_NESTED,
-	[KNAT_CFG_A_RATE_INTERVAL] = MNL_TYPE_U32,
-	[KNAT_CFG_A_RATE_WINDOW] = MNL_TYPE_U32,
-	[KNAT_CFG_A_LIMITS]	= MNL_TYPE_NESTED,
-	[KNAT_CFG_A_FASTPATH]	= MNL_TYPE_U8,
-};
-
 static void print_limit(const struct nlattr *a)
 {
 	unsigned int idx = mnl_attr_get_type(a) - 1u;
@@ -286,8 +274,9 @@ int config_print(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *a;
 
 	(void)data;
-	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
-	knat_parse_nested(top[KNAT_A_CONFIG], cfg_policy, KNAT_CFG_A_MAX, tb);
+	knat_parse_attrs(nlh, knat_top_policy, KNAT_A_MAX, top);
+	knat_parse_nested(top[KNAT_A_CONFIG], knat_cfg_policy,
+				  KNAT_CFG_A_MAX, tb);
 
 	open_json_object(NULL);
 	if (tb[KNAT_CFG_A_MAX_FLOWS])

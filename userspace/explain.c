@@ -11,6 +11,7 @@
 #include "json_print.h"
 #include "knat_nl.h"
 #include "objects.h"
+#include "policy.h"
 #include "stats.h"
 #include "utils.h"
 
@@ -147,10 +148,6 @@ void explain_put(struct nlmsghdr *nlh, const struct explain_spec *es)
 
 /* ---- reply ---- */
 
-static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
-	[KNAT_A_EXPLAIN] = MNL_TYPE_NESTED,
-};
-
 static const enum mnl_attr_data_type exp_policy[KNAT_EXP_A_MAX + 1] = {
 	[KNAT_EXP_A_PROTO]	= MNL_TYPE_U8,
 	[KNAT_EXP_A_SRC]	= MNL_TYPE_U32,
@@ -175,54 +172,6 @@ static const enum mnl_attr_data_type exp_policy[KNAT_EXP_A_MAX + 1] = {
 	[KNAT_EXP_A_PORT_MAX]	= MNL_TYPE_U16,
 	[KNAT_EXP_A_SRC6]	= MNL_TYPE_BINARY,
 	[KNAT_EXP_A_DST6]	= MNL_TYPE_BINARY,
-};
-
-static const enum mnl_attr_data_type tuple_policy[KNAT_TUPLE_A_MAX + 1] = {
-	[KNAT_TUPLE_A_SRC]	= MNL_TYPE_U32,
-	[KNAT_TUPLE_A_DST]	= MNL_TYPE_U32,
-	[KNAT_TUPLE_A_SPORT]	= MNL_TYPE_U16,
-	[KNAT_TUPLE_A_DPORT]	= MNL_TYPE_U16,
-	[KNAT_TUPLE_A_SRC6]	= MNL_TYPE_BINARY,
-	[KNAT_TUPLE_A_DST6]	= MNL_TYPE_BINARY,
-};
-
-static const enum mnl_attr_data_type fwd_policy[KNAT_FWD_A_MAX + 1] = {
-	[KNAT_FWD_A_PROTO]	= MNL_TYPE_U8,
-	[KNAT_FWD_A_ADDR]	= MNL_TYPE_U32,
-	[KNAT_FWD_A_PORT_MIN]	= MNL_TYPE_U16,
-	[KNAT_FWD_A_PORT_MAX]	= MNL_TYPE_U16,
-	[KNAT_FWD_A_TO_ADDR]	= MNL_TYPE_U32,
-	[KNAT_FWD_A_TO_PORT]	= MNL_TYPE_U16,
-	[KNAT_FWD_A_ADDR6]	= MNL_TYPE_BINARY,
-	[KNAT_FWD_A_TO_ADDR6]	= MNL_TYPE_BINARY,
-};
-
-static const enum mnl_attr_data_type svc_policy[KNAT_SVC_A_MAX + 1] = {
-	[KNAT_SVC_A_PROTO]	= MNL_TYPE_U8,
-	[KNAT_SVC_A_ADDR]	= MNL_TYPE_U32,
-	[KNAT_SVC_A_PORT]	= MNL_TYPE_U16,
-	[KNAT_SVC_A_SCHED]	= MNL_TYPE_NUL_STRING,
-	[KNAT_SVC_A_ADDR6]	= MNL_TYPE_BINARY,
-};
-
-static const enum mnl_attr_data_type be_policy[KNAT_BE_A_MAX + 1] = {
-	[KNAT_BE_A_ADDR]	= MNL_TYPE_U32,
-	[KNAT_BE_A_PORT]	= MNL_TYPE_U16,
-	[KNAT_BE_A_ADDR6]	= MNL_TYPE_BINARY,
-};
-
-static const enum mnl_attr_data_type snat_policy[KNAT_SNAT_A_MAX + 1] = {
-	[KNAT_SNAT_A_SRC]	= MNL_TYPE_U32,
-	[KNAT_SNAT_A_SRC_PLEN]	= MNL_TYPE_U8,
-	[KNAT_SNAT_A_OUT_IFNAME] = MNL_TYPE_NUL_STRING,
-	[KNAT_SNAT_A_TO_MIN]	= MNL_TYPE_U32,
-	[KNAT_SNAT_A_TO_MAX]	= MNL_TYPE_U32,
-	[KNAT_SNAT_A_PORT_MIN]	= MNL_TYPE_U16,
-	[KNAT_SNAT_A_PORT_MAX]	= MNL_TYPE_U16,
-	[KNAT_SNAT_A_FLAGS]	= MNL_TYPE_U32,
-	[KNAT_SNAT_A_SRC6]	= MNL_TYPE_BINARY,
-	[KNAT_SNAT_A_TO_MIN6]	= MNL_TYPE_BINARY,
-	[KNAT_SNAT_A_TO_MAX6]	= MNL_TYPE_BINARY,
 };
 
 static const char *attr_str(const struct nlattr *a)
@@ -261,7 +210,7 @@ static void print_tuple(const char *key, const struct nlattr *nest,
 	uint16_t sport, dport;
 	char buf[ADDR_BUF];
 
-	knat_parse_nested(nest, tuple_policy, KNAT_TUPLE_A_MAX, tb);
+	knat_parse_nested(nest, knat_tuple_policy, KNAT_TUPLE_A_MAX, tb);
 	attr_ipaddr(tb[KNAT_TUPLE_A_SRC], tb[KNAT_TUPLE_A_SRC6], &src);
 	attr_ipaddr(tb[KNAT_TUPLE_A_DST], tb[KNAT_TUPLE_A_DST6], &dst);
 	sport = attr_port(tb[KNAT_TUPLE_A_SPORT]);
@@ -297,7 +246,7 @@ static void print_forward(const struct nlattr *nest)
 	struct ipaddr addr, to_addr;
 	uint16_t min, max, to;
 
-	knat_parse_nested(nest, fwd_policy, KNAT_FWD_A_MAX, tb);
+	knat_parse_nested(nest, knat_fwd_policy, KNAT_FWD_A_MAX, tb);
 	min = attr_port(tb[KNAT_FWD_A_PORT_MIN]);
 	max = attr_port(tb[KNAT_FWD_A_PORT_MAX]);
 	to = attr_port(tb[KNAT_FWD_A_TO_PORT]);
@@ -358,7 +307,7 @@ static void print_service(const struct nlattr *svc, const struct nlattr *be)
 	const struct nlattr *bt[KNAT_BE_A_MAX + 1];
 	struct ipaddr addr;
 
-	knat_parse_nested(svc, svc_policy, KNAT_SVC_A_MAX, tb);
+	knat_parse_nested(svc, knat_svc_policy, KNAT_SVC_A_MAX, tb);
 	attr_ipaddr(tb[KNAT_SVC_A_ADDR], tb[KNAT_SVC_A_ADDR6], &addr);
 	open_json_object("service");
 	print_string(PRINT_ANY, "proto", "  service %s",
@@ -368,7 +317,7 @@ static void print_service(const struct nlattr *svc, const struct nlattr *be)
 		     attr_str(tb[KNAT_SVC_A_SCHED]) ?: "?");
 	close_json_object();
 	if (be) {
-		knat_parse_nested(be, be_policy, KNAT_BE_A_MAX, bt);
+		knat_parse_nested(be, knat_be_policy, KNAT_BE_A_MAX, bt);
 		attr_ipaddr(bt[KNAT_BE_A_ADDR], bt[KNAT_BE_A_ADDR6], &addr);
 		open_json_object("backend");
 		print_addr_port(" backend %s", &addr,
@@ -385,7 +334,7 @@ static void print_snat(const struct nlattr *nest)
 	struct ipaddr src, to_min, to_max;
 	uint32_t flags;
 
-	knat_parse_nested(nest, snat_policy, KNAT_SNAT_A_MAX, tb);
+	knat_parse_nested(nest, knat_snat_policy, KNAT_SNAT_A_MAX, tb);
 	flags = attr_u32(tb[KNAT_SNAT_A_FLAGS]);
 	attr_ipaddr(tb[KNAT_SNAT_A_SRC], tb[KNAT_SNAT_A_SRC6], &src);
 	attr_ipaddr(tb[KNAT_SNAT_A_TO_MIN], tb[KNAT_SNAT_A_TO_MIN6], &to_min);
@@ -451,7 +400,7 @@ int explain_print(const struct nlmsghdr *nlh, void *data)
 	uint8_t proto, v;
 
 	(void)data;
-	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
+	knat_parse_attrs(nlh, knat_top_policy, KNAT_A_MAX, top);
 	if (!top[KNAT_A_EXPLAIN])
 		return MNL_CB_OK;
 	knat_parse_nested(top[KNAT_A_EXPLAIN], exp_policy, KNAT_EXP_A_MAX, tb);

@@ -9,6 +9,7 @@
 #include "json_print.h"
 #include "knat_nl.h"
 #include "objects.h"
+#include "policy.h"
 #include "utils.h"
 
 /* Indexed by enum knat_tcp_state.  Text prints them upper-case. */
@@ -325,35 +326,6 @@ static void put_filter_cb(struct nlmsghdr *nlh, const void *arg)
 
 /* ---- printing ---- */
 
-static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
-	[KNAT_A_FLOW] = MNL_TYPE_NESTED,
-};
-
-static const enum mnl_attr_data_type flow_policy[KNAT_FLOW_A_MAX + 1] = {
-	[KNAT_FLOW_A_PROTO]	  = MNL_TYPE_U8,
-	[KNAT_FLOW_A_ORIG]	  = MNL_TYPE_NESTED,
-	[KNAT_FLOW_A_REPLY]	  = MNL_TYPE_NESTED,
-	[KNAT_FLOW_A_KIND]	  = MNL_TYPE_U8,
-	[KNAT_FLOW_A_STATE]	  = MNL_TYPE_U8,
-	[KNAT_FLOW_A_FLAGS]	  = MNL_TYPE_U32,
-	[KNAT_FLOW_A_AGE]	  = MNL_TYPE_U32,
-	[KNAT_FLOW_A_EXPIRES]	  = MNL_TYPE_U32,
-	[KNAT_FLOW_A_PKTS_ORIG]	  = MNL_TYPE_U64,
-	[KNAT_FLOW_A_BYTES_ORIG]  = MNL_TYPE_U64,
-	[KNAT_FLOW_A_PKTS_REPLY]  = MNL_TYPE_U64,
-	[KNAT_FLOW_A_BYTES_REPLY] = MNL_TYPE_U64,
-	[KNAT_FLOW_A_FAMILY]	  = MNL_TYPE_U8,
-};
-
-static const enum mnl_attr_data_type tuple_policy[KNAT_TUPLE_A_MAX + 1] = {
-	[KNAT_TUPLE_A_SRC]	= MNL_TYPE_U32,
-	[KNAT_TUPLE_A_DST]	= MNL_TYPE_U32,
-	[KNAT_TUPLE_A_SPORT]	= MNL_TYPE_U16,
-	[KNAT_TUPLE_A_DPORT]	= MNL_TYPE_U16,
-	[KNAT_TUPLE_A_SRC6]	= MNL_TYPE_BINARY,
-	[KNAT_TUPLE_A_DST6]	= MNL_TYPE_BINARY,
-};
-
 static bool is_icmp(uint8_t proto)
 {
 	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
@@ -376,7 +348,7 @@ static void print_tuple(const char *key, const struct nlattr *nest, uint8_t prot
 		print_null(PRINT_JSON, key, NULL);
 		return;
 	}
-	knat_parse_nested(nest, tuple_policy, KNAT_TUPLE_A_MAX, tb);
+	knat_parse_nested(nest, knat_tuple_policy, KNAT_TUPLE_A_MAX, tb);
 	attr_ipaddr(tb[KNAT_TUPLE_A_SRC], tb[KNAT_TUPLE_A_SRC6], &s);
 	attr_ipaddr(tb[KNAT_TUPLE_A_DST], tb[KNAT_TUPLE_A_DST6], &d);
 	fmt_ipaddr(&s, src);
@@ -413,7 +385,8 @@ static int flow_family(const struct nlattr **tb)
 	case AF_INET6:
 		return AF_INET6;
 	}
-	knat_parse_nested(tb[KNAT_FLOW_A_ORIG], tuple_policy, KNAT_TUPLE_A_MAX, tt);
+	knat_parse_nested(tb[KNAT_FLOW_A_ORIG], knat_tuple_policy,
+				  KNAT_TUPLE_A_MAX, tt);
 	return attr_in6(tt[KNAT_TUPLE_A_SRC6], &in6) ||
 	       attr_in6(tt[KNAT_TUPLE_A_DST6], &in6) ? AF_INET6 : AF_INET;
 }
@@ -434,7 +407,7 @@ int flow_print(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *top[KNAT_A_MAX + 1];
 
 	(void)data;
-	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
+	knat_parse_attrs(nlh, knat_top_policy, KNAT_A_MAX, top);
 	if (!top[KNAT_A_FLOW])
 		return MNL_CB_OK;
 	flow_print_nest(top[KNAT_A_FLOW], NULL);
@@ -452,7 +425,7 @@ void flow_print_nest(const struct nlattr *nest, const char *json_name)
 	uint32_t flags;
 	uint8_t proto;
 
-	knat_parse_nested(nest, flow_policy, KNAT_FLOW_A_MAX, tb);
+	knat_parse_nested(nest, knat_flow_policy, KNAT_FLOW_A_MAX, tb);
 
 	proto = attr_u8(tb[KNAT_FLOW_A_PROTO]);
 	proto_str = proto_name(proto);
@@ -544,7 +517,7 @@ void flow_print_orig(const struct nlattr *nest, const char *json_name)
 	char num[16];
 	uint8_t proto;
 
-	knat_parse_nested(nest, flow_policy, KNAT_FLOW_A_MAX, tb);
+	knat_parse_nested(nest, knat_flow_policy, KNAT_FLOW_A_MAX, tb);
 	proto = attr_u8(tb[KNAT_FLOW_A_PROTO]);
 	proto_str = proto_name(proto);
 	if (!proto_str) {
@@ -563,7 +536,7 @@ static int count_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *top[KNAT_A_MAX + 1];
 	uint64_t *count = data;
 
-	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
+	knat_parse_attrs(nlh, knat_top_policy, KNAT_A_MAX, top);
 	if (top[KNAT_A_FLOW])
 		(*count)++;
 	return MNL_CB_OK;

@@ -8,6 +8,7 @@
 #include "json_print.h"
 #include "knat_nl.h"
 #include "objects.h"
+#include "policy.h"
 #include "utils.h"
 
 void forward_usage(FILE *f)
@@ -153,24 +154,6 @@ static int forward_change(int argc, char **argv, bool add)
 
 /* ---- list ---- */
 
-static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
-	[KNAT_A_FORWARD] = MNL_TYPE_NESTED,
-};
-
-static const enum mnl_attr_data_type fwd_policy[KNAT_FWD_A_MAX + 1] = {
-	[KNAT_FWD_A_PROTO]	= MNL_TYPE_U8,
-	[KNAT_FWD_A_ADDR]	= MNL_TYPE_U32,
-	[KNAT_FWD_A_PORT_MIN]	= MNL_TYPE_U16,
-	[KNAT_FWD_A_PORT_MAX]	= MNL_TYPE_U16,
-	[KNAT_FWD_A_TO_ADDR]	= MNL_TYPE_U32,
-	[KNAT_FWD_A_TO_PORT]	= MNL_TYPE_U16,
-	[KNAT_FWD_A_FLOWS]	= MNL_TYPE_U32,
-	[KNAT_FWD_A_PACKETS]	= MNL_TYPE_U64,
-	[KNAT_FWD_A_BYTES]	= MNL_TYPE_U64,
-	[KNAT_FWD_A_ADDR6]	= MNL_TYPE_BINARY,
-	[KNAT_FWD_A_TO_ADDR6]	= MNL_TYPE_BINARY,
-};
-
 int forward_print(const struct nlmsghdr *nlh, void *data)
 {
 	const struct cli_opts *o = data;
@@ -181,10 +164,11 @@ int forward_print(const struct nlmsghdr *nlh, void *data)
 	struct ipaddr addr, to_addr;
 	const char *proto;
 
-	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
+	knat_parse_attrs(nlh, knat_top_policy, KNAT_A_MAX, top);
 	if (!top[KNAT_A_FORWARD])
 		return MNL_CB_OK;
-	knat_parse_nested(top[KNAT_A_FORWARD], fwd_policy, KNAT_FWD_A_MAX, tb);
+	knat_parse_nested(top[KNAT_A_FORWARD], knat_fwd_policy,
+				  KNAT_FWD_A_MAX, tb);
 
 	proto = proto_name(attr_u8(tb[KNAT_FWD_A_PROTO]));
 	if (!proto) {

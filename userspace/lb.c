@@ -7,34 +7,9 @@
 
 #include "knat_nl.h"
 #include "lb.h"
+#include "policy.h"
 #include "service.h"
 #include "utils.h"
-
-const enum mnl_attr_data_type lb_svc_policy[KNAT_SVC_A_MAX + 1] = {
-	[KNAT_SVC_A_PROTO]	 = MNL_TYPE_U8,
-	[KNAT_SVC_A_ADDR]	 = MNL_TYPE_U32,
-	[KNAT_SVC_A_PORT]	 = MNL_TYPE_U16,
-	[KNAT_SVC_A_SCHED]	 = MNL_TYPE_NUL_STRING,
-	[KNAT_SVC_A_PERSIST]	 = MNL_TYPE_U32,
-	[KNAT_SVC_A_MAGLEV_SIZE] = MNL_TYPE_U32,
-	[KNAT_SVC_A_CHECK_FAILS] = MNL_TYPE_U32,
-	[KNAT_SVC_A_CHECK_TIMEOUT] = MNL_TYPE_U32,
-	[KNAT_SVC_A_CHECK_HOLDDOWN] = MNL_TYPE_U32,
-	[KNAT_SVC_A_CHECK_CLIENTS] = MNL_TYPE_U32,
-	[KNAT_SVC_A_NUM_BACKENDS] = MNL_TYPE_U32,
-	[KNAT_SVC_A_STATS]	 = MNL_TYPE_NESTED,
-	[KNAT_SVC_A_ADDR6]	 = MNL_TYPE_BINARY,
-};
-
-const enum mnl_attr_data_type lb_be_policy[KNAT_BE_A_MAX + 1] = {
-	[KNAT_BE_A_ADDR]	= MNL_TYPE_U32,
-	[KNAT_BE_A_PORT]	= MNL_TYPE_U16,
-	[KNAT_BE_A_WEIGHT]	= MNL_TYPE_U32,
-	[KNAT_BE_A_STATE]	= MNL_TYPE_U8,
-	[KNAT_BE_A_HEALTH]	= MNL_TYPE_U8,
-	[KNAT_BE_A_STATS]	= MNL_TYPE_NESTED,
-	[KNAT_BE_A_ADDR6]	= MNL_TYPE_BINARY,
-};
 
 static const enum mnl_attr_data_type stats_policy[KNAT_LBSTATS_A_MAX + 1] = {
 	[KNAT_LBSTATS_A_FLOWS]		= MNL_TYPE_U32,
@@ -52,14 +27,6 @@ static const enum mnl_attr_data_type stats_policy[KNAT_LBSTATS_A_MAX + 1] = {
 	[KNAT_LBSTATS_A_MOVED]		= MNL_TYPE_U32,
 	[KNAT_LBSTATS_A_ICMP]		= MNL_TYPE_NESTED,
 	[KNAT_LBSTATS_A_ICMP_DROPS]	= MNL_TYPE_NESTED,
-};
-
-const enum mnl_attr_data_type lb_rate_policy[KNAT_RATE_A_MAX + 1] = {
-	[KNAT_RATE_A_CPS]	= MNL_TYPE_U64,
-	[KNAT_RATE_A_PPS_IN]	= MNL_TYPE_U64,
-	[KNAT_RATE_A_PPS_OUT]	= MNL_TYPE_U64,
-	[KNAT_RATE_A_BPS_IN]	= MNL_TYPE_U64,
-	[KNAT_RATE_A_BPS_OUT]	= MNL_TYPE_U64,
 };
 
 /* Room for one more of *n elements of size sz in *arr (capacity *cap). */
@@ -152,7 +119,7 @@ static struct lb_stats *stats_parse(const struct nlattr *nest, bool *nomem)
 	st->check_downs = attr_u64(tb[KNAT_LBSTATS_A_CHECK_DOWNS]);
 	if (tb[KNAT_LBSTATS_A_RATE]) {
 		st->has_rate = true;
-		knat_parse_nested(tb[KNAT_LBSTATS_A_RATE], lb_rate_policy,
+		knat_parse_nested(tb[KNAT_LBSTATS_A_RATE], knat_rate_policy,
 				  KNAT_RATE_A_MAX, rt);
 		for (i = KNAT_RATE_A_CPS; i <= KNAT_RATE_A_BPS_OUT; i++)
 			(&st->rate_cps)[i - KNAT_RATE_A_CPS] = attr_u64(rt[i]);
@@ -169,11 +136,6 @@ _Static_assert(offsetof(struct lb_stats, rate_bps_out) -
 	       offsetof(struct lb_stats, rate_cps) ==
 	       (KNAT_RATE_A_BPS_OUT - KNAT_RATE_A_CPS) * sizeof(uint64_t),
 	       "the rates in the order of enum knat_rate_attr");
-
-static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
-	[KNAT_A_SERVICE] = MNL_TYPE_NESTED,
-	[KNAT_A_BACKEND] = MNL_TYPE_NESTED,
-};
 
 /* The names a service prints under, from its identity. */
 static void service_names(struct lb_service *svc)
@@ -201,7 +163,7 @@ static void add_service(struct lb_table *t, const struct nlattr *nest)
 		t->nomem = true;
 		return;
 	}
-	knat_parse_nested(nest, lb_svc_policy, KNAT_SVC_A_MAX, tb);
+	knat_parse_nested(nest, knat_svc_policy, KNAT_SVC_A_MAX, tb);
 	svc->proto_num = attr_u8(tb[KNAT_SVC_A_PROTO]);
 	/* An IPv6 service carries ADDR6 instead of ADDR. */
 	attr_ipaddr(tb[KNAT_SVC_A_ADDR], tb[KNAT_SVC_A_ADDR6], &svc->addr);
@@ -251,7 +213,7 @@ static struct lb_service *find_service(struct lb_table *t,
 	const struct nlattr *tb[KNAT_SVC_A_MAX + 1];
 	size_t i;
 
-	knat_parse_nested(nest, lb_svc_policy, KNAT_SVC_A_MAX, tb);
+	knat_parse_nested(nest, knat_svc_policy, KNAT_SVC_A_MAX, tb);
 	for (i = 0; i < t->nservices; i++) {
 		size_t k = (t->last + i) % t->nservices;
 
@@ -281,7 +243,7 @@ static void add_backend(struct lb_table *t, const struct nlattr *svc_nest,
 		t->nomem = true;
 		return;
 	}
-	knat_parse_nested(nest, lb_be_policy, KNAT_BE_A_MAX, tb);
+	knat_parse_nested(nest, knat_be_policy, KNAT_BE_A_MAX, tb);
 	attr_ipaddr(tb[KNAT_BE_A_ADDR], tb[KNAT_BE_A_ADDR6], &be->addr);
 	be->port = attr_port(tb[KNAT_BE_A_PORT]);
 	port = be->port ? be->port : svc->port;
@@ -301,7 +263,7 @@ int lb_msg_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *top[KNAT_A_MAX + 1];
 	struct lb_table *t = data;
 
-	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
+	knat_parse_attrs(nlh, knat_top_policy, KNAT_A_MAX, top);
 	if (!top[KNAT_A_SERVICE])
 		return MNL_CB_OK;
 	if (genl->cmd == KNAT_CMD_BACKEND_GET) {

@@ -99,9 +99,4 @@ struct service_id;
 int lb_collect(struct lb_table *t, bool stats, const struct service_id *svc);
 void lb_table_free(struct lb_table *t);
 
-/* Attribute types of the dumps, for every reader of them. */
-extern const enum mnl_attr_data_type lb_svc_policy[];
-extern const enum mnl_attr_data_type lb_be_policy[];
-extern const enum mnl_attr_data_type lb_rate_policy[];
-
 #endif

@@ -11,9 +11,9 @@
 #include "flow.h"
 #include "json_print.h"
 #include "knat_nl.h"
-#include "lb.h"
 #include "monitor.h"
 #include "objects.h"
+#include "policy.h"
 #include "service.h"
 #include "snat.h"
 #include "utils.h"
@@ -46,14 +46,6 @@ void monitor_usage(FILE *f)
 }
 
 /* ---- printing ---- */
-
-static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
-	[KNAT_A_EVENT]		= MNL_TYPE_NESTED,
-	[KNAT_A_SERVICE]	= MNL_TYPE_NESTED,
-	[KNAT_A_BACKEND]	= MNL_TYPE_NESTED,
-	[KNAT_A_FLOW]		= MNL_TYPE_NESTED,
-	[KNAT_A_SNAT]		= MNL_TYPE_NESTED,
-};
 
 static const enum mnl_attr_data_type ev_policy[KNAT_EV_A_MAX + 1] = {
 	[KNAT_EV_A_TYPE]	= MNL_TYPE_U8,
@@ -128,7 +120,7 @@ static void print_service(const struct nlattr *nest, uint16_t *port)
 	const char *proto;
 	char nbuf[4];
 
-	knat_parse_nested(nest, lb_svc_policy, KNAT_SVC_A_MAX, tb);
+	knat_parse_nested(nest, knat_svc_policy, KNAT_SVC_A_MAX, tb);
 	*port = attr_port(tb[KNAT_SVC_A_PORT]);
 	proto = proto_name(attr_u8(tb[KNAT_SVC_A_PROTO]));
 	if (!proto) {
@@ -157,7 +149,7 @@ static void print_backend(const struct nlattr *nest, uint16_t svc_port)
 	struct ipaddr addr;
 	uint16_t port;
 
-	knat_parse_nested(nest, lb_be_policy, KNAT_BE_A_MAX, tb);
+	knat_parse_nested(nest, knat_be_policy, KNAT_BE_A_MAX, tb);
 	state = tb[KNAT_BE_A_STATE];
 	health = tb[KNAT_BE_A_HEALTH];
 	port = attr_port(tb[KNAT_BE_A_PORT]);
@@ -233,7 +225,7 @@ int monitor_print(const struct nlmsghdr *nlh, void *data)
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*genl) ||
 	    genl->cmd != KNAT_CMD_EVENT)
 		return MNL_CB_OK;
-	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
+	knat_parse_attrs(nlh, knat_top_policy, KNAT_A_MAX, top);
 	knat_parse_nested(top[KNAT_A_EVENT], ev_policy, KNAT_EV_A_MAX, ev);
 
 	if (ev[KNAT_EV_A_SEQ]) {

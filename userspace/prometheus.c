@@ -36,6 +36,7 @@
 #include "flow.h"
 #include "json_print.h"
 #include "knat_nl.h"
+#include "policy.h"
 #include "prometheus.h"
 #include "service.h"
 #include "snat.h"
@@ -898,21 +899,13 @@ static int collect(const struct nlattr *nest, struct prom_counter **arr,
 
 int prom_stats_cb(const struct nlmsghdr *nlh, void *data)
 {
-	static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
-		[KNAT_A_STATS] = MNL_TYPE_NESTED,
-	};
-	static const enum mnl_attr_data_type policy[KNAT_STATS_A_MAX + 1] = {
-		[KNAT_STATS_A_COUNTERS]		= MNL_TYPE_NESTED,
-		[KNAT_STATS_A_DROPS]		= MNL_TYPE_NESTED,
-		[KNAT_STATS_A_TCP_STATES]	= MNL_TYPE_NESTED,
-		[KNAT_STATS_A_HANDSHAKE]	= MNL_TYPE_NESTED,
-	};
 	const struct nlattr *top[KNAT_A_MAX + 1];
 	const struct nlattr *tb[KNAT_STATS_A_MAX + 1];
 	struct prom_snapshot *s = data;
 
-	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
-	knat_parse_nested(top[KNAT_A_STATS], policy, KNAT_STATS_A_MAX, tb);
+	knat_parse_attrs(nlh, knat_top_policy, KNAT_A_MAX, top);
+	knat_parse_nested(top[KNAT_A_STATS], knat_stats_policy,
+				  KNAT_STATS_A_MAX, tb);
 	if (collect(tb[KNAT_STATS_A_COUNTERS], &s->counters, &s->ncounters,
 		    false) ||
 	    collect(tb[KNAT_STATS_A_DROPS], &s->drops, &s->ndrops, false) ||
@@ -931,23 +924,10 @@ static void copy_str(char *dst, size_t size, const struct nlattr *a)
 
 int prom_status_cb(const struct nlmsghdr *nlh, void *data)
 {
-	static const enum mnl_attr_data_type policy[KNAT_A_MAX + 1] = {
-		[KNAT_A_VERSION]	= MNL_TYPE_NUL_STRING,
-		[KNAT_A_BUILD_ID]	= MNL_TYPE_NUL_STRING,
-		[KNAT_A_NUM_FORWARDS]	= MNL_TYPE_U32,
-		[KNAT_A_NUM_SNATS]	= MNL_TYPE_U32,
-		[KNAT_A_NUM_SERVICES]	= MNL_TYPE_U32,
-		[KNAT_A_NUM_FLOWS]	= MNL_TYPE_U32,
-		[KNAT_A_HOOKS_ACTIVE]	= MNL_TYPE_U8,
-		[KNAT_A_NUM_FORWARDS6]	= MNL_TYPE_U32,
-		[KNAT_A_NUM_SNATS6]	= MNL_TYPE_U32,
-		[KNAT_A_NUM_FLOWS6]	= MNL_TYPE_U32,
-		[KNAT_A_HOOKS6_ACTIVE]	= MNL_TYPE_U8,
-	};
 	const struct nlattr *tb[KNAT_A_MAX + 1];
 	struct prom_snapshot *s = data;
 
-	knat_parse_attrs(nlh, policy, KNAT_A_MAX, tb);
+	knat_parse_attrs(nlh, knat_top_policy, KNAT_A_MAX, tb);
 	copy_str(s->version, sizeof(s->version), tb[KNAT_A_VERSION]);
 	copy_str(s->build_id, sizeof(s->build_id), tb[KNAT_A_BUILD_ID]);
 	s->hooks_active = attr_u8(tb[KNAT_A_HOOKS_ACTIVE]) != 0;
@@ -965,18 +945,13 @@ int prom_status_cb(const struct nlmsghdr *nlh, void *data)
 
 int prom_config_cb(const struct nlmsghdr *nlh, void *data)
 {
-	static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
-		[KNAT_A_CONFIG] = MNL_TYPE_NESTED,
-	};
-	static const enum mnl_attr_data_type policy[KNAT_CFG_A_MAX + 1] = {
-		[KNAT_CFG_A_MAX_FLOWS] = MNL_TYPE_U32,
-	};
 	const struct nlattr *top[KNAT_A_MAX + 1];
 	const struct nlattr *tb[KNAT_CFG_A_MAX + 1];
 	struct prom_snapshot *s = data;
 
-	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
-	knat_parse_nested(top[KNAT_A_CONFIG], policy, KNAT_CFG_A_MAX, tb);
+	knat_parse_attrs(nlh, knat_top_policy, KNAT_A_MAX, top);
+	knat_parse_nested(top[KNAT_A_CONFIG], knat_cfg_policy,
+				  KNAT_CFG_A_MAX, tb);
 	if (tb[KNAT_CFG_A_MAX_FLOWS]) {
 		s->max_flows = attr_u32(tb[KNAT_CFG_A_MAX_FLOWS]);
 		s->have_config = true;
@@ -986,18 +961,16 @@ int prom_config_cb(const struct nlmsghdr *nlh, void *data)
 
 int prom_snat_cb(const struct nlmsghdr *nlh, void *data)
 {
-	static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
-		[KNAT_A_SNAT] = MNL_TYPE_NESTED,
-	};
 	const struct nlattr *top[KNAT_A_MAX + 1];
 	const struct nlattr *tb[KNAT_SNAT_A_MAX + 1];
 	struct prom_snapshot *s = data;
 	struct prom_snat *r;
 
-	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
+	knat_parse_attrs(nlh, knat_top_policy, KNAT_A_MAX, top);
 	if (!top[KNAT_A_SNAT])
 		return MNL_CB_OK;
-	knat_parse_nested(top[KNAT_A_SNAT], snat_policy, KNAT_SNAT_A_MAX, tb);
+	knat_parse_nested(top[KNAT_A_SNAT], knat_snat_policy,
+				  KNAT_SNAT_A_MAX, tb);
 	r = push(&s->snat_rules, &s->nsnat_rules, sizeof(*r));
 	if (!r)
 		return MNL_CB_ERROR;

@@ -7,6 +7,7 @@
 #include "json_print.h"
 #include "knat_nl.h"
 #include "objects.h"
+#include "policy.h"
 #include "snat.h"
 #include "utils.h"
 
@@ -205,29 +206,6 @@ static int snat_change(int argc, char **argv, bool add)
 
 /* ---- list ---- */
 
-static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
-	[KNAT_A_SNAT] = MNL_TYPE_NESTED,
-};
-
-const enum mnl_attr_data_type snat_policy[KNAT_SNAT_A_MAX + 1] = {
-	[KNAT_SNAT_A_SRC]	 = MNL_TYPE_U32,
-	[KNAT_SNAT_A_SRC_PLEN]	 = MNL_TYPE_U8,
-	[KNAT_SNAT_A_OUT_IFNAME] = MNL_TYPE_NUL_STRING,
-	[KNAT_SNAT_A_TO_MIN]	 = MNL_TYPE_U32,
-	[KNAT_SNAT_A_TO_MAX]	 = MNL_TYPE_U32,
-	[KNAT_SNAT_A_PORT_MIN]	 = MNL_TYPE_U16,
-	[KNAT_SNAT_A_PORT_MAX]	 = MNL_TYPE_U16,
-	[KNAT_SNAT_A_FLAGS]	 = MNL_TYPE_U32,
-	[KNAT_SNAT_A_FLOWS]	 = MNL_TYPE_U32,
-	[KNAT_SNAT_A_EXHAUSTED]	 = MNL_TYPE_U64,
-	[KNAT_SNAT_A_PORTS_IN_USE] = MNL_TYPE_U32,
-	[KNAT_SNAT_A_ATTEMPTS]	 = MNL_TYPE_NESTED,
-	[KNAT_SNAT_A_ATTEMPTS_SUM] = MNL_TYPE_U64,
-	[KNAT_SNAT_A_SRC6]	 = MNL_TYPE_BINARY,
-	[KNAT_SNAT_A_TO_MIN6]	 = MNL_TYPE_BINARY,
-	[KNAT_SNAT_A_TO_MAX6]	 = MNL_TYPE_BINARY,
-};
-
 const char *snat_fmt_from(const struct nlattr **tb, char buf[SNAT_FROM_BUF])
 {
 	struct ipaddr src;
@@ -337,7 +315,7 @@ void snat_print_nest(const struct nlattr *nest, const char *json_name,
 	uint32_t flags;
 	bool masq;
 
-	knat_parse_nested(nest, snat_policy, KNAT_SNAT_A_MAX, tb);
+	knat_parse_nested(nest, knat_snat_policy, KNAT_SNAT_A_MAX, tb);
 
 	flags = attr_u32(tb[KNAT_SNAT_A_FLAGS]);
 	masq = flags & KNAT_SNAT_F_MASQUERADE;
@@ -399,7 +377,7 @@ int snat_print(const struct nlmsghdr *nlh, void *data)
 	const struct cli_opts *o = data;
 	const struct nlattr *top[KNAT_A_MAX + 1];
 
-	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
+	knat_parse_attrs(nlh, knat_top_policy, KNAT_A_MAX, top);
 	if (!top[KNAT_A_SNAT])
 		return MNL_CB_OK;
 	snat_print_nest(top[KNAT_A_SNAT], NULL, o && o->stats);

@@ -39,9 +39,6 @@ int snat_print(const struct nlmsghdr *nlh, void *data);
 void snat_print_nest(const struct nlattr *nest, const char *json_name,
 		     bool stats);
 
-/* Attribute types of KNAT_A_SNAT, for whoever reads one. */
-extern const enum mnl_attr_data_type snat_policy[KNAT_SNAT_A_MAX + 1];
-
 /* "10.0.1.0/24" or "fd00:1::/64" of a parsed KNAT_A_SNAT nest. */
 #define SNAT_FROM_BUF	(ADDR_BUF + 4)
 const char *snat_fmt_from(const struct nlattr **tb, char buf[SNAT_FROM_BUF]);

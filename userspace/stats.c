@@ -9,6 +9,7 @@
 #include "json_print.h"
 #include "knat_nl.h"
 #include "objects.h"
+#include "policy.h"
 #include "prometheus.h"
 #include "stats.h"
 #include "utils.h"
@@ -202,18 +203,6 @@ static const struct counter_group groups[] = {
 };
 #define GROUP_FLOWS 1
 #define GROUP_TCP 2
-
-static const enum mnl_attr_data_type top_policy[KNAT_A_MAX + 1] = {
-	[KNAT_A_STATS] = MNL_TYPE_NESTED,
-};
-
-static const enum mnl_attr_data_type stats_policy[KNAT_STATS_A_MAX + 1] = {
-	[KNAT_STATS_A_COUNTERS]		= MNL_TYPE_NESTED,
-	[KNAT_STATS_A_DROPS]		= MNL_TYPE_NESTED,
-	[KNAT_STATS_A_TCP_STATES]	= MNL_TYPE_NESTED,
-	[KNAT_STATS_A_FLOWS]		= MNL_TYPE_NESTED,
-	[KNAT_STATS_A_HANDSHAKE]	= MNL_TYPE_NESTED,
-};
 
 /* A counter's name, or "<unknown>-<index>" for one of a newer kernel. */
 static const char *name_or_index(const char *(*name_of)(unsigned int),
@@ -484,8 +473,9 @@ int stats_print(const struct nlmsghdr *nlh, void *data)
 	struct columns c = { 0, 1 };
 
 	(void)data;
-	knat_parse_attrs(nlh, top_policy, KNAT_A_MAX, top);
-	knat_parse_nested(top[KNAT_A_STATS], stats_policy, KNAT_STATS_A_MAX, tb);
+	knat_parse_attrs(nlh, knat_top_policy, KNAT_A_MAX, top);
+	knat_parse_nested(top[KNAT_A_STATS], knat_stats_policy,
+				  KNAT_STATS_A_MAX, tb);
 
 	open_json_object(NULL);
 	if (is_json_context()) {

@@ -5,6 +5,7 @@
 #include "json_print.h"
 #include "knat_nl.h"
 #include "objects.h"
+#include "policy.h"
 #include "status.h"
 #include "utils.h"
 
@@ -12,24 +13,6 @@ void status_usage(FILE *f)
 {
 	fprintf(f, "Usage: knat status\n");
 }
-
-static const enum mnl_attr_data_type status_policy[KNAT_A_MAX + 1] = {
-	[KNAT_A_VERSION]	= MNL_TYPE_NUL_STRING,
-	[KNAT_A_BUILD_ID]	= MNL_TYPE_NUL_STRING,
-	[KNAT_A_NUM_FORWARDS]	= MNL_TYPE_U32,
-	[KNAT_A_NUM_SNATS]	= MNL_TYPE_U32,
-	[KNAT_A_NUM_SERVICES]	= MNL_TYPE_U32,
-	[KNAT_A_NUM_FLOWS]	= MNL_TYPE_U32,
-	[KNAT_A_HOOKS_ACTIVE]	= MNL_TYPE_U8,
-	[KNAT_A_FASTPATH]	= MNL_TYPE_U8,
-	[KNAT_A_FLOW_BUCKETS]	= MNL_TYPE_U32,
-	[KNAT_A_FASTPATH_DEVS]	= MNL_TYPE_U32,
-	[KNAT_A_NUM_FORWARDS6]	= MNL_TYPE_U32,
-	[KNAT_A_NUM_SNATS6]	= MNL_TYPE_U32,
-	[KNAT_A_NUM_FLOWS6]	= MNL_TYPE_U32,
-	[KNAT_A_HOOKS6_ACTIVE]	= MNL_TYPE_U8,
-	[KNAT_A_NUM_SERVICES6]	= MNL_TYPE_U32,
-};
 
 /* A string the kernel should always send: JSON null / "unknown" if not. */
 static void print_attr_str(const char *key, const char *fmt,
@@ -50,7 +33,7 @@ int status_print(const struct nlmsghdr *nlh, void *data)
 	bool hooks, hooks6, fastpath;
 
 	(void)data;
-	knat_parse_attrs(nlh, status_policy, KNAT_A_MAX, tb);
+	knat_parse_attrs(nlh, knat_top_policy, KNAT_A_MAX, tb);
 	hooks = attr_u8(tb[KNAT_A_HOOKS_ACTIVE]) != 0;
 	/* A module without a fast path sends nothing: it is off there too. */
 	fastpath = attr_u8(tb[KNAT_A_FASTPATH]) != 0;
