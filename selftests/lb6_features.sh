@@ -2,14 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # IPv6 load balancing beyond the schedulers, the IPv6 twin of parts of
-# lb_sched.sh, lb_persist.sh, lb_lifecycle.sh and lb_health.sh: a service
-# is of one family (a backend of the other is refused); ICMPv6 echo to the
-# VIP is answered by knat, counted; persistence by client address; a
-# backend deleted with a drain (its flow finishes, then it goes) and
-# outright; flow list and count by service and backend; hairpin from a
-# host on the backends' LAN; a backend's ICMPv6 error translated back to
-# the client; passive health checking by RST, ICMPv6 port unreachable and
-# silence, every step on `knat monitor`, and by two client addresses.
+# lb_sched.sh and lb_lifecycle.sh: a service is of one family (a backend
+# of the other is refused); ICMPv6 echo to the VIP is answered by knat,
+# counted; a backend deleted with a drain (its flow finishes, then it
+# goes) and outright; flow list and count by service and backend; hairpin
+# from a host on the backends' LAN; a backend's ICMPv6 error translated
+# back to the client.  Persistence and passive health checking in IPv6
+# are lb6_persist.sh's and lb6_health.sh's.
 #
 #  c1 2001:db8:1::2 --+                                 +-- b1 fd00:2::11
 #                     +-- br0 2001:db8:1::1 [ r ] br1 fd00:2::1 -- b2 fd00:2::12
@@ -17,7 +16,7 @@
 #                         interface: routed to r)       +-- b4 fd00:2::14
 . "$(dirname "$0")/lib.sh"
 tap_begin
-require_cmd ip python3 ss ethtool nft tcpdump
+require_cmd ip python3 ss ethtool tcpdump
 require_ipv6
 
 lb6_topology || { fail "topology"; tap_end; }
@@ -67,7 +66,7 @@ be_gone() {
 	! knat_in r service list | grep -qF -- "-> [$1]:8080 "
 }
 
-# hold_start NAME SPORT [ARGS]: a long flow from c2 in the background (pid
+# hold_start SPORT [ARGS]: a long flow from c2 in the background (pid
 # in HOLD, output in $TMP/hold-SPORT), a tick a second until hold_stop;
 # wait until knat has it established.
 hold_start() {
@@ -136,71 +135,12 @@ expect_fail "ping6 to a non-VIP address in the VIP's prefix is not answered" \
 	nettool c1 ping 2001:db8:100::11 --id 4243 --timeout 1
 expect_eq "and not counted" $((before + 3)) "$(stat_of r vip-echo)"
 
-# ---- 3. persistence: a client address keeps its backend -------------------
-expect_ok "service set persist 30" knat_in r service set tcp $V:80 persist 30
-expect_eq "service list shows persist" 30 \
-	"$(knat_in r -j service list | json_get 'j[0]["persist"]')"
-s1=$(spread c1 9 $VIP 80 100)
-s2=$(spread c2 9 $VIP 80 100)
-expect_match "persist: c1, 9 connections, one backend ($s1)" '^b[123]:9$' "$s1"
-expect_match "persist: c2, 9 connections, one backend ($s2)" '^b[123]:9$' "$s2"
-[ "${s1%%:*}" != "${s2%%:*}" ] && pass "rr still spreads clients ($s1, $s2)" ||
-	fail "rr still spreads clients ($s1, $s2)"
-b=${s1%%:*}
-knat_in r backend set tcp $V:80 "[fd00:2::1${b: -1}]:8080" weight 0
-s1b=$(spread c1 6 $VIP 80 100)
-expect_match "c1's backend ($b) drained: c1 moved, still to one backend ($s1b)" \
-	'^b[123]:6$' "$s1b"
-[ "${s1b%%:*}" != "$b" ] && pass "the drained backend got none of c1's" ||
-	fail "the drained backend got none of c1's"
-knat_in r backend set tcp $V:80 "[fd00:2::1${b: -1}]:8080" weight 1
-expect_eq "c1 stays on its new backend after the old one is back" \
-	"${s1b%%:*}:3" "$(spread c1 3 $VIP 80 100)"
-nb=${s1b%%:*}
-expect_ok "delete c1's backend ($nb)" knat_in r backend del tcp $V:80 "[fd00:2::1${nb: -1}]:8080"
-s1c=$(spread c1 4 $VIP 80 100)
-expect_match "after the delete c1 sticks to a live backend ($s1c)" '^b[123]:4$' "$s1c"
-[ "${s1c%%:*}" != "$nb" ] && pass "not the deleted one" || fail "not the deleted one"
-knat_in r backend add tcp $V:80 "[fd00:2::1${nb: -1}]:8080"
-
-# The entry outlives the connection by `persist` seconds, then goes: sh
-# always sends c1 to S; c1 is pinned elsewhere (F) first, by a connection
-# held open while the service changes, and returns to S once persist is up
-# (lb_persist.sh tells why 15 s and why held).
-P=15
-tw0=$(knat_in r -j config | json_get 'j["timeouts"]["tcp_time_wait"]')
-tc0=$(knat_in r -j config | json_get 'j["timeouts"]["tcp_close"]')
-knat_in r config set timeout tcp-time-wait 1 timeout tcp-close 1
-knat_in r service set tcp $V:80 sched sh persist 0
-S=$(field name "$(nettool c1 tcp $VIP 80 100)")
-knat_in r backend set tcp $V:80 "[fd00:2::1${S: -1}]:8080" weight 0
-knat_in r service set tcp $V:80 sched rr persist $P
-knat_in r flow flush
-rm -f "$TMP/pstop"
-nettool c1 hold $VIP 80 120 --until "$TMP/pstop" >"$TMP/phold" 2>&1 &
-pid=$!
-busywait 30000 grep -q state=open "$TMP/phold" || fail "c1's held connection opens"
-a=$(knat_in r -j flow list proto tcp | json_get 'j[0]["reply"]["src"]')
-F=$(be "$a")
-knat_in r backend set tcp $V:80 "[fd00:2::1${S: -1}]:8080" weight 1
-knat_in r service set tcp $V:80 sched sh
-touch "$TMP/pstop"
-wait $pid
-expect_eq "within persist $P: c1 stays on $F though sh says $S" "$F:2" \
-	"$(spread c1 2 $VIP 80 100)"
-busywait 15000 flows_are 0 proto tcp || fail "flows expired"
-sleep $P.5
-expect_eq "persist $P after the last flow: the entry is gone, sh decides" "$S:2" \
-	"$(spread c1 2 $VIP 80 100)"
-expect_ok "persist 0 turns it off" knat_in r service set tcp $V:80 sched rr persist 0
-expect_eq "without persist, rr spreads c1 again" 3 "$(spread c1 6 $VIP 80 100 | wc -w)"
-knat_in r config set timeout tcp-time-wait "$tw0" timeout tcp-close "$tc0"
-
-# ---- 4. backend del: with a drain, then outright --------------------------
+# ---- 3. backend del: with a drain, then outright --------------------------
 #
 # A short TIME_WAIT lets the drained flow leave the table by itself, well
 # within the drain time.
 TW=10
+tw0=$(knat_in r -j config | json_get 'j["timeouts"]["tcp_time_wait"]')
 knat_in r config set timeout tcp-time-wait $TW
 knat_in r flow flush
 hold_start 41001 || fail "drain: long flow established"
@@ -250,7 +190,7 @@ after=$(stat_of r tcp-no-flow)
 knat_in r backend add tcp $V:80 "[$be]:8080"
 knat_in r config set timeout tcp-time-wait "$tw0"
 
-# ---- 5. flows by service and backend, and hairpin ------------------------
+# ---- 4. flows by service and backend, and hairpin ------------------------
 expect_ok "service add udp [VIP]:53 rr, b1..b3" svc_add udp 53 5353 sched rr
 knat_in r flow flush
 spread c1 6 $VIP 80 100 >/dev/null
@@ -299,7 +239,7 @@ expect_eq "no UDP flow left, TCP ones stay" "0 $(knat_in r flow count proto tcp)
 expect_ok "service del udp" knat_in r service del udp $V:53
 expect_ok "service del tcp" knat_in r service del tcp $V:80
 
-# ---- 6. an ICMPv6 error from a backend reaches the client, translated ----
+# ---- 5. an ICMPv6 error from a backend reaches the client, translated ----
 #
 # Nobody listens on the backends' UDP 5400: the backend's port unreachable
 # must leave r as the VIP's, the datagram it quotes as the client sent it,
@@ -326,175 +266,7 @@ expect_eq "counted: icmp6-unreach-port +1, icmp-errors-translated +1" "1 1" \
 expect_eq "the service counts it: icmp_errors_translated 1" 1 \
 	"$(knat_in r -s -j service list | json_get '[s["icmp"]["icmp_errors_translated"] for s in j if s["port"] == 54][0]')"
 expect_ok "service del udp [VIP]:54" knat_in r service del udp $V:54
-knat_in r flow flush
 
-# ---- 7. passive health checking -------------------------------------------
-#
-# The clients' own handshakes are the probes: a backend that refuses (RST),
-# rejects (ICMPv6 port unreachable) or ignores (no SYN-ACK in time)
-# check-fails handshakes in a row is taken out; after check-holddown one
-# new connection probes it and brings it back.
-EV=$TMP/events
-
-# stop_server NS: kill the TCP server of a backend (the UDP one stays).
-stop_server() {
-	local pid
-	for pid in $(ip netns pids "$(ns "$1")"); do
-		grep -q serve-tcp "/proc/$pid/cmdline" 2>/dev/null && kill "$pid"
-	done
-	busywait 5000 sh -c "! ip netns exec $(ns "$1") ss -Hltn 'sport = :8080' | grep -q ."
-}
-
-# health_is ADDR HEALTH: for busywait.
-health_is() {
-	[ "$(be_json 80 "$1" health)" = "$2" ]
-}
-
-# attempts N [TIMEOUT]: N connections from c1, one at a time; prints
-# "ok:X fail:Y".
-attempts() {
-	local i ok=0 bad=0
-	for i in $(seq 1 "$1"); do
-		if [ "$(field match "$(nettool c1 tcp $VIP 80 100 --timeout "${2:-3}")")" = True ]; then
-			ok=$((ok + 1))
-		else
-			bad=$((bad + 1))
-		fi
-	done
-	echo "ok:$ok fail:$bad"
-}
-
-# nft_in NS RULE: an input filter rule of the namespace's own table.
-nft_in() {
-	in_ns "$1" nft list table ip6 t >/dev/null 2>&1 || {
-		in_ns "$1" nft add table ip6 t &&
-			in_ns "$1" nft add chain ip6 t in '{ type filter hook input priority 0; }'
-	} || return 1
-	in_ns "$1" nft add rule ip6 t in "$2"
-}
-
-expect_ok "service with check-fails 3 check-holddown 900 check-clients 1" \
-	svc_add tcp 80 8080 sched rr check-fails 3 check-holddown 900 check-clients 1
-expect_eq "service list -j: the check's settings" "3 900" \
-	"$(knat_in r -j service list | json_get '"%s %s" % (j[0]["check_fails"], j[0]["check_holddown"])')"
-ip netns exec "$(ns r)" "$KNAT" -j monitor >"$EV" 2>&1 &
-mon=$!
-on_exit kill $mon
-
-# 1. Refused: b3's server is gone, its kernel answers SYNs with RST.
-stop_server b3
-f0=$(stat_of r check-failed)
-d0=$(stat_of r check-down)
-expect_eq "health: rr over 9, b3's three turns refused" "ok:6 fail:3" "$(attempts 9)"
-expect_eq "health: three failed handshakes counted" $((f0 + 3)) "$(stat_of r check-failed)"
-expect_eq "health: b3 taken down once" $((d0 + 1)) "$(stat_of r check-down)"
-expect_eq "health: b3's health failed, its counters 3 and 1" "failed 3 1" \
-	"$(be_json 80 fd00:2::13 health) $(be_json 80 fd00:2::13 check_failed -s) $(be_json 80 fd00:2::13 check_downs -s)"
-expect_eq "health: b3 is out, b1 and b2 take everything" "b1:3 b2:3" \
-	"$(spread c1 6 $VIP 80 100)"
-
-# 2. The server is back; after the hold-down, one connection probes b3
-#    and its SYN-ACK brings b3 back.
-serve6 b3 serve-tcp 8080 b3 || fail "b3 server restarted"
-expect_eq "health: hold-down 900, still failed" failed "$(be_json 80 fd00:2::13 health)"
-knat_in r service set tcp $V:80 check-holddown 1
-busywait 10000 grep -q '"probing"' "$EV" &&
-	pass "health: hold-down over, probing event" || fail "health: hold-down over, probing event"
-u0=$(stat_of r check-up)
-expect_eq "health: the next connection is the probe, to b3" b3 \
-	"$(field name "$(nettool c1 tcp $VIP 80 100)")"
-expect_eq "health: the probe brought b3 back (check-up +1)" $((u0 + 1)) "$(stat_of r check-up)"
-busywait 5000 health_is fd00:2::13 ok || fail "health: b3's health ok again"
-expect_eq "health: rr spreads over all three again" "b1:2 b2:2 b3:2" \
-	"$(spread c1 6 $VIP 80 100)"
-
-# 3. Ignored: b2 drops SYNs; the client sends its SYN again after 1 s,
-#    past check-timeout 1: one failure is enough here.
-knat_in r service set tcp $V:80 check-fails 1 check-timeout 1 check-holddown 900
-nft_in b2 'tcp dport 8080 drop' || fail "b2 drops SYNs"
-d0=$(stat_of r check-down)
-res=$(attempts 3 5)
-expect_match "health: rr over 3, b2's SYNs unanswered ($res)" '^ok:2 fail:1$' "$res"
-expect_eq "health: no SYN-ACK in time, b2 taken down" $((d0 + 1)) "$(stat_of r check-down)"
-expect_eq "health: b2's health failed" failed "$(be_json 80 fd00:2::12 health)"
-
-# 4. Rejected: b1 answers SYNs with ICMPv6 port unreachable (no rate
-#    limit on b1's errors: each SYN gets its answer).
-in_ns b1 sysctl -qw net.ipv6.icmp.ratelimit=0
-nft_in b1 'tcp dport 8080 reject with icmpv6 type port-unreachable' ||
-	fail "b1 rejects SYNs"
-d0=$(stat_of r check-down)
-res=$(attempts 3)
-expect_match "health: ICMPv6 port unreachable answers b1's turn ($res)" '^ok:[0-9] fail:[1-9]$' "$res"
-expect_eq "health: ICMPv6 unreachable to a SYN, b1 taken down" $((d0 + 1)) "$(stat_of r check-down)"
-expect_eq "health: b1's health failed" failed "$(be_json 80 fd00:2::11 health)"
-expect_eq "health: only b3 is left, it serves everything" "b3:4" "$(spread c1 4 $VIP 80 100)"
-
-# 5. The admin overrides: `backend set up` forgets what the check thought.
-in_ns b1 nft delete table ip6 t
-expect_ok "health: backend set b1 up" knat_in r backend set tcp $V:80 '[fd00:2::11]:8080' up
-expect_eq "health: b1's health ok" ok "$(be_json 80 fd00:2::11 health)"
-
-# 6. check-fails 0 turns the check off: refusals no longer take b3 out.
-knat_in r service set tcp $V:80 check-fails 0
-in_ns b2 nft delete table ip6 t
-knat_in r backend set tcp $V:80 '[fd00:2::12]:8080' up
-stop_server b3
-d0=$(stat_of r check-down)
-attempts 6 >/dev/null
-expect_eq "health: check off, nobody taken down" "$d0" "$(stat_of r check-down)"
-expect_eq "health: check off, b3 still ok" ok "$(be_json 80 fd00:2::13 health)"
-
-# The events, in order, with growing sequence numbers, naming the IPv6
-# backends.
-kill $mon 2>/dev/null
-wait $mon 2>/dev/null
-evs=$("${PYTHON[@]}" - "$EV" <<'PY'
-import json, sys
-seq, out = None, []
-for line in open(sys.argv[1]):
-    e = json.loads(line)
-    if "seq" not in e:
-        continue
-    if seq is not None and e["seq"] <= seq:
-        print("seq not increasing"); sys.exit(0)
-    seq = e["seq"]
-    if not e["event"].startswith("backend-"):
-        continue
-    ev = e["event"].replace("-", " ").split()[-1]
-    out.append("%s:%s" % (ev, e["backend"]["addr"]))
-print(" ".join(out))
-PY
-)
-expect_eq "monitor saw each step, in order" \
-	"down:fd00:2::13 probing:fd00:2::13 up:fd00:2::13 down:fd00:2::12 down:fd00:2::11 up:fd00:2::11 up:fd00:2::12" "$evs"
-
-# ---- 8. check-clients: one client's failures are not enough ---------------
-#
-# A backend goes down only by failures from two client addresses (the
-# default check-clients 2), c1 and c2, which differ in their last bits
-# only: the addresses compare whole.  b3's server is still gone: its
-# kernel refuses every handshake at once (RST).
-# check_state: "FAILED IGNORED DOWN HEALTH", the counters check-failed,
-# check-ignored, check-down and b3's health on [VIP]:83.
-check_state() {
-	echo "$(stat_of r check-failed) $(stat_of r check-ignored) $(stat_of r check-down)" \
-		"$(knat_in r -j service list | json_get '[b["health"] for s in j if s["port"] == 83 for b in s["backends"]][0]')"
-}
-expect_ok "service [VIP]:83 of b3 alone, check-fails 3, check-clients by default" \
-	knat_in r service add tcp $V:83 sched rr check-fails 3 check-timeout 2 check-holddown 60
-knat_in r backend add tcp $V:83 '[fd00:2::13]:8080'
-read -r f0 i0 d0 h <<<"$(check_state)"
-expect_eq "b3 starts ok on [VIP]:83" ok "$h"
-nettool c1 tcp $VIP 83 100 --count 6 --timeout 3 >/dev/null
-expect_eq "one client, 6 refused: 6 failed, 4 ignored, none down (failed ignored down health)" \
-	"$((f0 + 6)) $((i0 + 4)) $d0 ok" "$(check_state)"
-nettool c2 tcp $VIP 83 100 --timeout 3 >/dev/null
-expect_eq "a second client's failure: b3 taken down (failed ignored down health)" \
-	"$((f0 + 7)) $((i0 + 4)) $((d0 + 1)) failed" "$(check_state)"
-expect_ok "service del [VIP]:83" knat_in r service del tcp $V:83
-
-expect_ok "service del" knat_in r service del tcp $V:80
 expect_eq "no flows left" 0 "$(knat_in r flow count)"
 expect_match "no hooks left" "hooks inactive" "$(knat_in r status)"
 expect_eq "no IPv6 hooks left" False "$(status_of r 'j["hooks6_active"]')"
