@@ -365,3 +365,7 @@ void knat_pkt_init(void)
 {
 	knat_cb_cookie = get_random_u32() | 1;
 }
+
+#if IS_ENABLED(CONFIG_KNAT_KUNIT_TEST)
+#include "pkt_test.c"
+#endif
