@@ -118,28 +118,35 @@ static const unsigned int knat_pt_hooks[] = {
 	NF_INET_PRE_ROUTING, NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING,
 };
 
-/* Length fields that fit: the exact one, and one short of trailing bytes. */
-static void knat_pkt_udp_len_fits(struct kunit *test)
+/* Each length field @deltas says, each family and hook: judged @want. */
+static void knat_pt_expect_lens(struct kunit *test, const int *deltas,
+				unsigned int n, enum knat_drop want)
 {
-	static const int deltas[] = { 0, -1, -5 };
 	unsigned int v6, i, h;
 
 	for (v6 = 0; v6 < 2; v6++)
-		for (i = 0; i < ARRAY_SIZE(deltas); i++)
+		for (i = 0; i < n; i++)
 			for (h = 0; h < ARRAY_SIZE(knat_pt_hooks); h++) {
 				struct knat_pt_udp d = {
 					.v6 = v6, .paylen = 5,
 					.ulen_delta = deltas[i],
 				};
+				enum knat_drop got;
 
-				KUNIT_EXPECT_EQ_MSG(test,
-						    knat_pt_judge(test, &d,
-								  knat_pt_hooks[h]),
-						    __KNAT_DROP_MAX,
+				got = knat_pt_judge(test, &d, knat_pt_hooks[h]);
+				KUNIT_EXPECT_EQ_MSG(test, got, want,
 						    "v6 %u delta %d hook %u",
 						    v6, deltas[i],
 						    knat_pt_hooks[h]);
 			}
+}
+
+/* Length fields that fit: the exact one, and one short of trailing bytes. */
+static void knat_pkt_udp_len_fits(struct kunit *test)
+{
+	static const int deltas[] = { 0, -1, -5 };
+
+	knat_pt_expect_lens(test, deltas, ARRAY_SIZE(deltas), __KNAT_DROP_MAX);
 }
 
 /*
@@ -150,24 +157,9 @@ static void knat_pkt_udp_len_fits(struct kunit *test)
 static void knat_pkt_udp_len_lies(struct kunit *test)
 {
 	static const int deltas[] = { 1, 20, 65535 - 13, -13, -6, -9 };
-	unsigned int v6, i, h;
 
-	for (v6 = 0; v6 < 2; v6++)
-		for (i = 0; i < ARRAY_SIZE(deltas); i++)
-			for (h = 0; h < ARRAY_SIZE(knat_pt_hooks); h++) {
-				struct knat_pt_udp d = {
-					.v6 = v6, .paylen = 5,
-					.ulen_delta = deltas[i],
-				};
-
-				KUNIT_EXPECT_EQ_MSG(test,
-						    knat_pt_judge(test, &d,
-								  knat_pt_hooks[h]),
-						    KNAT_DROP_MALFORMED,
-						    "v6 %u delta %d hook %u",
-						    v6, deltas[i],
-						    knat_pt_hooks[h]);
-			}
+	knat_pt_expect_lens(test, deltas, ARRAY_SIZE(deltas),
+			    KNAT_DROP_MALFORMED);
 }
 
 /*
@@ -177,23 +169,31 @@ static void knat_pkt_udp_len_lies(struct kunit *test)
  */
 static void knat_pkt_udp_sums(struct kunit *test)
 {
-	struct knat_pt_udp bad4 = { .paylen = 5, .bad_sum = true };
-	struct knat_pt_udp bad6 = { .v6 = true, .paylen = 5, .bad_sum = true };
-	struct knat_pt_udp none4 = { .paylen = 5, .zero_sum = true };
-	struct knat_pt_udp none6 = { .v6 = true, .paylen = 5, .zero_sum = true };
+	static const struct {
+		struct knat_pt_udp d;
+		unsigned int hook;
+		enum knat_drop want;
+	} cases[] = {
+		{ { .bad_sum = true }, NF_INET_PRE_ROUTING,
+		  KNAT_DROP_BAD_CHECKSUM },
+		{ { .v6 = true, .bad_sum = true }, NF_INET_PRE_ROUTING,
+		  KNAT_DROP_BAD_CHECKSUM },
+		{ { .bad_sum = true }, NF_INET_LOCAL_OUT, __KNAT_DROP_MAX },
+		{ { .v6 = true, .bad_sum = true }, NF_INET_LOCAL_OUT,
+		  __KNAT_DROP_MAX },
+		{ { .zero_sum = true }, NF_INET_PRE_ROUTING, __KNAT_DROP_MAX },
+		{ { .v6 = true, .zero_sum = true }, NF_INET_PRE_ROUTING,
+		  KNAT_DROP_BAD_CHECKSUM },
+	};
+	unsigned int i;
 
-	KUNIT_EXPECT_EQ(test, knat_pt_judge(test, &bad4, NF_INET_PRE_ROUTING),
-			KNAT_DROP_BAD_CHECKSUM);
-	KUNIT_EXPECT_EQ(test, knat_pt_judge(test, &bad6, NF_INET_PRE_ROUTING),
-			KNAT_DROP_BAD_CHECKSUM);
-	KUNIT_EXPECT_EQ(test, knat_pt_judge(test, &bad4, NF_INET_LOCAL_OUT),
-			__KNAT_DROP_MAX);
-	KUNIT_EXPECT_EQ(test, knat_pt_judge(test, &bad6, NF_INET_LOCAL_OUT),
-			__KNAT_DROP_MAX);
-	KUNIT_EXPECT_EQ(test, knat_pt_judge(test, &none4, NF_INET_PRE_ROUTING),
-			__KNAT_DROP_MAX);
-	KUNIT_EXPECT_EQ(test, knat_pt_judge(test, &none6, NF_INET_PRE_ROUTING),
-			KNAT_DROP_BAD_CHECKSUM);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct knat_pt_udp d = cases[i].d;
+
+		d.paylen = 5;
+		KUNIT_EXPECT_EQ_MSG(test, knat_pt_judge(test, &d, cases[i].hook),
+				    cases[i].want, "case %u", i);
+	}
 }
 
 static struct kunit_case knat_pkt_cases[] = {
