@@ -1,14 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# IPv6 load balancing beyond the schedulers, the IPv6 twin of parts of
-# lb_sched.sh and lb_lifecycle.sh: a service is of one family (a backend
-# of the other is refused); ICMPv6 echo to the VIP is answered by knat,
-# counted; a backend deleted with a drain (its flow finishes, then it
-# goes) and outright; flow list and count by service and backend; hairpin
-# from a host on the backends' LAN; a backend's ICMPv6 error translated
-# back to the client.  Persistence and passive health checking in IPv6
-# are lb6_persist.sh's and lb6_health.sh's.
+# IPv6 load balancing beyond what the family-neutral scripts test: a
+# service is of one family (a backend of the other is refused); ICMPv6
+# echo to the VIP is answered by knat, counted; flow list and count by
+# service and backend; hairpin from a host on the backends' LAN; a
+# backend's ICMPv6 error translated back to the client.  The schedulers,
+# persistence, passive health checking and a backend's life (deleted with
+# a drain or outright, flows through changes) in IPv6 are lb6_sched.sh's,
+# lb6_persist.sh's, lb6_health.sh's and lb6_lifecycle.sh's.
 #
 #  c1 2001:db8:1::2 --+                                 +-- b1 fd00:2::11
 #                     +-- br0 2001:db8:1::1 [ r ] br1 fd00:2::1 -- b2 fd00:2::12
@@ -22,14 +22,8 @@ require_ipv6
 lb6_topology || { fail "topology"; tap_end; }
 VIP=$LB6_VIP
 V="[$VIP]"
-C2=2001:db8:1::3
 TMP=$(mktemp -d)
 on_exit rm -rf "$TMP"
-
-# be ADDR: the backend's name (fd00:2::12 -> b2).
-be() {
-	echo "b${1: -1}"
-}
 
 # svc_add PROTO PORT BEPORT ARGS...: a service of b1..b3 (BEPORT theirs).
 svc_add() {
@@ -39,57 +33,6 @@ svc_add() {
 	for i in 1 2 3; do
 		knat_in r backend add "$proto" "$V:$port" "[fd00:2::1$i]:$beport" || return 1
 	done
-}
-
-# flows_are N FILTER...: for busywait.
-flows_are() {
-	local n=$1
-	shift
-	[ "$(knat_in r flow count "$@")" = "$n" ]
-}
-
-# backend_of ADDR:SPORT: the backend (reply source) of that client's flows.
-backend_of() {
-	knat_in r -j flow list src "$1" |
-		json_get '" ".join(sorted({f["reply"]["src"] for f in j}))'
-}
-
-# be_json PORT ADDR KEY [-s]: KEY of backend ADDR of the TCP service
-# [VIP]:PORT, "gone" when it is not listed.
-be_json() {
-	knat_in r ${4:+-s} -j service list |
-		json_get "([b['$3'] for s in j if s['proto'] == 'tcp' and s['port'] == $1 for b in s['backends'] if b['addr'] == '$2'] or ['gone'])[0]"
-}
-
-# be_gone ADDR: backend [ADDR]:8080 is not listed (text: no Python).
-be_gone() {
-	! knat_in r service list | grep -qF -- "-> [$1]:8080 "
-}
-
-# hold_start SPORT [ARGS]: a long flow from c2 in the background (pid
-# in HOLD, output in $TMP/hold-SPORT), a tick a second until hold_stop;
-# wait until knat has it established.
-hold_start() {
-	local sport=$1
-	shift
-	nettool c2 hold $VIP 80 300 --sport "$sport" --until "$TMP/stop-$sport" \
-		"$@" >"$TMP/hold-$sport" &
-	HOLD=$!
-	busywait 10000 flows_are 1 src "[$C2]:$sport" state established
-}
-
-# hold_ended SPORT: it has printed its last line.
-hold_ended() {
-	grep -Eq '^(error=|state=(closed|broken))' "$TMP/hold-$1"
-}
-
-# hold_stop SPORT: end it and wait; its status in HOLD_RC, last line in
-# HOLD_OUT.
-hold_stop() {
-	touch "$TMP/stop-$1"
-	wait $HOLD
-	HOLD_RC=$?
-	HOLD_OUT=$(tail -n 1 "$TMP/hold-$1")
 }
 
 # ---- 1. one family per service ------------------------------------------
@@ -135,62 +78,7 @@ expect_fail "ping6 to a non-VIP address in the VIP's prefix is not answered" \
 	nettool c1 ping 2001:db8:100::11 --id 4243 --timeout 1
 expect_eq "and not counted" $((before + 3)) "$(stat_of r vip-echo)"
 
-# ---- 3. backend del: with a drain, then outright --------------------------
-#
-# A short TIME_WAIT lets the drained flow leave the table by itself, well
-# within the drain time.
-TW=10
-tw0=$(knat_in r -j config | json_get 'j["timeouts"]["tcp_time_wait"]')
-knat_in r config set timeout tcp-time-wait $TW
-knat_in r flow flush
-hold_start 41001 || fail "drain: long flow established"
-be=$(backend_of "[$C2]:41001")
-name=$(be "$be")
-t_del=$(date +%s%3N)
-expect_ok "drain: backend del [$be]:8080 drain 300" \
-	knat_in r backend del tcp $V:80 "[$be]:8080" drain 300
-expect_match "drain: service list shows it draining" \
-	"-> \[$be\]:8080 weight 1 draining" "$(knat_in r service list)"
-expect_eq "drain: JSON state draining" draining "$(be_json 80 "$be" state)"
-expect_eq "drain: it still has its flow" 1 "$(be_json 80 "$be" flows -s)"
-expect_eq "drain: 4 new connections, none on $name" \
-	"$(printf '%s\n' b1 b2 b3 | grep -vx "$name" | sed 's/$/:2/' | paste -sd ' ')" \
-	"$(spread c1 4 $VIP 80 1000)"
-hold_stop 41001
-t_end=$(date +%s%3N)
-expect_match "drain: the long flow ran to its end, byte for byte ($HOLD_OUT)" \
-	'^state=closed ticks=[0-9]+$' "$HOLD_OUT"
-busywait 3000 flows_are 1 src "[$C2]:41001" state time-wait
-expect_eq "drain: a TIME_WAIT flow still holds the backend" draining \
-	"$(be_json 80 "$be" state)"
-busywait 20000 be_gone "$be"
-t_gone=$(date +%s%3N)
-expect_eq "drain: $be gone once its last flow left the table" gone "$(be_json 80 "$be" state)"
-[ $((t_gone - t_del)) -lt 150000 ] &&
-	pass "drain: gone $((t_gone - t_end)) ms after the close (drain 300 s)" ||
-	fail "drain: gone $((t_gone - t_end)) ms after the close (drain 300 s)"
-knat_in r backend add tcp $V:80 "[$be]:8080"
-
-before=$(stat_of r tcp-no-flow)
-hold_start 41003 --timeout 3 || fail "del: long flow established"
-be=$(backend_of "[$C2]:41003")
-expect_ok "del: backend del [$be]:8080, no drain" knat_in r backend del tcp $V:80 "[$be]:8080"
-expect_eq "del: its flow is gone at once" 0 "$(knat_in r flow count src "[$C2]:41003")"
-expect_eq "del: no flow left towards $be" 0 \
-	"$(knat_in r -j flow list | json_get "sum(f['reply']['src'] == '$be' for f in j)")"
-busywait 8000 hold_ended 41003
-hold_stop 41003
-[ $HOLD_RC -ne 0 ] && [ "$HOLD_OUT" = error=timed_out ] &&
-	pass "del: the held connection gets no more answers ($HOLD_OUT)" ||
-	fail "del: the held connection gets no more answers (rc $HOLD_RC: $HOLD_OUT)"
-after=$(stat_of r tcp-no-flow)
-[ "$after" -gt "$before" ] &&
-	pass "del: its later segments dropped as tcp-no-flow ($((after - before)))" ||
-	fail "del: its later segments dropped as tcp-no-flow ($before -> $after)"
-knat_in r backend add tcp $V:80 "[$be]:8080"
-knat_in r config set timeout tcp-time-wait "$tw0"
-
-# ---- 4. flows by service and backend, and hairpin ------------------------
+# ---- 3. flows by service and backend, and hairpin ------------------------
 expect_ok "service add udp [VIP]:53 rr, b1..b3" svc_add udp 53 5353 sched rr
 knat_in r flow flush
 spread c1 6 $VIP 80 100 >/dev/null
@@ -239,7 +127,7 @@ expect_eq "no UDP flow left, TCP ones stay" "0 $(knat_in r flow count proto tcp)
 expect_ok "service del udp" knat_in r service del udp $V:53
 expect_ok "service del tcp" knat_in r service del tcp $V:80
 
-# ---- 5. an ICMPv6 error from a backend reaches the client, translated ----
+# ---- 4. an ICMPv6 error from a backend reaches the client, translated ----
 #
 # Nobody listens on the backends' UDP 5400: the backend's port unreachable
 # must leave r as the VIP's, the datagram it quotes as the client sent it,

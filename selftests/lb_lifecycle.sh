@@ -5,7 +5,8 @@
 # finish, then it goes, or its time runs out first), deleted outright (its
 # flows end at once), a closed flow's tuple reused by a new connection
 # (scheduled afresh, no stall), and a long flow that keeps its backend
-# through weight and scheduler changes.
+# through weight and scheduler changes; then a service deleted while one
+# of its backends drains.
 #
 #  c1 198.51.100.2 --+                              +-- b1 10.0.2.11
 #                    +-- br0 198.51.100.1 [ r ] br1 10.0.2.1 -- b2 10.0.2.12
@@ -14,24 +15,51 @@
 #
 #  VIP:80 -> b1..b3:8080  echo servers (the client closes first)
 #  VIP:81 -> b1..b3:8081  servers that close first, right after the greeting
+#
+# KNAT_LB_FAMILY=6 (lb6_lifecycle.sh) runs the same test, every part of
+# it, in IPv6, in lb6_topology, services, backends and flow filters
+# bracketed:
+#
+#  c1 2001:db8:1::2 --+                                 +-- b1 fd00:2::11
+#                     +-- br0 2001:db8:1::1 [ r ] br1 fd00:2::1 -- b2 fd00:2::12
+#  c2 2001:db8:1::3 --+   VIP 2001:db8:100::10 (on no   +-- b3 fd00:2::13
+#                         interface: routed to r)       +-- b4 fd00:2::14
 . "$(dirname "$0")/lib.sh"
 tap_begin
 require_cmd ip python3 ss
 
-lb_topology || { fail "topology"; tap_end; }
-VIP=203.0.113.10
-C1=198.51.100.2
-C2=198.51.100.3
+# VIP: the bare VIP; V: the VIP as a service names it; BE: a backend's
+# address is BE then its number; ap ADDR: ADDR as written before a port
+# (bracketed in IPv6); C1, C2: the clients so written, for flow filters
+# (port to follow); SERVE: lib's serve for this family.
+if [ "${KNAT_LB_FAMILY:-4}" = 6 ]; then
+	require_cmd ethtool
+	require_ipv6
+	lb6_topology || { fail "topology"; tap_end; }
+	VIP=$LB6_VIP V="[$VIP]" BE=fd00:2::1 SERVE=serve6
+	C1="[2001:db8:1::2]" C2="[2001:db8:1::3]"
+	ap() { echo "[$1]"; }
+else
+	lb_topology || { fail "topology"; tap_end; }
+	VIP=203.0.113.10 V=$VIP BE=10.0.2.1 SERVE=serve
+	C1=198.51.100.2 C2=198.51.100.3
+	ap() { echo "$1"; }
+fi
 TMP=$(mktemp -d)
 on_exit rm -rf "$TMP"
 
-knat_in r service add tcp $VIP:80 sched rr || fail "service add"
+knat_in r service add tcp "$V:80" sched rr || fail "service add"
 for i in 1 2 3; do
-	knat_in r backend add tcp $VIP:80 10.0.2.1$i:8080 || fail "backend add b$i"
+	knat_in r backend add tcp "$V:80" "$(ap $BE$i):8080" || fail "backend add b$i"
 done
 
 now_ms() {
 	date +%s%3N
+}
+
+# re STRING: a regex that matches STRING (an address) to the letter.
+re() {
+	printf '%s' "$1" | sed 's/[].[]/\\&/g'
 }
 
 # flows_of ADDR:SPORT [FILTER...]: how many flows that client tuple has.
@@ -64,7 +92,7 @@ flows_are() {
 # be_gone ADDR: backend ADDR:8080 is not listed; for busywait, so in
 # text, without a Python to start each time.
 be_gone() {
-	! knat_in r service list | grep -q -- "-> $1:8080 "
+	! knat_in r service list | grep -qF -- "-> $(ap "$1"):8080 "
 }
 
 be_flows() {
@@ -107,13 +135,13 @@ hold_stop() {
 TW=10
 knat_in r config set timeout tcp-time-wait $TW
 hold_start 41001 || fail "drain: long flow established"
-be=$(backend_of $C2:41001)
+be=$(backend_of "$C2:41001")
 name=b${be: -1}
 t_del=$(now_ms)
 expect_ok "drain: backend del $be drain 300" \
-	knat_in r backend del tcp $VIP:80 "$be:8080" drain 300
+	knat_in r backend del tcp "$V:80" "$(ap "$be"):8080" drain 300
 expect_match "drain: service list shows $be draining" \
-	"-> $be:8080 weight 1 draining" "$(knat_in r service list)"
+	"-> $(re "$(ap "$be")"):8080 weight 1 draining" "$(knat_in r service list)"
 expect_eq "drain: $be still has its flow" 1 "$(be_flows "$be")"
 seen=$(spread c1 4 $VIP 80 1000)
 expect_eq "drain: 4 new connections, none on $be" \
@@ -124,9 +152,9 @@ out=$HOLD_OUT
 t_end=$(now_ms)
 expect_match "drain: the long flow ran to its end, byte for byte ($out)" \
 	'^state=closed ticks=[0-9]+$' "$out"
-busywait 3000 flows_are 1 $C2:41001 state time-wait
+busywait 3000 flows_are 1 "$C2:41001" state time-wait
 expect_eq "drain: its flow is in TIME_WAIT after the close" 1 \
-	"$(flows_of $C2:41001 state time-wait)"
+	"$(flows_of "$C2:41001" state time-wait)"
 expect_eq "drain: a TIME_WAIT flow still holds the backend" draining \
 	"$(be_state 80 "$be")"
 busywait 20000 be_gone "$be"
@@ -139,9 +167,9 @@ expect_eq "drain: $be gone once its last flow left the table" gone "$(be_state 8
 	[ $((t_gone - t_del)) -lt 150000 ] &&
 	pass "drain: gone $((t_gone - t_end)) ms after the close, $((t_gone - t_del)) ms after del (drain 300 s)" ||
 	fail "drain: gone $((t_gone - t_end)) ms after the close, $((t_gone - t_del)) ms after del (drain 300 s)"
-expect_eq "drain: its flow is gone" 0 "$(flows_of $C2:41001)"
+expect_eq "drain: its flow is gone" 0 "$(flows_of "$C2:41001")"
 knat_in r config set timeout tcp-time-wait 120
-knat_in r backend add tcp $VIP:80 "$be:8080"
+knat_in r backend add tcp "$V:80" "$(ap "$be"):8080"
 
 # ---- 1b. drain whose time runs out first -----------------------------
 #
@@ -150,17 +178,17 @@ knat_in r backend add tcp $VIP:80 "$be:8080"
 # dropped as tcp-no-flow, and it waits until its own timeout.
 before=$(stat_of r tcp-no-flow)
 hold_start 41002 --timeout 3 || fail "drain 2: long flow established"
-be=$(backend_of $C2:41002)
+be=$(backend_of "$C2:41002")
 t_del=$(now_ms)
 expect_ok "drain 2: backend del $be drain 2" \
-	knat_in r backend del tcp $VIP:80 "$be:8080" drain 2
+	knat_in r backend del tcp "$V:80" "$(ap "$be"):8080" drain 2
 busywait 8000 be_gone "$be"
 t_gone=$(now_ms)
 ms=$((t_gone - t_del))
 [ "$ms" -ge 1900 ] && [ "$ms" -lt $((5000 * ${KNAT_WAIT_SCALE:-3})) ] &&
 	pass "drain 2: $be removed when its time ran out, after $ms ms" ||
 	fail "drain 2: $be removed when its time ran out, after $ms ms (state $(be_state 80 "$be"))"
-expect_eq "drain 2: its live flow ended with it" 0 "$(flows_of $C2:41002)"
+expect_eq "drain 2: its live flow ended with it" 0 "$(flows_of "$C2:41002")"
 # Its next tick is not answered: the client gives up after 3 s.
 busywait 8000 hold_ended 41002
 hold_stop 41002
@@ -172,16 +200,16 @@ after=$(stat_of r tcp-no-flow)
 [ "$after" -gt "$before" ] &&
 	pass "drain 2: its later segments dropped as tcp-no-flow ($((after - before)))" ||
 	fail "drain 2: its later segments dropped as tcp-no-flow ($before -> $after)"
-knat_in r backend add tcp $VIP:80 "$be:8080"
+knat_in r backend add tcp "$V:80" "$(ap "$be"):8080"
 
 # ---- 2. delete outright: the flows end at once -----------------------
 before=$(stat_of r tcp-no-flow)
 hold_start 41003 --timeout 3 || fail "del: long flow established"
-be=$(backend_of $C2:41003)
+be=$(backend_of "$C2:41003")
 expect_eq "del: $be has 1 flow before" 1 "$(be_flows "$be")"
-expect_ok "del: backend del $be" knat_in r backend del tcp $VIP:80 "$be:8080"
+expect_ok "del: backend del $be" knat_in r backend del tcp "$V:80" "$(ap "$be"):8080"
 # No wait: the flows are gone when the command returns.
-expect_eq "del: its flow is gone at once" 0 "$(flows_of $C2:41003)"
+expect_eq "del: its flow is gone at once" 0 "$(flows_of "$C2:41003")"
 expect_eq "del: no flow left towards $be" 0 \
 	"$(knat_in r -j flow list | json_get "sum(f['reply']['src'] == '$be' for f in j)")"
 expect_eq "del: $be is not listed" gone "$(be_state 80 "$be")"
@@ -196,7 +224,7 @@ after=$(stat_of r tcp-no-flow)
 	pass "del: its later segments dropped as tcp-no-flow ($((after - before)))" ||
 	fail "del: its later segments dropped as tcp-no-flow ($before -> $after)"
 expect_eq "del: the other backends still serve" "b1:1 b2:1 b3:1" \
-	"$(knat_in r backend add tcp $VIP:80 "$be:8080" && spread c1 3 $VIP 80 100)"
+	"$(knat_in r backend add tcp "$V:80" "$(ap "$be"):8080" && spread c1 3 $VIP 80 100)"
 
 # ---- 3. a closed flow's tuple reused: scheduled afresh, at once -----
 #
@@ -207,11 +235,11 @@ expect_eq "del: the other backends still serve" "b1:1 b2:1 b3:1" \
 # kernel would refuse the tuple: the server closes first (TIME_WAIT on the
 # backend), or the client resets (CLOSE).
 for i in 1 2 3; do
-	serve b$i serve-tcp 8081 b$i --close || fail "close-first server on b$i"
+	$SERVE b$i serve-tcp 8081 b$i --close || fail "close-first server on b$i"
 done
-knat_in r service add tcp $VIP:81 sched rr || fail "service add :81"
+knat_in r service add tcp "$V:81" sched rr || fail "service add :81"
 for i in 1 2 3; do
-	knat_in r backend add tcp $VIP:81 10.0.2.1$i:8081 || fail "backend add b$i:8081"
+	knat_in r backend add tcp "$V:81" "$(ap $BE$i):8081" || fail "backend add b$i:8081"
 done
 
 # A fresh connection's time, connect to greeting, for scale: the VM is
@@ -274,12 +302,12 @@ knat_in r config set timeout tcp-close 10
 # The choice is made once per flow: whatever changes, the flow stays on
 # its backend, and every tick goes through under each configuration.
 knat_in r flow flush
-knat_in r service set tcp $VIP:80 sched rr
+knat_in r service set tcp "$V:80" sched rr
 hold_start 41004 || fail "changes: long flow established"
-be=$(backend_of $C2:41004)
+be=$(backend_of "$C2:41004")
 
 replies() {
-	knat_in r -j flow list src $C2:41004 | json_get 'j[0]["packets_reply"]'
+	knat_in r -j flow list src "$C2:41004" | json_get 'j[0]["packets_reply"]'
 }
 
 replies_above() {
@@ -297,15 +325,15 @@ step() {
 	shift
 	knat_in r "$@" || fail "changes: $what"
 	tick || fail "changes: a tick under $what"
-	seen="$seen $(backend_of $C2:41004)"
+	seen="$seen $(backend_of "$C2:41004")"
 }
-knat_in r backend set tcp $VIP:80 10.0.2.12:8080 weight 2
-knat_in r backend set tcp $VIP:80 10.0.2.13:8080 weight 5
-step "weights 3 2 5" backend set tcp $VIP:80 10.0.2.11:8080 weight 3
-step "sched wrr" service set tcp $VIP:80 sched wrr
-step "sched maglev" service set tcp $VIP:80 sched maglev
-step "weight of its own backend 7" backend set tcp $VIP:80 "$be:8080" weight 7
-step "sched lc" service set tcp $VIP:80 sched lc
+knat_in r backend set tcp "$V:80" "$(ap ${BE}2):8080" weight 2
+knat_in r backend set tcp "$V:80" "$(ap ${BE}3):8080" weight 5
+step "weights 3 2 5" backend set tcp "$V:80" "$(ap ${BE}1):8080" weight 3
+step "sched wrr" service set tcp "$V:80" sched wrr
+step "sched maglev" service set tcp "$V:80" sched maglev
+step "weight of its own backend 7" backend set tcp "$V:80" "$(ap "$be"):8080" weight 7
+step "sched lc" service set tcp "$V:80" sched lc
 out=$(spread c1 3 $VIP 80 100)
 expect_match "changes: new connections still served under lc ($out)" '^b[123]:' "$out"
 hold_stop 41004
@@ -320,22 +348,22 @@ expect_eq "changes: its reply source never changed" "$be $be $be $be $be $be" "$
 # walks: the backend leaves it with its service, and the GC, running on
 # for the flows made next, finds nothing of it.
 hold_start 41005 || fail "drain, then service del: long flow established"
-be=$(backend_of $C2:41005)
+be=$(backend_of "$C2:41005")
 expect_ok "drain, then service del: backend del $be drain 300" \
-	knat_in r backend del tcp $VIP:80 "$be:8080" drain 300
+	knat_in r backend del tcp "$V:80" "$(ap "$be"):8080" drain 300
 expect_eq "drain, then service del: $be draining" draining "$(be_state 80 "$be")"
-expect_ok "drain, then service del: service del" knat_in r service del tcp $VIP:80
+expect_ok "drain, then service del: service del" knat_in r service del tcp "$V:80"
 hold_stop 41005
 expect_ok "drain, then service del: the service again" \
-	knat_in r service add tcp $VIP:80 sched rr
+	knat_in r service add tcp "$V:80" sched rr
 for i in 1 2 3; do
-	knat_in r backend add tcp $VIP:80 10.0.2.1$i:8080
+	knat_in r backend add tcp "$V:80" "$(ap $BE$i):8080"
 done
 expect_eq "drain, then service del: it serves, every backend up" "b1:2 b2:2 b3:2" \
 	"$(spread c1 6 $VIP 80 100)"
 
-knat_in r service del tcp $VIP:80
-knat_in r service del tcp $VIP:81
+knat_in r service del tcp "$V:80"
+knat_in r service del tcp "$V:81"
 expect_eq "no flows left" 0 "$(knat_in r flow count)"
 
 tap_end
