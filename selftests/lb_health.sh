@@ -204,7 +204,10 @@ expect_eq "monitor saw each step, in order" \
 # 7. check-clients: a backend goes down only by failures from two client
 #    addresses (the default check-clients 2), c1 and c2, which differ in
 #    their last bits only: the addresses compare whole.  b3's server is
-#    still gone: its kernel refuses every handshake at once (RST).
+#    still gone: its kernel refuses every handshake at once (RST).  A run
+#    counts its clients within 10 x check-timeout: 10 s makes that 100 s,
+#    which the seven connections take well within even on the debug
+#    kernel (with 2 s, c2 came 20 s after c1 there: a run of its own).
 # check_state: "FAILED IGNORED DOWN HEALTH", the counters check-failed,
 # check-ignored, check-down and b3's health on $V:83.
 check_state() {
@@ -212,7 +215,7 @@ check_state() {
 		"$(be_of 83 3 health)"
 }
 expect_ok "service VIP:83 of b3 alone, check-fails 3, check-clients by default" \
-	knat_in r service add tcp "$V:83" sched rr check-fails 3 check-timeout 2 check-holddown 60
+	knat_in r service add tcp "$V:83" sched rr check-fails 3 check-timeout 10 check-holddown 60
 knat_in r backend add tcp "$V:83" "$(be 3):8080"
 read -r f0 i0 d0 h <<<"$(check_state)"
 expect_eq "b3 starts ok on VIP:83" ok "$h"
