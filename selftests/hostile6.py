@@ -1075,7 +1075,12 @@ def check(a):
               dictstr(exp), dictstr(kern))
         exp = {p: fa.get("flow:" + p, 0) for p in ("tcp", "udp", "icmp")}
         act = {p: get("cnt.flows_created_" + p) for p in exp}
-        judge(f"{kind}: flows made", act == exp, dictstr(exp), dictstr(act))
+        # A miss says what else moved meanwhile (expiries, deletions...).
+        why = "" if act == exp else " | " + dictstr(
+            {k[4:]: v for k, v in d.items() if k.startswith("cnt.") and
+             not k.startswith(("cnt.pkts_", "cnt.bytes_"))})
+        judge(f"{kind}: flows made", act == exp, dictstr(exp),
+              dictstr(act) + why)
         judge(f"{kind}: untracked non-SYNs to the forward",
               get("cnt.tcp_untracked") == fa.get("untracked", 0),
               fa.get("untracked", 0), get("cnt.tcp_untracked"))
