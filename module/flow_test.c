@@ -125,6 +125,17 @@ static struct knat_flow *knat_test_flow(struct kunit *test, u16 sport)
 	return IS_ERR(f) ? NULL : f;
 }
 
+/* A flow from @sport, in the table and answered (early drop spares it). */
+static struct knat_flow *knat_test_replied(struct kunit *test, u16 sport)
+{
+	struct knat_flow *f = knat_test_flow(test, sport);
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_EQ(test, knat_flow_add(test->priv, f), 0);
+	set_bit(KNAT_FLOW_REPLIED_BIT, &f->status);
+	return f;
+}
+
 static void knat_flow_both_directions(struct kunit *test)
 {
 	struct knat_net *kn = test->priv;
@@ -200,15 +211,8 @@ static void knat_flow_limit(struct kunit *test)
 	struct knat_flow *f;
 
 	KUNIT_ASSERT_EQ(test, knat_ftab_test_max_flows(kn, 2), 0);
-	f = knat_test_flow(test, 1);
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
-	/* Answered: early drop may not take it. */
-	set_bit(KNAT_FLOW_REPLIED_BIT, &f->status);
-	f = knat_test_flow(test, 2);
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
-	set_bit(KNAT_FLOW_REPLIED_BIT, &f->status);
+	knat_test_replied(test, 1);
+	f = knat_test_replied(test, 2);
 	KUNIT_EXPECT_NULL(test, knat_test_flow(test, 3));
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 2);
 
@@ -234,10 +238,7 @@ static void knat_flow_full_of_expired(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, sum);
 	KUNIT_ASSERT_EQ(test, knat_ftab_test_max_flows(kn, 2), 0);
 	for (i = 0; i < 2; i++) {
-		f = knat_test_flow(test, 1 + i);
-		KUNIT_ASSERT_NOT_NULL(test, f);
-		KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
-		set_bit(KNAT_FLOW_REPLIED_BIT, &f->status);
+		f = knat_test_replied(test, 1 + i);
 		WRITE_ONCE(f->expires, (u32)jiffies - 1);
 	}
 	f = knat_test_flow(test, 3);
@@ -271,10 +272,7 @@ static void knat_flow_early_drop_case(struct kunit *test)
 			set_bit(KNAT_FLOW_REPLIED_BIT, &f->status);
 	}
 	/* 6 of 8: the outside's share is full; port 100 never answered. */
-	f = knat_test_flow(test, 200);
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
-	set_bit(KNAT_FLOW_REPLIED_BIT, &f->status);
+	f = knat_test_replied(test, 200);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 6);
 	orig = knat_test_tuple(0x0a000102, 0xc6336401, 100, 8080, IPPROTO_TCP);
 	rcu_read_lock();
@@ -322,17 +320,11 @@ static void knat_flow_early_drop_half_open(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, sum);
 	KUNIT_ASSERT_EQ(test, knat_ftab_test_max_flows(kn, 8), 0);
 	for (i = 0; i < 6; i++) {
-		f = knat_test_flow(test, 100 + i);
-		KUNIT_ASSERT_NOT_NULL(test, f);
-		KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
-		set_bit(KNAT_FLOW_REPLIED_BIT, &f->status);
+		f = knat_test_replied(test, 100 + i);
 		WRITE_ONCE(f->state, i == 3 ? KNAT_TCP_SYN_RECV :
 					      KNAT_TCP_ESTABLISHED);
 	}
-	f = knat_test_flow(test, 200);
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	KUNIT_ASSERT_EQ(test, knat_flow_add(kn, f), 0);
-	set_bit(KNAT_FLOW_REPLIED_BIT, &f->status);
+	f = knat_test_replied(test, 200);
 	WRITE_ONCE(f->state, KNAT_TCP_ESTABLISHED);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nflows), 6);
 	knat_stats_sum(kn, sum);
